@@ -1,0 +1,9 @@
+#include <CLI/CLI.hpp>
+
+#include "tessera/cli/command.h"
+
+namespace tessera::cli {
+
+void RegisterFormatCommands(CLI::App* app, CommandContext* ctx) {}
+
+}  // namespace tessera::cli

@@ -1,0 +1,107 @@
+// Buffer: one contiguous, heap-allocated byte region. Arrays hold their
+// values, offsets and validity bitmaps in Buffers. A Buffer is mutable only
+// while its builder owns it; once shared (std::shared_ptr<const Buffer>) it
+// is immutable and may be read from any thread.
+//
+// BufferBuilder grows a Buffer by amortised doubling; allocation failure is
+// an expected error (hostile files can ask for absurd sizes) and is returned
+// as a Status instead of throwing.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+#include "tessera/core/result.h"
+
+namespace tessera {
+
+class Buffer {
+ public:
+  // Allocates `size` bytes, uninitialised. Fails with OutOfRange when the
+  // allocation cannot be made.
+  static Result<std::unique_ptr<Buffer>> Allocate(int64_t size);
+  // Copies `size` bytes from `data`.
+  static Result<std::unique_ptr<Buffer>> Copy(const void* data, int64_t size);
+
+  ~Buffer();
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  const uint8_t* data() const { return data_; }
+  uint8_t* mutable_data() { return data_; }
+  int64_t size() const { return size_; }
+  template <typename T>
+  const T* data_as() const {
+    return reinterpret_cast<const T*>(data_);
+  }
+  template <typename T>
+  T* mutable_data_as() {
+    return reinterpret_cast<T*>(data_);
+  }
+
+  // Changes the size, keeping the first min(old, new) bytes. Fails with
+  // OutOfRange when memory cannot be had; the buffer is unchanged then.
+  Status Resize(int64_t new_size);
+
+ private:
+  Buffer(uint8_t* data, int64_t size) : data_(data), size_(size) {}
+  uint8_t* data_;
+  int64_t size_;
+};
+
+using BufferPtr = std::shared_ptr<const Buffer>;
+
+class BufferBuilder {
+ public:
+  BufferBuilder() = default;
+
+  // Makes room for `additional` more bytes without reallocating.
+  Status Reserve(int64_t additional);
+  Status Append(const void* data, int64_t n) {
+    TS_RETURN_NOT_OK(Reserve(n));
+    UnsafeAppend(data, n);
+    return Status::OK();
+  }
+  // REQUIRES: capacity() - length() >= n (after Reserve).
+  void UnsafeAppend(const void* data, int64_t n) {
+    if (n > 0) std::memcpy(data_ + length_, data, static_cast<size_t>(n));
+    length_ += n;
+  }
+  template <typename T>
+  void UnsafeAppend(T value) {
+    UnsafeAppend(&value, sizeof(T));
+  }
+  // Appends n zero bytes.
+  Status AppendZeros(int64_t n);
+  // Sets length to n; bytes past the old length are uninitialised.
+  // REQUIRES: n <= capacity().
+  void UnsafeSetLength(int64_t n) { length_ = n; }
+
+  uint8_t* mutable_data() { return data_; }
+  const uint8_t* data() const { return data_; }
+  int64_t length() const { return length_; }
+  int64_t capacity() const { return buffer_ ? buffer_->size() : 0; }
+
+  // Hands over the bytes written so far and resets the builder.
+  Result<BufferPtr> Finish();
+
+ private:
+  std::unique_ptr<Buffer> buffer_;
+  uint8_t* data_ = nullptr;
+  int64_t length_ = 0;
+};
+
+// Validity bitmaps: bit i (LSB-first within each byte) set means value i is
+// present (not null), as in Arrow.
+inline bool GetBit(const uint8_t* bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
+inline void SetBit(uint8_t* bits, int64_t i) {
+  bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+}
+inline void ClearBit(uint8_t* bits, int64_t i) {
+  bits[i >> 3] &= static_cast<uint8_t>(~(1u << (i & 7)));
+}
+inline int64_t BitmapBytes(int64_t bits) { return (bits + 7) / 8; }
+
+}  // namespace tessera

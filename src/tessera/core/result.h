@@ -1,0 +1,68 @@
+// Result<T>: either a value of T or a non-OK Status explaining why there is
+// none. The Arrow idiom: functions that produce a value and can fail in an
+// expected way return Result<T>; callers unwrap it with TS_ASSIGN_OR_RETURN.
+//
+// Invariant: exactly one of {value, non-OK status} is held.
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <utility>
+
+#include "tessera/core/status.h"
+
+namespace tessera {
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  // Implicit so that `return value;` and `return Status::Invalid(...)` work.
+  Result(T value) : value_(std::move(value)) {}         // NOLINT
+  Result(Status status) : status_(std::move(status)) {  // NOLINT
+    if (status_.ok()) status_ = Status::Internal("Result constructed from an OK status");
+  }
+
+  bool ok() const { return value_.has_value(); }
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : status_;
+  }
+
+  // REQUIRES: ok().
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+
+  // Moves the value out. REQUIRES: ok().
+  T MoveValueUnsafe() { return std::move(*value_); }
+  T ValueOr(T fallback) const& { return ok() ? *value_ : std::move(fallback); }
+
+ private:
+  std::optional<T> value_;
+  Status status_;
+};
+
+}  // namespace tessera
+
+#define TS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
+  auto tmp = (rexpr);                             \
+  if (!tmp.ok()) return tmp.status();             \
+  lhs = std::move(tmp).MoveValueUnsafe();
+
+// Evaluates `rexpr` (a Result<T>); on failure returns its Status, otherwise
+// assigns the value to `lhs` (which may be a declaration: `auto x`).
+#define TS_ASSIGN_OR_RETURN(lhs, rexpr) \
+  TS_ASSIGN_OR_RETURN_IMPL(TS_CONCAT(_ts_result_, __LINE__), lhs, rexpr)

@@ -1,0 +1,50 @@
+// Time in Tessera: a timestamp is int64 microseconds since
+// 1970-01-01T00:00:00Z (UTC); a duration is int64 microseconds. Timestamps
+// without a zone are UTC (DESIGN.md section 3). All functions are pure and
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tessera/core/result.h"
+
+namespace tessera {
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
+constexpr int64_t kMicrosPerHour = 60 * kMicrosPerMinute;
+constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
+
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12).
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+struct CivilDate {
+  int64_t year;
+  unsigned month;  // 1-12
+  unsigned day;    // 1-31
+};
+CivilDate CivilFromDays(int64_t days);
+
+// "2024-03-01T12:00:00.000000Z": RFC 3339, UTC, always six fraction digits.
+std::string FormatTimestamp(int64_t micros);
+
+// ISO-8601 / RFC 3339: "2024-03-01", "2024-03-01T12:00", "2024-03-01 12:00:00",
+// "2024-03-01T12:00:00.5", up to 9 fraction digits (truncated to micros),
+// with an optional zone "Z", "+02:00", "-0530" or "+02". No zone means UTC.
+Result<int64_t> ParseTimestamp(std::string_view text);
+
+enum class EpochUnit { kSeconds, kMillis, kMicros };
+// A decimal integer count of `unit` since the epoch ("1709294400").
+Result<int64_t> ParseEpoch(std::string_view text, EpochUnit unit);
+
+// Durations: "0" (none), or a positive integer with unit us, ms, s, m, h, d, w:
+// "30s", "15m", "24h", "7d". Combinations are not accepted.
+Result<int64_t> ParseDuration(std::string_view text);
+// The inverse: the largest unit that divides evenly ("7d", "90m", "0").
+std::string FormatDuration(int64_t micros);
+
+// The current wall-clock time.
+int64_t NowMicros();
+
+}  // namespace tessera

@@ -1,0 +1,61 @@
+// CSV (RFC 4180) reading and writing with a schema.
+//
+// Reading: the first row is the header; columns are matched to the schema by
+// name (columns absent from the schema are ignored, a schema field missing
+// from the header is an error). Fields are parsed by type: int32/int64
+// decimal, float/double (also NaN, Infinity, -Infinity), bool (true/false,
+// 1/0), timestamp (ISO-8601, see core/time.h), string/bytes as is, lists as
+// JSON arrays ("[1.5, 2]"). An empty unquoted field is null; "" (quoted
+// empty) is an empty string. Quoted fields may hold commas, doubled quotes
+// and newlines. Errors read "file:row:column: reason" (row 1 is the header).
+//
+// Writing: a header row, then one row per record; timestamps as
+// 2024-03-01T12:00:00.000000Z, lists as JSON arrays, nulls as empty fields,
+// fields quoted when they hold a comma, quote, CR or LF (and an empty string
+// as ""). Files are written to a temporary name and renamed into place.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tessera/core/record_batch.h"
+
+namespace tessera::csv {
+
+struct CsvReadOptions {
+  int64_t batch_size = 65536;  // rows per RecordBatch
+  char delimiter = ',';
+};
+
+class CsvReader : public RecordBatchReader {
+ public:
+  // `schema` says the type of each column to read, by name.
+  static Result<std::unique_ptr<CsvReader>> Open(const std::string& path, SchemaPtr schema,
+                                                 CsvReadOptions options = {});
+  ~CsvReader() override;
+  const SchemaPtr& schema() const override;
+  Result<RecordBatchPtr> Next() override;
+
+ private:
+  struct Impl;
+  explicit CsvReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads just the header row of a CSV file: the column names.
+Result<std::vector<std::string>> ReadCsvHeader(const std::string& path);
+
+Status WriteCsvFile(const std::string& path, const std::vector<RecordBatchPtr>& batches,
+                    const SchemaPtr& schema);
+
+}  // namespace tessera::csv
+
+namespace tessera::csv {
+
+// Infers a schema from the header and the first `sample_rows` rows: each
+// column is the narrowest of bool, int64, double, timestamp (ISO-8601) that
+// parses every non-empty sampled field, else string.
+Result<SchemaPtr> InferCsvSchema(const std::string& path, int64_t sample_rows = 1000);
+
+}  // namespace tessera::csv

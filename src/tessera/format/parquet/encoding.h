@@ -1,0 +1,78 @@
+// Parquet value and level encodings (Encodings.md), as bounded decoders and
+// appending encoders. Every decoder checks its input bounds: a truncated or
+// lying buffer yields Corruption, never a read past the end.
+//
+// Decoders read from a [data, data + size) span they do not own. Encoders
+// append to a std::string. Stateless or per-instance; thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/core/result.h"
+
+namespace tessera::parquet {
+
+// Number of bits needed to represent `max_value` (0 for 0).
+int BitWidth(uint64_t max_value);
+
+// ULEB128 / zigzag varints as used by the RLE hybrid and delta encodings.
+bool ReadUleb128(const uint8_t** p, const uint8_t* end, uint64_t* out);
+void AppendUleb128(uint64_t v, std::string* out);
+
+// The RLE / bit-packing hybrid (RLE = 3) without a length prefix: used for
+// definition/repetition levels (after the caller strips the v1 4-byte length),
+// dictionary indices (after the 1-byte bit width) and booleans.
+class RleBitPackedDecoder {
+ public:
+  // REQUIRES: 0 <= bit_width <= 32.
+  RleBitPackedDecoder(const uint8_t* data, int64_t size, int bit_width);
+  // Decodes exactly `n` values into out; Corruption if the data runs out.
+  Status GetBatch(uint32_t* out, int64_t n);
+
+ private:
+  Status NextRun();
+  const uint8_t* p_;
+  const uint8_t* end_;
+  int bit_width_;
+  int64_t rle_left_ = 0;  // values left in the current RLE run
+  uint32_t rle_value_ = 0;
+  int64_t packed_left_ = 0;          // values left in the current bit-packed run
+  const uint8_t* packed_ = nullptr;  // next unread group of the bit-packed run
+  int64_t packed_index_ = 0;         // index within the bit-packed run
+};
+
+// Encodes `values` (each < 2^bit_width) as RLE runs where a value repeats at
+// least 8 times and bit-packed runs otherwise. No length prefix.
+void EncodeRleBitPacked(const uint32_t* values, int64_t n, int bit_width, std::string* out);
+
+// Unpacks n values of bit_width bits, LSB-first, from `in` (which must hold
+// ceil(n * bit_width / 8) bytes).
+void UnpackBits(const uint8_t* in, int64_t n, int bit_width, uint32_t* out);
+
+// DELTA_BINARY_PACKED for INT32 (as int32) and INT64. Decodes exactly `n`
+// values; `*consumed` is set to the bytes used (needed to find the data that
+// follows in DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY).
+Status DecodeDeltaBinaryPacked(const uint8_t* data, int64_t size, int64_t n, int64_t* out,
+                               int64_t* consumed);
+void EncodeDeltaBinaryPacked(const int64_t* values, int64_t n, std::string* out);
+
+// A decoded run of byte-array values: value i is
+// data[offsets[i], offsets[i + 1]). offsets has n + 1 entries.
+struct ByteArrays {
+  std::vector<int64_t> offsets{0};
+  std::string data;
+};
+
+// DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY: decode exactly n values.
+Status DecodeDeltaLengthByteArray(const uint8_t* data, int64_t size, int64_t n, ByteArrays* out);
+Status DecodeDeltaByteArray(const uint8_t* data, int64_t size, int64_t n, ByteArrays* out);
+
+// BYTE_STREAM_SPLIT for values of `width` bytes (4 or 8 for FLOAT/DOUBLE,
+// also INT32/INT64/FLBA): byte k of value i is at data[k * n + i]. `out`
+// receives n * width bytes in plain little-endian layout.
+Status DecodeByteStreamSplit(const uint8_t* data, int64_t size, int64_t n, int width, uint8_t* out);
+
+}  // namespace tessera::parquet

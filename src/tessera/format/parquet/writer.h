@@ -1,0 +1,60 @@
+// ParquetWriter: writes RecordBatches of one schema to a Parquet file that
+// DuckDB, Spark and pyarrow read: PLAIN or dictionary encoding (falling back
+// to PLAIN when a dictionary grows past dictionary_page_limit), RLE
+// definition levels, repetition levels for list columns (3-level LIST),
+// min/max/null_count statistics, ZSTD (default) or SNAPPY, timestamps as
+// INT64 TIMESTAMP(MICROS, UTC), strings as BYTE_ARRAY STRING, bytes as
+// BYTE_ARRAY.
+//
+// Crash safety: rows go to "<path>.tmp-<random>"; Close() writes the footer,
+// fsyncs and renames onto `path`. A writer destroyed without a successful
+// Close() removes its temporary file, so `path` never holds a half file.
+//
+// Thread-safety: none; one writer per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tessera/core/record_batch.h"
+#include "tessera/format/parquet/metadata.h"
+
+namespace tessera::parquet {
+
+struct WriteOptions {
+  Codec codec = Codec::kZstd;        // kZstd, kSnappy, kUncompressed (also kGzip)
+  int compression_level = 1;         // zstd level
+  int64_t row_group_size = 1 << 20;  // rows per row group
+  int64_t data_page_size = 1 << 20;  // target uncompressed bytes per page
+  bool dictionary = true;
+  int64_t dictionary_page_limit = 1 << 20;  // bytes of dictionary before PLAIN fallback
+  std::string created_by = "tessera version 0.1.0";
+};
+
+class ParquetWriter {
+ public:
+  static Result<std::unique_ptr<ParquetWriter>> Open(const std::string& path, SchemaPtr schema,
+                                                     WriteOptions options = {});
+  ~ParquetWriter();
+  ParquetWriter(const ParquetWriter&) = delete;
+  ParquetWriter& operator=(const ParquetWriter&) = delete;
+
+  // Buffers rows; flushes a row group each time row_group_size rows are
+  // buffered. REQUIRES: batch.schema() equals the writer's schema.
+  Status Write(const RecordBatch& batch);
+  // Flushes, writes the footer and renames the file into place.
+  Status Close();
+
+ private:
+  struct Impl;
+  explicit ParquetWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Writes `batches` (all of `schema`) to `path` in one call.
+Status WriteParquetFile(const std::string& path, const SchemaPtr& schema,
+                        const std::vector<RecordBatchPtr>& batches, WriteOptions options = {});
+
+}  // namespace tessera::parquet

@@ -1,0 +1,149 @@
+// The objects of a feature repo (DESIGN.md section 2), as loaded from YAML
+// and stored in the registry: entities, sources, feature views, on-demand
+// feature views and feature services, plus the repo's tessera.yaml config.
+//
+// These are plain values. A loaded RepoDefinitions has passed validation
+// (loader.h): names are unique per kind and valid, references resolve, types
+// and durations parse. `location` records where the object was declared, for
+// messages; it is not part of the object's identity or hash.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tessera/core/schema.h"
+#include "tessera/core/types.h"
+
+namespace tessera::registry {
+
+// "features/payments.yaml:12" (path relative to the repo root).
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  std::string ToString() const { return file + ":" + std::to_string(line); }
+};
+
+// What every object carries besides its logic. Changing only these records
+// history without a new version.
+struct ObjectDoc {
+  std::string description;
+  std::string owner;
+  std::map<std::string, std::string> tags;
+};
+
+enum class ObjectKind { kEntity, kSource, kFeatureView, kOnDemandFeatureView, kFeatureService };
+const char* ObjectKindName(ObjectKind kind);  // "entity", "source", "feature_view", ...
+
+struct JoinKey {
+  std::string name;
+  DataType type;
+};
+
+struct Entity {
+  std::string name;
+  std::vector<JoinKey> join_keys;
+  ObjectDoc doc;
+  SourceLocation location;
+};
+
+enum class SourceKind { kBatch, kPush, kRequest };
+const char* SourceKindName(SourceKind kind);  // "batch", "push", "request"
+
+struct Source {
+  std::string name;
+  SourceKind kind = SourceKind::kBatch;
+  // batch: file or glob relative to the repo root; Parquet or CSV.
+  std::string path;
+  std::string timestamp_field;          // batch: required
+  std::string created_timestamp_field;  // batch: optional
+  std::string batch_source;             // push: the batch source holding history
+  std::vector<Field> schema;            // request (and optionally push): fields
+  ObjectDoc doc;
+  SourceLocation location;
+};
+
+struct FeatureDef {
+  std::string name;
+  DataType type;
+  std::string expr;  // row transformation; stored as written (engine later)
+  std::string description;
+  SourceLocation location;
+};
+
+struct Aggregation {
+  std::string column;
+  std::string function;          // sum, count, count_distinct, avg, min, max, last, stddev
+  std::vector<int64_t> windows;  // microseconds, > 0
+  SourceLocation location;
+  // "amount_sum_24h": <column>_<function>_<FormatDuration(window)>.
+  std::string FeatureName(int64_t window) const;
+};
+
+// Per-feature validation rules (governance evaluates them later).
+struct ValidationRule {
+  std::optional<double> min;
+  std::optional<double> max;
+  bool not_null = false;
+  std::vector<std::string> allowed_values;
+};
+
+struct FeatureView {
+  std::string name;
+  std::vector<std::string> entities;
+  std::string source;
+  int64_t ttl = 0;  // microseconds; 0 = no bound
+  bool online = true;
+  std::vector<FeatureDef> features;
+  std::vector<Aggregation> aggregations;
+  std::map<std::string, ValidationRule> validation;  // by feature name
+  ObjectDoc doc;
+  SourceLocation location;
+};
+
+struct OnDemandFeatureView {
+  std::string name;
+  std::vector<std::string> inputs;   // feature views and request sources
+  std::vector<FeatureDef> features;  // each with an expr
+  ObjectDoc doc;
+  SourceLocation location;
+};
+
+struct FeatureService {
+  std::string name;
+  // "view:feature", "view@3:feature" or "view" (all its features).
+  std::vector<std::string> features;
+  ObjectDoc doc;
+  SourceLocation location;
+};
+
+struct OnlineStoreConfig {
+  std::string type = "rocksdb";  // rocksdb | redis | redis-cluster
+  std::string path = "data/online";
+  std::string url;
+  std::vector<std::string> nodes;
+};
+
+// tessera.yaml. Paths are relative to the repo root unless absolute.
+struct RepoConfig {
+  std::string project;
+  std::string registry_path = "data/registry.db";
+  std::string offline_path = "data/offline";
+  OnlineStoreConfig online;
+};
+
+struct RepoDefinitions {
+  std::vector<Entity> entities;
+  std::vector<Source> sources;
+  std::vector<FeatureView> feature_views;
+  std::vector<OnDemandFeatureView> on_demand_feature_views;
+  std::vector<FeatureService> feature_services;
+};
+
+// The names of the features a view exposes: declared features, then one per
+// aggregation and window.
+std::vector<std::string> FeatureNames(const FeatureView& view);
+
+}  // namespace tessera::registry
