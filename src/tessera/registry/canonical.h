@@ -1,0 +1,41 @@
+// The canonical form of a registry object: a JSON text with keys in a fixed
+// order and no insignificant whitespace, so that the same definition always
+// gives the same bytes (and hash), whichever file or order it was written in.
+//
+// Each object has two parts:
+//   logic: what changes data (schema, source, entities, ttl, expr,
+//          aggregations, validation, join keys, paths...): a change gives a
+//          new version;
+//   doc:   description, owner, tags: a change is recorded in history without
+//          a new version.
+// Locations (file:line) are in neither.
+#pragma once
+
+#include <string>
+
+#include "tessera/core/result.h"
+#include "tessera/registry/definitions.h"
+
+namespace tessera::registry {
+
+struct CanonicalForm {
+  ObjectKind kind;
+  std::string name;
+  std::string logic_json;  // canonical JSON of the logic part
+  std::string doc_json;    // canonical JSON of the doc part
+  // The whole definition for display: {"kind":..,"name":..,<logic>,<doc>}.
+  std::string definition_json;
+  // Hex SHA-256 (or another stable 64-bit+ hash) of logic_json.
+  std::string logic_hash;
+};
+
+CanonicalForm Canonicalize(const Entity& e);
+CanonicalForm Canonicalize(const Source& s);
+CanonicalForm Canonicalize(const FeatureView& v);
+CanonicalForm Canonicalize(const OnDemandFeatureView& v);
+CanonicalForm Canonicalize(const FeatureService& s);
+
+// Every object of the repo, in kind then name order.
+std::vector<CanonicalForm> CanonicalizeAll(const RepoDefinitions& defs);
+
+}  // namespace tessera::registry

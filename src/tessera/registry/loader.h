@@ -1,0 +1,45 @@
+// Loading a feature repo: tessera.yaml plus every other *.yaml / *.yml file
+// below the repo root (skipping the data/ folder, hidden folders and build
+// folders), parsed into RepoDefinitions and validated as a whole.
+//
+// Validation reports EVERY error found, not just the first, each as
+// "file:line: reason" with the file relative to the repo root: unknown
+// entity or source, duplicate name, unknown type, bad duration, a service or
+// on-demand view referencing an undefined view or feature, a cycle between
+// views, a batch source without timestamp_field, an aggregation with an
+// unknown function or bad window, invalid name characters, unknown keys.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tessera/core/result.h"
+#include "tessera/registry/definitions.h"
+
+namespace tessera::registry {
+
+struct LoadError {
+  SourceLocation location;
+  std::string message;
+  std::string ToString() const { return location.ToString() + ": " + message; }
+};
+
+struct LoadedRepo {
+  std::string root;  // absolute path of the repo folder
+  RepoConfig config;
+  RepoDefinitions definitions;
+};
+
+// Loads and validates the repo at `repo_dir`. On any error, fails with an
+// InvalidArgument status whose message holds every error, one per line, in
+// file then line order.
+Result<LoadedRepo> LoadRepo(const std::string& repo_dir);
+
+// The same, but returns the errors as a list (empty on success) and fills
+// `out` as far as it could be parsed: for tests and tools.
+std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out);
+
+// Valid object and feature names: [A-Za-z_][A-Za-z0-9_]*, at most 128 chars.
+bool IsValidName(const std::string& name);
+
+}  // namespace tessera::registry
