@@ -38,7 +38,7 @@ Status Buffer::Resize(int64_t new_size) {
   return Status::OK();
 }
 
-Status BufferBuilder::Reserve(int64_t additional) {
+Status BufferBuilder::Grow(int64_t additional) {
   if (additional < 0) return Status::Invalid("negative reservation");
   int64_t needed = length_ + additional;
   if (needed <= capacity()) return Status::OK();
@@ -50,6 +50,7 @@ Status BufferBuilder::Reserve(int64_t additional) {
     TS_RETURN_NOT_OK(buffer_->Resize(new_capacity));
   }
   data_ = buffer_->mutable_data();
+  capacity_ = new_capacity;
   return Status::OK();
 }
 
@@ -70,6 +71,7 @@ Result<BufferPtr> BufferBuilder::Finish() {
   BufferPtr out(std::move(buffer_));
   data_ = nullptr;
   length_ = 0;
+  capacity_ = 0;
   return out;
 }
 

@@ -58,7 +58,10 @@ class BufferBuilder {
   BufferBuilder() = default;
 
   // Makes room for `additional` more bytes without reallocating.
-  Status Reserve(int64_t additional);
+  Status Reserve(int64_t additional) {
+    if (additional >= 0 && length_ + additional <= capacity_) return Status::OK();
+    return Grow(additional);
+  }
   Status Append(const void* data, int64_t n) {
     TS_RETURN_NOT_OK(Reserve(n));
     UnsafeAppend(data, n);
@@ -82,15 +85,17 @@ class BufferBuilder {
   uint8_t* mutable_data() { return data_; }
   const uint8_t* data() const { return data_; }
   int64_t length() const { return length_; }
-  int64_t capacity() const { return buffer_ ? buffer_->size() : 0; }
+  int64_t capacity() const { return capacity_; }
 
   // Hands over the bytes written so far and resets the builder.
   Result<BufferPtr> Finish();
 
  private:
+  Status Grow(int64_t additional);
   std::unique_ptr<Buffer> buffer_;
   uint8_t* data_ = nullptr;
   int64_t length_ = 0;
+  int64_t capacity_ = 0;
 };
 
 // Validity bitmaps: bit i (LSB-first within each byte) set means value i is
