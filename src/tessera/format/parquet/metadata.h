@@ -108,6 +108,9 @@ struct LogicalType {
     kBson = 13,
     kUuid = 14,
     kFloat16 = 15,
+    kVariant = 16,
+    kGeometry = 17,
+    kGeography = 18,
   };
   int32_t kind = 0;
   // DECIMAL
@@ -144,6 +147,7 @@ struct Statistics {
   std::optional<std::string> min_value;    // 6
   std::optional<bool> is_max_value_exact;  // 7
   std::optional<bool> is_min_value_exact;  // 8
+  std::optional<int64_t> nan_count;        // 9 (FLOAT/DOUBLE/FLOAT16 only)
 };
 
 struct KeyValue {
@@ -171,6 +175,8 @@ struct ColumnMetaData {
   std::optional<int64_t> dictionary_page_offset;  // 11
   std::optional<Statistics> statistics;           // 12
   std::vector<PageEncodingStats> encoding_stats;  // 13
+  std::optional<int64_t> bloom_filter_offset;     // 14
+  std::optional<int32_t> bloom_filter_length;     // 15
 };
 
 struct ColumnChunk {
@@ -184,10 +190,17 @@ struct ColumnChunk {
   bool has_crypto_metadata = false;            // 8 present (encrypted column)
 };
 
+struct SortingColumn {
+  int32_t column_idx = 0;    // 1
+  bool descending = false;   // 2
+  bool nulls_first = false;  // 3
+};
+
 struct RowGroup {
   std::vector<ColumnChunk> columns;              // 1
   int64_t total_byte_size = 0;                   // 2
   int64_t num_rows = 0;                          // 3
+  std::vector<SortingColumn> sorting_columns;    // 4
   std::optional<int64_t> file_offset;            // 5
   std::optional<int64_t> total_compressed_size;  // 6
   std::optional<int16_t> ordinal;                // 7
@@ -245,8 +258,17 @@ struct PageHeader {
 };
 
 // Decodes FileMetaData from the footer bytes (Thrift compact protocol).
+// Bytes after the FileMetaData struct are ignored (an encrypted file's
+// plaintext footer is followed by its signature). A required field missing
+// or of the wrong type is a Corruption status naming the struct and field.
+// Enum values outside the enums above are kept as their number: deciding
+// whether they are usable is the reader's job.
 Result<FileMetaData> DecodeFileMetaData(const uint8_t* data, size_t size);
-// Appends the compact-protocol encoding of `md` to `out`.
+// Appends the compact-protocol encoding of `md` to `out`. When
+// md.column_orders is empty, one TYPE_ORDER entry per leaf column is written
+// (readers such as DuckDB use min_value/max_value only when a column order
+// is present). has_crypto_metadata and has_encryption_algorithm are not
+// written: Tessera does not write encrypted files.
 void EncodeFileMetaData(const FileMetaData& md, std::string* out);
 
 // Decodes one PageHeader at the start of [data, data + size); on success
@@ -257,5 +279,6 @@ void EncodePageHeader(const PageHeader& header, std::string* out);
 const char* TypeName(Type t);
 const char* EncodingName(Encoding e);
 const char* CodecName(Codec c);
+const char* PageTypeName(PageType t);
 
 }  // namespace tessera::parquet
