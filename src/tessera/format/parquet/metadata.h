@@ -123,6 +123,8 @@ struct LogicalType {
   // INTEGER
   int8_t bit_width = 0;
   bool is_signed = true;
+
+  friend bool operator==(const LogicalType&, const LogicalType&) = default;
 };
 
 struct SchemaElement {
@@ -136,6 +138,8 @@ struct SchemaElement {
   std::optional<int32_t> precision;             // 8
   std::optional<int32_t> field_id;              // 9
   std::optional<LogicalType> logical_type;      // 10
+
+  friend bool operator==(const SchemaElement&, const SchemaElement&) = default;
 };
 
 struct Statistics {
@@ -148,17 +152,23 @@ struct Statistics {
   std::optional<bool> is_max_value_exact;  // 7
   std::optional<bool> is_min_value_exact;  // 8
   std::optional<int64_t> nan_count;        // 9 (FLOAT/DOUBLE/FLOAT16 only)
+
+  friend bool operator==(const Statistics&, const Statistics&) = default;
 };
 
 struct KeyValue {
   std::string key;                   // 1
   std::optional<std::string> value;  // 2
+
+  friend bool operator==(const KeyValue&, const KeyValue&) = default;
 };
 
 struct PageEncodingStats {
   PageType page_type = PageType::kDataPage;  // 1
   Encoding encoding = Encoding::kPlain;      // 2
   int32_t count = 0;                         // 3
+
+  friend bool operator==(const PageEncodingStats&, const PageEncodingStats&) = default;
 };
 
 struct ColumnMetaData {
@@ -177,6 +187,8 @@ struct ColumnMetaData {
   std::vector<PageEncodingStats> encoding_stats;  // 13
   std::optional<int64_t> bloom_filter_offset;     // 14
   std::optional<int32_t> bloom_filter_length;     // 15
+
+  friend bool operator==(const ColumnMetaData&, const ColumnMetaData&) = default;
 };
 
 struct ColumnChunk {
@@ -188,12 +200,16 @@ struct ColumnChunk {
   std::optional<int64_t> column_index_offset;  // 6
   std::optional<int32_t> column_index_length;  // 7
   bool has_crypto_metadata = false;            // 8 present (encrypted column)
+
+  friend bool operator==(const ColumnChunk&, const ColumnChunk&) = default;
 };
 
 struct SortingColumn {
   int32_t column_idx = 0;    // 1
   bool descending = false;   // 2
   bool nulls_first = false;  // 3
+
+  friend bool operator==(const SortingColumn&, const SortingColumn&) = default;
 };
 
 struct RowGroup {
@@ -204,11 +220,15 @@ struct RowGroup {
   std::optional<int64_t> file_offset;            // 5
   std::optional<int64_t> total_compressed_size;  // 6
   std::optional<int16_t> ordinal;                // 7
+
+  friend bool operator==(const RowGroup&, const RowGroup&) = default;
 };
 
 // ColumnOrder union: 1 TYPE_ORDER (the only one Tessera writes).
 struct ColumnOrder {
   int32_t kind = 1;
+
+  friend bool operator==(const ColumnOrder&, const ColumnOrder&) = default;
 };
 
 struct FileMetaData {
@@ -220,6 +240,8 @@ struct FileMetaData {
   std::optional<std::string> created_by;     // 6
   std::vector<ColumnOrder> column_orders;    // 7
   bool has_encryption_algorithm = false;     // 8 present
+
+  friend bool operator==(const FileMetaData&, const FileMetaData&) = default;
 };
 
 struct DataPageHeader {
@@ -228,12 +250,16 @@ struct DataPageHeader {
   Encoding definition_level_encoding = Encoding::kRle;  // 3
   Encoding repetition_level_encoding = Encoding::kRle;  // 4
   std::optional<Statistics> statistics;                 // 5
+
+  friend bool operator==(const DataPageHeader&, const DataPageHeader&) = default;
 };
 
 struct DictionaryPageHeader {
   int32_t num_values = 0;                // 1
   Encoding encoding = Encoding::kPlain;  // 2
   std::optional<bool> is_sorted;         // 3
+
+  friend bool operator==(const DictionaryPageHeader&, const DictionaryPageHeader&) = default;
 };
 
 struct DataPageHeaderV2 {
@@ -245,6 +271,8 @@ struct DataPageHeaderV2 {
   int32_t repetition_levels_byte_length = 0;  // 6
   bool is_compressed = true;                  // 7 (default true)
   std::optional<Statistics> statistics;       // 8
+
+  friend bool operator==(const DataPageHeaderV2&, const DataPageHeaderV2&) = default;
 };
 
 struct PageHeader {
@@ -255,6 +283,8 @@ struct PageHeader {
   std::optional<DataPageHeader> data_page_header;              // 5
   std::optional<DictionaryPageHeader> dictionary_page_header;  // 7
   std::optional<DataPageHeaderV2> data_page_header_v2;         // 8
+
+  friend bool operator==(const PageHeader&, const PageHeader&) = default;
 };
 
 // Decodes FileMetaData from the footer bytes (Thrift compact protocol).
