@@ -1,8 +1,11 @@
 // Decoding of the Parquet metadata structs (metadata.h) from the Thrift
 // compact protocol, field by field as parquet.thrift numbers them. Unknown
-// fields are skipped; a known field of the wrong wire type, or a required
-// field that is missing, is a Corruption status naming struct and field.
+// fields, and known ids sent with another wire type, are skipped (as
+// Thrift's generated code does); a required field not read is a Corruption
+// status naming struct and field. Failures inside nested structs and lists
+// carry their path: "FileMetaData.row_groups[0]: RowGroup.columns[2]: ...".
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -16,18 +19,6 @@ namespace {
 using thrift::CompactReader;
 using thrift::CType;
 using thrift::FieldHeader;
-
-// Names a field in messages: "ColumnMetaData.codec".
-struct FieldName {
-  const char* struct_name;
-  const char* field_name;
-  std::string ToString() const { return std::string(struct_name) + "." + field_name; }
-};
-
-struct Required {
-  int16_t id;
-  const char* name;
-};
 
 // One decoder per struct; declared first so the templates below find them.
 Status Decode(CompactReader& r, Statistics* out);
@@ -67,14 +58,23 @@ constexpr CType WireType() {
   return CType::kStruct;
 }
 
-Status WrongType(const FieldName& where, CType expected, CType found) {
-  return Status::Corruption("Parquet " + where.ToString() + ": expected Thrift " +
-                            thrift::CTypeName(expected) + ", found " + thrift::CTypeName(found));
-}
+struct Required {
+  int16_t id;
+  const char* name;
+};
 
-Status CheckType(const FieldHeader& f, CType expected, const FieldName& where) {
-  const bool ok = expected == CType::kBoolFalse ? f.is_bool() : f.type == expected;
-  return ok ? Status::OK() : WrongType(where, expected, f.type);
+// True when field `f` carries the wire type a T is sent as.
+template <typename T>
+bool HasWireType(const FieldHeader& f) {
+  if constexpr (IsOptional<T>::value) {
+    return HasWireType<typename T::value_type>(f);
+  } else if constexpr (IsVector<T>::value) {
+    return f.type == CType::kList || f.type == CType::kSet;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return f.is_bool();
+  } else {
+    return f.type == WireType<T>();
+  }
 }
 
 // Reads one value of T whose header (field or list) was already read. A
@@ -103,73 +103,96 @@ Status ReadValue(CompactReader& r, T* out) {
   return Status::OK();
 }
 
+// Reads a list whose field header was read; `where` names it in messages.
 template <typename T>
-Status ReadList(CompactReader& r, const FieldHeader& f, const FieldName& where,
-                std::vector<T>* out) {
-  if (f.type != CType::kList && f.type != CType::kSet) {
-    return WrongType(where, CType::kList, f.type);
-  }
-  TS_ASSIGN_OR_RETURN(thrift::ListHeader list, r.ReadListHeader());
+Status ReadList(CompactReader& r, const std::string& where, std::vector<T>* out) {
+  auto header = r.ReadListHeader();
+  if (!header.ok()) return header.status().WithContext(where);
+  const thrift::ListHeader list = *header;
   if (list.size > 0 && list.elem_type != WireType<T>()) {
-    return Status::Corruption("Parquet " + where.ToString() + ": expected a list of Thrift " +
-                              thrift::CTypeName(WireType<T>()) + ", found " +
+    return Status::Corruption("Parquet " + where + ": expected a list of Thrift " +
+                              thrift::CTypeName(WireType<T>()) + ", found a list of " +
                               thrift::CTypeName(list.elem_type));
   }
   out->clear();
   out->resize(list.size);  // bounded by the bytes left: see ReadListHeader
   for (int32_t i = 0; i < list.size; ++i) {
     Status st = ReadValue(r, &(*out)[i]);
-    if (!st.ok()) return st.WithContext(where.ToString() + "[" + std::to_string(i) + "]");
+    if (!st.ok()) return st.WithContext(where + "[" + std::to_string(i) + "]");
   }
   return Status::OK();
 }
 
-// Reads the value of field `f` into `out`, checking the wire type.
-template <typename T>
-Status ReadField(CompactReader& r, const FieldHeader& f, const FieldName& where, T* out) {
-  if constexpr (IsOptional<T>::value) {
-    typename T::value_type value{};
-    TS_RETURN_NOT_OK(ReadField(r, f, where, &value));
-    *out = std::move(value);
-    return Status::OK();
-  } else if constexpr (IsVector<T>::value) {
-    return ReadList(r, f, where, out);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    TS_RETURN_NOT_OK(CheckType(f, CType::kBoolFalse, where));
-    *out = f.bool_value();
-    return Status::OK();
-  } else {
-    TS_RETURN_NOT_OK(CheckType(f, WireType<T>(), where));
-    Status st = ReadValue(r, out);
-    if (WireType<T>() == CType::kStruct && !st.ok()) return st.WithContext(where.ToString());
-    return st;
-  }
-}
+// Decodes the fields of one struct: Run() reads field headers up to the stop
+// field and hands each to a callback that reads (Read) or skips it, then
+// checks that every required field was read.
+class StructDecoder {
+ public:
+  StructDecoder(CompactReader& r, const char* struct_name) : r_(r), name_(struct_name) {}
 
-// Reads the fields of one struct, handing each to `on_field` (which reads
-// or skips its value), then checks that the `required` ids were all seen.
-template <typename Fn>
-Status DecodeFields(CompactReader& r, const char* struct_name,
-                    std::initializer_list<Required> required, Fn&& on_field) {
-  TS_RETURN_NOT_OK(r.BeginStruct());
-  uint64_t seen = 0;
-  while (true) {
-    TS_ASSIGN_OR_RETURN(FieldHeader f, r.ReadFieldHeader());
-    if (f.is_stop()) break;
-    if (f.id >= 0 && f.id < 64) seen |= uint64_t{1} << f.id;
-    TS_RETURN_NOT_OK(on_field(f));
+  template <typename Fn>
+  Status Run(std::initializer_list<Required> required, Fn&& on_field) {
+    TS_RETURN_NOT_OK(r_.BeginStruct());
+    while (true) {
+      TS_ASSIGN_OR_RETURN(FieldHeader f, r_.ReadFieldHeader());
+      if (f.is_stop()) break;
+      TS_RETURN_NOT_OK(on_field(f));
+    }
+    r_.EndStruct();
+    for (const Required& req : required) {
+      if ((seen_ & (uint64_t{1} << req.id)) == 0) {
+        return Status::Corruption("Parquet " + std::string(name_) + ": required field '" +
+                                  req.name + "' (" + std::to_string(req.id) + ") is missing");
+      }
+    }
+    return Status::OK();
   }
-  r.EndStruct();
-  for (const Required& req : required) {
-    if ((seen & (uint64_t{1} << req.id)) == 0) {
-      return Status::Corruption("Parquet " + std::string(struct_name) + ": required field '" +
-                                req.name + "' (" + std::to_string(req.id) + ") is missing");
+
+  // Reads field `f` into `out` when its wire type is T's. A field of another
+  // type is skipped as if unknown, as Thrift's generated code does: writers
+  // have reused ids (a parquet-mr fork wrote a list as ColumnMetaData field
+  // 15), and a required field skipped this way is then reported missing.
+  template <typename T>
+  Status Read(const FieldHeader& f, const char* field, T* out) {
+    if (!HasWireType<T>(f)) return r_.Skip(f.type);
+    TS_RETURN_NOT_OK(ReadChecked(f, field, out));
+    MarkSeen(f.id);
+    return Status::OK();
+  }
+
+  // Records that field `id` was read by the caller's own code.
+  void MarkSeen(int16_t id) {
+    if (id >= 0 && id < 64) seen_ |= uint64_t{1} << id;
+  }
+  // Prefixes a failure of a nested struct with "Struct.field".
+  Status Nested(const char* field, Status st) const {
+    return st.ok() ? st : st.WithContext(std::string(name_) + "." + field);
+  }
+
+ private:
+  template <typename T>
+  Status ReadChecked(const FieldHeader& f, const char* field, T* out) {
+    if constexpr (IsOptional<T>::value) {
+      typename T::value_type value{};
+      TS_RETURN_NOT_OK(ReadChecked(f, field, &value));
+      *out = std::move(value);
+      return Status::OK();
+    } else if constexpr (IsVector<T>::value) {
+      return ReadList(r_, std::string(name_) + "." + field, out);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      *out = f.bool_value();
+      return Status::OK();
+    } else {
+      return Nested(field, ReadValue(r_, out));
     }
   }
-  return Status::OK();
-}
 
-// A union is a struct with exactly one field set.
+  CompactReader& r_;
+  const char* name_;
+  uint64_t seen_ = 0;  // bit i: field i was read
+};
+
+// A union is a struct with exactly one (known-typed) member.
 Status CheckUnion(const char* union_name, int members) {
   if (members == 1) return Status::OK();
   return Status::Corruption("Parquet " + std::string(union_name) +
@@ -179,120 +202,116 @@ Status CheckUnion(const char* union_name, int members) {
 
 Status Decode(CompactReader& r, Statistics* out) {
   constexpr const char* kName = "Statistics";
-  return DecodeFields(r, kName, {}, [&](const FieldHeader& f) -> Status {
+  StructDecoder d(r, kName);
+  return d.Run({}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return ReadField(r, f, {kName, "max"}, &out->max);
-      case 2: return ReadField(r, f, {kName, "min"}, &out->min);
-      case 3: return ReadField(r, f, {kName, "null_count"}, &out->null_count);
-      case 4: return ReadField(r, f, {kName, "distinct_count"}, &out->distinct_count);
-      case 5: return ReadField(r, f, {kName, "max_value"}, &out->max_value);
-      case 6: return ReadField(r, f, {kName, "min_value"}, &out->min_value);
-      case 7: return ReadField(r, f, {kName, "is_max_value_exact"}, &out->is_max_value_exact);
-      case 8: return ReadField(r, f, {kName, "is_min_value_exact"}, &out->is_min_value_exact);
-      case 9: return ReadField(r, f, {kName, "nan_count"}, &out->nan_count);
+      case 1: return d.Read(f, "max", &out->max);
+      case 2: return d.Read(f, "min", &out->min);
+      case 3: return d.Read(f, "null_count", &out->null_count);
+      case 4: return d.Read(f, "distinct_count", &out->distinct_count);
+      case 5: return d.Read(f, "max_value", &out->max_value);
+      case 6: return d.Read(f, "min_value", &out->min_value);
+      case 7: return d.Read(f, "is_max_value_exact", &out->is_max_value_exact);
+      case 8: return d.Read(f, "is_min_value_exact", &out->is_min_value_exact);
+      case 9: return d.Read(f, "nan_count", &out->nan_count);
       default: return r.Skip(f.type);
     }
   });
 }
 
+// Reads a union whose members are all structs: `on_member` reads or skips
+// the struct of a member; a member sent as another type is skipped. The union
+// must end up with exactly one member.
+template <typename Fn>
+Status DecodeUnion(CompactReader& r, const char* union_name, Fn&& on_member) {
+  int members = 0;
+  StructDecoder d(r, union_name);
+  TS_RETURN_NOT_OK(d.Run({}, [&](const FieldHeader& f) -> Status {
+    if (f.type != CType::kStruct) return r.Skip(f.type);
+    ++members;
+    return on_member(f);
+  }));
+  return CheckUnion(union_name, members);
+}
+
 // TimeUnit union {1 MILLIS, 2 MICROS, 3 NANOS}, each an empty struct. An
 // unknown unit is kept as unit_known = false: unsupported, not corrupt.
 Status DecodeTimeUnit(CompactReader& r, LogicalType* out) {
-  int members = 0;
-  TS_RETURN_NOT_OK(DecodeFields(r, "TimeUnit", {}, [&](const FieldHeader& f) -> Status {
-    ++members;
-    const bool known = f.id >= 1 && f.id <= 3;
-    if (known) TS_RETURN_NOT_OK(CheckType(f, CType::kStruct, {"TimeUnit", "unit"}));
-    out->unit = known ? static_cast<TimeUnit>(f.id) : static_cast<TimeUnit>(0);
-    out->unit_known = known;
+  return DecodeUnion(r, "TimeUnit", [&](const FieldHeader& f) {
+    out->unit_known = f.id >= 1 && f.id <= 3;
+    out->unit = out->unit_known ? static_cast<TimeUnit>(f.id) : static_cast<TimeUnit>(0);
     return r.Skip(f.type);
-  }));
-  return CheckUnion("TimeUnit", members);
+  });
 }
 
 // TimestampType and TimeType share {1 isAdjustedToUTC, 2 unit}.
 Status DecodeTimeOrTimestamp(CompactReader& r, const char* name, LogicalType* out) {
-  return DecodeFields(
-      r, name, {{1, "isAdjustedToUTC"}, {2, "unit"}}, [&](const FieldHeader& f) -> Status {
-        switch (f.id) {
-          case 1: return ReadField(r, f, {name, "isAdjustedToUTC"}, &out->is_adjusted_to_utc);
-          case 2:
-            TS_RETURN_NOT_OK(CheckType(f, CType::kStruct, {name, "unit"}));
-            return DecodeTimeUnit(r, out);
-          default: return r.Skip(f.type);
-        }
-      });
+  StructDecoder d(r, name);
+  return d.Run({{1, "isAdjustedToUTC"}, {2, "unit"}}, [&](const FieldHeader& f) -> Status {
+    switch (f.id) {
+      case 1: return d.Read(f, "isAdjustedToUTC", &out->is_adjusted_to_utc);
+      case 2:
+        if (f.type != CType::kStruct) return r.Skip(f.type);
+        d.MarkSeen(f.id);
+        return d.Nested("unit", DecodeTimeUnit(r, out));
+      default: return r.Skip(f.type);
+    }
+  });
 }
 
 Status DecodeDecimal(CompactReader& r, LogicalType* out) {
-  constexpr const char* kName = "DecimalType";
-  return DecodeFields(r, kName, {{1, "scale"}, {2, "precision"}},
-                      [&](const FieldHeader& f) -> Status {
-                        switch (f.id) {
-                          case 1: return ReadField(r, f, {kName, "scale"}, &out->scale);
-                          case 2: return ReadField(r, f, {kName, "precision"}, &out->precision);
-                          default: return r.Skip(f.type);
-                        }
-                      });
+  StructDecoder d(r, "DecimalType");
+  return d.Run({{1, "scale"}, {2, "precision"}}, [&](const FieldHeader& f) -> Status {
+    switch (f.id) {
+      case 1: return d.Read(f, "scale", &out->scale);
+      case 2: return d.Read(f, "precision", &out->precision);
+      default: return r.Skip(f.type);
+    }
+  });
 }
 
 Status DecodeInteger(CompactReader& r, LogicalType* out) {
-  constexpr const char* kName = "IntType";
-  return DecodeFields(r, kName, {{1, "bitWidth"}, {2, "isSigned"}},
-                      [&](const FieldHeader& f) -> Status {
-                        switch (f.id) {
-                          case 1: return ReadField(r, f, {kName, "bitWidth"}, &out->bit_width);
-                          case 2: return ReadField(r, f, {kName, "isSigned"}, &out->is_signed);
-                          default: return r.Skip(f.type);
-                        }
-                      });
+  StructDecoder d(r, "IntType");
+  return d.Run({{1, "bitWidth"}, {2, "isSigned"}}, [&](const FieldHeader& f) -> Status {
+    switch (f.id) {
+      case 1: return d.Read(f, "bitWidth", &out->bit_width);
+      case 2: return d.Read(f, "isSigned", &out->is_signed);
+      default: return r.Skip(f.type);
+    }
+  });
 }
 
-// The members whose struct has fields Tessera reads; the others (STRING,
-// DATE, UUID, ... and ids this code does not know) are skipped, keeping
-// their id in `kind`.
-Status DecodeLogicalTypeMember(CompactReader& r, const FieldHeader& f, LogicalType* out) {
-  out->kind = f.id;
-  switch (f.id) {
-    case LogicalType::kDecimal:
-      TS_RETURN_NOT_OK(CheckType(f, CType::kStruct, {"LogicalType", "DECIMAL"}));
-      return DecodeDecimal(r, out);
-    case LogicalType::kTime:
-      TS_RETURN_NOT_OK(CheckType(f, CType::kStruct, {"LogicalType", "TIME"}));
-      return DecodeTimeOrTimestamp(r, "TimeType", out);
-    case LogicalType::kTimestamp:
-      TS_RETURN_NOT_OK(CheckType(f, CType::kStruct, {"LogicalType", "TIMESTAMP"}));
-      return DecodeTimeOrTimestamp(r, "TimestampType", out);
-    case LogicalType::kInteger:
-      TS_RETURN_NOT_OK(CheckType(f, CType::kStruct, {"LogicalType", "INTEGER"}));
-      return DecodeInteger(r, out);
-    default: return r.Skip(f.type);
-  }
-}
-
+// Reads the members whose struct has fields Tessera uses; the others
+// (STRING, DATE, UUID, ... and ids this code does not know) are skipped,
+// keeping their id in `kind`.
 Status Decode(CompactReader& r, LogicalType* out) {
-  int members = 0;
-  TS_RETURN_NOT_OK(DecodeFields(r, "LogicalType", {}, [&](const FieldHeader& f) -> Status {
-    ++members;
-    return DecodeLogicalTypeMember(r, f, out);
-  }));
-  return CheckUnion("LogicalType", members);
+  return DecodeUnion(r, "LogicalType", [&](const FieldHeader& f) -> Status {
+    out->kind = f.id;
+    switch (f.id) {
+      case LogicalType::kDecimal: return DecodeDecimal(r, out);
+      case LogicalType::kTime: return DecodeTimeOrTimestamp(r, "TimeType", out);
+      case LogicalType::kTimestamp: return DecodeTimeOrTimestamp(r, "TimestampType", out);
+      case LogicalType::kInteger: return DecodeInteger(r, out);
+      default: return r.Skip(f.type);
+    }
+  });
 }
 
 Status Decode(CompactReader& r, SchemaElement* out) {
   constexpr const char* kName = "SchemaElement";
-  return DecodeFields(r, kName, {{4, "name"}}, [&](const FieldHeader& f) -> Status {
+  StructDecoder d(r, kName);
+  return d.Run({{4, "name"}}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return ReadField(r, f, {kName, "type"}, &out->type);
-      case 2: return ReadField(r, f, {kName, "type_length"}, &out->type_length);
-      case 3: return ReadField(r, f, {kName, "repetition_type"}, &out->repetition);
-      case 4: return ReadField(r, f, {kName, "name"}, &out->name);
-      case 5: return ReadField(r, f, {kName, "num_children"}, &out->num_children);
-      case 6: return ReadField(r, f, {kName, "converted_type"}, &out->converted_type);
-      case 7: return ReadField(r, f, {kName, "scale"}, &out->scale);
-      case 8: return ReadField(r, f, {kName, "precision"}, &out->precision);
-      case 9: return ReadField(r, f, {kName, "field_id"}, &out->field_id);
-      case 10: return ReadField(r, f, {kName, "logicalType"}, &out->logical_type);
+      case 1: return d.Read(f, "type", &out->type);
+      case 2: return d.Read(f, "type_length", &out->type_length);
+      case 3: return d.Read(f, "repetition_type", &out->repetition);
+      case 4: return d.Read(f, "name", &out->name);
+      case 5: return d.Read(f, "num_children", &out->num_children);
+      case 6: return d.Read(f, "converted_type", &out->converted_type);
+      case 7: return d.Read(f, "scale", &out->scale);
+      case 8: return d.Read(f, "precision", &out->precision);
+      case 9: return d.Read(f, "field_id", &out->field_id);
+      case 10: return d.Read(f, "logicalType", &out->logical_type);
       default: return r.Skip(f.type);
     }
   });
@@ -300,10 +319,11 @@ Status Decode(CompactReader& r, SchemaElement* out) {
 
 Status Decode(CompactReader& r, KeyValue* out) {
   constexpr const char* kName = "KeyValue";
-  return DecodeFields(r, kName, {{1, "key"}}, [&](const FieldHeader& f) -> Status {
+  StructDecoder d(r, kName);
+  return d.Run({{1, "key"}}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return ReadField(r, f, {kName, "key"}, &out->key);
-      case 2: return ReadField(r, f, {kName, "value"}, &out->value);
+      case 1: return d.Read(f, "key", &out->key);
+      case 2: return d.Read(f, "value", &out->value);
       default: return r.Skip(f.type);
     }
   });
@@ -311,15 +331,16 @@ Status Decode(CompactReader& r, KeyValue* out) {
 
 Status Decode(CompactReader& r, PageEncodingStats* out) {
   constexpr const char* kName = "PageEncodingStats";
-  return DecodeFields(r, kName, {{1, "page_type"}, {2, "encoding"}, {3, "count"}},
-                      [&](const FieldHeader& f) -> Status {
-                        switch (f.id) {
-                          case 1: return ReadField(r, f, {kName, "page_type"}, &out->page_type);
-                          case 2: return ReadField(r, f, {kName, "encoding"}, &out->encoding);
-                          case 3: return ReadField(r, f, {kName, "count"}, &out->count);
-                          default: return r.Skip(f.type);
-                        }
-                      });
+  StructDecoder d(r, kName);
+  return d.Run({{1, "page_type"}, {2, "encoding"}, {3, "count"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case 1: return d.Read(f, "page_type", &out->page_type);
+                   case 2: return d.Read(f, "encoding", &out->encoding);
+                   case 3: return d.Read(f, "count", &out->count);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 Status Decode(CompactReader& r, ColumnMetaData* out) {
@@ -332,25 +353,24 @@ Status Decode(CompactReader& r, ColumnMetaData* out) {
                                                                 {6, "total_uncompressed_size"},
                                                                 {7, "total_compressed_size"},
                                                                 {9, "data_page_offset"}};
-  return DecodeFields(r, kName, kRequired, [&](const FieldHeader& f) -> Status {
+  StructDecoder d(r, kName);
+  return d.Run(kRequired, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return ReadField(r, f, {kName, "type"}, &out->type);
-      case 2: return ReadField(r, f, {kName, "encodings"}, &out->encodings);
-      case 3: return ReadField(r, f, {kName, "path_in_schema"}, &out->path_in_schema);
-      case 4: return ReadField(r, f, {kName, "codec"}, &out->codec);
-      case 5: return ReadField(r, f, {kName, "num_values"}, &out->num_values);
-      case 6:
-        return ReadField(r, f, {kName, "total_uncompressed_size"}, &out->total_uncompressed_size);
-      case 7: return ReadField(r, f, {kName, "total_compressed_size"}, &out->total_compressed_size);
-      case 8: return ReadField(r, f, {kName, "key_value_metadata"}, &out->key_value_metadata);
-      case 9: return ReadField(r, f, {kName, "data_page_offset"}, &out->data_page_offset);
-      case 10: return ReadField(r, f, {kName, "index_page_offset"}, &out->index_page_offset);
-      case 11:
-        return ReadField(r, f, {kName, "dictionary_page_offset"}, &out->dictionary_page_offset);
-      case 12: return ReadField(r, f, {kName, "statistics"}, &out->statistics);
-      case 13: return ReadField(r, f, {kName, "encoding_stats"}, &out->encoding_stats);
-      case 14: return ReadField(r, f, {kName, "bloom_filter_offset"}, &out->bloom_filter_offset);
-      case 15: return ReadField(r, f, {kName, "bloom_filter_length"}, &out->bloom_filter_length);
+      case 1: return d.Read(f, "type", &out->type);
+      case 2: return d.Read(f, "encodings", &out->encodings);
+      case 3: return d.Read(f, "path_in_schema", &out->path_in_schema);
+      case 4: return d.Read(f, "codec", &out->codec);
+      case 5: return d.Read(f, "num_values", &out->num_values);
+      case 6: return d.Read(f, "total_uncompressed_size", &out->total_uncompressed_size);
+      case 7: return d.Read(f, "total_compressed_size", &out->total_compressed_size);
+      case 8: return d.Read(f, "key_value_metadata", &out->key_value_metadata);
+      case 9: return d.Read(f, "data_page_offset", &out->data_page_offset);
+      case 10: return d.Read(f, "index_page_offset", &out->index_page_offset);
+      case 11: return d.Read(f, "dictionary_page_offset", &out->dictionary_page_offset);
+      case 12: return d.Read(f, "statistics", &out->statistics);
+      case 13: return d.Read(f, "encoding_stats", &out->encoding_stats);
+      case 14: return d.Read(f, "bloom_filter_offset", &out->bloom_filter_offset);
+      case 15: return d.Read(f, "bloom_filter_length", &out->bloom_filter_length);
       default: return r.Skip(f.type);
     }
   });
@@ -358,15 +378,16 @@ Status Decode(CompactReader& r, ColumnMetaData* out) {
 
 Status Decode(CompactReader& r, ColumnChunk* out) {
   constexpr const char* kName = "ColumnChunk";
-  return DecodeFields(r, kName, {{2, "file_offset"}}, [&](const FieldHeader& f) -> Status {
+  StructDecoder d(r, kName);
+  return d.Run({{2, "file_offset"}}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return ReadField(r, f, {kName, "file_path"}, &out->file_path);
-      case 2: return ReadField(r, f, {kName, "file_offset"}, &out->file_offset);
-      case 3: return ReadField(r, f, {kName, "meta_data"}, &out->meta_data);
-      case 4: return ReadField(r, f, {kName, "offset_index_offset"}, &out->offset_index_offset);
-      case 5: return ReadField(r, f, {kName, "offset_index_length"}, &out->offset_index_length);
-      case 6: return ReadField(r, f, {kName, "column_index_offset"}, &out->column_index_offset);
-      case 7: return ReadField(r, f, {kName, "column_index_length"}, &out->column_index_length);
+      case 1: return d.Read(f, "file_path", &out->file_path);
+      case 2: return d.Read(f, "file_offset", &out->file_offset);
+      case 3: return d.Read(f, "meta_data", &out->meta_data);
+      case 4: return d.Read(f, "offset_index_offset", &out->offset_index_offset);
+      case 5: return d.Read(f, "offset_index_length", &out->offset_index_length);
+      case 6: return d.Read(f, "column_index_offset", &out->column_index_offset);
+      case 7: return d.Read(f, "column_index_length", &out->column_index_length);
       case 8: out->has_crypto_metadata = true; return r.Skip(f.type);
       default: return r.Skip(f.type);
     }
@@ -375,100 +396,95 @@ Status Decode(CompactReader& r, ColumnChunk* out) {
 
 Status Decode(CompactReader& r, SortingColumn* out) {
   constexpr const char* kName = "SortingColumn";
-  return DecodeFields(r, kName, {{1, "column_idx"}, {2, "descending"}, {3, "nulls_first"}},
-                      [&](const FieldHeader& f) -> Status {
-                        switch (f.id) {
-                          case 1: return ReadField(r, f, {kName, "column_idx"}, &out->column_idx);
-                          case 2: return ReadField(r, f, {kName, "descending"}, &out->descending);
-                          case 3: return ReadField(r, f, {kName, "nulls_first"}, &out->nulls_first);
-                          default: return r.Skip(f.type);
-                        }
-                      });
+  StructDecoder d(r, kName);
+  return d.Run({{1, "column_idx"}, {2, "descending"}, {3, "nulls_first"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case 1: return d.Read(f, "column_idx", &out->column_idx);
+                   case 2: return d.Read(f, "descending", &out->descending);
+                   case 3: return d.Read(f, "nulls_first", &out->nulls_first);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 Status Decode(CompactReader& r, RowGroup* out) {
   constexpr const char* kName = "RowGroup";
-  return DecodeFields(
-      r, kName, {{1, "columns"}, {2, "total_byte_size"}, {3, "num_rows"}},
-      [&](const FieldHeader& f) -> Status {
-        switch (f.id) {
-          case 1: return ReadField(r, f, {kName, "columns"}, &out->columns);
-          case 2: return ReadField(r, f, {kName, "total_byte_size"}, &out->total_byte_size);
-          case 3: return ReadField(r, f, {kName, "num_rows"}, &out->num_rows);
-          case 4: return ReadField(r, f, {kName, "sorting_columns"}, &out->sorting_columns);
-          case 5: return ReadField(r, f, {kName, "file_offset"}, &out->file_offset);
-          case 6:
-            return ReadField(r, f, {kName, "total_compressed_size"}, &out->total_compressed_size);
-          case 7: return ReadField(r, f, {kName, "ordinal"}, &out->ordinal);
-          default: return r.Skip(f.type);
-        }
-      });
+  StructDecoder d(r, kName);
+  return d.Run({{1, "columns"}, {2, "total_byte_size"}, {3, "num_rows"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case 1: return d.Read(f, "columns", &out->columns);
+                   case 2: return d.Read(f, "total_byte_size", &out->total_byte_size);
+                   case 3: return d.Read(f, "num_rows", &out->num_rows);
+                   case 4: return d.Read(f, "sorting_columns", &out->sorting_columns);
+                   case 5: return d.Read(f, "file_offset", &out->file_offset);
+                   case 6: return d.Read(f, "total_compressed_size", &out->total_compressed_size);
+                   case 7: return d.Read(f, "ordinal", &out->ordinal);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 // ColumnOrder union: the member's id is the kind; its struct is skipped.
 Status Decode(CompactReader& r, ColumnOrder* out) {
-  int members = 0;
-  TS_RETURN_NOT_OK(DecodeFields(r, "ColumnOrder", {}, [&](const FieldHeader& f) -> Status {
-    ++members;
+  return DecodeUnion(r, "ColumnOrder", [&](const FieldHeader& f) {
     out->kind = f.id;
     return r.Skip(f.type);
-  }));
-  return CheckUnion("ColumnOrder", members);
+  });
 }
 
 Status Decode(CompactReader& r, FileMetaData* out) {
   constexpr const char* kName = "FileMetaData";
-  return DecodeFields(
-      r, kName, {{1, "version"}, {2, "schema"}, {3, "num_rows"}, {4, "row_groups"}},
-      [&](const FieldHeader& f) -> Status {
-        switch (f.id) {
-          case 1: return ReadField(r, f, {kName, "version"}, &out->version);
-          case 2: return ReadField(r, f, {kName, "schema"}, &out->schema);
-          case 3: return ReadField(r, f, {kName, "num_rows"}, &out->num_rows);
-          case 4: return ReadField(r, f, {kName, "row_groups"}, &out->row_groups);
-          case 5: return ReadField(r, f, {kName, "key_value_metadata"}, &out->key_value_metadata);
-          case 6: return ReadField(r, f, {kName, "created_by"}, &out->created_by);
-          case 7: return ReadField(r, f, {kName, "column_orders"}, &out->column_orders);
-          case 8: out->has_encryption_algorithm = true; return r.Skip(f.type);
-          default: return r.Skip(f.type);
-        }
-      });
+  StructDecoder d(r, kName);
+  return d.Run({{1, "version"}, {2, "schema"}, {3, "num_rows"}, {4, "row_groups"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case 1: return d.Read(f, "version", &out->version);
+                   case 2: return d.Read(f, "schema", &out->schema);
+                   case 3: return d.Read(f, "num_rows", &out->num_rows);
+                   case 4: return d.Read(f, "row_groups", &out->row_groups);
+                   case 5: return d.Read(f, "key_value_metadata", &out->key_value_metadata);
+                   case 6: return d.Read(f, "created_by", &out->created_by);
+                   case 7: return d.Read(f, "column_orders", &out->column_orders);
+                   case 8: out->has_encryption_algorithm = true; return r.Skip(f.type);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 Status Decode(CompactReader& r, DataPageHeader* out) {
   constexpr const char* kName = "DataPageHeader";
-  return DecodeFields(r, kName,
-                      {{1, "num_values"},
-                       {2, "encoding"},
-                       {3, "definition_level_encoding"},
-                       {4, "repetition_level_encoding"}},
-                      [&](const FieldHeader& f) -> Status {
-                        switch (f.id) {
-                          case 1: return ReadField(r, f, {kName, "num_values"}, &out->num_values);
-                          case 2: return ReadField(r, f, {kName, "encoding"}, &out->encoding);
-                          case 3:
-                            return ReadField(r, f, {kName, "definition_level_encoding"},
-                                             &out->definition_level_encoding);
-                          case 4:
-                            return ReadField(r, f, {kName, "repetition_level_encoding"},
-                                             &out->repetition_level_encoding);
-                          case 5: return ReadField(r, f, {kName, "statistics"}, &out->statistics);
-                          default: return r.Skip(f.type);
-                        }
-                      });
+  StructDecoder d(r, kName);
+  return d.Run({{1, "num_values"},
+                {2, "encoding"},
+                {3, "definition_level_encoding"},
+                {4, "repetition_level_encoding"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case 1: return d.Read(f, "num_values", &out->num_values);
+                   case 2: return d.Read(f, "encoding", &out->encoding);
+                   case 3:
+                     return d.Read(f, "definition_level_encoding", &out->definition_level_encoding);
+                   case 4:
+                     return d.Read(f, "repetition_level_encoding", &out->repetition_level_encoding);
+                   case 5: return d.Read(f, "statistics", &out->statistics);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 Status Decode(CompactReader& r, DictionaryPageHeader* out) {
   constexpr const char* kName = "DictionaryPageHeader";
-  return DecodeFields(r, kName, {{1, "num_values"}, {2, "encoding"}},
-                      [&](const FieldHeader& f) -> Status {
-                        switch (f.id) {
-                          case 1: return ReadField(r, f, {kName, "num_values"}, &out->num_values);
-                          case 2: return ReadField(r, f, {kName, "encoding"}, &out->encoding);
-                          case 3: return ReadField(r, f, {kName, "is_sorted"}, &out->is_sorted);
-                          default: return r.Skip(f.type);
-                        }
-                      });
+  StructDecoder d(r, kName);
+  return d.Run({{1, "num_values"}, {2, "encoding"}}, [&](const FieldHeader& f) -> Status {
+    switch (f.id) {
+      case 1: return d.Read(f, "num_values", &out->num_values);
+      case 2: return d.Read(f, "encoding", &out->encoding);
+      case 3: return d.Read(f, "is_sorted", &out->is_sorted);
+      default: return r.Skip(f.type);
+    }
+  });
 }
 
 Status Decode(CompactReader& r, DataPageHeaderV2* out) {
@@ -480,20 +496,19 @@ Status Decode(CompactReader& r, DataPageHeaderV2* out) {
       {4, "encoding"},
       {5, "definition_levels_byte_length"},
       {6, "repetition_levels_byte_length"}};
-  return DecodeFields(r, kName, kRequired, [&](const FieldHeader& f) -> Status {
+  StructDecoder d(r, kName);
+  return d.Run(kRequired, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return ReadField(r, f, {kName, "num_values"}, &out->num_values);
-      case 2: return ReadField(r, f, {kName, "num_nulls"}, &out->num_nulls);
-      case 3: return ReadField(r, f, {kName, "num_rows"}, &out->num_rows);
-      case 4: return ReadField(r, f, {kName, "encoding"}, &out->encoding);
+      case 1: return d.Read(f, "num_values", &out->num_values);
+      case 2: return d.Read(f, "num_nulls", &out->num_nulls);
+      case 3: return d.Read(f, "num_rows", &out->num_rows);
+      case 4: return d.Read(f, "encoding", &out->encoding);
       case 5:
-        return ReadField(r, f, {kName, "definition_levels_byte_length"},
-                         &out->definition_levels_byte_length);
+        return d.Read(f, "definition_levels_byte_length", &out->definition_levels_byte_length);
       case 6:
-        return ReadField(r, f, {kName, "repetition_levels_byte_length"},
-                         &out->repetition_levels_byte_length);
-      case 7: return ReadField(r, f, {kName, "is_compressed"}, &out->is_compressed);
-      case 8: return ReadField(r, f, {kName, "statistics"}, &out->statistics);
+        return d.Read(f, "repetition_levels_byte_length", &out->repetition_levels_byte_length);
+      case 7: return d.Read(f, "is_compressed", &out->is_compressed);
+      case 8: return d.Read(f, "statistics", &out->statistics);
       default: return r.Skip(f.type);
     }
   });
@@ -501,23 +516,20 @@ Status Decode(CompactReader& r, DataPageHeaderV2* out) {
 
 Status Decode(CompactReader& r, PageHeader* out) {
   constexpr const char* kName = "PageHeader";
-  return DecodeFields(
-      r, kName, {{1, "type"}, {2, "uncompressed_page_size"}, {3, "compressed_page_size"}},
-      [&](const FieldHeader& f) -> Status {
-        switch (f.id) {
-          case 1: return ReadField(r, f, {kName, "type"}, &out->type);
-          case 2:
-            return ReadField(r, f, {kName, "uncompressed_page_size"}, &out->uncompressed_page_size);
-          case 3:
-            return ReadField(r, f, {kName, "compressed_page_size"}, &out->compressed_page_size);
-          case 4: return ReadField(r, f, {kName, "crc"}, &out->crc);
-          case 5: return ReadField(r, f, {kName, "data_page_header"}, &out->data_page_header);
-          case 7:
-            return ReadField(r, f, {kName, "dictionary_page_header"}, &out->dictionary_page_header);
-          case 8: return ReadField(r, f, {kName, "data_page_header_v2"}, &out->data_page_header_v2);
-          default: return r.Skip(f.type);
-        }
-      });
+  StructDecoder d(r, kName);
+  return d.Run({{1, "type"}, {2, "uncompressed_page_size"}, {3, "compressed_page_size"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case 1: return d.Read(f, "type", &out->type);
+                   case 2: return d.Read(f, "uncompressed_page_size", &out->uncompressed_page_size);
+                   case 3: return d.Read(f, "compressed_page_size", &out->compressed_page_size);
+                   case 4: return d.Read(f, "crc", &out->crc);
+                   case 5: return d.Read(f, "data_page_header", &out->data_page_header);
+                   case 7: return d.Read(f, "dictionary_page_header", &out->dictionary_page_header);
+                   case 8: return d.Read(f, "data_page_header_v2", &out->data_page_header_v2);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 }  // namespace
