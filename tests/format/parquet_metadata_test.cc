@@ -525,6 +525,32 @@ TEST(ParquetMetadata, HugeListSizesFailWithoutAllocating) {
       << md.status().ToString();
 }
 
+TEST(ParquetMetadata, ListsOfTinyStructsHitTheAllocationBudget) {
+  // One row group whose 100,000 ColumnChunks are 3 bytes each ({2: i64 0}):
+  // 300 KB of input that would decode to ~54 MB of ColumnChunk objects.
+  auto footer = [](int chunks) {
+    Bytes b = {0x15, 0x02, 0x19, 0x1c, 0x48, 0x01, 'r', 0x00, 0x16, 0x00,  // version..num_rows
+               0x19, 0x1c,                                                 // row_groups: 1
+               0x19, 0xfc};                                                // columns: long form
+    for (uint32_t n = static_cast<uint32_t>(chunks);; n >>= 7) {           // varint size
+      b.push_back(static_cast<uint8_t>((n & 0x7f) | (n > 0x7f ? 0x80 : 0)));
+      if (n <= 0x7f) break;
+    }
+    for (int i = 0; i < chunks; ++i) b.insert(b.end(), {0x26, 0x00, 0x00});
+    b.insert(b.end(), {0x16, 0x00, 0x16, 0x00, 0x00, 0x00});  // sizes, end row group, end
+    return b;
+  };
+  Bytes big = footer(100000);
+  auto md = DecodeFileMetaData(big.data(), big.size());
+  ASSERT_TRUE(md.status().IsCorruption());
+  EXPECT_NE(md.status().message().find("allocate"), std::string::npos) << md.status().ToString();
+  EXPECT_NE(md.status().message().find("RowGroup.columns"), std::string::npos);
+  Bytes small = footer(1000);  // within the slack: decodes
+  md = DecodeFileMetaData(small.data(), small.size());
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  EXPECT_EQ(md->row_groups[0].columns.size(), 1000u);
+}
+
 TEST(ParquetMetadata, DeepNestingInAnUnknownFieldFails) {
   Bytes b = {0x15, 0x02, 0x0c, 0xc8, 0x01};  // version, then unknown field 100: struct
   b.insert(b.end(), 100000, 0x1c);           // 100,000 nested structs

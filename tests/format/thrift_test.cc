@@ -198,24 +198,121 @@ TEST(ThriftReader, MapHeaders) {
 // then field 200 i32 42. Each value is spelled out from the spec.
 Bytes EveryTypeStruct() {
   return {
-      0x01, 0xd0, 0x0f,                                                  // 1000: bool true
-      0x02, 0xd2, 0x0f,                                                  // 1001: bool false
-      0x03, 0xd4, 0x0f, 0x7f,                                            // 1002: i8
-      0x04, 0xd6, 0x0f, 0x03,                                            // 1003: i16 -2
-      0x05, 0xd8, 0x0f, 0x80, 0x01,                                      // 1004: i32 64
-      0x06, 0xda, 0x0f, 0x01,                                            // 1005: i64 -1
-      0x07, 0xdc, 0x0f, 0,    0,    0,    0,    0,    0,    0xf0, 0x3f,  // 1006: double 1.0
-      0x08, 0xde, 0x0f, 0x02, 'h',  'i',                                 // 1007: binary
-      0x09, 0xe0, 0x0f, 0x25, 0x02, 0x04,                                // 1008: list<i32> [1, 2]
-      0x0a, 0xe2, 0x0f, 0x12, 0x01,                                      // 1009: set<bool> {true}
-      0x0b, 0xe4, 0x0f, 0x02, 0x85, 0x01, 'a',  0x02, 0x01, 'b',  0x03,  // 1010: {a: 1, b: -2}
-      0x0c, 0xe6, 0x0f, 0x1c, 0x19, 0x1c, 0x00, 0x00, 0x00,  // 1011: struct{1: struct{1:
-                                                             // list<struct>[{}]}}
-      0x0d, 0xe8, 0x0f, 0,    1,    2,    3,    4,    5,    6,    7,
-      8,    9,    10,   11,   12,   13,   14,   15,  // 1012: uuid
-      0x09, 0xea, 0x0f, 0xf9, 0x0f,                  // 1013: list<list<...>> of 15 lists:
-      0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05,
-      0x05, 0x05, 0x05, 0x05, 0x05, 0x90, 0x03, 0x54,  // 200: i32 42
+      0x01,
+      0xd0,
+      0x0f,  // 1000: bool true
+      0x02,
+      0xd2,
+      0x0f,  // 1001: bool false
+      0x03,
+      0xd4,
+      0x0f,
+      0x7f,  // 1002: i8
+      0x04,
+      0xd6,
+      0x0f,
+      0x03,  // 1003: i16 -2
+      0x05,
+      0xd8,
+      0x0f,
+      0x80,
+      0x01,  // 1004: i32 64
+      0x06,
+      0xda,
+      0x0f,
+      0x01,  // 1005: i64 -1
+      0x07,
+      0xdc,
+      0x0f,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0xf0,
+      0x3f,  // 1006: double 1.0
+      0x08,
+      0xde,
+      0x0f,
+      0x02,
+      'h',
+      'i',  // 1007: binary
+      0x09,
+      0xe0,
+      0x0f,
+      0x25,
+      0x02,
+      0x04,  // 1008: list<i32> [1, 2]
+      0x0a,
+      0xe2,
+      0x0f,
+      0x12,
+      0x01,  // 1009: set<bool> {true}
+      0x0b,
+      0xe4,
+      0x0f,
+      0x02,
+      0x85,
+      0x01,
+      'a',
+      0x02,
+      0x01,
+      'b',
+      0x03,  // 1010: {a: 1, b: -2}
+      0x0c,
+      0xe6,
+      0x0f,
+      0x1c,
+      0x19,
+      0x1c,
+      0x00,
+      0x00,
+      0x00,  // 1011: struct{1: struct{1:
+             // list<struct>[{}]}}
+      0x0d,
+      0xe8,
+      0x0f,
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      12,
+      13,
+      14,
+      15,  // 1012: uuid
+      0x09,
+      0xea,
+      0x0f,
+      0xf9,
+      0x0f,  // 1013: list<list<...>> of 15 lists:
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x05,
+      0x90,
+      0x03,
+      0x54,  // 200: i32 42
       0x00,
   };
 }
@@ -281,6 +378,17 @@ TEST(ThriftReader, HugeContainerSizesAreRejectedBeforeAllocation) {
   Bytes bin = {0x80, 0x80, 0x80, 0x80, 0x04};
   CompactReader rbin(bin.data(), bin.size());
   EXPECT_TRUE(rbin.ReadBinary().status().IsCorruption());
+}
+
+TEST(ThriftReader, AllocationBudgetScalesWithInput) {
+  Bytes b(1000, 0);
+  CompactReader r(b.data(), b.size());
+  const uint64_t budget = 1000 * kMaxAmplification + kAllocationSlack;
+  EXPECT_TRUE(r.ChargeAllocation(budget - 10).ok());
+  EXPECT_TRUE(r.ChargeAllocation(10).ok());
+  EXPECT_TRUE(r.ChargeAllocation(1).IsCorruption());
+  CompactReader r2(b.data(), b.size());
+  EXPECT_TRUE(r2.ChargeAllocation(UINT64_MAX).IsCorruption());
 }
 
 TEST(ThriftReader, DeepNestingIsRejected) {

@@ -114,8 +114,12 @@ Status ReadList(CompactReader& r, const std::string& where, std::vector<T>* out)
                               thrift::CTypeName(WireType<T>()) + ", found a list of " +
                               thrift::CTypeName(list.elem_type));
   }
+  // list.size is bounded by the bytes left (see ReadListHeader), the memory
+  // by the reader's allocation budget.
+  Status charged = r.ChargeAllocation(uint64_t(list.size) * sizeof(T));
+  if (!charged.ok()) return charged.WithContext(where);
   out->clear();
-  out->resize(list.size);  // bounded by the bytes left: see ReadListHeader
+  out->resize(list.size);
   for (int32_t i = 0; i < list.size; ++i) {
     Status st = ReadValue(r, &(*out)[i]);
     if (!st.ok()) return st.WithContext(where + "[" + std::to_string(i) + "]");

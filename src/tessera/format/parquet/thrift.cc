@@ -231,6 +231,17 @@ Result<MapHeader> CompactReader::ReadMapHeader() {
   return header;
 }
 
+Status CompactReader::ChargeAllocation(uint64_t bytes) {
+  const uint64_t budget = static_cast<uint64_t>(size_) * kMaxAmplification + kAllocationSlack;
+  if (bytes > budget || allocated_ > budget - bytes) {
+    return Status::Corruption("Thrift: decoding " + std::to_string(size_) +
+                              " bytes would allocate more than " + std::to_string(budget) +
+                              " bytes (at byte " + std::to_string(pos_) + ")");
+  }
+  allocated_ += bytes;
+  return Status::OK();
+}
+
 Status CompactReader::SkipElement(CType type) {
   if (type == CType::kBoolTrue || type == CType::kBoolFalse) return ReadBoolElement().status();
   return Skip(type);

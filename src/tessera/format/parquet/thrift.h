@@ -53,6 +53,13 @@ enum class CType : uint8_t {
 // A name for messages ("i32", "struct", ...).
 const char* CTypeName(CType type);
 
+// Bounds on what decoding hostile input may allocate: the C++ objects a
+// caller builds from one input may take at most kMaxAmplification bytes per
+// input byte plus kAllocationSlack (see CompactReader::ChargeAllocation).
+// Real Parquet footers decode to under 10 bytes per byte.
+inline constexpr uint64_t kMaxAmplification = 64;
+inline constexpr uint64_t kAllocationSlack = uint64_t{16} << 20;
+
 // Maximum nesting of structs and containers the reader accepts. Parquet's
 // deepest real structure (FileMetaData > RowGroup > ColumnChunk >
 // ColumnMetaData > Statistics) is far below it.
@@ -119,6 +126,13 @@ class CompactReader {
   Result<ListHeader> ReadListHeader();
   Result<MapHeader> ReadMapHeader();
 
+  // Records that the caller is about to allocate `bytes` for decoded values
+  // (e.g. list size * sizeof(element)). Fails with Corruption once the total
+  // exceeds kMaxAmplification * input size + kAllocationSlack: a list whose
+  // elements each take one byte can otherwise make a caller allocate
+  // hundreds of bytes per input byte.
+  Status ChargeAllocation(uint64_t bytes);
+
   // Skips the value of a field of `type`, of any shape, nested structs and
   // containers included (a bool field has no value bytes).
   Status Skip(CType type);
@@ -141,6 +155,7 @@ class CompactReader {
   size_t size_;
   size_t pos_ = 0;
   int depth_ = 0;
+  uint64_t allocated_ = 0;  // sum of ChargeAllocation calls
   // last_field_id_[d] is the previous field id in the struct at depth d.
   int16_t last_field_id_[kMaxDepth + 1] = {};
 };
