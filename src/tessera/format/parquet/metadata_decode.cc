@@ -46,7 +46,8 @@ struct IsOptional : std::false_type {};
 template <typename T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 
-// The wire type a C++ field type is sent as; enums are i32, structs struct.
+// The wire type a C++ field type is sent as: enums as i32, structs as
+// struct, bool as its list-element code (fields carry bools in the header).
 template <typename T>
 constexpr CType WireType() {
   if constexpr (std::is_same_v<T, bool>) return CType::kBoolFalse;
