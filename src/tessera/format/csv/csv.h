@@ -49,13 +49,47 @@ Result<std::vector<std::string>> ReadCsvHeader(const std::string& path);
 Status WriteCsvFile(const std::string& path, const std::vector<RecordBatchPtr>& batches,
                     const SchemaPtr& schema);
 
+struct CsvWriteOptions {
+  char delimiter = ',';
+};
+
+// CsvWriter: the streaming form of WriteCsvFile, for inputs larger than
+// memory. Rows go to "<path>.tmp-<pid>-<n>"; Close() flushes, fsyncs and
+// renames onto `path`. A writer destroyed without a successful Close()
+// removes its temporary file, so `path` never holds a half-written file.
+// Thread-safety: none.
+class CsvWriter {
+ public:
+  // Creates the temporary file and writes the header row.
+  static Result<std::unique_ptr<CsvWriter>> Open(const std::string& path, SchemaPtr schema,
+                                                 CsvWriteOptions options = {});
+  ~CsvWriter();
+  CsvWriter(const CsvWriter&) = delete;
+  CsvWriter& operator=(const CsvWriter&) = delete;
+
+  // Appends the rows of `batch`. REQUIRES: its schema equals the writer's
+  // (checked: a mismatch is an error).
+  Status Write(const RecordBatch& batch);
+  // Flushes and renames the file into place. REQUIRES: called once.
+  Status Close();
+  int64_t rows_written() const;
+
+ private:
+  struct Impl;
+  explicit CsvWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace tessera::csv
 
 namespace tessera::csv {
 
 // Infers a schema from the header and the first `sample_rows` rows: each
 // column is the narrowest of bool, int64, double, timestamp (ISO-8601) that
-// parses every non-empty sampled field, else string.
+// parses every non-empty sampled field, else string. Only the words
+// true/false (any case) infer bool: columns of 0 and 1 infer int64. A column
+// with no non-empty sampled field is string. Empty or duplicate header
+// names are errors.
 Result<SchemaPtr> InferCsvSchema(const std::string& path, int64_t sample_rows = 1000);
 
 }  // namespace tessera::csv
