@@ -1,0 +1,70 @@
+#include "tessera/cli/output.h"
+
+#include <algorithm>
+
+namespace tessera::cli {
+
+void Table::Print(std::ostream& out) const {
+  std::vector<size_t> widths(header_.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  };
+  measure(header_);
+  for (const auto& row : rows_) measure(row);
+  auto print_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      line += row[i];
+      // No padding after the last column: no trailing blanks in output.
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out << line << "\n";
+  };
+  print_row(header_);
+  if (rows_.empty()) out << "(none)\n";
+  for (const auto& row : rows_) print_row(row);
+}
+
+void WriteStringMember(JsonWriter* w, std::string_view key, std::string_view value) {
+  w->Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w->String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void WriteStringMap(JsonWriter* w, const std::map<std::string, std::string>& map) {
+  w->StartObject();
+  for (const auto& [k, v] : map) WriteStringMember(w, k, v);
+  w->EndObject();
+}
+
+void WriteStringArray(JsonWriter* w, const std::vector<std::string>& values) {
+  w->StartArray();
+  for (const auto& v : values) w->String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  w->EndArray();
+}
+
+void WriteRawJson(JsonWriter* w, std::string_view json) {
+  rapidjson::Type type = rapidjson::kObjectType;
+  if (!json.empty() && json.front() == '[') type = rapidjson::kArrayType;
+  w->RawValue(json.data(), json.size(), type);
+}
+
+std::string FormatTags(const std::map<std::string, std::string>& tags) {
+  std::string out;
+  for (const auto& [k, v] : tags) {
+    if (!out.empty()) out += ",";
+    out += k + "=" + v;
+  }
+  return out;
+}
+
+bool ParseTagFilter(const std::string& text, std::string* key, std::string* value) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  *key = text.substr(0, eq);
+  *value = text.substr(eq + 1);
+  return true;
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,50 @@
+// Output helpers shared by the CLI's commands: aligned text tables for
+// people, and JSON (RapidJSON's writer) for programs. Both write to a
+// std::ostream so commands stay testable and print nothing themselves until
+// they have succeeded.
+#pragma once
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera::cli {
+
+// A text table: a header row, then rows of the same width; columns are
+// left-aligned and padded to their widest cell, separated by two spaces.
+// A table with no rows prints "(none)" under the header.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  // REQUIRES: row.size() == header size.
+  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  size_t num_rows() const { return rows_.size(); }
+  void Print(std::ostream& out) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+// Writes `key` then `value` as a string member of the current object.
+void WriteStringMember(JsonWriter* w, std::string_view key, std::string_view value);
+// Writes a {"k": "v", ...} object.
+void WriteStringMap(JsonWriter* w, const std::map<std::string, std::string>& map);
+void WriteStringArray(JsonWriter* w, const std::vector<std::string>& values);
+// Inserts already-serialised JSON (a canonical definition) as a value.
+void WriteRawJson(JsonWriter* w, std::string_view json);
+
+// "k=v,k2=v2" in key order; empty for no tags.
+std::string FormatTags(const std::map<std::string, std::string>& tags);
+// Splits "k=v" into key and value. False when there is no '=' or the key is
+// empty.
+bool ParseTagFilter(const std::string& text, std::string* key, std::string* value);
+
+}  // namespace tessera::cli
