@@ -1,0 +1,169 @@
+// Registry: the versioned store of a feature repo's definitions, kept in one
+// SQLite file (DESIGN.md sections 1 and 3 "Versioning"; docs/REGISTRY.md has
+// the schema).
+//
+// Every object (entity, source, feature view, on-demand view, service) keeps
+// its version history: version 1, 2, ... each with its canonical definition,
+// logic hash, doc, applied_at (micros UTC) and applied_by. Apply gives an
+// object a new version when its logic changes; a doc-only change (description,
+// owner, tags) updates the current version's doc and is recorded in history;
+// an object removed from the repo is marked deleted (history kept; re-adding
+// it gives the next version). Applying an unchanged repo writes nothing.
+// Each apply that changes something increments the registry version, which a
+// server polls to notice new definitions.
+//
+// Thread-safety: a Registry object is NOT thread-safe; use one per thread.
+// Several processes (or Registry objects) may open the same file: SQLite
+// locks across processes (WAL mode, busy timeout), and Apply runs in one
+// write transaction, so readers see all of an apply or none of it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/core/result.h"
+#include "tessera/registry/definitions.h"
+#include "tessera/registry/lineage.h"
+#include "tessera/registry/plan.h"
+#include "tessera/registry/search.h"
+
+namespace tessera::registry {
+
+class SqliteDb;
+
+// "entity", "source", "feature_view", "on_demand_feature_view",
+// "feature_service"; also accepts the short forms "view", "odfv",
+// "on_demand_view", "service" (for CLI flags). InvalidArgument otherwise.
+Result<ObjectKind> ParseObjectKind(std::string_view text);
+
+struct RegistryOptions {
+  // Milliseconds a statement waits for another process's lock.
+  int busy_timeout_ms = 5000;
+  // Test hook: called during Apply after each object's changes are written,
+  // with "<kind>/<name>", inside the transaction. A non-OK status aborts the
+  // apply, which then rolls back and returns that status.
+  std::function<Status(const std::string& step)> apply_hook;
+};
+
+struct ApplyResult {
+  Plan plan;                     // what was applied (entries of every object)
+  bool changed = false;          // false: nothing was written
+  int64_t registry_version = 0;  // after the apply
+};
+
+struct ListFilter {
+  std::map<std::string, std::string> tags;  // every key=value must match
+  std::string owner;                        // empty: any owner
+  bool include_deleted = false;
+};
+
+struct ObjectSummary {
+  ObjectKind kind = ObjectKind::kEntity;
+  std::string name;
+  int64_t version = 0;  // current (or, when deleted, last) version
+  std::string description;
+  std::string owner;
+  std::map<std::string, std::string> tags;
+  bool deleted = false;
+  int64_t updated_at = 0;  // micros UTC of the last history event
+};
+
+enum class HistoryEvent { kCreated, kUpdated, kDocChange, kDeleted };
+const char* HistoryEventName(HistoryEvent event);  // "created", "updated", "doc_change", "deleted"
+
+struct HistoryEntry {
+  ObjectKind kind = ObjectKind::kEntity;
+  std::string name;
+  int64_t version = 0;  // the version the event produced or concerned
+  HistoryEvent event = HistoryEvent::kCreated;
+  int64_t at = 0;  // micros UTC
+  std::string by;
+  int64_t registry_version = 0;  // the apply that recorded it
+  // kDocChange: the doc before and after (canonical doc JSON); else empty.
+  std::string old_doc_json;
+  std::string new_doc_json;
+};
+
+struct ObjectDescription {
+  ObjectKind kind = ObjectKind::kEntity;
+  std::string name;
+  int64_t version = 0;          // the version described
+  int64_t current_version = 0;  // the object's current (or last) version
+  bool deleted = false;
+  std::string definition_json;  // canonical, as stored for `version`
+  std::string logic_hash;
+  std::string doc_json;
+  int64_t applied_at = 0;  // when `version` was written (micros UTC)
+  std::string applied_by;
+  std::vector<HistoryEntry> history;  // the object's whole history, oldest first
+};
+
+class Registry {
+ public:
+  // Opens the registry at `db_path`, creating the file, its parent folders
+  // and the schema when absent. Fails with IOError when the file cannot be
+  // opened or created, Corruption when it is not a registry (or a newer
+  // schema version than this build knows).
+  static Result<std::unique_ptr<Registry>> Open(const std::string& db_path,
+                                                RegistryOptions options = {});
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // The diff of `defs` against the stored definitions; writes nothing.
+  Result<Plan> ComputePlan(const RepoDefinitions& defs) const;
+
+  // Applies `defs` as the whole new content of the registry, in one
+  // transaction: every change or none. `user` is recorded as applied_by.
+  // Unchanged definitions write nothing (changed == false).
+  Result<ApplyResult> Apply(const RepoDefinitions& defs, const std::string& user);
+
+  // The registry version: 0 for a new registry, +1 per apply that changed
+  // something.
+  Result<int64_t> Version() const;
+
+  // Summaries of the objects of `kind` (all kinds when nullopt) matching
+  // `filter`, in kind then name order.
+  Result<std::vector<ObjectSummary>> List(std::optional<ObjectKind> kind,
+                                          const ListFilter& filter = {}) const;
+
+  // The stored definition of `name` at `version` (current when nullopt).
+  // NotFound when no such object or version; InvalidArgument naming the kinds
+  // when `kind` is nullopt and live objects of several kinds have the name
+  // (a live object wins over deleted ones of other kinds).
+  Result<ObjectDescription> Describe(const std::string& name,
+                                     std::optional<ObjectKind> kind = std::nullopt,
+                                     std::optional<int64_t> version = std::nullopt) const;
+
+  // The history of `name`, oldest first (same name resolution as Describe).
+  Result<std::vector<HistoryEntry>> History(const std::string& name,
+                                            std::optional<ObjectKind> kind = std::nullopt) const;
+
+  // Lineage of `name` over the current definitions of live objects (same
+  // name resolution as Describe).
+  Result<LineageGraph> Lineage(const std::string& name, LineageDirection direction, bool transitive,
+                               std::optional<ObjectKind> kind = std::nullopt) const;
+
+  // Ranked search over live objects (search.h for the scoring).
+  Result<std::vector<SearchResult>> Search(std::string_view text) const;
+
+ private:
+  Registry(std::string path, std::unique_ptr<SqliteDb> db, RegistryOptions options);
+
+  Result<std::vector<StoredObjectState>> LoadStates() const;
+  Result<ObjectRef> Resolve(const std::string& name, std::optional<ObjectKind> kind) const;
+
+  std::string path_;
+  std::unique_ptr<SqliteDb> db_;
+  RegistryOptions options_;
+};
+
+}  // namespace tessera::registry
