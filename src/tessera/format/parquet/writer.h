@@ -31,20 +31,30 @@ struct WriteOptions {
   bool dictionary = true;
   int64_t dictionary_page_limit = 1 << 20;  // bytes of dictionary before PLAIN fallback
   std::string created_by = "tessera version 0.1.0";
+  // Columns of a row group encoded and compressed at once (>= 1). The file
+  // is the same whatever the value.
+  int num_threads = 1;
+  // Written as FileMetaData.key_value_metadata.
+  std::vector<KeyValue> key_value_metadata;
 };
 
 class ParquetWriter {
  public:
+  // Creates the temporary file next to `path`. Fails with Invalid for bad
+  // options or an unsupported schema, IOError when the file cannot be made.
   static Result<std::unique_ptr<ParquetWriter>> Open(const std::string& path, SchemaPtr schema,
                                                      WriteOptions options = {});
   ~ParquetWriter();
   ParquetWriter(const ParquetWriter&) = delete;
   ParquetWriter& operator=(const ParquetWriter&) = delete;
 
-  // Buffers rows; flushes a row group each time row_group_size rows are
-  // buffered. REQUIRES: batch.schema() equals the writer's schema.
+  // Buffers rows (the batch's arrays are shared, not copied); flushes a row
+  // group each time row_group_size rows are buffered. Fails with Invalid
+  // when batch.schema() differs from the writer's. After any failure the
+  // temporary file is removed and every later call fails.
   Status Write(const RecordBatch& batch);
-  // Flushes, writes the footer and renames the file into place.
+  // Flushes, writes the footer, fsyncs and renames the file into place.
+  // Calling it again after success is a no-op.
   Status Close();
 
  private:
