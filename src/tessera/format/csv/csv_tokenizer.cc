@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <new>
 
 namespace tessera::csv::internal {
 
@@ -99,7 +100,11 @@ Status CsvTokenizer::Refill() {
       return Status::Invalid(path_ + ":" + std::to_string(record_number_ + 1) +
                              ": record larger than 1 GiB (an unbalanced quote?)");
     }
-    std::unique_ptr<char[]> bigger(new char[capacity_ * 2]);
+    std::unique_ptr<char[]> bigger(new (std::nothrow) char[capacity_ * 2]);
+    if (bigger == nullptr) {
+      return Status::OutOfRange(path_ + ": out of memory for a record of " +
+                                std::to_string(capacity_) + "+ bytes");
+    }
     std::memcpy(bigger.get(), begin_, pending);
     buffer_ = std::move(bigger);
     capacity_ *= 2;
