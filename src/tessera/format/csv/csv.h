@@ -6,8 +6,14 @@
 // decimal, float/double (also NaN, Infinity, -Infinity), bool (true/false,
 // 1/0), timestamp (ISO-8601, see core/time.h), string/bytes as is, lists as
 // JSON arrays ("[1.5, 2]"). An empty unquoted field is null; "" (quoted
-// empty) is an empty string. Quoted fields may hold commas, doubled quotes
-// and newlines. Errors read "file:row:column: reason" (row 1 is the header).
+// empty) is an empty string (and null for types with no empty value).
+// Quoted fields may hold commas, doubled quotes and newlines. Records end
+// with LF, CRLF or CR; a UTF-8 BOM is skipped. Numbers, bools and timestamps
+// may carry surrounding spaces; strings are kept exactly. Blank lines are
+// skipped when the header has several columns (with one column a blank
+// line is a null). Errors read "file:row:column: reason" where row counts
+// physical records (1 is the header) and column is the header's name, e.g.
+// "data.csv:7:amount: 'abc' is not a double".
 //
 // Writing: a header row, then one row per record; timestamps as
 // 2024-03-01T12:00:00.000000Z, lists as JSON arrays, nulls as empty fields,
