@@ -1,0 +1,46 @@
+// Internal to the registry's .cc files (not a public interface): the stable
+// spellings of kinds and events in the database, the per-object rows the
+// registry derives from a repo's definitions (doc, feature names, edges), and
+// the schema.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/core/result.h"
+#include "tessera/registry/definitions.h"
+#include "tessera/registry/lineage.h"
+#include "tessera/registry/registry.h"
+#include "tessera/registry/sqlite_db.h"
+
+namespace tessera::registry::internal {
+
+// The schema version this build writes; Open migrates older files up to it
+// and refuses newer ones.
+constexpr int64_t kSchemaVersion = 1;
+
+// Creates the schema in an empty database, or checks (and migrates) an
+// existing one. Writes nothing when the schema is current.
+Status EnsureSchema(SqliteDb* db);
+
+// Spellings stored in the database. They never change (a rename would need a
+// schema migration), independently of how the CLI prints kinds.
+const char* KindDbName(ObjectKind kind);
+Result<ObjectKind> KindFromDb(SqliteDb* db, std::string_view text);
+const char* EventDbName(HistoryEvent event);
+Result<HistoryEvent> EventFromDb(SqliteDb* db, std::string_view text);
+
+// What the registry stores of an object besides its canonical form: the doc
+// (for listing and search), the names it exposes as features (views'
+// features, entities' join keys, sources' schema fields) and its outgoing
+// lineage edges.
+struct ObjectRows {
+  ObjectDoc doc;
+  std::vector<std::string> feature_names;
+  std::vector<DependencyEdge> edges;
+};
+std::map<ObjectRef, ObjectRows> DeriveObjectRows(const RepoDefinitions& defs);
+
+}  // namespace tessera::registry::internal

@@ -1,0 +1,153 @@
+// The registry's SQLite schema (docs/REGISTRY.md describes it) and its
+// creation and migration.
+#include <string>
+
+#include "tessera/registry/registry_internal.h"
+
+namespace tessera::registry::internal {
+namespace {
+
+// Version 1. Kinds and events are stored as text (KindDbName, EventDbName);
+// times are micros since the epoch, UTC.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE schema_version (
+  version INTEGER NOT NULL
+);
+CREATE TABLE registry_meta (
+  key   TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE objects (
+  kind            TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  current_version INTEGER NOT NULL,
+  deleted         INTEGER NOT NULL DEFAULT 0,
+  description     TEXT NOT NULL DEFAULT '',
+  owner           TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+CREATE INDEX objects_by_name ON objects (name);
+CREATE TABLE object_versions (
+  kind            TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  version         INTEGER NOT NULL,
+  definition_json TEXT NOT NULL,
+  logic_json      TEXT NOT NULL,
+  logic_hash      TEXT NOT NULL,
+  doc_json        TEXT NOT NULL,
+  applied_at      INTEGER NOT NULL,
+  applied_by      TEXT NOT NULL,
+  PRIMARY KEY (kind, name, version)
+) WITHOUT ROWID;
+CREATE TABLE history (
+  seq              INTEGER PRIMARY KEY,
+  registry_version INTEGER NOT NULL,
+  kind             TEXT NOT NULL,
+  name             TEXT NOT NULL,
+  version          INTEGER NOT NULL,
+  event            TEXT NOT NULL,
+  at               INTEGER NOT NULL,
+  by               TEXT NOT NULL,
+  old_doc_json     TEXT NOT NULL DEFAULT '',
+  new_doc_json     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX history_by_object ON history (kind, name, seq);
+CREATE TABLE object_tags (
+  kind  TEXT NOT NULL,
+  name  TEXT NOT NULL,
+  key   TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (kind, name, key)
+) WITHOUT ROWID;
+CREATE TABLE object_features (
+  kind    TEXT NOT NULL,
+  name    TEXT NOT NULL,
+  feature TEXT NOT NULL,
+  PRIMARY KEY (kind, name, feature)
+) WITHOUT ROWID;
+CREATE TABLE dependencies (
+  kind     TEXT NOT NULL,
+  name     TEXT NOT NULL,
+  dep_kind TEXT NOT NULL,
+  dep_name TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  detail   TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (kind, name, dep_kind, dep_name, relation)
+) WITHOUT ROWID;
+CREATE INDEX dependencies_by_target ON dependencies (dep_kind, dep_name);
+INSERT INTO schema_version (version) VALUES (1);
+INSERT INTO registry_meta (key, value) VALUES ('registry_version', 0);
+)sql";
+
+Result<int64_t> CountTables(SqliteDb* db, bool only_schema_version) {
+  std::string sql =
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+  if (only_schema_version) sql += " AND name = 'schema_version'";
+  TS_ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(sql));
+  TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::Internal("count(*) returned no row");
+  return stmt.ColumnInt64(0);
+}
+
+Result<int64_t> ReadSchemaVersion(SqliteDb* db) {
+  TS_ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare("SELECT max(version) FROM schema_version"));
+  TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || stmt.ColumnIsNull(0)) {
+    return Status::Corruption(db->path() + ": registry schema_version table is empty");
+  }
+  return stmt.ColumnInt64(0);
+}
+
+// Checks the version of an existing registry. Future schema versions add
+// their migration steps here (v1 -> v2, ...), each in the open transaction.
+Status CheckVersion(SqliteDb* db) {
+  TS_ASSIGN_OR_RETURN(int64_t version, ReadSchemaVersion(db));
+  if (version > kSchemaVersion) {
+    return Status::Corruption(db->path() + ": registry schema version " + std::to_string(version) +
+                              " is newer than this build's " + std::to_string(kSchemaVersion));
+  }
+  if (version < 1) {
+    return Status::Corruption(db->path() + ": bad registry schema version " +
+                              std::to_string(version));
+  }
+  return Status::OK();
+}
+
+// Creates the schema, under the write lock so that two processes opening a
+// new file at once do not both create it.
+Status CreateSchema(SqliteDb* db) {
+  TS_ASSIGN_OR_RETURN(auto txn, SqliteTransaction::Begin(db, SqliteTransaction::Mode::kImmediate));
+  TS_ASSIGN_OR_RETURN(int64_t registry_tables, CountTables(db, /*only_schema_version=*/true));
+  if (registry_tables > 0) return txn.Commit();  // another process created it
+  TS_ASSIGN_OR_RETURN(int64_t tables, CountTables(db, /*only_schema_version=*/false));
+  if (tables > 0) {
+    return Status::Corruption(db->path() + ": not a Tessera registry (has other tables)");
+  }
+  TS_RETURN_NOT_OK(db->Exec(kSchemaV1));
+  return txn.Commit();
+}
+
+Status EnableWal(SqliteDb* db) {
+  // The pragma returns the mode now in effect; a file that cannot use WAL
+  // (e.g. on some network file systems) keeps its mode, which is still safe.
+  TS_ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare("PRAGMA journal_mode = WAL"));
+  TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  (void)row;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status EnsureSchema(SqliteDb* db) {
+  // Reading first keeps Open of an existing registry free of writes.
+  TS_ASSIGN_OR_RETURN(int64_t registry_tables, CountTables(db, /*only_schema_version=*/true));
+  if (registry_tables == 0) {
+    TS_RETURN_NOT_OK(EnableWal(db));
+    TS_RETURN_NOT_OK(CreateSchema(db));
+  }
+  return CheckVersion(db);
+}
+
+}  // namespace tessera::registry::internal

@@ -1,0 +1,70 @@
+// Registry: opening the file, reading the registry version and the stored
+// object states, and the plan (which writes nothing).
+#include <filesystem>
+#include <system_error>
+
+#include "tessera/registry/canonical.h"
+#include "tessera/registry/registry_internal.h"
+
+namespace tessera::registry {
+
+Registry::Registry(std::string path, std::unique_ptr<SqliteDb> db, RegistryOptions options)
+    : path_(std::move(path)), db_(std::move(db)), options_(std::move(options)) {}
+
+Registry::~Registry() = default;
+
+Result<std::unique_ptr<Registry>> Registry::Open(const std::string& db_path,
+                                                 RegistryOptions options) {
+  std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) {
+      return Status::IOError(db_path + ": cannot create folder " + parent.string() + ": " +
+                             ec.message());
+    }
+  }
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
+                      SqliteDb::Open(db_path, options.busy_timeout_ms));
+  TS_RETURN_NOT_OK(internal::EnsureSchema(db.get()));
+  return std::unique_ptr<Registry>(new Registry(db_path, std::move(db), std::move(options)));
+}
+
+Result<int64_t> Registry::Version() const {
+  TS_ASSIGN_OR_RETURN(
+      SqliteStatement stmt,
+      db_->Prepare("SELECT value FROM registry_meta WHERE key = 'registry_version'"));
+  TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::Corruption(path_ + ": registry_version is missing");
+  return stmt.ColumnInt64(0);
+}
+
+Result<std::vector<StoredObjectState>> Registry::LoadStates() const {
+  TS_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db_->Prepare("SELECT o.kind, o.name, o.current_version, o.deleted, "
+                                   "v.logic_hash, v.doc_json FROM objects o "
+                                   "JOIN object_versions v ON v.kind = o.kind AND "
+                                   "v.name = o.name AND v.version = o.current_version"));
+  std::vector<StoredObjectState> states;
+  while (true) {
+    TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    StoredObjectState state;
+    TS_ASSIGN_OR_RETURN(state.kind, internal::KindFromDb(db_.get(), stmt.ColumnText(0)));
+    state.name = stmt.ColumnText(1);
+    state.current_version = stmt.ColumnInt64(2);
+    state.deleted = stmt.ColumnInt64(3) != 0;
+    state.logic_hash = stmt.ColumnText(4);
+    state.doc_json = stmt.ColumnText(5);
+    states.push_back(std::move(state));
+  }
+  return states;
+}
+
+Result<Plan> Registry::ComputePlan(const RepoDefinitions& defs) const {
+  std::vector<CanonicalForm> forms = CanonicalizeAll(defs);
+  TS_ASSIGN_OR_RETURN(std::vector<StoredObjectState> states, LoadStates());
+  return DiffObjects(states, forms);
+}
+
+}  // namespace tessera::registry
