@@ -1,0 +1,79 @@
+#include "tessera/format/parquet/row_group_filter.h"
+
+#include <cstring>
+#include <optional>
+#include <string>
+
+namespace tessera::parquet {
+
+namespace {
+
+constexpr int64_t kMicrosPerDay = 86400LL * 1000 * 1000;
+
+// Saturating conversion of one statistics bound to the filter's unit.
+std::optional<int64_t> DecodeBound(const ColumnDesc& desc, const std::string& bytes) {
+  int64_t v = 0;
+  if (desc.physical == Type::kInt32) {
+    if (bytes.size() != 4) return std::nullopt;
+    int32_t i;
+    std::memcpy(&i, bytes.data(), 4);
+    v = desc.conversion == ConversionKind::kUint32ToInt64 ? int64_t{static_cast<uint32_t>(i)} : i;
+  } else if (desc.physical == Type::kInt64) {
+    if (bytes.size() != 8) return std::nullopt;
+    std::memcpy(&v, bytes.data(), 8);
+  } else {
+    return std::nullopt;
+  }
+  int64_t out = v;
+  switch (desc.conversion) {
+    case ConversionKind::kUint64ToInt64: return v < 0 ? INT64_MAX : v;  // above the int64 range
+    case ConversionKind::kMillisToMicros:
+      if (__builtin_mul_overflow(v, int64_t{1000}, &out)) out = v < 0 ? INT64_MIN : INT64_MAX;
+      return out;
+    case ConversionKind::kDaysToMicros:
+      if (__builtin_mul_overflow(v, kMicrosPerDay, &out)) out = v < 0 ? INT64_MIN : INT64_MAX;
+      return out;
+    case ConversionKind::kNanosToMicros: return v / 1000 - ((v % 1000 != 0 && v < 0) ? 1 : 0);
+    default: return out;
+  }
+}
+
+bool SignedOrder(const ColumnDesc& desc) {
+  return desc.conversion != ConversionKind::kUint32ToInt64 &&
+         desc.conversion != ConversionKind::kUint64ToInt64;
+}
+
+}  // namespace
+
+Status CheckFilterColumn(const ColumnDesc& desc) {
+  TypeId id = desc.type.id();
+  bool ok_type = id == TypeId::kInt32 || id == TypeId::kInt64 || id == TypeId::kTimestamp;
+  bool ok_physical = desc.physical == Type::kInt32 || desc.physical == Type::kInt64;
+  if (!ok_type || desc.is_list()) {
+    return Status::Invalid("filter column '" + desc.name +
+                           "' must be int32, int64 or timestamp, not " + desc.type.ToString());
+  }
+  if (!ok_physical) {
+    return Status::Invalid("filter column '" + desc.name + "': statistics of " +
+                           TypeName(desc.physical) + " cannot be used");
+  }
+  return Status::OK();
+}
+
+bool ChunkMayMatch(const ColumnDesc& desc, const ColumnChunk& chunk, const RangeFilter& filter) {
+  if (!chunk.meta_data || !chunk.meta_data->statistics) return true;
+  const Statistics& s = *chunk.meta_data->statistics;
+  const std::string* lo = s.min_value ? &*s.min_value : nullptr;
+  const std::string* hi = s.max_value ? &*s.max_value : nullptr;
+  if ((lo == nullptr || hi == nullptr) && SignedOrder(desc)) {
+    lo = s.min ? &*s.min : nullptr;
+    hi = s.max ? &*s.max : nullptr;
+  }
+  if (lo == nullptr || hi == nullptr) return true;
+  std::optional<int64_t> min = DecodeBound(desc, *lo);
+  std::optional<int64_t> max = DecodeBound(desc, *hi);
+  if (!min || !max || *min > *max) return true;
+  return !(*max < filter.min || *min > filter.max);
+}
+
+}  // namespace tessera::parquet
