@@ -1,0 +1,260 @@
+// Canonical JSON of registry objects. Keys are written in a fixed order by
+// code (never by iteration over input), maps come from std::map (sorted),
+// durations as FormatDuration and types as DataType::ToString, so equal
+// definitions give equal bytes whatever their YAML spelling or file.
+#include "tessera/registry/canonical.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "tessera/core/sha256.h"
+#include "tessera/core/time.h"
+
+namespace tessera::registry {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, const std::string& s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+void Key(Writer& w, const char* key) { w.Key(key); }
+
+void StrList(Writer& w, const std::vector<std::string>& items) {
+  w.StartArray();
+  for (const std::string& s : items) Str(w, s);
+  w.EndArray();
+}
+
+void Fields(Writer& w, const std::vector<Field>& fields) {
+  w.StartArray();
+  for (const Field& f : fields) {
+    w.StartObject();
+    Key(w, "name");
+    Str(w, f.name);
+    Key(w, "type");
+    Str(w, f.type.ToString());
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void Features(Writer& w, const std::vector<FeatureDef>& features) {
+  w.StartArray();
+  for (const FeatureDef& f : features) {
+    w.StartObject();
+    Key(w, "name");
+    Str(w, f.name);
+    Key(w, "type");
+    Str(w, f.type.ToString());
+    Key(w, "expr");
+    Str(w, f.expr);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void OptionalDouble(Writer& w, const std::optional<double>& d) {
+  if (d) {
+    w.Double(*d);
+  } else {
+    w.Null();
+  }
+}
+
+void Validation(Writer& w, const std::map<std::string, ValidationRule>& rules) {
+  w.StartObject();
+  for (const auto& [feature, rule] : rules) {
+    Key(w, feature.c_str());
+    w.StartObject();
+    Key(w, "min");
+    OptionalDouble(w, rule.min);
+    Key(w, "max");
+    OptionalDouble(w, rule.max);
+    Key(w, "not_null");
+    w.Bool(rule.not_null);
+    Key(w, "allowed_values");
+    StrList(w, rule.allowed_values);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void Aggregations(Writer& w, const std::vector<Aggregation>& aggs) {
+  w.StartArray();
+  for (const Aggregation& a : aggs) {
+    w.StartObject();
+    Key(w, "column");
+    Str(w, a.column);
+    Key(w, "function");
+    Str(w, a.function);
+    Key(w, "windows");
+    w.StartArray();
+    for (int64_t window : a.windows) Str(w, FormatDuration(window));
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// The logic members of each kind (written inside an open object).
+void LogicMembers(Writer& w, const Entity& e) {
+  Key(w, "join_keys");
+  std::vector<Field> keys;
+  for (const JoinKey& k : e.join_keys) keys.push_back(Field{k.name, k.type});
+  Fields(w, keys);
+}
+
+void LogicMembers(Writer& w, const Source& s) {
+  Key(w, "source_kind");
+  w.String(SourceKindName(s.kind));
+  Key(w, "path");
+  Str(w, s.path);
+  Key(w, "timestamp_field");
+  Str(w, s.timestamp_field);
+  Key(w, "created_timestamp_field");
+  Str(w, s.created_timestamp_field);
+  Key(w, "batch_source");
+  Str(w, s.batch_source);
+  Key(w, "schema");
+  Fields(w, s.schema);
+}
+
+void LogicMembers(Writer& w, const FeatureView& v) {
+  Key(w, "entities");
+  StrList(w, v.entities);
+  Key(w, "source");
+  Str(w, v.source);
+  Key(w, "ttl");
+  Str(w, FormatDuration(v.ttl));
+  Key(w, "online");
+  w.Bool(v.online);
+  Key(w, "features");
+  Features(w, v.features);
+  Key(w, "aggregations");
+  Aggregations(w, v.aggregations);
+  Key(w, "validation");
+  Validation(w, v.validation);
+}
+
+void LogicMembers(Writer& w, const OnDemandFeatureView& v) {
+  Key(w, "inputs");
+  StrList(w, v.inputs);
+  Key(w, "features");
+  Features(w, v.features);
+}
+
+void LogicMembers(Writer& w, const FeatureService& s) {
+  Key(w, "features");
+  StrList(w, s.features);
+}
+
+// Per-feature descriptions are documentation too; other kinds have none.
+std::map<std::string, std::string> FeatureDescriptions(const std::vector<FeatureDef>& features) {
+  std::map<std::string, std::string> out;
+  for (const FeatureDef& f : features) {
+    if (!f.description.empty()) out[f.name] = f.description;
+  }
+  return out;
+}
+template <typename T>
+std::map<std::string, std::string> FeatureDescriptionsOf(const T&) {
+  return {};
+}
+std::map<std::string, std::string> FeatureDescriptionsOf(const FeatureView& v) {
+  return FeatureDescriptions(v.features);
+}
+std::map<std::string, std::string> FeatureDescriptionsOf(const OnDemandFeatureView& v) {
+  return FeatureDescriptions(v.features);
+}
+
+void StrMap(Writer& w, const std::map<std::string, std::string>& m) {
+  w.StartObject();
+  for (const auto& [k, v] : m) {
+    Key(w, k.c_str());
+    Str(w, v);
+  }
+  w.EndObject();
+}
+
+void DocMembers(Writer& w, const ObjectDoc& doc,
+                const std::map<std::string, std::string>& feature_descriptions) {
+  Key(w, "description");
+  Str(w, doc.description);
+  Key(w, "owner");
+  Str(w, doc.owner);
+  Key(w, "tags");
+  StrMap(w, doc.tags);
+  Key(w, "feature_descriptions");
+  StrMap(w, feature_descriptions);
+}
+
+template <typename T>
+CanonicalForm Make(ObjectKind kind, const T& obj) {
+  CanonicalForm form{kind, obj.name, "", "", "", ""};
+  auto descriptions = FeatureDescriptionsOf(obj);
+  {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    LogicMembers(w, obj);
+    w.EndObject();
+    form.logic_json = buf.GetString();
+  }
+  {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    DocMembers(w, obj.doc, descriptions);
+    w.EndObject();
+    form.doc_json = buf.GetString();
+  }
+  {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    Key(w, "kind");
+    w.String(ObjectKindName(kind));
+    Key(w, "name");
+    Str(w, obj.name);
+    LogicMembers(w, obj);
+    DocMembers(w, obj.doc, descriptions);
+    w.EndObject();
+    form.definition_json = buf.GetString();
+  }
+  form.logic_hash = Sha256Hex(form.logic_json);
+  return form;
+}
+
+template <typename T>
+void AddSorted(ObjectKind kind, const std::vector<T>& objects, std::vector<CanonicalForm>* out) {
+  size_t first = out->size();
+  for (const T& obj : objects) out->push_back(Make(kind, obj));
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
+            [](const CanonicalForm& a, const CanonicalForm& b) { return a.name < b.name; });
+}
+
+}  // namespace
+
+CanonicalForm Canonicalize(const Entity& e) { return Make(ObjectKind::kEntity, e); }
+CanonicalForm Canonicalize(const Source& s) { return Make(ObjectKind::kSource, s); }
+CanonicalForm Canonicalize(const FeatureView& v) { return Make(ObjectKind::kFeatureView, v); }
+CanonicalForm Canonicalize(const OnDemandFeatureView& v) {
+  return Make(ObjectKind::kOnDemandFeatureView, v);
+}
+CanonicalForm Canonicalize(const FeatureService& s) { return Make(ObjectKind::kFeatureService, s); }
+
+std::vector<CanonicalForm> CanonicalizeAll(const RepoDefinitions& defs) {
+  std::vector<CanonicalForm> out;
+  AddSorted(ObjectKind::kEntity, defs.entities, &out);
+  AddSorted(ObjectKind::kSource, defs.sources, &out);
+  AddSorted(ObjectKind::kFeatureView, defs.feature_views, &out);
+  AddSorted(ObjectKind::kOnDemandFeatureView, defs.on_demand_feature_views, &out);
+  AddSorted(ObjectKind::kFeatureService, defs.feature_services, &out);
+  return out;
+}
+
+}  // namespace tessera::registry

@@ -1,0 +1,125 @@
+#include "tessera/registry/loader.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "tessera/registry/loader_internal.h"
+
+namespace tessera::registry {
+
+namespace fs = std::filesystem;
+
+namespace internal {
+
+void KeyLines::Record(ObjectKind kind, size_t index, std::string key, SourceLocation location) {
+  lines_[{kind, index, std::move(key)}] = std::move(location);
+}
+
+const SourceLocation& KeyLines::Find(ObjectKind kind, size_t index, const std::string& key,
+                                     const SourceLocation& fallback) const {
+  auto it = lines_.find({kind, index, key});
+  return it == lines_.end() ? fallback : it->second;
+}
+
+}  // namespace internal
+
+namespace {
+
+constexpr const char* kConfigFile = "tessera.yaml";
+
+// Folders that hold data, builds or tools, never definitions.
+bool IsSkippedDir(const fs::path& rel) {
+  std::string name = rel.filename().string();
+  if (name.starts_with(".") || name.starts_with("build") || name == "node_modules") return true;
+  return rel == fs::path("data");
+}
+
+bool IsDefinitionFile(const fs::path& rel) {
+  std::string ext = rel.extension().string();
+  if (ext != ".yaml" && ext != ".yml") return false;
+  if (rel.filename().string().starts_with(".")) return false;
+  return rel != fs::path(kConfigFile);
+}
+
+// Relative paths (generic '/' form) of the definition files, sorted so that
+// loading is deterministic whatever the directory order.
+std::vector<std::string> FindDefinitionFiles(const fs::path& root, std::vector<LoadError>* errors) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    fs::path rel = it->path().lexically_relative(root);
+    if (it->is_directory(ec)) {
+      if (IsSkippedDir(rel)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && IsDefinitionFile(rel)) files.push_back(rel.generic_string());
+  }
+  if (ec) errors->push_back(LoadError{{root.string(), 0}, "cannot list files: " + ec.message()});
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void SortErrors(std::vector<LoadError>* errors) {
+  std::stable_sort(errors->begin(), errors->end(), [](const LoadError& a, const LoadError& b) {
+    if (a.location.file != b.location.file) return a.location.file < b.location.file;
+    return a.location.line < b.location.line;
+  });
+  // The same problem found twice (e.g. by two paths) is reported once.
+  errors->erase(std::unique(errors->begin(), errors->end(),
+                            [](const LoadError& a, const LoadError& b) {
+                              return a.ToString() == b.ToString();
+                            }),
+                errors->end());
+}
+
+}  // namespace
+
+std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out) {
+  std::vector<LoadError> errors;
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(fs::absolute(repo_dir, ec), ec);
+  if (ec) root = fs::absolute(repo_dir);
+  out->root = root.string();
+  if (!fs::is_directory(root, ec)) {
+    errors.push_back(LoadError{{repo_dir, 0}, "no such directory"});
+    return errors;
+  }
+  if (!fs::is_regular_file(root / kConfigFile, ec)) {
+    errors.push_back(
+        LoadError{{kConfigFile, 0}, "missing: not a feature repo (create one with tessera init)"});
+  } else {
+    internal::ReadRepoConfig((root / kConfigFile).string(), kConfigFile, &out->config, &errors);
+  }
+  internal::ParsedRepo parsed;
+  for (const std::string& rel : FindDefinitionFiles(root, &errors)) {
+    internal::ReadDefinitionFile((root / rel).string(), rel, &parsed, &errors);
+  }
+  internal::ValidateRepo(parsed, &errors);
+  out->definitions = std::move(parsed.definitions);
+  SortErrors(&errors);
+  return errors;
+}
+
+Result<LoadedRepo> LoadRepo(const std::string& repo_dir) {
+  LoadedRepo repo;
+  std::vector<LoadError> errors = LoadRepoCollectErrors(repo_dir, &repo);
+  if (errors.empty()) return repo;
+  std::string message;
+  for (const LoadError& e : errors) {
+    if (!message.empty()) message += "\n";
+    message += e.ToString();
+  }
+  return Status::Invalid(std::move(message));
+}
+
+bool IsValidName(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+}  // namespace tessera::registry

@@ -1,0 +1,55 @@
+// Internal to the loader (loader.cc, yaml_*.cc, repo_config.cc,
+// validator.cc): the state one LoadRepo call shares between parsing and
+// validation. Not part of the registry's interface.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "tessera/registry/definitions.h"
+#include "tessera/registry/loader.h"
+
+namespace tessera::registry::internal {
+
+// Lines of values inside objects ("entities[1]" of feature view #3), so that
+// a cross-object error points at the offending value, not only at the
+// object. Objects are addressed by kind and index in RepoDefinitions.
+class KeyLines {
+ public:
+  void Record(ObjectKind kind, size_t index, std::string key, SourceLocation location);
+  // The recorded location, or `fallback` when none was recorded.
+  const SourceLocation& Find(ObjectKind kind, size_t index, const std::string& key,
+                             const SourceLocation& fallback) const;
+
+ private:
+  std::map<std::tuple<ObjectKind, size_t, std::string>, SourceLocation> lines_;
+};
+
+// What the parsing phase hands to validation.
+struct ParsedRepo {
+  RepoDefinitions definitions;
+  KeyLines lines;
+  // False when a definition file could not be parsed at all: its objects are
+  // missing, so "unknown X" errors would be noise and are not reported.
+  bool complete = true;
+};
+
+// Reads one definition file (`abs_path`, reported as `rel_path`) and appends
+// its objects to `repo`; every problem found is appended to `errors`.
+// Never throws: yaml-cpp exceptions become errors with file:line.
+void ReadDefinitionFile(const std::string& abs_path, const std::string& rel_path, ParsedRepo* repo,
+                        std::vector<LoadError>* errors);
+
+// Reads tessera.yaml into `config` (keeping defaults for absent keys).
+void ReadRepoConfig(const std::string& abs_path, const std::string& rel_path, RepoConfig* config,
+                    std::vector<LoadError>* errors);
+
+// Cross-object checks over everything parsed: duplicates, references,
+// cycles. Per-field checks (types, durations, names, required keys) were
+// done while reading.
+void ValidateRepo(const ParsedRepo& repo, std::vector<LoadError>* errors);
+
+}  // namespace tessera::registry::internal

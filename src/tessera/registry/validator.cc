@@ -1,0 +1,291 @@
+// Cross-object checks of a parsed repo: unique names, resolvable references
+// (entities, sources, views, features), no cycles between on-demand views.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tessera/registry/loader_internal.h"
+
+namespace tessera::registry::internal {
+
+namespace {
+
+std::string Q(const std::string& s) { return "'" + s + "'"; }
+
+class Validator {
+ public:
+  Validator(const ParsedRepo& repo, std::vector<LoadError>* errors)
+      : repo_(repo), defs_(repo.definitions), errors_(errors) {}
+
+  void Run() {
+    IndexNames();
+    for (size_t i = 0; i < defs_.entities.size(); ++i) CheckEntity(i);
+    for (size_t i = 0; i < defs_.sources.size(); ++i) CheckSource(i);
+    for (size_t i = 0; i < defs_.feature_views.size(); ++i) CheckView(i);
+    for (size_t i = 0; i < defs_.on_demand_feature_views.size(); ++i) CheckOnDemandView(i);
+    CheckCycles();
+    for (size_t i = 0; i < defs_.feature_services.size(); ++i) CheckService(i);
+  }
+
+ private:
+  void Error(const SourceLocation& at, std::string message) {
+    errors_->push_back(LoadError{at, std::move(message)});
+  }
+  // "unknown X" errors are noise when a file could not be read at all.
+  void Unresolved(const SourceLocation& at, std::string message) {
+    if (repo_.complete) Error(at, std::move(message));
+  }
+  const SourceLocation& Line(ObjectKind kind, size_t index, const std::string& key,
+                             const SourceLocation& fallback) const {
+    return repo_.lines.Find(kind, index, key, fallback);
+  }
+
+  // Records `name` of kind `kind_word`; reports a repeat with the first
+  // definition's location.
+  template <typename T>
+  void IndexKind(const std::vector<T>& objects, const char* kind_word,
+                 std::map<std::string, const T*>* index) {
+    for (const T& obj : objects) {
+      if (obj.name.empty()) continue;
+      auto [it, inserted] = index->emplace(obj.name, &obj);
+      if (!inserted) {
+        Error(obj.location, std::string("duplicate ") + kind_word + " " + Q(obj.name) +
+                                " (first defined at " + it->second->location.ToString() + ")");
+      }
+    }
+  }
+
+  void IndexNames() {
+    IndexKind(defs_.entities, "entity", &entities_);
+    IndexKind(defs_.sources, "source", &sources_);
+    IndexKind(defs_.feature_views, "feature view", &views_);
+    IndexKind(defs_.on_demand_feature_views, "on-demand feature view", &odfvs_);
+    IndexKind(defs_.feature_services, "feature service", &services_);
+    // A reference "x:f" cannot tell a view from an on-demand view.
+    for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
+      auto it = views_.find(v.name);
+      if (it == views_.end()) continue;
+      Error(v.location, "on-demand feature view " + Q(v.name) +
+                            " has the name of a feature view (defined at " +
+                            it->second->location.ToString() +
+                            "); views and on-demand views share one namespace");
+    }
+  }
+
+  // Reports repeated names in `names` (with their locations).
+  void CheckUnique(const std::vector<std::pair<std::string, SourceLocation>>& names,
+                   const std::string& what, const char* item_word) {
+    std::map<std::string, SourceLocation> seen;
+    for (const auto& [name, at] : names) {
+      if (name.empty()) continue;
+      auto [it, inserted] = seen.emplace(name, at);
+      if (!inserted) {
+        Error(at, what + ": duplicate " + item_word + " " + Q(name) + " (first declared at " +
+                      it->second.ToString() + ")");
+      }
+    }
+  }
+
+  void CheckEntity(size_t i) {
+    const Entity& e = defs_.entities[i];
+    std::vector<std::pair<std::string, SourceLocation>> names;
+    for (size_t k = 0; k < e.join_keys.size(); ++k) {
+      names.emplace_back(
+          e.join_keys[k].name,
+          Line(ObjectKind::kEntity, i, "join_keys[" + std::to_string(k) + "]", e.location));
+    }
+    CheckUnique(names, "entity " + Q(e.name), "join key");
+  }
+
+  void CheckSource(size_t i) {
+    const Source& s = defs_.sources[i];
+    std::string what = std::string(SourceKindName(s.kind)) + " source " + Q(s.name);
+    std::vector<std::pair<std::string, SourceLocation>> names;
+    for (size_t k = 0; k < s.schema.size(); ++k) {
+      names.emplace_back(s.schema[k].name, Line(ObjectKind::kSource, i,
+                                                "schema[" + std::to_string(k) + "]", s.location));
+    }
+    CheckUnique(names, what, "field");
+    if (s.kind != SourceKind::kPush || s.batch_source.empty()) return;
+    const SourceLocation& at = Line(ObjectKind::kSource, i, "batch_source", s.location);
+    auto it = sources_.find(s.batch_source);
+    if (it == sources_.end()) {
+      Unresolved(at, what + ": unknown batch_source " + Q(s.batch_source));
+    } else if (it->second->kind != SourceKind::kBatch) {
+      Error(at, what + ": batch_source " + Q(s.batch_source) + " is a " +
+                    SourceKindName(it->second->kind) + " source, not a batch source");
+    }
+  }
+
+  void CheckViewReferences(size_t i, const std::string& what) {
+    const FeatureView& v = defs_.feature_views[i];
+    for (size_t k = 0; k < v.entities.size(); ++k) {
+      if (entities_.count(v.entities[k]) != 0) continue;
+      Unresolved(
+          Line(ObjectKind::kFeatureView, i, "entities[" + std::to_string(k) + "]", v.location),
+          what + ": unknown entity " + Q(v.entities[k]));
+    }
+    if (v.source.empty()) return;
+    const SourceLocation& at = Line(ObjectKind::kFeatureView, i, "source", v.location);
+    auto it = sources_.find(v.source);
+    if (it == sources_.end()) {
+      Unresolved(at, what + ": unknown source " + Q(v.source));
+    } else if (it->second->kind == SourceKind::kRequest) {
+      Error(at, what + ": source " + Q(v.source) +
+                    " is a request source; feature views read batch or push sources "
+                    "(request data feeds on-demand feature views)");
+    }
+  }
+
+  void CheckView(size_t i) {
+    const FeatureView& v = defs_.feature_views[i];
+    std::string what = "feature view " + Q(v.name);
+    CheckViewReferences(i, what);
+    std::vector<std::pair<std::string, SourceLocation>> entity_names;
+    for (size_t k = 0; k < v.entities.size(); ++k) {
+      entity_names.emplace_back(
+          v.entities[k],
+          Line(ObjectKind::kFeatureView, i, "entities[" + std::to_string(k) + "]", v.location));
+    }
+    CheckUnique(entity_names, what, "entity");
+    // Declared features, then the names aggregations generate.
+    std::vector<std::pair<std::string, SourceLocation>> names;
+    for (const FeatureDef& f : v.features) names.emplace_back(f.name, f.location);
+    for (const Aggregation& agg : v.aggregations) {
+      for (int64_t w : agg.windows) names.emplace_back(agg.FeatureName(w), agg.location);
+    }
+    CheckUnique(names, what, "feature");
+    std::set<std::string> features;
+    for (const auto& n : names) features.insert(n.first);
+    for (const auto& [feature, rule] : v.validation) {
+      if (features.count(feature) != 0) continue;
+      Error(Line(ObjectKind::kFeatureView, i, "validation." + feature, v.location),
+            what + ": validation rule for unknown feature " + Q(feature));
+    }
+  }
+
+  void CheckOnDemandView(size_t i) {
+    const OnDemandFeatureView& v = defs_.on_demand_feature_views[i];
+    std::string what = "on-demand feature view " + Q(v.name);
+    for (size_t k = 0; k < v.inputs.size(); ++k) {
+      const std::string& input = v.inputs[k];
+      const SourceLocation& at = Line(ObjectKind::kOnDemandFeatureView, i,
+                                      "inputs[" + std::to_string(k) + "]", v.location);
+      if (views_.count(input) != 0 || odfvs_.count(input) != 0) continue;
+      auto src = sources_.find(input);
+      if (src == sources_.end()) {
+        Unresolved(at, what + ": unknown input " + Q(input) +
+                           " (expected a feature view, an on-demand feature view or a request "
+                           "source)");
+      } else if (src->second->kind != SourceKind::kRequest) {
+        Error(at, what + ": input " + Q(input) + " is a " + SourceKindName(src->second->kind) +
+                      " source; on-demand views read feature views and request sources");
+      }
+    }
+    std::vector<std::pair<std::string, SourceLocation>> names;
+    for (const FeatureDef& f : v.features) names.emplace_back(f.name, f.location);
+    CheckUnique(names, what, "feature");
+  }
+
+  // Depth-first search over on-demand view -> on-demand view inputs; each
+  // cycle is reported once, at the view where the search entered it.
+  void CheckCycles() {
+    std::map<std::string, int> state;  // 0 new, 1 on the stack, 2 done
+    std::vector<std::string> stack;
+    for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
+      if (state[v.name] == 0) Visit(v.name, &state, &stack);
+    }
+  }
+
+  void Visit(const std::string& name, std::map<std::string, int>* state,
+             std::vector<std::string>* stack) {
+    (*state)[name] = 1;
+    stack->push_back(name);
+    for (const std::string& input : odfvs_.at(name)->inputs) {
+      if (odfvs_.count(input) == 0) continue;
+      int s = (*state)[input];
+      if (s == 0) {
+        Visit(input, state, stack);
+      } else if (s == 1) {
+        auto first = std::find(stack->begin(), stack->end(), input);
+        std::string path;
+        for (auto it = first; it != stack->end(); ++it) path += *it + " -> ";
+        const OnDemandFeatureView* start = odfvs_.at(input);
+        Error(start->location, "on-demand feature view " + Q(input) + ": cycle " + path + input);
+      }
+    }
+    stack->pop_back();
+    (*state)[name] = 2;
+  }
+
+  void CheckService(size_t i);
+  void CheckReference(const std::string& what, const std::string& ref, const SourceLocation& at);
+
+  const ParsedRepo& repo_;
+  const RepoDefinitions& defs_;
+  std::vector<LoadError>* errors_;
+  std::map<std::string, const Entity*> entities_;
+  std::map<std::string, const Source*> sources_;
+  std::map<std::string, const FeatureView*> views_;
+  std::map<std::string, const OnDemandFeatureView*> odfvs_;
+  std::map<std::string, const FeatureService*> services_;
+};
+
+void Validator::CheckService(size_t i) {
+  const FeatureService& s = defs_.feature_services[i];
+  std::string what = "feature service " + Q(s.name);
+  std::vector<std::pair<std::string, SourceLocation>> refs;
+  for (size_t k = 0; k < s.features.size(); ++k) {
+    const SourceLocation& at =
+        Line(ObjectKind::kFeatureService, i, "features[" + std::to_string(k) + "]", s.location);
+    CheckReference(what, s.features[k], at);
+    refs.emplace_back(s.features[k], at);
+  }
+  CheckUnique(refs, what, "reference");
+}
+
+// "view", "view:feature" or "view@N:feature" (N >= 1). A pinned version may
+// name a feature the current definition no longer has, so only its view is
+// checked here; the registry checks the version at plan/apply time.
+void Validator::CheckReference(const std::string& what, const std::string& ref,
+                               const SourceLocation& at) {
+  size_t colon = ref.find(':');
+  std::string view_part = ref.substr(0, colon);
+  std::string feature = colon == std::string::npos ? "" : ref.substr(colon + 1);
+  size_t at_sign = view_part.find('@');
+  std::string view = view_part.substr(0, at_sign);
+  std::string version = at_sign == std::string::npos ? "" : view_part.substr(at_sign + 1);
+  bool bad_version =
+      at_sign != std::string::npos &&
+      (version.empty() || version.size() > 9 ||
+       version.find_first_not_of("0123456789") != std::string::npos || version[0] == '0');
+  if (!IsValidName(view) || bad_version || (colon != std::string::npos && !IsValidName(feature))) {
+    Error(at, what + ": invalid feature reference " + Q(ref) +
+                  " (expected view, view:feature or view@N:feature)");
+    return;
+  }
+  std::vector<std::string> names;
+  if (auto v = views_.find(view); v != views_.end()) {
+    names = FeatureNames(*v->second);
+  } else if (auto o = odfvs_.find(view); o != odfvs_.end()) {
+    for (const FeatureDef& f : o->second->features) names.push_back(f.name);
+  } else {
+    Unresolved(at, what + ": unknown feature view " + Q(view) + " in " + Q(ref));
+    return;
+  }
+  if (feature.empty() || !version.empty()) return;
+  if (std::find(names.begin(), names.end(), feature) == names.end()) {
+    Error(at, what + ": feature view " + Q(view) + " has no feature " + Q(feature) + " (in " +
+                  Q(ref) + ")");
+  }
+}
+
+}  // namespace
+
+void ValidateRepo(const ParsedRepo& repo, std::vector<LoadError>* errors) {
+  Validator(repo, errors).Run();
+}
+
+}  // namespace tessera::registry::internal
