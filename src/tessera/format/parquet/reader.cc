@@ -157,6 +157,9 @@ Result<ArrayPtr> ParquetReader::Impl::ReadColumn(int group, const ColumnDesc& de
     return Status::Corruption(std::string("column chunk type ") + TypeName(meta.type) +
                               " differs from the schema's " + TypeName(desc.physical));
   }
+  if (rg.num_rows == 0 && meta.num_values == 0) {  // nothing to read, offsets may be 0
+    return ReadColumnChunk(desc, meta, nullptr, 0, 0, options.verify_crc);
+  }
   int64_t start = 0;
   int64_t length = 0;
   TS_RETURN_NOT_OK(ChunkRange(meta, data_end, &start, &length));

@@ -114,7 +114,9 @@ Status MapLogical(const SchemaElement& e, const LogicalType& lt, const std::stri
     case LogicalType::kEnum:
     case LogicalType::kJson: return MapStringLike(t, DataType::String(), column, out);
     case LogicalType::kBson:
-    case LogicalType::kUuid: return MapStringLike(t, DataType::Bytes(), column, out);
+    case LogicalType::kUuid:
+    case LogicalType::kGeometry:  // WKB
+    case LogicalType::kGeography: return MapStringLike(t, DataType::Bytes(), column, out);
     case LogicalType::kDecimal: return MapDecimal(e, lt.precision, lt.scale, column, out);
     case LogicalType::kDate:
       if (t != Type::kInt32) return Unsupported(column, "DATE not on INT32");
@@ -132,7 +134,12 @@ Status MapLogical(const SchemaElement& e, const LogicalType& lt, const std::stri
       }
       Set(out, DataType::Float(), ConversionKind::kFloat16ToFloat);
       return Status::OK();
-    default: return Unsupported(column, "logical type " + std::to_string(lt.kind) + " on a leaf");
+    case LogicalType::kMap:
+    case LogicalType::kList:
+    case LogicalType::kVariant:
+      return Unsupported(column, "logical type " + std::to_string(lt.kind) + " on a leaf");
+    default:  // a type newer than this reader: its physical type still reads
+      return MapPhysical(t, out->type_length, column, out);
   }
 }
 

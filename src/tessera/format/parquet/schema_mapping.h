@@ -20,7 +20,8 @@
 //   TIME(MILLIS|MICROS|NANOS) -> int64 microseconds since midnight;
 //   DECIMAL(p <= 15) -> double, DECIMAL(p > 15) -> string (exact);
 //   STRING/UTF8/ENUM/JSON BYTE_ARRAY -> string; other BYTE_ARRAY and
-//   FIXED_LEN_BYTE_ARRAY (UUID, ...) -> bytes.
+//   FIXED_LEN_BYTE_ARRAY (UUID, BSON, GEOMETRY/GEOGRAPHY WKB, ...) -> bytes.
+// TIME is int64 microseconds since midnight (Tessera has no time type).
 // List elements must map to float, double, int64 or string (int32 widens).
 //
 // Pure functions of the metadata; thread-safe.
