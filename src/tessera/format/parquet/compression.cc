@@ -72,7 +72,8 @@ Status GzipDecompress(const uint8_t* data, int64_t size, uint8_t* out, int64_t e
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Status::Internal("inflateInit2 failed");
   zs.next_in = const_cast<Bytef*>(data);
   zs.avail_in = static_cast<uInt>(size);
-  zs.next_out = out;
+  uint8_t empty = 0;  // zlib refuses a null next_out even with no room
+  zs.next_out = expected > 0 ? out : &empty;
   zs.avail_out = static_cast<uInt>(expected);
   Status status;
   while (true) {
@@ -88,8 +89,8 @@ Status GzipDecompress(const uint8_t* data, int64_t size, uint8_t* out, int64_t e
       }
       continue;
     }
-    // Z_BUF_ERROR with no room left means the data holds more than expected.
-    status = (rc == Z_BUF_ERROR && zs.avail_out == 0)
+    // No room left while input remains: the data holds more than expected.
+    status = (rc == Z_BUF_ERROR && zs.avail_out == 0 && zs.avail_in > 0)
                  ? Status::Corruption("GZIP page decompresses to more than " +
                                       std::to_string(expected) + " bytes")
                  : Malformed("GZIP");
@@ -205,7 +206,7 @@ Status Lz4RawCompress(const uint8_t* data, int64_t size, std::string* out) {
 
 // Hadoop's framing: blocks of [uncompressed length, BE u32] followed by
 // chunks of [compressed length, BE u32][LZ4 block] until that many bytes are
-// produced. Returns false if the input does not follow the framing exactly.
+// produced (at least one chunk). Returns false if the input does not follow the framing exactly.
 bool TryHadoopLz4(const uint8_t* data, int64_t size, uint8_t* out, int64_t expected) {
   const uint8_t* p = data;
   const uint8_t* end = data + size;
@@ -216,7 +217,9 @@ bool TryHadoopLz4(const uint8_t* data, int64_t size, uint8_t* out, int64_t expec
     p += 4;
     if (block_len > expected - produced) return false;
     const int64_t block_end = produced + block_len;
-    while (produced < block_end) {
+    // Each block holds at least one chunk (writers emit one even for an
+    // empty block), then more until the block is complete.
+    do {
       if (end - p < 4) return false;
       const int64_t chunk_len = LoadBigEndian32(p);
       p += 4;
@@ -224,10 +227,10 @@ bool TryHadoopLz4(const uint8_t* data, int64_t size, uint8_t* out, int64_t expec
       const int rc = LZ4_decompress_safe(
           reinterpret_cast<const char*>(p), reinterpret_cast<char*>(out + produced),
           static_cast<int>(chunk_len), static_cast<int>(block_end - produced));
-      if (rc <= 0) return false;
+      if (rc < 0 || (rc == 0 && block_len > 0)) return false;
       p += chunk_len;
       produced += rc;
-    }
+    } while (produced < block_end);
   }
   return produced == expected;
 }
