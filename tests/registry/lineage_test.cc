@@ -64,15 +64,15 @@ TEST(ExtractDependencies, EdgesOfTheDesignExample) {
       "user_profile->user_profiles source",
       "user_spend->user entity",
       "user_spend->transactions_push source",
+      "txn_scores->txn_request input",  // sources sort before views
       "txn_scores->user_spend input",
-      "txn_scores->txn_request input",
       "fraud_model_v1->user_profile feature age,country",
       "fraud_model_v1->user_spend feature *",
       "fraud_model_v1->txn_scores feature *",
   };
   EXPECT_EQ(got, want);
   // Kinds come from where the name is defined.
-  EXPECT_EQ(edges[6].to.kind, kSource);  // txn_request
+  EXPECT_EQ(edges[5].to.kind, kSource);  // txn_request
   EXPECT_EQ(edges[9].to.kind, kOdfv);    // txn_scores from the service
 }
 

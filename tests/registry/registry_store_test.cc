@@ -341,6 +341,38 @@ TEST(RegistryApply, FailedApplyLeavesRegistryExactlyAsItWas) {
   EXPECT_EQ(ok.plan.Changes().size(), 4u);
 }
 
+// The same with a real SQLite error midway (a trigger aborts one insert):
+// the error names the registry file and nothing of the apply remains.
+TEST(RegistryApply, SqliteErrorMidwayRollsBackAndNamesTheFile) {
+  ScratchDir dir;
+  std::string path = dir.File("registry.db");
+  RepoDefinitions defs = FraudRepo();
+  ApplyOrDie(OpenOrDie(path).get(), defs, "alice");
+  {
+    auto db = SqliteDb::Open(path, 1000);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("CREATE TRIGGER fail_user_spend BEFORE INSERT ON object_versions "
+                           "WHEN NEW.name = 'user_spend' BEGIN SELECT RAISE(ABORT, 'disk on "
+                           "fire'); END")
+                    .ok());
+  }
+  auto dump_before = DumpTables(path);
+
+  RepoDefinitions changed = defs;
+  changed.entities[0].join_keys[0].type = DataType::String();  // user: new version, first
+  changed.feature_views[1].ttl = kMicrosPerDay;                // user_spend: fails
+  auto reg = OpenOrDie(path);
+  auto result = reg->Apply(changed, "bob");
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.status().IsIOError()) << result.status().ToString();
+  EXPECT_NE(result.status().message().find(path), std::string::npos);
+  EXPECT_NE(result.status().message().find("disk on fire"), std::string::npos);
+  EXPECT_EQ(DumpTables(path), dump_before);
+  EXPECT_EQ(reg->Describe("user", ObjectKind::kEntity)->version, 1);
+  EXPECT_EQ(reg->Version().ValueOr(-1), 1);
+}
+
 TEST(RegistryApply, ChangesAreVisibleToAnotherConnection) {
   ScratchDir dir;
   std::string path = dir.File("registry.db");
