@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "tessera/format/parquet/metadata.h"
+#include "testdata.h"
 
 namespace tessera::parquet {
 namespace {
@@ -561,12 +561,6 @@ TEST(ParquetMetadata, DeepNestingInAnUnknownFieldFails) {
 
 // ------------------------------------------------------ files of others
 
-std::string TestDataDir() {
-  if (const char* env = std::getenv("TESSERA_TESTDATA")) return env;
-  const char* src = std::getenv("TESSERA_SOURCE_DIR");
-  return std::string(src ? src : TESSERA_SOURCE_DIR) + "/../shared/testdata";
-}
-
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
@@ -588,8 +582,8 @@ std::string FooterOf(const std::string& file) {
 class ParquetMetadataFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(TestDataDir()) / "parquet";
-    if (!fs::is_directory(dir_)) GTEST_SKIP() << "test data folder missing: " << dir_;
+    TESSERA_REQUIRE_TESTDATA("parquet");
+    dir_ = fs::path(tessera::testing::TestDataPath("parquet"));
   }
   FileMetaData Decode(const std::string& relative) {
     const std::string file = ReadFile(dir_ / relative);
