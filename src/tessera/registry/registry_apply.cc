@@ -129,11 +129,40 @@ Status WriteRemoval(const ApplyContext& ctx, const PlanEntry& entry) {
 
 using Key = std::pair<ObjectKind, std::string>;
 
+// The inputs of one apply, by object.
+struct ApplyInputs {
+  std::map<Key, const CanonicalForm*> forms;
+  std::map<Key, const StoredObjectState*> states;
+  std::map<ObjectRef, ObjectRows> rows;
+};
+
+ApplyInputs IndexInputs(const std::vector<CanonicalForm>& forms,
+                        const std::vector<StoredObjectState>& states, const RepoDefinitions& defs) {
+  ApplyInputs in;
+  for (const CanonicalForm& form : forms) in.forms[{form.kind, form.name}] = &form;
+  for (const StoredObjectState& state : states) in.states[{state.kind, state.name}] = &state;
+  in.rows = internal::DeriveObjectRows(defs);
+  return in;
+}
+
+// Writes one changed object. REQUIRES: entry.change != kUnchanged.
+Status WriteEntry(const ApplyContext& ctx, const PlanEntry& entry, const ApplyInputs& in) {
+  if (entry.change == ChangeKind::kRemoved) return WriteRemoval(ctx, entry);
+  Key key{entry.kind, entry.name};
+  auto state = in.states.find(key);
+  const StoredObjectState* stored = state == in.states.end() ? nullptr : state->second;
+  const CanonicalForm& form = *in.forms.at(key);
+  static const ObjectRows kNoRows;
+  auto rows_it = in.rows.find(ObjectRef{entry.kind, entry.name});
+  const ObjectRows& rows = rows_it == in.rows.end() ? kNoRows : rows_it->second;
+  if (entry.IsDocOnly()) return WriteDocChange(ctx, entry, form, rows, *stored);
+  return WriteNewVersion(ctx, entry, form, rows, stored);
+}
+
 }  // namespace
 
 Result<ApplyResult> Registry::Apply(const RepoDefinitions& defs, const std::string& user) {
   std::vector<CanonicalForm> forms = CanonicalizeAll(defs);
-  std::map<ObjectRef, ObjectRows> rows = internal::DeriveObjectRows(defs);
   // The write lock is taken before reading, so the plan cannot go stale
   // between reading and writing when another process applies too.
   TS_ASSIGN_OR_RETURN(auto txn,
@@ -143,24 +172,11 @@ Result<ApplyResult> Registry::Apply(const RepoDefinitions& defs, const std::stri
   ApplyResult result{DiffObjects(states, forms), false, version};
   if (!result.plan.HasChanges()) return result;  // rolls back a transaction that wrote nothing
 
-  std::map<Key, const CanonicalForm*> form_by_key;
-  for (const CanonicalForm& form : forms) form_by_key[{form.kind, form.name}] = &form;
-  std::map<Key, const StoredObjectState*> state_by_key;
-  for (const StoredObjectState& state : states) state_by_key[{state.kind, state.name}] = &state;
-
+  ApplyInputs inputs = IndexInputs(forms, states, defs);
   ApplyContext ctx{db_.get(), version + 1, NowMicros(), user};
   for (const PlanEntry& entry : result.plan.entries) {
     if (entry.change == ChangeKind::kUnchanged) continue;
-    Key key{entry.kind, entry.name};
-    const StoredObjectState* stored = state_by_key.count(key) ? state_by_key[key] : nullptr;
-    if (entry.change == ChangeKind::kRemoved) {
-      TS_RETURN_NOT_OK(WriteRemoval(ctx, entry));
-    } else {
-      const CanonicalForm& form = *form_by_key.at(key);
-      const ObjectRows& object_rows = rows[ObjectRef{entry.kind, entry.name}];
-      TS_RETURN_NOT_OK(entry.IsDocOnly() ? WriteDocChange(ctx, entry, form, object_rows, *stored)
-                                         : WriteNewVersion(ctx, entry, form, object_rows, stored));
-    }
+    TS_RETURN_NOT_OK(WriteEntry(ctx, entry, inputs));
     if (options_.apply_hook) {
       TS_RETURN_NOT_OK(options_.apply_hook(std::string(KindDbName(entry.kind)) + "/" + entry.name));
     }
