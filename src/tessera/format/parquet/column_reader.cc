@@ -1,5 +1,6 @@
 #include "tessera/format/parquet/column_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -201,6 +202,15 @@ Result<ArrayPtr> ReadColumnChunk(const ColumnDesc& desc, const ColumnMetaData& m
   if (!desc.is_list() && meta.num_values != num_rows) {
     return Status::Corruption("column chunk has " + std::to_string(meta.num_values) +
                               " values but its row group " + std::to_string(num_rows) + " rows");
+  }
+  // Every slot costs its value, a 4-byte level and offsets or bitmap bits;
+  // refuse before allocating when that cannot fit the decode budget (a few
+  // RLE bytes can claim billions of slots).
+  const int64_t slot_bytes = std::max(8, PhysicalWidth(desc.physical, desc.type_length)) + 8;
+  if (meta.num_values > kMaxDecodedBytes / slot_bytes) {
+    return Status::OutOfRange("column chunk of " + std::to_string(meta.num_values) +
+                              " values exceeds the decode limit of " +
+                              std::to_string(kMaxDecodedBytes) + " bytes");
   }
   ChunkDecoder decoder(desc, meta, num_rows);
   TS_RETURN_NOT_OK(decoder.Init());
