@@ -31,7 +31,6 @@ std::string Indented(const std::string& json) {
   if (doc.Parse(json.c_str()).HasParseError()) return json;
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  w.SetIndent(' ', 2);
   doc.Accept(w);
   return buffer.GetString();
 }

@@ -31,7 +31,11 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+// Pretty JSON with two-space indents, to match the rest of the output.
+class JsonWriter : public rapidjson::PrettyWriter<rapidjson::StringBuffer> {
+ public:
+  explicit JsonWriter(rapidjson::StringBuffer& buffer) : PrettyWriter(buffer) { SetIndent(' ', 2); }
+};
 
 // Writes `key` then `value` as a string member of the current object.
 void WriteStringMember(JsonWriter* w, std::string_view key, std::string_view value);

@@ -99,7 +99,7 @@ int RunPlan(const std::string& repo_dir) {
 
 int RunApply(const std::string& repo_dir, const std::string& user) {
   auto repo = LoadRepoPrintingErrors(repo_dir);
-  if (!repo.ok()) return Fail(repo.status());
+  if (!repo.ok()) return Fail(Status::Invalid(repo.status().message() + "; nothing was applied"));
   auto reg = registry::Registry::Open(RegistryPath(*repo));
   if (!reg.ok()) return Fail(reg.status());
   auto result = (*reg)->Apply(repo->definitions, user);

@@ -32,8 +32,7 @@ Result<registry::LoadedRepo> LoadRepoPrintingErrors(const std::string& repo_dir)
   if (errors.empty()) return repo;
   for (const registry::LoadError& e : errors) std::cerr << e.ToString() << "\n";
   std::string count = std::to_string(errors.size());
-  return Status::Invalid(count + (errors.size() == 1 ? " error" : " errors") + " in " + repo_dir +
-                         "; nothing was applied");
+  return Status::Invalid(count + (errors.size() == 1 ? " error" : " errors") + " in " + repo_dir);
 }
 
 Result<std::unique_ptr<registry::Registry>> OpenExistingRegistry(const std::string& repo_dir) {
