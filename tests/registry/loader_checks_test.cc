@@ -74,7 +74,16 @@ TEST(LoaderChecksTest, SkipsNodeModulesAndNestedHiddenFolders) {
   repo.Write("features/.cache/x.yaml", "junk: [\n");
   repo.Write(".hidden.yaml", "junk: 1\n");
   repo.Write("notes.txt", "junk: 1\n");
+  repo.Write("build-debug/x.yaml", "junk: 1\n");
   EXPECT_EQ(repo.Errors(), Lines{});
+  // data/ and build*/ are skipped at the root only.
+  repo.Write("features/building/x.yaml", "junk: 1\n");
+  repo.Write("features/data/y.yml", "junk: 2\n");
+  EXPECT_EQ(repo.Errors(),
+            (Lines{"features/building/x.yaml:1: unknown top-level key 'junk' (expected entities, "
+                   "sources, feature_views, on_demand_feature_views or feature_services)",
+                   "features/data/y.yml:1: unknown top-level key 'junk' (expected entities, "
+                   "sources, feature_views, on_demand_feature_views or feature_services)"}));
 }
 
 TEST(LoaderChecksTest, ServiceReferences) {

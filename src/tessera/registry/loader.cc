@@ -28,11 +28,13 @@ namespace {
 
 constexpr const char* kConfigFile = "tessera.yaml";
 
-// Folders that hold data, builds or tools, never definitions.
+// Folders that hold data, builds or tools, never definitions. data/ and
+// build*/ only at the root: a nested "features/building/" is definitions.
 bool IsSkippedDir(const fs::path& rel) {
   std::string name = rel.filename().string();
-  if (name.starts_with(".") || name.starts_with("build") || name == "node_modules") return true;
-  return rel == fs::path("data");
+  if (name.starts_with(".") || name == "node_modules") return true;
+  bool at_root = rel.parent_path().empty();
+  return at_root && (name == "data" || name.starts_with("build"));
 }
 
 bool IsDefinitionFile(const fs::path& rel) {
