@@ -5,16 +5,29 @@
 // Types map to Tessera's as DESIGN.md section 3b says (DATE -> timestamp at
 // midnight UTC, TIMESTAMP NANOS truncated to micros, unsigned -> int64,
 // DECIMAL(p<=15) -> double else string, FLOAT16 -> float, INT96 -> timestamp,
-// un-annotated BYTE_ARRAY -> bytes). Nested structs and maps are rejected
-// with an Unsupported status naming the column.
+// un-annotated BYTE_ARRAY -> bytes); TIME becomes int64 microseconds since
+// midnight; a logical type newer than this reader is read by its physical
+// type. schema_mapping.h has the full table. Nested structs and maps, lists
+// of lists or of structs are rejected with an Unsupported status naming the
+// column ("column 'x': nested struct columns are unsupported") when they are
+// among the projected columns; a projection that avoids them reads the rest.
+// A value Tessera cannot hold (UINT64 above INT64_MAX, an INT96 or
+// timestamp beyond int64 micros) is an InvalidArgument naming the column.
 //
-// Every error names the file, and the column and page where there is one.
-// Corrupt or hostile input yields a Status, never a crash or an unbounded
-// allocation.
+// Every error names the file, and the column and page where there is one:
+// "file 'X': column 'c': page N: CRC mismatch" (N counts the pages of the
+// column chunk from 0). Corrupt or hostile input yields a Status, never a
+// crash or an unbounded allocation: byte ranges are checked against the
+// file, a page may claim at most 1 GiB uncompressed (kMaxPageBytes) and a
+// column chunk may decode to at most 2 GiB (kMaxDecodedBytes), checked
+// before allocating. Encrypted files ("PARE" footer, encryption metadata or
+// encrypted columns) are Unsupported.
+//
+// Only the projected columns' chunks are read from disk (one pread each).
 //
 // Thread-safety: ReadRowGroup may be called concurrently from several
-// threads on one reader (each call uses its own file handle and buffers);
-// Next() is not thread-safe.
+// threads on one reader (each call uses its own buffers and pread on the
+// shared descriptor); Next() is not thread-safe.
 #pragma once
 
 #include <cstdint>
