@@ -154,6 +154,26 @@ feature_views:
             }));
 }
 
+TEST(LoaderChecksTest, AggregationWindows) {
+  TempRepo repo;
+  repo.Write("a.yaml", std::string(kBase) + R"(  - name: w
+    entities: [user]
+    source: profiles
+    aggregations:
+      - {column: amount, function: sum, windows: [1h, 60m, 1d, 24h, 2d]}
+      - {column: amount, function: avg, windows: [90m, "7d"]}
+)");
+  LoadedRepo loaded;
+  EXPECT_EQ(loaded.definitions.feature_views.size(), 0u);
+  EXPECT_EQ(repo.Errors(&loaded),
+            (Lines{"a.yaml:16: aggregation of feature view 'w': duplicate window '60m'",
+                   "a.yaml:16: aggregation of feature view 'w': duplicate window '24h'"}));
+  ASSERT_EQ(loaded.definitions.feature_views.size(), 2u);
+  EXPECT_EQ(FeatureNames(loaded.definitions.feature_views[1]),
+            (Lines{"amount_sum_1h", "amount_sum_24h", "amount_sum_2d", "amount_avg_90m",
+                   "amount_avg_7d"}));
+}
+
 TEST(LoaderChecksTest, RepoConfig) {
   TempRepo redis("project: p\nonline_store: {type: redis}\noffline: x\n");
   EXPECT_EQ(redis.Errors(),

@@ -165,6 +165,9 @@ void ReadWindows(MapReader& r, Aggregation* agg) {
     } else if (*window <= 0) {
       r.ctx().Error(item.Mark(),
                     r.what() + ": window must be positive, got '" + item.Scalar() + "'");
+    } else if (std::find(agg->windows.begin(), agg->windows.end(), *window) != agg->windows.end()) {
+      // Kept out so the repeat is not also reported as a duplicate feature.
+      r.ctx().Error(item.Mark(), r.what() + ": duplicate window '" + item.Scalar() + "'");
     } else {
       agg->windows.push_back(*window);
     }
