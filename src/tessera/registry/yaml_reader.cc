@@ -156,7 +156,6 @@ bool MapReader::StringList(std::string_view key, bool required, std::vector<std:
   if (!ExpectSequence(value, key, *this)) return false;
   bool ok = true;
   for (const YAML::Node& item : value) {
-    std::string text;
     if (!item.IsScalar()) {
       ctx_->Error(item.Mark(), "items of " + Quoted(key) + " in " + what_ + " must be strings");
       ok = false;

@@ -57,8 +57,9 @@ class MapReader {
   // Marks keys as known without reading them.
   void Allow(std::string_view key) { (void)Get(key); }
 
-  // Scalar accessors: false (with an error reported) when present but
-  // malformed; `out` is left unchanged when the key is absent.
+  // Scalar accessors: false (with an error reported) when the value is
+  // malformed, or when a required key is missing; `out` is left unchanged
+  // when the key is absent. Name also checks IsValidName.
   bool String(std::string_view key, bool required, std::string* out);
   bool Name(std::string_view key, std::string_view name_kind, std::string* out);
   bool Type(std::string_view key, DataType* out);
