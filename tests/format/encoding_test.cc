@@ -310,10 +310,11 @@ TEST(DeltaTest, RoundTripRandomWithTrailingBytes) {
   for (int64_t n : {0, 1, 2, 31, 32, 33, 127, 128, 129, 1000, 10000}) {
     for (int spread : {0, 3, 20, 40, 63}) {
       std::vector<int64_t> values(static_cast<size_t>(n));
-      int64_t v = static_cast<int64_t>(rng());
+      // Steps of up to 2^spread around zero; sums wrap (in unsigned math).
+      uint64_t v = rng();
       for (auto& x : values) {
-        x = v;
-        v += static_cast<int64_t>(rng() >> (63 - spread)) - (int64_t{1} << std::max(0, spread - 1));
+        x = static_cast<int64_t>(v);
+        v += (rng() >> (63 - spread)) - (uint64_t{1} << std::max(0, spread - 1));
       }
       std::string enc;
       EncodeDeltaBinaryPacked(values.data(), n, &enc);
