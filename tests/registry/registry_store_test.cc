@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "registry_fixtures.h"
 #include "tessera/registry/loader.h"
@@ -382,6 +383,30 @@ TEST(RegistryApply, ChangesAreVisibleToAnotherConnection) {
   ApplyOrDie(writer.get(), FraudRepo(), "alice");
   EXPECT_EQ(reader->Version().ValueOr(-1), 1);
   EXPECT_EQ(reader->List(std::nullopt)->size(), 10u);
+}
+
+// Two connections (one per thread, as the contract says) applying the same
+// repo at once: the write lock serializes them, so exactly one writes.
+TEST(RegistryApply, ConcurrentAppliesOfTheSameRepoWriteOnce) {
+  ScratchDir dir;
+  std::string path = dir.File("registry.db");
+  ASSERT_NE(OpenOrDie(path), nullptr);  // create the schema first
+  std::vector<std::unique_ptr<Registry>> regs;
+  for (int i = 0; i < 4; ++i) regs.push_back(OpenOrDie(path));
+  std::vector<Result<ApplyResult>> results(regs.size(), Status::Internal("not run"));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < regs.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = regs[i]->Apply(FraudRepo(), "t"); });
+  }
+  for (std::thread& t : threads) t.join();
+  int writers = 0;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    writers += r->changed ? 1 : 0;
+  }
+  EXPECT_EQ(writers, 1);
+  EXPECT_EQ(regs[0]->Version().ValueOr(-1), 1);
+  EXPECT_EQ(regs[0]->History("user_spend")->size(), 1u);
 }
 
 TEST(RegistryDescribe, AmbiguousNameListsKinds) {
