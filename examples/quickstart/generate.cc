@@ -80,14 +80,17 @@ int64_t MerchantCategory(int64_t m) {
 
 SchemaPtr MakeSchema(std::vector<Field> fields) { return Schema::Make(std::move(fields)).value(); }
 
-Status WriteRows(const std::string& path, const SchemaPtr& schema,
+// Writes `rows` to `repo`/`relative` (printing the relative path, which is
+// what the definitions refer to).
+Status WriteRows(const std::string& repo, const std::string& relative, const SchemaPtr& schema,
                  const std::vector<std::vector<Value>>& rows) {
+  std::string path = repo + "/" + relative;
   RecordBatchBuilder builder(schema);
   for (const auto& row : rows) TS_RETURN_NOT_OK(builder.AppendRow(row));
   TS_ASSIGN_OR_RETURN(auto batch, builder.Finish());
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   TS_RETURN_NOT_OK(tessera::parquet::WriteParquetFile(path, schema, {batch}));
-  std::cout << "wrote " << path << " (" << rows.size() << " rows)\n";
+  std::cout << "wrote " << relative << " (" << rows.size() << " rows)\n";
   return Status::OK();
 }
 
@@ -117,7 +120,7 @@ Status WriteUserProfiles(const Options& opt, Rng* rng) {
                       Value::Timestamp(created)});
     }
   }
-  return WriteRows(opt.repo + "/data/sources/user_profiles.parquet", schema, rows);
+  return WriteRows(opt.repo, "data/sources/user_profiles.parquet", schema, rows);
 }
 
 Status WriteMerchantProfiles(const Options& opt, Rng* rng) {
@@ -137,7 +140,7 @@ Status WriteMerchantProfiles(const Options& opt, Rng* rng) {
                     Value::Double(static_cast<double>(risk) / 1000.0),
                     Value::Timestamp(onboarded)});
   }
-  return WriteRows(opt.repo + "/data/sources/merchant_profiles.parquet", schema, rows);
+  return WriteRows(opt.repo, "data/sources/merchant_profiles.parquet", schema, rows);
 }
 
 struct Txn {
@@ -207,11 +210,10 @@ Status WriteTransactions(const Options& opt, Rng* rng) {
                          Value::Double(amount), Value::Timestamp(t.ts), Value::Bool(t.fraud)});
       }
     }
-    std::string path =
-        opt.repo + "/data/sources/transactions/part-" + std::to_string(w) + ".parquet";
-    TS_RETURN_NOT_OK(WriteRows(path, txn_schema, rows));
+    std::string path = "data/sources/transactions/part-" + std::to_string(w) + ".parquet";
+    TS_RETURN_NOT_OK(WriteRows(opt.repo, path, txn_schema, rows));
   }
-  return WriteRows(opt.repo + "/data/sources/training_spine.parquet", spine_schema, spine);
+  return WriteRows(opt.repo, "data/sources/training_spine.parquet", spine_schema, spine);
 }
 
 int Usage() {

@@ -1,8 +1,7 @@
 // `tessera describe NAME`: one object's stored definition at a version (the
 // current one by default), when and by whom it was applied, and its history.
-#include <rapidjson/document.h>
-
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -10,6 +9,7 @@
 #include "tessera/cli/output.h"
 #include "tessera/cli/registry_commands.h"
 #include "tessera/cli/repo_session.h"
+#include "tessera/cli/yaml_render.h"
 #include "tessera/core/time.h"
 
 namespace tessera::cli {
@@ -25,20 +25,11 @@ struct DescribeArgs {
   bool json = false;
 };
 
-// Canonical JSON is compact; people read it indented.
-std::string Indented(const std::string& json) {
-  rapidjson::Document doc;
-  if (doc.Parse(json.c_str()).HasParseError()) return json;
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  doc.Accept(w);
-  return buffer.GetString();
-}
-
 std::string HistoryLine(const HistoryEntry& h) {
-  return "  v" + std::to_string(h.version) + "  " + registry::HistoryEventName(h.event) + "  " +
-         FormatTimestamp(h.at) + "  by " + h.by + "  (registry version " +
-         std::to_string(h.registry_version) + ")";
+  std::string event = registry::HistoryEventName(h.event);
+  event.resize(std::max<size_t>(event.size(), 10), ' ');  // aligns "created" and "doc_change"
+  return "  v" + std::to_string(h.version) + "  " + event + "  " + FormatTimestamp(h.at) + "  by " +
+         h.by + "  (registry version " + std::to_string(h.registry_version) + ")";
 }
 
 void PrintText(const ObjectDescription& d) {
@@ -52,14 +43,7 @@ void PrintText(const ObjectDescription& d) {
             << "applied_by:  " << d.applied_by << "\n"
             << "logic_hash:  " << d.logic_hash << "\n"
             << "definition:\n";
-  std::string def = Indented(d.definition_json);
-  size_t start = 0;
-  while (start < def.size()) {
-    size_t end = def.find('\n', start);
-    if (end == std::string::npos) end = def.size();
-    std::cout << "  " << def.substr(start, end - start) << "\n";
-    start = end + 1;
-  }
+  std::cout << RenderJsonAsYaml(d.definition_json, 2);
   std::cout << "history:\n";
   for (const HistoryEntry& h : d.history) std::cout << HistoryLine(h) << "\n";
 }

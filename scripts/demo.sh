@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The quickstart end to end: copies examples/quickstart to a fresh work dir,
+# generates its source data, then walks through the registry commands.
+#
+#   scripts/demo.sh [BUILD_DIR]     (default: build; `make demo` passes it)
+#
+# Every command is printed before it runs; the first failure stops the demo.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${1:-build}"
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+TESSERA="$BUILD_DIR/tessera"
+GEN="$BUILD_DIR/tessera_quickstart_gen"
+for bin in "$TESSERA" "$GEN"; do
+  if [[ ! -x "$bin" ]]; then
+    echo "demo: $bin not found; build it first (make, or ninja -C $BUILD_DIR tessera tessera_quickstart_gen)" >&2
+    exit 1
+  fi
+done
+
+REPO="$BUILD_DIR/demo-repo"
+INIT_DIR="$BUILD_DIR/demo-init"
+trap 'echo "demo: FAILED at line $LINENO" >&2' ERR
+
+# Prints a command (as a shell would read it) and runs it.
+run() {
+  printf '\n$ %s\n' "$*" | sed "s|$BUILD_DIR|\$BUILD|g"
+  "$@"
+}
+# Like run, for a command that must fail; shows its error.
+run_expect_failure() {
+  printf '\n$ %s   # expected to fail\n' "$*" | sed "s|$BUILD_DIR|\$BUILD|g"
+  if "$@"; then
+    echo "demo: expected failure, but it succeeded" >&2
+    exit 1
+  fi
+}
+
+echo "== Tessera quickstart =="
+rm -rf "$REPO" "$INIT_DIR"
+run cp -r "$ROOT/examples/quickstart" "$REPO"
+run "$GEN" "$REPO"
+
+echo
+echo "== tessera init scaffolds a new repo =="
+run "$TESSERA" init "$INIT_DIR"
+run "$TESSERA" -r "$INIT_DIR" plan
+run_expect_failure "$TESSERA" init "$INIT_DIR"
+
+echo
+echo "== plan and apply the quickstart =="
+run "$TESSERA" -r "$REPO" plan
+run "$TESSERA" -r "$REPO" apply --user demo
+run "$TESSERA" -r "$REPO" apply --user demo
+run "$TESSERA" -r "$REPO" list entities
+run "$TESSERA" -r "$REPO" list sources
+run "$TESSERA" -r "$REPO" list views
+run "$TESSERA" -r "$REPO" list views --tag tier=gold
+run "$TESSERA" -r "$REPO" list views --owner merchant-risk@example.com
+run "$TESSERA" -r "$REPO" list on-demand-views
+run "$TESSERA" -r "$REPO" list services --json
+run "$TESSERA" -r "$REPO" describe user_txn_stats
+
+echo
+echo "== a schema change gives a new version; the old one stays readable =="
+run sed -i 's/ttl: 30d/ttl: 14d/' "$REPO/features/user_features.yaml"
+run "$TESSERA" -r "$REPO" plan
+run "$TESSERA" -r "$REPO" apply --user demo
+run "$TESSERA" -r "$REPO" describe user_profile
+run "$TESSERA" -r "$REPO" describe user_profile --version 1 --json
+
+echo
+echo "== a documentation change (tags) is history, not a new version =="
+run sed -i 's/tier: silver}/tier: gold}/' "$REPO/features/user_features.yaml"
+run "$TESSERA" -r "$REPO" apply --user demo
+run "$TESSERA" -r "$REPO" describe user_merchant_stats
+
+echo
+echo "== invalid definitions: every error with file:line, and nothing applied =="
+cat > "$REPO/features/typo.yaml" <<'YAML'
+feature_views:
+  - name: card_stats
+    entities: [card]
+    source: transactions
+    ttl: 1 week
+    features:
+      - {name: amount, type: decimal}
+YAML
+run cat "$REPO/features/typo.yaml"
+run_expect_failure "$TESSERA" -r "$REPO" apply --user demo
+run rm "$REPO/features/typo.yaml"
+run "$TESSERA" -r "$REPO" plan
+
+echo
+echo "== search and lineage =="
+run "$TESSERA" -r "$REPO" search merchant
+run "$TESSERA" -r "$REPO" search amount
+run "$TESSERA" -r "$REPO" lineage fraud_detection_v1 --upstream
+run "$TESSERA" -r "$REPO" lineage transactions --downstream
+
+if "$TESSERA" schema --help >/dev/null 2>&1 && "$TESSERA" convert --help >/dev/null 2>&1; then
+  echo
+  echo "== file tools =="
+  run "$TESSERA" schema "$REPO/data/sources/merchant_profiles.parquet"
+  run "$TESSERA" convert "$REPO/data/sources/merchant_profiles.parquet" "$REPO/data/merchant_profiles.csv"
+  run head -n 4 "$REPO/data/merchant_profiles.csv"
+fi
+
+echo
+echo "== demo finished: repo in $REPO =="

@@ -1,0 +1,87 @@
+#include "tessera/cli/yaml_render.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace tessera::cli {
+namespace {
+
+constexpr size_t kMaxFlowWidth = 96;
+
+// YAML's plain scalars may not start with an indicator, hold ": " or " #",
+// or (inside flow collections, which this output uses) hold ",[]{}".
+bool NeedsQuotes(const std::string& s) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':') return true;
+  if (s == "true" || s == "false" || s == "null" || s == "~") return true;
+  if (std::string("-?:,[]{}#&*!|>'\"%@`").find(s.front()) != std::string::npos) return true;
+  return s.find(": ") != std::string::npos || s.find(" #") != std::string::npos ||
+         s.find_first_of(",[]{}") != std::string::npos;
+}
+
+std::string Scalar(const rapidjson::Value& v) {
+  if (v.IsString()) {
+    std::string s(v.GetString(), v.GetStringLength());
+    if (!NeedsQuotes(s)) return s;
+  }
+  if (v.IsNull()) return "null";
+  // Numbers, booleans and quoted strings: JSON's spelling is valid YAML.
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  v.Accept(w);
+  return buffer.GetString();
+}
+
+std::string Flow(const rapidjson::Value& v) {
+  if (v.IsArray()) {
+    std::string out = "[";
+    for (const auto& e : v.GetArray()) out += (out.size() > 1 ? ", " : "") + Flow(e);
+    return out + "]";
+  }
+  if (v.IsObject()) {
+    std::string out = "{";
+    for (const auto& m : v.GetObject()) {
+      out += (out.size() > 1 ? ", " : "") + std::string(m.name.GetString()) + ": " + Flow(m.value);
+    }
+    return out + "}";
+  }
+  return Scalar(v);
+}
+
+void Block(const rapidjson::Value& v, int indent, std::string* out);
+
+// "<prefix><flow>" when it fits on a line, else "<prefix>" and a block.
+void Entry(const std::string& prefix, const rapidjson::Value& v, int indent, std::string* out) {
+  std::string flow = Flow(v);
+  if (prefix.size() + flow.size() <= kMaxFlowWidth || !(v.IsArray() || v.IsObject())) {
+    *out += prefix + " " + flow + "\n";
+    return;
+  }
+  *out += prefix + "\n";
+  Block(v, indent + 2, out);
+}
+
+void Block(const rapidjson::Value& v, int indent, std::string* out) {
+  std::string pad(static_cast<size_t>(indent), ' ');
+  if (v.IsObject()) {
+    for (const auto& m : v.GetObject()) {
+      Entry(pad + m.name.GetString() + ":", m.value, indent, out);
+    }
+  } else if (v.IsArray()) {
+    for (const auto& e : v.GetArray()) Entry(pad + "-", e, indent, out);
+  } else {
+    *out += pad + Scalar(v) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string RenderJsonAsYaml(const std::string& json, int indent) {
+  rapidjson::Document doc;
+  if (doc.Parse(json.c_str()).HasParseError()) return json;
+  std::string out;
+  Block(doc, indent, &out);
+  return out;
+}
+
+}  // namespace tessera::cli
