@@ -129,6 +129,12 @@ TEST_F(RepoTest, DocOnlyChangeKeepsTheVersion) {
   rapidjson::Document d = Json({"describe", "user_spend", "--json"});
   ASSERT_TRUE(d.IsObject());
   EXPECT_EQ(d["version"].GetInt64(), 1);
+  ASSERT_TRUE(d["history"].IsArray() && d["history"].Size() == 2);
+  EXPECT_EQ(std::string(d["history"][1]["event"].GetString()), "doc_change");
+  EXPECT_TRUE(d["history"][1]["new_doc"].IsObject());
+  CliResult text = Tessera({"describe", "user_spend"});
+  EXPECT_THAT(text.out, HasSubstr("doc_change"));
+  EXPECT_THAT(text.out, HasSubstr("-> Recent spending of a user."));
 }
 
 TEST_F(RepoTest, ErrorsAndUsage) {

@@ -45,7 +45,11 @@ void PrintText(const ObjectDescription& d) {
             << "definition:\n";
   std::cout << RenderJsonAsYaml(d.definition_json, 2);
   std::cout << "history:\n";
-  for (const HistoryEntry& h : d.history) std::cout << HistoryLine(h) << "\n";
+  for (const HistoryEntry& h : d.history) {
+    std::cout << HistoryLine(h) << "\n";
+    std::string diff = DiffJsonObjects(h.old_doc_json, h.new_doc_json);
+    if (!diff.empty()) std::cout << "      " << diff << "\n";
+  }
 }
 
 void WriteHistory(JsonWriter* w, const std::vector<HistoryEntry>& history) {

@@ -84,4 +84,24 @@ std::string RenderJsonAsYaml(const std::string& json, int indent) {
   return out;
 }
 
+std::string DiffJsonObjects(const std::string& old_json, const std::string& new_json) {
+  rapidjson::Document before, after;
+  if (before.Parse(old_json.c_str()).HasParseError() || !before.IsObject()) return "";
+  if (after.Parse(new_json.c_str()).HasParseError() || !after.IsObject()) return "";
+  std::string out;
+  auto add = [&](const std::string& key, const rapidjson::Value* a, const rapidjson::Value* b) {
+    if (a != nullptr && b != nullptr && *a == *b) return;
+    out += (out.empty() ? "" : "; ") + key + ": " + (a ? Flow(*a) : "(none)") + " -> " +
+           (b ? Flow(*b) : "(none)");
+  };
+  for (const auto& m : before.GetObject()) {
+    auto it = after.FindMember(m.name);
+    add(m.name.GetString(), &m.value, it == after.MemberEnd() ? nullptr : &it->value);
+  }
+  for (const auto& m : after.GetObject()) {
+    if (!before.HasMember(m.name)) add(m.name.GetString(), nullptr, &m.value);
+  }
+  return out;
+}
+
 }  // namespace tessera::cli

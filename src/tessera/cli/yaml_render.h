@@ -13,4 +13,9 @@ namespace tessera::cli {
 // Text that is not valid JSON is returned as is.
 std::string RenderJsonAsYaml(const std::string& json, int indent = 0);
 
+// The top-level members that differ between two JSON objects, one
+// "key: <old> -> <new>" per member in flow style ("(none)" when absent),
+// joined by "; ". Empty when either text is not a JSON object.
+std::string DiffJsonObjects(const std::string& old_json, const std::string& new_json);
+
 }  // namespace tessera::cli
