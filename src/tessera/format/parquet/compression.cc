@@ -264,6 +264,9 @@ Status Decompress(Codec codec, const uint8_t* data, int64_t size, uint8_t* out,
     return Status::Corruption("page sizes " + std::to_string(size) + " / " +
                               std::to_string(uncompressed_size) + " outside 0..2^31-1");
   }
+  // An empty page (e.g. a v2 data page holding only levels) may store no
+  // compressed bytes at all, although no codec's empty stream is empty.
+  if (size == 0 && uncompressed_size == 0 && codec != Codec::kLzo) return Status::OK();
   switch (codec) {
     case Codec::kUncompressed:
       if (size != uncompressed_size) return SizeMismatch("UNCOMPRESSED", size, uncompressed_size);
