@@ -11,8 +11,9 @@
 //   JSON numbers, "-0.0" kept, NaN / infinities as the strings "NaN",
 //   "Infinity", "-Infinity"; VARCHAR as strings; BLOB as base64 strings;
 //   TIMESTAMP[TZ] as integer microseconds since the epoch; LIST as arrays.
-// With --time, each statement's wall time inside DuckDB is printed to stderr
-// as {"statement":i,"ms":t}. Exit status 1 with the error on stderr on
+// With --time, each statement's wall time inside DuckDB, and the CPU time
+// (user + system, all threads) the process spent on it, are printed to
+// stderr as {"statement":i,"ms":t,"cpu_ms":c}. Exit status 1 with the error on stderr on
 // failure.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
@@ -51,9 +52,15 @@ async function main() {
   let reader = null;
   for (let i = 0; i < statements.length; ++i) {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     reader = await connection.runAndReadAll(statements[i]);
     if (time) {
-      process.stderr.write(JSON.stringify({ statement: i, ms: performance.now() - start }) + '\n');
+      const used = process.cpuUsage(cpu);
+      process.stderr.write(JSON.stringify({
+        statement: i,
+        ms: performance.now() - start,
+        cpu_ms: (used.user + used.system) / 1000,
+      }) + '\n');
     }
   }
   if (reader === null) return;

@@ -42,7 +42,9 @@ class TypedChunkWriter final : public ColumnChunkWriter {
         TS_RETURN_NOT_OK(pages_.WriteDictionaryPage(plain, dictionary_.size()));
       }
     }
-    return pages_.Finish(MakeStatistics(minmax_, null_count_));
+    EncodedChunk chunk = pages_.Finish(MakeStatistics(minmax_, null_count_));
+    StartChunk();
+    return chunk;
   }
 
  private:
@@ -95,6 +97,14 @@ class TypedChunkWriter final : public ColumnChunkWriter {
       TS_RETURN_NOT_OK(EndRow());
     }
     return Status::OK();
+  }
+
+  void StartChunk() {
+    dictionary_mode_ = options_.dictionary && !kIsBool;
+    if constexpr (!kIsBool) dictionary_.Clear();
+    index_bits_ = 1;
+    minmax_ = MinMax<T>();
+    null_count_ = 0;
   }
 
   void AddLevels(uint32_t rep, uint32_t def) {

@@ -39,7 +39,8 @@ class ColumnChunkWriter {
 
   // Appends rows [begin, end) of `column`, an array of leaf.type.
   virtual Status Append(const Array& column, int64_t begin, int64_t end) = 0;
-  // Closes the last page and returns the chunk. Call once.
+  // Closes the last page and returns the chunk; the writer then starts the
+  // column's next chunk (reusing its buffers and dictionary table).
   virtual Result<EncodedChunk> Finish() = 0;
 };
 

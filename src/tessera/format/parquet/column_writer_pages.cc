@@ -110,7 +110,16 @@ EncodedChunk PageWriter::Finish(Statistics statistics) {
   m.encodings.push_back(Encoding::kRle);
   if (dictionary_encoded_pages_ > 0) m.encodings.push_back(Encoding::kRleDictionary);
   m.statistics = std::move(statistics);
-  return std::move(chunk_);
+  EncodedChunk done = std::move(chunk_);
+  // The next chunk of this column is likely about as big: reserve once
+  // instead of growing by doubling (each step a copy and fresh page faults).
+  chunk_ = EncodedChunk{};
+  chunk_.data_pages.reserve(done.data_pages.size() + done.data_pages.size() / 8);
+  num_values_ = 0;
+  uncompressed_size_ = 0;
+  plain_pages_ = 0;
+  dictionary_encoded_pages_ = 0;
+  return done;
 }
 
 }  // namespace tessera::parquet

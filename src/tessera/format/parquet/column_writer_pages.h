@@ -40,7 +40,8 @@ class PageWriter {
   Status FinishDataPage(Encoding encoding);
   // Writes the dictionary page (PLAIN body of `num_entries` values).
   Status WriteDictionaryPage(const std::string& plain, int64_t num_entries);
-  // The finished chunk; the PageWriter is spent afterwards.
+  // The finished chunk. The PageWriter is then ready for the next chunk of
+  // the column, keeping its scratch buffers.
   EncodedChunk Finish(Statistics statistics);
 
  private:

@@ -13,6 +13,7 @@
 // Thread-compatible.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -59,6 +60,14 @@ class DictionaryBuilder {
     }
     if (values_.size() * 2 > slots_.size()) Grow();
     return index;
+  }
+
+  // Empties the dictionary but keeps its memory, so the next column chunk
+  // does not pay for growing (and page-faulting) the table again.
+  void Clear() {
+    values_.clear();
+    byte_size_ = 0;
+    std::fill(slots_.begin(), slots_.end(), Slot{0, 0});
   }
 
   int64_t size() const { return static_cast<int64_t>(values_.size()); }

@@ -55,6 +55,8 @@ struct ParquetWriter::Impl {
   WriteOptions options;
   std::vector<SchemaElement> elements;
   std::vector<LeafColumn> leaves;
+  // One per leaf, reused chunk after chunk; used by one thread at a time.
+  std::vector<std::unique_ptr<ColumnChunkWriter>> column_writers;
   std::unique_ptr<AtomicOutputFile> file;
   std::deque<PendingRows> pending;
   int64_t pending_rows = 0;
@@ -69,15 +71,15 @@ struct ParquetWriter::Impl {
     return st;
   }
   Status FlushRowGroup(int64_t rows);
-  Result<EncodedChunk> EncodeColumn(size_t column, int64_t rows) const;
-  Status EncodeColumns(int64_t rows, std::vector<EncodedChunk>* chunks) const;
+  Result<EncodedChunk> EncodeColumn(size_t column, int64_t rows);
+  Status EncodeColumns(int64_t rows, std::vector<EncodedChunk>* chunks);
   Status AppendChunk(EncodedChunk chunk, RowGroup* group);
   void ConsumePending(int64_t rows);
   Status WriteFooter();
 };
 
-Result<EncodedChunk> ParquetWriter::Impl::EncodeColumn(size_t column, int64_t rows) const {
-  std::unique_ptr<ColumnChunkWriter> writer = ColumnChunkWriter::Make(leaves[column], options);
+Result<EncodedChunk> ParquetWriter::Impl::EncodeColumn(size_t column, int64_t rows) {
+  ColumnChunkWriter* writer = column_writers[column].get();
   int64_t left = rows;
   for (const PendingRows& p : pending) {
     if (left == 0) break;
@@ -89,7 +91,7 @@ Result<EncodedChunk> ParquetWriter::Impl::EncodeColumn(size_t column, int64_t ro
 }
 
 // Encodes every column of the next `rows` rows, num_threads columns at once.
-Status ParquetWriter::Impl::EncodeColumns(int64_t rows, std::vector<EncodedChunk>* chunks) const {
+Status ParquetWriter::Impl::EncodeColumns(int64_t rows, std::vector<EncodedChunk>* chunks) {
   const size_t n = leaves.size();
   chunks->resize(n);
   std::vector<Status> statuses(n);
@@ -191,6 +193,9 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
   impl->path = path;
   impl->schema = std::move(schema);
   impl->options = std::move(options);
+  for (const LeafColumn& leaf : impl->leaves) {
+    impl->column_writers.push_back(ColumnChunkWriter::Make(leaf, impl->options));
+  }
   return std::unique_ptr<ParquetWriter>(new ParquetWriter(std::move(impl)));
 }
 
