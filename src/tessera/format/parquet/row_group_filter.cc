@@ -47,17 +47,11 @@ bool SignedOrder(const ColumnDesc& desc) {
 
 Status CheckFilterColumn(const ColumnDesc& desc) {
   TypeId id = desc.type.id();
-  bool ok_type = id == TypeId::kInt32 || id == TypeId::kInt64 || id == TypeId::kTimestamp;
-  bool ok_physical = desc.physical == Type::kInt32 || desc.physical == Type::kInt64;
-  if (!ok_type || desc.is_list()) {
+  if (id != TypeId::kInt32 && id != TypeId::kInt64 && id != TypeId::kTimestamp) {
     return Status::Invalid("filter column '" + desc.name +
                            "' must be int32, int64 or timestamp, not " + desc.type.ToString());
   }
-  if (!ok_physical) {
-    return Status::Invalid("filter column '" + desc.name + "': statistics of " +
-                           TypeName(desc.physical) + " cannot be used");
-  }
-  return Status::OK();
+  return Status::OK();  // INT96 timestamps have no usable order: every group is kept
 }
 
 bool ChunkMayMatch(const ColumnDesc& desc, const ColumnChunk& chunk, const RangeFilter& filter) {

@@ -12,8 +12,9 @@
 
 namespace tessera::parquet {
 
-// OK when `desc` can be filtered (a flat int32, int64 or timestamp column
-// whose statistics Tessera can decode); InvalidArgument otherwise.
+// OK when `desc` can be filtered (an int32, int64 or timestamp column);
+// InvalidArgument otherwise. Columns whose statistics cannot be decoded
+// (INT96) are accepted and prune nothing.
 Status CheckFilterColumn(const ColumnDesc& desc);
 
 // False only when the chunk's statistics prove no value lies in
