@@ -7,11 +7,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tessera/format/parquet/compression.h"
+#include "tessera/format/parquet/metadata.h"
+#include "testdata.h"
 
 namespace tessera::parquet {
 namespace {
@@ -586,6 +593,123 @@ TEST(EncodingTest, ByteStreamSplitRoundTripAndBounds) {
                       .IsCorruption());
     }
   }
+}
+
+// ---- DELTA_BINARY_PACKED pages of parquet-testing ----
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Column `col` of a CSV of integers with a header line.
+std::vector<int64_t> CsvColumn(const std::string& csv, size_t col) {
+  std::vector<int64_t> out;
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string field;
+    for (size_t i = 0; i <= col && std::getline(fields, field, ','); ++i) {
+    }
+    out.push_back(std::stoll(field));
+  }
+  return out;
+}
+
+// Decodes the DELTA_BINARY_PACKED v1 data pages of one flat column chunk
+// without nulls.
+std::vector<int64_t> DecodeChunk(const std::string& file, const ColumnMetaData& cm, bool optional) {
+  const auto* data = reinterpret_cast<const uint8_t*>(file.data());
+  std::vector<int64_t> values;
+  int64_t pos = cm.data_page_offset;
+  const int64_t end = pos + cm.total_compressed_size;
+  while (pos < end) {
+    size_t header_size = 0;
+    auto h = DecodePageHeader(data + pos, static_cast<size_t>(end - pos), &header_size);
+    if (!h.ok()) {
+      ADD_FAILURE() << h.status().ToString();
+      break;
+    }
+    const uint8_t* body = data + pos + header_size;
+    pos += static_cast<int64_t>(header_size) + h->compressed_page_size;
+    if (h->data_page_header_v2) {  // levels uncompressed, then the values
+      const DataPageHeaderV2& v2 = *h->data_page_header_v2;
+      EXPECT_EQ(v2.encoding, Encoding::kDeltaBinaryPacked);
+      const int64_t levels = v2.definition_levels_byte_length + v2.repetition_levels_byte_length;
+      std::vector<uint8_t> page(static_cast<size_t>(h->uncompressed_page_size - levels));
+      EXPECT_TRUE(Decompress(v2.is_compressed ? cm.codec : Codec::kUncompressed, body + levels,
+                             h->compressed_page_size - levels, page.data(),
+                             static_cast<int64_t>(page.size()))
+                      .ok());
+      const int64_t n = v2.num_values - v2.num_nulls;
+      std::vector<int64_t> got(static_cast<size_t>(n));
+      int64_t consumed = 0;
+      const Status st = DecodeDeltaBinaryPacked(page.data(), static_cast<int64_t>(page.size()), n,
+                                                got.data(), &consumed);
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      EXPECT_EQ(consumed, static_cast<int64_t>(page.size()));
+      values.insert(values.end(), got.begin(), got.end());
+      continue;
+    }
+    if (!h->data_page_header) continue;
+    EXPECT_EQ(h->data_page_header->encoding, Encoding::kDeltaBinaryPacked);
+    std::vector<uint8_t> page(static_cast<size_t>(h->uncompressed_page_size));
+    EXPECT_TRUE(Decompress(cm.codec, body, h->compressed_page_size, page.data(),
+                           static_cast<int64_t>(page.size()))
+                    .ok());
+    int64_t n = h->data_page_header->num_values;
+    const uint8_t* values_at = page.data();
+    if (optional) {  // v1: 4-byte length, then RLE definition levels (width 1)
+      uint32_t levels_len;
+      std::memcpy(&levels_len, page.data(), 4);
+      std::vector<uint32_t> levels(static_cast<size_t>(n));
+      RleBitPackedDecoder levels_decoder(page.data() + 4, levels_len, 1);
+      EXPECT_TRUE(levels_decoder.GetBatch(levels.data(), n).ok());
+      n = std::count(levels.begin(), levels.end(), 1u);
+      values_at += 4 + levels_len;
+    }
+    const int64_t size = page.data() + page.size() - values_at;
+    std::vector<int64_t> got(static_cast<size_t>(n));
+    int64_t consumed = 0;
+    const Status st = DecodeDeltaBinaryPacked(values_at, size, n, got.data(), &consumed);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(consumed, size);
+    values.insert(values.end(), got.begin(), got.end());
+  }
+  return values;
+}
+
+TEST(DeltaTest, ParquetTestingDeltaBinaryPackedFile) {
+  TESSERA_REQUIRE_TESTDATA("parquet/parquet-testing/delta_binary_packed.parquet");
+  const std::string file = ReadWholeFile(
+      tessera::testing::TestDataPath("parquet/parquet-testing/delta_binary_packed.parquet"));
+  const std::string csv = ReadWholeFile(
+      tessera::testing::TestDataPath("parquet/parquet-testing/delta_binary_packed_expect.csv"));
+  uint32_t footer_len;
+  std::memcpy(&footer_len, file.data() + file.size() - 8, 4);
+  auto md = DecodeFileMetaData(
+      reinterpret_cast<const uint8_t*>(file.data()) + file.size() - 8 - footer_len, footer_len);
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  int checked = 0;
+  for (size_t col = 0; col + 1 < md->schema.size(); ++col) {
+    const bool optional = md->schema[col + 1].repetition == Repetition::kOptional;
+    std::vector<int64_t> values;
+    for (const RowGroup& rg : md->row_groups) {
+      const auto got = DecodeChunk(file, *rg.columns[col].meta_data, optional);
+      values.insert(values.end(), got.begin(), got.end());
+    }
+    std::vector<int64_t> expected = CsvColumn(csv, col);
+    if (md->schema[col + 1].type == Type::kInt32) {
+      for (auto& v : values) v = static_cast<int32_t>(v);
+    }
+    EXPECT_EQ(values, expected) << md->schema[col + 1].name;
+    ++checked;
+  }
+  EXPECT_GT(checked, 60);
 }
 
 }  // namespace
