@@ -286,6 +286,46 @@ TEST_F(CsvTest, RecordsLargerThanTheReadChunk) {
   EXPECT_EQ(Cell(*batch, 1, 1), Value::Int64(2));
 }
 
+TEST_F(CsvTest, QuotesAndLineEndsStraddlingReadChunks) {
+  // Files a little over the 1 MiB read chunk, shifted by a header of varying
+  // width so the chunk boundary falls on every byte of the record pattern:
+  // inside "", between CR and LF, on a closing quote.
+  const char* kEnds[] = {"\r\n", "\n", "\r"};
+  for (int shift = 0; shift < 16; ++shift) {
+    std::string text = "s" + std::string(static_cast<size_t>(shift), 'x') + ",n\n";
+    int rows = 0;
+    while (text.size() < (1 << 20) + 4096) {
+      text += "\"a\"\"b\r\nc\"," + std::to_string(rows) + kEnds[rows % 3];
+      ++rows;
+    }
+    auto schema =
+        MakeSchema({{"s" + std::string(static_cast<size_t>(shift), 'x'), DataType::String()},
+                    {"n", DataType::Int64()}});
+    auto batch = ReadOne(Write("chunk.csv", text), schema);
+    ASSERT_TRUE(batch.ok()) << "shift " << shift << ": " << batch.status().ToString();
+    ASSERT_EQ((*batch)->num_rows(), rows) << "shift " << shift;
+    for (int r = 0; r < rows; ++r) {
+      ASSERT_EQ((*batch)->column(0)->GetView(r), "a\"b\r\nc") << "shift " << shift << " row " << r;
+      ASSERT_EQ((*batch)->column(1)->GetInt64(r), r) << "shift " << shift;
+    }
+  }
+}
+
+TEST_F(CsvTest, RandomBytesNeverCrash) {
+  // Malformed input must end in a Status, whatever it holds.
+  std::mt19937 rng(7);
+  const char kAlphabet[] = {'a', ',', '"', '\r', '\n', '1', ' ', '[', ']'};
+  auto schema = MakeSchema({{"a", DataType::String()}, {"b", DataType::List(TypeId::kInt64)}});
+  int failures = 0;
+  for (int i = 0; i < 100; ++i) {
+    std::string text = "a,b\n";
+    int n = static_cast<int>(rng() % 200);
+    for (int j = 0; j < n; ++j) text += kAlphabet[rng() % sizeof(kAlphabet)];
+    failures += ReadError(text, schema).empty() ? 0 : 1;
+  }
+  EXPECT_GT(failures, 0);
+}
+
 // --------------------------------------------------------------- errors
 
 TEST_F(CsvTest, BadValueNamesFileRowColumnAndReason) {
