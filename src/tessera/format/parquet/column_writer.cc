@@ -16,6 +16,8 @@
 namespace tessera::parquet {
 namespace {
 
+constexpr size_t kMaxLevelsPerPage = size_t{1} << 24;
+
 template <typename T>
 class TypedChunkWriter final : public ColumnChunkWriter {
  public:
@@ -157,7 +159,11 @@ class TypedChunkWriter final : public ColumnChunkWriter {
       dictionary_mode_ = false;
       return Status::OK();
     }
-    if (EstimatedPageBytes() >= options_.data_page_size) return FlushPage();
+    // The level cap keeps DataPageHeader.num_values (i32) far from overflow
+    // for pages of nulls, which cost almost nothing in bytes.
+    if (EstimatedPageBytes() >= options_.data_page_size || def_.size() >= kMaxLevelsPerPage) {
+      return FlushPage();
+    }
     return Status::OK();
   }
 

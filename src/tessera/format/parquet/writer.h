@@ -50,8 +50,9 @@ class ParquetWriter {
 
   // Buffers rows (the batch's arrays are shared, not copied); flushes a row
   // group each time row_group_size rows are buffered. Fails with Invalid
-  // when batch.schema() differs from the writer's. After any failure the
-  // temporary file is removed and every later call fails.
+  // when batch.schema() differs from the writer's (nothing is written then).
+  // After an I/O or encoding failure the temporary file is removed and
+  // every later call fails with the same status.
   Status Write(const RecordBatch& batch);
   // Flushes, writes the footer, fsyncs and renames the file into place.
   // Calling it again after success is a no-op.
