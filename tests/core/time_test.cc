@@ -105,7 +105,9 @@ TEST(TimeTest, ParsesDurations) {
 TEST(TimeTest, FormatsDurationsInTheLargestUnit) {
   EXPECT_EQ(FormatDuration(0), "0");
   EXPECT_EQ(FormatDuration(7 * kMicrosPerDay), "7d");
-  EXPECT_EQ(FormatDuration(24 * kMicrosPerHour), "1d");
+  EXPECT_EQ(FormatDuration(24 * kMicrosPerHour), "24h");
+  EXPECT_EQ(FormatDuration(48 * kMicrosPerHour), "2d");
+  EXPECT_EQ(FormatDuration(36 * kMicrosPerHour), "36h");
   EXPECT_EQ(FormatDuration(90 * kMicrosPerMinute), "90m");
   EXPECT_EQ(FormatDuration(1500), "1500us");
   for (const char* d : {"30s", "15m", "7d", "250ms", "3h"}) {

@@ -194,9 +194,11 @@ Result<int64_t> ParseDuration(std::string_view text) {
 
 std::string FormatDuration(int64_t micros) {
   if (micros == 0) return "0";
-  // Days at most: "7d" reads better than "1w" in definitions.
+  // Days at most ("7d" reads better than "1w"), and only from two days
+  // up, so a day-long window keeps the name users write: amount_sum_24h.
   for (int i = static_cast<int>(std::size(kDurationUnits)) - 2; i >= 0; --i) {
     const auto& unit = kDurationUnits[i];
+    if (unit.micros == kMicrosPerDay && micros < 2 * kMicrosPerDay) continue;
     if (micros % unit.micros == 0) {
       return std::to_string(micros / unit.micros) + std::string(unit.suffix);
     }

