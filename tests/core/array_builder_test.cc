@@ -199,3 +199,25 @@ TEST(RecordBatchBuilderTest, RejectsWrongTypeNamingTheField) {
 
 }  // namespace
 }  // namespace tessera
+
+namespace tessera {
+namespace {
+
+// A moved-from builder must not keep writing into the buffer it gave away
+// (found by the Parquet reader fuzzer).
+TEST(BufferBuilderTest, MovedFromBuilderStartsEmpty) {
+  BufferBuilder a;
+  ASSERT_TRUE(a.Append("keep", 4).ok());
+  BufferBuilder b = std::move(a);
+  EXPECT_EQ(a.capacity(), 0);
+  EXPECT_EQ(a.length(), 0);
+  // Reusing `a` must allocate its own buffer, not write over b's bytes.
+  ASSERT_TRUE(a.Append("zzzz", 4).ok());
+  auto b_buf = *b.Finish();
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(b_buf->data()), 4), "keep");
+  auto a_buf = *a.Finish();
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(a_buf->data()), 4), "zzzz");
+}
+
+}  // namespace
+}  // namespace tessera

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include "tessera/core/result.h"
 
@@ -56,6 +57,20 @@ using BufferPtr = std::shared_ptr<const Buffer>;
 class BufferBuilder {
  public:
   BufferBuilder() = default;
+  // A moved-from builder is empty (no buffer, zero length and capacity), so
+  // reusing it allocates afresh instead of writing through a stale pointer.
+  BufferBuilder(BufferBuilder&& other) noexcept { *this = std::move(other); }
+  BufferBuilder& operator=(BufferBuilder&& other) noexcept {
+    if (this != &other) {
+      buffer_ = std::move(other.buffer_);
+      data_ = std::exchange(other.data_, nullptr);
+      length_ = std::exchange(other.length_, 0);
+      capacity_ = std::exchange(other.capacity_, 0);
+    }
+    return *this;
+  }
+  BufferBuilder(const BufferBuilder&) = delete;
+  BufferBuilder& operator=(const BufferBuilder&) = delete;
 
   // Makes room for `additional` more bytes without reallocating.
   Status Reserve(int64_t additional) {
