@@ -20,9 +20,13 @@ uint32_t LoadU32(const uint8_t* p) {
 }
 
 Status DecodePlainBinary(const uint8_t* data, int64_t size, int64_t n, PhysicalValues* out) {
-  // Each value takes 4 + len bytes, so the page size bounds the data.
+  // Each value takes 4 + len bytes, so the page size bounds the data. The
+  // reservation must hold any PREFIX of the values, not just all n of them:
+  // a hostile page can put one long value first and run out of values
+  // later, after that value was appended. Any prefix holds at most size - 4
+  // data bytes.
   if (n > size / 4) return Short("PLAIN BYTE_ARRAY");
-  TS_RETURN_NOT_OK(out->ReserveBinary(n, size - 4 * n));
+  TS_RETURN_NOT_OK(out->ReserveBinary(n, n > 0 ? size - 4 : 0));
   const uint8_t* p = data;
   const uint8_t* end = data + size;
   for (int64_t i = 0; i < n; ++i) {
