@@ -16,6 +16,7 @@
 namespace tessera::parquet {
 namespace {
 
+using testing::AllTypesSchema;
 using testing::DuckDbResult;
 using testing::MakeBatch;
 using testing::MakeSchema;
@@ -123,21 +124,6 @@ void ExpectDuckDbRowsEqual(const SchemaPtr& schema, const std::vector<RecordBatc
 
 // ---- (1) Tessera writes, DuckDB reads ----
 
-SchemaPtr InteropSchema() {
-  return MakeSchema({{"b", DataType::Bool()},
-                     {"i32", DataType::Int32()},
-                     {"i64", DataType::Int64()},
-                     {"f", DataType::Float()},
-                     {"d", DataType::Double()},
-                     {"s", DataType::String()},
-                     {"bin", DataType::Bytes()},
-                     {"ts", DataType::Timestamp()},
-                     {"lf", DataType::List(TypeId::kFloat)},
-                     {"ld", DataType::List(TypeId::kDouble)},
-                     {"li", DataType::List(TypeId::kInt64)},
-                     {"ls", DataType::List(TypeId::kString)}});
-}
-
 std::vector<Value> InteropRow(int64_t i) {
   auto null_every = [&](int n, DataType t, Value v) { return i % n == 0 ? Value::Null(t) : v; };
   const double specials[] = {std::numeric_limits<double>::quiet_NaN(),
@@ -196,7 +182,7 @@ TEST_P(TesseraWritesDuckDbReads, EveryValueMatches) {
   REQUIRE_DUCKDB();
   TempDir dir;
   const std::string path = dir.File("tessera.parquet");
-  SchemaPtr schema = InteropSchema();
+  SchemaPtr schema = AllTypesSchema();
   std::vector<RecordBatchPtr> batches;
   const int64_t kRows = 4000, kBatch = 1300;
   for (int64_t start = 0; start < kRows; start += kBatch) {

@@ -17,26 +17,12 @@
 namespace tessera::parquet {
 namespace {
 
+using testing::AllTypesSchema;
 using testing::ExpectSameRows;
 using testing::MakeBatch;
 using testing::MakeSchema;
 using testing::ReadFooter;
 using testing::TempDir;
-
-SchemaPtr AllTypesSchema() {
-  return MakeSchema({{"b", DataType::Bool()},
-                     {"i32", DataType::Int32()},
-                     {"i64", DataType::Int64()},
-                     {"f", DataType::Float()},
-                     {"d", DataType::Double()},
-                     {"s", DataType::String()},
-                     {"bin", DataType::Bytes()},
-                     {"ts", DataType::Timestamp()},
-                     {"lf", DataType::List(TypeId::kFloat)},
-                     {"ld", DataType::List(TypeId::kDouble)},
-                     {"li", DataType::List(TypeId::kInt64)},
-                     {"ls", DataType::List(TypeId::kString)}});
-}
 
 // Row i of a deterministic table over AllTypesSchema with nulls, empty
 // strings, repeated values (dictionary-friendly) and every list shape.

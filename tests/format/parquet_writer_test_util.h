@@ -53,6 +53,23 @@ inline SchemaPtr MakeSchema(std::vector<Field> fields) {
   return *r;
 }
 
+// Every Tessera type, lists included: the schema the writer tests and the
+// DuckDB interop tests write.
+inline SchemaPtr AllTypesSchema() {
+  return MakeSchema({{"b", DataType::Bool()},
+                     {"i32", DataType::Int32()},
+                     {"i64", DataType::Int64()},
+                     {"f", DataType::Float()},
+                     {"d", DataType::Double()},
+                     {"s", DataType::String()},
+                     {"bin", DataType::Bytes()},
+                     {"ts", DataType::Timestamp()},
+                     {"lf", DataType::List(TypeId::kFloat)},
+                     {"ld", DataType::List(TypeId::kDouble)},
+                     {"li", DataType::List(TypeId::kInt64)},
+                     {"ls", DataType::List(TypeId::kString)}});
+}
+
 inline RecordBatchPtr MakeBatch(const SchemaPtr& schema,
                                 const std::vector<std::vector<Value>>& rows) {
   RecordBatchBuilder b(schema);
