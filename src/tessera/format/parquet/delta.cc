@@ -29,22 +29,6 @@ Status Truncated() {
   return Status::Corruption("DELTA_BINARY_PACKED data ends before all values were decoded");
 }
 
-// Unpacks `count` values from index `start` of the bit-packed data at base.
-void UnpackAt64(const uint8_t* base, int64_t start, int64_t count, int width, uint64_t* out) {
-  const uint8_t* group = base + (start / 8) * width;
-  const int64_t skip = start % 8;
-  if (skip != 0) {
-    uint64_t tmp[8];
-    const int64_t head = std::min<int64_t>(count, 8 - skip);
-    UnpackBits64(group, skip + head, width, tmp);
-    std::copy(tmp + skip, tmp + skip + head, out);
-    out += head;
-    count -= head;
-    group += width;
-  }
-  UnpackBits64(group, count, width, out);
-}
-
 // Appends one block of deltas (at most kEncodeBlockSize).
 void AppendBlock(const uint64_t* deltas, int64_t count, std::string* out) {
   int64_t min_delta = static_cast<int64_t>(deltas[0]);
@@ -150,7 +134,7 @@ Status DeltaBinaryPackedDecoder::GetBatch(int64_t* out, int64_t n) {
     if (mb_left_ == 0) TS_RETURN_NOT_OK(NextMiniblock());
     const int64_t k = std::min(n, mb_left_);
     uint64_t* deltas = reinterpret_cast<uint64_t*>(out);
-    UnpackAt64(mb_data_, mb_pos_, k, mb_width_, deltas);
+    UnpackBitsAt(mb_data_, mb_pos_, k, mb_width_, deltas);
     uint64_t last = last_value_;
     const uint64_t min_delta = min_delta_;
     for (int64_t i = 0; i < k; ++i) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "tessera/core/result.h"
@@ -53,6 +54,34 @@ void EncodeRleBitPacked(const uint32_t* values, int64_t n, int bit_width, std::s
 void UnpackBits(const uint8_t* in, int64_t n, int bit_width, uint32_t* out);
 // As UnpackBits for 0 <= bit_width <= 64 (DELTA_BINARY_PACKED miniblocks).
 void UnpackBits64(const uint8_t* in, int64_t n, int bit_width, uint64_t* out);
+
+// Unpacks `count` values starting at value index `start` of bit-packed data
+// at `base` (groups of 8 values, `width` bytes each), into 32- or 64-bit
+// outputs. Used by the RLE hybrid and DELTA_BINARY_PACKED decoders, which
+// resume mid-group.
+template <typename T>
+void UnpackBitsAt(const uint8_t* base, int64_t start, int64_t count, int width, T* out) {
+  static_assert(std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>);
+  auto unpack = [width](const uint8_t* in, int64_t n, T* dst) {
+    if constexpr (std::is_same_v<T, uint32_t>) {
+      UnpackBits(in, n, width, dst);
+    } else {
+      UnpackBits64(in, n, width, dst);
+    }
+  };
+  const uint8_t* group = base + (start / 8) * width;
+  const int64_t skip = start % 8;
+  if (skip != 0) {
+    T tmp[8];
+    const int64_t head = count < 8 - skip ? count : 8 - skip;
+    unpack(group, skip + head, tmp);
+    for (int64_t k = 0; k < head; ++k) out[k] = tmp[skip + k];
+    out += head;
+    count -= head;
+    group += width;
+  }
+  unpack(group, count, out);
+}
 // Appends n values (each < 2^bit_width, higher bits ignored) packed LSB-first
 // in ceil(n * bit_width / 8) bytes. 0 <= bit_width <= 64.
 void PackBits(const uint64_t* values, int64_t n, int bit_width, std::string* out);

@@ -22,23 +22,6 @@ Status Truncated() {
   return Status::Corruption("RLE/bit-packed data ends before all values were decoded");
 }
 
-// Unpacks `count` values starting at value index `start` of the bit-packed
-// data at `base` (whose groups of 8 are bit_width bytes each).
-void UnpackAt(const uint8_t* base, int64_t start, int64_t count, int bit_width, uint32_t* out) {
-  const uint8_t* group = base + (start / 8) * bit_width;
-  const int64_t skip = start % 8;
-  if (skip != 0) {
-    uint32_t tmp[8];
-    const int64_t head = std::min<int64_t>(count, 8 - skip);
-    UnpackBits(group, skip + head, bit_width, tmp);
-    std::copy(tmp + skip, tmp + skip + head, out);
-    out += head;
-    count -= head;
-    group += bit_width;
-  }
-  UnpackBits(group, count, bit_width, out);
-}
-
 void AppendRleRun(uint32_t value, int64_t count, int bit_width, std::string* out) {
   AppendUleb128(static_cast<uint64_t>(count) << 1, out);
   for (int i = 0; i < (bit_width + 7) / 8; ++i) out->push_back(static_cast<char>(value >> (8 * i)));
@@ -110,7 +93,7 @@ Status RleBitPackedDecoder::GetBatch(uint32_t* out, int64_t n) {
       rle_left_ -= k;
     } else if (packed_left_ > 0) {
       const int64_t k = std::min(n, packed_left_);
-      UnpackAt(packed_, packed_index_, k, bit_width_, out);
+      UnpackBitsAt(packed_, packed_index_, k, bit_width_, out);
       out += k;
       n -= k;
       packed_left_ -= k;
