@@ -130,7 +130,9 @@ inline std::string ReadBytes(const std::string& path) {
 // exactly when the tables hold the same rows.
 inline std::vector<std::string> DumpTables(const std::string& path) {
   std::vector<std::string> lines;
-  auto db = SqliteDb::Open(path, 1000);
+  SqliteOpenOptions options;
+  options.mode = SqliteOpenOptions::Mode::kRead;  // leaves the file as it is
+  auto db = SqliteDb::Open(path, options);
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   if (!db.ok()) return lines;
   auto tables = (*db)->Prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");

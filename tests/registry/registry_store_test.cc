@@ -68,7 +68,7 @@ TEST(RegistryOpen, UsesWalMode) {
   ScratchDir dir;
   std::string path = dir.File("registry.db");
   ASSERT_NE(OpenOrDie(path), nullptr);
-  auto db = SqliteDb::Open(path, 1000);
+  auto db = SqliteDb::Open(path, SqliteOpenOptions{});
   ASSERT_TRUE(db.ok());
   auto stmt = (*db)->Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(stmt.ok());
@@ -87,7 +87,7 @@ TEST(RegistryOpen, RejectsAFileThatIsNotARegistry) {
 
   std::string other = dir.File("other.db");
   {
-    auto db = SqliteDb::Open(other, 1000);
+    auto db = SqliteDb::Open(other, SqliteOpenOptions{});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("CREATE TABLE t (x INTEGER)").ok());
   }
@@ -101,7 +101,7 @@ TEST(RegistryOpen, RejectsANewerSchemaVersion) {
   std::string path = dir.File("registry.db");
   ASSERT_NE(OpenOrDie(path), nullptr);
   {
-    auto db = SqliteDb::Open(path, 1000);
+    auto db = SqliteDb::Open(path, SqliteOpenOptions{});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Exec("UPDATE schema_version SET version = 99").ok());
   }
@@ -350,7 +350,7 @@ TEST(RegistryApply, SqliteErrorMidwayRollsBackAndNamesTheFile) {
   RepoDefinitions defs = FraudRepo();
   ApplyOrDie(OpenOrDie(path).get(), defs, "alice");
   {
-    auto db = SqliteDb::Open(path, 1000);
+    auto db = SqliteDb::Open(path, SqliteOpenOptions{});
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)
                     ->Exec("CREATE TRIGGER fail_user_spend BEFORE INSERT ON object_versions "

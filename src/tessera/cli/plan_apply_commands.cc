@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "tessera/cli/registry_commands.h"
 #include "tessera/cli/repo_session.h"
 #include "tessera/registry/canonical.h"
+#include "tessera/registry/pinned_refs.h"
 
 namespace tessera::cli {
 namespace {
@@ -69,23 +71,55 @@ void PrintChanges(const Plan& plan, std::ostream& out) {
   PrintSection(plan, ChangeKind::kRemoved, "Removed", out);
 }
 
-// The plan against the registry, or against an empty one when the file does
-// not exist yet: plan must not create it.
+// True when the registry file holds nothing yet (absent or empty): plan
+// and a pre-check of apply diff against an empty registry without creating
+// or opening it.
+bool RegistryIsNew(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return true;
+  return std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0;
+}
+
+// The plan against the registry, opened for reading, or against an empty
+// one when there is none yet: plan never creates or changes a file.
 Result<Plan> ComputePlan(const registry::LoadedRepo& repo) {
   std::string path = RegistryPath(repo);
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return registry::DiffObjects({}, registry::CanonicalizeAll(repo.definitions));
+  if (RegistryIsNew(path)) {
+    Plan plan = registry::DiffObjects({}, registry::CanonicalizeAll(repo.definitions));
+    std::vector<registry::LoadError> errors =
+        registry::CheckPinnedReferences(repo.definitions, plan, /*stored=*/{});
+    if (errors.empty()) return plan;
+    std::string message;
+    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e.ToString();
+    return Status::Invalid(std::move(message));
   }
-  TS_ASSIGN_OR_RETURN(auto reg, registry::Registry::Open(path));
+  TS_ASSIGN_OR_RETURN(auto reg,
+                      registry::Registry::Open(path, RegistryOptionsFor(repo, /*read_only=*/true)));
   return reg->ComputePlan(repo.definitions);
+}
+
+// A failed plan or apply. Broken pins (InvalidArgument, one "file:line:
+// reason" per line) print like the loader's errors; anything else is one
+// "error: cannot <verb>: reason" line.
+int FailPlanOrApply(const Status& status, const std::string& verb, const std::string& repo_dir,
+                    const std::string& suffix) {
+  if (!status.IsInvalid()) return Fail(Status(status.code(), "cannot " + verb + ": " + status.message()));
+  size_t count = 0;
+  std::string line;
+  std::istringstream lines(status.message());
+  while (std::getline(lines, line)) {
+    std::cerr << line << "\n";
+    ++count;
+  }
+  return Fail(Status::Invalid(std::to_string(count) + (count == 1 ? " error" : " errors") +
+                              " in " + repo_dir + suffix));
 }
 
 int RunPlan(const std::string& repo_dir) {
   auto repo = LoadRepoPrintingErrors(repo_dir);
   if (!repo.ok()) return Fail(repo.status());
   auto plan = ComputePlan(*repo);
-  if (!plan.ok()) return Fail(plan.status());
+  if (!plan.ok()) return FailPlanOrApply(plan.status(), "plan", repo_dir, "");
   std::cout << "Plan for project " << repo->config.project << " (registry "
             << repo->config.registry_path << "):\n";
   if (!plan->HasChanges()) {
@@ -98,12 +132,20 @@ int RunPlan(const std::string& repo_dir) {
 }
 
 int RunApply(const std::string& repo_dir, const std::string& user) {
+  constexpr const char* kNothing = "; nothing was applied";
   auto repo = LoadRepoPrintingErrors(repo_dir);
-  if (!repo.ok()) return Fail(Status::Invalid(repo.status().message() + "; nothing was applied"));
-  auto reg = registry::Registry::Open(RegistryPath(*repo));
-  if (!reg.ok()) return Fail(reg.status());
+  if (!repo.ok()) return Fail(Status::Invalid(repo.status().message() + kNothing));
+  std::string path = RegistryPath(*repo);
+  if (RegistryIsNew(path)) {
+    // Checked before the registry file (and its folder) is created, so that
+    // a failing apply leaves no new file behind.
+    auto plan = ComputePlan(*repo);
+    if (!plan.ok()) return FailPlanOrApply(plan.status(), "apply", repo_dir, kNothing);
+  }
+  auto reg = registry::Registry::Open(path, RegistryOptionsFor(*repo, /*read_only=*/false));
+  if (!reg.ok()) return FailPlanOrApply(reg.status(), "apply", repo_dir, kNothing);
   auto result = (*reg)->Apply(repo->definitions, user);
-  if (!result.ok()) return Fail(result.status().WithContext("apply failed, nothing was written"));
+  if (!result.ok()) return FailPlanOrApply(result.status(), "apply", repo_dir, kNothing);
   if (!result->changed) {
     std::cout << "No changes.\n";
     return kExitOk;

@@ -35,18 +35,21 @@ Result<registry::LoadedRepo> LoadRepoPrintingErrors(const std::string& repo_dir)
   return Status::Invalid(count + (errors.size() == 1 ? " error" : " errors") + " in " + repo_dir);
 }
 
+registry::RegistryOptions RegistryOptionsFor(const registry::LoadedRepo& repo, bool read_only) {
+  registry::RegistryOptions options;
+  options.read_only = read_only;
+  options.display_name = repo.config.registry_path;
+  return options;
+}
+
 Result<std::unique_ptr<registry::Registry>> OpenExistingRegistry(const std::string& repo_dir) {
   TS_RETURN_NOT_OK(CheckIsRepo(repo_dir));
   registry::LoadedRepo repo;
-  // Definition errors do not matter here: only the config is used.
-  (void)registry::LoadRepoCollectErrors(repo_dir, &repo);
+  // Only tessera.yaml is read: definition files (however many, or broken)
+  // do not matter to a read command. Config errors leave the defaults.
+  (void)registry::LoadRepoConfig(repo_dir, &repo);
   if (repo.root.empty()) repo.root = fs::absolute(repo_dir).string();
-  std::string path = RegistryPath(repo);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    return Status::NotFound("no registry at " + path + " yet; run tessera apply first");
-  }
-  return registry::Registry::Open(path);
+  return registry::Registry::Open(RegistryPath(repo), RegistryOptionsFor(repo, /*read_only=*/true));
 }
 
 std::string DefaultUser() {

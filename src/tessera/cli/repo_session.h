@@ -25,8 +25,13 @@ std::string RegistryPath(const registry::LoadedRepo& repo);
 // there were (the caller prints it as the final "error:" line).
 Result<registry::LoadedRepo> LoadRepoPrintingErrors(const std::string& repo_dir);
 
-// For read-only commands: reads the repo's config (tolerating errors in the
-// definitions) and opens its registry. Fails with NotFound when the
+// How the CLI opens a repo's registry: for reading or writing, named in
+// messages as tessera.yaml spells its path.
+registry::RegistryOptions RegistryOptionsFor(const registry::LoadedRepo& repo, bool read_only);
+
+// For read-only commands: reads the repo's tessera.yaml only (no definition
+// file is opened) and opens its registry for reading (registry.h: nothing
+// is written, a read-only registry works). Fails with NotFound when the
 // registry does not exist yet, rather than creating an empty one.
 Result<std::unique_ptr<registry::Registry>> OpenExistingRegistry(const std::string& repo_dir);
 

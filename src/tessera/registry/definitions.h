@@ -115,6 +115,9 @@ struct FeatureService {
   std::string name;
   // "view:feature", "view@3:feature" or "view" (all its features).
   std::vector<std::string> features;
+  // Where each of `features` was written (same index), for messages; filled
+  // by the loader, may be shorter (then `location` is used).
+  std::vector<SourceLocation> feature_locations;
   ObjectDoc doc;
   SourceLocation location;
 };

@@ -76,29 +76,56 @@ void SortErrors(std::vector<LoadError>* errors) {
                 errors->end());
 }
 
-}  // namespace
-
-std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out) {
-  std::vector<LoadError> errors;
+// Reads tessera.yaml into out->config; false when `repo_dir` is no folder.
+bool ReadConfig(const std::string& repo_dir, LoadedRepo* out, std::vector<LoadError>* errors) {
   std::error_code ec;
   fs::path root = fs::weakly_canonical(fs::absolute(repo_dir, ec), ec);
   if (ec) root = fs::absolute(repo_dir);
   out->root = root.string();
   if (!fs::is_directory(root, ec)) {
-    errors.push_back(LoadError{{repo_dir, 0}, "no such directory"});
-    return errors;
+    errors->push_back(LoadError{{repo_dir, 0}, "no such directory"});
+    return false;
   }
   if (!fs::is_regular_file(root / kConfigFile, ec)) {
-    errors.push_back(
+    errors->push_back(
         LoadError{{kConfigFile, 0}, "missing: not a feature repo (create one with tessera init)"});
   } else {
-    internal::ReadRepoConfig((root / kConfigFile).string(), kConfigFile, &out->config, &errors);
+    internal::ReadRepoConfig((root / kConfigFile).string(), kConfigFile, &out->config, errors);
   }
+  return true;
+}
+
+// Each service reference's line, for the registry's pinned-version checks.
+void RecordReferenceLines(const internal::KeyLines& lines, RepoDefinitions* defs) {
+  for (size_t i = 0; i < defs->feature_services.size(); ++i) {
+    FeatureService& s = defs->feature_services[i];
+    s.feature_locations.clear();
+    for (size_t k = 0; k < s.features.size(); ++k) {
+      s.feature_locations.push_back(lines.Find(ObjectKind::kFeatureService, i,
+                                               "features[" + std::to_string(k) + "]", s.location));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out) {
+  std::vector<LoadError> errors;
+  (void)ReadConfig(repo_dir, out, &errors);
+  SortErrors(&errors);
+  return errors;
+}
+
+std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out) {
+  std::vector<LoadError> errors;
+  if (!ReadConfig(repo_dir, out, &errors)) return errors;
+  fs::path root(out->root);
   internal::ParsedRepo parsed;
   for (const std::string& rel : FindDefinitionFiles(root, &errors)) {
     internal::ReadDefinitionFile((root / rel).string(), rel, &parsed, &errors);
   }
   internal::ValidateRepo(parsed, &errors);
+  RecordReferenceLines(parsed.lines, &parsed.definitions);
   out->definitions = std::move(parsed.definitions);
   SortErrors(&errors);
   return errors;

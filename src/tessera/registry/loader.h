@@ -39,6 +39,12 @@ Result<LoadedRepo> LoadRepo(const std::string& repo_dir);
 // `out` as far as it could be parsed: for tests and tools.
 std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out);
 
+// Reads only tessera.yaml of the repo at `repo_dir` into out->root and
+// out->config (no definition file is opened): for commands that need only
+// the config, such as the registry's read commands. Returns the errors found
+// in tessera.yaml (empty on success).
+std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out);
+
 // Valid object and feature names: [A-Za-z_][A-Za-z0-9_]*, at most 128 chars.
 bool IsValidName(const std::string& name);
 

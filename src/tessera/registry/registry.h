@@ -43,8 +43,21 @@ class SqliteDb;
 Result<ObjectKind> ParseObjectKind(std::string_view text);
 
 struct RegistryOptions {
+  // Open for reading only (list, describe, search, lineage, plan): the file
+  // must exist and be a registry; nothing is written, no pragma is changed
+  // and no -wal/-shm/-journal file is left behind, also when the file or
+  // its folder is read-only (SqliteOpenOptions::Mode::kRead). Apply fails.
+  bool read_only = false;
   // Milliseconds a statement waits for another process's lock.
   int busy_timeout_ms = 5000;
+  // How messages name the file ("registry 'data/registry.db' is read-only");
+  // the path when empty.
+  std::string display_name;
+  // Test hook: the registered SQLite VFS to use (fault injection); the
+  // default VFS when empty.
+  std::string vfs;
+  // Test hook: the clock Apply records (micros UTC); NowMicros when empty.
+  std::function<int64_t()> clock;
   // Test hook: called during Apply after each object's changes are written,
   // with "<kind>/<name>", inside the transaction. A non-OK status aborts the
   // apply, which then rolls back and returns that status.
@@ -106,10 +119,14 @@ struct ObjectDescription {
 
 class Registry {
  public:
-  // Opens the registry at `db_path`, creating the file, its parent folders
-  // and the schema when absent. Fails with IOError when the file cannot be
-  // opened or created, Corruption when it is not a registry (or a newer
-  // schema version than this build knows).
+  // Opens the registry at `db_path`. For writing (the default), creates the
+  // file, its parent folders and the schema when absent. For reading
+  // (options.read_only), fails with NotFound when the file does not exist or
+  // holds no registry yet. Fails with IOError when the file cannot be opened
+  // or created or (for writing) is read-only, Corruption when it is not a
+  // registry (or a newer schema version than this build knows), in both
+  // cases before anything in the file is changed. Messages are one line
+  // naming the file (sqlite_db.h).
   static Result<std::unique_ptr<Registry>> Open(const std::string& db_path,
                                                 RegistryOptions options = {});
   ~Registry();
@@ -119,11 +136,16 @@ class Registry {
   const std::string& path() const { return path_; }
 
   // The diff of `defs` against the stored definitions; writes nothing.
+  // Fails with InvalidArgument when a pinned reference ("view@N:feature")
+  // names a version that is neither stored nor created by this plan, or a
+  // feature that version lacks: the message holds one "file:line: reason"
+  // line per broken pin (pinned_refs.h).
   Result<Plan> ComputePlan(const RepoDefinitions& defs) const;
 
   // Applies `defs` as the whole new content of the registry, in one
   // transaction: every change or none. `user` is recorded as applied_by.
-  // Unchanged definitions write nothing (changed == false).
+  // Unchanged definitions write nothing (changed == false). Pins are
+  // checked as in ComputePlan, inside the transaction, before any write.
   Result<ApplyResult> Apply(const RepoDefinitions& defs, const std::string& user);
 
   // The registry version: 0 for a new registry, +1 per apply that changed
@@ -159,6 +181,8 @@ class Registry {
   Registry(std::string path, std::unique_ptr<SqliteDb> db, RegistryOptions options);
 
   Result<std::vector<StoredObjectState>> LoadStates() const;
+  // InvalidArgument listing the broken pins of `defs` (plan: its diff).
+  Status CheckPins(const RepoDefinitions& defs, const Plan& plan) const;
   Result<ObjectRef> Resolve(const std::string& name, std::optional<ObjectKind> kind) const;
 
   std::string path_;

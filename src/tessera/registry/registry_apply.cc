@@ -162,6 +162,9 @@ Status WriteEntry(const ApplyContext& ctx, const PlanEntry& entry, const ApplyIn
 }  // namespace
 
 Result<ApplyResult> Registry::Apply(const RepoDefinitions& defs, const std::string& user) {
+  if (db_->read_only()) {
+    return Status::Internal(db_->Label() + " was opened for reading; cannot apply");
+  }
   std::vector<CanonicalForm> forms = CanonicalizeAll(defs);
   // The write lock is taken before reading, so the plan cannot go stale
   // between reading and writing when another process applies too.
@@ -170,10 +173,11 @@ Result<ApplyResult> Registry::Apply(const RepoDefinitions& defs, const std::stri
   TS_ASSIGN_OR_RETURN(std::vector<StoredObjectState> states, LoadStates());
   TS_ASSIGN_OR_RETURN(int64_t version, Version());
   ApplyResult result{DiffObjects(states, forms), false, version};
+  TS_RETURN_NOT_OK(CheckPins(defs, result.plan));
   if (!result.plan.HasChanges()) return result;  // rolls back a transaction that wrote nothing
 
   ApplyInputs inputs = IndexInputs(forms, states, defs);
-  ApplyContext ctx{db_.get(), version + 1, NowMicros(), user};
+  ApplyContext ctx{db_.get(), version + 1, options_.clock ? options_.clock() : NowMicros(), user};
   for (const PlanEntry& entry : result.plan.entries) {
     if (entry.change == ChangeKind::kUnchanged) continue;
     TS_RETURN_NOT_OK(WriteEntry(ctx, entry, inputs));

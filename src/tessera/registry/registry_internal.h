@@ -21,8 +21,18 @@ namespace tessera::registry::internal {
 // and refuses newer ones.
 constexpr int64_t kSchemaVersion = 1;
 
-// Creates the schema in an empty database, or checks (and migrates) an
-// existing one. Writes nothing when the schema is current.
+// What VerifySchema found: an empty database (no tables: a new registry) or
+// a registry of a schema version this build reads.
+enum class SchemaState { kEmpty, kCurrent };
+
+// Checks, reading only, that `db` is empty or a Tessera registry of a
+// schema version this build knows. Corruption ("not a Tessera registry",
+// "schema version N, newer than this binary's") otherwise.
+Result<SchemaState> VerifySchema(SqliteDb* db);
+
+// For a database opened for writing: verifies it (as VerifySchema), then
+// switches it to WAL and creates the schema when it is empty. Writes
+// nothing to a current registry already in WAL mode.
 Status EnsureSchema(SqliteDb* db);
 
 // Spellings stored in the database. They never change (a rename would need a

@@ -95,7 +95,7 @@ Result<int64_t> ReadSchemaVersion(SqliteDb* db) {
   TS_ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare("SELECT max(version) FROM schema_version"));
   TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row || stmt.ColumnIsNull(0)) {
-    return Status::Corruption(db->path() + ": registry schema_version table is empty");
+    return Status::Corruption(db->Label() + " is damaged: its schema version is missing");
   }
   return stmt.ColumnInt64(0);
 }
@@ -105,11 +105,12 @@ Result<int64_t> ReadSchemaVersion(SqliteDb* db) {
 Status CheckVersion(SqliteDb* db) {
   TS_ASSIGN_OR_RETURN(int64_t version, ReadSchemaVersion(db));
   if (version > kSchemaVersion) {
-    return Status::Corruption(db->path() + ": registry schema version " + std::to_string(version) +
-                              " is newer than this build's " + std::to_string(kSchemaVersion));
+    return Status::Corruption(db->Label() + " has schema version " + std::to_string(version) +
+                              ", newer than this binary's " + std::to_string(kSchemaVersion) +
+                              " (use a newer tessera)");
   }
   if (version < 1) {
-    return Status::Corruption(db->path() + ": bad registry schema version " +
+    return Status::Corruption(db->Label() + " is damaged: bad schema version " +
                               std::to_string(version));
   }
   return Status::OK();
@@ -117,18 +118,25 @@ Status CheckVersion(SqliteDb* db) {
 
 // Creates the schema, under the write lock so that two processes opening a
 // new file at once do not both create it.
+Status NotARegistry(SqliteDb* db) {
+  return Status::Corruption(db->Label() +
+                            " is not a Tessera registry (an SQLite database with other tables)");
+}
+
 Status CreateSchema(SqliteDb* db) {
   TS_ASSIGN_OR_RETURN(auto txn, SqliteTransaction::Begin(db, SqliteTransaction::Mode::kImmediate));
   TS_ASSIGN_OR_RETURN(int64_t registry_tables, CountTables(db, /*only_schema_version=*/true));
   if (registry_tables > 0) return txn.Commit();  // another process created it
   TS_ASSIGN_OR_RETURN(int64_t tables, CountTables(db, /*only_schema_version=*/false));
   if (tables > 0) {
-    return Status::Corruption(db->path() + ": not a Tessera registry (has other tables)");
+    return NotARegistry(db);
   }
   TS_RETURN_NOT_OK(db->Exec(kSchemaV1));
   return txn.Commit();
 }
 
+// Called only on a verified (or new, empty) registry opened for writing:
+// a foreign file never has its journal mode changed.
 Status EnableWal(SqliteDb* db) {
   // The pragma returns the mode now in effect; a file that cannot use WAL
   // (e.g. on some network file systems) keeps its mode, which is still safe.
@@ -140,14 +148,28 @@ Status EnableWal(SqliteDb* db) {
 
 }  // namespace
 
-Status EnsureSchema(SqliteDb* db) {
-  // Reading first keeps Open of an existing registry free of writes.
+Result<SchemaState> VerifySchema(SqliteDb* db) {
+  // Reads only: sqlite_master and, for a registry, schema_version.
   TS_ASSIGN_OR_RETURN(int64_t registry_tables, CountTables(db, /*only_schema_version=*/true));
   if (registry_tables == 0) {
-    TS_RETURN_NOT_OK(EnableWal(db));
-    TS_RETURN_NOT_OK(CreateSchema(db));
+    TS_ASSIGN_OR_RETURN(int64_t tables, CountTables(db, /*only_schema_version=*/false));
+    if (tables > 0) return NotARegistry(db);
+    return SchemaState::kEmpty;
   }
-  return CheckVersion(db);
+  TS_RETURN_NOT_OK(CheckVersion(db));
+  return SchemaState::kCurrent;
+}
+
+Status EnsureSchema(SqliteDb* db) {
+  // Verified before any pragma or write, so that a foreign or newer file is
+  // refused untouched.
+  TS_ASSIGN_OR_RETURN(SchemaState state, VerifySchema(db));
+  TS_RETURN_NOT_OK(EnableWal(db));
+  if (state == SchemaState::kEmpty) {
+    TS_RETURN_NOT_OK(CreateSchema(db));
+    return CheckVersion(db);
+  }
+  return Status::OK();
 }
 
 }  // namespace tessera::registry::internal

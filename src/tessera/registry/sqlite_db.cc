@@ -1,7 +1,10 @@
 #include "tessera/registry/sqlite_db.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace tessera::registry {
@@ -44,7 +47,7 @@ Result<bool> SqliteStatement::Step() {
 
 Status SqliteStatement::Run() {
   TS_ASSIGN_OR_RETURN(bool row, Step());
-  if (row) return Status::Internal("statement returned rows: " + std::string(sqlite3_sql(stmt_)));
+  if (row) return Status::Internal(db_->Label() + ": internal error: a write statement returned rows");
   return Status::OK();
 }
 
@@ -72,21 +75,107 @@ std::string SqliteStatement::ColumnText(int column) const {
 
 // ---- SqliteDb ----
 
-Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, int busy_timeout_ms) {
+namespace {
+
+// The folder holding `path` ("." for a bare file name).
+std::string ParentDir(const std::string& path) {
+  std::string parent = std::filesystem::path(path).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
+// access(2) uses the real uid, which is what a CLI process runs as.
+bool Writable(const std::string& path) { return ::access(path.c_str(), W_OK) == 0; }
+
+// "file:<path>?immutable=1" with the characters a URI path cannot hold
+// escaped (SQLite decodes %HH).
+std::string ImmutableUri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char kHex[] = "0123456789abcdef";
+      uri += '%';
+      uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      uri += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+}  // namespace
+
+std::string ErrorReason(const std::string& label, int rc, int sys_errno) {
+  std::string os = sys_errno != 0 ? std::string(" (") + std::strerror(sys_errno) + ")" : "";
+  switch (rc) {
+    case SQLITE_READONLY_DIRECTORY: return label + " is read-only (its folder is not writable)";
+    case SQLITE_IOERR_NOMEM: return label + ": out of memory";
+    default: break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB: return label + " is not a database";
+    case SQLITE_CORRUPT: return label + " is damaged (its database image is malformed)";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return label + " is locked by another process";
+    case SQLITE_READONLY: return label + " is read-only";
+    case SQLITE_FULL: return label + ": disk full";
+    case SQLITE_IOERR: return label + ": I/O error" + os;
+    case SQLITE_CANTOPEN: return label + " cannot be opened" + os;
+    case SQLITE_PERM: return label + ": permission denied";
+    case SQLITE_NOMEM: return label + ": out of memory";
+    case SQLITE_ERROR:
+    case SQLITE_SCHEMA:
+      // A statement that does not fit the file's tables: damaged, or written
+      // by something else.
+      return label + " is damaged or not a Tessera registry";
+    default: return label + ": " + sqlite3_errstr(rc);
+  }
+}
+
+Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
+                                                 const SqliteOpenOptions& options) {
+  bool reading = options.mode == SqliteOpenOptions::Mode::kRead;
+  bool dir_writable = Writable(ParentDir(path));
+  std::error_code ec;
+  bool exists = std::filesystem::exists(path, ec);
+  bool writable = dir_writable && (!exists || Writable(path));
+  if (!reading && !writable) {
+    // Refused before SQLite opens it: a read-only connection would leave
+    // -wal and -shm files behind, and the caller wants to write anyway.
+    std::unique_ptr<SqliteDb> db(new SqliteDb(
+        path, options.display_name.empty() ? path : options.display_name, nullptr));
+    return db->Error(dir_writable ? SQLITE_READONLY : SQLITE_READONLY_DIRECTORY, "open");
+  }
+  std::string name = path;
+  int flags = SQLITE_OPEN_READWRITE | (reading ? 0 : SQLITE_OPEN_CREATE);
+  if (reading && !writable) {
+    name = ImmutableUri(path);
+    flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+  }
   sqlite3* handle = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  int rc = sqlite3_open_v2(name.c_str(), &handle, flags,
+                           options.vfs.empty() ? nullptr : options.vfs.c_str());
   // The handle is allocated even on failure (except out of memory); own it
   // first so that it is closed on every path.
-  std::unique_ptr<SqliteDb> db(new SqliteDb(path, handle));
+  std::unique_ptr<SqliteDb> db(new SqliteDb(
+      path, options.display_name.empty() ? path : options.display_name, handle));
+  db->read_only_ = reading;
+  db->busy_timeout_ms_ = options.busy_timeout_ms;
   if (rc != SQLITE_OK) return db->Error(rc, "open");
   sqlite3_extended_result_codes(handle, 1);
-  rc = sqlite3_busy_timeout(handle, busy_timeout_ms);
+  rc = sqlite3_busy_timeout(handle, options.busy_timeout_ms);
   if (rc != SQLITE_OK) return db->Error(rc, "set busy timeout");
+  // SQLite quietly falls back to read-only when the file is not writable.
+  if (!reading && sqlite3_db_readonly(handle, "main") == 1) {
+    return db->Error(SQLITE_READONLY, "open for writing");
+  }
+  if (reading && writable) TS_RETURN_NOT_OK(db->Exec("PRAGMA query_only = 1"));
   return db;
 }
 
 SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+
+std::string SqliteDb::Label() const { return "registry '" + display_name_ + "'"; }
 
 Status SqliteDb::Exec(const std::string& sql) {
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
@@ -106,9 +195,13 @@ Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
 int64_t SqliteDb::TotalChanges() const { return sqlite3_total_changes64(db_); }
 
 Status SqliteDb::Error(int rc, std::string_view what) const {
-  std::string message = path_ + ": " + std::string(what) + ": ";
-  message += db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+  last_error_detail_ = std::string(what) + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+  int sys_errno = db_ ? sqlite3_system_errno(db_) : 0;
+  std::string message = ErrorReason(Label(), rc, sys_errno);
   int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    message += " (gave up after " + std::to_string(busy_timeout_ms_) + " ms; try again)";
+  }
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
     return Status::Corruption(std::move(message));
   }
