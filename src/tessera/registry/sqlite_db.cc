@@ -199,6 +199,10 @@ Status SqliteDb::Error(int rc, std::string_view what) const {
   int sys_errno = db_ ? sqlite3_system_errno(db_) : 0;
   std::string message = ErrorReason(Label(), rc, sys_errno);
   int primary = rc & 0xff;
+  if (primary == SQLITE_CONSTRAINT && db_ != nullptr) {
+    // A constraint's or trigger's own words (never a statement).
+    message += std::string(" (") + sqlite3_errmsg(db_) + ")";
+  }
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     message += " (gave up after " + std::to_string(busy_timeout_ms_) + " ms; try again)";
   }
