@@ -114,8 +114,7 @@ class RegistrySafetyTest : public testing::Test {
   }
   // A logic change for apply to write.
   void ChangeDefinitions() {
-    EditFile(repo_ + "/features/scoring.yaml", "      - merchant_profile:category\n",
-             "");
+    EditFile(repo_ + "/features/scoring.yaml", "      - merchant_profile:category\n", "");
   }
 
   ScratchDir tmp_;
@@ -130,9 +129,8 @@ TEST_F(RegistrySafetyTest, ForeignSqliteFileIsRefusedUntouchedByEveryCommand) {
     ASSERT_TRUE((*db)->Exec("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('x');").ok());
   }
   Snapshot before = Take();
-  const std::string reason =
-      std::string("registry ") + kDb +
-      " is not a Tessera registry (an SQLite database with other tables)\n";
+  const std::string reason = std::string("registry ") + kDb +
+                             " is not a Tessera registry (an SQLite database with other tables)\n";
   CliResult plan = Tessera({"plan"});
   EXPECT_EQ(plan.exit_code, 1);
   EXPECT_EQ(plan.err, "error: cannot plan: " + reason);
@@ -170,19 +168,20 @@ TEST_F(RegistrySafetyTest, EmptyFileIsAnEmptyRegistryForPlanAndUntouched) {
   EXPECT_THAT(plan.out, HasSubstr("+ feature_view user_profile"));
   CliResult list = Tessera({"list", "views"});
   EXPECT_EQ(list.exit_code, 1);
-  EXPECT_EQ(list.err, std::string("error: registry ") + kDb + " is empty; run tessera apply first\n");
+  EXPECT_EQ(list.err,
+            std::string("error: registry ") + kDb + " is empty; run tessera apply first\n");
   EXPECT_TRUE(Take() == before);
 }
 
 TEST_F(RegistrySafetyTest, ReadCommandsLeaveAValidRegistryByteForByte) {
   Apply();
   Snapshot before = Take();
-  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"plan"},
-           {"list", "views"},
-           {"describe", "user_profile"},
-           {"search", "merchant"},
-           {"lineage", "fraud_detection_v1", "--upstream"}}) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"plan"},
+                                             {"list", "views"},
+                                             {"describe", "user_profile"},
+                                             {"search", "merchant"},
+                                             {"lineage", "fraud_detection_v1", "--upstream"}}) {
     CliResult r = Tessera(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0] << ": " << r.err;
     EXPECT_TRUE(Take() == before) << cmd[0];
@@ -212,11 +211,11 @@ TEST_F(RegistrySafetyTest, ReadCommandsDoNotOpenDefinitionFiles) {
     }
   };
   int commands_reading_config = 0, defs_opens = 0;
-  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"list", "views"},
-           {"describe", "user_profile"},
-           {"search", "merchant"},
-           {"lineage", "fraud_detection_v1"}}) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"list", "views"},
+                                             {"describe", "user_profile"},
+                                             {"search", "merchant"},
+                                             {"lineage", "fraud_detection_v1"}}) {
     CliResult r = Tessera(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0] << ": " << r.err;
     int config_opens = 0;
@@ -238,9 +237,12 @@ TEST_F(RegistrySafetyTest, ReadOnlyFolderAllowsReadsAndRefusesApply) {
                               fs::perms::group_exec | fs::perms::others_read |
                               fs::perms::others_exec);  // 0555
   Snapshot before = Take();
-  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"list", "views"}, {"describe", "user_profile"}, {"search", "merchant"},
-           {"lineage", "fraud_detection_v1"}, {"plan"}}) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"list", "views"},
+                                             {"describe", "user_profile"},
+                                             {"search", "merchant"},
+                                             {"lineage", "fraud_detection_v1"},
+                                             {"plan"}}) {
     CliResult r = TesseraUnprivileged(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0] << ": " << r.err;
     EXPECT_EQ(r.err, "") << cmd[0];

@@ -1,12 +1,13 @@
 // Pinned references ("view@N:feature") are checked at plan and apply
 // against the stored versions and the version the apply creates
 // (docs/DEFINITIONS.md, feature_services).
+#include "tessera/registry/pinned_refs.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "registry_fixtures.h"
-#include "tessera/registry/pinned_refs.h"
 #include "tessera/registry/registry.h"
 
 namespace tessera::registry {

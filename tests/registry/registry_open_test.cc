@@ -55,8 +55,9 @@ RegistryOptions ReadOnly() {
 void MakeForeignDb(const std::string& path) {
   auto db = SqliteDb::Open(path, SqliteOpenOptions{});
   ASSERT_TRUE(db.ok()) << db.status().ToString();
-  ASSERT_TRUE((*db)->Exec("CREATE TABLE customers (id INTEGER, name TEXT);"
-                          "INSERT INTO customers VALUES (1, 'ada');")
+  ASSERT_TRUE((*db)
+                  ->Exec("CREATE TABLE customers (id INTEGER, name TEXT);"
+                         "INSERT INTO customers VALUES (1, 'ada');")
                   .ok());
 }
 
@@ -99,8 +100,7 @@ TEST(RegistryOpenFailure, EmptyFileIsNotARegistryForReading) {
   auto reg = Registry::Open(path, ReadOnly());
   ASSERT_FALSE(reg.ok());
   EXPECT_TRUE(reg.status().IsNotFound());
-  EXPECT_EQ(reg.status().message(),
-            "registry '" + path + "' is empty; run tessera apply first");
+  EXPECT_EQ(reg.status().message(), "registry '" + path + "' is empty; run tessera apply first");
   EXPECT_TRUE(Take(dir, path) == before);
 }
 

@@ -103,7 +103,8 @@ Result<Plan> ComputePlan(const registry::LoadedRepo& repo) {
 // "error: cannot <verb>: reason" line.
 int FailPlanOrApply(const Status& status, const std::string& verb, const std::string& repo_dir,
                     const std::string& suffix) {
-  if (!status.IsInvalid()) return Fail(Status(status.code(), "cannot " + verb + ": " + status.message()));
+  if (!status.IsInvalid())
+    return Fail(Status(status.code(), "cannot " + verb + ": " + status.message()));
   size_t count = 0;
   std::string line;
   std::istringstream lines(status.message());
@@ -111,8 +112,8 @@ int FailPlanOrApply(const Status& status, const std::string& verb, const std::st
     std::cerr << line << "\n";
     ++count;
   }
-  return Fail(Status::Invalid(std::to_string(count) + (count == 1 ? " error" : " errors") +
-                              " in " + repo_dir + suffix));
+  return Fail(Status::Invalid(std::to_string(count) + (count == 1 ? " error" : " errors") + " in " +
+                              repo_dir + suffix));
 }
 
 int RunPlan(const std::string& repo_dir) {

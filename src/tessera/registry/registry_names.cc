@@ -65,7 +65,8 @@ const char* KindDbName(ObjectKind kind) {
 
 Result<ObjectKind> KindFromDb(SqliteDb* db, std::string_view text) {
   if (auto kind = KindFromName(text)) return *kind;
-  return Status::Corruption(db->Label() + " is damaged: unknown object kind '" + std::string(text) + "'");
+  return Status::Corruption(db->Label() + " is damaged: unknown object kind '" + std::string(text) +
+                            "'");
 }
 
 const char* EventDbName(HistoryEvent event) {
@@ -79,7 +80,8 @@ Result<HistoryEvent> EventFromDb(SqliteDb* db, std::string_view text) {
   for (const auto& [event, name] : kEventNames) {
     if (text == name) return event;
   }
-  return Status::Corruption(db->Label() + " is damaged: unknown history event '" + std::string(text) + "'");
+  return Status::Corruption(db->Label() + " is damaged: unknown history event '" +
+                            std::string(text) + "'");
 }
 
 }  // namespace internal

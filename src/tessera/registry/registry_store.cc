@@ -23,8 +23,8 @@ std::string Label(const std::string& db_path, const RegistryOptions& options) {
 
 SqliteOpenOptions SqliteOptions(const RegistryOptions& options) {
   SqliteOpenOptions sqlite;
-  sqlite.mode = options.read_only ? SqliteOpenOptions::Mode::kRead
-                                  : SqliteOpenOptions::Mode::kWrite;
+  sqlite.mode =
+      options.read_only ? SqliteOpenOptions::Mode::kRead : SqliteOpenOptions::Mode::kWrite;
   sqlite.busy_timeout_ms = options.busy_timeout_ms;
   sqlite.display_name = options.display_name;
   sqlite.vfs = options.vfs;
@@ -37,11 +37,11 @@ Result<std::unique_ptr<SqliteDb>> OpenForReading(const std::string& db_path,
   if (!std::filesystem::exists(db_path, ec)) {
     return Status::NotFound("no " + Label(db_path, options) + " yet; run tessera apply first");
   }
-  TS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(db_path, SqliteOptions(options)));
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
+                      SqliteDb::Open(db_path, SqliteOptions(options)));
   TS_ASSIGN_OR_RETURN(internal::SchemaState state, internal::VerifySchema(db.get()));
   if (state == internal::SchemaState::kEmpty) {
-    return Status::NotFound(Label(db_path, options) +
-                            " is empty; run tessera apply first");
+    return Status::NotFound(Label(db_path, options) + " is empty; run tessera apply first");
   }
   return db;
 }
@@ -57,7 +57,8 @@ Result<std::unique_ptr<SqliteDb>> OpenForWriting(const std::string& db_path,
                              parent.string() + "' (" + ec.message() + ")");
     }
   }
-  TS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(db_path, SqliteOptions(options)));
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
+                      SqliteDb::Open(db_path, SqliteOptions(options)));
   TS_RETURN_NOT_OK(internal::EnsureSchema(db.get()));
   return db;
 }
@@ -80,7 +81,8 @@ Result<int64_t> Registry::Version() const {
       SqliteStatement stmt,
       db_->Prepare("SELECT value FROM registry_meta WHERE key = 'registry_version'"));
   TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return Status::Corruption(db_->Label() + " is damaged: its registry version is missing");
+  if (!row)
+    return Status::Corruption(db_->Label() + " is damaged: its registry version is missing");
   return stmt.ColumnInt64(0);
 }
 
@@ -120,8 +122,8 @@ namespace {
 // its canonical logic (declared features, then one per aggregation window,
 // as FeatureNames); nullopt when that version is not stored.
 Result<std::optional<std::vector<std::string>>> StoredFeatureNames(SqliteDb* db, ObjectKind kind,
-                                                                  const std::string& name,
-                                                                  int64_t version) {
+                                                                   const std::string& name,
+                                                                   int64_t version) {
   TS_ASSIGN_OR_RETURN(SqliteStatement exists,
                       db->Prepare("SELECT count(*) FROM object_versions "
                                   "WHERE kind = ? AND name = ? AND version = ?"));

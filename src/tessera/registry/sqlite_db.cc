@@ -47,7 +47,8 @@ Result<bool> SqliteStatement::Step() {
 
 Status SqliteStatement::Run() {
   TS_ASSIGN_OR_RETURN(bool row, Step());
-  if (row) return Status::Internal(db_->Label() + ": internal error: a write statement returned rows");
+  if (row)
+    return Status::Internal(db_->Label() + ": internal error: a write statement returned rows");
   return Status::OK();
 }
 
@@ -142,8 +143,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
   if (!reading && !writable) {
     // Refused before SQLite opens it: a read-only connection would leave
     // -wal and -shm files behind, and the caller wants to write anyway.
-    std::unique_ptr<SqliteDb> db(new SqliteDb(
-        path, options.display_name.empty() ? path : options.display_name, nullptr));
+    std::unique_ptr<SqliteDb> db(
+        new SqliteDb(path, options.display_name.empty() ? path : options.display_name, nullptr));
     return db->Error(dir_writable ? SQLITE_READONLY : SQLITE_READONLY_DIRECTORY, "open");
   }
   std::string name = path;
@@ -157,8 +158,8 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path,
                            options.vfs.empty() ? nullptr : options.vfs.c_str());
   // The handle is allocated even on failure (except out of memory); own it
   // first so that it is closed on every path.
-  std::unique_ptr<SqliteDb> db(new SqliteDb(
-      path, options.display_name.empty() ? path : options.display_name, handle));
+  std::unique_ptr<SqliteDb> db(
+      new SqliteDb(path, options.display_name.empty() ? path : options.display_name, handle));
   db->read_only_ = reading;
   db->busy_timeout_ms_ = options.busy_timeout_ms;
   if (rc != SQLITE_OK) return db->Error(rc, "open");

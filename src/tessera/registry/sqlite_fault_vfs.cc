@@ -55,8 +55,8 @@ struct FaultFile {
 
 VfsState* State(sqlite3_vfs* vfs) { return static_cast<VfsState*>(vfs->pAppData); }
 sqlite3_vfs* Real(sqlite3_vfs* vfs) { return State(vfs)->real; }
-FaultFile* F(sqlite3_file* file) { return reinterpret_cast<FaultFile*>(file); }
-const sqlite3_io_methods* M(sqlite3_file* file) { return F(file)->real->pMethods; }
+FaultFile* Shim(sqlite3_file* file) { return reinterpret_cast<FaultFile*>(file); }
+const sqlite3_io_methods* RealMethods(sqlite3_file* file) { return Shim(file)->real->pMethods; }
 
 // Runs `call` unless the policy fails this call of `op`.
 template <typename Call>
@@ -65,60 +65,84 @@ int Counted(SqliteFaultPolicy* policy, Op op, Call call) {
   return rc == SQLITE_OK ? call() : rc;
 }
 
-int Close(sqlite3_file* f) { return M(f)->xClose(F(f)->real); }
+int Close(sqlite3_file* f) { return RealMethods(f)->xClose(Shim(f)->real); }
 int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return Counted(F(f)->policy, Op::kRead, [&] { return M(f)->xRead(F(f)->real, buf, n, off); });
+  return Counted(Shim(f)->policy, Op::kRead,
+                 [&] { return RealMethods(f)->xRead(Shim(f)->real, buf, n, off); });
 }
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  return Counted(F(f)->policy, Op::kWrite, [&] { return M(f)->xWrite(F(f)->real, buf, n, off); });
+  return Counted(Shim(f)->policy, Op::kWrite,
+                 [&] { return RealMethods(f)->xWrite(Shim(f)->real, buf, n, off); });
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
-  return Counted(F(f)->policy, Op::kTruncate, [&] { return M(f)->xTruncate(F(f)->real, size); });
+  return Counted(Shim(f)->policy, Op::kTruncate,
+                 [&] { return RealMethods(f)->xTruncate(Shim(f)->real, size); });
 }
 int Sync(sqlite3_file* f, int flags) {
-  return Counted(F(f)->policy, Op::kSync, [&] { return M(f)->xSync(F(f)->real, flags); });
+  return Counted(Shim(f)->policy, Op::kSync,
+                 [&] { return RealMethods(f)->xSync(Shim(f)->real, flags); });
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return Counted(F(f)->policy, Op::kFileSize, [&] { return M(f)->xFileSize(F(f)->real, size); });
+  return Counted(Shim(f)->policy, Op::kFileSize,
+                 [&] { return RealMethods(f)->xFileSize(Shim(f)->real, size); });
 }
 int Lock(sqlite3_file* f, int level) {
-  return Counted(F(f)->policy, Op::kLock, [&] { return M(f)->xLock(F(f)->real, level); });
+  return Counted(Shim(f)->policy, Op::kLock,
+                 [&] { return RealMethods(f)->xLock(Shim(f)->real, level); });
 }
-int Unlock(sqlite3_file* f, int level) { return M(f)->xUnlock(F(f)->real, level); }
+int Unlock(sqlite3_file* f, int level) { return RealMethods(f)->xUnlock(Shim(f)->real, level); }
 int CheckReservedLock(sqlite3_file* f, int* out) {
-  return M(f)->xCheckReservedLock(F(f)->real, out);
+  return RealMethods(f)->xCheckReservedLock(Shim(f)->real, out);
 }
 int FileControl(sqlite3_file* f, int op, void* arg) {
-  return M(f)->xFileControl(F(f)->real, op, arg);
+  return RealMethods(f)->xFileControl(Shim(f)->real, op, arg);
 }
-int SectorSize(sqlite3_file* f) { return M(f)->xSectorSize(F(f)->real); }
-int DeviceCharacteristics(sqlite3_file* f) { return M(f)->xDeviceCharacteristics(F(f)->real); }
+int SectorSize(sqlite3_file* f) { return RealMethods(f)->xSectorSize(Shim(f)->real); }
+int DeviceCharacteristics(sqlite3_file* f) {
+  return RealMethods(f)->xDeviceCharacteristics(Shim(f)->real);
+}
 int ShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-  return Counted(F(f)->policy, Op::kShmMap,
-                 [&] { return M(f)->xShmMap(F(f)->real, page, size, extend, out); });
+  return Counted(Shim(f)->policy, Op::kShmMap,
+                 [&] { return RealMethods(f)->xShmMap(Shim(f)->real, page, size, extend, out); });
 }
 int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return M(f)->xShmLock(F(f)->real, offset, n, flags);
+  return RealMethods(f)->xShmLock(Shim(f)->real, offset, n, flags);
 }
-void ShmBarrier(sqlite3_file* f) { M(f)->xShmBarrier(F(f)->real); }
-int ShmUnmap(sqlite3_file* f, int del) { return M(f)->xShmUnmap(F(f)->real, del); }
+void ShmBarrier(sqlite3_file* f) { RealMethods(f)->xShmBarrier(Shim(f)->real); }
+int ShmUnmap(sqlite3_file* f, int del) { return RealMethods(f)->xShmUnmap(Shim(f)->real, del); }
 int Fetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out) {
-  return M(f)->xFetch(F(f)->real, off, n, out);
+  return RealMethods(f)->xFetch(Shim(f)->real, off, n, out);
 }
 int Unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
-  return M(f)->xUnfetch(F(f)->real, off, p);
+  return RealMethods(f)->xUnfetch(Shim(f)->real, off, p);
 }
 
 // Version 3 methods; used only over real files of version 3 (the unix VFS),
 // which Open checks.
 const sqlite3_io_methods kMethods = {
-    3,        Close,      Read,       Write,      Truncate,   Sync,
-    FileSize, Lock,       Unlock,     CheckReservedLock,      FileControl,
-    SectorSize,           DeviceCharacteristics,  ShmMap,     ShmLock,
-    ShmBarrier,           ShmUnmap,   Fetch,      Unfetch};
+    .iVersion = 3,
+    .xClose = Close,
+    .xRead = Read,
+    .xWrite = Write,
+    .xTruncate = Truncate,
+    .xSync = Sync,
+    .xFileSize = FileSize,
+    .xLock = Lock,
+    .xUnlock = Unlock,
+    .xCheckReservedLock = CheckReservedLock,
+    .xFileControl = FileControl,
+    .xSectorSize = SectorSize,
+    .xDeviceCharacteristics = DeviceCharacteristics,
+    .xShmMap = ShmMap,
+    .xShmLock = ShmLock,
+    .xShmBarrier = ShmBarrier,
+    .xShmUnmap = ShmUnmap,
+    .xFetch = Fetch,
+    .xUnfetch = Unfetch,
+};
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
-  FaultFile* f = F(file);
+  FaultFile* f = Shim(file);
   f->base.pMethods = nullptr;  // SQLite calls no method of a file that failed to open
   f->policy = State(vfs)->policy;
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + sizeof(FaultFile));
