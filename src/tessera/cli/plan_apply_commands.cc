@@ -103,8 +103,9 @@ Result<Plan> ComputePlan(const registry::LoadedRepo& repo) {
 // "error: cannot <verb>: reason" line.
 int FailPlanOrApply(const Status& status, const std::string& verb, const std::string& repo_dir,
                     const std::string& suffix) {
-  if (!status.IsInvalid())
+  if (!status.IsInvalid()) {
     return Fail(Status(status.code(), "cannot " + verb + ": " + status.message()));
+  }
   size_t count = 0;
   std::string line;
   std::istringstream lines(status.message());
