@@ -129,7 +129,6 @@ TEST(RegistryApplyFaults, EveryFaultLeavesTheRegistryBeforeOrAfter) {
   RecordProperty("failed_applies", failed_applies);
 }
 
-
 // Reads (list, describe, search, plan) under a fault at each I/O call: the
 // registry file stays byte for byte as it was, no other file appears (but
 // for SQLite's own empty -wal and -shm when deleting them at close is what
