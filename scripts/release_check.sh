@@ -204,6 +204,7 @@ debootstrap_rootfs() {
 prepare_rootfs() {
   copy_host_network_config
   mount_kernel_filesystems
+  # shellcheck disable=SC2016  # expands inside the chroot
   in_chroot 'export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends git >/dev/null
     git --version
