@@ -1,6 +1,8 @@
-# Tessera's entry points. The README's two commands are `make demo` and
-# `make test`; each installs what it needs (scripts/setup.sh), builds with
-# CMake + Ninja (+ ccache when present) and runs.
+# Tessera's entry points. The README's two commands are `./run.sh demo` and
+# `./run.sh test` (they need only bash: run.sh installs make and the rest with
+# scripts/setup.sh, then runs the target here). With make installed,
+# `make demo` and `make test` do the same: each installs what it needs
+# (scripts/setup.sh), builds with CMake + Ninja (+ ccache when present) and runs.
 #
 #   make demo       set up, build, run the quickstart end to end
 #   make test       set up, build, run every test (ctest)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package Tessera needs to build, test and run its demo.
 # Idempotent and non-interactive; run as root (or with sudo available) on
-# Debian 12. This is the project's only set-up step: nothing else is assumed.
+# Debian 12. This is the project's only set-up step: nothing else is assumed,
+# not even make or git (a debootstrap minbase system with bash and apt is
+# enough; scripts/release_check.sh proves it).
 set -euo pipefail
 
 PACKAGES=(
@@ -16,10 +18,30 @@ PACKAGES=(
   clang libclang-rt-14-dev
   # interop oracles and benchmark peers (never linked)
   nodejs
+  # TLS for npm (the DuckDB oracle); a minbase system has no CA certificates
+  ca-certificates
 )
 
 SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "setup: run as root, or install sudo (packages are installed with apt-get)" >&2
+    exit 1
+  fi
+  SUDO="sudo"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+updated=0
+# apt-get install, after one `apt-get update` per run: a fresh system has no
+# package lists, and stale ones name package versions the mirror has dropped.
+apt_install() {
+  if [ "$updated" -eq 0 ]; then
+    $SUDO apt-get update -qq
+    updated=1
+  fi
+  $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,15 +52,13 @@ done
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 else
   echo "setup: all Debian packages present"
 fi
 
 # npm ships with nodesource's nodejs; Debian's nodejs needs the npm package.
 if ! command -v npm >/dev/null 2>&1; then
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  echo "setup: installing npm"
+  apt_install npm
 fi
