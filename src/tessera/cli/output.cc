@@ -50,6 +50,23 @@ void WriteRawJson(JsonWriter* w, std::string_view json) {
   w->RawValue(json.data(), json.size(), type);
 }
 
+std::string ShellQuote(const std::string& text) {
+  bool plain = !text.empty();
+  for (char c : text) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::string_view("_./+-").find(c) != std::string_view::npos;
+    plain = plain && ok;
+  }
+  if (plain && text[0] != '-') return text;
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string CountOf(int64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 std::string FormatTags(const std::map<std::string, std::string>& tags) {
   std::string out;
   for (const auto& [k, v] : tags) {

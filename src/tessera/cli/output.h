@@ -7,6 +7,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <cstdint>
 #include <map>
 #include <ostream>
 #include <string>
@@ -44,6 +45,13 @@ void WriteStringMap(JsonWriter* w, const std::map<std::string, std::string>& map
 void WriteStringArray(JsonWriter* w, const std::vector<std::string>& values);
 // Inserts already-serialised JSON (a canonical definition) as a value.
 void WriteRawJson(JsonWriter* w, std::string_view json);
+
+// `text` as one shell word: unchanged when it holds only [A-Za-z0-9_./+-],
+// else in single quotes (a ' inside written as '\'').
+std::string ShellQuote(const std::string& text);
+
+// "1 row", "2 rows": `count` and `noun`, plural unless count is 1.
+std::string CountOf(int64_t count, const std::string& noun);
 
 // "k=v,k2=v2" in key order; empty for no tags.
 std::string FormatTags(const std::map<std::string, std::string>& tags);

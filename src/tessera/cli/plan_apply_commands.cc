@@ -10,6 +10,8 @@
 #include "tessera/cli/registry_commands.h"
 #include "tessera/cli/repo_session.h"
 #include "tessera/registry/canonical.h"
+#include "tessera/registry/object_kinds.h"
+#include "tessera/registry/source_check.h"
 
 namespace tessera::cli {
 namespace {
@@ -22,7 +24,7 @@ std::string Version(int64_t v) { return "v" + std::to_string(v); }
 
 // One line per change; the sign says added (+), changed (~) or removed (-).
 std::string DescribeEntry(const PlanEntry& e) {
-  std::string what = std::string(registry::ObjectKindName(e.kind)) + " " + e.name;
+  std::string what = std::string(registry::KindDisplayName(e.kind)) + " " + e.name;
   switch (e.change) {
     case ChangeKind::kAdded:
       return "  + " + what + "  (" + Version(e.next_version) +
@@ -81,37 +83,44 @@ Result<Plan> ComputePlan(const registry::LoadedRepo& repo) {
   return reg->ComputePlan(repo.definitions);
 }
 
-int RunPlan(const std::string& repo_dir) {
-  auto repo = LoadRepoPrintingErrors(repo_dir);
-  if (!repo.ok()) return Fail(repo.status());
-  auto plan = ComputePlan(*repo);
-  if (!plan.ok()) return Fail(plan.status());
-  std::cout << "Plan for project " << repo->config.project << " (registry "
-            << repo->config.registry_path << "):\n";
-  if (!plan->HasChanges()) {
-    std::cout << "No changes. " << plan->entries.size() << " objects are up to date.\n";
-    return kExitOk;
+// Loads the repo (printing every definition error) and prints the warnings
+// of its batch sources' files (registry/source_check.h).
+Result<registry::LoadedRepo> LoadRepoWithWarnings(const std::string& repo_dir) {
+  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoPrintingErrors(repo_dir));
+  for (const registry::LoadError& w : registry::CheckSourceFiles(repo)) {
+    std::cerr << "warning: " << w.ToString() << "\n";
   }
-  PrintChanges(*plan, std::cout);
-  std::cout << "Plan: " << Summary(*plan) << ". Nothing written; run tessera apply.\n";
-  return kExitOk;
+  return repo;
 }
 
-int RunApply(const std::string& repo_dir, const std::string& user) {
-  auto repo = LoadRepoPrintingErrors(repo_dir);
-  if (!repo.ok()) return Fail(Status::Invalid(repo.status().message() + "; nothing was applied"));
-  auto reg = registry::Registry::Open(RegistryPath(*repo));
-  if (!reg.ok()) return Fail(reg.status());
-  auto result = (*reg)->Apply(repo->definitions, user);
-  if (!result.ok()) return Fail(result.status().WithContext("apply failed, nothing was written"));
+CommandStatus RunPlan(const std::string& repo_dir) {
+  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoWithWarnings(repo_dir));
+  TS_ASSIGN_OR_RETURN(Plan plan, ComputePlan(repo));
+  std::cout << "Plan for project " << repo.config.project << " (registry "
+            << repo.config.registry_path << "):\n";
+  if (!plan.HasChanges()) {
+    std::cout << "No changes. " << plan.entries.size() << " objects are up to date.\n";
+    return Status::OK();
+  }
+  PrintChanges(plan, std::cout);
+  std::cout << "Plan: " << Summary(plan) << ". Nothing written; run tessera apply.\n";
+  return Status::OK();
+}
+
+CommandStatus RunApply(const std::string& repo_dir, const std::string& user) {
+  auto repo = LoadRepoWithWarnings(repo_dir);
+  if (!repo.ok()) return Status::Invalid(repo.status().message() + "; nothing was applied");
+  TS_ASSIGN_OR_RETURN(auto reg, registry::Registry::Open(RegistryPath(*repo)));
+  auto result = reg->Apply(repo->definitions, user);
+  if (!result.ok()) return result.status().WithContext("apply failed, nothing was written");
   if (!result->changed) {
     std::cout << "No changes.\n";
-    return kExitOk;
+    return Status::OK();
   }
   PrintChanges(result->plan, std::cout);
   std::cout << "Applied: " << Summary(result->plan) << ". Registry version "
             << result->registry_version << ", by " << user << ".\n";
-  return kExitOk;
+  return Status::OK();
 }
 
 }  // namespace
