@@ -181,8 +181,13 @@ TEST_F(AppliedRepoTest, BadVersionsAreNamed) {
     EXPECT_EQ(r.exit_code, 2) << c.args[2];
     EXPECT_EQ(r.err, c.err);
   }
-  CliResult missing = Tessera({"describe", "user@7"});
+  CliResult missing = Tessera({"describe", "user_profile@7"});
   EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "error: feature-view 'user_profile' has no version 7 (versions 1 to 1)\n");
+  CliResult wrong_kind = Tessera({"describe", "user", "--kind", "view"});
+  EXPECT_EQ(wrong_kind.exit_code, 1);
+  EXPECT_EQ(wrong_kind.err, "error: no feature-view named 'user' in registry " + repo_ +
+                                "/data/registry.db\n");
 }
 
 // describe's text shows what is set: no member that is null, "", {} or [].
