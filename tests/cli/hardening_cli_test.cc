@@ -110,6 +110,22 @@ TEST(ConvertCli, OneRowIsSingular) {
   EXPECT_EQ(two.out, "wrote 2 rows to " + (tmp / "out2.csv") + "\n");
 }
 
+// A column name with invalid UTF-8 never makes `schema --json` invalid JSON.
+TEST(SchemaCli, JsonIsValidUtf8) {
+  ScratchDir tmp;
+  WriteBytes(tmp / "bad.csv", "ok,b\xFF\n1,2\n");
+  CliResult r = RunTessera({"schema", tmp / "bad.csv", "--json"});
+  if (r.exit_code == 0) {
+    rapidjson::Document d;
+    d.Parse<rapidjson::kParseValidateEncodingFlag>(r.out.c_str());
+    ASSERT_FALSE(d.HasParseError()) << r.out;
+    EXPECT_EQ(std::string(d["columns"][1]["name"].GetString()), "b\xEF\xBF\xBD");
+  } else {  // a reader that rejects the name must say so in one line
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(Lines(r.err).size(), 1u) << r.err;
+  }
+}
+
 // An applied `init` scaffold.
 class AppliedRepoTest : public testing::Test {
  protected:

@@ -85,7 +85,7 @@ std::optional<int> CommandLine::Parse(int argc, const char* const* argv, std::os
       out << app_->get_formatter()->make_help(app_.get(), "tessera", CLI::AppFormatMode::Normal);
       return kExitOk;
     }
-    if (help_topic_ == "help" || !HasSubcommand(app_.get(), help_topic_)) {
+    if (!HasSubcommand(app_.get(), help_topic_)) {
       err << "error: unknown command '" << help_topic_ << "' (see tessera --help)\n";
       return kExitUsage;
     }

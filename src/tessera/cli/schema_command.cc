@@ -15,6 +15,7 @@
 #include "tessera/cli/schema_describe.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
+#include "tessera/registry/json_documents.h"
 
 namespace tessera::cli {
 
@@ -41,9 +42,11 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// Column names come from the file: made valid UTF-8 so the JSON is valid.
 void Key(JsonWriter* w, const char* key, const std::string& value) {
   w->Key(key);
-  w->String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  std::string safe = registry::ToValidUtf8(value);
+  w->String(safe.c_str(), static_cast<rapidjson::SizeType>(safe.size()));
 }
 
 void KeyOrNull(JsonWriter* w, const char* key, const std::string& value) {
