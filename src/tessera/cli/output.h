@@ -1,11 +1,7 @@
 // Output helpers shared by the CLI's commands: aligned text tables for
-// people, and JSON (RapidJSON's writer) for programs. Both write to a
-// std::ostream so commands stay testable and print nothing themselves until
-// they have succeeded.
+// people, shell quoting and counted nouns. (JSON documents are built below
+// the CLI, in registry/json_documents.h.)
 #pragma once
-
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <cstdint>
 #include <map>
@@ -31,20 +27,6 @@ class Table {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
-
-// Pretty JSON with two-space indents, to match the rest of the output.
-class JsonWriter : public rapidjson::PrettyWriter<rapidjson::StringBuffer> {
- public:
-  explicit JsonWriter(rapidjson::StringBuffer& buffer) : PrettyWriter(buffer) { SetIndent(' ', 2); }
-};
-
-// Writes `key` then `value` as a string member of the current object.
-void WriteStringMember(JsonWriter* w, std::string_view key, std::string_view value);
-// Writes a {"k": "v", ...} object.
-void WriteStringMap(JsonWriter* w, const std::map<std::string, std::string>& map);
-void WriteStringArray(JsonWriter* w, const std::vector<std::string>& values);
-// Inserts already-serialised JSON (a canonical definition) as a value.
-void WriteRawJson(JsonWriter* w, std::string_view json);
 
 // `text` as one shell word: unchanged when it holds only [A-Za-z0-9_./+-],
 // else in single quotes (a ' inside written as '\'').
