@@ -55,8 +55,8 @@ TEST_F(RepoTest, InitThenPlanThenApply) {
 
   CliResult plan = Tessera({"plan"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
-  EXPECT_THAT(plan.out, HasSubstr("+ feature_view user_profile"));
-  EXPECT_THAT(plan.out, HasSubstr("+ feature_service fraud_model_v1"));
+  EXPECT_THAT(plan.out, HasSubstr("+ feature-view user_profile"));
+  EXPECT_THAT(plan.out, HasSubstr("+ service fraud_model_v1"));
   EXPECT_FALSE(fs::exists(Db())) << "plan must write nothing";
 
   CliResult apply = Tessera({"apply", "--user", "alice"});
@@ -95,7 +95,7 @@ TEST_F(RepoTest, SchemaChangeBumpsVersionAndOldVersionStaysReadable) {
            "      - {name: country, type: string}\n      - {name: city, type: string}\n");
   CliResult plan = Tessera({"plan"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
-  EXPECT_THAT(plan.out, HasSubstr("~ feature_view user_profile  (v1 -> v2)"));
+  EXPECT_THAT(plan.out, HasSubstr("~ feature-view user_profile  (v1 -> v2)"));
   Apply();
 
   rapidjson::Document current = Json({"describe", "user_profile", "--json"});
@@ -124,7 +124,7 @@ TEST_F(RepoTest, DocOnlyChangeKeepsTheVersion) {
            "Recent spending of a user.");
   CliResult plan = Tessera({"plan"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
-  EXPECT_THAT(plan.out, HasSubstr("~ feature_view user_spend  (doc only"));
+  EXPECT_THAT(plan.out, HasSubstr("~ feature-view user_spend  (doc only"));
   Apply();
   rapidjson::Document d = Json({"describe", "user_spend", "--json"});
   ASSERT_TRUE(d.IsObject());
@@ -241,15 +241,15 @@ TEST_F(QuickstartTest, LineageUpstreamOfAService) {
   }
   EXPECT_THAT(labels,
               UnorderedElementsAre(
-                  "feature_view:user_profile", "feature_view:user_txn_stats",
-                  "feature_view:merchant_profile", "on_demand_feature_view:txn_risk", "entity:user",
+                  "feature-view:user_profile", "feature-view:user_txn_stats",
+                  "feature-view:merchant_profile", "on-demand-view:txn_risk", "entity:user",
                   "entity:merchant", "source:user_profiles", "source:merchant_profiles",
                   "source:transactions_push", "source:transactions", "source:txn_request"));
 
   CliResult tree = Tessera({"lineage", "fraud_detection_v1", "--upstream"});
   ASSERT_EQ(tree.exit_code, 0) << tree.err;
-  EXPECT_THAT(tree.out, HasSubstr("fraud_detection_v1 (feature_service)"));
-  EXPECT_THAT(tree.out, HasSubstr("-- txn_risk (on_demand_feature_view)"));
+  EXPECT_THAT(tree.out, HasSubstr("fraud_detection_v1 (service)"));
+  EXPECT_THAT(tree.out, HasSubstr("-- txn_risk (on-demand-view)"));
 }
 
 TEST_F(QuickstartTest, LineageDownstreamOfASource) {
@@ -271,7 +271,7 @@ TEST_F(QuickstartTest, LineageDownstreamOfASource) {
 TEST_F(QuickstartTest, DescribeShowsDefinitionAndHistory) {
   CliResult r = Tessera({"describe", "user_txn_stats"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("feature_view user_txn_stats"));
+  EXPECT_THAT(r.out, HasSubstr("feature-view user_txn_stats"));
   EXPECT_THAT(r.out, HasSubstr("applied_by:  tester"));
   EXPECT_THAT(r.out, HasSubstr("history:"));
   EXPECT_THAT(r.out, HasSubstr("created"));

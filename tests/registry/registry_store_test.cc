@@ -421,7 +421,7 @@ TEST(RegistryDescribe, AmbiguousNameListsKinds) {
   ASSERT_FALSE(d.ok());
   EXPECT_TRUE(d.status().IsInvalid());
   EXPECT_NE(d.status().message().find("source"), std::string::npos);
-  EXPECT_NE(d.status().message().find("feature_view"), std::string::npos);
+  EXPECT_NE(d.status().message().find("feature-view"), std::string::npos);
   d = reg->Describe("user_profile", ObjectKind::kSource);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->kind, ObjectKind::kSource);

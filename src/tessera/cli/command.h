@@ -2,8 +2,8 @@
 // Register* function that adds its subcommands to the CLI11 app and, in the
 // subcommand's callback, stores the function that runs it in ctx->run. The
 // app parses argv, then calls ctx->run once. Commands print results to
-// stdout and return an exit code; errors go through Fail/UsageError so each
-// is one clear line on stderr.
+// stdout and return a CommandStatus; app.cc is the one place that turns it
+// into the exit code and the "error: ..." line on stderr.
 #pragma once
 
 #include <functional>
@@ -19,15 +19,32 @@ namespace tessera::cli {
 
 enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2 };
 
-struct CommandContext {
-  std::string repo = ".";  // -r/--repo
-  std::function<int()> run;
+// A command's outcome: OK, a failure (exit 1: the input, a file or the
+// registry is at fault), or a usage error (exit 2: the command line is).
+// Any Status converts implicitly, so TS_RETURN_NOT_OK and
+// TS_ASSIGN_OR_RETURN work in commands.
+class [[nodiscard]] CommandStatus {
+ public:
+  CommandStatus() = default;
+  CommandStatus(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
+  static CommandStatus Usage(std::string message) {
+    CommandStatus s(Status::Invalid(std::move(message)));
+    s.usage_ = true;
+    return s;
+  }
+  bool ok() const { return status_.ok(); }
+  bool usage() const { return usage_; }
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+  bool usage_ = false;
 };
 
-// Prints "error: <message>" to stderr; returns kExitFailure.
-int Fail(const Status& status);
-// Prints "error: <message>" to stderr; returns kExitUsage.
-int UsageError(const std::string& message);
+struct CommandContext {
+  std::string repo = ".";  // -r/--repo
+  std::function<CommandStatus()> run;
+};
 
 // cli/registry_commands.cc: init, plan, apply, list, describe, search, lineage.
 void RegisterRegistryCommands(CLI::App* app, CommandContext* ctx);

@@ -7,6 +7,7 @@
 
 #include "tessera/cli/command.h"
 #include "tessera/cli/format_commands.h"
+#include "tessera/cli/output.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
 #include "tessera/format/parquet/writer.h"
@@ -112,27 +113,24 @@ Result<int64_t> Copy(RecordBatchReader* reader, BatchSink* sink) {
 
 }  // namespace
 
-int RunConvert(const ConvertOptions& o) {
+CommandStatus RunConvert(const ConvertOptions& o) {
   Result<FileFormat> in_format = FormatOfPath(o.input);
-  if (!in_format.ok()) return UsageError(in_format.status().message());
+  if (!in_format.ok()) return CommandStatus::Usage(in_format.status().message());
   Result<FileFormat> out_format = FormatOfPath(o.output);
-  if (!out_format.ok()) return UsageError(out_format.status().message());
+  if (!out_format.ok()) return CommandStatus::Usage(out_format.status().message());
   if (*out_format == FileFormat::kCsv && (!o.compression.empty() || o.row_group_size > 0)) {
-    return UsageError("--compression and --row-group-size apply to Parquet output only");
+    return CommandStatus::Usage("--compression and --row-group-size apply to Parquet output only");
   }
   // Checked up front so a missing input reads the same for both formats.
   std::error_code ec;
   if (!std::filesystem::exists(o.input, ec)) {
-    return Fail(Status::NotFound("input file '" + o.input + "' does not exist"));
+    return Status::NotFound("input file '" + o.input + "' does not exist");
   }
-  Result<std::unique_ptr<RecordBatchReader>> reader = OpenInput(o, *in_format);
-  if (!reader.ok()) return Fail(reader.status());
-  Result<std::unique_ptr<BatchSink>> sink = OpenOutput(o, *out_format, (*reader)->schema());
-  if (!sink.ok()) return Fail(sink.status());
-  Result<int64_t> rows = Copy(reader->get(), sink->get());
-  if (!rows.ok()) return Fail(rows.status());
-  std::cout << "wrote " << *rows << " rows to " << o.output << "\n";
-  return kExitOk;
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<RecordBatchReader> reader, OpenInput(o, *in_format));
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<BatchSink> sink, OpenOutput(o, *out_format, reader->schema()));
+  TS_ASSIGN_OR_RETURN(int64_t rows, Copy(reader.get(), sink.get()));
+  std::cout << "wrote " << CountOf(rows, "row") << " to " << o.output << "\n";
+  return Status::OK();
 }
 
 }  // namespace tessera::cli

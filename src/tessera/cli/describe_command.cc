@@ -2,6 +2,7 @@
 // current one by default), when and by whom it was applied, and its history.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,6 +12,8 @@
 #include "tessera/cli/repo_session.h"
 #include "tessera/cli/yaml_render.h"
 #include "tessera/core/time.h"
+#include "tessera/registry/json_documents.h"
+#include "tessera/registry/object_kinds.h"
 
 namespace tessera::cli {
 namespace {
@@ -20,7 +23,7 @@ using registry::ObjectDescription;
 
 struct DescribeArgs {
   std::string name;
-  int64_t version = 0;  // 0: current
+  std::string version_text;  // --version, checked by ResolveTarget
   std::string kind;
   bool json = false;
 };
@@ -33,7 +36,7 @@ std::string HistoryLine(const HistoryEntry& h) {
 }
 
 void PrintText(const ObjectDescription& d) {
-  std::cout << registry::ObjectKindName(d.kind) << " " << d.name << "\n"
+  std::cout << registry::KindDisplayName(d.kind) << " " << d.name << "\n"
             << "version:     " << d.version
             << (d.version == d.current_version
                     ? " (current)"
@@ -43,7 +46,7 @@ void PrintText(const ObjectDescription& d) {
             << "applied_by:  " << d.applied_by << "\n"
             << "logic_hash:  " << d.logic_hash << "\n"
             << "definition:\n";
-  std::cout << RenderJsonAsYaml(d.definition_json, 2);
+  std::cout << RenderJsonAsYaml(d.definition_json, 2, /*omit_empty=*/true);
   std::cout << "history:\n";
   for (const HistoryEntry& h : d.history) {
     std::cout << HistoryLine(h) << "\n";
@@ -52,72 +55,58 @@ void PrintText(const ObjectDescription& d) {
   }
 }
 
-void WriteHistory(JsonWriter* w, const std::vector<HistoryEntry>& history) {
-  w->StartArray();
-  for (const HistoryEntry& h : history) {
-    w->StartObject();
-    w->Key("version");
-    w->Int64(h.version);
-    WriteStringMember(w, "event", registry::HistoryEventName(h.event));
-    WriteStringMember(w, "at", FormatTimestamp(h.at));
-    WriteStringMember(w, "by", h.by);
-    w->Key("registry_version");
-    w->Int64(h.registry_version);
-    if (!h.old_doc_json.empty()) {
-      w->Key("old_doc");
-      WriteRawJson(w, h.old_doc_json);
-      w->Key("new_doc");
-      WriteRawJson(w, h.new_doc_json);
-    }
-    w->EndObject();
+// "--version N" as typed: a positive integer, else a usage error.
+Result<int64_t> ParseVersion(const std::string& text, const std::string& what) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || v < 1) {
+    return Status::Invalid(what + " must be a positive integer (got '" + text + "')");
   }
-  w->EndArray();
+  return v;
 }
 
-void PrintJson(const ObjectDescription& d) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  WriteStringMember(&w, "kind", registry::ObjectKindName(d.kind));
-  WriteStringMember(&w, "name", d.name);
-  w.Key("version");
-  w.Int64(d.version);
-  w.Key("current_version");
-  w.Int64(d.current_version);
-  w.Key("deleted");
-  w.Bool(d.deleted);
-  WriteStringMember(&w, "applied_at", FormatTimestamp(d.applied_at));
-  WriteStringMember(&w, "applied_by", d.applied_by);
-  WriteStringMember(&w, "logic_hash", d.logic_hash);
-  w.Key("definition");
-  WriteRawJson(&w, d.definition_json);
-  w.Key("doc");
-  WriteRawJson(&w, d.doc_json.empty() ? "{}" : d.doc_json);
-  w.Key("history");
-  WriteHistory(&w, d.history);
-  w.EndObject();
-  std::cout << buffer.GetString() << "\n";
+// NAME, NAME@N (as docs/REGISTRY.md writes it) and --version N: the name and
+// the version asked for (nullopt: current).
+CommandStatus ResolveTarget(const DescribeArgs& args, std::string* name,
+                            std::optional<int64_t>* version) {
+  *name = args.name;
+  if (!args.version_text.empty()) {
+    auto v = ParseVersion(args.version_text, "--version");
+    if (!v.ok()) return CommandStatus::Usage(v.status().message());
+    *version = *v;
+  }
+  size_t at = args.name.find('@');
+  if (at == std::string::npos) return Status::OK();
+  *name = args.name.substr(0, at);
+  auto v = ParseVersion(args.name.substr(at + 1), "the version after '@' in '" + args.name + "'");
+  if (!v.ok()) return CommandStatus::Usage(v.status().message());
+  if (version->has_value() && **version != *v) {
+    return CommandStatus::Usage("'" + args.name + "' and --version " + args.version_text +
+                                " ask for different versions");
+  }
+  *version = *v;
+  return Status::OK();
 }
 
-int RunDescribe(const std::string& repo_dir, const DescribeArgs& args) {
+CommandStatus RunDescribe(const std::string& repo_dir, const DescribeArgs& args) {
   std::optional<registry::ObjectKind> kind;
   if (!args.kind.empty()) {
-    auto parsed = registry::ParseObjectKind(args.kind);
-    if (!parsed.ok()) return UsageError(parsed.status().message());
+    auto parsed = registry::ParseKindName(args.kind);
+    if (!parsed.ok()) return CommandStatus::Usage(parsed.status().message());
     kind = *parsed;
   }
+  std::string name;
   std::optional<int64_t> version;
-  if (args.version != 0) version = args.version;
-  auto reg = OpenExistingRegistry(repo_dir);
-  if (!reg.ok()) return Fail(reg.status());
-  auto desc = (*reg)->Describe(args.name, kind, version);
-  if (!desc.ok()) return Fail(desc.status());
+  CommandStatus target = ResolveTarget(args, &name, &version);
+  if (!target.ok()) return target;
+  TS_ASSIGN_OR_RETURN(auto reg, OpenExistingRegistry(repo_dir));
+  TS_ASSIGN_OR_RETURN(ObjectDescription desc, reg->Describe(name, kind, version));
   if (args.json) {
-    PrintJson(*desc);
+    std::cout << registry::DescribeDocument(desc) << "\n";
   } else {
-    PrintText(*desc);
+    PrintText(desc);
   }
-  return kExitOk;
+  return Status::OK();
 }
 
 }  // namespace
@@ -131,13 +120,15 @@ void RegisterDescribeCommand(CLI::App* app, CommandContext* ctx) {
       "version was applied, and the object's whole history of creations, new versions, "
       "doc-only changes and deletion. --kind picks among objects of different kinds with the "
       "same name.");
-  cmd->footer("Example:\n  tessera describe user_profile --version 1 --json");
-  cmd->add_option("NAME", args->name, "Object name")->required();
-  cmd->add_option("--version", args->version, "Version to show (default: current)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--kind", args->kind, "entity | source | view | odfv | service");
+  cmd->footer("Example:\n  tessera describe user_profile@1 --json");
+  cmd->add_option("NAME", args->name, "Object name, or NAME@N for its version N")->required();
+  cmd->add_option("--version", args->version_text,
+                  "Version to show, a positive integer (default: current); NAME@N does the same");
+  cmd->add_option("--kind", args->kind, std::string("Kind of NAME: ") + registry::KindNamesHelp());
   cmd->add_flag("--json", args->json, "Print JSON");
-  cmd->callback([ctx, args] { ctx->run = [ctx, args] { return RunDescribe(ctx->repo, *args); }; });
+  cmd->callback([ctx, args] {
+    ctx->run = [ctx, args] { return RunDescribe(ctx->repo, *args); };
+  });
 }
 
 }  // namespace tessera::cli

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/cli/command.h"
 #include "tessera/core/result.h"
 
 namespace tessera::cli {
@@ -33,13 +34,13 @@ std::vector<std::string> SplitColumnList(const std::string& list);
 // `tessera convert IN OUT`: streams IN batch by batch into OUT. CSV input
 // types come from InferCsvSchema. --compression and --row-group-size apply
 // to Parquet output only (a usage error otherwise). Prints
-// "wrote <n> rows to <OUT>".
-int RunConvert(const ConvertOptions& options);
+// "wrote <n> rows to <OUT>" ("1 row").
+CommandStatus RunConvert(const ConvertOptions& options);
 
 // `tessera schema FILE [--json]`: a Parquet file's columns (physical,
 // logical and converted type, Tessera type, repetition, compression and
 // encodings from the footer) and row/row-group counts; a CSV file's inferred
 // columns and types.
-int RunSchema(const std::string& path, bool json);
+CommandStatus RunSchema(const std::string& path, bool json);
 
 }  // namespace tessera::cli

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "tessera/cli/output.h"
 #include "tessera/cli/registry_commands.h"
 #include "tessera/cli/scaffold.h"
 
@@ -19,12 +20,11 @@ void RegisterInitCommand(CLI::App* app, CommandContext* ctx) {
   cmd->footer("Example:\n  tessera init my_repo && cd my_repo && tessera plan");
   cmd->add_option("DIR", *dir, "Directory to create the repo in")->required();
   cmd->callback([ctx, dir] {
-    ctx->run = [dir] {
-      Status st = WriteScaffold(*dir);
-      if (!st.ok()) return Fail(st);
-      std::cout << "Created feature repo in " << *dir << "\n"
-                << "Next: cd " << *dir << " && tessera plan && tessera apply\n";
-      return static_cast<int>(kExitOk);
+    ctx->run = [dir]() -> CommandStatus {
+      TS_RETURN_NOT_OK(WriteScaffold(*dir));
+      std::cout << "Created feature repo in '" << *dir << "'\n"
+                << "Next: cd " << ShellQuote(*dir) << " && tessera plan && tessera apply\n";
+      return Status::OK();
     };
   });
 }

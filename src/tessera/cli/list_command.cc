@@ -9,6 +9,8 @@
 #include "tessera/cli/registry_commands.h"
 #include "tessera/cli/repo_session.h"
 #include "tessera/core/time.h"
+#include "tessera/registry/json_documents.h"
+#include "tessera/registry/object_kinds.h"
 
 namespace tessera::cli {
 namespace {
@@ -23,26 +25,6 @@ struct ListArgs {
   bool json = false;
   bool include_deleted = false;
 };
-
-// The plural forms users type; the singular and registry spellings
-// (ParseObjectKind) work too.
-std::optional<ObjectKind> ParseListKind(const std::string& text) {
-  if (text == "entities") return ObjectKind::kEntity;
-  if (text == "sources") return ObjectKind::kSource;
-  if (text == "views" || text == "feature-views" || text == "feature_views") {
-    return ObjectKind::kFeatureView;
-  }
-  if (text == "on-demand-views" || text == "on_demand_views" || text == "on-demand-feature-views" ||
-      text == "on_demand_feature_views" || text == "odfvs") {
-    return ObjectKind::kOnDemandFeatureView;
-  }
-  if (text == "services" || text == "feature-services" || text == "feature_services") {
-    return ObjectKind::kFeatureService;
-  }
-  auto parsed = registry::ParseObjectKind(text);
-  if (parsed.ok()) return *parsed;
-  return std::nullopt;
-}
 
 // Long descriptions would make the table unreadable; JSON keeps them whole.
 std::string Shorten(const std::string& text, size_t max) {
@@ -59,55 +41,27 @@ void PrintTable(const std::vector<ObjectSummary>& objects) {
   table.Print(std::cout);
 }
 
-void PrintJson(const std::vector<ObjectSummary>& objects) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartArray();
-  for (const ObjectSummary& o : objects) {
-    w.StartObject();
-    WriteStringMember(&w, "kind", registry::ObjectKindName(o.kind));
-    WriteStringMember(&w, "name", o.name);
-    w.Key("version");
-    w.Int64(o.version);
-    WriteStringMember(&w, "owner", o.owner);
-    WriteStringMember(&w, "description", o.description);
-    w.Key("tags");
-    WriteStringMap(&w, o.tags);
-    w.Key("deleted");
-    w.Bool(o.deleted);
-    WriteStringMember(&w, "updated_at", FormatTimestamp(o.updated_at));
-    w.EndObject();
-  }
-  w.EndArray();
-  std::cout << buffer.GetString() << "\n";
-}
-
-int RunList(const std::string& repo_dir, const ListArgs& args) {
-  std::optional<ObjectKind> kind = ParseListKind(args.kind);
-  if (!kind) {
-    return UsageError("unknown kind '" + args.kind +
-                      "': expected entities, sources, views, on-demand-views or services");
-  }
+CommandStatus RunList(const std::string& repo_dir, const ListArgs& args) {
+  auto kind = registry::ParseKindName(args.kind);
+  if (!kind.ok()) return CommandStatus::Usage(kind.status().message());
   registry::ListFilter filter;
   filter.owner = args.owner;
   filter.include_deleted = args.include_deleted;
   for (const std::string& tag : args.tags) {
     std::string key, value;
     if (!ParseTagFilter(tag, &key, &value)) {
-      return UsageError("--tag expects key=value, got '" + tag + "'");
+      return CommandStatus::Usage("--tag expects key=value, got '" + tag + "'");
     }
     filter.tags[key] = value;
   }
-  auto reg = OpenExistingRegistry(repo_dir);
-  if (!reg.ok()) return Fail(reg.status());
-  auto objects = (*reg)->List(kind, filter);
-  if (!objects.ok()) return Fail(objects.status());
+  TS_ASSIGN_OR_RETURN(auto reg, OpenExistingRegistry(repo_dir));
+  TS_ASSIGN_OR_RETURN(std::vector<ObjectSummary> objects, reg->List(*kind, filter));
   if (args.json) {
-    PrintJson(*objects);
+    std::cout << registry::ListDocument(objects) << "\n";
   } else {
-    PrintTable(*objects);
+    PrintTable(objects);
   }
-  return kExitOk;
+  return Status::OK();
 }
 
 }  // namespace
@@ -116,12 +70,12 @@ void RegisterListCommand(CLI::App* app, CommandContext* ctx) {
   auto args = std::make_shared<ListArgs>();
   CLI::App* cmd = app->add_subcommand(
       "list",
-      "List the objects of one kind registered by the last apply (entities, sources, views, "
-      "on-demand-views or services) with their current version, owner, tags and description. "
+      "List the objects of one kind registered by the last apply (entities, sources, "
+      "feature-views, on-demand-views or services; singular and short forms work too) with their current version, owner, tags and description. "
       "--tag (repeatable; all must match) and --owner filter; --json prints a JSON array for "
       "scripts.");
   cmd->footer("Example:\n  tessera list views --tag tier=gold --owner risk@example.com");
-  cmd->add_option("KIND", args->kind, "entities | sources | views | on-demand-views | services")
+  cmd->add_option("KIND", args->kind, std::string("Kind of objects: ") + registry::KindNamesHelp())
       ->required();
   // One value per --tag, so `--tag a=b views` does not swallow the kind.
   cmd->add_option("--tag", args->tags, "Only objects with this tag, as key=value (repeatable)")

@@ -27,27 +27,21 @@ void Table::Print(std::ostream& out) const {
   for (const auto& row : rows_) print_row(row);
 }
 
-void WriteStringMember(JsonWriter* w, std::string_view key, std::string_view value) {
-  w->Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w->String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+std::string ShellQuote(const std::string& text) {
+  bool plain = !text.empty();
+  for (char c : text) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::string_view("_./+-").find(c) != std::string_view::npos;
+    plain = plain && ok;
+  }
+  if (plain && text[0] != '-') return text;
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
-void WriteStringMap(JsonWriter* w, const std::map<std::string, std::string>& map) {
-  w->StartObject();
-  for (const auto& [k, v] : map) WriteStringMember(w, k, v);
-  w->EndObject();
-}
-
-void WriteStringArray(JsonWriter* w, const std::vector<std::string>& values) {
-  w->StartArray();
-  for (const auto& v : values) w->String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  w->EndArray();
-}
-
-void WriteRawJson(JsonWriter* w, std::string_view json) {
-  rapidjson::Type type = rapidjson::kObjectType;
-  if (!json.empty() && json.front() == '[') type = rapidjson::kArrayType;
-  w->RawValue(json.data(), json.size(), type);
+std::string CountOf(int64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
 std::string FormatTags(const std::map<std::string, std::string>& tags) {

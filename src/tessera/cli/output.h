@@ -1,12 +1,9 @@
 // Output helpers shared by the CLI's commands: aligned text tables for
-// people, and JSON (RapidJSON's writer) for programs. Both write to a
-// std::ostream so commands stay testable and print nothing themselves until
-// they have succeeded.
+// people, shell quoting and counted nouns. (JSON documents are built below
+// the CLI, in registry/json_documents.h.)
 #pragma once
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
+#include <cstdint>
 #include <map>
 #include <ostream>
 #include <string>
@@ -31,19 +28,12 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// Pretty JSON with two-space indents, to match the rest of the output.
-class JsonWriter : public rapidjson::PrettyWriter<rapidjson::StringBuffer> {
- public:
-  explicit JsonWriter(rapidjson::StringBuffer& buffer) : PrettyWriter(buffer) { SetIndent(' ', 2); }
-};
+// `text` as one shell word: unchanged when it holds only [A-Za-z0-9_./+-],
+// else in single quotes (a ' inside written as '\'').
+std::string ShellQuote(const std::string& text);
 
-// Writes `key` then `value` as a string member of the current object.
-void WriteStringMember(JsonWriter* w, std::string_view key, std::string_view value);
-// Writes a {"k": "v", ...} object.
-void WriteStringMap(JsonWriter* w, const std::map<std::string, std::string>& map);
-void WriteStringArray(JsonWriter* w, const std::vector<std::string>& values);
-// Inserts already-serialised JSON (a canonical definition) as a value.
-void WriteRawJson(JsonWriter* w, std::string_view json);
+// "1 row", "2 rows": `count` and `noun`, plural unless count is 1.
+std::string CountOf(int64_t count, const std::string& noun);
 
 // "k=v,k2=v2" in key order; empty for no tags.
 std::string FormatTags(const std::map<std::string, std::string>& tags);

@@ -11,7 +11,9 @@
 #include "tessera/cli/registry_commands.h"
 #include "tessera/cli/repo_session.h"
 #include "tessera/registry/canonical.h"
+#include "tessera/registry/object_kinds.h"
 #include "tessera/registry/pinned_refs.h"
+#include "tessera/registry/source_check.h"
 
 namespace tessera::cli {
 namespace {
@@ -24,7 +26,7 @@ std::string Version(int64_t v) { return "v" + std::to_string(v); }
 
 // One line per change; the sign says added (+), changed (~) or removed (-).
 std::string DescribeEntry(const PlanEntry& e) {
-  std::string what = std::string(registry::ObjectKindName(e.kind)) + " " + e.name;
+  std::string what = std::string(registry::KindDisplayName(e.kind)) + " " + e.name;
   switch (e.change) {
     case ChangeKind::kAdded:
       return "  + " + what + "  (" + Version(e.next_version) +
@@ -98,14 +100,12 @@ Result<Plan> ComputePlan(const registry::LoadedRepo& repo) {
   return reg->ComputePlan(repo.definitions);
 }
 
-// A failed plan or apply. Broken pins (InvalidArgument, one "file:line:
-// reason" per line) print like the loader's errors; anything else is one
-// "error: cannot <verb>: reason" line.
-int FailPlanOrApply(const Status& status, const std::string& verb, const std::string& repo_dir,
-                    const std::string& suffix) {
-  if (!status.IsInvalid()) {
-    return Fail(Status(status.code(), "cannot " + verb + ": " + status.message()));
-  }
+// A failed plan or apply. Broken pins (Invalid, one "file:line: reason" per
+// line) print like the loader's errors, then a count; anything else is one
+// "cannot <verb>: reason" line.
+CommandStatus FailPlanOrApply(const Status& status, const std::string& verb,
+                              const std::string& repo_dir, const std::string& suffix) {
+  if (!status.IsInvalid()) return Status(status.code(), "cannot " + verb + ": " + status.message());
   size_t count = 0;
   std::string line;
   std::istringstream lines(status.message());
@@ -113,30 +113,39 @@ int FailPlanOrApply(const Status& status, const std::string& verb, const std::st
     std::cerr << line << "\n";
     ++count;
   }
-  return Fail(Status::Invalid(std::to_string(count) + (count == 1 ? " error" : " errors") + " in " +
-                              repo_dir + suffix));
+  return Status::Invalid(std::to_string(count) + (count == 1 ? " error" : " errors") + " in " +
+                         repo_dir + suffix);
 }
 
-int RunPlan(const std::string& repo_dir) {
-  auto repo = LoadRepoPrintingErrors(repo_dir);
-  if (!repo.ok()) return Fail(repo.status());
-  auto plan = ComputePlan(*repo);
+// Loads the repo (printing every definition error) and prints the warnings
+// of its batch sources' files (registry/source_check.h).
+Result<registry::LoadedRepo> LoadRepoWithWarnings(const std::string& repo_dir) {
+  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoPrintingErrors(repo_dir));
+  for (const registry::LoadError& w : registry::CheckSourceFiles(repo)) {
+    std::cerr << "warning: " << w.ToString() << "\n";
+  }
+  return repo;
+}
+
+CommandStatus RunPlan(const std::string& repo_dir) {
+  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoWithWarnings(repo_dir));
+  auto plan = ComputePlan(repo);
   if (!plan.ok()) return FailPlanOrApply(plan.status(), "plan", repo_dir, "");
-  std::cout << "Plan for project " << repo->config.project << " (registry "
-            << repo->config.registry_path << "):\n";
+  std::cout << "Plan for project " << repo.config.project << " (registry "
+            << repo.config.registry_path << "):\n";
   if (!plan->HasChanges()) {
     std::cout << "No changes. " << plan->entries.size() << " objects are up to date.\n";
-    return kExitOk;
+    return Status::OK();
   }
   PrintChanges(*plan, std::cout);
   std::cout << "Plan: " << Summary(*plan) << ". Nothing written; run tessera apply.\n";
-  return kExitOk;
+  return Status::OK();
 }
 
-int RunApply(const std::string& repo_dir, const std::string& user) {
+CommandStatus RunApply(const std::string& repo_dir, const std::string& user) {
   constexpr const char* kNothing = "; nothing was applied";
-  auto repo = LoadRepoPrintingErrors(repo_dir);
-  if (!repo.ok()) return Fail(Status::Invalid(repo.status().message() + kNothing));
+  auto repo = LoadRepoWithWarnings(repo_dir);
+  if (!repo.ok()) return Status::Invalid(repo.status().message() + kNothing);
   std::string path = RegistryPath(*repo);
   if (RegistryIsNew(path)) {
     // Checked before the registry file (and its folder) is created, so that
@@ -150,12 +159,12 @@ int RunApply(const std::string& repo_dir, const std::string& user) {
   if (!result.ok()) return FailPlanOrApply(result.status(), "apply", repo_dir, kNothing);
   if (!result->changed) {
     std::cout << "No changes.\n";
-    return kExitOk;
+    return Status::OK();
   }
   PrintChanges(result->plan, std::cout);
   std::cout << "Applied: " << Summary(result->plan) << ". Registry version "
             << result->registry_version << ", by " << user << ".\n";
-  return kExitOk;
+  return Status::OK();
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "tessera/cli/scaffold.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -149,12 +152,22 @@ std::string Readme(const std::string& project) {
 Status WriteFile(const fs::path& path, const std::string& contents) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
-  if (ec)
-    return Status::IOError("cannot create " + path.parent_path().string() + ": " + ec.message());
-  std::ofstream out(path, std::ios::binary);
-  out << contents;
-  out.close();
-  if (!out) return Status::IOError("cannot write " + path.string());
+  if (ec) {
+    return Status::IOError("cannot create '" + path.parent_path().string() + "': " + ec.message());
+  }
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    return Status::IOError("cannot write '" + path.string() + "': " + std::strerror(errno));
+  }
+  bool ok = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
+  int write_errno = errno;
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    write_errno = errno;
+  }
+  if (!ok) {
+    return Status::IOError("cannot write '" + path.string() + "': " + std::strerror(write_errno));
+  }
   return Status::OK();
 }
 
@@ -189,14 +202,14 @@ Status WriteScaffold(const std::string& dir) {
   fs::path root(dir);
   if (fs::exists(root, ec)) {
     if (!fs::is_directory(root, ec))
-      return Status::AlreadyExists(dir + " exists and is not a directory");
+      return Status::AlreadyExists("'" + dir + "' exists and is not a directory");
     if (!fs::is_empty(root, ec)) {
-      return Status::AlreadyExists(dir +
-                                   " is not empty; tessera init needs a new or empty directory");
+      return Status::AlreadyExists("'" + dir +
+                                   "' is not empty; tessera init needs a new or empty directory");
     }
   }
   fs::create_directories(root, ec);
-  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  if (ec) return Status::IOError("cannot create '" + dir + "': " + ec.message());
   // The name of the folder, even for "." or a path ending in '/'.
   fs::path absolute = fs::weakly_canonical(fs::absolute(root, ec), ec);
   std::string base = absolute.filename().string();

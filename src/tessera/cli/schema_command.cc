@@ -15,6 +15,7 @@
 #include "tessera/cli/schema_describe.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
+#include "tessera/registry/json_documents.h"
 
 namespace tessera::cli {
 
@@ -41,9 +42,11 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// Column names come from the file: made valid UTF-8 so the JSON is valid.
 void Key(JsonWriter* w, const char* key, const std::string& value) {
   w->Key(key);
-  w->String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  std::string safe = registry::ToValidUtf8(value);
+  w->String(safe.c_str(), static_cast<rapidjson::SizeType>(safe.size()));
 }
 
 void KeyOrNull(JsonWriter* w, const char* key, const std::string& value) {
@@ -111,28 +114,28 @@ void PrintParquetJson(const std::string& path, const ParquetDescription& d) {
   std::cout << buffer.GetString() << "\n";
 }
 
-int DescribeParquet(const std::string& path, bool json) {
-  Result<std::unique_ptr<parquet::ParquetReader>> reader = parquet::ParquetReader::Open(path);
-  if (!reader.ok()) return Fail(reader.status());
-  Result<ParquetDescription> d = DescribeParquetFooter((*reader)->metadata(), *(*reader)->schema());
-  if (!d.ok()) return Fail(d.status().WithContext(path));
+CommandStatus DescribeParquet(const std::string& path, bool json) {
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetReader> reader,
+                      parquet::ParquetReader::Open(path));
+  Result<ParquetDescription> d = DescribeParquetFooter(reader->metadata(), *reader->schema());
+  if (!d.ok()) return d.status().WithContext(path);
   if (json) {
     PrintParquetJson(path, *d);
   } else {
     PrintParquetText(path, *d);
   }
-  return kExitOk;
+  return Status::OK();
 }
 
-int DescribeCsv(const std::string& path, bool json) {
+CommandStatus DescribeCsv(const std::string& path, bool json) {
   Result<SchemaPtr> schema = csv::InferCsvSchema(path, kCsvSampleRows);
-  if (!schema.ok()) return Fail(schema.status());
+  if (!schema.ok()) return schema.status();
   if (!json) {
     std::cout << path << ": csv, types inferred from the first " << kCsvSampleRows << " rows\n";
     std::vector<std::vector<std::string>> rows = {{"column", "tessera"}};
     for (const Field& f : (*schema)->fields()) rows.push_back({f.name, f.type.ToString()});
     PrintTable(rows);
-    return kExitOk;
+    return Status::OK();
   }
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -152,17 +155,17 @@ int DescribeCsv(const std::string& path, bool json) {
   w.EndArray();
   w.EndObject();
   std::cout << buffer.GetString() << "\n";
-  return kExitOk;
+  return Status::OK();
 }
 
 }  // namespace
 
-int RunSchema(const std::string& path, bool json) {
+CommandStatus RunSchema(const std::string& path, bool json) {
   Result<FileFormat> format = FormatOfPath(path);
-  if (!format.ok()) return UsageError(format.status().message());
+  if (!format.ok()) return CommandStatus::Usage(format.status().message());
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    return Fail(Status::NotFound("file '" + path + "' does not exist"));
+    return Status::NotFound("file '" + path + "' does not exist");
   }
   return *format == FileFormat::kParquet ? DescribeParquet(path, json) : DescribeCsv(path, json);
 }

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <vector>
+
 namespace tessera::cli {
 namespace {
 
@@ -74,11 +76,46 @@ void Block(const rapidjson::Value& v, int indent, std::string* out) {
   }
 }
 
+bool IsEmpty(const rapidjson::Value& v) {
+  return v.IsNull() || (v.IsString() && v.GetStringLength() == 0) ||
+         (v.IsObject() && v.MemberCount() == 0) || (v.IsArray() && v.Empty());
+}
+
+// Removes, inside objects, members whose value is empty once pruned
+// itself; arrays keep their elements. Iterative (post-order over an explicit
+// stack), whatever the nesting.
+void PruneEmpty(rapidjson::Value* root) {
+  struct Frame {
+    rapidjson::Value* value;
+    bool children_done;
+  };
+  std::vector<Frame> stack{{root, false}};
+  while (!stack.empty()) {
+    Frame frame = stack.back();
+    stack.pop_back();
+    rapidjson::Value* v = frame.value;
+    if (!frame.children_done) {
+      stack.push_back({v, true});
+      if (v->IsObject()) {
+        for (auto& m : v->GetObject()) stack.push_back({&m.value, false});
+      } else if (v->IsArray()) {
+        for (auto& e : v->GetArray()) stack.push_back({&e, false});
+      }
+      continue;
+    }
+    if (!v->IsObject()) continue;
+    for (auto m = v->MemberBegin(); m != v->MemberEnd();) {
+      m = IsEmpty(m->value) ? v->EraseMember(m) : m + 1;
+    }
+  }
+}
+
 }  // namespace
 
-std::string RenderJsonAsYaml(const std::string& json, int indent) {
+std::string RenderJsonAsYaml(const std::string& json, int indent, bool omit_empty) {
   rapidjson::Document doc;
   if (doc.Parse(json.c_str()).HasParseError()) return json;
+  if (omit_empty) PruneEmpty(&doc);
   std::string out;
   Block(doc, indent, &out);
   return out;

@@ -10,8 +10,10 @@
 namespace tessera::cli {
 
 // Each output line is prefixed with `indent` spaces and ends with '\n'.
-// Text that is not valid JSON is returned as is.
-std::string RenderJsonAsYaml(const std::string& json, int indent = 0);
+// Text that is not valid JSON is returned as is. With `omit_empty`, object
+// members that are null, "", {} or [] (after the same pruning inside them)
+// are left out: `describe` shows what is set, not every possible key.
+std::string RenderJsonAsYaml(const std::string& json, int indent = 0, bool omit_empty = false);
 
 // The top-level members that differ between two JSON objects, one
 // "key: <old> -> <new>" per member in flow style ("(none)" when absent),

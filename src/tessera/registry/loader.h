@@ -18,6 +18,11 @@
 
 namespace tessera::registry {
 
+// The most on-demand feature views one chain of inputs may hold (a view
+// reading a view reading a view...): deeper chains are a definition error,
+// so every walk of a valid repo stays shallow. See docs/DEFINITIONS.md.
+inline constexpr int kMaxOnDemandChainDepth = 64;
+
 struct LoadError {
   SourceLocation location;
   std::string message;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "tessera/registry/object_kinds.h"
 #include "tessera/registry/registry_internal.h"
 
 namespace tessera::registry {
@@ -10,9 +11,9 @@ namespace {
 using internal::KindDbName;
 using internal::KindFromDb;
 
-// "feature_view 'user_spend'" for messages.
+// "feature-view 'user_spend'" for messages (object_kinds.h spellings).
 std::string RefName(const ObjectRef& ref) {
-  return std::string(KindDbName(ref.kind)) + " '" + ref.name + "'";
+  return std::string(KindDisplayName(ref.kind)) + " '" + ref.name + "'";
 }
 
 Result<std::map<ObjectRef, std::map<std::string, std::string>>> LoadTags(SqliteDb* db) {
@@ -101,15 +102,15 @@ Result<ObjectRef> Registry::Resolve(const std::string& name, std::optional<Objec
   }
   const std::vector<ObjectRef>& candidates = live.empty() ? deleted : live;
   if (candidates.empty()) {
-    std::string what = kind ? std::string(KindDbName(*kind)) + " " : "object ";
+    std::string what = kind ? std::string(KindDisplayName(*kind)) + " " : "object ";
     return Status::NotFound("no " + what + "named '" + name + "' in registry " + path_);
   }
   if (candidates.size() == 1) return candidates[0];
   std::string kinds;
   for (const ObjectRef& ref : candidates) {
-    kinds += (kinds.empty() ? "" : ", ") + std::string(KindDbName(ref.kind));
+    kinds += (kinds.empty() ? "" : ", ") + std::string(KindDisplayName(ref.kind));
   }
-  return Status::Invalid("name '" + name + "' is ambiguous (" + kinds + "); give the kind");
+  return Status::Invalid("name '" + name + "' is ambiguous (" + kinds + "); give the kind (--kind)");
 }
 
 Result<std::vector<ObjectSummary>> Registry::List(std::optional<ObjectKind> kind,

@@ -189,35 +189,90 @@ class Validator {
     CheckUnique(names, what, "feature");
   }
 
-  // Depth-first search over on-demand view -> on-demand view inputs; each
-  // cycle is reported once, at the view where the search entered it.
+  // Depth-first search over on-demand view -> on-demand view inputs, with an
+  // explicit stack (a chain may be long: no recursion). Reports each cycle
+  // once, at the view where the search entered it, then every chain deeper
+  // than kMaxOnDemandChainDepth (loader.h).
   void CheckCycles() {
-    std::map<std::string, int> state;  // 0 new, 1 on the stack, 2 done
-    std::vector<std::string> stack;
+    enum State : int { kNew = 0, kOnStack, kDone };
+    struct Frame {
+      const OnDemandFeatureView* view;
+      size_t next_input;
+    };
+    std::map<std::string, int> state;
+    std::map<std::string, int> depth;  // views in the deepest chain from a done view
     for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
-      if (state[v.name] == 0) Visit(v.name, &state, &stack);
-    }
-  }
-
-  void Visit(const std::string& name, std::map<std::string, int>* state,
-             std::vector<std::string>* stack) {
-    (*state)[name] = 1;
-    stack->push_back(name);
-    for (const std::string& input : odfvs_.at(name)->inputs) {
-      if (odfvs_.count(input) == 0) continue;
-      int s = (*state)[input];
-      if (s == 0) {
-        Visit(input, state, stack);
-      } else if (s == 1) {
-        auto first = std::find(stack->begin(), stack->end(), input);
-        std::string path;
-        for (auto it = first; it != stack->end(); ++it) path += *it + " -> ";
-        const OnDemandFeatureView* start = odfvs_.at(input);
-        Error(start->location, "on-demand feature view " + Q(input) + ": cycle " + path + input);
+      if (state[v.name] != kNew) continue;
+      state[v.name] = kOnStack;
+      std::vector<Frame> stack{{odfvs_.at(v.name), 0}};
+      while (!stack.empty()) {
+        const OnDemandFeatureView* view = stack.back().view;
+        if (stack.back().next_input < view->inputs.size()) {
+          const std::string& input = view->inputs[stack.back().next_input++];
+          auto it = odfvs_.find(input);
+          if (it == odfvs_.end()) continue;
+          int& s = state[input];
+          if (s == kNew) {
+            s = kOnStack;
+            stack.push_back({it->second, 0});
+          } else if (s == kOnStack) {
+            ReportCycle(stack, input);
+          }
+          continue;
+        }
+        int d = 1;
+        for (const std::string& input : view->inputs) {
+          auto it = depth.find(input);
+          if (it != depth.end()) d = std::max(d, it->second + 1);
+        }
+        depth[view->name] = d;
+        state[view->name] = kDone;
+        stack.pop_back();
       }
     }
-    stack->pop_back();
-    (*state)[name] = 2;
+    CheckChainDepth(depth);
+  }
+
+  template <typename Frame>
+  void ReportCycle(const std::vector<Frame>& stack, const std::string& input) {
+    auto first = std::find_if(stack.begin(), stack.end(),
+                              [&](const Frame& f) { return f.view->name == input; });
+    std::string path;
+    for (auto it = first; it != stack.end(); ++it) path += it->view->name + " -> ";
+    Error(odfvs_.at(input)->location,
+          "on-demand feature view " + Q(input) + ": cycle " + path + input);
+  }
+
+  // A view one level deeper than the limit starts a chain that is too deep;
+  // the chain shown follows the deepest input down to its end.
+  void CheckChainDepth(const std::map<std::string, int>& depth) {
+    for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
+      if (odfvs_.at(v.name) != &v) continue;  // a duplicate, reported elsewhere
+      auto d = depth.find(v.name);
+      if (d == depth.end() || d->second != kMaxOnDemandChainDepth + 1) continue;
+      std::vector<std::string> chain{v.name};
+      for (int want = d->second - 1; want >= 1; --want) {
+        for (const std::string& input : odfvs_.at(chain.back())->inputs) {
+          auto it = depth.find(input);
+          if (it != depth.end() && it->second == want) {
+            chain.push_back(input);
+            break;
+          }
+        }
+      }
+      std::string shown;
+      for (size_t i = 0; i < chain.size(); ++i) {
+        if (i == 3 && chain.size() > 6) {
+          shown += " -> ...";
+          i = chain.size() - 3;
+        }
+        shown += (i == 0 ? "" : " -> ") + chain[i];
+      }
+      Error(v.location, "on-demand feature view " + Q(v.name) + ": chain of " +
+                            std::to_string(chain.size()) + " on-demand views is deeper than the " +
+                            "limit of " + std::to_string(kMaxOnDemandChainDepth) + " (" + shown +
+                            ")");
+    }
   }
 
   void CheckService(size_t i);
