@@ -58,7 +58,7 @@ Status CheckMetadata(const FileMetaData& md) {
 }  // namespace
 
 struct ParquetReader::Impl {
-  std::unique_ptr<RandomAccessFile> file;
+  std::unique_ptr<InputFile> file;
   ReadOptions options;
   FileMetaData metadata;
   std::vector<ColumnDesc> columns;  // projected, in output order
@@ -191,7 +191,7 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& pa
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   if (impl->options.num_threads < 1) impl->options.num_threads = 1;
-  TS_ASSIGN_OR_RETURN(impl->file, RandomAccessFile::Open(path));
+  TS_ASSIGN_OR_RETURN(impl->file, InputFile::Open(impl->options.env, path));
   Status st = impl->ReadFooter();
   int64_t leaves = impl->metadata.row_groups.empty()
                        ? -1
