@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tessera/core/atomic_file.h"
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/column_writer.h"
 #include "tessera/format/parquet/writer_schema.h"
 
@@ -173,8 +174,7 @@ Status ParquetWriter::Impl::WriteFooter() {
   md.column_orders.assign(leaves.size(), ColumnOrder{1});  // TYPE_ORDER
   std::string footer;
   EncodeFileMetaData(md, &footer);
-  const uint32_t len = static_cast<uint32_t>(footer.size());
-  footer.append(reinterpret_cast<const char*>(&len), 4);
+  PutFixed32(&footer, static_cast<uint32_t>(footer.size()));
   footer.append(kMagic, 4);
   return file->Append(footer);
 }
