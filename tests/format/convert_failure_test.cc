@@ -48,6 +48,8 @@ struct Case {
   bool old_output;  // the output path holds an older file before the run
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 class ConvertFailureTest : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
@@ -104,6 +106,7 @@ TEST_P(ConvertFailureTest, FaultAtEveryCallChangesNothing) {
   const int64_t n = policy.calls();
   const std::string after = Slurp(request.output);
   ASSERT_GT(n, 8);
+  RecordProperty("io_calls", static_cast<int>(n));
 
   const int errnos[] = {EIO, ENOSPC, EACCES, EROFS};
   for (int64_t k = 1; k <= n; ++k) {
