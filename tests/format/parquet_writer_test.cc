@@ -505,8 +505,11 @@ TEST(ParquetWriterTest, SuccessfulCloseReplacesOldFile) {
 
 TEST(ParquetWriterTest, OpenInMissingFolderFails) {
   SchemaPtr schema = MakeSchema({{"x", DataType::Int64()}});
-  EXPECT_TRUE(
-      ParquetWriter::Open("/nonexistent-dir-tessera/x.parquet", schema).status().IsIOError());
+  Status st = ParquetWriter::Open("/nonexistent-dir-tessera/x.parquet", schema).status();
+  EXPECT_TRUE(st.IsNotFound()) << st.ToString();
+  const std::string prefix = "cannot create '/nonexistent-dir-tessera/x.parquet.tmp-";
+  EXPECT_EQ(st.message().substr(0, prefix.size()), prefix);
+  EXPECT_TRUE(st.message().ends_with("': No such file or directory")) << st.message();
 }
 
 }  // namespace

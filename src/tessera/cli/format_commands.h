@@ -11,10 +11,11 @@
 
 #include "tessera/cli/command.h"
 #include "tessera/core/result.h"
+#include "tessera/format/convert.h"
 
 namespace tessera::cli {
 
-enum class FileFormat { kCsv, kParquet };
+using format::FileFormat;
 
 // The format of `path` by its extension; InvalidArgument naming the
 // extension otherwise (a usage error).

@@ -13,8 +13,6 @@ namespace {
 // day last.
 constexpr int64_t kDaysPerEra = 146097;
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 unsigned DaysInMonth(int64_t y, unsigned m) {

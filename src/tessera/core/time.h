@@ -17,6 +17,13 @@ constexpr int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
 constexpr int64_t kMicrosPerHour = 60 * kMicrosPerMinute;
 constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
 
+// a / b rounded toward negative infinity (C++ division truncates toward
+// zero): FloorDiv(-1, 1000) == -1. REQUIRES: b != 0, and not
+// (a == INT64_MIN && b == -1).
+constexpr int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
 // Days since 1970-01-01 of a proleptic Gregorian date (month 1-12).
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 struct CivilDate {

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
 
 namespace tessera::csv {
@@ -32,6 +33,7 @@ namespace tessera::csv {
 struct CsvReadOptions {
   int64_t batch_size = 65536;  // rows per RecordBatch
   char delimiter = ',';
+  Env* env = Env::Default();  // where the file is read from; not owned
 };
 
 class CsvReader : public RecordBatchReader {
@@ -50,18 +52,21 @@ class CsvReader : public RecordBatchReader {
 };
 
 // Reads just the header row of a CSV file: the column names.
-Result<std::vector<std::string>> ReadCsvHeader(const std::string& path);
-
-Status WriteCsvFile(const std::string& path, const std::vector<RecordBatchPtr>& batches,
-                    const SchemaPtr& schema);
+Result<std::vector<std::string>> ReadCsvHeader(const std::string& path,
+                                               Env* env = Env::Default());
 
 struct CsvWriteOptions {
   char delimiter = ',';
+  Env* env = Env::Default();  // where the file is written; not owned
 };
 
+Status WriteCsvFile(const std::string& path, const std::vector<RecordBatchPtr>& batches,
+                    const SchemaPtr& schema, CsvWriteOptions options = {});
+
 // CsvWriter: the streaming form of WriteCsvFile, for inputs larger than
-// memory. Rows go to "<path>.tmp-<pid>-<n>"; Close() flushes, fsyncs and
-// renames onto `path`. A writer destroyed without a successful Close()
+// memory. Rows go through an AtomicFileWriter (core/atomic_file.h) to
+// "<path>.tmp-XXXXXX"; Close() syncs, renames onto `path` and syncs the
+// folder. A writer that fails or is destroyed without a successful Close()
 // removes its temporary file, so `path` never holds a half-written file.
 // Thread-safety: none.
 class CsvWriter {
@@ -96,6 +101,7 @@ namespace tessera::csv {
 // true/false (any case) infer bool: columns of 0 and 1 infer int64. A column
 // with no non-empty sampled field is string. Empty or duplicate header
 // names are errors.
-Result<SchemaPtr> InferCsvSchema(const std::string& path, int64_t sample_rows = 1000);
+Result<SchemaPtr> InferCsvSchema(const std::string& path, int64_t sample_rows = 1000,
+                                 Env* env = Env::Default());
 
 }  // namespace tessera::csv

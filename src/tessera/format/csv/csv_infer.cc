@@ -70,8 +70,8 @@ Status CheckHeaderNames(const internal::CsvTokenizer& tokenizer,
 
 }  // namespace
 
-Result<SchemaPtr> InferCsvSchema(const std::string& path, int64_t sample_rows) {
-  TS_ASSIGN_OR_RETURN(auto tokenizer, internal::CsvTokenizer::Open(path, ','));
+Result<SchemaPtr> InferCsvSchema(const std::string& path, int64_t sample_rows, Env* env) {
+  TS_ASSIGN_OR_RETURN(auto tokenizer, internal::CsvTokenizer::Open(path, ',', env));
   TS_ASSIGN_OR_RETURN(std::vector<std::string> names, internal::ReadHeaderRow(tokenizer.get()));
   TS_RETURN_NOT_OK(CheckHeaderNames(*tokenizer, names));
   std::vector<Candidates> columns(names.size());

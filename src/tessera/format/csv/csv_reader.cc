@@ -97,7 +97,7 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path, Sche
   if (!schema) return Status::Invalid("CsvReader::Open: null schema");
   if (options.batch_size <= 0) return Status::Invalid("CsvReader::Open: batch_size must be > 0");
   auto impl = std::make_unique<Impl>();
-  TS_ASSIGN_OR_RETURN(impl->tokenizer, CsvTokenizer::Open(path, options.delimiter));
+  TS_ASSIGN_OR_RETURN(impl->tokenizer, CsvTokenizer::Open(path, options.delimiter, options.env));
   impl->schema = std::move(schema);
   impl->options = options;
   TS_ASSIGN_OR_RETURN(std::vector<std::string> header,
@@ -125,8 +125,8 @@ Result<RecordBatchPtr> CsvReader::Next() {
   return impl_->FinishBatch();
 }
 
-Result<std::vector<std::string>> ReadCsvHeader(const std::string& path) {
-  TS_ASSIGN_OR_RETURN(auto tokenizer, CsvTokenizer::Open(path, ','));
+Result<std::vector<std::string>> ReadCsvHeader(const std::string& path, Env* env) {
+  TS_ASSIGN_OR_RETURN(auto tokenizer, CsvTokenizer::Open(path, ',', env));
   return internal::ReadHeaderRow(tokenizer.get());
 }
 

@@ -1,9 +1,5 @@
 #include "tessera/format/csv/csv_tokenizer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <new>
 
@@ -16,12 +12,6 @@ constexpr size_t kInitialBufferSize = 1 << 20;  // 1 MiB reads amortise syscalls
 // before it exhausts memory.
 constexpr size_t kMaxRecordSize = size_t{1} << 30;
 constexpr char kQuote = '"';
-
-Status ErrnoStatus(const std::string& what, const std::string& path) {
-  int err = errno;
-  std::string msg = what + " '" + path + "': " + std::strerror(err);
-  return err == ENOENT ? Status::NotFound(msg) : Status::IOError(msg);
-}
 
 }  // namespace
 
@@ -54,13 +44,13 @@ Status CheckFieldCount(const CsvTokenizer& tokenizer, const std::vector<CsvField
   return Status::Invalid(tokenizer.Where(row, expected) + ": extra field " + counts);
 }
 
-Result<std::unique_ptr<CsvTokenizer>> CsvTokenizer::Open(const std::string& path, char delimiter) {
+Result<std::unique_ptr<CsvTokenizer>> CsvTokenizer::Open(const std::string& path, char delimiter,
+                                                         Env* env) {
   if (delimiter == kQuote || delimiter == '\n' || delimiter == '\r') {
     return Status::Invalid("CSV delimiter cannot be a quote or a line break");
   }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("cannot open", path);
-  std::unique_ptr<CsvTokenizer> tok(new CsvTokenizer(path, fd, delimiter));
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<SequentialFile> file, env->NewSequentialFile(path));
+  std::unique_ptr<CsvTokenizer> tok(new CsvTokenizer(path, std::move(file), delimiter));
   TS_RETURN_NOT_OK(tok->Refill());
   if (tok->end_ - tok->begin_ >= 3 && std::memcmp(tok->begin_, "\xEF\xBB\xBF", 3) == 0) {
     tok->begin_ += 3;  // UTF-8 byte order mark
@@ -68,15 +58,15 @@ Result<std::unique_ptr<CsvTokenizer>> CsvTokenizer::Open(const std::string& path
   return tok;
 }
 
-CsvTokenizer::CsvTokenizer(std::string path, int fd, char delimiter)
-    : path_(std::move(path)), fd_(fd), delimiter_(delimiter) {
+CsvTokenizer::CsvTokenizer(std::string path, std::unique_ptr<SequentialFile> file, char delimiter)
+    : path_(std::move(path)), file_(std::move(file)), delimiter_(delimiter) {
   for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('\n'),
                           static_cast<unsigned char>('\r'), static_cast<unsigned char>(kQuote)}) {
     special_[c] = true;
   }
 }
 
-CsvTokenizer::~CsvTokenizer() { ::close(fd_); }
+CsvTokenizer::~CsvTokenizer() = default;
 
 std::string CsvTokenizer::Where(int64_t row, size_t field) const {
   // Positions past the header, or unnamed in it, are named by number.
@@ -112,11 +102,7 @@ Status CsvTokenizer::Refill() {
     std::memmove(buffer_.get(), begin_, pending);
   }
   char* fill = buffer_.get() + pending;
-  ssize_t n;
-  do {
-    n = ::read(fd_, fill, capacity_ - pending);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return ErrnoStatus("cannot read", path_);
+  TS_ASSIGN_OR_RETURN(size_t n, file_->Read(capacity_ - pending, fill));
   if (n == 0) eof_ = true;
   begin_ = buffer_.get();
   end_ = fill + n;

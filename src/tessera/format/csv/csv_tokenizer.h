@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/result.h"
 
 namespace tessera::csv::internal {
@@ -36,8 +37,10 @@ struct CsvField {
 
 class CsvTokenizer {
  public:
-  // Opens `path` for reading. Fails with IOError/NotFound naming the path.
-  static Result<std::unique_ptr<CsvTokenizer>> Open(const std::string& path, char delimiter);
+  // Opens `path` through `env` (not owned) for reading. Fails with
+  // NotFound/IOError naming the path.
+  static Result<std::unique_ptr<CsvTokenizer>> Open(const std::string& path, char delimiter,
+                                                    Env* env);
   ~CsvTokenizer();
   CsvTokenizer(const CsvTokenizer&) = delete;
   CsvTokenizer& operator=(const CsvTokenizer&) = delete;
@@ -57,7 +60,7 @@ class CsvTokenizer {
 
  private:
   enum class Scan { kComplete, kIncomplete, kError };
-  CsvTokenizer(std::string path, int fd, char delimiter);
+  CsvTokenizer(std::string path, std::unique_ptr<SequentialFile> file, char delimiter);
 
   // Tokenizes one record starting at begin_. kIncomplete means the buffer
   // ended inside the record before the end of the file.
@@ -72,7 +75,7 @@ class CsvTokenizer {
   Status SyntaxError(size_t field, const std::string& reason) const;
 
   std::string path_;
-  int fd_;
+  std::unique_ptr<SequentialFile> file_;
   char delimiter_;
   bool special_[256] = {};  // bytes that end an unquoted field's fast scan
   std::unique_ptr<char[]> buffer_;

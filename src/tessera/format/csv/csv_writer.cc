@@ -1,14 +1,8 @@
-// CsvWriter: formats rows into a large text buffer and writes it out in
-// chunks to a temporary file, renamed into place by Close().
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
+// CsvWriter: formats rows into a text buffer and hands it, about 1 MiB at a
+// time, to an AtomicFileWriter, which Close() commits into place.
 #include <charconv>
-#include <cstdio>
-#include <cstring>
 
+#include "tessera/core/atomic_file.h"
 #include "tessera/core/time.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/csv/csv_json_list.h"
@@ -18,15 +12,6 @@ namespace tessera::csv {
 namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
-
-Status ErrnoStatus(const std::string& what, const std::string& path) {
-  return Status::IOError(what + " '" + path + "': " + std::strerror(errno));
-}
-
-std::string TempPathFor(const std::string& path) {
-  static std::atomic<uint64_t> counter{0};
-  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-}
 
 // Appends `text` as one CSV field, quoted when it holds the delimiter, a
 // quote or a line break, or is empty (so it reads back as "" and not null).
@@ -81,33 +66,20 @@ void AppendCell(const Array& column, int64_t row, char delimiter, std::string* o
 }  // namespace
 
 struct CsvWriter::Impl {
-  std::string path;
-  std::string temp_path;
-  int fd = -1;
+  std::unique_ptr<AtomicFileWriter> file;  // removes its temp file unless committed
   SchemaPtr schema;
   CsvWriteOptions options;
   std::string buffer;
   std::string scratch;
   int64_t rows = 0;
   bool closed = false;
-
-  ~Impl() {
-    if (fd >= 0) ::close(fd);
-    if (!closed && !temp_path.empty()) ::unlink(temp_path.c_str());
-  }
+  Status error;  // sticky: after a failed write the temp file is gone
 
   Status Flush() {
-    const char* p = buffer.data();
-    size_t left = buffer.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return ErrnoStatus("cannot write", temp_path);
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
+    Status st = file->Append(buffer);
     buffer.clear();
-    return Status::OK();
+    if (!st.ok()) error = st;
+    return st;
   }
 
   void AppendHeader() {
@@ -123,15 +95,9 @@ Result<std::unique_ptr<CsvWriter>> CsvWriter::Open(const std::string& path, Sche
                                                    CsvWriteOptions options) {
   if (!schema) return Status::Invalid("CsvWriter::Open: null schema");
   auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  impl->temp_path = TempPathFor(path);
+  TS_ASSIGN_OR_RETURN(impl->file, AtomicFileWriter::Create(options.env, path));
   impl->schema = std::move(schema);
   impl->options = options;
-  impl->fd = ::open(impl->temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (impl->fd < 0) {
-    impl->temp_path.clear();  // nothing of ours to remove
-    return ErrnoStatus("cannot create", path);
-  }
   impl->buffer.reserve(kFlushBytes + (kFlushBytes >> 2));
   impl->AppendHeader();
   return std::unique_ptr<CsvWriter>(new CsvWriter(std::move(impl)));
@@ -144,6 +110,7 @@ int64_t CsvWriter::rows_written() const { return impl_->rows; }
 
 Status CsvWriter::Write(const RecordBatch& batch) {
   if (impl_->closed) return Status::Invalid("CsvWriter::Write after Close");
+  if (!impl_->error.ok()) return impl_->error;
   if (!(*batch.schema() == *impl_->schema)) {
     return Status::Invalid("CsvWriter: batch schema (" + batch.schema()->ToString() +
                            ") differs from the file's (" + impl_->schema->ToString() + ")");
@@ -163,22 +130,15 @@ Status CsvWriter::Write(const RecordBatch& batch) {
 
 Status CsvWriter::Close() {
   if (impl_->closed) return Status::Invalid("CsvWriter::Close called twice");
-  TS_RETURN_NOT_OK(impl_->Flush());
-  // fsync before rename: after a crash the file is either whole or absent.
-  if (::fsync(impl_->fd) != 0) return ErrnoStatus("cannot sync", impl_->temp_path);
-  int fd = impl_->fd;
-  impl_->fd = -1;
-  if (::close(fd) != 0) return ErrnoStatus("cannot close", impl_->temp_path);
-  if (std::rename(impl_->temp_path.c_str(), impl_->path.c_str()) != 0) {
-    return ErrnoStatus("cannot rename into place", impl_->path);
-  }
+  if (!impl_->error.ok()) return impl_->error;
   impl_->closed = true;
-  return Status::OK();
+  TS_RETURN_NOT_OK(impl_->Flush());
+  return impl_->file->Commit();
 }
 
 Status WriteCsvFile(const std::string& path, const std::vector<RecordBatchPtr>& batches,
-                    const SchemaPtr& schema) {
-  TS_ASSIGN_OR_RETURN(auto writer, CsvWriter::Open(path, schema));
+                    const SchemaPtr& schema, CsvWriteOptions options) {
+  TS_ASSIGN_OR_RETURN(auto writer, CsvWriter::Open(path, schema, options));
   for (const RecordBatchPtr& batch : batches) TS_RETURN_NOT_OK(writer->Write(*batch));
   return writer->Close();
 }

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <utility>
 
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/encoding.h"
 
 namespace tessera::parquet {
@@ -20,12 +21,7 @@ namespace {
 
 constexpr int kSlack = 16;  // bytes a group's loads may reach past its end
 
-inline uint64_t Load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof(v));
-  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
-  return v;
-}
+inline uint64_t Load64(const uint8_t* p) { return DecodeFixed64(p); }
 
 // Value j of the group of 8 at `in`, for a width W known at compile time.
 // REQUIRES: in[0, W + kSlack) readable.

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/encoding.h"
 #include "tessera/format/parquet/value_decoder.h"
 
@@ -38,8 +39,7 @@ Status DecodeLevels(Encoding encoding, bool length_prefixed, int max_level, int6
     return Status::Unsupported(std::string("level encoding ") + EncodingName(encoding));
   } else if (length_prefixed) {
     if (*size < 4) return Status::Corruption("levels run past the page");
-    uint32_t len;
-    std::memcpy(&len, *data, 4);
+    const uint32_t len = DecodeFixed32(*data);
     if (len > static_cast<uint64_t>(*size - 4)) {
       return Status::Corruption("level length " + std::to_string(len) + " runs past the page");
     }

@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstring>
 
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/compression.h"
 #include "tessera/format/parquet/encoding.h"
 
@@ -17,7 +18,7 @@ void PageWriter::AppendLevels(const uint32_t* levels, int64_t n, int16_t max_lev
   body_.append(4, '\0');
   EncodeRleBitPacked(levels, n, BitWidth(static_cast<uint64_t>(max_level)), &body_);
   const uint32_t len = static_cast<uint32_t>(body_.size() - prefix_at - 4);
-  std::memcpy(body_.data() + prefix_at, &len, 4);
+  EncodeFixed32(body_.data() + prefix_at, len);
 }
 
 std::string* PageWriter::BeginDataPage(const uint32_t* rep, const uint32_t* def, int64_t n) {

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "tessera/core/coding.h"
+
 namespace tessera::parquet {
 
 // A fast non-cryptographic hash (8 bytes at a time, murmur-style finaliser).
@@ -12,9 +14,7 @@ uint64_t HashBytes(const char* data, size_t size) {
   uint64_t h = 0x9E3779B97F4A7C15ULL ^ (size * 0xC2B2AE3D27D4EB4FULL);
   size_t i = 0;
   for (; i + 8 <= size; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, data + i, 8);
-    h = (h ^ MixBits(w)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ MixBits(DecodeFixed64(data + i))) * 0x9E3779B97F4A7C15ULL;
   }
   if (i < size) {
     uint64_t w = 0;

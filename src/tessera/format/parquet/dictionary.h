@@ -21,6 +21,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "tessera/core/coding.h"
+
 namespace tessera::parquet {
 
 uint64_t HashBytes(const char* data, size_t size);
@@ -78,8 +80,7 @@ class DictionaryBuilder {
     if constexpr (kIsBinary) {
       out->reserve(out->size() + static_cast<size_t>(byte_size_));
       for (std::string_view v : values_) {
-        const uint32_t len = static_cast<uint32_t>(v.size());
-        out->append(reinterpret_cast<const char*>(&len), 4);
+        PutFixed32(out, static_cast<uint32_t>(v.size()));
         out->append(v.data(), v.size());
       }
     } else {

@@ -1,9 +1,9 @@
-// RandomAccessFile: a read-only file read by offset (pread), so several
-// threads can read different ranges of one open file at once without a
-// shared file position.
+// InputFile: a Parquet file opened through an Env, read by byte range. Its
+// ranges come from metadata that may lie, so every range is checked against
+// the file size first: a range outside the file is Corruption, not a read.
 //
-// Thread-safety: ReadAt and size() are safe to call concurrently; the
-// object owns its descriptor and closes it on destruction.
+// Thread-safety: ReadAt/ReadBuffer may be called from several threads at
+// once (the Env's RandomAccessFile reads by offset). Owns the file.
 #pragma once
 
 #include <cstdint>
@@ -11,35 +11,33 @@
 #include <string>
 
 #include "tessera/core/buffer.h"
+#include "tessera/core/env.h"
 #include "tessera/core/result.h"
 
 namespace tessera::parquet {
 
-class RandomAccessFile {
+class InputFile {
  public:
-  // Opens `path` for reading. IOError (naming the path) when it cannot be
-  // opened or is not a regular file.
-  static Result<std::unique_ptr<RandomAccessFile>> Open(const std::string& path);
-  ~RandomAccessFile();
-  RandomAccessFile(const RandomAccessFile&) = delete;
-  RandomAccessFile& operator=(const RandomAccessFile&) = delete;
+  // Opens `path` through `env`: NotFound for a missing file, IOError (naming
+  // the path and the reason) otherwise.
+  static Result<std::unique_ptr<InputFile>> Open(Env* env, const std::string& path);
 
   int64_t size() const { return size_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_->path(); }
 
   // Reads exactly [offset, offset + length) into `out`. Corruption when the
-  // range is not inside the file (a lying offset in the metadata), IOError
-  // on a read failure.
+  // range is not inside the file, IOError on a read failure.
   Status ReadAt(int64_t offset, int64_t length, uint8_t* out) const;
   // As ReadAt, into a newly allocated buffer.
   Result<BufferPtr> ReadBuffer(int64_t offset, int64_t length) const;
 
  private:
-  RandomAccessFile(int fd, int64_t size, std::string path)
-      : fd_(fd), size_(size), path_(std::move(path)) {}
-  int fd_;
+  explicit InputFile(std::unique_ptr<RandomAccessFile> file)
+      : file_(std::move(file)), size_(static_cast<int64_t>(file_->size())) {}
+  Status CheckRange(int64_t offset, int64_t length) const;
+
+  std::unique_ptr<RandomAccessFile> file_;
   int64_t size_;
-  std::string path_;
 };
 
 }  // namespace tessera::parquet

@@ -6,6 +6,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/column_reader.h"
 #include "tessera/format/parquet/file_io.h"
 #include "tessera/format/parquet/row_group_filter.h"
@@ -58,7 +59,7 @@ Status CheckMetadata(const FileMetaData& md) {
 }  // namespace
 
 struct ParquetReader::Impl {
-  std::unique_ptr<RandomAccessFile> file;
+  std::unique_ptr<InputFile> file;
   ReadOptions options;
   FileMetaData metadata;
   std::vector<ColumnDesc> columns;  // projected, in output order
@@ -92,8 +93,7 @@ Status ParquetReader::Impl::ReadFooter() {
   if (std::memcmp(tail + 4, "PAR1", 4) != 0 || std::memcmp(head, "PAR1", 4) != 0) {
     return Status::Corruption("not a Parquet file (bad magic)");
   }
-  uint32_t footer_len;
-  std::memcpy(&footer_len, tail, 4);
+  const uint32_t footer_len = DecodeFixed32(tail);
   if (footer_len > static_cast<uint64_t>(size - kMagicSize - kTailSize)) {
     return Status::Corruption("footer length " + std::to_string(footer_len) +
                               " exceeds the file size " + std::to_string(size));
@@ -191,7 +191,7 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(const std::string& pa
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   if (impl->options.num_threads < 1) impl->options.num_threads = 1;
-  TS_ASSIGN_OR_RETURN(impl->file, RandomAccessFile::Open(path));
+  TS_ASSIGN_OR_RETURN(impl->file, InputFile::Open(impl->options.env, path));
   Status st = impl->ReadFooter();
   int64_t leaves = impl->metadata.row_groups.empty()
                        ? -1

@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
 #include "tessera/format/parquet/metadata.h"
 
@@ -61,6 +62,8 @@ struct ReadOptions {
   int num_threads = 1;
   // Verify page CRCs when present (a mismatch is a Corruption error).
   bool verify_crc = true;
+  // Where the file is read from; not owned.
+  Env* env = Env::Default();
 };
 
 class ParquetReader : public RecordBatchReader {

@@ -4,23 +4,23 @@
 #include <optional>
 #include <string>
 
+#include "tessera/core/coding.h"
+#include "tessera/core/time.h"
+
 namespace tessera::parquet {
 
 namespace {
-
-constexpr int64_t kMicrosPerDay = 86400LL * 1000 * 1000;
 
 // Saturating conversion of one statistics bound to the filter's unit.
 std::optional<int64_t> DecodeBound(const ColumnDesc& desc, const std::string& bytes) {
   int64_t v = 0;
   if (desc.physical == Type::kInt32) {
     if (bytes.size() != 4) return std::nullopt;
-    int32_t i;
-    std::memcpy(&i, bytes.data(), 4);
+    const int32_t i = DecodeFixed<int32_t>(bytes.data());
     v = desc.conversion == ConversionKind::kUint32ToInt64 ? int64_t{static_cast<uint32_t>(i)} : i;
   } else if (desc.physical == Type::kInt64) {
     if (bytes.size() != 8) return std::nullopt;
-    std::memcpy(&v, bytes.data(), 8);
+    v = DecodeFixed<int64_t>(bytes.data());
   } else {
     return std::nullopt;
   }
@@ -33,7 +33,7 @@ std::optional<int64_t> DecodeBound(const ColumnDesc& desc, const std::string& by
     case ConversionKind::kDaysToMicros:
       if (__builtin_mul_overflow(v, kMicrosPerDay, &out)) out = v < 0 ? INT64_MIN : INT64_MAX;
       return out;
-    case ConversionKind::kNanosToMicros: return v / 1000 - ((v % 1000 != 0 && v < 0) ? 1 : 0);
+    case ConversionKind::kNanosToMicros: return FloorDiv(v, 1000);
     default: return out;
   }
 }

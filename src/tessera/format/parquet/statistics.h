@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/metadata.h"
 
 namespace tessera::parquet {
@@ -57,7 +58,11 @@ std::string EncodeStatValue(T v) {
     return std::string(v);
   } else {
     std::string out(sizeof(T), '\0');
-    std::memcpy(out.data(), &v, sizeof(T));
+    if constexpr (sizeof(T) == 1) {
+      std::memcpy(out.data(), &v, 1);  // BOOLEAN: one byte, no byte order
+    } else {
+      EncodeFixed(out.data(), v);
+    }
     return out;
   }
 }

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "tessera/core/coding.h"
+
 namespace tessera::parquet::thrift {
 
 namespace {
@@ -152,11 +154,8 @@ Result<int64_t> CompactReader::ReadI64() {
 
 Result<double> CompactReader::ReadDouble() {
   if (remaining() < 8) return Truncated("a double", pos_);
-  uint64_t bits = 0;
-  for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
+  const double value = DecodeFixed<double>(data_ + pos_);
   pos_ += 8;
-  double value;
-  std::memcpy(&value, &bits, sizeof(value));
   return value;
 }
 
@@ -377,9 +376,7 @@ void CompactWriter::WriteI32(int32_t value) { WriteVarint(ZigZagEncode32(value))
 void CompactWriter::WriteI64(int64_t value) { WriteVarint(ZigZagEncode64(value)); }
 
 void CompactWriter::WriteDouble(double value) {
-  uint64_t bits;
-  std::memcpy(&bits, &value, sizeof(bits));
-  for (int i = 0; i < 8; ++i) out_->push_back(static_cast<char>(bits >> (8 * i)));
+  PutFixed64(out_, std::bit_cast<uint64_t>(value));
 }
 
 void CompactWriter::WriteBoolElement(bool value) { out_->push_back(value ? 1 : 0); }

@@ -7,23 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/coding.h"
+#include "tessera/core/time.h"
+
 namespace tessera::parquet {
 
 namespace {
 
-constexpr int64_t kMicrosPerDay = 86400LL * 1000 * 1000;
 constexpr int64_t kUnixEpochJulianDay = 2440588;
 
 template <typename T>
 T Load(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+  return DecodeFixed<T>(p);
 }
 
 Status OutOfRange(const std::string& what) {

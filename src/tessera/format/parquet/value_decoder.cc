@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/encoding.h"
 
 namespace tessera::parquet {
@@ -13,11 +14,7 @@ Status Short(const char* what) {
   return Status::Corruption(std::string(what) + ": values section is shorter than its values");
 }
 
-uint32_t LoadU32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
+uint32_t LoadU32(const uint8_t* p) { return DecodeFixed32(p); }
 
 Status DecodePlainBinary(const uint8_t* data, int64_t size, int64_t n, PhysicalValues* out) {
   // Each value takes 4 + len bytes, so the page size bounds the data. The

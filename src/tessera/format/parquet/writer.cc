@@ -1,14 +1,15 @@
 // ParquetWriter (see writer.h): buffers batches until a row group is full,
 // encodes each column chunk (column_writer.h), then appends the chunks and,
-// on Close, the footer to an AtomicOutputFile.
+// on Close, the footer to an AtomicFileWriter.
 #include "tessera/format/parquet/writer.h"
 
 #include <atomic>
 #include <deque>
 #include <thread>
 
+#include "tessera/core/atomic_file.h"
+#include "tessera/core/coding.h"
 #include "tessera/format/parquet/column_writer.h"
-#include "tessera/format/parquet/writer_file.h"
 #include "tessera/format/parquet/writer_schema.h"
 
 namespace tessera::parquet {
@@ -57,7 +58,7 @@ struct ParquetWriter::Impl {
   std::vector<LeafColumn> leaves;
   // One per leaf, reused chunk after chunk; used by one thread at a time.
   std::vector<std::unique_ptr<ColumnChunkWriter>> column_writers;
-  std::unique_ptr<AtomicOutputFile> file;
+  std::unique_ptr<AtomicFileWriter> file;
   std::deque<PendingRows> pending;
   int64_t pending_rows = 0;
   std::vector<RowGroup> row_groups;
@@ -173,8 +174,7 @@ Status ParquetWriter::Impl::WriteFooter() {
   md.column_orders.assign(leaves.size(), ColumnOrder{1});  // TYPE_ORDER
   std::string footer;
   EncodeFileMetaData(md, &footer);
-  const uint32_t len = static_cast<uint32_t>(footer.size());
-  footer.append(reinterpret_cast<const char*>(&len), 4);
+  PutFixed32(&footer, static_cast<uint32_t>(footer.size()));
   footer.append(kMagic, 4);
   return file->Append(footer);
 }
@@ -188,7 +188,7 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& pa
   TS_RETURN_NOT_OK(ValidateOptions(options).WithContext(path));
   auto impl = std::make_unique<Impl>();
   TS_RETURN_NOT_OK(BuildParquetSchema(*schema, &impl->elements, &impl->leaves).WithContext(path));
-  TS_ASSIGN_OR_RETURN(impl->file, AtomicOutputFile::Create(path));
+  TS_ASSIGN_OR_RETURN(impl->file, AtomicFileWriter::Create(options.env, path));
   TS_RETURN_NOT_OK(impl->file->Append(kMagic, 4));
   impl->path = path;
   impl->schema = std::move(schema);

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
 #include "tessera/format/parquet/metadata.h"
 
@@ -36,6 +37,8 @@ struct WriteOptions {
   int num_threads = 1;
   // Written as FileMetaData.key_value_metadata.
   std::vector<KeyValue> key_value_metadata;
+  // Where the file is written (through an AtomicFileWriter); not owned.
+  Env* env = Env::Default();
 };
 
 class ParquetWriter {
