@@ -7,6 +7,7 @@
 #include "tessera/core/time.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/csv/csv_field_parser.h"
+#include "tessera/format/csv/csv_text.h"
 #include "tessera/format/csv/csv_tokenizer.h"
 
 namespace tessera::csv {
@@ -72,6 +73,7 @@ Status CheckHeaderNames(const internal::CsvTokenizer& tokenizer,
 
 Result<SchemaPtr> InferCsvSchema(const std::string& path, int64_t sample_rows) {
   TS_ASSIGN_OR_RETURN(auto tokenizer, internal::CsvTokenizer::Open(path, ','));
+  TS_RETURN_NOT_OK(internal::CheckTextHeader(path));
   TS_ASSIGN_OR_RETURN(std::vector<std::string> names, internal::ReadHeaderRow(tokenizer.get()));
   TS_RETURN_NOT_OK(CheckHeaderNames(*tokenizer, names));
   std::vector<Candidates> columns(names.size());

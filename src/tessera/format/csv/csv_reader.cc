@@ -6,6 +6,7 @@
 
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/csv/csv_field_parser.h"
+#include "tessera/format/csv/csv_text.h"
 #include "tessera/format/csv/csv_tokenizer.h"
 
 namespace tessera::csv {
@@ -98,6 +99,7 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path, Sche
   if (options.batch_size <= 0) return Status::Invalid("CsvReader::Open: batch_size must be > 0");
   auto impl = std::make_unique<Impl>();
   TS_ASSIGN_OR_RETURN(impl->tokenizer, CsvTokenizer::Open(path, options.delimiter));
+  TS_RETURN_NOT_OK(internal::CheckTextHeader(path));
   impl->schema = std::move(schema);
   impl->options = options;
   TS_ASSIGN_OR_RETURN(std::vector<std::string> header,
@@ -127,6 +129,7 @@ Result<RecordBatchPtr> CsvReader::Next() {
 
 Result<std::vector<std::string>> ReadCsvHeader(const std::string& path) {
   TS_ASSIGN_OR_RETURN(auto tokenizer, CsvTokenizer::Open(path, ','));
+  TS_RETURN_NOT_OK(internal::CheckTextHeader(path));
   return internal::ReadHeaderRow(tokenizer.get());
 }
 
