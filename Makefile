@@ -9,6 +9,8 @@
 #   make sanitize   the whole suite under ASan + UBSan (build-asan/)
 #   make bench      build the benchmarks (see docs/PERFORMANCE.md)
 #   make fuzz       build the libFuzzer targets with clang (build-fuzz/)
+#   make fuzz-smoke build them, run each FUZZ_SECONDS (default 60) under
+#                   ASan/UBSan; any finding fails (fuzz/smoke.sh)
 #   make format     clang-format every source file
 
 BUILD_DIR ?= build
@@ -16,7 +18,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build demo test test-only sanitize bench fuzz format clean
+.PHONY: all setup configure build demo test test-only sanitize bench fuzz fuzz-smoke format clean
 
 all: build
 
@@ -53,6 +55,10 @@ fuzz: setup
 	  -DCMAKE_CXX_COMPILER=clang++ -DTESSERA_FUZZ=ON \
 	  -DTESSERA_BUILD_TESTS=OFF -DTESSERA_BUILD_BENCHMARKS=OFF
 	cmake --build build-fuzz -j $(JOBS)
+
+FUZZ_SECONDS ?= 60
+fuzz-smoke: fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/smoke.sh build-fuzz
 
 format:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

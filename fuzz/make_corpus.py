@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Extracts the seed corpus of parquet_footer_fuzz from the shared test files.
 
-Writes fuzz/corpus/footer/<file>.footer (the FileMetaData bytes of a file)
+Writes fuzz/corpus/parquet_footer/<file>.footer (the FileMetaData bytes of a file)
 and <file>.page<N> (the first 256 bytes at the first page of column N: a
 page header followed by the start of its body). Only small pieces (< 64 KB).
 
@@ -13,7 +13,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTDATA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "shared", "testdata")
-OUT = os.path.join(HERE, "corpus", "footer")
+OUT = os.path.join(HERE, "corpus", "parquet_footer")
 
 FOOTERS = [
     "duckdb/types_zstd.parquet",

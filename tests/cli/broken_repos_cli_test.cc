@@ -1,7 +1,8 @@
 // `tessera plan` over every tests/registry/repos/broken_*/ folder: exit code
-// 1, and stderr names the right file, line and reason for each expected
-// error (tests/cli/broken_repo_expectations.txt), written before the final
-// "error:" line. Also checks that plan/apply on a broken repo write nothing.
+// 1, and stderr lists exactly the expected errors (tests/cli/
+// broken_repo_expectations.txt), each with the right file, line and reason,
+// before the final "error:" line: none missing, none extra. Also checks that plan/apply on a broken
+// repo write nothing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -79,22 +80,49 @@ std::vector<std::string> BrokenRepos() {
   return repos;
 }
 
-// True when some stderr line starts with one of the locations followed by
-// ": " and contains every reason word (one alternative of each).
-bool Matches(const std::vector<std::string>& err_lines, const Expectation& e) {
-  for (const std::string& raw : err_lines) {
-    std::string line = Lower(raw);
-    bool at_location = std::any_of(e.locations.begin(), e.locations.end(), [&](const auto& loc) {
-      return line.rfind(Lower(loc) + ":", 0) == 0;
-    });
-    if (!at_location) continue;
-    bool all = std::all_of(e.reasons.begin(), e.reasons.end(), [&](const auto& alternatives) {
-      return std::any_of(alternatives.begin(), alternatives.end(),
-                         [&](const auto& word) { return line.find(Lower(word)) != line.npos; });
-    });
-    if (all) return true;
+// The stderr lines that report one definition error each (all but the
+// final "error: N errors" summary).
+std::vector<std::string> LocatedErrors(const std::string& err) {
+  std::vector<std::string> located;
+  for (const std::string& line : Lines(err)) {
+    if (line.rfind("error: ", 0) != 0) located.push_back(line);
   }
-  return false;
+  return located;
+}
+
+// True when `raw` starts with one of the locations followed by ":" and
+// contains every reason word (one alternative of each).
+bool LineMatches(const std::string& raw, const Expectation& e) {
+  std::string line = Lower(raw);
+  bool at_location = std::any_of(e.locations.begin(), e.locations.end(), [&](const auto& loc) {
+    return line.rfind(Lower(loc) + ":", 0) == 0;
+  });
+  if (!at_location) return false;
+  return std::all_of(e.reasons.begin(), e.reasons.end(), [&](const auto& alternatives) {
+    return std::any_of(alternatives.begin(), alternatives.end(),
+                       [&](const auto& word) { return line.find(Lower(word)) != line.npos; });
+  });
+}
+
+// Pairs each expectation with a distinct error line (in order, first fit:
+// the expectations of one repo never match each other's lines). Returns
+// the expectations left unmatched; *extra gets the lines left over.
+std::vector<const Expectation*> MatchExactly(const std::vector<std::string>& located,
+                                             const std::vector<Expectation>& expected,
+                                             std::vector<std::string>* extra) {
+  std::vector<bool> used(located.size(), false);
+  std::vector<const Expectation*> missing;
+  for (const Expectation& e : expected) {
+    bool found = false;
+    for (size_t i = 0; i < located.size() && !found; ++i) {
+      if (!used[i] && LineMatches(located[i], e)) used[i] = found = true;
+    }
+    if (!found) missing.push_back(&e);
+  }
+  for (size_t i = 0; i < located.size(); ++i) {
+    if (!used[i]) extra->push_back(located[i]);
+  }
+  return missing;
 }
 
 TEST(BrokenReposCli, EveryBrokenRepoFailsPlanNamingFileLineAndReason) {
@@ -117,11 +145,15 @@ TEST(BrokenReposCli, EveryBrokenRepoFailsPlanNamingFileLineAndReason) {
     std::vector<std::string> err_lines = Lines(r.err);
     ASSERT_FALSE(err_lines.empty());
     EXPECT_THAT(err_lines.back(), testing::StartsWith("error: "));
-    for (const Expectation& e : it->second) {
-      EXPECT_TRUE(Matches(err_lines, e))
-          << "expectation at broken_repo_expectations.txt:" << e.line_in_file
-          << " not met; stderr was:\n"
-          << r.err;
+    // Exactly the expected errors: each met by its own line, none extra.
+    std::vector<std::string> extra;
+    for (const Expectation* e : MatchExactly(LocatedErrors(r.err), it->second, &extra)) {
+      ADD_FAILURE() << "expectation at broken_repo_expectations.txt:" << e->line_in_file
+                    << " not met; stderr was:\n"
+                    << r.err;
+    }
+    for (const std::string& line : extra) {
+      ADD_FAILURE() << "error not in broken_repo_expectations.txt: " << line;
     }
     // Nothing of the repo was written: plan never creates the registry.
     EXPECT_FALSE(fs::exists(dir + "/data/registry.db"));
@@ -137,11 +169,8 @@ TEST(BrokenReposCli, MultipleErrorsAreAllListedInFileThenLineOrder) {
   std::string dir = SourceDir() + "/tests/registry/repos/broken_multiple_errors";
   CliResult r = RunTessera({"-r", dir, "plan"});
   EXPECT_EQ(r.exit_code, 1);
-  std::vector<std::string> located;
-  for (const std::string& line : Lines(r.err)) {
-    if (line.rfind("error: ", 0) != 0) located.push_back(line);
-  }
-  EXPECT_GE(located.size(), 8u) << r.err;
+  std::vector<std::string> located = LocatedErrors(r.err);
+  EXPECT_EQ(located.size(), ReadExpectations()["broken_multiple_errors"].size()) << r.err;
   EXPECT_TRUE(std::is_sorted(located.begin(), located.end(), [](const auto& a, const auto& b) {
     std::string fa = a.substr(0, a.find(':')), fb = b.substr(0, b.find(':'));
     if (fa != fb) return fa < fb;

@@ -6,6 +6,7 @@
 
 #include "tessera/core/builder.h"
 #include "tessera/core/record_batch.h"
+#include "test_seed.h"
 
 namespace tessera {
 namespace {
@@ -165,9 +166,11 @@ TEST(RecordBatchBuilderTest, RowsInValuesOut) {
                                {"emb", DataType::List(TypeId::kDouble)},
                                {"ok", DataType::Bool()}});
   RecordBatchBuilder b(schema);
-  std::mt19937_64 rng(1);
+  const testing::RandomTestParams params(1, 500);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937_64 rng(params.seed);
   std::vector<std::vector<Value>> rows;
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < params.iterations; ++i) {
     std::vector<Value> row;
     row.push_back(i % 11 == 0 ? Value::Null(DataType::Int64()) : Value::Int64(int64_t(rng())));
     row.push_back(Value::Timestamp(int64_t(rng() % 1000000000000)));

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "tessera/core/builder.h"
+#include "test_seed.h"
 
 namespace tessera {
 namespace {
@@ -55,10 +56,12 @@ TEST(EntityKeyTest, DecodeRejectsGarbage) {
 
 // Byte order of encodings must agree with value order, part by part.
 TEST(EntityKeyTest, ByteOrderAgreesWithValueOrder) {
-  std::mt19937_64 rng(3);
+  const testing::RandomTestParams params(3, 2000);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937_64 rng(params.seed);
   std::vector<std::pair<int64_t, std::string>> values;
   const char alphabet[] = {'\0', 'a', 'b', '\xff'};
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < params.iterations; ++i) {
     int64_t n = static_cast<int64_t>(rng() % 20) - 10;
     if (i % 17 == 0) n = static_cast<int64_t>(rng());  // extremes too
     std::string s;

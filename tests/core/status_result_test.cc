@@ -88,5 +88,16 @@ TEST(ResultTest, MoveOnlyValues) {
   EXPECT_EQ(*p, 5);
 }
 
+// Reading the value of an error is a bug: it must abort naming the status in
+// every build type (NDEBUG included), never read an empty optional.
+TEST(ResultDeathTest, ValueOfAnErrorAbortsWithTheStatusMessage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const Result<int> e = Half(3);
+  EXPECT_DEATH((void)e.value(), "Result accessed without a value: Invalid argument: odd");
+  EXPECT_DEATH((void)*Half(5), "Result accessed without a value: Invalid argument: odd");
+  Result<std::string> s{Status::NotFound("no such file 'x'")};
+  EXPECT_DEATH((void)s->size(), "Not found: no such file 'x'");
+}
+
 }  // namespace
 }  // namespace tessera

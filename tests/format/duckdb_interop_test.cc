@@ -5,13 +5,15 @@
 //       dictionary and plain) -> Tessera reads, compared with the values
 //       DuckDB itself reports for the file.
 // Skipped, with the reason, when node or @duckdb/node-api is not installed
-// (tests/duckdb/install.sh; `make test` runs it).
+// (tests/duckdb/install.sh; `make test` runs it); failed instead in CI
+// (CI=true, require_oracle.h).
 #include <cmath>
 #include <limits>
 #include <string>
 
 #include "duckdb_runner.h"
 #include "parquet_writer_test_util.h"
+#include "require_oracle.h"
 
 namespace tessera::parquet {
 namespace {
@@ -22,9 +24,9 @@ using testing::MakeBatch;
 using testing::MakeSchema;
 using testing::TempDir;
 
-#define REQUIRE_DUCKDB()                                                             \
-  do {                                                                               \
-    if (auto why = testing::DuckDbUnavailable()) GTEST_SKIP() << "DuckDB: " << *why; \
+#define REQUIRE_DUCKDB()                                                                     \
+  do {                                                                                       \
+    if (auto why = testing::DuckDbUnavailable()) TESSERA_MISSING_ORACLE("DuckDB: " << *why); \
   } while (0)
 
 std::string Base64Decode(std::string_view in) {

@@ -1,7 +1,8 @@
-// Replays every file of the fuzz corpora (fuzz/corpus/*/) through the
-// Parquet metadata decoders, so inputs the fuzzers found (and the seeds)
-// stay regression tests in the ordinary build: nothing may crash, and
-// whatever decodes must survive an encode/decode round trip.
+// Replays every file of the Parquet fuzz corpora (fuzz/corpus/parquet_footer/,
+// fuzz/corpus/parquet_reader/) through the metadata decoders and the reader,
+// so inputs the fuzzers found (and the seeds) stay regression tests in the
+// ordinary build: nothing may crash, and whatever decodes must survive an
+// encode/decode round trip. A missing corpus folder fails.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -65,11 +66,13 @@ void ExpectPageHeaderRoundTrips(const std::string& input, const std::string& nam
 
 TEST(FuzzCorpus, EveryInputDecodesOrFailsCleanly) {
   const fs::path root = CorpusRoot();
-  if (!fs::is_directory(root)) GTEST_SKIP() << "fuzz corpus folder missing: " << root;
   int inputs = 0;
-  for (const auto& dir : fs::directory_iterator(root)) {
-    if (!dir.is_directory()) continue;
-    for (const auto& entry : fs::directory_iterator(dir.path())) {
+  // The corpora of the two Parquet targets (folder = target name without
+  // _fuzz). They are part of the repository: a missing one is a failure.
+  for (const char* target : {"parquet_footer", "parquet_reader"}) {
+    const fs::path dir = root / target;
+    ASSERT_TRUE(fs::is_directory(dir)) << "fuzz corpus folder missing: " << dir;
+    for (const auto& entry : fs::directory_iterator(dir)) {
       if (!entry.is_regular_file()) continue;
       const std::string input = ReadFile(entry.path());
       const std::string name = entry.path().filename().string();
@@ -93,8 +96,8 @@ TEST(FuzzCorpus, EveryInputDecodesOrFailsCleanly) {
 // open and read to the end or fail with a Status (under ASan in `make
 // sanitize`, an overflow fails the test).
 TEST(FuzzCorpus, ReaderInputsReadOrFailCleanly) {
-  const fs::path dir = CorpusRoot() / "reader";
-  if (!fs::is_directory(dir)) GTEST_SKIP() << "reader corpus folder missing: " << dir;
+  const fs::path dir = CorpusRoot() / "parquet_reader";
+  ASSERT_TRUE(fs::is_directory(dir)) << "reader corpus folder missing: " << dir;
   const fs::path tmp = fs::path(::testing::TempDir()) / "tessera_reader_corpus.parquet";
   int inputs = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {

@@ -16,9 +16,11 @@
 #include <thread>
 #include <vector>
 
+#include "tessera/core/record_batch.h"
 #include "tessera/format/parquet/reader.h"
 #include "tessera/format/parquet/schema_mapping.h"
 #include "tessera/format/parquet/value_convert.h"
+#include "tessera/format/parquet/writer.h"
 #include "testdata.h"
 
 namespace tessera::parquet {
@@ -85,7 +87,8 @@ TEST(ParquetReaderTest, RangeFilterKeepsOnlyOverlappingRowGroups) {
     int64_t first_row = expected[b] * kRowsPerGroup;
     for (int64_t r = 0; r < batch.num_rows(); r += 997) {
       EXPECT_EQ(batch.column(0)->GetInt64(r), kStart + (first_row + r) * kStep);
-      EXPECT_DOUBLE_EQ(batch.column(1)->GetDouble(r), (first_row + r) * 0.01);
+      // The double nearest row / 100 (DuckDB casts the exact decimal).
+      EXPECT_EQ(batch.column(1)->GetDouble(r), static_cast<double>(first_row + r) / 100.0);
     }
   }
 }
@@ -173,8 +176,8 @@ TEST(ParquetConvertTest, DecimalsHalfFloatsAndInt96) {
   EXPECT_EQ(DecimalToString(v, 2, 2), "123.45");
   EXPECT_EQ(DecimalToString(v, 2, 0), "12345");
   EXPECT_EQ(DecimalToString(v, 2, 6), "0.012345");
-  EXPECT_DOUBLE_EQ(DecimalToDouble(v, 2, 2), 123.45);
-  std::vector<uint8_t> big(20, 0xff);  // -1 in 20 bytes
+  EXPECT_EQ(DecimalToDouble(v, 2, 2), 123.45);  // 12345 / 100, correctly rounded
+  std::vector<uint8_t> big(20, 0xff);           // -1 in 20 bytes
   EXPECT_EQ(DecimalToString(big.data(), 20, 0), "-1");
   big.assign(20, 0);
   big[19] = 7;
@@ -227,6 +230,46 @@ std::string ReadFileBytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// The one schema walk (MapSchema and `tessera schema` use it): spans, first
+// leaves and leaf column indexes of flat, list, struct and childless fields.
+TEST(ParquetSchemaMappingTest, WalkTopLevelFieldsGivesEachSubtree) {
+  std::vector<SchemaElement> s(9);
+  auto group = [&](size_t i, const char* name, int32_t children) {
+    s[i].name = name;
+    s[i].num_children = children;
+  };
+  auto leaf = [&](size_t i, const char* name) {
+    s[i].name = name;
+    s[i].type = Type::kInt64;
+  };
+  group(0, "root", 5);
+  leaf(1, "a");      // field 0: leaf column 0
+  group(2, "l", 1);  // field 1: list<int64>, leaf column 1 at element 4
+  group(3, "list", 1);
+  leaf(4, "element");
+  group(5, "st", 2);  // field 2: struct of two leaves, columns 2 and 3
+  leaf(6, "x");
+  leaf(7, "y");
+  group(8, "empty", 0);  // field 3: a childless group, no leaf
+  s[0].num_children = 4;
+  auto walk = WalkTopLevelFields(s);
+  ASSERT_TRUE(walk.ok()) << walk.status().ToString();
+  ASSERT_EQ(walk->size(), 4u);
+  const size_t want[4][5] = {{1, 2, 1, 0, 1}, {2, 5, 4, 1, 1}, {5, 8, 6, 2, 2}, {8, 9, 8, 4, 0}};
+  for (size_t f = 0; f < 4; ++f) {
+    const TopLevelField& t = (*walk)[f];
+    EXPECT_EQ(t.element, want[f][0]) << f;
+    EXPECT_EQ(t.end, want[f][1]) << f;
+    EXPECT_EQ(t.first_leaf, want[f][2]) << f;
+    EXPECT_EQ(t.leaf_index, static_cast<int64_t>(want[f][3])) << f;
+    EXPECT_EQ(t.num_leaves, static_cast<int64_t>(want[f][4])) << f;
+  }
+  s[5].num_children = 7;  // runs past the end
+  EXPECT_EQ(WalkTopLevelFields(s).status().message(), "schema: child count runs past the end");
+  s[5].num_children = 1;  // leaves "y" after the last field
+  EXPECT_EQ(WalkTopLevelFields(s).status().message(), "schema: elements after the last field");
+}
+
 class HostileFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -267,7 +310,7 @@ TEST_F(HostileFileTest, CorruptedBytesNeverCrash) {
        {"parquet/duckdb/types_zstd.parquet", "parquet/duckdb/types_v2pages.parquet",
         "parquet/parquet-testing/alltypes_plain.parquet",
         "parquet/parquet-testing/delta_byte_array.parquet"}) {
-    if (!testing::HasTestData(file)) GTEST_SKIP() << "missing " << TestDataPath(file);
+    TESSERA_REQUIRE_TESTDATA(file);
     std::string bytes = ReadFileBytes(TestDataPath(file));
     std::mt19937_64 rng(20261123);
     for (int round = 0; round < 150; ++round) {
@@ -304,6 +347,35 @@ TEST_F(HostileFileTest, WrongMagicAndLyingFooter) {
   EXPECT_FALSE(ReadBytes("PAR1PAR1").ok());
   EXPECT_FALSE(ReadBytes("").ok());
   EXPECT_TRUE(ReadBytes(bytes, 2).ok());
+}
+
+// A cut-short or foreign file is named as such, whatever byte it stops at;
+// the detail follows in parentheses. The file is written here (no oracle).
+TEST_F(HostileFileTest, TruncatedOrForeignFileSaysSo) {
+  const std::string good = (dir_ / "good.parquet").string();
+  SchemaPtr schema = *Schema::Make({{"x", DataType::Int64()}});
+  RecordBatchBuilder builder(schema);
+  for (int64_t i = 0; i < 100; ++i) ASSERT_TRUE(builder.AppendRow({Value::Int64(i)}).ok());
+  ASSERT_TRUE(WriteParquetFile(good, schema, {*builder.Finish()}).ok());
+  const std::string bytes = ReadFileBytes(good);
+  ASSERT_GT(bytes.size(), 100u);
+  const std::string path = (dir_ / "f.parquet").string();
+  auto message = [&](const std::string& content) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+    return ReadParquetFile(path).status().message();
+  };
+  const std::string prefix = "file '" + path + "': truncated or not a Parquet file (";
+  EXPECT_EQ(message(bytes.substr(0, bytes.size() - 3)), prefix + "no PAR1 magic at its end)");
+  EXPECT_EQ(message(bytes.substr(0, 11)),
+            prefix + "11 bytes, fewer than the 12 of an empty Parquet file)");
+  EXPECT_EQ(message("this is not a parquet file at all"), prefix + "no PAR1 magic at its end)");
+  EXPECT_EQ(message("JUNK" + bytes.substr(4)), prefix + "no PAR1 magic at its start)");
+  // The head and the tail kept, the middle lost (a failed splice or copy).
+  const std::string spliced = bytes.substr(0, 4) + bytes.substr(bytes.size() - 8);
+  uint32_t footer_len = 0;
+  std::memcpy(&footer_len, bytes.data() + bytes.size() - 8, 4);
+  EXPECT_EQ(message(spliced), prefix + "its footer claims " + std::to_string(footer_len) +
+                                  " bytes, only 0 lie between the magics)");
 }
 
 // NotFound with the same message as a missing CSV file (one errno mapping,

@@ -1,12 +1,15 @@
 // Property test: random schemas (every type, lists included) and random
 // values (nulls, empty and long strings, unicode, extreme integers, NaN,
 // +-inf, -0.0) under random writer options; write -> read -> equal.
-// Seeded, so a failure names the seed that reproduces it.
+// Seeded: TESSERA_TEST_SEED (first seed, default 1) and
+// TESSERA_TEST_ITERATIONS (number of seeds, default 40) pick the cases, and a
+// failure names both (test_seed.h).
 #include <cmath>
 #include <limits>
 #include <random>
 
 #include "parquet_writer_test_util.h"
+#include "test_seed.h"
 
 namespace tessera::parquet {
 namespace {
@@ -117,8 +120,10 @@ WriteOptions RandomOptions(RandomData& r) {
 }
 
 TEST(ParquetRoundTripPropertyTest, RandomSchemasAndValues) {
-  for (uint64_t seed = 1; seed <= 40; ++seed) {
-    SCOPED_TRACE("seed " + std::to_string(seed));
+  const ::tessera::testing::RandomTestParams params(1, 40);
+  SCOPED_TRACE(params.Trace());
+  for (uint64_t seed = params.seed; seed < params.seed + params.iterations; ++seed) {
+    SCOPED_TRACE("case seed " + std::to_string(seed));
     RandomData r(seed);
     std::vector<Field> fields;
     const int num_fields = 1 + static_cast<int>(r.Next() % 8);

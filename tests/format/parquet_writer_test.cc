@@ -13,6 +13,7 @@
 #include <random>
 
 #include "parquet_writer_test_util.h"
+#include "test_seed.h"
 
 namespace tessera::parquet {
 namespace {
@@ -326,8 +327,10 @@ TEST(ParquetWriterTest, StatisticsMatchIndependentComputation) {
                                  {"s", DataType::String()},
                                  {"b", DataType::Bool()},
                                  {"li", DataType::List(TypeId::kInt64)}});
-  std::mt19937_64 rng(42);
-  const int kRows = 1000, kGroup = 300;
+  const ::tessera::testing::RandomTestParams params(42, 1000);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937_64 rng(params.seed);
+  const int kRows = params.iterations, kGroup = 300;
   const double kNaN = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::vector<Value>> rows;
   for (int i = 0; i < kRows; ++i) {
@@ -353,7 +356,7 @@ TEST(ParquetWriterTest, StatisticsMatchIndependentComputation) {
   auto batch = MakeBatch(schema, rows);
   ASSERT_TRUE(WriteParquetFile(path, schema, {batch}, o).ok());
   FileMetaData md = ReadFooter(path);
-  ASSERT_EQ(md.row_groups.size(), 4u);
+  ASSERT_EQ(md.row_groups.size(), static_cast<size_t>((kRows + kGroup - 1) / kGroup));
   for (size_t g = 0; g < md.row_groups.size(); ++g) {
     const int begin = static_cast<int>(g) * kGroup, end = std::min(kRows, begin + kGroup);
     auto stats = [&](int c) {
@@ -422,6 +425,55 @@ TEST(ParquetWriterTest, StatisticsMatchIndependentComputation) {
     EXPECT_EQ(DecodeBound<int64_t>(*stats(6).min_value), lol);
     EXPECT_EQ(DecodeBound<int64_t>(*stats(6).max_value), hil);
   }
+}
+
+// -0.0 survives the round trip bit for bit, and the zero bounds follow the
+// specification (parquet.thrift, Statistics: "if the min is +0, the row
+// group may contain -0 values as well"): a zero min is written as -0.0 and a
+// zero max as +0.0, whichever zeros the group holds. The expected bounds are
+// spelled as IEEE-754 little-endian bytes, not computed by the writer's code.
+TEST(ParquetWriterTest, NegativeZeroRoundTripsAndZeroBoundsFollowTheSpec) {
+  TempDir dir;
+  const std::string path = dir.File("zeros.parquet");
+  SchemaPtr schema = MakeSchema({{"d", DataType::Double()}, {"f", DataType::Float()}});
+  const std::string kNegZero64("\0\0\0\0\0\0\0\x80", 8), kPosZero64(8, '\0');
+  const std::string kNegZero32("\0\0\0\x80", 4), kPosZero32(4, '\0');
+  // One row group each (row_group_size 2).
+  const std::vector<std::vector<double>> groups = {
+      {-0.0, 0.0},   // both zeros
+      {-0.0, -0.0},  // only -0.0: the max must still be +0.0
+      {0.0, 0.0},    // only +0.0: the min must still be -0.0
+  };
+  std::vector<std::vector<Value>> rows;
+  for (const auto& g : groups) {
+    for (double v : g) rows.push_back({Value::Double(v), Value::Float(static_cast<float>(v))});
+  }
+  WriteOptions o;
+  o.row_group_size = 2;
+  ASSERT_TRUE(WriteParquetFile(path, schema, {MakeBatch(schema, rows)}, o).ok());
+  FileMetaData md = ReadFooter(path);
+  ASSERT_EQ(md.row_groups.size(), groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    SCOPED_TRACE("row group " + std::to_string(g));
+    const Statistics& d = *md.row_groups[g].columns[0].meta_data->statistics;
+    const Statistics& f = *md.row_groups[g].columns[1].meta_data->statistics;
+    EXPECT_EQ(d.min_value, kNegZero64);
+    EXPECT_EQ(d.max_value, kPosZero64);
+    EXPECT_EQ(f.min_value, kNegZero32);
+    EXPECT_EQ(f.max_value, kPosZero32);
+  }
+  auto read = ReadParquetFile(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  size_t row = 0;
+  for (const auto& batch : *read) {
+    for (int64_t r = 0; r < batch->num_rows(); ++r, ++row) {
+      ASSERT_LT(row, rows.size());
+      const bool negative = std::signbit(rows[row][0].double_value());
+      EXPECT_EQ(std::signbit(batch->column(0)->GetDouble(r)), negative) << "row " << row;
+      EXPECT_EQ(std::signbit(batch->column(1)->GetFloat(r)), negative) << "row " << row;
+    }
+  }
+  EXPECT_EQ(row, rows.size());
 }
 
 // ---- crash safety ----

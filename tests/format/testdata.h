@@ -4,10 +4,11 @@
 // TestDataDir() returns, in order of preference, the environment variable
 // TESSERA_TESTDATA, else "<TESSERA_SOURCE_DIR>/../shared/testdata" where
 // TESSERA_SOURCE_DIR is taken from the environment, then from the compile
-// definition the test targets get. Tests that need the data skip (rather than
-// fail) when it is absent, naming the folder they looked in:
+// definition the test targets get. Tests that need the data skip when it is
+// absent, naming the folder they looked in, except in CI (CI=true) where they
+// fail (require_oracle.h):
 //
-//   TESSERA_REQUIRE_TESTDATA("parquet/duckdb");  // GTEST_SKIP()s if missing
+//   TESSERA_REQUIRE_TESTDATA("parquet/duckdb");  // skips (fails in CI) if missing
 //
 // Header-only; thread-safe (reads the environment only).
 #pragma once
@@ -15,6 +16,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+
+#include "require_oracle.h"
 
 namespace tessera::testing {
 
@@ -45,12 +48,14 @@ inline bool HasTestData(const std::string& relative = "") {
 
 }  // namespace tessera::testing
 
-// Skips the current test when `relative` (a folder or file under the test
-// data dir) does not exist, with a message naming where it looked.
-#define TESSERA_REQUIRE_TESTDATA(relative)                                                  \
-  do {                                                                                      \
-    if (!::tessera::testing::HasTestData(relative)) {                                       \
-      GTEST_SKIP() << "test data not found: " << ::tessera::testing::TestDataPath(relative) \
-                   << " (set TESSERA_TESTDATA to the shared testdata folder)";              \
-    }                                                                                       \
+// Skips the current test (fails it in CI) when `relative` (a folder or file
+// under the test data dir) does not exist, with a message naming where it
+// looked.
+#define TESSERA_REQUIRE_TESTDATA(relative)                                                \
+  do {                                                                                    \
+    if (!::tessera::testing::HasTestData(relative)) {                                     \
+      TESSERA_MISSING_ORACLE("test data not found: "                                      \
+                             << ::tessera::testing::TestDataPath(relative)                \
+                             << " (set TESSERA_TESTDATA to the shared testdata folder)"); \
+    }                                                                                     \
   } while (0)

@@ -61,7 +61,9 @@ TEST(CanonicalTest, ExactJsonOfAnEntity) {
             R"({"kind":"entity","name":"user","join_keys":[{"name":"user_id","type":"int64"}],)"
             R"("description":"A \"customer\"\n","owner":"","tags":{"a":"2","z":"1"},)"
             R"("feature_descriptions":{}})");
-  EXPECT_EQ(f.logic_hash.size(), 64u);
+  // sha256sum of the logic JSON above (printf '%s' '{"join_keys":...}' |
+  // sha256sum), computed outside Tessera.
+  EXPECT_EQ(f.logic_hash, "d1eeb84f360f3f3544107cc8e3640554db7e56a6a31da9cad523544f469e88f5");
   e.location = {"y.yaml", 9};  // locations are in neither part
   EXPECT_EQ(Canonicalize(e).definition_json, f.definition_json);
 }
@@ -69,10 +71,9 @@ TEST(CanonicalTest, ExactJsonOfAnEntity) {
 TEST(CanonicalTest, DurationsAndTypesUseTheirCanonicalSpelling) {
   RepoDefinitions defs = Load("valid_fraud");
   const CanonicalForm view = Canonicalize(defs.feature_views[1]);
-  // Windows are spelled by FormatDuration, whatever it calls one day.
-  EXPECT_NE(
-      view.logic_json.find(R"("windows":["1h",")" + FormatDuration(kMicrosPerDay) + R"(","7d"])"),
-      std::string::npos)
+  // One day is spelled "24h" (docs/DEFINITIONS.md: "except that one day is
+  // spelled 24h").
+  EXPECT_NE(view.logic_json.find(R"("windows":["1h","24h","7d"])"), std::string::npos)
       << view.logic_json;
   EXPECT_NE(view.logic_json.find(R"("ttl":"0")"), std::string::npos);
   const CanonicalForm profile = Canonicalize(defs.feature_views[0]);
@@ -127,8 +128,9 @@ TEST(CanonicalTest, StableAcrossCalls) {
   EXPECT_EQ(Canonicalize(defs.on_demand_feature_views[0]).logic_json,
             R"j({"inputs":["user_spend","txn_request"],"features":[{"name":"amount_vs_day",)j"
             R"j("type":"double","expr":"amount / nullif(amount_sum_24h, 0)"}]})j");
-  EXPECT_EQ(Canonicalize(defs.feature_services[0]).logic_hash,
-            Canonicalize(defs.feature_services[0]).logic_hash);
+  // sha256sum of the logic JSON just pinned, computed outside Tessera.
+  EXPECT_EQ(Canonicalize(defs.on_demand_feature_views[0]).logic_hash,
+            "22fd1a01d9ba74a9990a49e805c6c8302aefb0113cac02ca6c552a053044ca57");
 }
 
 }  // namespace

@@ -33,12 +33,9 @@ struct ParquetDescription {
 };
 
 // Fails with Corruption when the schema tree is malformed (child counts
-// that run past the element list).
+// that run past the element list). The schema walk and every Parquet name
+// come from format (parquet::WalkTopLevelFields, metadata.h names).
 Result<ParquetDescription> DescribeParquetFooter(const parquet::FileMetaData& md,
                                                  const Schema& tessera_schema);
-
-// Spellings of the annotations, as parquet-format names them.
-std::string LogicalTypeName(const parquet::LogicalType& t);
-std::string ConvertedTypeName(parquet::ConvertedType t);
 
 }  // namespace tessera::cli

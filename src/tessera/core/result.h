@@ -3,15 +3,23 @@
 // expected way return Result<T>; callers unwrap it with TS_ASSIGN_OR_RETURN.
 //
 // Invariant: exactly one of {value, non-OK status} is held.
+//
+// Accessing the value of an error Result (value(), operator*, operator->)
+// is a programming error: it aborts with the status message in every build
+// type, as Arrow's ValueOrDie does, instead of being undefined behaviour.
 #pragma once
 
-#include <cassert>
 #include <optional>
 #include <utility>
 
 #include "tessera/core/status.h"
 
 namespace tessera {
+
+namespace internal {
+// Prints "Result accessed without a value: <status>" to stderr and aborts.
+[[noreturn]] void DieOnErrorResult(const Status& status);
+}  // namespace internal
 
 template <typename T>
 class [[nodiscard]] Result {
@@ -28,17 +36,17 @@ class [[nodiscard]] Result {
     return ok() ? kOk : status_;
   }
 
-  // REQUIRES: ok().
+  // REQUIRES: ok(); otherwise aborts with the status message.
   const T& value() const& {
-    assert(ok());
+    CheckOk();
     return *value_;
   }
   T& value() & {
-    assert(ok());
+    CheckOk();
     return *value_;
   }
   T&& value() && {
-    assert(ok());
+    CheckOk();
     return std::move(*value_);
   }
   const T& operator*() const& { return value(); }
@@ -47,11 +55,17 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 
-  // Moves the value out. REQUIRES: ok().
+  // Moves the value out, unchecked (for TS_ASSIGN_OR_RETURN, which has
+  // just checked). REQUIRES: ok().
   T MoveValueUnsafe() { return std::move(*value_); }
   T ValueOr(T fallback) const& { return ok() ? *value_ : std::move(fallback); }
 
  private:
+  void CheckOk() const {
+    if (!value_.has_value()) [[unlikely]]
+      internal::DieOnErrorResult(status_);
+  }
+
   std::optional<T> value_;
   Status status_;
 };

@@ -8,6 +8,7 @@
 
 #include "tessera/core/time.h"
 #include "tessera/format/csv/csv_json_list.h"
+#include "tessera/format/csv/csv_text.h"
 
 namespace tessera::csv::internal {
 
@@ -111,7 +112,7 @@ Status ColumnParser::Append(const CsvField& field) {
     return builder_->AppendNull();
   }
   switch (type_.id()) {
-    case TypeId::kString:
+    case TypeId::kString: TS_RETURN_NOT_OK(CheckUtf8Field(field.text)); [[fallthrough]];
     case TypeId::kBytes: return static_cast<BinaryBuilder*>(builder_.get())->Append(field.text);
     case TypeId::kBool: return AppendBool(field.text);
     case TypeId::kInt32: return AppendInt32(field.text);
@@ -120,6 +121,7 @@ Status ColumnParser::Append(const CsvField& field) {
     case TypeId::kDouble: return AppendDouble(field.text);
     case TypeId::kTimestamp: return AppendTimestamp(field.text);
     case TypeId::kList:
+      if (type_.element() == TypeId::kString) TS_RETURN_NOT_OK(CheckUtf8Field(field.text));
       return list_parser_->Append(field.text, static_cast<ListBuilder*>(builder_.get()));
   }
   return Status::Internal("unknown type");

@@ -4,7 +4,8 @@
 // Rules (csv.h): an empty unquoted field is null; a quoted empty field is an
 // empty string for string/bytes and null for every other type (it has no
 // other meaning there). Numbers, bools and timestamps may carry surrounding
-// spaces or tabs; strings and bytes are kept exactly as written.
+// spaces or tabs; strings and bytes are kept exactly as written. A string
+// field must be valid UTF-8 (csv_text.h); bytes take any bytes.
 //
 // Failures return InvalidArgument with the reason only ("'abc' is not a
 // double"); the caller prefixes the file, row and column.

@@ -7,6 +7,7 @@
 #include "tessera/core/time.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/csv/csv_field_parser.h"
+#include "tessera/format/csv/csv_text.h"
 #include "tessera/format/csv/csv_tokenizer.h"
 
 namespace tessera::csv {

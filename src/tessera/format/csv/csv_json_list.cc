@@ -6,7 +6,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <string>
 
 #include "tessera/format/csv/csv_tokenizer.h"
 
@@ -38,21 +40,27 @@ class ListHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ListH
     return true;
   }
   bool Bool(bool) { return Reject("booleans are not allowed in a list<" + ElementName() + ">"); }
-  bool Int(int v) { return Integer(v); }
-  bool Uint(unsigned v) { return Integer(v); }
-  bool Int64(int64_t v) { return Integer(v); }
-  bool Uint64(uint64_t v) {
+  // Numbers arrive as their text (kParseNumbersAsStringsFlag) so that "-0"
+  // keeps its sign (RapidJSON would report it as the integer 0) and every
+  // double is parsed correctly rounded by from_chars.
+  bool RawNumber(const char* s, rapidjson::SizeType len, bool) {
     if (!InArray()) return false;
-    if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) &&
-        element_ == TypeId::kInt64) {
-      return Reject("element " + std::to_string(v) + " is out of range for int64");
+    const std::string_view text(s, len);
+    if (element_ == TypeId::kInt64) return IntegerText(text);
+    if (text == "NaN") return Floating(std::numeric_limits<double>::quiet_NaN());
+    if (text == "Infinity") return Floating(std::numeric_limits<double>::infinity());
+    if (text == "-Infinity") return Floating(-std::numeric_limits<double>::infinity());
+    double v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (end != text.data() + text.size() || ec == std::errc::invalid_argument) {
+      return Reject("element " + QuoteForMessage(text) + " is not a number");
     }
-    return element_ == TypeId::kInt64 ? Integer(static_cast<int64_t>(v))
-                                      : Floating(static_cast<double>(v));
-  }
-  bool Double(double v) {
-    if (!InArray()) return false;
-    if (element_ == TypeId::kInt64) return Reject("element is not an int64 (has a fraction)");
+    if (ec == std::errc::result_out_of_range) {  // strtod tells overflow from underflow
+      v = std::strtod(std::string(text).c_str(), nullptr);
+      if (!std::isfinite(v)) {
+        return Reject("element " + std::string(text) + " is out of range for " + ElementName());
+      }
+    }
     return Floating(v);
   }
   bool String(const char* s, rapidjson::SizeType len, bool) {
@@ -84,14 +92,19 @@ class ListHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ListH
     return false;
   }
   std::string ElementName() const { return TypeIdName(element_); }
-  bool Integer(int64_t v) {
-    if (element_ == TypeId::kInt64) {
-      if (!InArray()) return false;
-      out_->ints.push_back(v);
-      out_->valid.push_back(1);
-      return true;
+  bool IntegerText(std::string_view text) {
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (end != text.data() + text.size()) {
+      return Reject("element is not an int64 (has a fraction)");
     }
-    return Floating(static_cast<double>(v));
+    if (ec == std::errc::result_out_of_range) {
+      return Reject("element " + std::string(text) + " is out of range for int64");
+    }
+    if (ec != std::errc()) return Reject("element " + QuoteForMessage(text) + " is not an int64");
+    out_->ints.push_back(v);
+    out_->valid.push_back(1);
+    return true;
   }
   bool Floating(double v) {
     if (!InArray()) return false;
@@ -114,7 +127,7 @@ class ListHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ListH
   std::string why_;
 };
 
-constexpr unsigned kParseFlags = rapidjson::kParseFullPrecisionFlag |
+constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag |
                                  rapidjson::kParseNanAndInfFlag |
                                  rapidjson::kParseValidateEncodingFlag;
 

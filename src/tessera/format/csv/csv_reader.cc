@@ -6,6 +6,7 @@
 
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/csv/csv_field_parser.h"
+#include "tessera/format/csv/csv_text.h"
 #include "tessera/format/csv/csv_tokenizer.h"
 
 namespace tessera::csv {

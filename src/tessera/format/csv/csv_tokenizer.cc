@@ -1,5 +1,7 @@
 #include "tessera/format/csv/csv_tokenizer.h"
 
+#include "tessera/format/csv/csv_text.h"
+
 #include <cstring>
 #include <new>
 
@@ -22,6 +24,8 @@ std::string QuoteForMessage(std::string_view text) {
 }
 
 Result<std::vector<std::string>> ReadHeaderRow(CsvTokenizer* tokenizer) {
+  // Judged on the bytes already read, before they could become column names.
+  TS_RETURN_NOT_OK(CheckTextHeader(tokenizer->path(), tokenizer->Unconsumed()));
   std::vector<CsvField> fields;
   TS_ASSIGN_OR_RETURN(bool found, tokenizer->Next(&fields));
   if (!found) return Status::Invalid(tokenizer->path() + ": empty file (expected a header row)");

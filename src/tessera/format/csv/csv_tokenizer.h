@@ -49,6 +49,12 @@ class CsvTokenizer {
   // `*fields` empty, at the end of the file.
   Result<bool> Next(std::vector<CsvField>* fields);
 
+  // The bytes read but not yet tokenized; right after Open, the start of
+  // the file (after a byte order mark), which the header check judges.
+  std::string_view Unconsumed() const {
+    return std::string_view(begin_, static_cast<size_t>(end_ - begin_));
+  }
+
   // Number of the record last returned by Next() (1 = the first record).
   int64_t record_number() const { return record_number_; }
   const std::string& path() const { return path_; }

@@ -1,6 +1,7 @@
 // The Parquet file metadata that Tessera reads and writes, as plain structs:
 // the subset of parquet.thrift (apache/parquet-format) a flat-schema reader
-// and writer need. Field comments give the Thrift field ids. Fields a file
+// and writer need. The Thrift field ids are in metadata_ids.h, one enum per
+// struct shared by the decoder and the encoder. Fields a file
 // may omit are std::optional; unknown Thrift fields are skipped on decode
 // (see thrift.h), which is how newer writers stay readable.
 //
@@ -128,98 +129,98 @@ struct LogicalType {
 };
 
 struct SchemaElement {
-  std::optional<Type> type;                     // 1; absent for groups
-  std::optional<int32_t> type_length;           // 2
-  std::optional<Repetition> repetition;         // 3
-  std::string name;                             // 4 (required)
-  std::optional<int32_t> num_children;          // 5
-  std::optional<ConvertedType> converted_type;  // 6
-  std::optional<int32_t> scale;                 // 7
-  std::optional<int32_t> precision;             // 8
-  std::optional<int32_t> field_id;              // 9
-  std::optional<LogicalType> logical_type;      // 10
+  std::optional<Type> type;  // 1; absent for groups
+  std::optional<int32_t> type_length;
+  std::optional<Repetition> repetition;
+  std::string name;  // required
+  std::optional<int32_t> num_children;
+  std::optional<ConvertedType> converted_type;
+  std::optional<int32_t> scale;
+  std::optional<int32_t> precision;
+  std::optional<int32_t> field_id;
+  std::optional<LogicalType> logical_type;
 
   friend bool operator==(const SchemaElement&, const SchemaElement&) = default;
 };
 
 struct Statistics {
-  std::optional<std::string> max;          // 1 (deprecated, signed order)
-  std::optional<std::string> min;          // 2 (deprecated)
-  std::optional<int64_t> null_count;       // 3
-  std::optional<int64_t> distinct_count;   // 4
-  std::optional<std::string> max_value;    // 5
-  std::optional<std::string> min_value;    // 6
-  std::optional<bool> is_max_value_exact;  // 7
-  std::optional<bool> is_min_value_exact;  // 8
-  std::optional<int64_t> nan_count;        // 9 (FLOAT/DOUBLE/FLOAT16 only)
+  std::optional<std::string> max;  // deprecated, signed order
+  std::optional<std::string> min;  // deprecated
+  std::optional<int64_t> null_count;
+  std::optional<int64_t> distinct_count;
+  std::optional<std::string> max_value;
+  std::optional<std::string> min_value;
+  std::optional<bool> is_max_value_exact;
+  std::optional<bool> is_min_value_exact;
+  std::optional<int64_t> nan_count;  // FLOAT/DOUBLE/FLOAT16 only
 
   friend bool operator==(const Statistics&, const Statistics&) = default;
 };
 
 struct KeyValue {
-  std::string key;                   // 1
-  std::optional<std::string> value;  // 2
+  std::string key;
+  std::optional<std::string> value;
 
   friend bool operator==(const KeyValue&, const KeyValue&) = default;
 };
 
 struct PageEncodingStats {
-  PageType page_type = PageType::kDataPage;  // 1
-  Encoding encoding = Encoding::kPlain;      // 2
-  int32_t count = 0;                         // 3
+  PageType page_type = PageType::kDataPage;
+  Encoding encoding = Encoding::kPlain;
+  int32_t count = 0;
 
   friend bool operator==(const PageEncodingStats&, const PageEncodingStats&) = default;
 };
 
 struct ColumnMetaData {
-  Type type = Type::kInt32;                       // 1
-  std::vector<Encoding> encodings;                // 2
-  std::vector<std::string> path_in_schema;        // 3
-  Codec codec = Codec::kUncompressed;             // 4
-  int64_t num_values = 0;                         // 5
-  int64_t total_uncompressed_size = 0;            // 6
-  int64_t total_compressed_size = 0;              // 7
-  std::vector<KeyValue> key_value_metadata;       // 8
-  int64_t data_page_offset = 0;                   // 9
-  std::optional<int64_t> index_page_offset;       // 10
-  std::optional<int64_t> dictionary_page_offset;  // 11
-  std::optional<Statistics> statistics;           // 12
-  std::vector<PageEncodingStats> encoding_stats;  // 13
-  std::optional<int64_t> bloom_filter_offset;     // 14
-  std::optional<int32_t> bloom_filter_length;     // 15
+  Type type = Type::kInt32;
+  std::vector<Encoding> encodings;
+  std::vector<std::string> path_in_schema;
+  Codec codec = Codec::kUncompressed;
+  int64_t num_values = 0;
+  int64_t total_uncompressed_size = 0;
+  int64_t total_compressed_size = 0;
+  std::vector<KeyValue> key_value_metadata;
+  int64_t data_page_offset = 0;
+  std::optional<int64_t> index_page_offset;
+  std::optional<int64_t> dictionary_page_offset;
+  std::optional<Statistics> statistics;
+  std::vector<PageEncodingStats> encoding_stats;
+  std::optional<int64_t> bloom_filter_offset;
+  std::optional<int32_t> bloom_filter_length;
 
   friend bool operator==(const ColumnMetaData&, const ColumnMetaData&) = default;
 };
 
 struct ColumnChunk {
-  std::optional<std::string> file_path;        // 1
-  int64_t file_offset = 0;                     // 2
-  std::optional<ColumnMetaData> meta_data;     // 3
-  std::optional<int64_t> offset_index_offset;  // 4
-  std::optional<int32_t> offset_index_length;  // 5
-  std::optional<int64_t> column_index_offset;  // 6
-  std::optional<int32_t> column_index_length;  // 7
-  bool has_crypto_metadata = false;            // 8 present (encrypted column)
+  std::optional<std::string> file_path;
+  int64_t file_offset = 0;
+  std::optional<ColumnMetaData> meta_data;
+  std::optional<int64_t> offset_index_offset;
+  std::optional<int32_t> offset_index_length;
+  std::optional<int64_t> column_index_offset;
+  std::optional<int32_t> column_index_length;
+  bool has_crypto_metadata = false;  // encrypted column
 
   friend bool operator==(const ColumnChunk&, const ColumnChunk&) = default;
 };
 
 struct SortingColumn {
-  int32_t column_idx = 0;    // 1
-  bool descending = false;   // 2
-  bool nulls_first = false;  // 3
+  int32_t column_idx = 0;
+  bool descending = false;
+  bool nulls_first = false;
 
   friend bool operator==(const SortingColumn&, const SortingColumn&) = default;
 };
 
 struct RowGroup {
-  std::vector<ColumnChunk> columns;              // 1
-  int64_t total_byte_size = 0;                   // 2
-  int64_t num_rows = 0;                          // 3
-  std::vector<SortingColumn> sorting_columns;    // 4
-  std::optional<int64_t> file_offset;            // 5
-  std::optional<int64_t> total_compressed_size;  // 6
-  std::optional<int16_t> ordinal;                // 7
+  std::vector<ColumnChunk> columns;
+  int64_t total_byte_size = 0;
+  int64_t num_rows = 0;
+  std::vector<SortingColumn> sorting_columns;
+  std::optional<int64_t> file_offset;
+  std::optional<int64_t> total_compressed_size;
+  std::optional<int16_t> ordinal;
 
   friend bool operator==(const RowGroup&, const RowGroup&) = default;
 };
@@ -232,57 +233,57 @@ struct ColumnOrder {
 };
 
 struct FileMetaData {
-  int32_t version = 1;                       // 1
-  std::vector<SchemaElement> schema;         // 2 (depth-first, [0] = root)
-  int64_t num_rows = 0;                      // 3
-  std::vector<RowGroup> row_groups;          // 4
-  std::vector<KeyValue> key_value_metadata;  // 5
-  std::optional<std::string> created_by;     // 6
-  std::vector<ColumnOrder> column_orders;    // 7
-  bool has_encryption_algorithm = false;     // 8 present
+  int32_t version = 1;
+  std::vector<SchemaElement> schema;  // depth-first, [0] = root
+  int64_t num_rows = 0;
+  std::vector<RowGroup> row_groups;
+  std::vector<KeyValue> key_value_metadata;
+  std::optional<std::string> created_by;
+  std::vector<ColumnOrder> column_orders;
+  bool has_encryption_algorithm = false;
 
   friend bool operator==(const FileMetaData&, const FileMetaData&) = default;
 };
 
 struct DataPageHeader {
-  int32_t num_values = 0;                               // 1
-  Encoding encoding = Encoding::kPlain;                 // 2
-  Encoding definition_level_encoding = Encoding::kRle;  // 3
-  Encoding repetition_level_encoding = Encoding::kRle;  // 4
-  std::optional<Statistics> statistics;                 // 5
+  int32_t num_values = 0;
+  Encoding encoding = Encoding::kPlain;
+  Encoding definition_level_encoding = Encoding::kRle;
+  Encoding repetition_level_encoding = Encoding::kRle;
+  std::optional<Statistics> statistics;
 
   friend bool operator==(const DataPageHeader&, const DataPageHeader&) = default;
 };
 
 struct DictionaryPageHeader {
-  int32_t num_values = 0;                // 1
-  Encoding encoding = Encoding::kPlain;  // 2
-  std::optional<bool> is_sorted;         // 3
+  int32_t num_values = 0;
+  Encoding encoding = Encoding::kPlain;
+  std::optional<bool> is_sorted;
 
   friend bool operator==(const DictionaryPageHeader&, const DictionaryPageHeader&) = default;
 };
 
 struct DataPageHeaderV2 {
-  int32_t num_values = 0;                     // 1
-  int32_t num_nulls = 0;                      // 2
-  int32_t num_rows = 0;                       // 3
-  Encoding encoding = Encoding::kPlain;       // 4
-  int32_t definition_levels_byte_length = 0;  // 5
-  int32_t repetition_levels_byte_length = 0;  // 6
-  bool is_compressed = true;                  // 7 (default true)
-  std::optional<Statistics> statistics;       // 8
+  int32_t num_values = 0;
+  int32_t num_nulls = 0;
+  int32_t num_rows = 0;
+  Encoding encoding = Encoding::kPlain;
+  int32_t definition_levels_byte_length = 0;
+  int32_t repetition_levels_byte_length = 0;
+  bool is_compressed = true;  // default true
+  std::optional<Statistics> statistics;
 
   friend bool operator==(const DataPageHeaderV2&, const DataPageHeaderV2&) = default;
 };
 
 struct PageHeader {
-  PageType type = PageType::kDataPage;                         // 1
-  int32_t uncompressed_page_size = 0;                          // 2
-  int32_t compressed_page_size = 0;                            // 3
-  std::optional<int32_t> crc;                                  // 4
-  std::optional<DataPageHeader> data_page_header;              // 5
-  std::optional<DictionaryPageHeader> dictionary_page_header;  // 7
-  std::optional<DataPageHeaderV2> data_page_header_v2;         // 8
+  PageType type = PageType::kDataPage;
+  int32_t uncompressed_page_size = 0;
+  int32_t compressed_page_size = 0;
+  std::optional<int32_t> crc;
+  std::optional<DataPageHeader> data_page_header;
+  std::optional<DictionaryPageHeader> dictionary_page_header;
+  std::optional<DataPageHeaderV2> data_page_header_v2;
 
   friend bool operator==(const PageHeader&, const PageHeader&) = default;
 };
@@ -306,9 +307,21 @@ void EncodeFileMetaData(const FileMetaData& md, std::string* out);
 Result<PageHeader> DecodePageHeader(const uint8_t* data, size_t size, size_t* header_size);
 void EncodePageHeader(const PageHeader& header, std::string* out);
 
+// Names as parquet-format spells them, for messages and `tessera schema`
+// (metadata.cc; the only place Parquet names are spelled). Values outside
+// the enums (newer files) name themselves ("UNKNOWN", "LOGICAL(17)").
 const char* TypeName(Type t);
 const char* EncodingName(Encoding e);
 const char* CodecName(Codec c);
 const char* PageTypeName(PageType t);
+const char* TimeUnitName(TimeUnit u);
+// "required" | "optional" | "repeated"; absent is "required" (the spec's default).
+const char* RepetitionName(const std::optional<Repetition>& r);
+// "INT64", "FIXED_LEN_BYTE_ARRAY(16)"; "GROUP" for an element without a type.
+std::string PhysicalTypeName(const SchemaElement& e);
+// "STRING", "DECIMAL(10,2)", "TIMESTAMP(MICROS,utc)", "INTEGER(16,unsigned)".
+std::string LogicalTypeName(const LogicalType& t);
+// "UTF8", "TIMESTAMP_MICROS"; "CONVERTED(99)" for values past the enum.
+std::string ConvertedTypeName(ConvertedType t);
 
 }  // namespace tessera::parquet

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tessera/format/parquet/metadata.h"
+#include "tessera/format/parquet/metadata_ids.h"
 #include "tessera/format/parquet/thrift.h"
 
 namespace tessera::parquet {
@@ -210,15 +211,17 @@ Status Decode(CompactReader& r, Statistics* out) {
   StructDecoder d(r, kName);
   return d.Run({}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return d.Read(f, "max", &out->max);
-      case 2: return d.Read(f, "min", &out->min);
-      case 3: return d.Read(f, "null_count", &out->null_count);
-      case 4: return d.Read(f, "distinct_count", &out->distinct_count);
-      case 5: return d.Read(f, "max_value", &out->max_value);
-      case 6: return d.Read(f, "min_value", &out->min_value);
-      case 7: return d.Read(f, "is_max_value_exact", &out->is_max_value_exact);
-      case 8: return d.Read(f, "is_min_value_exact", &out->is_min_value_exact);
-      case 9: return d.Read(f, "nan_count", &out->nan_count);
+      case StatisticsId::kMax: return d.Read(f, "max", &out->max);
+      case StatisticsId::kMin: return d.Read(f, "min", &out->min);
+      case StatisticsId::kNullCount: return d.Read(f, "null_count", &out->null_count);
+      case StatisticsId::kDistinctCount: return d.Read(f, "distinct_count", &out->distinct_count);
+      case StatisticsId::kMaxValue: return d.Read(f, "max_value", &out->max_value);
+      case StatisticsId::kMinValue: return d.Read(f, "min_value", &out->min_value);
+      case StatisticsId::kIsMaxValueExact:
+        return d.Read(f, "is_max_value_exact", &out->is_max_value_exact);
+      case StatisticsId::kIsMinValueExact:
+        return d.Read(f, "is_min_value_exact", &out->is_min_value_exact);
+      case StatisticsId::kNanCount: return d.Read(f, "nan_count", &out->nan_count);
       default: return r.Skip(f.type);
     }
   });
@@ -252,38 +255,42 @@ Status DecodeTimeUnit(CompactReader& r, LogicalType* out) {
 // TimestampType and TimeType share {1 isAdjustedToUTC, 2 unit}.
 Status DecodeTimeOrTimestamp(CompactReader& r, const char* name, LogicalType* out) {
   StructDecoder d(r, name);
-  return d.Run({{1, "isAdjustedToUTC"}, {2, "unit"}}, [&](const FieldHeader& f) -> Status {
-    switch (f.id) {
-      case 1: return d.Read(f, "isAdjustedToUTC", &out->is_adjusted_to_utc);
-      case 2:
-        if (f.type != CType::kStruct) return r.Skip(f.type);
-        d.MarkSeen(f.id);
-        return d.Nested("unit", DecodeTimeUnit(r, out));
-      default: return r.Skip(f.type);
-    }
-  });
+  return d.Run({{TimeTypeId::kIsAdjustedToUtc, "isAdjustedToUTC"}, {TimeTypeId::kUnit, "unit"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case TimeTypeId::kIsAdjustedToUtc:
+                     return d.Read(f, "isAdjustedToUTC", &out->is_adjusted_to_utc);
+                   case TimeTypeId::kUnit:
+                     if (f.type != CType::kStruct) return r.Skip(f.type);
+                     d.MarkSeen(f.id);
+                     return d.Nested("unit", DecodeTimeUnit(r, out));
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 Status DecodeDecimal(CompactReader& r, LogicalType* out) {
   StructDecoder d(r, "DecimalType");
-  return d.Run({{1, "scale"}, {2, "precision"}}, [&](const FieldHeader& f) -> Status {
-    switch (f.id) {
-      case 1: return d.Read(f, "scale", &out->scale);
-      case 2: return d.Read(f, "precision", &out->precision);
-      default: return r.Skip(f.type);
-    }
-  });
+  return d.Run({{DecimalTypeId::kScale, "scale"}, {DecimalTypeId::kPrecision, "precision"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case DecimalTypeId::kScale: return d.Read(f, "scale", &out->scale);
+                   case DecimalTypeId::kPrecision: return d.Read(f, "precision", &out->precision);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 Status DecodeInteger(CompactReader& r, LogicalType* out) {
   StructDecoder d(r, "IntType");
-  return d.Run({{1, "bitWidth"}, {2, "isSigned"}}, [&](const FieldHeader& f) -> Status {
-    switch (f.id) {
-      case 1: return d.Read(f, "bitWidth", &out->bit_width);
-      case 2: return d.Read(f, "isSigned", &out->is_signed);
-      default: return r.Skip(f.type);
-    }
-  });
+  return d.Run({{IntTypeId::kBitWidth, "bitWidth"}, {IntTypeId::kIsSigned, "isSigned"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case IntTypeId::kBitWidth: return d.Read(f, "bitWidth", &out->bit_width);
+                   case IntTypeId::kIsSigned: return d.Read(f, "isSigned", &out->is_signed);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 // Reads the members whose struct has fields Tessera uses; the others
@@ -305,18 +312,19 @@ Status Decode(CompactReader& r, LogicalType* out) {
 Status Decode(CompactReader& r, SchemaElement* out) {
   constexpr const char* kName = "SchemaElement";
   StructDecoder d(r, kName);
-  return d.Run({{4, "name"}}, [&](const FieldHeader& f) -> Status {
+  return d.Run({{SchemaElementId::kName, "name"}}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return d.Read(f, "type", &out->type);
-      case 2: return d.Read(f, "type_length", &out->type_length);
-      case 3: return d.Read(f, "repetition_type", &out->repetition);
-      case 4: return d.Read(f, "name", &out->name);
-      case 5: return d.Read(f, "num_children", &out->num_children);
-      case 6: return d.Read(f, "converted_type", &out->converted_type);
-      case 7: return d.Read(f, "scale", &out->scale);
-      case 8: return d.Read(f, "precision", &out->precision);
-      case 9: return d.Read(f, "field_id", &out->field_id);
-      case 10: return d.Read(f, "logicalType", &out->logical_type);
+      case SchemaElementId::kType: return d.Read(f, "type", &out->type);
+      case SchemaElementId::kTypeLength: return d.Read(f, "type_length", &out->type_length);
+      case SchemaElementId::kRepetitionType: return d.Read(f, "repetition_type", &out->repetition);
+      case SchemaElementId::kName: return d.Read(f, "name", &out->name);
+      case SchemaElementId::kNumChildren: return d.Read(f, "num_children", &out->num_children);
+      case SchemaElementId::kConvertedType:
+        return d.Read(f, "converted_type", &out->converted_type);
+      case SchemaElementId::kScale: return d.Read(f, "scale", &out->scale);
+      case SchemaElementId::kPrecision: return d.Read(f, "precision", &out->precision);
+      case SchemaElementId::kFieldId: return d.Read(f, "field_id", &out->field_id);
+      case SchemaElementId::kLogicalType: return d.Read(f, "logicalType", &out->logical_type);
       default: return r.Skip(f.type);
     }
   });
@@ -325,10 +333,10 @@ Status Decode(CompactReader& r, SchemaElement* out) {
 Status Decode(CompactReader& r, KeyValue* out) {
   constexpr const char* kName = "KeyValue";
   StructDecoder d(r, kName);
-  return d.Run({{1, "key"}}, [&](const FieldHeader& f) -> Status {
+  return d.Run({{KeyValueId::kKey, "key"}}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return d.Read(f, "key", &out->key);
-      case 2: return d.Read(f, "value", &out->value);
+      case KeyValueId::kKey: return d.Read(f, "key", &out->key);
+      case KeyValueId::kValue: return d.Read(f, "value", &out->value);
       default: return r.Skip(f.type);
     }
   });
@@ -337,12 +345,16 @@ Status Decode(CompactReader& r, KeyValue* out) {
 Status Decode(CompactReader& r, PageEncodingStats* out) {
   constexpr const char* kName = "PageEncodingStats";
   StructDecoder d(r, kName);
-  return d.Run({{1, "page_type"}, {2, "encoding"}, {3, "count"}},
+  return d.Run({{PageEncodingStatsId::kPageType, "page_type"},
+                {PageEncodingStatsId::kEncoding, "encoding"},
+                {PageEncodingStatsId::kCount, "count"}},
                [&](const FieldHeader& f) -> Status {
                  switch (f.id) {
-                   case 1: return d.Read(f, "page_type", &out->page_type);
-                   case 2: return d.Read(f, "encoding", &out->encoding);
-                   case 3: return d.Read(f, "count", &out->count);
+                   case PageEncodingStatsId::kPageType:
+                     return d.Read(f, "page_type", &out->page_type);
+                   case PageEncodingStatsId::kEncoding:
+                     return d.Read(f, "encoding", &out->encoding);
+                   case PageEncodingStatsId::kCount: return d.Read(f, "count", &out->count);
                    default: return r.Skip(f.type);
                  }
                });
@@ -350,32 +362,43 @@ Status Decode(CompactReader& r, PageEncodingStats* out) {
 
 Status Decode(CompactReader& r, ColumnMetaData* out) {
   constexpr const char* kName = "ColumnMetaData";
-  static constexpr std::initializer_list<Required> kRequired = {{1, "type"},
-                                                                {2, "encodings"},
-                                                                {3, "path_in_schema"},
-                                                                {4, "codec"},
-                                                                {5, "num_values"},
-                                                                {6, "total_uncompressed_size"},
-                                                                {7, "total_compressed_size"},
-                                                                {9, "data_page_offset"}};
+  static constexpr std::initializer_list<Required> kRequired = {
+      {ColumnMetaDataId::kType, "type"},
+      {ColumnMetaDataId::kEncodings, "encodings"},
+      {ColumnMetaDataId::kPathInSchema, "path_in_schema"},
+      {ColumnMetaDataId::kCodec, "codec"},
+      {ColumnMetaDataId::kNumValues, "num_values"},
+      {ColumnMetaDataId::kTotalUncompressedSize, "total_uncompressed_size"},
+      {ColumnMetaDataId::kTotalCompressedSize, "total_compressed_size"},
+      {ColumnMetaDataId::kDataPageOffset, "data_page_offset"}};
   StructDecoder d(r, kName);
   return d.Run(kRequired, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return d.Read(f, "type", &out->type);
-      case 2: return d.Read(f, "encodings", &out->encodings);
-      case 3: return d.Read(f, "path_in_schema", &out->path_in_schema);
-      case 4: return d.Read(f, "codec", &out->codec);
-      case 5: return d.Read(f, "num_values", &out->num_values);
-      case 6: return d.Read(f, "total_uncompressed_size", &out->total_uncompressed_size);
-      case 7: return d.Read(f, "total_compressed_size", &out->total_compressed_size);
-      case 8: return d.Read(f, "key_value_metadata", &out->key_value_metadata);
-      case 9: return d.Read(f, "data_page_offset", &out->data_page_offset);
-      case 10: return d.Read(f, "index_page_offset", &out->index_page_offset);
-      case 11: return d.Read(f, "dictionary_page_offset", &out->dictionary_page_offset);
-      case 12: return d.Read(f, "statistics", &out->statistics);
-      case 13: return d.Read(f, "encoding_stats", &out->encoding_stats);
-      case 14: return d.Read(f, "bloom_filter_offset", &out->bloom_filter_offset);
-      case 15: return d.Read(f, "bloom_filter_length", &out->bloom_filter_length);
+      case ColumnMetaDataId::kType: return d.Read(f, "type", &out->type);
+      case ColumnMetaDataId::kEncodings: return d.Read(f, "encodings", &out->encodings);
+      case ColumnMetaDataId::kPathInSchema:
+        return d.Read(f, "path_in_schema", &out->path_in_schema);
+      case ColumnMetaDataId::kCodec: return d.Read(f, "codec", &out->codec);
+      case ColumnMetaDataId::kNumValues: return d.Read(f, "num_values", &out->num_values);
+      case ColumnMetaDataId::kTotalUncompressedSize:
+        return d.Read(f, "total_uncompressed_size", &out->total_uncompressed_size);
+      case ColumnMetaDataId::kTotalCompressedSize:
+        return d.Read(f, "total_compressed_size", &out->total_compressed_size);
+      case ColumnMetaDataId::kKeyValueMetadata:
+        return d.Read(f, "key_value_metadata", &out->key_value_metadata);
+      case ColumnMetaDataId::kDataPageOffset:
+        return d.Read(f, "data_page_offset", &out->data_page_offset);
+      case ColumnMetaDataId::kIndexPageOffset:
+        return d.Read(f, "index_page_offset", &out->index_page_offset);
+      case ColumnMetaDataId::kDictionaryPageOffset:
+        return d.Read(f, "dictionary_page_offset", &out->dictionary_page_offset);
+      case ColumnMetaDataId::kStatistics: return d.Read(f, "statistics", &out->statistics);
+      case ColumnMetaDataId::kEncodingStats:
+        return d.Read(f, "encoding_stats", &out->encoding_stats);
+      case ColumnMetaDataId::kBloomFilterOffset:
+        return d.Read(f, "bloom_filter_offset", &out->bloom_filter_offset);
+      case ColumnMetaDataId::kBloomFilterLength:
+        return d.Read(f, "bloom_filter_length", &out->bloom_filter_length);
       default: return r.Skip(f.type);
     }
   });
@@ -384,16 +407,20 @@ Status Decode(CompactReader& r, ColumnMetaData* out) {
 Status Decode(CompactReader& r, ColumnChunk* out) {
   constexpr const char* kName = "ColumnChunk";
   StructDecoder d(r, kName);
-  return d.Run({{2, "file_offset"}}, [&](const FieldHeader& f) -> Status {
+  return d.Run({{ColumnChunkId::kFileOffset, "file_offset"}}, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return d.Read(f, "file_path", &out->file_path);
-      case 2: return d.Read(f, "file_offset", &out->file_offset);
-      case 3: return d.Read(f, "meta_data", &out->meta_data);
-      case 4: return d.Read(f, "offset_index_offset", &out->offset_index_offset);
-      case 5: return d.Read(f, "offset_index_length", &out->offset_index_length);
-      case 6: return d.Read(f, "column_index_offset", &out->column_index_offset);
-      case 7: return d.Read(f, "column_index_length", &out->column_index_length);
-      case 8: out->has_crypto_metadata = true; return r.Skip(f.type);
+      case ColumnChunkId::kFilePath: return d.Read(f, "file_path", &out->file_path);
+      case ColumnChunkId::kFileOffset: return d.Read(f, "file_offset", &out->file_offset);
+      case ColumnChunkId::kMetaData: return d.Read(f, "meta_data", &out->meta_data);
+      case ColumnChunkId::kOffsetIndexOffset:
+        return d.Read(f, "offset_index_offset", &out->offset_index_offset);
+      case ColumnChunkId::kOffsetIndexLength:
+        return d.Read(f, "offset_index_length", &out->offset_index_length);
+      case ColumnChunkId::kColumnIndexOffset:
+        return d.Read(f, "column_index_offset", &out->column_index_offset);
+      case ColumnChunkId::kColumnIndexLength:
+        return d.Read(f, "column_index_length", &out->column_index_length);
+      case ColumnChunkId::kCryptoMetadata: out->has_crypto_metadata = true; return r.Skip(f.type);
       default: return r.Skip(f.type);
     }
   });
@@ -402,12 +429,17 @@ Status Decode(CompactReader& r, ColumnChunk* out) {
 Status Decode(CompactReader& r, SortingColumn* out) {
   constexpr const char* kName = "SortingColumn";
   StructDecoder d(r, kName);
-  return d.Run({{1, "column_idx"}, {2, "descending"}, {3, "nulls_first"}},
+  return d.Run({{SortingColumnId::kColumnIdx, "column_idx"},
+                {SortingColumnId::kDescending, "descending"},
+                {SortingColumnId::kNullsFirst, "nulls_first"}},
                [&](const FieldHeader& f) -> Status {
                  switch (f.id) {
-                   case 1: return d.Read(f, "column_idx", &out->column_idx);
-                   case 2: return d.Read(f, "descending", &out->descending);
-                   case 3: return d.Read(f, "nulls_first", &out->nulls_first);
+                   case SortingColumnId::kColumnIdx:
+                     return d.Read(f, "column_idx", &out->column_idx);
+                   case SortingColumnId::kDescending:
+                     return d.Read(f, "descending", &out->descending);
+                   case SortingColumnId::kNullsFirst:
+                     return d.Read(f, "nulls_first", &out->nulls_first);
                    default: return r.Skip(f.type);
                  }
                });
@@ -416,16 +448,21 @@ Status Decode(CompactReader& r, SortingColumn* out) {
 Status Decode(CompactReader& r, RowGroup* out) {
   constexpr const char* kName = "RowGroup";
   StructDecoder d(r, kName);
-  return d.Run({{1, "columns"}, {2, "total_byte_size"}, {3, "num_rows"}},
+  return d.Run({{RowGroupId::kColumns, "columns"},
+                {RowGroupId::kTotalByteSize, "total_byte_size"},
+                {RowGroupId::kNumRows, "num_rows"}},
                [&](const FieldHeader& f) -> Status {
                  switch (f.id) {
-                   case 1: return d.Read(f, "columns", &out->columns);
-                   case 2: return d.Read(f, "total_byte_size", &out->total_byte_size);
-                   case 3: return d.Read(f, "num_rows", &out->num_rows);
-                   case 4: return d.Read(f, "sorting_columns", &out->sorting_columns);
-                   case 5: return d.Read(f, "file_offset", &out->file_offset);
-                   case 6: return d.Read(f, "total_compressed_size", &out->total_compressed_size);
-                   case 7: return d.Read(f, "ordinal", &out->ordinal);
+                   case RowGroupId::kColumns: return d.Read(f, "columns", &out->columns);
+                   case RowGroupId::kTotalByteSize:
+                     return d.Read(f, "total_byte_size", &out->total_byte_size);
+                   case RowGroupId::kNumRows: return d.Read(f, "num_rows", &out->num_rows);
+                   case RowGroupId::kSortingColumns:
+                     return d.Read(f, "sorting_columns", &out->sorting_columns);
+                   case RowGroupId::kFileOffset: return d.Read(f, "file_offset", &out->file_offset);
+                   case RowGroupId::kTotalCompressedSize:
+                     return d.Read(f, "total_compressed_size", &out->total_compressed_size);
+                   case RowGroupId::kOrdinal: return d.Read(f, "ordinal", &out->ordinal);
                    default: return r.Skip(f.type);
                  }
                });
@@ -442,17 +479,26 @@ Status Decode(CompactReader& r, ColumnOrder* out) {
 Status Decode(CompactReader& r, FileMetaData* out) {
   constexpr const char* kName = "FileMetaData";
   StructDecoder d(r, kName);
-  return d.Run({{1, "version"}, {2, "schema"}, {3, "num_rows"}, {4, "row_groups"}},
+  return d.Run({{FileMetaDataId::kVersion, "version"},
+                {FileMetaDataId::kSchema, "schema"},
+                {FileMetaDataId::kNumRows, "num_rows"},
+                {FileMetaDataId::kRowGroups, "row_groups"}},
                [&](const FieldHeader& f) -> Status {
                  switch (f.id) {
-                   case 1: return d.Read(f, "version", &out->version);
-                   case 2: return d.Read(f, "schema", &out->schema);
-                   case 3: return d.Read(f, "num_rows", &out->num_rows);
-                   case 4: return d.Read(f, "row_groups", &out->row_groups);
-                   case 5: return d.Read(f, "key_value_metadata", &out->key_value_metadata);
-                   case 6: return d.Read(f, "created_by", &out->created_by);
-                   case 7: return d.Read(f, "column_orders", &out->column_orders);
-                   case 8: out->has_encryption_algorithm = true; return r.Skip(f.type);
+                   case FileMetaDataId::kVersion: return d.Read(f, "version", &out->version);
+                   case FileMetaDataId::kSchema: return d.Read(f, "schema", &out->schema);
+                   case FileMetaDataId::kNumRows: return d.Read(f, "num_rows", &out->num_rows);
+                   case FileMetaDataId::kRowGroups:
+                     return d.Read(f, "row_groups", &out->row_groups);
+                   case FileMetaDataId::kKeyValueMetadata:
+                     return d.Read(f, "key_value_metadata", &out->key_value_metadata);
+                   case FileMetaDataId::kCreatedBy:
+                     return d.Read(f, "created_by", &out->created_by);
+                   case FileMetaDataId::kColumnOrders:
+                     return d.Read(f, "column_orders", &out->column_orders);
+                   case FileMetaDataId::kEncryptionAlgorithm:
+                     out->has_encryption_algorithm = true;
+                     return r.Skip(f.type);
                    default: return r.Skip(f.type);
                  }
                });
@@ -461,19 +507,21 @@ Status Decode(CompactReader& r, FileMetaData* out) {
 Status Decode(CompactReader& r, DataPageHeader* out) {
   constexpr const char* kName = "DataPageHeader";
   StructDecoder d(r, kName);
-  return d.Run({{1, "num_values"},
-                {2, "encoding"},
-                {3, "definition_level_encoding"},
-                {4, "repetition_level_encoding"}},
+  return d.Run({{DataPageHeaderId::kNumValues, "num_values"},
+                {DataPageHeaderId::kEncoding, "encoding"},
+                {DataPageHeaderId::kDefinitionLevelEncoding, "definition_level_encoding"},
+                {DataPageHeaderId::kRepetitionLevelEncoding, "repetition_level_encoding"}},
                [&](const FieldHeader& f) -> Status {
                  switch (f.id) {
-                   case 1: return d.Read(f, "num_values", &out->num_values);
-                   case 2: return d.Read(f, "encoding", &out->encoding);
-                   case 3:
+                   case DataPageHeaderId::kNumValues:
+                     return d.Read(f, "num_values", &out->num_values);
+                   case DataPageHeaderId::kEncoding: return d.Read(f, "encoding", &out->encoding);
+                   case DataPageHeaderId::kDefinitionLevelEncoding:
                      return d.Read(f, "definition_level_encoding", &out->definition_level_encoding);
-                   case 4:
+                   case DataPageHeaderId::kRepetitionLevelEncoding:
                      return d.Read(f, "repetition_level_encoding", &out->repetition_level_encoding);
-                   case 5: return d.Read(f, "statistics", &out->statistics);
+                   case DataPageHeaderId::kStatistics:
+                     return d.Read(f, "statistics", &out->statistics);
                    default: return r.Skip(f.type);
                  }
                });
@@ -482,38 +530,44 @@ Status Decode(CompactReader& r, DataPageHeader* out) {
 Status Decode(CompactReader& r, DictionaryPageHeader* out) {
   constexpr const char* kName = "DictionaryPageHeader";
   StructDecoder d(r, kName);
-  return d.Run({{1, "num_values"}, {2, "encoding"}}, [&](const FieldHeader& f) -> Status {
-    switch (f.id) {
-      case 1: return d.Read(f, "num_values", &out->num_values);
-      case 2: return d.Read(f, "encoding", &out->encoding);
-      case 3: return d.Read(f, "is_sorted", &out->is_sorted);
-      default: return r.Skip(f.type);
-    }
-  });
+  return d.Run({{DictionaryPageHeaderId::kNumValues, "num_values"},
+                {DictionaryPageHeaderId::kEncoding, "encoding"}},
+               [&](const FieldHeader& f) -> Status {
+                 switch (f.id) {
+                   case DictionaryPageHeaderId::kNumValues:
+                     return d.Read(f, "num_values", &out->num_values);
+                   case DictionaryPageHeaderId::kEncoding:
+                     return d.Read(f, "encoding", &out->encoding);
+                   case DictionaryPageHeaderId::kIsSorted:
+                     return d.Read(f, "is_sorted", &out->is_sorted);
+                   default: return r.Skip(f.type);
+                 }
+               });
 }
 
 Status Decode(CompactReader& r, DataPageHeaderV2* out) {
   constexpr const char* kName = "DataPageHeaderV2";
   static constexpr std::initializer_list<Required> kRequired = {
-      {1, "num_values"},
-      {2, "num_nulls"},
-      {3, "num_rows"},
-      {4, "encoding"},
-      {5, "definition_levels_byte_length"},
-      {6, "repetition_levels_byte_length"}};
+      {DataPageHeaderV2Id::kNumValues, "num_values"},
+      {DataPageHeaderV2Id::kNumNulls, "num_nulls"},
+      {DataPageHeaderV2Id::kNumRows, "num_rows"},
+      {DataPageHeaderV2Id::kEncoding, "encoding"},
+      {DataPageHeaderV2Id::kDefinitionLevelsByteLength, "definition_levels_byte_length"},
+      {DataPageHeaderV2Id::kRepetitionLevelsByteLength, "repetition_levels_byte_length"}};
   StructDecoder d(r, kName);
   return d.Run(kRequired, [&](const FieldHeader& f) -> Status {
     switch (f.id) {
-      case 1: return d.Read(f, "num_values", &out->num_values);
-      case 2: return d.Read(f, "num_nulls", &out->num_nulls);
-      case 3: return d.Read(f, "num_rows", &out->num_rows);
-      case 4: return d.Read(f, "encoding", &out->encoding);
-      case 5:
+      case DataPageHeaderV2Id::kNumValues: return d.Read(f, "num_values", &out->num_values);
+      case DataPageHeaderV2Id::kNumNulls: return d.Read(f, "num_nulls", &out->num_nulls);
+      case DataPageHeaderV2Id::kNumRows: return d.Read(f, "num_rows", &out->num_rows);
+      case DataPageHeaderV2Id::kEncoding: return d.Read(f, "encoding", &out->encoding);
+      case DataPageHeaderV2Id::kDefinitionLevelsByteLength:
         return d.Read(f, "definition_levels_byte_length", &out->definition_levels_byte_length);
-      case 6:
+      case DataPageHeaderV2Id::kRepetitionLevelsByteLength:
         return d.Read(f, "repetition_levels_byte_length", &out->repetition_levels_byte_length);
-      case 7: return d.Read(f, "is_compressed", &out->is_compressed);
-      case 8: return d.Read(f, "statistics", &out->statistics);
+      case DataPageHeaderV2Id::kIsCompressed:
+        return d.Read(f, "is_compressed", &out->is_compressed);
+      case DataPageHeaderV2Id::kStatistics: return d.Read(f, "statistics", &out->statistics);
       default: return r.Skip(f.type);
     }
   });
@@ -522,16 +576,23 @@ Status Decode(CompactReader& r, DataPageHeaderV2* out) {
 Status Decode(CompactReader& r, PageHeader* out) {
   constexpr const char* kName = "PageHeader";
   StructDecoder d(r, kName);
-  return d.Run({{1, "type"}, {2, "uncompressed_page_size"}, {3, "compressed_page_size"}},
+  return d.Run({{PageHeaderId::kType, "type"},
+                {PageHeaderId::kUncompressedPageSize, "uncompressed_page_size"},
+                {PageHeaderId::kCompressedPageSize, "compressed_page_size"}},
                [&](const FieldHeader& f) -> Status {
                  switch (f.id) {
-                   case 1: return d.Read(f, "type", &out->type);
-                   case 2: return d.Read(f, "uncompressed_page_size", &out->uncompressed_page_size);
-                   case 3: return d.Read(f, "compressed_page_size", &out->compressed_page_size);
-                   case 4: return d.Read(f, "crc", &out->crc);
-                   case 5: return d.Read(f, "data_page_header", &out->data_page_header);
-                   case 7: return d.Read(f, "dictionary_page_header", &out->dictionary_page_header);
-                   case 8: return d.Read(f, "data_page_header_v2", &out->data_page_header_v2);
+                   case PageHeaderId::kType: return d.Read(f, "type", &out->type);
+                   case PageHeaderId::kUncompressedPageSize:
+                     return d.Read(f, "uncompressed_page_size", &out->uncompressed_page_size);
+                   case PageHeaderId::kCompressedPageSize:
+                     return d.Read(f, "compressed_page_size", &out->compressed_page_size);
+                   case PageHeaderId::kCrc: return d.Read(f, "crc", &out->crc);
+                   case PageHeaderId::kDataPageHeader:
+                     return d.Read(f, "data_page_header", &out->data_page_header);
+                   case PageHeaderId::kDictionaryPageHeader:
+                     return d.Read(f, "dictionary_page_header", &out->dictionary_page_header);
+                   case PageHeaderId::kDataPageHeaderV2:
+                     return d.Read(f, "data_page_header_v2", &out->data_page_header_v2);
                    default: return r.Skip(f.type);
                  }
                });

@@ -21,6 +21,12 @@ constexpr int64_t kTailSize = 8;  // footer length + magic
 
 std::string FileContext(const std::string& path) { return "file '" + path + "'"; }
 
+// What a cut-short download, a partial copy or a file of another format
+// looks like: the reason a user can act on first, the detail after it.
+Status NotParquet(const std::string& detail) {
+  return Status::Corruption("truncated or not a Parquet file (" + detail + ")");
+}
+
 // The byte range [start, start + length) of a column chunk's pages.
 Status ChunkRange(const ColumnMetaData& meta, int64_t data_end, int64_t* start, int64_t* length) {
   *start = meta.data_page_offset;
@@ -80,8 +86,8 @@ struct ParquetReader::Impl {
 Status ParquetReader::Impl::ReadFooter() {
   const int64_t size = file->size();
   if (size < kMagicSize + kTailSize) {
-    return Status::Corruption("too small to be a Parquet file (" + std::to_string(size) +
-                              " bytes)");
+    return NotParquet(std::to_string(size) + " bytes, fewer than the " +
+                      std::to_string(kMagicSize + kTailSize) + " of an empty Parquet file");
   }
   uint8_t tail[kTailSize];
   uint8_t head[kMagicSize];
@@ -90,13 +96,13 @@ Status ParquetReader::Impl::ReadFooter() {
   if (std::memcmp(tail + 4, "PARE", 4) == 0) {
     return Status::Unsupported("encrypted Parquet files (PARE footer) are unsupported");
   }
-  if (std::memcmp(tail + 4, "PAR1", 4) != 0 || std::memcmp(head, "PAR1", 4) != 0) {
-    return Status::Corruption("not a Parquet file (bad magic)");
-  }
+  if (std::memcmp(tail + 4, "PAR1", 4) != 0) return NotParquet("no PAR1 magic at its end");
+  if (std::memcmp(head, "PAR1", 4) != 0) return NotParquet("no PAR1 magic at its start");
   const uint32_t footer_len = DecodeFixed32(tail);
-  if (footer_len > static_cast<uint64_t>(size - kMagicSize - kTailSize)) {
-    return Status::Corruption("footer length " + std::to_string(footer_len) +
-                              " exceeds the file size " + std::to_string(size));
+  const int64_t room = size - kMagicSize - kTailSize;
+  if (footer_len > static_cast<uint64_t>(room)) {
+    return NotParquet("its footer claims " + std::to_string(footer_len) + " bytes, only " +
+                      std::to_string(room) + " lie between the magics");
   }
   data_end = size - kTailSize - footer_len;
   TS_ASSIGN_OR_RETURN(BufferPtr footer, file->ReadBuffer(data_end, footer_len));

@@ -189,13 +189,16 @@ bool IsMap(const SchemaElement& e) {
          (e.logical_type && e.logical_type->kind == LogicalType::kMap);
 }
 
-// Skips the subtree at `i`, counting its leaves. Corruption on malformed
+// Skips the subtree at `i`, counting its leaves (the first one's element
+// index goes to *first_leaf when it is still npos). Corruption on malformed
 // child counts.
-Status SkipSubtree(const std::vector<SchemaElement>& s, size_t* i, int depth, int64_t* leaves) {
+Status SkipSubtree(const std::vector<SchemaElement>& s, size_t* i, int depth, int64_t* leaves,
+                   size_t* first_leaf) {
   if (*i >= s.size()) return Status::Corruption("schema: child count runs past the end");
   if (depth > kMaxSchemaDepth) return Status::Corruption("schema: nesting too deep");
   const SchemaElement& e = s[(*i)++];
   if (!IsGroup(e)) {
+    if (*first_leaf == std::string::npos) *first_leaf = *i - 1;
     ++*leaves;
     return Status::OK();
   }
@@ -203,7 +206,9 @@ Status SkipSubtree(const std::vector<SchemaElement>& s, size_t* i, int depth, in
   if (n < 0 || static_cast<size_t>(n) > s.size()) {
     return Status::Corruption("schema: invalid child count for '" + e.name + "'");
   }
-  for (int32_t c = 0; c < n; ++c) TS_RETURN_NOT_OK(SkipSubtree(s, i, depth + 1, leaves));
+  for (int32_t c = 0; c < n; ++c) {
+    TS_RETURN_NOT_OK(SkipSubtree(s, i, depth + 1, leaves, first_leaf));
+  }
   return Status::OK();
 }
 
@@ -287,31 +292,49 @@ Status MapPrimitive(const SchemaElement& e, const std::string& column, ColumnDes
   return MapPhysical(out->physical, out->type_length, column, out);
 }
 
-Result<std::vector<FieldMapping>> MapSchema(const std::vector<SchemaElement>& s,
-                                            int64_t num_leaves) {
+Result<std::vector<TopLevelField>> WalkTopLevelFields(const std::vector<SchemaElement>& s) {
   if (s.empty()) return Status::Corruption("schema is empty");
   int32_t n = s[0].num_children.value_or(0);
   if (n < 0 || static_cast<size_t>(n) >= s.size() + 1) {
     return Status::Corruption("schema: invalid root child count");
   }
-  std::vector<FieldMapping> fields;
+  std::vector<TopLevelField> fields;
   size_t i = 1;
   int64_t leaves = 0;
   for (int32_t f = 0; f < n; ++f) {
-    size_t start = i;
-    int64_t first_leaf = leaves;
-    TS_RETURN_NOT_OK(SkipSubtree(s, &i, 1, &leaves));
-    FieldMapping m;
-    m.name = s[start].name;
-    m.column.name = m.name;
-    m.column.leaf_index = static_cast<int>(first_leaf);
-    m.status = MapField(s, start, i, &m.column);
-    if (m.status.ok() && leaves - first_leaf != 1) {
-      m.status = Status::Internal("column '" + m.name + "': expected one leaf");
-    }
-    fields.push_back(std::move(m));
+    TopLevelField field;
+    field.element = i;
+    field.leaf_index = leaves;
+    size_t first_leaf = std::string::npos;
+    TS_RETURN_NOT_OK(SkipSubtree(s, &i, 1, &leaves, &first_leaf));
+    field.end = i;
+    field.num_leaves = leaves - field.leaf_index;
+    // A childless group has no leaf: it stands for itself (and maps to an
+    // unsupported field, not a corrupt file).
+    field.first_leaf = first_leaf == std::string::npos ? field.element : first_leaf;
+    fields.push_back(field);
   }
   if (i != s.size()) return Status::Corruption("schema: elements after the last field");
+  return fields;
+}
+
+Result<std::vector<FieldMapping>> MapSchema(const std::vector<SchemaElement>& s,
+                                            int64_t num_leaves) {
+  TS_ASSIGN_OR_RETURN(std::vector<TopLevelField> walk, WalkTopLevelFields(s));
+  std::vector<FieldMapping> fields;
+  int64_t leaves = 0;
+  for (const TopLevelField& t : walk) {
+    FieldMapping m;
+    m.name = s[t.element].name;
+    m.column.name = m.name;
+    m.column.leaf_index = static_cast<int>(t.leaf_index);
+    m.status = MapField(s, t.element, t.end, &m.column);
+    if (m.status.ok() && t.num_leaves != 1) {
+      m.status = Status::Internal("column '" + m.name + "': expected one leaf");
+    }
+    leaves += t.num_leaves;
+    fields.push_back(std::move(m));
+  }
   if (num_leaves >= 0 && leaves != num_leaves) {
     return Status::Corruption("schema has " + std::to_string(leaves) +
                               " leaf columns but row groups have " + std::to_string(num_leaves));

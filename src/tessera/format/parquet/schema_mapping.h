@@ -72,6 +72,22 @@ struct ColumnDesc {
   bool is_list() const { return max_rep > 0; }
 };
 
+// The subtree of one top-level field in the depth-first schema list.
+struct TopLevelField {
+  size_t element = 0;      // index of the field's SchemaElement
+  size_t end = 0;          // one past the last element of its subtree
+  size_t first_leaf = 0;   // index of its first leaf SchemaElement (`element`
+                           // itself for a group without children)
+  int64_t leaf_index = 0;  // that leaf's column index (into RowGroup::columns)
+  int64_t num_leaves = 0;  // leaves in the subtree
+};
+
+// Walks the schema tree once (the one walk of it: MapSchema and `tessera
+// schema` both use it). Corruption when it is malformed: an empty list, child
+// counts that run past the end or are negative, nesting deeper than 64,
+// elements after the last field.
+Result<std::vector<TopLevelField>> WalkTopLevelFields(const std::vector<SchemaElement>& schema);
+
 // One entry per top-level field, in schema order: a ColumnDesc or the
 // reason the field cannot be read.
 struct FieldMapping {
