@@ -75,7 +75,8 @@ Result<Plan> ComputePlan(const registry::LoadedRepo& repo) {
   std::string path = RegistryPath(repo);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    return registry::DiffObjects({}, registry::CanonicalizeAll(repo.definitions));
+    TS_ASSIGN_OR_RETURN(auto forms, registry::CanonicalizeAll(repo.definitions));
+    return registry::DiffObjects({}, forms);
   }
   TS_ASSIGN_OR_RETURN(auto reg, registry::Registry::Open(path));
   return reg->ComputePlan(repo.definitions);

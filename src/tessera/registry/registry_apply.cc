@@ -162,7 +162,7 @@ Status WriteEntry(const ApplyContext& ctx, const PlanEntry& entry, const ApplyIn
 }  // namespace
 
 Result<ApplyResult> Registry::Apply(const RepoDefinitions& defs, const std::string& user) {
-  std::vector<CanonicalForm> forms = CanonicalizeAll(defs);
+  TS_ASSIGN_OR_RETURN(std::vector<CanonicalForm> forms, CanonicalizeAll(defs));
   // The write lock is taken before reading, so the plan cannot go stale
   // between reading and writing when another process applies too.
   TS_ASSIGN_OR_RETURN(auto txn,

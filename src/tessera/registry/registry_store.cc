@@ -62,7 +62,7 @@ Result<std::vector<StoredObjectState>> Registry::LoadStates() const {
 }
 
 Result<Plan> Registry::ComputePlan(const RepoDefinitions& defs) const {
-  std::vector<CanonicalForm> forms = CanonicalizeAll(defs);
+  TS_ASSIGN_OR_RETURN(std::vector<CanonicalForm> forms, CanonicalizeAll(defs));
   TS_ASSIGN_OR_RETURN(std::vector<StoredObjectState> states, LoadStates());
   return DiffObjects(states, forms);
 }
