@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "loader_test_util.h"
 #include "tessera/core/time.h"
 #include "tessera/registry/loader.h"
@@ -144,6 +146,41 @@ TEST(CanonicalTest, StableAcrossCalls) {
             R"j("type":"double","expr":"amount / nullif(amount_sum_24h, 0)"}]})j");
   EXPECT_EQ(Canon(defs.feature_services[0]).logic_hash,
             Canon(defs.feature_services[0]).logic_hash);
+}
+
+}  // namespace
+}  // namespace tessera::registry
+
+namespace tessera::registry {
+namespace {
+
+// The loader refuses what JSON cannot hold, but the producer checks its own
+// output too: a document that would not read back is never stored.
+TEST(CanonicalTest, RefusesJsonThatWouldNotReadBack) {
+  const std::string prefix = "feature_view 'v': its canonical JSON does not read back (";
+  FeatureView v;
+  v.name = "v";
+  v.validation["f"].min = std::numeric_limits<double>::quiet_NaN();
+  Result<CanonicalForm> nan = Canonicalize(v);
+  ASSERT_FALSE(nan.ok());
+  EXPECT_TRUE(nan.status().IsInvalid());
+  EXPECT_TRUE(nan.status().message().starts_with(prefix + "Invalid value.")) << nan.status().ToString();
+  v.validation["f"].min = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(Canonicalize(v).ok());
+  v.validation["f"].min = 1e308;
+  EXPECT_TRUE(Canonicalize(v).ok());
+
+  v.doc.description = "caf\xE9";  // Latin-1, not UTF-8
+  Result<CanonicalForm> latin1 = Canonicalize(v);
+  ASSERT_FALSE(latin1.ok());
+  EXPECT_TRUE(latin1.status().message().starts_with(prefix + "Invalid encoding in string."))
+      << latin1.status().ToString();
+  RepoDefinitions defs;
+  defs.feature_views.push_back(v);
+  EXPECT_FALSE(CanonicalizeAll(defs).ok());
+  v.doc.description = "caf\xC3\xA9";
+  defs.feature_views[0] = v;
+  EXPECT_TRUE(CanonicalizeAll(defs).ok());
 }
 
 }  // namespace

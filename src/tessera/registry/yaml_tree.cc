@@ -12,13 +12,21 @@ namespace tessera::registry::internal {
 
 namespace {
 
+// A code point: "0x01" in the ASCII range, "U+0085" above it.
 std::string Hex(unsigned value) {
   char buf[16];
-  if (value <= 0xFF) {
+  if (value < 0x80) {
     std::snprintf(buf, sizeof(buf), "0x%02X", value);
   } else {
     std::snprintf(buf, sizeof(buf), "U+%04X", value);
   }
+  return buf;
+}
+
+// A byte (not a character) in hex: "0xE9".
+std::string HexByte(unsigned char byte) {
+  char buf[8];
+  std::snprintf(buf, sizeof(buf), "0x%02X", byte);
   return buf;
 }
 
@@ -172,19 +180,26 @@ YamlError ErrorAtOffset(std::string_view text, size_t offset, std::string messag
 // UTF-8. The message names the byte in hex, never raw.
 YamlError ReaderError(const yaml_parser_t& p, std::string_view text) {
   std::string problem = p.problem != nullptr ? p.problem : "unreadable text";
+  size_t offset = p.problem_offset;
   std::string message;
   if (problem == "control characters are not allowed") {
     message = "control character " + Hex(static_cast<unsigned>(p.problem_value));
   } else if (problem == "invalid Unicode character") {
     message = "invalid Unicode character " + Hex(static_cast<unsigned>(p.problem_value));
-  } else if (problem.find("UTF-8") != std::string::npos && p.problem_value >= 0) {
-    message = "byte " + Hex(static_cast<unsigned>(p.problem_value)) + " is not valid UTF-8";
+  } else if (problem.find("UTF-8") != std::string::npos && offset < text.size()) {
+    // Name the first byte of the bad sequence: a bad trailing octet is
+    // reported at its own offset, after the lead byte.
+    if (problem == "invalid trailing UTF-8 octet") {
+      while (offset > 0 && (static_cast<unsigned char>(text[offset - 1]) & 0xC0) == 0x80) --offset;
+      if (offset > 0) --offset;
+    }
+    message = "byte " + HexByte(static_cast<unsigned char>(text[offset])) + " is not valid UTF-8";
   } else if (problem.find("UTF-8") != std::string::npos) {
     message = "the text ends inside a UTF-8 sequence (not valid UTF-8)";
   } else {
     message = problem;
   }
-  return ErrorAtOffset(text, p.problem_offset, "invalid YAML: " + message);
+  return ErrorAtOffset(text, offset, "invalid YAML: " + message);
 }
 
 // The character at a 0-based line and column of `text`, quoted, when it is
