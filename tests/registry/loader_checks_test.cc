@@ -216,7 +216,7 @@ TEST(LoaderChecksTest, HostileFilesOnDisk) {
             (Lines{"features/a.yaml:1:1: invalid YAML: did not find expected node content, "
                    "found ',' (while parsing a block node started at line 1)",
                    "features/b.yaml:2:12: invalid YAML: control character 0x00",
-                   "features/c.yml:2:11: invalid YAML: unterminated quoted string (no closing "
+                   "features/c.yml:2:12: invalid YAML: unterminated quoted string (no closing "
                    "quote)"}));
 }
 
