@@ -199,3 +199,47 @@ TEST(LoaderYamlTest, NullSpellingsAndEmptyFiles) {
 
 }  // namespace
 }  // namespace tessera::registry
+
+namespace tessera::registry {
+namespace {
+
+constexpr const char* kRequestSource = R"(sources:
+  - {name: req, kind: request, schema: [{name: amount, type: double}]}
+)";
+
+// Found by repo_loader_fuzz (fuzz/corpus/repo_loader/crash_odfv_without_name.yaml):
+// the cycle check looked up an on-demand view that has no name and threw.
+TEST(LoaderYamlTest, OnDemandViewWithoutANameIsReported) {
+  EXPECT_EQ(Errors(std::string(kRequestSource) + R"(on_demand_feature_views:
+  - qame: x
+    inputs: [req]
+    features: [{name: f, type: double, expr: "amount"}]
+)"),
+            (Lines{"a.yaml:4: missing required key 'name' in on-demand feature view",
+                   "a.yaml:4: unknown key 'qame' in on-demand feature view"}));
+}
+
+// A chain of on-demand views as long as a big repo makes it: the cycle
+// check walks it without recursion, and still finds a cycle at its end.
+TEST(LoaderYamlTest, LongChainsOfOnDemandViewsAreWalkedWithoutRecursion) {
+  const int n = 100000;
+  std::string text = std::string(kRequestSource) + "on_demand_feature_views:\n";
+  for (int i = 0; i < n; ++i) {
+    std::string input = i == 0 ? "req" : "v" + std::to_string(i - 1);
+    text += "  - {name: v" + std::to_string(i) + ", inputs: [" + input +
+            "], features: [{name: f, type: double, expr: \"1\"}]}\n";
+  }
+  EXPECT_EQ(Errors(text), Lines{});
+  // v0 reads the last view: one cycle through all of them.
+  std::string cyclic = text;
+  cyclic.replace(cyclic.find("inputs: [req]"), 13, "inputs: [v" + std::to_string(n - 1) + "]");
+  Lines errors = Errors(cyclic);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(
+      errors[0].starts_with("a.yaml:4: on-demand feature view 'v0': cycle v0 -> v99999 -> v99998 "))
+      << errors[0].substr(0, 200);
+  EXPECT_TRUE(errors[0].ends_with(" -> v2 -> v1 -> v0"));
+}
+
+}  // namespace
+}  // namespace tessera::registry

@@ -190,34 +190,51 @@ class Validator {
   }
 
   // Depth-first search over on-demand view -> on-demand view inputs; each
-  // cycle is reported once, at the view where the search entered it.
+  // cycle is reported once, at the view where the search entered it. The
+  // search keeps its own stack: a chain of views is as long as the repo
+  // makes it, and must not exhaust the call stack.
   void CheckCycles() {
     std::map<std::string, int> state;  // 0 new, 1 on the stack, 2 done
-    std::vector<std::string> stack;
     for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
-      if (state[v.name] == 0) Visit(v.name, &state, &stack);
+      // A view without a valid name (already reported) is not indexed.
+      if (odfvs_.count(v.name) == 0) continue;
+      if (state[v.name] == 0) Visit(v.name, &state);
     }
   }
 
-  void Visit(const std::string& name, std::map<std::string, int>* state,
-             std::vector<std::string>* stack) {
-    (*state)[name] = 1;
-    stack->push_back(name);
-    for (const std::string& input : odfvs_.at(name)->inputs) {
+  void Visit(const std::string& root, std::map<std::string, int>* state) {
+    struct Frame {
+      const std::string* name;  // in defs_, which outlives the search
+      size_t next_input = 0;
+    };
+    std::vector<Frame> stack;
+    auto enter = [&](const std::string& name) {
+      (*state)[name] = 1;
+      stack.push_back(Frame{&name});
+    };
+    enter(root);
+    while (!stack.empty()) {
+      const std::string& name = *stack.back().name;
+      const std::vector<std::string>& inputs = odfvs_.at(name)->inputs;
+      if (stack.back().next_input == inputs.size()) {
+        (*state)[name] = 2;
+        stack.pop_back();
+        continue;
+      }
+      const std::string& input = inputs[stack.back().next_input++];
       if (odfvs_.count(input) == 0) continue;
       int s = (*state)[input];
       if (s == 0) {
-        Visit(input, state, stack);
+        enter(input);
       } else if (s == 1) {
-        auto first = std::find(stack->begin(), stack->end(), input);
+        auto first = std::find_if(stack.begin(), stack.end(),
+                                  [&](const Frame& f) { return *f.name == input; });
         std::string path;
-        for (auto it = first; it != stack->end(); ++it) path += *it + " -> ";
+        for (auto it = first; it != stack.end(); ++it) path += *it->name + " -> ";
         const OnDemandFeatureView* start = odfvs_.at(input);
         Error(start->location, "on-demand feature view " + Q(input) + ": cycle " + path + input);
       }
     }
-    stack->pop_back();
-    (*state)[name] = 2;
   }
 
   void CheckService(size_t i);

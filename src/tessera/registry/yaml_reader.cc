@@ -35,15 +35,14 @@ MapReader::MapReader(const YamlNode& node, std::string what, const FileContext* 
       ctx_->Error(node.key(i), "duplicate key " + Quoted(key) + " in " + what_);
       continue;
     }
+    index_.emplace(key, entries_.size());
     entries_.push_back(Entry{key, &node.key(i), &node.value(i)});
   }
 }
 
 MapReader::Entry* MapReader::FindEntry(std::string_view key) {
-  for (Entry& e : entries_) {
-    if (e.key == key) return &e;
-  }
-  return nullptr;
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &entries_[it->second];
 }
 
 const YamlNode& MapReader::Get(std::string_view key) {

@@ -87,7 +87,9 @@ class MapReader {
   const YamlNode& node_;
   std::string what_;
   const FileContext* ctx_;
-  std::vector<Entry> entries_;
+  std::vector<Entry> entries_;  // in the file's order, for messages
+  // key -> index in entries_: a mapping with many keys reads in linear time.
+  std::map<std::string, size_t, std::less<>> index_;
 };
 
 // "feature view 'user_spend'", or "feature view" when the node has no
