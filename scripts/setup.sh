@@ -10,7 +10,7 @@ PACKAGES=(
   # build
   cmake ninja-build g++ ccache pkg-config make
   # library dependencies (DESIGN.md section 5)
-  libyaml-cpp-dev libsqlite3-dev libcli11-dev rapidjson-dev
+  libyaml-dev libsqlite3-dev libcli11-dev rapidjson-dev
   libsnappy-dev libzstd-dev zlib1g-dev libbrotli-dev liblz4-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev

@@ -205,6 +205,21 @@ TEST(LoaderChecksTest, SyntaxErrorSuppressesUnresolvedReferences) {
   EXPECT_TRUE(errors[0].starts_with("a.yaml:")) << errors[0];
 }
 
+// The folder path reads files as bytes and parses them like the in-memory
+// one: yaml-cpp 0.7 ran out of memory here, a NUL byte stopped nothing.
+TEST(LoaderChecksTest, HostileFilesOnDisk) {
+  TempRepo repo;
+  repo.Write("features/a.yaml", ",\n");
+  repo.Write("features/b.yaml", std::string("entities:\n  - name: u\0\n", 24));
+  repo.Write("features/c.yml", "entities:\n  - {name: \"user}\n");
+  EXPECT_EQ(repo.Errors(),
+            (Lines{"features/a.yaml:1:1: invalid YAML: did not find expected node content, "
+                   "found ',' (while parsing a block node started at line 1)",
+                   "features/b.yaml:2:12: invalid YAML: control character 0x00",
+                   "features/c.yml:2:12: invalid YAML: unterminated quoted string (no closing "
+                   "quote)"}));
+}
+
 TEST(LoaderChecksTest, MissingConfig) {
   LoadedRepo loaded;
   std::string root = fs::temp_directory_path() / "tessera_loader_no_config";

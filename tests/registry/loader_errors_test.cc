@@ -89,7 +89,10 @@ const BrokenCase kCases[] = {
     {"broken_join_key_type",
      "entities.yaml:4: join key 'user_id' of entity 'user' has type double; join keys must be "
      "int32, int64, string or bytes"},
-    {"broken_yaml_syntax", "features.yaml:4: invalid YAML: illegal block entry"},
+    // libyaml's wording, with the column and where the open collection began.
+    {"broken_yaml_syntax",
+     "features.yaml:4:3: invalid YAML: did not find expected ',' or ']', found '-' (while "
+     "parsing a flow sequence started at line 3)"},
     {"broken_config_no_project", "tessera.yaml:2: missing required key 'project' in tessera.yaml"},
     {"broken_config_online_type",
      "tessera.yaml:3: online_store: unknown type 'memcached' (expected rocksdb, redis or "

@@ -87,7 +87,8 @@ bool RegistryIsNew(const std::string& path) {
 Result<Plan> ComputePlan(const registry::LoadedRepo& repo) {
   std::string path = RegistryPath(repo);
   if (RegistryIsNew(path)) {
-    Plan plan = registry::DiffObjects({}, registry::CanonicalizeAll(repo.definitions));
+    TS_ASSIGN_OR_RETURN(auto forms, registry::CanonicalizeAll(repo.definitions));
+    Plan plan = registry::DiffObjects({}, forms);
     std::vector<registry::LoadError> errors =
         registry::CheckPinnedReferences(repo.definitions, plan, /*stored=*/{});
     if (errors.empty()) return plan;

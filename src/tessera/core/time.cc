@@ -181,9 +181,16 @@ Result<int64_t> ParseDuration(std::string_view text) {
     std::string_view digits = text.substr(0, text.size() - unit.suffix.size());
     int64_t n = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || ptr != digits.data() + digits.size() || n <= 0) break;
-    int64_t out;
-    if (__builtin_mul_overflow(n, unit.micros, &out)) break;
+    int64_t out = 0;
+    bool all_digits = ptr == digits.data() + digits.size() && digits.front() != '-';
+    bool overflow = ec == std::errc::result_out_of_range ||
+                    (ec == std::errc() && __builtin_mul_overflow(n, unit.micros, &out));
+    if (all_digits && overflow) {
+      return Status::Invalid("duration '" + std::string(text) + "' is too large (at most " +
+                             std::to_string(INT64_MAX / unit.micros) +
+                             std::string(unit.suffix) + ")");
+    }
+    if (ec != std::errc() || !all_digits || n <= 0) break;
     return out;
   }
   return Status::Invalid("invalid duration '" + std::string(text) +

@@ -4,6 +4,8 @@
 // definitions give equal bytes whatever their YAML spelling or file.
 #include "tessera/registry/canonical.h"
 
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -192,8 +194,22 @@ void DocMembers(Writer& w, const ObjectDoc& doc,
   StrMap(w, feature_descriptions);
 }
 
+// Checks that `json` reads back: it parses as one JSON value and is valid
+// UTF-8. The writer itself checks neither (a NaN double is written as
+// nothing, a string's bytes as they are), so a bug upstream would otherwise
+// store a document no reader accepts.
+Status VerifyJson(const std::string& json, ObjectKind kind, const std::string& name) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  if (!doc.HasParseError()) return Status::OK();
+  return Status::Invalid(std::string(ObjectKindName(kind)) + " '" + name +
+                         "': its canonical JSON does not read back (" +
+                         rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
+                         std::to_string(doc.GetErrorOffset()) + ")");
+}
+
 template <typename T>
-CanonicalForm Make(ObjectKind kind, const T& obj) {
+Result<CanonicalForm> Make(ObjectKind kind, const T& obj) {
   CanonicalForm form{kind, obj.name, "", "", "", ""};
   auto descriptions = FeatureDescriptionsOf(obj);
   {
@@ -225,35 +241,47 @@ CanonicalForm Make(ObjectKind kind, const T& obj) {
     w.EndObject();
     form.definition_json = buf.GetString();
   }
+  for (const std::string* json : {&form.logic_json, &form.doc_json, &form.definition_json}) {
+    TS_RETURN_NOT_OK(VerifyJson(*json, kind, obj.name));
+  }
   form.logic_hash = Sha256Hex(form.logic_json);
   return form;
 }
 
 template <typename T>
-void AddSorted(ObjectKind kind, const std::vector<T>& objects, std::vector<CanonicalForm>* out) {
+Status AddSorted(ObjectKind kind, const std::vector<T>& objects, std::vector<CanonicalForm>* out) {
   size_t first = out->size();
-  for (const T& obj : objects) out->push_back(Make(kind, obj));
+  for (const T& obj : objects) {
+    TS_ASSIGN_OR_RETURN(CanonicalForm form, Make(kind, obj));
+    out->push_back(std::move(form));
+  }
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
             [](const CanonicalForm& a, const CanonicalForm& b) { return a.name < b.name; });
+  return Status::OK();
 }
 
 }  // namespace
 
-CanonicalForm Canonicalize(const Entity& e) { return Make(ObjectKind::kEntity, e); }
-CanonicalForm Canonicalize(const Source& s) { return Make(ObjectKind::kSource, s); }
-CanonicalForm Canonicalize(const FeatureView& v) { return Make(ObjectKind::kFeatureView, v); }
-CanonicalForm Canonicalize(const OnDemandFeatureView& v) {
+Result<CanonicalForm> Canonicalize(const Entity& e) { return Make(ObjectKind::kEntity, e); }
+Result<CanonicalForm> Canonicalize(const Source& s) { return Make(ObjectKind::kSource, s); }
+Result<CanonicalForm> Canonicalize(const FeatureView& v) {
+  return Make(ObjectKind::kFeatureView, v);
+}
+Result<CanonicalForm> Canonicalize(const OnDemandFeatureView& v) {
   return Make(ObjectKind::kOnDemandFeatureView, v);
 }
-CanonicalForm Canonicalize(const FeatureService& s) { return Make(ObjectKind::kFeatureService, s); }
+Result<CanonicalForm> Canonicalize(const FeatureService& s) {
+  return Make(ObjectKind::kFeatureService, s);
+}
 
-std::vector<CanonicalForm> CanonicalizeAll(const RepoDefinitions& defs) {
+Result<std::vector<CanonicalForm>> CanonicalizeAll(const RepoDefinitions& defs) {
   std::vector<CanonicalForm> out;
-  AddSorted(ObjectKind::kEntity, defs.entities, &out);
-  AddSorted(ObjectKind::kSource, defs.sources, &out);
-  AddSorted(ObjectKind::kFeatureView, defs.feature_views, &out);
-  AddSorted(ObjectKind::kOnDemandFeatureView, defs.on_demand_feature_views, &out);
-  AddSorted(ObjectKind::kFeatureService, defs.feature_services, &out);
+  TS_RETURN_NOT_OK(AddSorted(ObjectKind::kEntity, defs.entities, &out));
+  TS_RETURN_NOT_OK(AddSorted(ObjectKind::kSource, defs.sources, &out));
+  TS_RETURN_NOT_OK(AddSorted(ObjectKind::kFeatureView, defs.feature_views, &out));
+  TS_RETURN_NOT_OK(
+      AddSorted(ObjectKind::kOnDemandFeatureView, defs.on_demand_feature_views, &out));
+  TS_RETURN_NOT_OK(AddSorted(ObjectKind::kFeatureService, defs.feature_services, &out));
   return out;
 }
 

@@ -29,13 +29,16 @@ struct CanonicalForm {
   std::string logic_hash;
 };
 
-CanonicalForm Canonicalize(const Entity& e);
-CanonicalForm Canonicalize(const Source& s);
-CanonicalForm Canonicalize(const FeatureView& v);
-CanonicalForm Canonicalize(const OnDemandFeatureView& v);
-CanonicalForm Canonicalize(const FeatureService& s);
+// Each fails with InvalidArgument when a JSON text it produced would not
+// read back (not valid JSON, e.g. for a NaN or infinite number, or not valid
+// UTF-8): the registry never stores such a document.
+Result<CanonicalForm> Canonicalize(const Entity& e);
+Result<CanonicalForm> Canonicalize(const Source& s);
+Result<CanonicalForm> Canonicalize(const FeatureView& v);
+Result<CanonicalForm> Canonicalize(const OnDemandFeatureView& v);
+Result<CanonicalForm> Canonicalize(const FeatureService& s);
 
-// Every object of the repo, in kind then name order.
-std::vector<CanonicalForm> CanonicalizeAll(const RepoDefinitions& defs);
+// Every object of the repo, in kind then name order; fails as Canonicalize.
+Result<std::vector<CanonicalForm>> CanonicalizeAll(const RepoDefinitions& defs);
 
 }  // namespace tessera::registry

@@ -23,7 +23,11 @@ namespace tessera::registry {
 struct SourceLocation {
   std::string file;
   int line = 0;
-  std::string ToString() const { return file + ":" + std::to_string(line); }
+  int column = 0;  // 1-based; 0 when only the line is known
+  std::string ToString() const {
+    std::string s = file + ":" + std::to_string(line);
+    return column > 0 ? s + ":" + std::to_string(column) : s;
+  }
 };
 
 // What every object carries besides its logic. Changing only these records

@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <string_view>
 #include <system_error>
 
 #include "tessera/registry/loader_internal.h"
@@ -27,6 +32,23 @@ const SourceLocation& KeyLines::Find(ObjectKind kind, size_t index, const std::s
 namespace {
 
 constexpr const char* kConfigFile = "tessera.yaml";
+
+// The length of the valid UTF-8 sequence (2 to 4 bytes, no overlong form,
+// no surrogate, at most U+10FFFF) at the start of `s`, or 0.
+size_t Utf8SequenceLength(std::string_view s) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = byte(0);
+  size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (len == 0 || c > 0xF4 || s.size() < len) return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+  }
+  if (c == 0xE0 && byte(1) < 0xA0) return 0;   // overlong
+  if (c == 0xED && byte(1) > 0x9F) return 0;   // surrogate
+  if (c == 0xF0 && byte(1) < 0x90) return 0;   // overlong
+  if (c == 0xF4 && byte(1) > 0x8F) return 0;   // above U+10FFFF
+  return len;
+}
 
 // Folders that hold data, builds or tools, never definitions. data/ and
 // build*/ only at the root: a nested "features/building/" is definitions.
@@ -63,6 +85,46 @@ std::vector<std::string> FindDefinitionFiles(const fs::path& root, std::vector<L
   return files;
 }
 
+// `s` as one line of valid UTF-8: control characters become \n, \t, \r or
+// \xNN, and so does every byte that is not part of a valid UTF-8 sequence.
+std::string EscapeForMessage(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [&](unsigned char c) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    out += "\\x";
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xF];
+  };
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c < 0x20 || c == 0x7F) {
+        hex(c);
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    size_t len = Utf8SequenceLength(s.substr(i));
+    if (len == 0) {
+      hex(c);
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 void SortErrors(std::vector<LoadError>* errors) {
   std::stable_sort(errors->begin(), errors->end(), [](const LoadError& a, const LoadError& b) {
     if (a.location.file != b.location.file) return a.location.file < b.location.file;
@@ -76,23 +138,37 @@ void SortErrors(std::vector<LoadError>* errors) {
                 errors->end());
 }
 
-// Reads tessera.yaml into out->config; false when `repo_dir` is no folder.
-bool ReadConfig(const std::string& repo_dir, LoadedRepo* out, std::vector<LoadError>* errors) {
-  std::error_code ec;
-  fs::path root = fs::weakly_canonical(fs::absolute(repo_dir, ec), ec);
-  if (ec) root = fs::absolute(repo_dir);
-  out->root = root.string();
-  if (!fs::is_directory(root, ec)) {
-    errors->push_back(LoadError{{repo_dir, 0}, "no such directory"});
-    return false;
-  }
-  if (!fs::is_regular_file(root / kConfigFile, ec)) {
+}  // namespace
+
+namespace {
+
+// Reads a file's bytes; false when it cannot be read.
+bool ReadWholeFile(const fs::path& path, std::string* text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return false;
+  *text = std::move(buf).str();
+  return true;
+}
+
+// Where the parse reads each file's text: `read` returns false when the
+// file cannot be read.
+using TextReader = std::function<bool(const std::string& rel, std::string* text)>;
+
+// Reads tessera.yaml into out->config (when `has_config`).
+void ReadConfigWith(bool has_config, const TextReader& read, LoadedRepo* out,
+                    std::vector<LoadError>* errors) {
+  std::string text;
+  if (!has_config) {
     errors->push_back(
         LoadError{{kConfigFile, 0}, "missing: not a feature repo (create one with tessera init)"});
+  } else if (!read(kConfigFile, &text)) {
+    errors->push_back(LoadError{{kConfigFile, 0}, "cannot read the file"});
   } else {
-    internal::ReadRepoConfig((root / kConfigFile).string(), kConfigFile, &out->config, errors);
+    internal::ReadRepoConfigText(kConfigFile, text, &out->config, errors);
   }
-  return true;
 }
 
 // Each service reference's line, for the registry's pinned-version checks.
@@ -107,27 +183,92 @@ void RecordReferenceLines(const internal::KeyLines& lines, RepoDefinitions* defs
   }
 }
 
+// Messages are one line of valid UTF-8 whatever the user wrote; sorted.
+void FinishErrors(std::vector<LoadError>* errors) {
+  for (LoadError& e : *errors) {
+    e.location.file = EscapeForMessage(e.location.file);
+    e.message = EscapeForMessage(e.message);
+  }
+  SortErrors(errors);
+}
+
+// The part shared by the folder and the in-memory loaders.
+void ParseAndValidate(bool has_config, const std::vector<std::string>& definition_files,
+                      const TextReader& read, LoadedRepo* out, std::vector<LoadError>* errors) {
+  ReadConfigWith(has_config, read, out, errors);
+  std::string text;
+  internal::ParsedRepo parsed;
+  for (const std::string& rel : definition_files) {
+    if (!read(rel, &text)) {
+      errors->push_back(LoadError{{rel, 0}, "cannot read the file"});
+      parsed.complete = false;
+      continue;
+    }
+    internal::ReadDefinitionText(rel, text, &parsed, errors);
+  }
+  internal::ValidateRepo(parsed, errors);
+  RecordReferenceLines(parsed.lines, &parsed.definitions);
+  out->definitions = std::move(parsed.definitions);
+  FinishErrors(errors);
+}
+
+// Sets out->root; false (with an error) when `repo_dir` is no folder.
+bool FindRoot(const std::string& repo_dir, LoadedRepo* out, std::vector<LoadError>* errors) {
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(fs::absolute(repo_dir, ec), ec);
+  if (ec) root = fs::absolute(repo_dir);
+  out->root = root.string();
+  if (fs::is_directory(root, ec)) return true;
+  errors->push_back(LoadError{{EscapeForMessage(repo_dir), 0}, "no such directory"});
+  return false;
+}
+
+TextReader FolderReader(const fs::path& root) {
+  return [root](const std::string& rel, std::string* text) {
+    return ReadWholeFile(root / rel, text);
+  };
+}
+
 }  // namespace
 
 std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out) {
   std::vector<LoadError> errors;
-  (void)ReadConfig(repo_dir, out, &errors);
-  SortErrors(&errors);
+  if (!FindRoot(repo_dir, out, &errors)) return errors;
+  fs::path root(out->root);
+  std::error_code ec;
+  ReadConfigWith(fs::is_regular_file(root / kConfigFile, ec), FolderReader(root), out, &errors);
+  FinishErrors(&errors);
   return errors;
 }
 
 std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out) {
   std::vector<LoadError> errors;
-  if (!ReadConfig(repo_dir, out, &errors)) return errors;
+  if (!FindRoot(repo_dir, out, &errors)) return errors;
   fs::path root(out->root);
-  internal::ParsedRepo parsed;
-  for (const std::string& rel : FindDefinitionFiles(root, &errors)) {
-    internal::ReadDefinitionFile((root / rel).string(), rel, &parsed, &errors);
+  std::error_code ec;
+  bool has_config = fs::is_regular_file(root / kConfigFile, ec);
+  std::vector<std::string> files = FindDefinitionFiles(root, &errors);
+  ParseAndValidate(has_config, files, FolderReader(root), out, &errors);
+  return errors;
+}
+
+std::vector<LoadError> LoadRepoFromFiles(const std::vector<RepoFile>& files, LoadedRepo* out) {
+  std::map<std::string, const std::string*> texts;
+  for (const RepoFile& f : files) texts.emplace(f.path, &f.text);
+  std::vector<std::string> definition_files;
+  for (const auto& [path, text] : texts) {
+    if (path != kConfigFile) definition_files.push_back(path);
   }
-  internal::ValidateRepo(parsed, &errors);
-  RecordReferenceLines(parsed.lines, &parsed.definitions);
-  out->definitions = std::move(parsed.definitions);
-  SortErrors(&errors);
+  std::vector<LoadError> errors;
+  ParseAndValidate(
+      texts.count(kConfigFile) != 0, definition_files,
+      [&](const std::string& rel, std::string* text) {
+        *text = *texts.at(rel);
+        return true;
+      },
+      out, &errors);
+  return errors;
+}
   return errors;
 }
 

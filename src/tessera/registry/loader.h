@@ -37,7 +37,8 @@ struct LoadedRepo {
 
 // Loads and validates the repo at `repo_dir`. On any error, fails with an
 // InvalidArgument status whose message holds every error, one per line, in
-// file then line order.
+// file then line order. Messages are one line of valid UTF-8: control
+// characters and invalid bytes of user text appear escaped (\n, \xFF).
 Result<LoadedRepo> LoadRepo(const std::string& repo_dir);
 
 // The same, but returns the errors as a list (empty on success) and fills
@@ -49,6 +50,18 @@ std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, Loaded
 // the config, such as the registry's read commands. Returns the errors found
 // in tessera.yaml (empty on success).
 std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out);
+
+// One file of a repo held in memory.
+struct RepoFile {
+  std::string path;  // relative to the repo root, '/'-separated: "features/a.yaml"
+  std::string text;
+};
+
+// LoadRepoCollectErrors for a repo given as texts instead of a folder: the
+// file named "tessera.yaml" is the config, every other one a definition
+// file (read in path order). Touches no file system: for the fuzz target
+// and tests. `out->root` is left empty.
+std::vector<LoadError> LoadRepoFromFiles(const std::vector<RepoFile>& files, LoadedRepo* out);
 
 // Valid object and feature names: [A-Za-z_][A-Za-z0-9_]*, at most 128 chars.
 bool IsValidName(const std::string& name);

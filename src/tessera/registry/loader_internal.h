@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -37,15 +38,15 @@ struct ParsedRepo {
   bool complete = true;
 };
 
-// Reads one definition file (`abs_path`, reported as `rel_path`) and appends
+// Parses one definition file's `text` (reported as `rel_path`) and appends
 // its objects to `repo`; every problem found is appended to `errors`.
-// Never throws: yaml-cpp exceptions become errors with file:line.
-void ReadDefinitionFile(const std::string& abs_path, const std::string& rel_path, ParsedRepo* repo,
+void ReadDefinitionText(const std::string& rel_path, std::string_view text, ParsedRepo* repo,
                         std::vector<LoadError>* errors);
 
-// Reads tessera.yaml into `config` (keeping defaults for absent keys).
-void ReadRepoConfig(const std::string& abs_path, const std::string& rel_path, RepoConfig* config,
-                    std::vector<LoadError>* errors);
+// Parses tessera.yaml's `text` into `config` (keeping defaults for absent
+// keys).
+void ReadRepoConfigText(const std::string& rel_path, std::string_view text, RepoConfig* config,
+                        std::vector<LoadError>* errors);
 
 // Cross-object checks over everything parsed: duplicates, references,
 // cycles. Per-field checks (types, durations, names, required keys) were

@@ -165,7 +165,7 @@ Result<ApplyResult> Registry::Apply(const RepoDefinitions& defs, const std::stri
   if (db_->read_only()) {
     return Status::Internal(db_->Label() + " was opened for reading; cannot apply");
   }
-  std::vector<CanonicalForm> forms = CanonicalizeAll(defs);
+  TS_ASSIGN_OR_RETURN(std::vector<CanonicalForm> forms, CanonicalizeAll(defs));
   // The write lock is taken before reading, so the plan cannot go stale
   // between reading and writing when another process applies too.
   TS_ASSIGN_OR_RETURN(auto txn,

@@ -108,7 +108,7 @@ Result<std::vector<StoredObjectState>> Registry::LoadStates() const {
 }
 
 Result<Plan> Registry::ComputePlan(const RepoDefinitions& defs) const {
-  std::vector<CanonicalForm> forms = CanonicalizeAll(defs);
+  TS_ASSIGN_OR_RETURN(std::vector<CanonicalForm> forms, CanonicalizeAll(defs));
   TS_ASSIGN_OR_RETURN(std::vector<StoredObjectState> states, LoadStates());
   Plan plan = DiffObjects(states, forms);
   TS_RETURN_NOT_OK(CheckPins(defs, plan));

@@ -7,7 +7,7 @@ namespace tessera::registry::internal {
 namespace {
 
 void ReadOfflineStore(MapReader& parent, RepoConfig* config) {
-  YAML::Node node = parent.Get("offline_store");
+  const YamlNode& node = parent.Get("offline_store");
   if (node.IsNull() || !ExpectMap(node, "offline_store", parent.ctx())) return;
   MapReader r(node, "offline_store", &parent.ctx());
   r.String("path", /*required=*/false, &config->offline_path);
@@ -15,7 +15,7 @@ void ReadOfflineStore(MapReader& parent, RepoConfig* config) {
 }
 
 void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
-  YAML::Node node = parent.Get("online_store");
+  const YamlNode& node = parent.Get("online_store");
   if (node.IsNull() || !ExpectMap(node, "online_store", parent.ctx())) return;
   MapReader r(node, "online_store", &parent.ctx());
   r.String("type", /*required=*/false, &online->type);
@@ -29,14 +29,14 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis-cluster needs nodes (host:port list)");
   } else if (online->type != "rocksdb" && online->type != "redis" &&
              online->type != "redis-cluster") {
-    r.ctx().Error(r.Get("type").Mark(), "online_store: unknown type '" + online->type +
+    r.ctx().Error(r.Get("type"), "online_store: unknown type '" + online->type +
                                             "' (expected rocksdb, redis or redis-cluster)");
   }
 }
 
-void ReadConfigDocument(const YAML::Node& doc, const FileContext& ctx, RepoConfig* config) {
+void ReadConfigDocument(const YamlNode& doc, const FileContext& ctx, RepoConfig* config) {
   if (!doc.IsMap()) {
-    ctx.ErrorAt(SourceLocation{ctx.file(), doc.Mark().is_null() ? 1 : doc.Mark().line + 1},
+    ctx.ErrorAt(SourceLocation{ctx.file(), doc.line() == 0 ? 1 : doc.line()},
                 "tessera.yaml must be a mapping with at least 'project'");
     return;
   }
@@ -50,16 +50,20 @@ void ReadConfigDocument(const YAML::Node& doc, const FileContext& ctx, RepoConfi
 
 }  // namespace
 
-void ReadRepoConfig(const std::string& abs_path, const std::string& rel_path, RepoConfig* config,
-                    std::vector<LoadError>* errors) {
+void ReadRepoConfigText(const std::string& rel_path, std::string_view text, RepoConfig* config,
+                        std::vector<LoadError>* errors) {
   FileContext ctx(rel_path, errors);
-  try {
-    ReadConfigDocument(YAML::LoadFile(abs_path), ctx, config);
-  } catch (const YAML::BadFile&) {
-    ctx.ErrorAt(SourceLocation{rel_path, 0}, "cannot read the file");
-  } catch (const YAML::Exception& e) {
-    ctx.Error(e.mark, "invalid YAML: " + e.msg);
+  std::vector<YamlNode> docs;
+  YamlError error;
+  if (!ParseYaml(text, &docs, &error)) {
+    ctx.ErrorAt(SourceLocation{rel_path, error.line, error.column}, std::move(error.message));
+    return;
   }
+  // One document: a second one would be settings silently ignored.
+  if (docs.size() > 1) {
+    ctx.Error(docs[1], "tessera.yaml must hold one YAML document, found a second one");
+  }
+  ReadConfigDocument(docs.empty() ? YamlNode::Absent() : docs[0], ctx, config);
 }
 
 }  // namespace tessera::registry::internal

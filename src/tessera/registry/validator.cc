@@ -202,7 +202,8 @@ class Validator {
     std::map<std::string, int> state;
     std::map<std::string, int> depth;  // views in the deepest chain from a done view
     for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
-      if (state[v.name] != kNew) continue;
+      // A view without a valid name (already reported) is not indexed.
+      if (odfvs_.count(v.name) == 0 || state[v.name] != kNew) continue;
       state[v.name] = kOnStack;
       std::vector<Frame> stack{{odfvs_.at(v.name), 0}};
       while (!stack.empty()) {
@@ -247,7 +248,9 @@ class Validator {
   // the chain shown follows the deepest input down to its end.
   void CheckChainDepth(const std::map<std::string, int>& depth) {
     for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
-      if (odfvs_.at(v.name) != &v) continue;  // a duplicate, reported elsewhere
+      auto indexed = odfvs_.find(v.name);
+      // Unnamed or a duplicate: reported elsewhere.
+      if (indexed == odfvs_.end() || indexed->second != &v) continue;
       auto d = depth.find(v.name);
       if (d == depth.end() || d->second != kMaxOnDemandChainDepth + 1) continue;
       std::vector<std::string> chain{v.name};

@@ -1,5 +1,4 @@
-// One definition file: its documents, their top-level lists, and the
-// boundary where yaml-cpp's exceptions become errors with file:line.
+// One definition file: its documents and their top-level lists.
 #include <string_view>
 
 #include "tessera/registry/loader_internal.h"
@@ -9,7 +8,7 @@ namespace tessera::registry::internal {
 
 namespace {
 
-using ObjectReader = void (*)(const YAML::Node&, const FileContext&, ParsedRepo*);
+using ObjectReader = void (*)(const YamlNode&, const FileContext&, ParsedRepo*);
 
 struct TopLevelKey {
   std::string_view key;
@@ -32,14 +31,14 @@ const TopLevelKey* FindTopLevelKey(std::string_view key) {
   return nullptr;
 }
 
-void ReadList(const TopLevelKey& key, const YAML::Node& list, const FileContext& ctx,
+void ReadList(const TopLevelKey& key, const YamlNode& list, const FileContext& ctx,
               ParsedRepo* repo) {
   if (list.IsNull()) return;  // "sources:" with nothing under it
   if (!list.IsSequence()) {
-    ctx.Error(list.Mark(), "'" + std::string(key.key) + "' must be a list");
+    ctx.Error(list, "'" + std::string(key.key) + "' must be a list");
     return;
   }
-  for (const YAML::Node& item : list) {
+  for (const YamlNode& item : list.items()) {
     if (!ExpectMap(item, "each " + std::string(key.item) + " of '" + std::string(key.key) + "'",
                    ctx)) {
       continue;
@@ -48,52 +47,41 @@ void ReadList(const TopLevelKey& key, const YAML::Node& list, const FileContext&
   }
 }
 
-void ReadDocument(const YAML::Node& doc, const FileContext& ctx, ParsedRepo* repo) {
+void ReadDocument(const YamlNode& doc, const FileContext& ctx, ParsedRepo* repo) {
   if (doc.IsNull()) return;  // an empty file or document defines nothing
   if (!doc.IsMap()) {
-    ctx.Error(doc.Mark(),
+    ctx.Error(doc,
               "a definition file must be a mapping with top-level keys entities, sources, "
               "feature_views, on_demand_feature_views or feature_services");
     return;
   }
-  for (auto it = doc.begin(); it != doc.end(); ++it) {
-    std::string key = it->first.IsScalar() ? it->first.Scalar() : "<complex key>";
+  for (size_t i = 0; i < doc.size(); ++i) {
+    std::string key = doc.key(i).IsScalar() ? doc.key(i).Scalar() : "<complex key>";
     const TopLevelKey* known = FindTopLevelKey(key);
     if (known == nullptr) {
-      ctx.Error(it->first.Mark(),
+      ctx.Error(doc.key(i),
                 "unknown top-level key '" + key +
                     "' (expected entities, sources, feature_views, on_demand_feature_views or "
                     "feature_services)");
       continue;
     }
-    ReadList(*known, it->second, ctx, repo);
+    ReadList(*known, doc.value(i), ctx, repo);
   }
 }
 
 }  // namespace
 
-void ReadDefinitionFile(const std::string& abs_path, const std::string& rel_path, ParsedRepo* repo,
+void ReadDefinitionText(const std::string& rel_path, std::string_view text, ParsedRepo* repo,
                         std::vector<LoadError>* errors) {
   FileContext ctx(rel_path, errors);
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAllFromFile(abs_path);
-  } catch (const YAML::BadFile&) {
-    ctx.ErrorAt(SourceLocation{rel_path, 0}, "cannot read the file");
-    repo->complete = false;
-    return;
-  } catch (const YAML::Exception& e) {
-    ctx.Error(e.mark, "invalid YAML: " + e.msg);
+  std::vector<YamlNode> docs;
+  YamlError error;
+  if (!ParseYaml(text, &docs, &error)) {
+    ctx.ErrorAt(SourceLocation{rel_path, error.line, error.column}, std::move(error.message));
     repo->complete = false;
     return;
   }
-  try {
-    for (const YAML::Node& doc : docs) ReadDocument(doc, ctx, repo);
-  } catch (const YAML::Exception& e) {
-    // Accessors check node shapes first, so this is a yaml-cpp surprise;
-    // it still must not escape the loader.
-    ctx.Error(e.mark, "cannot read definitions: " + e.msg);
-  }
+  for (const YamlNode& doc : docs) ReadDocument(doc, ctx, repo);
 }
 
 }  // namespace tessera::registry::internal

@@ -24,12 +24,12 @@ bool IsJoinKeyType(DataType t) {
 // A list of {name, type} mappings (join keys, source schemas).
 void ReadFields(MapReader& parent, std::string_view key, std::string_view field_kind, bool required,
                 std::vector<Field>* out, std::vector<SourceLocation>* lines) {
-  YAML::Node list = required ? parent.Require(key) : parent.Get(key);
+  const YamlNode& list = required ? parent.Require(key) : parent.Get(key);
   if (list.IsNull() || !ExpectSequence(list, key, parent)) return;
   if (list.size() == 0 && required) {
-    parent.ctx().Error(list.Mark(), parent.what() + ": '" + std::string(key) + "' is empty");
+    parent.ctx().Error(list, parent.what() + ": '" + std::string(key) + "' is empty");
   }
-  for (const YAML::Node& item : list) {
+  for (const YamlNode& item : list.items()) {
     std::string what = Describe(item, field_kind) + " of " + parent.what();
     if (!ExpectMap(item, what, parent.ctx())) continue;
     MapReader r(item, what, &parent.ctx());
@@ -44,7 +44,7 @@ void ReadFields(MapReader& parent, std::string_view key, std::string_view field_
 
 }  // namespace
 
-void ReadEntity(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo) {
+void ReadEntity(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo) {
   MapReader r(node, Describe(node, "entity"), &ctx);
   Entity e;
   e.location = r.location();
@@ -86,7 +86,7 @@ SourceKind ReadSourceKind(MapReader& r, bool* ok) {
 
 }  // namespace
 
-void ReadSource(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo) {
+void ReadSource(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo) {
   MapReader r(node, Describe(node, "source"), &ctx);
   Source s;
   s.location = r.location();
@@ -115,8 +115,8 @@ void ReadSource(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo
       break;
     case SourceKind::kPush:
       r.String("batch_source", /*required=*/true, &s.batch_source);
-      if (YAML::Node b = r.Get("batch_source"); !b.IsNull()) {
-        repo->lines.Record(ObjectKind::kSource, index, "batch_source", ctx.Location(b.Mark()));
+      if (const YamlNode& b = r.Get("batch_source"); !b.IsNull()) {
+        repo->lines.Record(ObjectKind::kSource, index, "batch_source", ctx.Location(b));
       }
       ReadFields(r, "schema", "field", /*required=*/false, &s.schema, &lines);
       break;
@@ -134,9 +134,9 @@ void ReadSource(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo
 
 // Features of a view (`expr` optional) or of an on-demand view (required).
 void ReadFeatures(MapReader& parent, bool expr_required, std::vector<FeatureDef>* out) {
-  YAML::Node list = expr_required ? parent.Require("features") : parent.Get("features");
+  const YamlNode& list = expr_required ? parent.Require("features") : parent.Get("features");
   if (list.IsNull() || !ExpectSequence(list, "features", parent)) return;
-  for (const YAML::Node& item : list) {
+  for (const YamlNode& item : list.items()) {
     std::string what = Describe(item, "feature") + " of " + parent.what();
     if (!ExpectMap(item, what, parent.ctx())) continue;
     MapReader r(item, what, &parent.ctx());
@@ -154,20 +154,20 @@ void ReadFeatures(MapReader& parent, bool expr_required, std::vector<FeatureDef>
 namespace {
 
 void ReadWindows(MapReader& r, Aggregation* agg) {
-  YAML::Node list = r.Require("windows");
+  const YamlNode& list = r.Require("windows");
   if (list.IsNull() || !ExpectSequence(list, "windows", r)) return;
-  if (list.size() == 0) r.ctx().Error(list.Mark(), r.what() + ": 'windows' is empty");
-  for (const YAML::Node& item : list) {
+  if (list.size() == 0) r.ctx().Error(list, r.what() + ": 'windows' is empty");
+  for (const YamlNode& item : list.items()) {
     Result<int64_t> window = item.IsScalar() ? ParseDuration(item.Scalar())
                                              : Status::Invalid("a window must be a duration");
     if (!window.ok()) {
-      r.ctx().Error(item.Mark(), r.what() + ": window: " + window.status().message());
+      r.ctx().Error(item, r.what() + ": window: " + window.status().message());
     } else if (*window <= 0) {
-      r.ctx().Error(item.Mark(),
+      r.ctx().Error(item,
                     r.what() + ": window must be positive, got '" + item.Scalar() + "'");
     } else if (std::find(agg->windows.begin(), agg->windows.end(), *window) != agg->windows.end()) {
       // Kept out so the repeat is not also reported as a duplicate feature.
-      r.ctx().Error(item.Mark(), r.what() + ": duplicate window '" + item.Scalar() + "'");
+      r.ctx().Error(item, r.what() + ": duplicate window '" + item.Scalar() + "'");
     } else {
       agg->windows.push_back(*window);
     }
@@ -177,9 +177,9 @@ void ReadWindows(MapReader& r, Aggregation* agg) {
 }  // namespace
 
 void ReadAggregations(MapReader& parent, std::vector<Aggregation>* out) {
-  YAML::Node list = parent.Get("aggregations");
+  const YamlNode& list = parent.Get("aggregations");
   if (list.IsNull() || !ExpectSequence(list, "aggregations", parent)) return;
-  for (const YAML::Node& item : list) {
+  for (const YamlNode& item : list.items()) {
     std::string what = "aggregation of " + parent.what();
     if (!ExpectMap(item, what, parent.ctx())) continue;
     MapReader r(item, what, &parent.ctx());
@@ -189,7 +189,7 @@ void ReadAggregations(MapReader& parent, std::vector<Aggregation>* out) {
     if (r.String("function", /*required=*/true, &agg.function) && !agg.function.empty() &&
         std::find(kAggregationFunctions.begin(), kAggregationFunctions.end(), agg.function) ==
             kAggregationFunctions.end()) {
-      r.ctx().Error(r.Get("function").Mark(),
+      r.ctx().Error(r.Get("function"),
                     what + ": unknown function '" + agg.function +
                         "' (expected sum, count, count_distinct, avg, min, max, last or stddev)");
     }

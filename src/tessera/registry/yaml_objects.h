@@ -6,8 +6,6 @@
 // Cross-object checks are in validator.cc.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <vector>
 
 #include "tessera/registry/loader_internal.h"
@@ -16,11 +14,11 @@
 namespace tessera::registry::internal {
 
 // REQUIRES for all: node.IsMap().
-void ReadEntity(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo);
-void ReadSource(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo);
-void ReadFeatureView(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo);
-void ReadOnDemandFeatureView(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo);
-void ReadFeatureService(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo);
+void ReadEntity(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo);
+void ReadSource(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo);
+void ReadFeatureView(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo);
+void ReadOnDemandFeatureView(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo);
+void ReadFeatureService(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo);
 
 // The "features" list of `parent`: an on-demand view's features need an
 // expr (and the list is required), a view's features may have one.

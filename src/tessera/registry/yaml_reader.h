@@ -1,10 +1,8 @@
-// Internal to the loader: checked access to yaml-cpp nodes. Every accessor
+// Internal to the loader: checked access to YAML nodes. Every accessor
 // reports problems as "file:line: reason" errors instead of throwing, and a
 // MapReader remembers which keys were asked for so that any other key (a
 // typo such as "ttll") is reported rather than silently ignored.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <map>
@@ -16,6 +14,7 @@
 #include "tessera/core/types.h"
 #include "tessera/registry/definitions.h"
 #include "tessera/registry/loader.h"
+#include "tessera/registry/yaml_tree.h"
 
 namespace tessera::registry::internal {
 
@@ -25,9 +24,9 @@ class FileContext {
   FileContext(std::string rel_path, std::vector<LoadError>* errors)
       : file_(std::move(rel_path)), errors_(errors) {}
   const std::string& file() const { return file_; }
-  // yaml-cpp marks are 0-based; locations are 1-based.
-  SourceLocation Location(const YAML::Mark& mark) const;
-  void Error(const YAML::Mark& mark, std::string message) const;
+  // Where `node` starts (line 0 for an absent node).
+  SourceLocation Location(const YamlNode& node) const;
+  void Error(const YamlNode& node, std::string message) const;
   void ErrorAt(const SourceLocation& location, std::string message) const;
 
  private:
@@ -40,20 +39,20 @@ class FileContext {
 // REQUIRES: node.IsMap().
 class MapReader {
  public:
-  MapReader(const YAML::Node& node, std::string what, const FileContext* ctx);
+  MapReader(const YamlNode& node, std::string what, const FileContext* ctx);
   MapReader(const MapReader&) = delete;
   MapReader& operator=(const MapReader&) = delete;
 
   const std::string& what() const { return what_; }
   void set_what(std::string what) { what_ = std::move(what); }
   const FileContext& ctx() const { return *ctx_; }
-  SourceLocation location() const { return ctx_->Location(node_.Mark()); }
+  SourceLocation location() const { return ctx_->Location(node_); }
 
   // The value of `key` (marking the key as known), or a null node when it is
-  // absent or written without a value.
-  YAML::Node Get(std::string_view key);
+  // absent or written without a value. The node lives as long as the tree.
+  const YamlNode& Get(std::string_view key);
   // As Get, but reports "missing required key" when absent or empty.
-  YAML::Node Require(std::string_view key);
+  const YamlNode& Require(std::string_view key);
   // Marks keys as known without reading them.
   void Allow(std::string_view key) { (void)Get(key); }
 
@@ -78,26 +77,28 @@ class MapReader {
  private:
   struct Entry {
     std::string key;
-    YAML::Mark key_mark;
-    YAML::Node value;
+    const YamlNode* key_node;
+    const YamlNode* value;
     bool known = false;
   };
   Entry* FindEntry(std::string_view key);
-  bool ScalarText(std::string_view key, const YAML::Node& value, std::string* out) const;
+  bool ScalarText(std::string_view key, const YamlNode& value, std::string* out) const;
 
-  YAML::Node node_;
+  const YamlNode& node_;
   std::string what_;
   const FileContext* ctx_;
-  std::vector<Entry> entries_;
+  std::vector<Entry> entries_;  // in the file's order, for messages
+  // key -> index in entries_: a mapping with many keys reads in linear time.
+  std::map<std::string, size_t, std::less<>> index_;
 };
 
 // "feature view 'user_spend'", or "feature view" when the node has no
 // scalar name: known before a MapReader exists so that even its first
 // messages name the object.
-std::string Describe(const YAML::Node& node, std::string_view kind);
+std::string Describe(const YamlNode& node, std::string_view kind);
 
 // "'name' of <what> must be a list" etc. when the node has the wrong shape.
-bool ExpectSequence(const YAML::Node& node, std::string_view key, const MapReader& parent);
-bool ExpectMap(const YAML::Node& node, std::string_view what, const FileContext& ctx);
+bool ExpectSequence(const YamlNode& node, std::string_view key, const MapReader& parent);
+bool ExpectMap(const YamlNode& node, std::string_view what, const FileContext& ctx);
 
 }  // namespace tessera::registry::internal

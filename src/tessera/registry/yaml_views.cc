@@ -26,26 +26,26 @@ void ReadRule(MapReader& r, ValidationRule* rule) {
 
 // validation: {feature: {min, max, not_null, allowed_values}}.
 void ReadValidation(MapReader& parent, size_t index, FeatureView* view, ParsedRepo* repo) {
-  YAML::Node rules = parent.Get("validation");
+  const YamlNode& rules = parent.Get("validation");
   if (rules.IsNull()) return;
   if (!ExpectMap(rules, "'validation' in " + parent.what(), parent.ctx())) return;
-  for (auto it = rules.begin(); it != rules.end(); ++it) {
-    std::string feature = it->first.IsScalar() ? it->first.Scalar() : "";
+  for (size_t i = 0; i < rules.size(); ++i) {
+    std::string feature = rules.key(i).IsScalar() ? rules.key(i).Scalar() : "";
     std::string what = "validation of '" + feature + "' in " + parent.what();
-    if (!ExpectMap(it->second, what, parent.ctx())) continue;
-    MapReader r(it->second, what, &parent.ctx());
+    if (!ExpectMap(rules.value(i), what, parent.ctx())) continue;
+    MapReader r(rules.value(i), what, &parent.ctx());
     ValidationRule rule;
     ReadRule(r, &rule);
     r.ReportUnknownKeys();
     repo->lines.Record(ObjectKind::kFeatureView, index, "validation." + feature,
-                       parent.ctx().Location(it->first.Mark()));
+                       parent.ctx().Location(rules.key(i)));
     view->validation[feature] = std::move(rule);
   }
 }
 
 }  // namespace
 
-void ReadFeatureView(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo) {
+void ReadFeatureView(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo) {
   MapReader r(node, Describe(node, "feature view"), &ctx);
   FeatureView v;
   v.location = r.location();
@@ -56,7 +56,7 @@ void ReadFeatureView(const YAML::Node& node, const FileContext& ctx, ParsedRepo*
   RecordList(repo, ObjectKind::kFeatureView, index, "entities", lines);
   if (r.String("source", /*required=*/true, &v.source) && !v.source.empty()) {
     repo->lines.Record(ObjectKind::kFeatureView, index, "source",
-                       ctx.Location(r.Get("source").Mark()));
+                       ctx.Location(r.Get("source")));
   }
   r.Duration("ttl", &v.ttl);
   r.Bool("online", &v.online);
@@ -71,7 +71,7 @@ void ReadFeatureView(const YAML::Node& node, const FileContext& ctx, ParsedRepo*
   repo->definitions.feature_views.push_back(std::move(v));
 }
 
-void ReadOnDemandFeatureView(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo) {
+void ReadOnDemandFeatureView(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo) {
   MapReader r(node, Describe(node, "on-demand feature view"), &ctx);
   OnDemandFeatureView v;
   v.location = r.location();
@@ -86,7 +86,7 @@ void ReadOnDemandFeatureView(const YAML::Node& node, const FileContext& ctx, Par
   repo->definitions.on_demand_feature_views.push_back(std::move(v));
 }
 
-void ReadFeatureService(const YAML::Node& node, const FileContext& ctx, ParsedRepo* repo) {
+void ReadFeatureService(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo) {
   MapReader r(node, Describe(node, "feature service"), &ctx);
   FeatureService s;
   s.location = r.location();
