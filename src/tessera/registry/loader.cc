@@ -269,8 +269,6 @@ std::vector<LoadError> LoadRepoFromFiles(const std::vector<RepoFile>& files, Loa
       out, &errors);
   return errors;
 }
-  return errors;
-}
 
 Result<LoadedRepo> LoadRepo(const std::string& repo_dir) {
   LoadedRepo repo;
