@@ -6,7 +6,9 @@
 #     corpus is never written to),
 #   - its dictionary fuzz/<name>.dict when there is one,
 #   - -rss_limit_mb=2048 (an out-of-memory is a finding) and -timeout=25 (so
-#     is a hang).
+#     is a hang),
+#   - UBSan halting on the first report (undefined behaviour is a finding;
+#     fuzz/ubsan.supp lists the third-party reports we do not own).
 # Any finding fails the run and prints where its input was written.
 #
 # Usage: fuzz/smoke.sh [BUILD_DIR]    (default build-fuzz)
@@ -18,6 +20,10 @@ seconds=${FUZZ_SECONDS:-60}
 scratch="$build/fuzz-smoke"
 rm -rf "$scratch"
 mkdir -p "$scratch"
+
+# The fuzz build compiles UBSan recoverable: without halt_on_error a report
+# would only be printed, and the run would count as clean.
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/fuzz/ubsan.supp${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 status=0
 ran=0
