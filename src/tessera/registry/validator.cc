@@ -238,10 +238,25 @@ class Validator {
   void ReportCycle(const std::vector<Frame>& stack, const std::string& input) {
     auto first = std::find_if(stack.begin(), stack.end(),
                               [&](const Frame& f) { return f.view->name == input; });
-    std::string path;
-    for (auto it = first; it != stack.end(); ++it) path += it->view->name + " -> ";
+    std::vector<std::string> cycle;
+    for (auto it = first; it != stack.end(); ++it) cycle.push_back(it->view->name);
+    cycle.push_back(input);
     Error(odfvs_.at(input)->location,
-          "on-demand feature view " + Q(input) + ": cycle " + path + input);
+          "on-demand feature view " + Q(input) + ": cycle " + ShortChain(cycle));
+  }
+
+  // "a -> b -> c", with the middle of a long chain shown as "..." so that a
+  // message stays one readable line however long the chain.
+  static std::string ShortChain(const std::vector<std::string>& chain) {
+    std::string shown;
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (i == 3 && chain.size() > 6) {
+        shown += " -> ...";
+        i = chain.size() - 3;
+      }
+      shown += (i == 0 ? "" : " -> ") + chain[i];
+    }
+    return shown;
   }
 
   // A view one level deeper than the limit starts a chain that is too deep;
@@ -263,14 +278,7 @@ class Validator {
           }
         }
       }
-      std::string shown;
-      for (size_t i = 0; i < chain.size(); ++i) {
-        if (i == 3 && chain.size() > 6) {
-          shown += " -> ...";
-          i = chain.size() - 3;
-        }
-        shown += (i == 0 ? "" : " -> ") + chain[i];
-      }
+      const std::string shown = ShortChain(chain);
       Error(v.location, "on-demand feature view " + Q(v.name) + ": chain of " +
                             std::to_string(chain.size()) + " on-demand views is deeper than the " +
                             "limit of " + std::to_string(kMaxOnDemandChainDepth) + " (" + shown +
