@@ -20,6 +20,7 @@
 
 #include "tessera/format/parquet/metadata.h"
 #include "testdata.h"
+#include "test_seed.h"
 
 namespace tessera::parquet {
 namespace {
@@ -53,7 +54,9 @@ Status DecompressCopy(Codec codec, const std::string& compressed, int64_t size, 
 }
 
 TEST(CompressionTest, RoundTripEveryCodec) {
-  std::mt19937 rng(17);
+  const ::tessera::testing::RandomTestParams params(17, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   for (Codec codec : kCodecs) {
     for (size_t n : {size_t{0}, size_t{1}, size_t{100}, size_t{70000}, size_t{1} << 20}) {
       for (int alphabet : {2, 256}) {
@@ -97,7 +100,9 @@ TEST(CompressionTest, LevelsOutOfRangeAreClamped) {
 }
 
 TEST(CompressionTest, WrongUncompressedSizeIsCorruption) {
-  std::mt19937 rng(1);
+  const ::tessera::testing::RandomTestParams params(1, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   const std::string data = RandomBytes(&rng, 4096, 16);
   for (Codec codec : kCodecs) {
     const std::string compressed = Compressed(codec, data);
@@ -111,7 +116,9 @@ TEST(CompressionTest, WrongUncompressedSizeIsCorruption) {
 }
 
 TEST(CompressionTest, EveryTruncationFailsCleanly) {
-  std::mt19937 rng(23);
+  const ::tessera::testing::RandomTestParams params(23, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   const std::string data = RandomBytes(&rng, 3000, 8) + std::string(3000, 'z');
   for (Codec codec : kCodecs) {
     if (codec == Codec::kUncompressed) continue;
@@ -125,7 +132,9 @@ TEST(CompressionTest, EveryTruncationFailsCleanly) {
 }
 
 TEST(CompressionTest, GarbageInputFailsCleanly) {
-  std::mt19937 rng(29);
+  const ::tessera::testing::RandomTestParams params(29, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   for (Codec codec : kCodecs) {
     for (int trial = 0; trial < 50; ++trial) {
       const std::string junk = RandomBytes(&rng, 1 + rng() % 200, 256);
@@ -197,7 +206,9 @@ TEST(CompressionTest, HadoopLz4Framing) {
 }
 
 TEST(CompressionTest, Lz4FallsBackToRawBlock) {
-  std::mt19937 rng(31);
+  const ::tessera::testing::RandomTestParams params(31, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   const std::string data = RandomBytes(&rng, 20000, 4);
   std::string got;
   ASSERT_TRUE(DecompressCopy(Codec::kLz4, Lz4Block(data), Size(data), &got).ok());

@@ -19,6 +19,7 @@
 #include "tessera/format/parquet/compression.h"
 #include "tessera/format/parquet/metadata.h"
 #include "testdata.h"
+#include "test_seed.h"
 
 namespace tessera::parquet {
 namespace {
@@ -104,7 +105,9 @@ TEST(EncodingTest, UnpackBitsSpecExample) {
 }
 
 TEST(EncodingTest, UnpackBitsEveryWidthMatchesReference) {
-  std::mt19937_64 rng(42);
+  const ::tessera::testing::RandomTestParams params(42, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937_64 rng(params.seed);
   for (int width = 0; width <= 64; ++width) {
     for (int64_t n : {0, 1, 7, 8, 9, 31, 64, 65, 1000}) {
       std::vector<uint64_t> values(static_cast<size_t>(n));
@@ -163,7 +166,9 @@ TEST(RleTest, BitWidthZeroYieldsZeros) {
 }
 
 TEST(RleTest, BatchesAcrossRunsAndGroups) {
-  std::mt19937 rng(7);
+  const ::tessera::testing::RandomTestParams params(7, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   std::vector<uint32_t> values(5000);
   for (size_t i = 0; i < values.size(); ++i) {
     values[i] = (i / 100) % 2 == 0 ? static_cast<uint32_t>(rng() % 13) : 9u;
@@ -190,7 +195,9 @@ TEST(RleTest, EncoderUsesRleRunsForRepeats) {
 }
 
 TEST(RleTest, RoundTripRandomEveryWidth) {
-  std::mt19937_64 rng(1234);
+  const ::tessera::testing::RandomTestParams params(1234, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937_64 rng(params.seed);
   for (int width = 0; width <= 32; ++width) {
     for (int64_t n : {0, 1, 8, 13, 100, 4097}) {
       std::vector<uint32_t> values(static_cast<size_t>(n));
@@ -210,7 +217,9 @@ TEST(RleTest, RoundTripRandomEveryWidth) {
 }
 
 TEST(RleTest, EveryTruncationFailsCleanly) {
-  std::mt19937 rng(99);
+  const ::tessera::testing::RandomTestParams params(99, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   std::vector<uint32_t> values(300);
   for (size_t i = 0; i < values.size(); ++i) values[i] = i % 50 < 20 ? 6 : rng() % 1000;
   std::string enc;
@@ -313,7 +322,9 @@ TEST(DeltaTest, WrapsModulo2To64) {
 }
 
 TEST(DeltaTest, RoundTripRandomWithTrailingBytes) {
-  std::mt19937_64 rng(2024);
+  const ::tessera::testing::RandomTestParams params(2024, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937_64 rng(params.seed);
   for (int64_t n : {0, 1, 2, 31, 32, 33, 127, 128, 129, 1000, 10000}) {
     for (int spread : {0, 3, 20, 40, 63}) {
       std::vector<int64_t> values(static_cast<size_t>(n));
@@ -479,7 +490,9 @@ std::vector<std::string> RandomStrings(std::mt19937* rng, int n) {
 }
 
 TEST(DeltaTest, ByteArrayRoundTripsAndAppends) {
-  std::mt19937 rng(5);
+  const ::tessera::testing::RandomTestParams params(5, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   for (int n : {0, 1, 2, 50, 1000}) {
     const auto strings = RandomStrings(&rng, n);
     const std::vector<std::string_view> views(strings.begin(), strings.end());
@@ -500,7 +513,9 @@ TEST(DeltaTest, ByteArrayRoundTripsAndAppends) {
 }
 
 TEST(DeltaTest, ByteArrayEveryTruncationFailsCleanly) {
-  std::mt19937 rng(11);
+  const ::tessera::testing::RandomTestParams params(11, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   const auto strings = RandomStrings(&rng, 200);
   const std::vector<std::string_view> views(strings.begin(), strings.end());
   std::string dlba, dba;
@@ -572,7 +587,9 @@ TEST(EncodingTest, ByteStreamSplitSpecExample) {
 }
 
 TEST(EncodingTest, ByteStreamSplitRoundTripAndBounds) {
-  std::mt19937 rng(3);
+  const ::tessera::testing::RandomTestParams params(3, 1);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937 rng(params.seed);
   for (int width : {1, 2, 3, 4, 8, 16}) {
     std::vector<uint8_t> plain(static_cast<size_t>(width) * 257);
     for (auto& b : plain) b = static_cast<uint8_t>(rng());
