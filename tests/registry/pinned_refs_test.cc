@@ -108,7 +108,9 @@ TEST_F(PinnedRefsTest, VersionCreatedByThisApplyCounts) {
 
 TEST(CheckPinnedReferences, AgainstANewRegistryOnlyTheCreatedVersionsExist) {
   RepoDefinitions defs = WithPins({"user_profile@1:age", "user_profile@2:age"});
-  Plan plan = DiffObjects({}, CanonicalizeAll(defs));
+  Result<std::vector<CanonicalForm>> forms = CanonicalizeAll(defs);
+  ASSERT_TRUE(forms.ok()) << forms.status().ToString();
+  Plan plan = DiffObjects({}, *forms);
   std::vector<LoadError> errors = CheckPinnedReferences(defs, plan, {});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].ToString(),
