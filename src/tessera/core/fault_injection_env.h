@@ -28,7 +28,8 @@
 
 namespace tessera {
 
-// The kinds of I/O call a policy sees.
+// The kinds of I/O call a policy sees. The last three come only from the
+// SQLite VFS shim (registry/sqlite_fault_vfs.h), which shares the policy.
 enum class IoOp {
   kOpen,       // opening or creating a file
   kRead,
@@ -41,6 +42,9 @@ enum class IoOp {
   kList,       // listing a folder
   kSyncDir,    // a folder's fsync
   kStat,       // existence or size
+  kTruncate,   // shortening a file
+  kLock,       // taking a file lock
+  kShmMap,     // mapping a shared-memory region
 };
 const char* IoOpName(IoOp op);
 
