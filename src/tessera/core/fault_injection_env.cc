@@ -292,6 +292,11 @@ Status FaultInjectionEnv::CreateDir(const std::string& path) {
   return target()->CreateDir(path);
 }
 
+Status FaultInjectionEnv::RemoveDir(const std::string& path) {
+  TS_RETURN_NOT_OK(Check(IoOp::kRemove, path));
+  return target()->RemoveDir(path);
+}
+
 Result<std::vector<std::string>> FaultInjectionEnv::GetChildren(const std::string& dir) {
   TS_RETURN_NOT_OK(Check(IoOp::kList, dir));
   return target()->GetChildren(dir);

@@ -113,6 +113,7 @@ class FaultInjectionEnv : public EnvWrapper {
   Status RemoveFile(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status CreateDir(const std::string& path) override;
+  Status RemoveDir(const std::string& path) override;
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
 
