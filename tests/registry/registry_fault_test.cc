@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "loader_test_util.h"
 #include "registry_fixtures.h"
 #include "tessera/core/fault_injection_env.h"
+#include "tessera/registry/loader.h"
 #include "tessera/registry/registry.h"
 #include "tessera/registry/sqlite_fault_vfs.h"
 
@@ -134,6 +136,64 @@ TEST(RegistryApplyFaults, EveryFaultLeavesTheRegistryBeforeOrAfter) {
   // close-time checkpoint, which SQLite redoes later).
   EXPECT_GT(failed_applies, calls);
   RecordProperty("failed_applies", failed_applies);
+}
+
+// One policy drives the loader's Env and the SQLite shim, so loading a repo
+// from its files and applying it (what `tessera apply` does) is one sequence
+// of I/O calls: a fault at each leaves the registry exactly as before (the
+// load failed, or the apply did) or as a clean run leaves it.
+TEST(RegistryApplyFaults, OnePolicyForDefinitionFilesAndSqlite) {
+  FaultPolicy policy;
+  FaultInjectionEnv env(Env::Default(), &policy);
+  auto vfs = SqliteFaultVfs::Register("tessera_fault_shared_test", &policy);
+  ASSERT_TRUE(vfs.ok()) << vfs.status().ToString();
+  const std::string repo = testing::RepoPath("valid_fraud_split");
+  auto load_and_apply = [&](const std::string& path) -> Status {
+    TS_ASSIGN_OR_RETURN(LoadedRepo loaded, LoadRepo(repo, &env));
+    return ApplyThrough(path, (*vfs)->vfs_name(), loaded.definitions);
+  };
+  ScratchDir dir;
+  std::string base = dir.File("base.db");
+  ASSERT_TRUE(ApplyThrough(base, "", FraudRepo()).ok());
+  const std::string before_bytes = ReadBytes(base);
+  const std::vector<std::string> before = DumpTables(base);
+
+  policy.Reset();
+  ASSERT_TRUE(LoadRepo(repo, &env).ok());
+  const int64_t file_calls = policy.calls();
+  std::string work = dir.File("work.db");
+  fs::copy_file(base, work);
+  policy.Reset();
+  ASSERT_TRUE(load_and_apply(work).ok());
+  const int64_t calls = policy.calls();
+  const std::vector<std::string> after = DumpTables(work);
+  ASSERT_NE(after, before);
+  ASSERT_GT(file_calls, 0);
+  ASSERT_GT(calls, file_calls);
+  RecordProperty("file_calls", static_cast<int>(file_calls));
+  RecordProperty("io_calls", static_cast<int>(calls));
+
+  for (int64_t k = 1; k <= calls; ++k) {
+    SCOPED_TRACE("EIO at call " + std::to_string(k) + " of " + std::to_string(calls));
+    RemoveRegistryFiles(work);
+    fs::copy_file(base, work);
+    policy.Reset();
+    policy.FailCallNumber(k, EIO);
+    Status status = load_and_apply(work);
+    EXPECT_TRUE(policy.injected());
+    EXPECT_EQ(policy.injected_call(), k);
+    policy.Reset();
+    if (k <= file_calls) {  // the load fails; the registry is never opened
+      EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.ToString();
+      EXPECT_NE(status.message().find(":0: cannot read the file"), std::string::npos)
+          << status.ToString();
+    }
+    std::string bytes = ReadBytes(work);
+    std::vector<std::string> state = DumpTables(work);
+    EXPECT_TRUE((bytes == before_bytes && state == before) || state == after) << status.ToString();
+    if (!status.ok()) EXPECT_FALSE(fs::exists(work + "-wal")) << status.ToString();
+    if (HasFailure()) return;
+  }
 }
 
 // The policy's space limit reaches SQLite's writes too: with no space left,
