@@ -219,8 +219,9 @@ TEST(LoaderYamlTest, OnDemandViewWithoutANameIsReported) {
                    "a.yaml:4: unknown key 'qame' in on-demand feature view"}));
 }
 
-// A chain of on-demand views as long as a big repo makes it: the cycle
-// check walks it without recursion, and still finds a cycle at its end.
+// A chain of on-demand views as long as a big repo makes it: the checks
+// walk it without recursion, report the chain-depth limit once (not once
+// per view beyond it), and still find a cycle at its end.
 TEST(LoaderYamlTest, LongChainsOfOnDemandViewsAreWalkedWithoutRecursion) {
   const int n = 100000;
   std::string text = std::string(kRequestSource) + "on_demand_feature_views:\n";
@@ -229,12 +230,16 @@ TEST(LoaderYamlTest, LongChainsOfOnDemandViewsAreWalkedWithoutRecursion) {
     text += "  - {name: v" + std::to_string(i) + ", inputs: [" + input +
             "], features: [{name: f, type: double, expr: \"1\"}]}\n";
   }
-  EXPECT_EQ(Errors(text), Lines{});
+  EXPECT_EQ(Errors(text),
+            Lines{"a.yaml:68: on-demand feature view 'v64': chain of 65 on-demand views is deeper "
+                  "than the limit of 64 (v64 -> v63 -> v62 -> ... -> v2 -> v1 -> v0)"});
   // v0 reads the last view: one cycle through all of them.
   std::string cyclic = text;
   cyclic.replace(cyclic.find("inputs: [req]"), 13, "inputs: [v" + std::to_string(n - 1) + "]");
   Lines errors = Errors(cyclic);
-  ASSERT_EQ(errors.size(), 1u);
+  ASSERT_EQ(errors.size(), 2u);  // the cycle, and the depth limit once
+  EXPECT_NE(errors[1].find("on-demand views is deeper than the limit of 64"), std::string::npos)
+      << errors[1];
   EXPECT_TRUE(
       errors[0].starts_with("a.yaml:4: on-demand feature view 'v0': cycle v0 -> v99999 -> v99998 "))
       << errors[0].substr(0, 200);
