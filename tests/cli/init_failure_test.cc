@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -121,6 +122,14 @@ TEST_P(InitFailureTest, FaultAtEveryCallChangesNothing) {
     EXPECT_EQ(st.message().find(".tmp-"), std::string::npos) << where << ": " << st.message();
     EXPECT_NE(st.message().find(target_), std::string::npos) << where << ": " << st.message();
     EXPECT_EQ(Snapshot(root_), before) << where << ": " << st.message();
+    // Moving into place or removing the temporary folder: said in the
+    // user's terms, not "cannot rename 'x' to 'x'".
+    const std::string reason = std::strerror(errnos[k % 4]);
+    if (policy.injected_op() == IoOp::kRename) {
+      EXPECT_EQ(st.message(), "cannot create '" + policy.injected_path() + "': " + reason);
+    } else if (policy.injected_op() == IoOp::kRemove) {
+      EXPECT_EQ(st.message(), "cannot create '" + target_ + "': " + reason);
+    }
   }
 }
 

@@ -276,6 +276,7 @@ Status WriteNewFolder(Env* env, const std::string& dir, const std::vector<Scaffo
   if (st.ok()) {
     st = env->RenameFile(temp, dir);
     renamed = st.ok();
+    if (!renamed) st = CannotCreate(st, dir);  // not "cannot rename 'x' to 'x'"
   }
   if (st.ok()) {
     st = env->SyncDir(ParentDir(dir));
@@ -312,9 +313,16 @@ Status WriteIntoEmptyFolder(Env* env, const std::string& dir,
   for (const std::string& name : TopLevelNames(files)) {
     if (!st.ok()) break;
     st = env->RenameFile(temp + "/" + name, dir + "/" + name);
-    if (st.ok()) moved.push_back(name);
+    if (st.ok()) {
+      moved.push_back(name);
+    } else {
+      st = CannotCreate(st, dir + "/" + name);  // not "cannot rename 'x' to 'x'"
+    }
   }
-  if (st.ok()) st = env->RemoveDir(temp);
+  if (st.ok()) {
+    st = env->RemoveDir(temp);
+    if (!st.ok()) st = CannotCreate(st, dir);  // not "cannot remove '<dir>'"
+  }
   if (st.ok()) st = env->SyncDir(dir);
   if (st.ok()) return Status::OK();
   // Undo: move the entries back, then remove the temporary tree.
