@@ -180,6 +180,30 @@ TEST_P(InitCrashTest, CrashLeavesTheTargetAbsent) {
   }
 }
 
+// A temporary folder left inside an existing folder by a crashed init (some
+// files written, one partly) does not stop a later init, and is removed.
+TEST(InitStaleTemp, ALaterInitRemovesItAndSucceeds) {
+  const fs::path root =
+      fs::temp_directory_path() / ("tessera_init_stale_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  const fs::path dir = root / "my_repo";
+  fs::create_directories(dir / ".tessera-init.tmp-Ab12Cd/features");
+  std::ofstream(dir / ".tessera-init.tmp-Ab12Cd/tessera.yaml") << "project: my_repo\n";
+  std::ofstream(dir / ".tessera-init.tmp-Ab12Cd/features/payments.yaml") << "entities:\n  - na";
+  Status st = WriteScaffold(Env::Default(), dir.string());
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(Snapshot(dir), Complete("", "my_repo"));
+  // Anything else still makes the folder "not empty".
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "notes.txt") << "mine\n";
+  st = WriteScaffold(Env::Default(), dir.string());
+  EXPECT_EQ(st.message(),
+            "'" + dir.string() + "' is not empty; tessera init needs a new or empty directory");
+  EXPECT_EQ(Snapshot(dir), (Tree{{"notes.txt", "mine\n"}}));
+  fs::remove_all(root);
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, InitFailureTest,
                          testing::Values(Case{"new", "my_repo", false},
                                          Case{"nested", "a/b/my_repo", false},

@@ -148,6 +148,11 @@ std::string Readme(const std::string& project) {
          "local state, ignored by git.\n";
 }
 
+// The temporary folder inside an existing empty folder is
+// "<kInsideTempName>.tmp-XXXXXX" (TempPathFor), hidden from `ls`.
+constexpr const char* kInsideTempName = ".tessera-init";
+constexpr const char* kInsideTempPrefix = ".tessera-init.tmp-";
+
 // The folders of a scaffold below its root ("features", "data",
 // "data/sources", ...), parents before children.
 std::vector<std::string> Folders(const std::vector<ScaffoldFile>& files) {
@@ -303,7 +308,7 @@ Status WriteIntoEmptyFolder(Env* env, const std::string& dir,
   std::string temp;
   Status st;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    temp = TempPathFor(dir + "/.tessera-init");
+    temp = TempPathFor(dir + "/" + kInsideTempName);
     st = env->CreateDir(temp);
     if (st.code() != StatusCode::kAlreadyExists) break;
   }
@@ -367,15 +372,21 @@ Status WriteScaffold(Env* env, const std::string& dir_arg) {
   std::string dir = dir_arg;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   TS_ASSIGN_OR_RETURN(const bool exists, Exists(env, dir));
+  // Temporary folders a crashed init left inside `dir`: they do not make it
+  // "not empty", and are removed as far as they hold scaffold files.
+  std::vector<std::string> stale;
   if (exists) {
     Result<std::vector<std::string>> children = env->GetChildren(dir);
     if (children.status().IsNotFound()) {
       return Status::AlreadyExists("'" + dir_arg + "' exists and is not a directory");
     }
     TS_RETURN_NOT_OK(children.status());
-    if (!children->empty()) {
-      return Status::AlreadyExists("'" + dir_arg +
-                                   "' is not empty; tessera init needs a new or empty directory");
+    for (const std::string& name : *children) {
+      if (!name.starts_with(kInsideTempPrefix)) {
+        return Status::AlreadyExists("'" + dir_arg +
+                                     "' is not empty; tessera init needs a new or empty directory");
+      }
+      stale.push_back(name);
     }
   }
   // The name of the folder, even for "." or a path ending in '/'.
@@ -384,6 +395,7 @@ Status WriteScaffold(Env* env, const std::string& dir_arg) {
   std::string base = absolute.filename().string();
   if (base.empty()) base = absolute.parent_path().filename().string();
   const std::vector<ScaffoldFile> files = ScaffoldFiles(ProjectNameFromDir(base));
+  for (const std::string& name : stale) RemoveTree(env, dir + "/" + name, files, true);
   return exists ? WriteIntoEmptyFolder(env, dir, files) : WriteNewFolder(env, dir, files);
 }
 

@@ -31,7 +31,10 @@ std::string ProjectNameFromDir(const std::string& dir_name);
 // or on an I/O error; a failure leaves every folder as it was. A new `dir`
 // is built as a temporary folder "<dir>.tmp-XXXXXX" renamed into place, so
 // even a crash leaves it absent or complete (and perhaps a stale temporary
-// folder); an existing empty `dir` is filled by a few renames at the end.
+// folder); an existing empty `dir` is filled from a temporary folder
+// "<dir>/.tessera-init.tmp-XXXXXX" by a few renames at the end (a crash among
+// them may leave some entries). Such a temporary folder left by a crash does
+// not make `dir` "not empty": it is removed as far as it holds scaffold files.
 Status WriteScaffold(Env* env, const std::string& dir);
 
 }  // namespace tessera::cli
