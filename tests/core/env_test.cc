@@ -117,6 +117,17 @@ TEST_F(EnvTest, WriteReadRenameListRemove) {
   ASSERT_TRUE(env->RemoveFile(Path("b")).ok());
   EXPECT_FALSE(env->FileExists(Path("b")));
   EXPECT_TRUE(env->RemoveFile(Path("b")).IsNotFound());
+
+  // Folders: renamed like files, removed only when empty.
+  Put("sub/x", "x");
+  ASSERT_TRUE(env->RenameFile(Path("sub"), Path("moved")).ok());
+  EXPECT_EQ(*env->GetChildren(dir_), (std::vector<std::string>{"moved"}));
+  EXPECT_EQ(env->RemoveDir(Path("moved")).message(),
+            "cannot remove folder '" + Path("moved") + "': Directory not empty");
+  ASSERT_TRUE(env->RemoveFile(Path("moved/x")).ok());
+  ASSERT_TRUE(env->RemoveDir(Path("moved")).ok());
+  EXPECT_TRUE(env->GetChildren(dir_)->empty());
+  EXPECT_TRUE(env->RemoveDir(Path("moved")).IsNotFound());
 }
 
 TEST(ParentDirTest, Cases) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <ctime>
 #include <optional>
 #include <random>
@@ -87,6 +89,17 @@ TEST(TimeTest, FormatsRfc3339WithMicros) {
   EXPECT_EQ(FormatTimestamp(0), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(FormatTimestamp(TimegmMicros(2024, 3, 1, 12, 0, 0) + 7), "2024-03-01T12:00:00.000007Z");
   EXPECT_EQ(FormatTimestamp(-1), "1969-12-31T23:59:59.999999Z");
+}
+
+// The ends of the int64 range format without overflow (time_parse_fuzz
+// found days * kMicrosPerDay overflowing at the low end). Expected strings
+// computed outside Tessera: Python's divmod and datetime, shifted into
+// datetime's range by whole 400-year cycles of 146097 days.
+TEST(TimeTest, FormatsTheEndsOfTheRange) {
+  EXPECT_EQ(FormatTimestamp(std::numeric_limits<int64_t>::min()),
+            "-290308-12-21T19:59:05.224192Z");
+  EXPECT_EQ(FormatTimestamp(std::numeric_limits<int64_t>::max()),
+            "294247-01-10T04:00:54.775807Z");
 }
 
 TEST(TimeTest, FormatThenParseRoundTrips) {

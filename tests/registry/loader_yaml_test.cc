@@ -219,8 +219,9 @@ TEST(LoaderYamlTest, OnDemandViewWithoutANameIsReported) {
                    "a.yaml:4: unknown key 'qame' in on-demand feature view"}));
 }
 
-// A chain of on-demand views as long as a big repo makes it: the cycle
-// check walks it without recursion, and still finds a cycle at its end.
+// A chain of on-demand views as long as a big repo makes it: the checks
+// walk it without recursion, report the chain-depth limit once (not once
+// per view beyond it), and still find a cycle at its end.
 TEST(LoaderYamlTest, LongChainsOfOnDemandViewsAreWalkedWithoutRecursion) {
   const int n = 100000;
   std::string text = std::string(kRequestSource) + "on_demand_feature_views:\n";

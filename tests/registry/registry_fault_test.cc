@@ -1,5 +1,5 @@
 // Failure paths of Registry::Apply: an SQLite VFS shim (sqlite_fault_vfs.h)
-// fails the k-th I/O call of an apply, for every k up to the number of calls
+// driven by the core FaultPolicy fails the k-th I/O call of an apply, for every k up to the number of calls
 // a clean apply makes, with an I/O error and with a full disk. Afterwards
 // the registry must be exactly as before (byte for byte) or hold exactly
 // what a clean apply writes (compared by content: a checkpoint may move
@@ -8,11 +8,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "loader_test_util.h"
 #include "registry_fixtures.h"
+#include "tessera/core/fault_injection_env.h"
+#include "tessera/registry/loader.h"
 #include "tessera/registry/registry.h"
 #include "tessera/registry/sqlite_fault_vfs.h"
 
@@ -63,9 +67,10 @@ Status ApplyThrough(const std::string& path, const std::string& vfs, const RepoD
 }
 
 TEST(RegistryApplyFaults, EveryFaultLeavesTheRegistryBeforeOrAfter) {
-  auto vfs = SqliteFaultVfs::Register("tessera_fault_test");
+  FaultPolicy fault_policy;
+  auto vfs = SqliteFaultVfs::Register("tessera_fault_test", &fault_policy);
   ASSERT_TRUE(vfs.ok()) << vfs.status().ToString();
-  SqliteFaultPolicy* policy = (*vfs)->policy();
+  FaultPolicy* policy = (*vfs)->policy();
   ScratchDir dir;
   std::string base = dir.File("base.db");
   ASSERT_TRUE(ApplyThrough(base, "", FraudRepo()).ok());
@@ -86,15 +91,19 @@ TEST(RegistryApplyFaults, EveryFaultLeavesTheRegistryBeforeOrAfter) {
 
   RecordProperty("io_calls", static_cast<int>(calls));
   int failed_applies = 0;
-  for (auto fault : {SqliteFaultPolicy::Fault::kIoError, SqliteFaultPolicy::Fault::kDiskFull}) {
+  // EIO: the call's I/O error; ENOSPC: a full disk (SQLITE_FULL for writes
+  // and truncates, an I/O error for the other calls).
+  for (int fault : {EIO, ENOSPC}) {
     for (int64_t k = 1; k <= calls; ++k) {
-      SCOPED_TRACE("fault " + std::to_string(static_cast<int>(fault)) + " at call " +
-                   std::to_string(k) + " of " + std::to_string(calls));
+      SCOPED_TRACE("errno " + std::to_string(fault) + " at call " + std::to_string(k) + " of " +
+                   std::to_string(calls));
       RemoveRegistryFiles(work);
       fs::copy_file(base, work);
-      policy->FailNth(k, fault);
+      policy->Reset();
+      policy->FailCallNumber(k, fault);
       Status status = ApplyThrough(work, (*vfs)->vfs_name(), ChangedRepo());
-      EXPECT_EQ(policy->failures(), 1);
+      EXPECT_TRUE(policy->injected());
+      EXPECT_EQ(policy->injected_call(), k);
       policy->Reset();
       if (!status.ok()) {
         ++failed_applies;
@@ -129,14 +138,94 @@ TEST(RegistryApplyFaults, EveryFaultLeavesTheRegistryBeforeOrAfter) {
   RecordProperty("failed_applies", failed_applies);
 }
 
+// One policy drives the loader's Env and the SQLite shim, so loading a repo
+// from its files and applying it (what `tessera apply` does) is one sequence
+// of I/O calls: a fault at each leaves the registry exactly as before (the
+// load failed, or the apply did) or as a clean run leaves it.
+TEST(RegistryApplyFaults, OnePolicyForDefinitionFilesAndSqlite) {
+  FaultPolicy policy;
+  FaultInjectionEnv env(Env::Default(), &policy);
+  auto vfs = SqliteFaultVfs::Register("tessera_fault_shared_test", &policy);
+  ASSERT_TRUE(vfs.ok()) << vfs.status().ToString();
+  const std::string repo = testing::RepoPath("valid_fraud_split");
+  auto load_and_apply = [&](const std::string& path) -> Status {
+    TS_ASSIGN_OR_RETURN(LoadedRepo loaded, LoadRepo(repo, &env));
+    return ApplyThrough(path, (*vfs)->vfs_name(), loaded.definitions);
+  };
+  ScratchDir dir;
+  std::string base = dir.File("base.db");
+  ASSERT_TRUE(ApplyThrough(base, "", FraudRepo()).ok());
+  const std::string before_bytes = ReadBytes(base);
+  const std::vector<std::string> before = DumpTables(base);
+
+  policy.Reset();
+  ASSERT_TRUE(LoadRepo(repo, &env).ok());
+  const int64_t file_calls = policy.calls();
+  std::string work = dir.File("work.db");
+  fs::copy_file(base, work);
+  policy.Reset();
+  ASSERT_TRUE(load_and_apply(work).ok());
+  const int64_t calls = policy.calls();
+  const std::vector<std::string> after = DumpTables(work);
+  ASSERT_NE(after, before);
+  ASSERT_GT(file_calls, 0);
+  ASSERT_GT(calls, file_calls);
+  RecordProperty("file_calls", static_cast<int>(file_calls));
+  RecordProperty("io_calls", static_cast<int>(calls));
+
+  for (int64_t k = 1; k <= calls; ++k) {
+    SCOPED_TRACE("EIO at call " + std::to_string(k) + " of " + std::to_string(calls));
+    RemoveRegistryFiles(work);
+    fs::copy_file(base, work);
+    policy.Reset();
+    policy.FailCallNumber(k, EIO);
+    Status status = load_and_apply(work);
+    EXPECT_TRUE(policy.injected());
+    EXPECT_EQ(policy.injected_call(), k);
+    policy.Reset();
+    if (k <= file_calls) {  // the load fails; the registry is never opened
+      EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.ToString();
+      EXPECT_NE(status.message().find(":0: cannot read the file"), std::string::npos)
+          << status.ToString();
+    }
+    std::string bytes = ReadBytes(work);
+    std::vector<std::string> state = DumpTables(work);
+    EXPECT_TRUE((bytes == before_bytes && state == before) || state == after) << status.ToString();
+    if (!status.ok()) EXPECT_FALSE(fs::exists(work + "-wal")) << status.ToString();
+    if (HasFailure()) return;
+  }
+}
+
+// The policy's space limit reaches SQLite's writes too: with no space left,
+// an apply fails with a one-line "disk full" and the registry stays byte for
+// byte as it was, with no -wal/-shm file left.
+TEST(RegistryApplyFaults, FullDiskFromThePolicySpaceLimit) {
+  FaultPolicy policy;
+  auto vfs = SqliteFaultVfs::Register("tessera_fault_full_test", &policy);
+  ASSERT_TRUE(vfs.ok()) << vfs.status().ToString();
+  ScratchDir dir;
+  std::string path = dir.File("registry.db");
+  ASSERT_TRUE(ApplyThrough(path, "", FraudRepo()).ok());
+  const std::string before = ReadBytes(path);
+  policy.SetSpaceLimit(0);
+  Status status = ApplyThrough(path, (*vfs)->vfs_name(), ChangedRepo());
+  EXPECT_EQ(status.message(), "registry '" + path + "': disk full");
+  EXPECT_TRUE(policy.injected());
+  EXPECT_EQ(policy.injected_op(), IoOp::kWrite);
+  EXPECT_EQ(ReadBytes(path), before);
+  EXPECT_FALSE(fs::exists(path + "-wal"));
+  EXPECT_FALSE(fs::exists(path + "-shm"));
+}
+
 // Reads (list, describe, search, plan) under a fault at each I/O call: the
 // registry file stays byte for byte as it was, no other file appears (but
 // for SQLite's own empty -wal and -shm when deleting them at close is what
 // failed), and a failure is one line naming the file.
 TEST(RegistryReadFaults, EveryFaultLeavesTheRegistryByteForByte) {
-  auto vfs = SqliteFaultVfs::Register("tessera_fault_read_test");
+  FaultPolicy fault_policy;
+  auto vfs = SqliteFaultVfs::Register("tessera_fault_read_test", &fault_policy);
   ASSERT_TRUE(vfs.ok()) << vfs.status().ToString();
-  SqliteFaultPolicy* policy = (*vfs)->policy();
+  FaultPolicy* policy = (*vfs)->policy();
   ScratchDir dir;
   std::string path = dir.File("registry.db");
   ASSERT_TRUE(ApplyThrough(path, "", FraudRepo()).ok());
@@ -165,7 +254,8 @@ TEST(RegistryReadFaults, EveryFaultLeavesTheRegistryByteForByte) {
   ASSERT_GT(calls, 5);
   for (int64_t k = 1; k <= calls; ++k) {
     SCOPED_TRACE("fault at call " + std::to_string(k) + " of " + std::to_string(calls));
-    policy->FailNth(k, SqliteFaultPolicy::Fault::kIoError);
+    policy->Reset();
+    policy->FailCallNumber(k, EIO);
     Status status = read();
     policy->Reset();
     EXPECT_EQ(ReadBytes(path), before_bytes) << status.ToString();

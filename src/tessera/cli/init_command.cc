@@ -21,7 +21,7 @@ void RegisterInitCommand(CLI::App* app, CommandContext* ctx) {
   cmd->add_option("DIR", *dir, "Directory to create the repo in")->required();
   cmd->callback([ctx, dir] {
     ctx->run = [dir]() -> CommandStatus {
-      TS_RETURN_NOT_OK(WriteScaffold(*dir));
+      TS_RETURN_NOT_OK(WriteScaffold(Env::Default(), *dir));
       std::cout << "Created feature repo in '" << *dir << "'\n"
                 << "Next: cd " << ShellQuote(*dir) << " && tessera plan && tessera apply\n";
       return Status::OK();

@@ -1,12 +1,11 @@
 #include "tessera/cli/scaffold.h"
 
 #include <cctype>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <set>
 #include <system_error>
+
+#include "tessera/core/atomic_file.h"
 
 namespace tessera::cli {
 namespace {
@@ -149,26 +148,197 @@ std::string Readme(const std::string& project) {
          "local state, ignored by git.\n";
 }
 
-Status WriteFile(const fs::path& path, const std::string& contents) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) {
-    return Status::IOError("cannot create '" + path.parent_path().string() + "': " + ec.message());
+// The temporary folder inside an existing empty folder is
+// "<kInsideTempName>.tmp-XXXXXX" (TempPathFor), hidden from `ls`.
+constexpr const char* kInsideTempName = ".tessera-init";
+constexpr const char* kInsideTempPrefix = ".tessera-init.tmp-";
+
+// The folders of a scaffold below its root ("features", "data",
+// "data/sources", ...), parents before children.
+std::vector<std::string> Folders(const std::vector<ScaffoldFile>& files) {
+  std::set<std::string> folders;
+  for (const ScaffoldFile& file : files) {
+    for (size_t slash = file.path.find('/'); slash != std::string::npos;
+         slash = file.path.find('/', slash + 1)) {
+      folders.insert(file.path.substr(0, slash));
+    }
   }
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) {
-    return Status::IOError("cannot write '" + path.string() + "': " + std::strerror(errno));
+  return {folders.begin(), folders.end()};  // sorted: "a" before "a/b"
+}
+
+// The first path components of the scaffold ("tessera.yaml", "features").
+std::vector<std::string> TopLevelNames(const std::vector<ScaffoldFile>& files) {
+  std::set<std::string> names;
+  for (const ScaffoldFile& file : files) names.insert(file.path.substr(0, file.path.find('/')));
+  return {names.begin(), names.end()};
+}
+
+Status WriteDurably(Env* env, const std::string& path, const std::string& contents) {
+  TS_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(path, CreateMode::kExclusive));
+  TS_RETURN_NOT_OK(file->Append(contents));
+  TS_RETURN_NOT_OK(file->Sync());
+  return file->Close();
+}
+
+// Writes the scaffold under `base` (an existing folder) and syncs every file
+// and folder of it, so that one rename makes it durable as a whole.
+Status WriteTree(Env* env, const std::string& base, const std::vector<ScaffoldFile>& files) {
+  const std::vector<std::string> folders = Folders(files);
+  for (const std::string& folder : folders) TS_RETURN_NOT_OK(env->CreateDir(base + "/" + folder));
+  for (const ScaffoldFile& file : files) {
+    TS_RETURN_NOT_OK(WriteDurably(env, base + "/" + file.path, file.contents));
   }
-  bool ok = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  int write_errno = errno;
-  if (std::fclose(f) != 0 && ok) {
-    ok = false;
-    write_errno = errno;
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it) {
+    TS_RETURN_NOT_OK(env->SyncDir(base + "/" + *it));
   }
-  if (!ok) {
-    return Status::IOError("cannot write '" + path.string() + "': " + std::strerror(write_errno));
+  return env->SyncDir(base);
+}
+
+// Removes what WriteTree may have written under `base` (missing entries are
+// fine), children before parents; `base` itself when `remove_base`.
+void RemoveTree(Env* env, const std::string& base, const std::vector<ScaffoldFile>& files,
+                bool remove_base) {
+  for (const ScaffoldFile& file : files) (void)env->RemoveFile(base + "/" + file.path);
+  const std::vector<std::string> folders = Folders(files);
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it) {
+    (void)env->RemoveDir(base + "/" + *it);
+  }
+  if (remove_base) (void)env->RemoveDir(base);
+}
+
+// `st` with the temporary folder's name replaced by the one the user gave:
+// the temporary folder is gone when the user reads the message.
+Status InUserTerms(const Status& st, const std::string& temp, const std::string& dir) {
+  std::string message = st.message();
+  for (size_t at = message.find(temp); at != std::string::npos;
+       at = message.find(temp, at + dir.size())) {
+    message.replace(at, temp.size(), dir);
+  }
+  return Status(st.code(), message);
+}
+
+// Whether `path` exists; unlike Env::FileExists, an I/O error is an error
+// (a fault must not pass for "absent").
+Result<bool> Exists(Env* env, const std::string& path) {
+  Result<uint64_t> size = env->GetFileSize(path);
+  if (size.ok()) return true;
+  if (size.status().IsNotFound()) return false;
+  return size.status();
+}
+
+// Creates the missing folders above `dir` (init a/b/c creates a and a/b);
+// appends each created one to `created`, outermost first.
+Status CreateParents(Env* env, const std::string& dir, std::vector<std::string>* created) {
+  std::vector<std::string> missing;
+  for (std::string p = ParentDir(dir); p != "." && p != "/"; p = ParentDir(p)) {
+    TS_ASSIGN_OR_RETURN(bool exists, Exists(env, p));
+    if (exists) break;
+    missing.push_back(p);
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    TS_RETURN_NOT_OK(env->CreateDir(*it));
+    created->push_back(*it);
   }
   return Status::OK();
+}
+
+// "cannot create '<dir>': <reason>" for a failure to create any folder on
+// the way to `dir`, whose own message names another path.
+Status CannotCreate(const Status& st, const std::string& dir) {
+  const std::string& message = st.message();
+  const size_t reason = message.rfind("': ");
+  return Status(st.code(),
+                "cannot create '" + dir + "'" +
+                    (reason == std::string::npos ? ": " + message : message.substr(reason + 1)));
+}
+
+// A new folder: the scaffold is written into a temporary folder next to
+// `dir`, then renamed into place, so `dir` appears whole or not at all, even
+// across a crash.
+Status WriteNewFolder(Env* env, const std::string& dir, const std::vector<ScaffoldFile>& files) {
+  std::vector<std::string> parents;
+  auto undo_parents = [&] {
+    for (auto it = parents.rbegin(); it != parents.rend(); ++it) (void)env->RemoveDir(*it);
+  };
+  Status st = CreateParents(env, dir, &parents);
+  // The created parents are made durable first, so that the last call, the
+  // sync after the rename, is the one that commits.
+  for (size_t i = 0; st.ok() && i < parents.size(); ++i) st = env->SyncDir(ParentDir(parents[i]));
+  std::string temp;
+  if (st.ok()) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      temp = TempPathFor(dir);
+      st = env->CreateDir(temp);
+      if (st.code() != StatusCode::kAlreadyExists) break;
+    }
+  }
+  if (!st.ok()) {
+    undo_parents();
+    return CannotCreate(st, dir);
+  }
+  st = WriteTree(env, temp, files);
+  bool renamed = false;
+  if (st.ok()) {
+    st = env->RenameFile(temp, dir);
+    renamed = st.ok();
+    if (!renamed) st = CannotCreate(st, dir);  // not "cannot rename 'x' to 'x'"
+  }
+  if (st.ok()) {
+    st = env->SyncDir(ParentDir(dir));
+    if (!st.ok()) st = CannotCreate(st, dir);
+  }
+  if (st.ok()) return Status::OK();
+  // Undo: a rename that may not be durable is taken back too, so a failed
+  // init leaves nothing.
+  if (renamed && !env->RenameFile(dir, temp).ok()) {
+    RemoveTree(env, dir, files, /*remove_base=*/true);
+  }
+  RemoveTree(env, temp, files, /*remove_base=*/true);
+  undo_parents();
+  return InUserTerms(st, temp, dir);
+}
+
+// An existing empty folder (perhaps the working directory, so it cannot be
+// replaced): the scaffold is written into a temporary folder inside it, its
+// top-level entries are renamed into place, and the temporary folder is
+// removed. A failure removes every entry written; a crash during the few
+// final renames may leave some of them.
+Status WriteIntoEmptyFolder(Env* env, const std::string& dir,
+                            const std::vector<ScaffoldFile>& files) {
+  std::string temp;
+  Status st;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    temp = TempPathFor(dir + "/" + kInsideTempName);
+    st = env->CreateDir(temp);
+    if (st.code() != StatusCode::kAlreadyExists) break;
+  }
+  if (!st.ok()) return InUserTerms(st, temp, dir);
+  st = WriteTree(env, temp, files);
+  std::vector<std::string> moved;
+  for (const std::string& name : TopLevelNames(files)) {
+    if (!st.ok()) break;
+    st = env->RenameFile(temp + "/" + name, dir + "/" + name);
+    if (st.ok()) {
+      moved.push_back(name);
+    } else {
+      st = CannotCreate(st, dir + "/" + name);  // not "cannot rename 'x' to 'x'"
+    }
+  }
+  if (st.ok()) {
+    st = env->RemoveDir(temp);
+    if (!st.ok()) st = CannotCreate(st, dir);  // not "cannot remove '<dir>'"
+  }
+  if (st.ok()) st = env->SyncDir(dir);
+  if (st.ok()) return Status::OK();
+  // Undo: move the entries back, then remove the temporary tree.
+  for (const std::string& name : moved) {
+    if (!env->RenameFile(dir + "/" + name, temp + "/" + name).ok()) {
+      (void)env->CreateDir(temp);  // the failed call may have been the removal
+      (void)env->RenameFile(dir + "/" + name, temp + "/" + name);
+    }
+  }
+  RemoveTree(env, temp, files, /*remove_base=*/true);
+  return InUserTerms(st, temp, dir);
 }
 
 }  // namespace
@@ -197,27 +367,36 @@ std::string ProjectNameFromDir(const std::string& dir_name) {
   return name;
 }
 
-Status WriteScaffold(const std::string& dir) {
-  std::error_code ec;
-  fs::path root(dir);
-  if (fs::exists(root, ec)) {
-    if (!fs::is_directory(root, ec))
-      return Status::AlreadyExists("'" + dir + "' exists and is not a directory");
-    if (!fs::is_empty(root, ec)) {
-      return Status::AlreadyExists("'" + dir +
-                                   "' is not empty; tessera init needs a new or empty directory");
+Status WriteScaffold(Env* env, const std::string& dir_arg) {
+  // "a/" and "a" are one folder; the temporary names are built from it.
+  std::string dir = dir_arg;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  TS_ASSIGN_OR_RETURN(const bool exists, Exists(env, dir));
+  // Temporary folders a crashed init left inside `dir`: they do not make it
+  // "not empty", and are removed as far as they hold scaffold files.
+  std::vector<std::string> stale;
+  if (exists) {
+    Result<std::vector<std::string>> children = env->GetChildren(dir);
+    if (children.status().IsNotFound()) {
+      return Status::AlreadyExists("'" + dir_arg + "' exists and is not a directory");
+    }
+    TS_RETURN_NOT_OK(children.status());
+    for (const std::string& name : *children) {
+      if (!name.starts_with(kInsideTempPrefix)) {
+        return Status::AlreadyExists("'" + dir_arg +
+                                     "' is not empty; tessera init needs a new or empty directory");
+      }
+      stale.push_back(name);
     }
   }
-  fs::create_directories(root, ec);
-  if (ec) return Status::IOError("cannot create '" + dir + "': " + ec.message());
   // The name of the folder, even for "." or a path ending in '/'.
-  fs::path absolute = fs::weakly_canonical(fs::absolute(root, ec), ec);
+  std::error_code ec;
+  fs::path absolute = fs::weakly_canonical(fs::absolute(fs::path(dir), ec), ec);
   std::string base = absolute.filename().string();
   if (base.empty()) base = absolute.parent_path().filename().string();
-  for (const ScaffoldFile& file : ScaffoldFiles(ProjectNameFromDir(base))) {
-    TS_RETURN_NOT_OK(WriteFile(root / file.path, file.contents));
-  }
-  return Status::OK();
+  const std::vector<ScaffoldFile> files = ScaffoldFiles(ProjectNameFromDir(base));
+  for (const std::string& name : stale) RemoveTree(env, dir + "/" + name, files, true);
+  return exists ? WriteIntoEmptyFolder(env, dir, files) : WriteNewFolder(env, dir, files);
 }
 
 }  // namespace tessera::cli

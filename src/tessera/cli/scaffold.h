@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/status.h"
 
 namespace tessera::cli {
@@ -25,8 +26,15 @@ std::vector<ScaffoldFile> ScaffoldFiles(const std::string& project);
 // result becomes "feature_repo".
 std::string ProjectNameFromDir(const std::string& dir_name);
 
-// Writes the scaffold into `dir`, creating it. Fails, writing nothing, when
-// `dir` exists and is not an empty directory, or on an I/O error.
-Status WriteScaffold(const std::string& dir);
+// Writes the scaffold into `dir` through `env`, creating `dir` (and missing
+// folders above it). Fails when `dir` exists and is not an empty directory,
+// or on an I/O error; a failure leaves every folder as it was. A new `dir`
+// is built as a temporary folder "<dir>.tmp-XXXXXX" renamed into place, so
+// even a crash leaves it absent or complete (and perhaps a stale temporary
+// folder); an existing empty `dir` is filled from a temporary folder
+// "<dir>/.tessera-init.tmp-XXXXXX" by a few renames at the end (a crash among
+// them may leave some entries). Such a temporary folder left by a crash does
+// not make `dir` "not empty": it is removed as far as it holds scaffold files.
+Status WriteScaffold(Env* env, const std::string& dir);
 
 }  // namespace tessera::cli

@@ -6,13 +6,13 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 
 #include "tessera/cli/command.h"
 #include "tessera/cli/format_commands.h"
 #include "tessera/cli/schema_describe.h"
+#include "tessera/core/env.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
 #include "tessera/registry/json_documents.h"
@@ -163,8 +163,7 @@ CommandStatus DescribeCsv(const std::string& path, bool json) {
 CommandStatus RunSchema(const std::string& path, bool json) {
   Result<FileFormat> format = FormatOfPath(path);
   if (!format.ok()) return CommandStatus::Usage(format.status().message());
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  if (!Env::Default()->FileExists(path)) {
     return Status::NotFound("file '" + path + "' does not exist");
   }
   return *format == FileFormat::kParquet ? DescribeParquet(path, json) : DescribeCsv(path, json);

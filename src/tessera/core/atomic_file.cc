@@ -28,10 +28,12 @@ std::string RandomSuffix() {
 
 }  // namespace
 
+std::string TempPathFor(const std::string& path) { return path + ".tmp-" + RandomSuffix(); }
+
 Result<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(Env* env,
                                                                    const std::string& path) {
   for (int attempt = 0; attempt < kCreateAttempts; ++attempt) {
-    std::string temp = path + ".tmp-" + RandomSuffix();
+    std::string temp = TempPathFor(path);
     Result<std::unique_ptr<WritableFile>> file = env->NewWritableFile(temp, CreateMode::kExclusive);
     if (file.ok()) {
       return std::unique_ptr<AtomicFileWriter>(

@@ -28,6 +28,11 @@
 
 namespace tessera {
 
+// A fresh name "<path>.tmp-XXXXXX" (six random characters of [0-9A-Za-z])
+// for a temporary file or folder next to `path`; create it exclusively and
+// try another name when it is taken.
+std::string TempPathFor(const std::string& path);
+
 class AtomicFileWriter {
  public:
   // Creates the temporary file next to `path`.

@@ -86,10 +86,13 @@ class Env {
   virtual bool FileExists(const std::string& path) = 0;
   virtual Result<uint64_t> GetFileSize(const std::string& path) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
-  // Atomically replaces `to` (if present) by `from` (rename(2)).
+  // Atomically replaces `to` (if present) by `from` (rename(2)); also
+  // renames a folder (over an empty one).
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
   // Creates one folder; AlreadyExists when it exists.
   virtual Status CreateDir(const std::string& path) = 0;
+  // Removes an empty folder (rmdir(2)).
+  virtual Status RemoveDir(const std::string& path) = 0;
   // Names (not paths) of the entries of `dir`, without "." and "..", sorted.
   virtual Result<std::vector<std::string>> GetChildren(const std::string& dir) = 0;
   // Makes the entries of `dir` (creations, renames, removals) durable.
@@ -125,6 +128,7 @@ class EnvWrapper : public Env {
     return target_->RenameFile(from, to);
   }
   Status CreateDir(const std::string& path) override { return target_->CreateDir(path); }
+  Status RemoveDir(const std::string& path) override { return target_->RemoveDir(path); }
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
     return target_->GetChildren(dir);
   }

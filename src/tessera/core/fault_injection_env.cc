@@ -19,6 +19,9 @@ const char* IoOpName(IoOp op) {
     case IoOp::kList: return "list folder";
     case IoOp::kSyncDir: return "sync folder";
     case IoOp::kStat: return "stat";
+    case IoOp::kTruncate: return "truncate";
+    case IoOp::kLock: return "lock";
+    case IoOp::kShmMap: return "map shared memory";
   }
   return "?";
 }
@@ -129,6 +132,9 @@ const char* ActionOf(IoOp op) {
     case IoOp::kList: return "cannot list folder";
     case IoOp::kSyncDir: return "cannot sync folder";
     case IoOp::kStat: return "cannot stat";
+    case IoOp::kTruncate: return "cannot truncate";
+    case IoOp::kLock: return "cannot lock";
+    case IoOp::kShmMap: return "cannot map shared memory of";
   }
   return "cannot access";
 }
@@ -284,6 +290,11 @@ Status FaultInjectionEnv::RenameFile(const std::string& from, const std::string&
 Status FaultInjectionEnv::CreateDir(const std::string& path) {
   TS_RETURN_NOT_OK(Check(IoOp::kCreateDir, path));
   return target()->CreateDir(path);
+}
+
+Status FaultInjectionEnv::RemoveDir(const std::string& path) {
+  TS_RETURN_NOT_OK(Check(IoOp::kRemove, path));
+  return target()->RemoveDir(path);
 }
 
 Result<std::vector<std::string>> FaultInjectionEnv::GetChildren(const std::string& dir) {

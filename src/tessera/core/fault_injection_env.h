@@ -28,7 +28,8 @@
 
 namespace tessera {
 
-// The kinds of I/O call a policy sees.
+// The kinds of I/O call a policy sees. The last three come only from the
+// SQLite VFS shim (registry/sqlite_fault_vfs.h), which shares the policy.
 enum class IoOp {
   kOpen,       // opening or creating a file
   kRead,
@@ -41,6 +42,9 @@ enum class IoOp {
   kList,       // listing a folder
   kSyncDir,    // a folder's fsync
   kStat,       // existence or size
+  kTruncate,   // shortening a file
+  kLock,       // taking a file lock
+  kShmMap,     // mapping a shared-memory region
 };
 const char* IoOpName(IoOp op);
 
@@ -109,6 +113,7 @@ class FaultInjectionEnv : public EnvWrapper {
   Status RemoveFile(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
   Status CreateDir(const std::string& path) override;
+  Status RemoveDir(const std::string& path) override;
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
 

@@ -160,6 +160,11 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
+  Status RemoveDir(const std::string& path) override {
+    if (::rmdir(path.c_str()) != 0) return ErrnoToStatus(errno, "cannot remove folder", path);
+    return Status::OK();
+  }
+
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override {
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr) return ErrnoToStatus(errno, "cannot list folder", dir);

@@ -91,7 +91,10 @@ CivilDate CivilFromDays(int64_t z) {
 
 std::string FormatTimestamp(int64_t micros) {
   int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rem = micros - days * kMicrosPerDay;
+  // The floored remainder, computed without days * kMicrosPerDay, which
+  // overflows for the earliest representable days (found by time_parse_fuzz).
+  int64_t rem = micros % kMicrosPerDay;
+  if (rem < 0) rem += kMicrosPerDay;
   CivilDate date = CivilFromDays(days);
   int64_t secs = rem / kMicrosPerSecond;
   char buf[64];

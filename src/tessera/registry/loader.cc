@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <string_view>
 #include <system_error>
 
@@ -142,14 +140,11 @@ void SortErrors(std::vector<LoadError>* errors) {
 
 namespace {
 
-// Reads a file's bytes; false when it cannot be read.
-bool ReadWholeFile(const fs::path& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return false;
-  *text = std::move(buf).str();
+// Reads a file's bytes through `env`; false when it cannot be read.
+bool ReadWholeFile(Env* env, const fs::path& path, std::string* text) {
+  Result<std::string> bytes = ReadFileToString(env, path.string());
+  if (!bytes.ok()) return false;
+  *text = std::move(*bytes);
   return true;
 }
 
@@ -223,32 +218,34 @@ bool FindRoot(const std::string& repo_dir, LoadedRepo* out, std::vector<LoadErro
   return false;
 }
 
-TextReader FolderReader(const fs::path& root) {
-  return [root](const std::string& rel, std::string* text) {
-    return ReadWholeFile(root / rel, text);
+TextReader FolderReader(Env* env, const fs::path& root) {
+  return [env, root](const std::string& rel, std::string* text) {
+    return ReadWholeFile(env, root / rel, text);
   };
 }
 
 }  // namespace
 
-std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out) {
+std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out, Env* env) {
   std::vector<LoadError> errors;
   if (!FindRoot(repo_dir, out, &errors)) return errors;
   fs::path root(out->root);
   std::error_code ec;
-  ReadConfigWith(fs::is_regular_file(root / kConfigFile, ec), FolderReader(root), out, &errors);
+  ReadConfigWith(fs::is_regular_file(root / kConfigFile, ec), FolderReader(env, root), out,
+                 &errors);
   FinishErrors(&errors);
   return errors;
 }
 
-std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out) {
+std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out,
+                                             Env* env) {
   std::vector<LoadError> errors;
   if (!FindRoot(repo_dir, out, &errors)) return errors;
   fs::path root(out->root);
   std::error_code ec;
   bool has_config = fs::is_regular_file(root / kConfigFile, ec);
   std::vector<std::string> files = FindDefinitionFiles(root, &errors);
-  ParseAndValidate(has_config, files, FolderReader(root), out, &errors);
+  ParseAndValidate(has_config, files, FolderReader(env, root), out, &errors);
   return errors;
 }
 
@@ -270,9 +267,9 @@ std::vector<LoadError> LoadRepoFromFiles(const std::vector<RepoFile>& files, Loa
   return errors;
 }
 
-Result<LoadedRepo> LoadRepo(const std::string& repo_dir) {
+Result<LoadedRepo> LoadRepo(const std::string& repo_dir, Env* env) {
   LoadedRepo repo;
-  std::vector<LoadError> errors = LoadRepoCollectErrors(repo_dir, &repo);
+  std::vector<LoadError> errors = LoadRepoCollectErrors(repo_dir, &repo, env);
   if (errors.empty()) return repo;
   std::string message;
   for (const LoadError& e : errors) {

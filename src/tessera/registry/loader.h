@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/result.h"
 #include "tessera/registry/definitions.h"
 
@@ -39,17 +40,20 @@ struct LoadedRepo {
 // InvalidArgument status whose message holds every error, one per line, in
 // file then line order. Messages are one line of valid UTF-8: control
 // characters and invalid bytes of user text appear escaped (\n, \xFF).
-Result<LoadedRepo> LoadRepo(const std::string& repo_dir);
+// Files are read through `env` (the folder walk uses std::filesystem).
+Result<LoadedRepo> LoadRepo(const std::string& repo_dir, Env* env = Env::Default());
 
 // The same, but returns the errors as a list (empty on success) and fills
 // `out` as far as it could be parsed: for tests and tools.
-std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out);
+std::vector<LoadError> LoadRepoCollectErrors(const std::string& repo_dir, LoadedRepo* out,
+                                             Env* env = Env::Default());
 
 // Reads only tessera.yaml of the repo at `repo_dir` into out->root and
 // out->config (no definition file is opened): for commands that need only
 // the config, such as the registry's read commands. Returns the errors found
 // in tessera.yaml (empty on success).
-std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out);
+std::vector<LoadError> LoadRepoConfig(const std::string& repo_dir, LoadedRepo* out,
+                                      Env* env = Env::Default());
 
 // One file of a repo held in memory.
 struct RepoFile {

@@ -2,55 +2,29 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <cstddef>
 
 namespace tessera::registry {
-
-// ---- SqliteFaultPolicy ----
-
-void SqliteFaultPolicy::FailNth(int64_t n, Fault fault) {
-  fault_.store(fault);
-  fail_at_.store(n);
-  calls_.store(0);
-  failures_.store(0);
-}
-
-int SqliteFaultPolicy::Before(Op op) {
-  int64_t call = calls_.fetch_add(1) + 1;
-  if (call != fail_at_.load()) return SQLITE_OK;
-  failures_.fetch_add(1);
-  bool full = fault_.load() == Fault::kDiskFull;
-  switch (op) {
-    case Op::kOpen: return SQLITE_CANTOPEN;
-    case Op::kDelete: return SQLITE_IOERR_DELETE;
-    case Op::kRead: return SQLITE_IOERR_READ;
-    case Op::kWrite: return full ? SQLITE_FULL : SQLITE_IOERR_WRITE;
-    case Op::kTruncate: return full ? SQLITE_FULL : SQLITE_IOERR_TRUNCATE;
-    case Op::kSync: return SQLITE_IOERR_FSYNC;
-    case Op::kFileSize: return SQLITE_IOERR_FSTAT;
-    case Op::kLock: return SQLITE_IOERR_LOCK;
-    case Op::kShmMap: return SQLITE_IOERR_SHMMAP;
-  }
-  return SQLITE_IOERR;
-}
 
 // ---- the shim ----
 
 namespace {
 
-using Op = SqliteFaultPolicy::Op;
-
 // What the shim keeps in sqlite3_vfs::pAppData.
 struct VfsState {
   sqlite3_vfs* real;
-  SqliteFaultPolicy* policy;
+  FaultPolicy* policy;
 };
 
 // An open file: the shim's header, then the real VFS's file object.
 struct FaultFile {
   sqlite3_file base;
-  SqliteFaultPolicy* policy;
+  FaultPolicy* policy;
   sqlite3_file* real;
+  // For the policy's report; "" for temporary files. SQLite keeps the name
+  // given to xOpen valid until xClose.
+  const char* path;
 };
 
 VfsState* State(sqlite3_vfs* vfs) { return static_cast<VfsState*>(vfs->pAppData); }
@@ -58,36 +32,66 @@ sqlite3_vfs* Real(sqlite3_vfs* vfs) { return State(vfs)->real; }
 FaultFile* Shim(sqlite3_file* file) { return reinterpret_cast<FaultFile*>(file); }
 const sqlite3_io_methods* RealMethods(sqlite3_file* file) { return Shim(file)->real->pMethods; }
 
-// Runs `call` unless the policy fails this call of `op`.
+// The SQLite code the unix VFS returns when a call of `op` fails with `err`.
+int SqliteCode(IoOp op, int err) {
+  if (err == ENOSPC && (op == IoOp::kWrite || op == IoOp::kTruncate)) return SQLITE_FULL;
+  switch (op) {
+    case IoOp::kOpen: return SQLITE_CANTOPEN;
+    case IoOp::kRemove: return SQLITE_IOERR_DELETE;
+    case IoOp::kRead: return SQLITE_IOERR_READ;
+    case IoOp::kWrite: return SQLITE_IOERR_WRITE;
+    case IoOp::kTruncate: return SQLITE_IOERR_TRUNCATE;
+    case IoOp::kSync: return SQLITE_IOERR_FSYNC;
+    case IoOp::kStat: return SQLITE_IOERR_FSTAT;
+    case IoOp::kLock: return SQLITE_IOERR_LOCK;
+    case IoOp::kShmMap: return SQLITE_IOERR_SHMMAP;
+    default: return SQLITE_IOERR;
+  }
+}
+
+// The code a call fails with, errno set as a real failure sets it.
+int Failed(IoOp op, int err) {
+  errno = err;
+  return SqliteCode(op, err);
+}
+
+// Runs `call` unless the policy fails this call of `op` on `path`.
 template <typename Call>
-int Counted(SqliteFaultPolicy* policy, Op op, Call call) {
-  int rc = policy->Before(op);
-  return rc == SQLITE_OK ? call() : rc;
+int Counted(FaultPolicy* policy, IoOp op, std::string_view path, Call call) {
+  const int err = policy->BeforeCall(op, path);
+  return err == 0 ? call() : Failed(op, err);
 }
 
 int Close(sqlite3_file* f) { return RealMethods(f)->xClose(Shim(f)->real); }
 int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return Counted(Shim(f)->policy, Op::kRead,
+  return Counted(Shim(f)->policy, IoOp::kRead, Shim(f)->path,
                  [&] { return RealMethods(f)->xRead(Shim(f)->real, buf, n, off); });
 }
+// A write also counts against the policy's space limit: a full disk takes
+// what fits, then fails (as write(2) does).
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  return Counted(Shim(f)->policy, Op::kWrite,
-                 [&] { return RealMethods(f)->xWrite(Shim(f)->real, buf, n, off); });
+  size_t allowed = 0;
+  const int err = Shim(f)->policy->BeforeWrite(Shim(f)->path, static_cast<size_t>(n), &allowed);
+  if (allowed > 0) {
+    int rc = RealMethods(f)->xWrite(Shim(f)->real, buf, static_cast<int>(allowed), off);
+    if (rc != SQLITE_OK) return rc;
+  }
+  return err == 0 ? SQLITE_OK : Failed(IoOp::kWrite, err);
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
-  return Counted(Shim(f)->policy, Op::kTruncate,
+  return Counted(Shim(f)->policy, IoOp::kTruncate, Shim(f)->path,
                  [&] { return RealMethods(f)->xTruncate(Shim(f)->real, size); });
 }
 int Sync(sqlite3_file* f, int flags) {
-  return Counted(Shim(f)->policy, Op::kSync,
+  return Counted(Shim(f)->policy, IoOp::kSync, Shim(f)->path,
                  [&] { return RealMethods(f)->xSync(Shim(f)->real, flags); });
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return Counted(Shim(f)->policy, Op::kFileSize,
+  return Counted(Shim(f)->policy, IoOp::kStat, Shim(f)->path,
                  [&] { return RealMethods(f)->xFileSize(Shim(f)->real, size); });
 }
 int Lock(sqlite3_file* f, int level) {
-  return Counted(Shim(f)->policy, Op::kLock,
+  return Counted(Shim(f)->policy, IoOp::kLock, Shim(f)->path,
                  [&] { return RealMethods(f)->xLock(Shim(f)->real, level); });
 }
 int Unlock(sqlite3_file* f, int level) { return RealMethods(f)->xUnlock(Shim(f)->real, level); }
@@ -102,7 +106,7 @@ int DeviceCharacteristics(sqlite3_file* f) {
   return RealMethods(f)->xDeviceCharacteristics(Shim(f)->real);
 }
 int ShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-  return Counted(Shim(f)->policy, Op::kShmMap,
+  return Counted(Shim(f)->policy, IoOp::kShmMap, Shim(f)->path,
                  [&] { return RealMethods(f)->xShmMap(Shim(f)->real, page, size, extend, out); });
 }
 int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
@@ -146,7 +150,8 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
   f->base.pMethods = nullptr;  // SQLite calls no method of a file that failed to open
   f->policy = State(vfs)->policy;
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + sizeof(FaultFile));
-  int rc = Counted(f->policy, Op::kOpen,
+  f->path = name != nullptr ? name : "";
+  int rc = Counted(f->policy, IoOp::kOpen, f->path,
                    [&] { return Real(vfs)->xOpen(Real(vfs), name, f->real, flags, out_flags); });
   if (rc != SQLITE_OK) return rc;
   if (f->real->pMethods == nullptr || f->real->pMethods->iVersion < 3) {
@@ -158,7 +163,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
 }
 
 int Delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
-  return Counted(State(vfs)->policy, Op::kDelete,
+  return Counted(State(vfs)->policy, IoOp::kRemove, name,
                  [&] { return Real(vfs)->xDelete(Real(vfs), name, sync_dir); });
 }
 int Access(sqlite3_vfs* vfs, const char* name, int flags, int* out) {
@@ -189,7 +194,8 @@ int CurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
 
 // ---- SqliteFaultVfs ----
 
-Result<std::unique_ptr<SqliteFaultVfs>> SqliteFaultVfs::Register(const std::string& name) {
+Result<std::unique_ptr<SqliteFaultVfs>> SqliteFaultVfs::Register(const std::string& name,
+                                                                FaultPolicy* policy) {
   if (sqlite3_initialize() != SQLITE_OK) return Status::IOError("cannot initialize SQLite");
   if (sqlite3_vfs_find(name.c_str()) != nullptr) {
     return Status::AlreadyExists("SQLite VFS '" + name + "' is already registered");
@@ -198,7 +204,8 @@ Result<std::unique_ptr<SqliteFaultVfs>> SqliteFaultVfs::Register(const std::stri
   if (real == nullptr || real->iVersion < 2) return Status::IOError("no usable default SQLite VFS");
   std::unique_ptr<SqliteFaultVfs> shim(new SqliteFaultVfs());
   shim->name_ = name;
-  auto* state = new VfsState{real, &shim->policy_};
+  shim->policy_ = policy;
+  auto* state = new VfsState{real, policy};
   shim->vfs_ = std::make_unique<sqlite3_vfs>();
   sqlite3_vfs* vfs = shim->vfs_.get();
   *vfs = sqlite3_vfs{};

@@ -1,82 +1,61 @@
-// A SQLite VFS shim for failure-path tests: it wraps the default VFS (unix),
-// counts the I/O calls SQLite makes through it and fails the k-th one, so a
-// test can check that a fault at any point of a registry write leaves the
-// registry as it was before or as a clean write leaves it, nothing between.
+// A SQLite VFS shim for failure-path tests: it wraps the default VFS (unix)
+// and asks the core FaultPolicy (core/fault_injection_env.h) before each I/O
+// call SQLite makes through it, so a test can fail the k-th call, fill the
+// disk or "crash" at a call, and check that a fault at any point of a
+// registry write leaves the registry as it was before or as a clean write
+// leaves it, nothing between. The same policy can drive a FaultInjectionEnv
+// at the same time: file I/O and SQLite I/O then share one call numbering
+// and one fault schedule.
 //
-// The calls counted (SqliteFaultPolicy::Op): opening and deleting files, and
-// on open files read, write, truncate, sync, file size, lock and
-// shared-memory map. Closing, unlocking and the shared-memory locks are
-// forwarded uncounted (SQLite ignores or retries their failures).
+// The calls counted, as IoOp: opening (kOpen) and deleting (kRemove) files,
+// and on open files read (kRead), write (kWrite, also against the policy's
+// space limit), truncate (kTruncate), sync (kSync), file size (kStat), lock
+// (kLock) and shared-memory map (kShmMap). Closing, unlocking and the
+// shared-memory locks are forwarded uncounted (SQLite ignores or retries
+// their failures).
 //
-// Usage: register once, pass vfs_name() as RegistryOptions::vfs, arm the
-// policy, run, inspect policy()->calls().
+// A failed call returns what the unix VFS returns for that errno: ENOSPC on
+// a write or truncate is SQLITE_FULL, a failed open SQLITE_CANTOPEN, any
+// other failure the call's SQLITE_IOERR_* code; errno is set to the
+// injected value, so sqlite3_system_errno() reports it as for a real fault.
 //
-// Thread-safety: the policy's counters are atomic; registration is not
-// thread-safe (register before use, destroy after every connection using
-// it is closed).
+// Usage: register once with a policy, pass vfs_name() as
+// RegistryOptions::vfs, arm the policy, run, inspect policy()->calls().
+//
+// Ownership: does not own the policy, which must outlive the shim.
+// Thread-safety: the policy is thread-safe; registration is not (register
+// before use, destroy after every connection using it is closed).
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <memory>
 #include <string>
 
+#include "tessera/core/fault_injection_env.h"
 #include "tessera/core/result.h"
 
 struct sqlite3_vfs;
 
 namespace tessera::registry {
 
-// When and how the shim fails a call. A small self-contained object for
-// now: it will be driven by the core fault-injection Env (core/env.h) once
-// that is merged, so that file I/O and SQLite I/O share one fault schedule.
-class SqliteFaultPolicy {
- public:
-  enum class Op { kOpen, kDelete, kRead, kWrite, kTruncate, kSync, kFileSize, kLock, kShmMap };
-  enum class Fault {
-    kIoError,   // the call fails with its SQLITE_IOERR_* code (CANTOPEN for open)
-    kDiskFull,  // writes and truncates fail with SQLITE_FULL, other calls as kIoError
-  };
-
-  // Fails call number `n` (1-based, counted from the last Reset) with
-  // `fault`; 0 never fails. Resets the count.
-  void FailNth(int64_t n, Fault fault);
-  // Counts from zero again and stops failing.
-  void Reset() { FailNth(0, Fault::kIoError); }
-
-  // Calls counted since the last reset (the failed one included).
-  int64_t calls() const { return calls_.load(); }
-  // Calls that were failed since the last reset (0 or 1).
-  int64_t failures() const { return failures_.load(); }
-
-  // For the shim: counts a call of `op`; SQLITE_OK to run it, else the
-  // SQLite code the call returns instead.
-  int Before(Op op);
-
- private:
-  std::atomic<int64_t> calls_{0};
-  std::atomic<int64_t> failures_{0};
-  std::atomic<int64_t> fail_at_{0};
-  std::atomic<Fault> fault_{Fault::kIoError};
-};
-
 class SqliteFaultVfs {
  public:
-  // Registers a VFS named `name` over the default VFS (not as the default).
-  // AlreadyExists when a VFS of that name is registered.
-  static Result<std::unique_ptr<SqliteFaultVfs>> Register(const std::string& name);
+  // Registers a VFS named `name` over the default VFS (not as the default),
+  // consulting `policy`. AlreadyExists when a VFS of that name is
+  // registered.
+  static Result<std::unique_ptr<SqliteFaultVfs>> Register(const std::string& name,
+                                                          FaultPolicy* policy);
   ~SqliteFaultVfs();  // unregisters
   SqliteFaultVfs(const SqliteFaultVfs&) = delete;
   SqliteFaultVfs& operator=(const SqliteFaultVfs&) = delete;
 
   const std::string& vfs_name() const { return name_; }
-  SqliteFaultPolicy* policy() { return &policy_; }
+  FaultPolicy* policy() const { return policy_; }
 
  private:
   SqliteFaultVfs() = default;
 
   std::string name_;
-  SqliteFaultPolicy policy_;
+  FaultPolicy* policy_ = nullptr;
   std::unique_ptr<sqlite3_vfs> vfs_;
 };
 
