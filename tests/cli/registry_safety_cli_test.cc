@@ -38,8 +38,8 @@ struct Snapshot {
 // Runs the binary with `args`; when this process is root (as in CI, where
 // file permissions do not apply to root) the child first drops to the
 // unprivileged user nobody (uid/gid 65534), so that read-only files and
-// folders are read-only to it.
-CliResult RunUnprivileged(const std::vector<std::string>& args) {
+// folders are read-only to it. `binary` must be reachable by that user.
+CliResult RunUnprivileged(const std::string& binary, const std::vector<std::string>& args) {
   CliResult result;
   std::string out_path = internal::MakeCaptureFile("out");
   std::string err_path = internal::MakeCaptureFile("err");
@@ -55,7 +55,7 @@ CliResult RunUnprivileged(const std::vector<std::string>& args) {
     if (geteuid() == 0) {
       if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0) _exit(125);
     }
-    std::vector<std::string> store = {TESSERA_BINARY};
+    std::vector<std::string> store = {binary};
     store.insert(store.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& a : store) argv.push_back(a.data());
@@ -81,6 +81,17 @@ class RegistrySafetyTest : public testing::Test {
     fs::permissions(tmp_.path(), fs::perms::owner_all | fs::perms::group_read |
                                      fs::perms::group_exec | fs::perms::others_read |
                                      fs::perms::others_exec);
+    // The build tree may sit where nobody cannot reach it (a clone under
+    // /root is mode 700): the unprivileged child runs a copy of the binary
+    // placed beside the repo.
+    unprivileged_binary_ = TESSERA_BINARY;
+    if (geteuid() == 0) {
+      unprivileged_binary_ = tmp_ / "tessera";
+      fs::copy_file(TESSERA_BINARY, unprivileged_binary_);
+      fs::permissions(unprivileged_binary_, fs::perms::owner_all | fs::perms::group_read |
+                                                fs::perms::group_exec | fs::perms::others_read |
+                                                fs::perms::others_exec);
+    }
   }
   void TearDown() override {
     // Restore write permission so that the scratch folder can be removed.
@@ -104,7 +115,7 @@ class RegistrySafetyTest : public testing::Test {
   }
   CliResult TesseraUnprivileged(std::vector<std::string> args) {
     args.insert(args.begin(), {"-r", repo_});
-    return WithoutWarnings(RunUnprivileged(args));
+    return WithoutWarnings(RunUnprivileged(unprivileged_binary_, args));
   }
   std::string Data() const { return repo_ + "/data"; }
   std::string Db() const { return repo_ + "/data/registry.db"; }
@@ -130,6 +141,7 @@ class RegistrySafetyTest : public testing::Test {
 
   ScratchDir tmp_;
   std::string repo_ = tmp_ / "repo";
+  std::string unprivileged_binary_;
 };
 
 TEST_F(RegistrySafetyTest, ForeignSqliteFileIsRefusedUntouchedByEveryCommand) {
