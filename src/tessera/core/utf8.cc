@@ -4,10 +4,7 @@
 
 namespace tessera {
 
-namespace {
-
-// The length of the well-formed sequence starting at s[i], or 0.
-size_t SequenceLength(std::string_view s, size_t i) {
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
   const uint8_t b0 = byte(i);
   if (b0 < 0x80) return 1;
@@ -34,8 +31,6 @@ size_t SequenceLength(std::string_view s, size_t i) {
   return len;
 }
 
-}  // namespace
-
 size_t FindInvalidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -43,7 +38,7 @@ size_t FindInvalidUtf8(std::string_view s) {
       ++i;
       continue;
     }
-    const size_t len = SequenceLength(s, i);
+    const size_t len = Utf8SequenceLength(s, i);
     if (len == 0) return i;
     i += len;
   }

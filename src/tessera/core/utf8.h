@@ -17,6 +17,12 @@ namespace tessera {
 // UTF-8 sequence, or std::string_view::npos when all of `s` is well formed.
 size_t FindInvalidUtf8(std::string_view s);
 
+// The length (1 to 4) of the well-formed sequence starting at s[i], or 0
+// when the byte there starts none (a stray continuation byte, an overlong
+// or surrogate form, a code point above U+10FFFF, a sequence cut short).
+// REQUIRES: i < s.size().
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+
 inline bool IsValidUtf8(std::string_view s) { return FindInvalidUtf8(s) == std::string_view::npos; }
 
 // "0x" and two upper-case hex digits: how messages name one raw byte (they

@@ -7,39 +7,11 @@
 #include <cmath>
 
 #include "tessera/core/time.h"
+#include "tessera/core/utf8.h"
 #include "tessera/registry/object_kinds.h"
 
 namespace tessera::registry {
 namespace {
-
-// The length of the valid UTF-8 sequence at the start of `s`, 0 if none
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-size_t ValidSequenceLength(std::string_view s) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char b0 = byte(0);
-  if (b0 < 0x80) return 1;
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() < n) return 0;
-  if (byte(1) < lo || byte(1) > hi) return 0;
-  for (size_t i = 2; i < n; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return n;
-}
 
 // RapidJSON's pretty writer with the guarantees of this file: strings and
 // keys made valid UTF-8, non-finite doubles written as null. The methods
@@ -158,7 +130,7 @@ std::string ToValidUtf8(std::string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    size_t n = ValidSequenceLength(text.substr(i));
+    size_t n = Utf8SequenceLength(text, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
       ++i;

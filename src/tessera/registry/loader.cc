@@ -7,6 +7,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "tessera/core/utf8.h"
 #include "tessera/registry/loader_internal.h"
 
 namespace tessera::registry {
@@ -30,23 +31,6 @@ const SourceLocation& KeyLines::Find(ObjectKind kind, size_t index, const std::s
 namespace {
 
 constexpr const char* kConfigFile = "tessera.yaml";
-
-// The length of the valid UTF-8 sequence (2 to 4 bytes, no overlong form,
-// no surrogate, at most U+10FFFF) at the start of `s`, or 0.
-size_t Utf8SequenceLength(std::string_view s) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = byte(0);
-  size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (len == 0 || c > 0xF4 || s.size() < len) return 0;
-  for (size_t i = 1; i < len; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-  }
-  if (c == 0xE0 && byte(1) < 0xA0) return 0;   // overlong
-  if (c == 0xED && byte(1) > 0x9F) return 0;   // surrogate
-  if (c == 0xF0 && byte(1) < 0x90) return 0;   // overlong
-  if (c == 0xF4 && byte(1) > 0x8F) return 0;   // above U+10FFFF
-  return len;
-}
 
 // Folders that hold data, builds or tools, never definitions. data/ and
 // build*/ only at the root: a nested "features/building/" is definitions.
@@ -111,7 +95,7 @@ std::string EscapeForMessage(std::string_view s) {
       ++i;
       continue;
     }
-    size_t len = Utf8SequenceLength(s.substr(i));
+    size_t len = Utf8SequenceLength(s, i);
     if (len == 0) {
       hex(c);
       ++i;

@@ -4,9 +4,11 @@
 
 #include <yaml.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+
+#include "tessera/core/utf8.h"
 
 namespace tessera::registry::internal {
 
@@ -20,13 +22,6 @@ std::string Hex(unsigned value) {
   } else {
     std::snprintf(buf, sizeof(buf), "U+%04X", value);
   }
-  return buf;
-}
-
-// A byte (not a character) in hex: "0xE9".
-std::string HexByte(unsigned char byte) {
-  char buf[8];
-  std::snprintf(buf, sizeof(buf), "0x%02X", byte);
   return buf;
 }
 
@@ -193,7 +188,7 @@ YamlError ReaderError(const yaml_parser_t& p, std::string_view text) {
       while (offset > 0 && (static_cast<unsigned char>(text[offset - 1]) & 0xC0) == 0x80) --offset;
       if (offset > 0) --offset;
     }
-    message = "byte " + HexByte(static_cast<unsigned char>(text[offset])) + " is not valid UTF-8";
+    message = "byte " + ByteHex(static_cast<unsigned char>(text[offset])) + " is not valid UTF-8";
   } else if (problem.find("UTF-8") != std::string::npos) {
     message = "the text ends inside a UTF-8 sequence (not valid UTF-8)";
   } else {
