@@ -14,9 +14,11 @@ namespace {
 constexpr size_t kFlushBytes = 1 << 20;
 
 // Appends `text` as one CSV field, quoted when it holds the delimiter, a
-// quote or a line break, or is empty (so it reads back as "" and not null).
+// quote or a line break, or is empty (so it reads back as "" and not null),
+// or starts with U+FEFF (at the start of a file a reader takes those bytes
+// for a byte order mark and drops them; found by csv_reader_fuzz).
 void AppendTextField(std::string_view text, char delimiter, std::string* out) {
-  bool quote = text.empty();
+  bool quote = text.empty() || text.starts_with("\xEF\xBB\xBF");
   for (char c : text) {
     if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
       quote = true;
