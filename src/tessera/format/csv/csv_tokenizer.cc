@@ -1,5 +1,6 @@
 #include "tessera/format/csv/csv_tokenizer.h"
 
+#include "tessera/core/utf8.h"
 #include "tessera/format/csv/csv_text.h"
 
 #include <cstring>
@@ -32,6 +33,16 @@ Result<std::vector<std::string>> ReadHeaderRow(CsvTokenizer* tokenizer) {
   std::vector<std::string> names;
   names.reserve(fields.size());
   for (const CsvField& f : fields) names.emplace_back(f.text);
+  // The whole header is known now: a name that is not UTF-8 (say, cut by
+  // the end of the file where the raw check above could not tell) makes
+  // this no text file either.
+  for (const std::string& name : names) {
+    const size_t bad = FindInvalidUtf8(name);
+    if (bad != std::string::npos) {
+      return Status::Invalid("file '" + tokenizer->path() + "': not a text CSV file (byte " +
+                             ByteHex(static_cast<uint8_t>(name[bad])) + " at line 1)");
+    }
+  }
   tokenizer->set_column_names(names);
   return names;
 }
