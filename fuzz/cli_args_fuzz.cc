@@ -35,8 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tessera::cli::CommandLine command_line;
   std::optional<int> code;
   try {
-    code = command_line.Parse(static_cast<int>(args.size()), argv.data(), null_stream,
-                              null_stream);
+    code = command_line.Parse(static_cast<int>(args.size()), argv.data(), null_stream, null_stream);
   } catch (...) {
     abort();  // Parse must report every problem as an exit code
   }

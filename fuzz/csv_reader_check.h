@@ -39,8 +39,7 @@ inline SchemaPtr CsvFuzzSchema() {
 }
 
 inline Result<std::vector<RecordBatchPtr>> ReadAllCsv(const std::string& path,
-                                                      const SchemaPtr& schema,
-                                                      int64_t batch_size) {
+                                                      const SchemaPtr& schema, int64_t batch_size) {
   csv::CsvReadOptions options;
   options.batch_size = batch_size;
   TS_ASSIGN_OR_RETURN(auto reader, csv::CsvReader::Open(path, schema, options));
@@ -54,8 +53,7 @@ inline Result<std::vector<RecordBatchPtr>> ReadAllCsv(const std::string& path,
 
 // Returns "" when the input behaves, else what went wrong. `scratch_dir`
 // holds the two files written.
-inline std::string CheckCsvInput(const uint8_t* data, size_t size,
-                                 const std::string& scratch_dir) {
+inline std::string CheckCsvInput(const uint8_t* data, size_t size, const std::string& scratch_dir) {
   if (size == 0) return "";
   const bool declared = (data[0] & 1) != 0;
   const int64_t batch_size = (data[0] & 2) != 0 ? 7 : 65536;

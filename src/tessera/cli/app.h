@@ -24,8 +24,7 @@ class CommandLine {
   // Parses argv. Returns nullopt when a command was chosen (Execute runs
   // it); otherwise the exit code of what parsing alone did: --help, help,
   // --version (printed to `out`) or a usage error (printed to `err`).
-  std::optional<int> Parse(int argc, const char* const* argv, std::ostream& out,
-                           std::ostream& err);
+  std::optional<int> Parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
   // Runs the parsed command; prints its error line to `err`.
   int Execute(std::ostream& err);

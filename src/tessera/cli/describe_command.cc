@@ -126,9 +126,7 @@ void RegisterDescribeCommand(CLI::App* app, CommandContext* ctx) {
                   "Version to show, a positive integer (default: current); NAME@N does the same");
   cmd->add_option("--kind", args->kind, std::string("Kind of NAME: ") + registry::KindNamesHelp());
   cmd->add_flag("--json", args->json, "Print JSON");
-  cmd->callback([ctx, args] {
-    ctx->run = [ctx, args] { return RunDescribe(ctx->repo, *args); };
-  });
+  cmd->callback([ctx, args] { ctx->run = [ctx, args] { return RunDescribe(ctx->repo, *args); }; });
 }
 
 }  // namespace tessera::cli

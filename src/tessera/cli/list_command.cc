@@ -71,7 +71,8 @@ void RegisterListCommand(CLI::App* app, CommandContext* ctx) {
   CLI::App* cmd = app->add_subcommand(
       "list",
       "List the objects of one kind registered by the last apply (entities, sources, "
-      "feature-views, on-demand-views or services; singular and short forms work too) with their current version, owner, tags and description. "
+      "feature-views, on-demand-views or services; singular and short forms work too) with their "
+      "current version, owner, tags and description. "
       "--tag (repeatable; all must match) and --owner filter; --json prints a JSON array for "
       "scripts.");
   cmd->footer("Example:\n  tessera list views --tag tier=gold --owner risk@example.com");

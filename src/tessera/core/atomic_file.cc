@@ -15,8 +15,7 @@ constexpr int kCreateAttempts = 100;
 
 // Six characters of [0-9A-Za-z], as mkstemp's XXXXXX.
 std::string RandomSuffix() {
-  static constexpr char kChars[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char kChars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   thread_local std::mt19937_64 rng([] {
     std::random_device rd;
     return (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(::getpid());

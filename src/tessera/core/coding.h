@@ -62,18 +62,24 @@ inline void PutFixed64(std::string* dst, uint64_t value) {
 template <typename T>
 inline T DecodeFixed(const void* src) {
   static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
-  if constexpr (sizeof(T) == 1) return std::bit_cast<T>(*static_cast<const uint8_t*>(src));
-  else if constexpr (sizeof(T) == 2) return std::bit_cast<T>(DecodeFixed16(src));
-  else if constexpr (sizeof(T) == 4) return std::bit_cast<T>(DecodeFixed32(src));
-  else return std::bit_cast<T>(DecodeFixed64(src));
+  if constexpr (sizeof(T) == 1)
+    return std::bit_cast<T>(*static_cast<const uint8_t*>(src));
+  else if constexpr (sizeof(T) == 2)
+    return std::bit_cast<T>(DecodeFixed16(src));
+  else if constexpr (sizeof(T) == 4)
+    return std::bit_cast<T>(DecodeFixed32(src));
+  else
+    return std::bit_cast<T>(DecodeFixed64(src));
 }
 
 // Stores `value` (4 or 8 bytes) little-endian at `dst`.
 template <typename T>
 inline void EncodeFixed(void* dst, T value) {
   static_assert(sizeof(T) == 4 || sizeof(T) == 8);
-  if constexpr (sizeof(T) == 4) EncodeFixed32(dst, std::bit_cast<uint32_t>(value));
-  else EncodeFixed64(dst, std::bit_cast<uint64_t>(value));
+  if constexpr (sizeof(T) == 4)
+    EncodeFixed32(dst, std::bit_cast<uint32_t>(value));
+  else
+    EncodeFixed64(dst, std::bit_cast<uint64_t>(value));
 }
 
 }  // namespace tessera

@@ -31,20 +31,20 @@ namespace tessera {
 // The kinds of I/O call a policy sees. The last three come only from the
 // SQLite VFS shim (registry/sqlite_fault_vfs.h), which shares the policy.
 enum class IoOp {
-  kOpen,       // opening or creating a file
+  kOpen,  // opening or creating a file
   kRead,
   kWrite,
-  kSync,       // a file's fsync
+  kSync,  // a file's fsync
   kClose,
   kRename,
   kRemove,
   kCreateDir,
-  kList,       // listing a folder
-  kSyncDir,    // a folder's fsync
-  kStat,       // existence or size
-  kTruncate,   // shortening a file
-  kLock,       // taking a file lock
-  kShmMap,     // mapping a shared-memory region
+  kList,      // listing a folder
+  kSyncDir,   // a folder's fsync
+  kStat,      // existence or size
+  kTruncate,  // shortening a file
+  kLock,      // taking a file lock
+  kShmMap,    // mapping a shared-memory region
 };
 const char* IoOpName(IoOp op);
 
@@ -82,7 +82,7 @@ class FaultPolicy {
   int64_t calls_ = 0;
   int64_t fail_at_ = 0;  // 0: none
   int fail_errno_ = 0;
-  bool crash_ = false;   // fail_at_ and every later call fail
+  bool crash_ = false;       // fail_at_ and every later call fail
   int64_t space_left_ = -1;  // -1: unlimited
   int64_t injected_call_ = 0;
   IoOp injected_op_ = IoOp::kOpen;

@@ -128,8 +128,8 @@ class PosixEnv final : public Env {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                         CreateMode mode) override {
-    const int flags = O_WRONLY | O_CREAT | O_CLOEXEC |
-                      (mode == CreateMode::kExclusive ? O_EXCL : O_TRUNC);
+    const int flags =
+        O_WRONLY | O_CREAT | O_CLOEXEC | (mode == CreateMode::kExclusive ? O_EXCL : O_TRUNC);
     const int fd = ::open(path.c_str(), flags, 0644);
     if (fd < 0) return ErrnoToStatus(errno, "cannot create", path);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));

@@ -190,8 +190,8 @@ Result<int64_t> ParseDuration(std::string_view text) {
                     (ec == std::errc() && __builtin_mul_overflow(n, unit.micros, &out));
     if (all_digits && overflow) {
       return Status::Invalid("duration '" + std::string(text) + "' is too large (at most " +
-                             std::to_string(INT64_MAX / unit.micros) +
-                             std::string(unit.suffix) + ")");
+                             std::to_string(INT64_MAX / unit.micros) + std::string(unit.suffix) +
+                             ")");
     }
     if (ec != std::errc() || !all_digits || n <= 0) break;
     return out;
