@@ -11,6 +11,7 @@ PACKAGES=(
   cmake ninja-build g++ ccache pkg-config make
   # library dependencies (DESIGN.md section 5)
   libyaml-dev libsqlite3-dev libcli11-dev rapidjson-dev
+  libre2-dev libxxhash-dev libutf8proc-dev
   libsnappy-dev libzstd-dev zlib1g-dev libbrotli-dev liblz4-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
