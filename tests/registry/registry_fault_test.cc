@@ -1,10 +1,9 @@
 // Failure paths of Registry::Apply: an SQLite VFS shim (sqlite_fault_vfs.h)
-// driven by the core FaultPolicy fails the k-th I/O call of an apply, for every k up to the number of calls
-// a clean apply makes, with an I/O error and with a full disk. Afterwards
-// the registry must be exactly as before (byte for byte) or hold exactly
-// what a clean apply writes (compared by content: a checkpoint may move
-// bytes between the -wal file and the database), nothing between; the
-// message is one line without SQL; and a clean apply then works.
+// driven by the core FaultPolicy fails the k-th I/O call of an apply, for every k up to the number
+// of calls a clean apply makes, with an I/O error and with a full disk. Afterwards the registry
+// must be exactly as before (byte for byte) or hold exactly what a clean apply writes (compared by
+// content: a checkpoint may move bytes between the -wal file and the database), nothing between;
+// the message is one line without SQL; and a clean apply then works.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -194,6 +193,82 @@ TEST(RegistryApplyFaults, OnePolicyForDefinitionFilesAndSqlite) {
     if (!status.ok()) EXPECT_FALSE(fs::exists(work + "-wal")) << status.ToString();
     if (HasFailure()) return;
   }
+}
+
+// Every file and folder under `dir`, relative to it, sorted.
+std::vector<std::string> TreeOf(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    names.push_back(fs::relative(entry.path(), dir).string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The first apply, which creates the registry (and its folders), as
+// `tessera apply` runs it (Registry::ApplyTo), under a fault at each I/O
+// call of the Env and of SQLite, with an I/O error and with a full disk:
+// afterwards the folder holds nothing new (no registry, no temporary file,
+// no created folder) or the whole registry a clean run writes. Nothing
+// between: there is no partial registry for a later apply to trip on.
+TEST(RegistryApplyFaults, EveryFaultOnTheFirstApplyLeavesNoRegistryOrAWholeOne) {
+  FaultPolicy policy;
+  FaultInjectionEnv env(Env::Default(), &policy);
+  auto vfs = SqliteFaultVfs::Register("tessera_fault_create_test", &policy);
+  ASSERT_TRUE(vfs.ok()) << vfs.status().ToString();
+  ScratchDir dir;
+  const std::string root = dir.File("repo");
+  const std::string path = root + "/data/registry/registry.db";
+  auto apply = [&]() {
+    return Registry::ApplyTo(path, Options((*vfs)->vfs_name()), FraudRepo(), "alice", &env)
+        .status();
+  };
+  fs::create_directories(root);
+  policy.Reset();
+  ASSERT_TRUE(apply().ok());
+  const int64_t calls = policy.calls();
+  const std::vector<std::string> after = DumpTables(path);
+  const std::vector<std::string> whole_tree = TreeOf(root);
+  ASSERT_EQ(whole_tree,
+            (std::vector<std::string>{"data", "data/registry", "data/registry/registry.db"}));
+  ASSERT_GT(calls, 20);
+  RecordProperty("io_calls", static_cast<int>(calls));
+
+  int failed = 0;
+  for (int fault : {EIO, ENOSPC}) {
+    for (int64_t k = 1; k <= calls; ++k) {
+      SCOPED_TRACE("errno " + std::to_string(fault) + " at call " + std::to_string(k) + " of " +
+                   std::to_string(calls));
+      fs::remove_all(root);
+      fs::create_directories(root);
+      policy.Reset();
+      policy.FailCallNumber(k, fault);
+      Status status = apply();
+      EXPECT_TRUE(policy.injected());
+      const IoOp op = policy.injected_op();
+      policy.Reset();
+      if (!status.ok()) {
+        ++failed;
+        EXPECT_EQ(TreeOf(root), std::vector<std::string>{}) << status.ToString();
+        EXPECT_EQ(status.message().find('\n'), std::string::npos) << status.message();
+        EXPECT_EQ(status.message().rfind("registry '" + path + "'", 0), 0u) << status.message();
+        EXPECT_EQ(status.message().find(".tmp-"), std::string::npos) << status.message();
+      } else {
+        EXPECT_EQ(DumpTables(path), after);
+        // Only a failed removal of the temporary name (after the registry
+        // was in place) may leave that name behind.
+        if (op != IoOp::kRemove) EXPECT_EQ(TreeOf(root), whole_tree) << IoOpName(op);
+      }
+      // A later clean apply works and reaches the same registry.
+      fs::remove_all(root);
+      fs::create_directories(root);
+      EXPECT_TRUE(apply().ok());
+      EXPECT_EQ(DumpTables(path), after);
+      if (HasFailure()) return;
+    }
+  }
+  EXPECT_GT(failed, calls);
+  RecordProperty("failed_applies", failed);
 }
 
 // The policy's space limit reaches SQLite's writes too: with no space left,

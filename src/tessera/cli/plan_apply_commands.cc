@@ -147,16 +147,10 @@ CommandStatus RunApply(const std::string& repo_dir, const std::string& user) {
   constexpr const char* kNothing = "; nothing was applied";
   auto repo = LoadRepoWithWarnings(repo_dir);
   if (!repo.ok()) return Status::Invalid(repo.status().message() + kNothing);
-  std::string path = RegistryPath(*repo);
-  if (RegistryIsNew(path)) {
-    // Checked before the registry file (and its folder) is created, so that
-    // a failing apply leaves no new file behind.
-    auto plan = ComputePlan(*repo);
-    if (!plan.ok()) return FailPlanOrApply(plan.status(), "apply", repo_dir, kNothing);
-  }
-  auto reg = registry::Registry::Open(path, RegistryOptionsFor(*repo, /*read_only=*/false));
-  if (!reg.ok()) return FailPlanOrApply(reg.status(), "apply", repo_dir, kNothing);
-  auto result = (*reg)->Apply(repo->definitions, user);
+  // A new registry is built aside and put in place whole (registry.h), so
+  // a failing apply leaves no new file behind.
+  auto result = registry::Registry::ApplyTo(
+      RegistryPath(*repo), RegistryOptionsFor(*repo, /*read_only=*/false), repo->definitions, user);
   if (!result.ok()) return FailPlanOrApply(result.status(), "apply", repo_dir, kNothing);
   if (!result->changed) {
     std::cout << "No changes.\n";

@@ -89,6 +89,10 @@ class Env {
   // Atomically replaces `to` (if present) by `from` (rename(2)); also
   // renames a folder (over an empty one).
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  // Gives the file `from` a second name `to` (link(2)): AlreadyExists when
+  // `to` exists, which it never replaces. With RemoveFile(from) after it,
+  // a rename that cannot clobber a file another process just created.
+  virtual Status LinkFile(const std::string& from, const std::string& to) = 0;
   // Creates one folder; AlreadyExists when it exists.
   virtual Status CreateDir(const std::string& path) = 0;
   // Removes an empty folder (rmdir(2)).
@@ -124,6 +128,9 @@ class EnvWrapper : public Env {
     return target_->GetFileSize(path);
   }
   Status RemoveFile(const std::string& path) override { return target_->RemoveFile(path); }
+  Status LinkFile(const std::string& from, const std::string& to) override {
+    return target_->LinkFile(from, to);
+  }
   Status RenameFile(const std::string& from, const std::string& to) override {
     return target_->RenameFile(from, to);
   }

@@ -14,6 +14,7 @@ const char* IoOpName(IoOp op) {
     case IoOp::kSync: return "sync";
     case IoOp::kClose: return "close";
     case IoOp::kRename: return "rename";
+    case IoOp::kLink: return "link";
     case IoOp::kRemove: return "remove";
     case IoOp::kCreateDir: return "create folder";
     case IoOp::kList: return "list folder";
@@ -127,6 +128,7 @@ const char* ActionOf(IoOp op) {
     case IoOp::kSync: return "cannot sync";
     case IoOp::kClose: return "cannot close";
     case IoOp::kRename: return "cannot rename";
+    case IoOp::kLink: return "cannot link";
     case IoOp::kRemove: return "cannot remove";
     case IoOp::kCreateDir: return "cannot create folder";
     case IoOp::kList: return "cannot list folder";
@@ -285,6 +287,11 @@ Status FaultInjectionEnv::RenameFile(const std::string& from, const std::string&
   }
   renames_.push_back(std::move(pending));
   return Status::OK();
+}
+
+Status FaultInjectionEnv::LinkFile(const std::string& from, const std::string& to) {
+  TS_RETURN_NOT_OK(Check(IoOp::kLink, to));
+  return target()->LinkFile(from, to);
 }
 
 Status FaultInjectionEnv::CreateDir(const std::string& path) {

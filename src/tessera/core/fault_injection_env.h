@@ -37,6 +37,7 @@ enum class IoOp {
   kSync,  // a file's fsync
   kClose,
   kRename,
+  kLink,  // a second name for a file
   kRemove,
   kCreateDir,
   kList,      // listing a folder
@@ -112,6 +113,9 @@ class FaultInjectionEnv : public EnvWrapper {
   Result<uint64_t> GetFileSize(const std::string& path) override;
   Status RemoveFile(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
+  // Not undone by SimulateCrash: tests that crash across a link check the
+  // name themselves.
+  Status LinkFile(const std::string& from, const std::string& to) override;
   Status CreateDir(const std::string& path) override;
   Status RemoveDir(const std::string& path) override;
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override;

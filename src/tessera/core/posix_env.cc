@@ -155,6 +155,13 @@ class PosixEnv final : public Env {
     return Status::OK();
   }
 
+  Status LinkFile(const std::string& from, const std::string& to) override {
+    if (::link(from.c_str(), to.c_str()) != 0) {
+      return ErrnoToStatus(errno, "cannot link '" + from + "' to", to);
+    }
+    return Status::OK();
+  }
+
   Status CreateDir(const std::string& path) override {
     if (::mkdir(path.c_str(), 0755) != 0) return ErrnoToStatus(errno, "cannot create folder", path);
     return Status::OK();

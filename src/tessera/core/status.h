@@ -52,6 +52,7 @@ class [[nodiscard]] Status {
 
   bool IsInvalid() const { return code() == StatusCode::kInvalidArgument; }
   bool IsNotFound() const { return code() == StatusCode::kNotFound; }
+  bool IsAlreadyExists() const { return code() == StatusCode::kAlreadyExists; }
   bool IsIOError() const { return code() == StatusCode::kIOError; }
   bool IsCorruption() const { return code() == StatusCode::kCorruption; }
   bool IsUnsupported() const { return code() == StatusCode::kUnsupported; }

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/result.h"
 #include "tessera/registry/definitions.h"
 #include "tessera/registry/lineage.h"
@@ -129,6 +130,20 @@ class Registry {
   // naming the file (sqlite_db.h).
   static Result<std::unique_ptr<Registry>> Open(const std::string& db_path,
                                                 RegistryOptions options = {});
+
+  // What `tessera apply` does: applies `defs` to the registry at `db_path`,
+  // creating it when absent. A new registry is built whole in a temporary
+  // file next to `db_path` ("<db_path>.tmp-XXXXXX", removed on SIGINT/
+  // SIGTERM too) and only then linked into place, so a failure or a crash
+  // never leaves a partial registry at `db_path`; folders it created for
+  // it are removed again when it fails. When another process creates the
+  // registry meanwhile, applies to that one instead (Open + Apply). An
+  // existing registry is opened and applied to in one transaction (Apply).
+  // `env` does the folder, link and clean-up calls (SQLite's own I/O goes
+  // through options.vfs); not owned.
+  static Result<ApplyResult> ApplyTo(const std::string& db_path, RegistryOptions options,
+                                     const RepoDefinitions& defs, const std::string& user,
+                                     Env* env = Env::Default());
   ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
