@@ -128,9 +128,11 @@ class Parser {
   }
 
   // A full expression nested inside another (parentheses, arguments, ...).
-  Result<NodePtr> ParseNested() {
+  // `col`: where the nesting opens (a parenthesis), else where the nested
+  // expression starts.
+  Result<NodePtr> ParseNested(int32_t col = 0) {
     Nesting nesting{this};
-    TS_RETURN_NOT_OK(nesting.Enter(Peek().col));
+    TS_RETURN_NOT_OK(nesting.Enter(col > 0 ? col : Peek().col));
     return ParseOr();
   }
 
@@ -344,8 +346,7 @@ class Parser {
         return ParseKeyword();
       case TokenKind::kOp:
         if (t.text == "(") {
-          Take();
-          TS_ASSIGN_OR_RETURN(NodePtr inner, ParseNested());
+          TS_ASSIGN_OR_RETURN(NodePtr inner, ParseNested(Take().col));
           TS_RETURN_NOT_OK(ExpectOp(")"));
           return inner;
         }
@@ -483,7 +484,7 @@ class Parser {
   Result<NodePtr> ParseCase() {
     TS_ASSIGN_OR_RETURN(NodePtr node, NewNode(NodeKind::kCase, Take().col));
     NodePtr operand;
-    if (!IsKeyword("WHEN")) {
+    if (!IsKeyword("WHEN") && !IsKeyword("END") && !IsKeyword("ELSE") && !IsKeyword("THEN")) {
       TS_ASSIGN_OR_RETURN(operand, ParseNested());
     }
     if (!IsKeyword("WHEN")) return Expect(false, "'WHEN'");
