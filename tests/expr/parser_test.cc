@@ -252,3 +252,42 @@ TEST(Parser, SimpleCaseCopiesAreBounded) {
 
 }  // namespace
 }  // namespace tessera::expr
+
+namespace tessera::expr {
+namespace {
+
+// The canonical form may add parentheses the text did not have (`a = NOT b`
+// prints `a = (NOT b)`; simple CASE prints `x = v`): the parser counts
+// them, so every text that parses has a canonical text that parses too,
+// right up to the limit.
+TEST(Parser, CanonicalTextOfAnyParsedTextIsWithinTheLimit) {
+  std::string simple_case = "c = d";
+  std::string not_chain = "x";
+  std::string min_index = "-9223372036854775808[1]";
+  int parsed[3] = {0, 0, 0};
+  for (int n = 1; n <= 300; ++n) {
+    simple_case = "CASE a = b WHEN " + simple_case + " THEN 1 END";
+    not_chain = "x = NOT " + not_chain;
+    min_index = "(" + min_index + ")";
+    const std::string texts[3] = {simple_case, not_chain, min_index};
+    for (int k = 0; k < 3; ++k) {
+      Result<NodePtr> tree = Parse(texts[k]);
+      if (!tree.ok()) continue;
+      ++parsed[k];
+      const std::string canonical = Print(**tree);
+      Result<std::string> again = Canonicalize(canonical);
+      ASSERT_TRUE(again.ok()) << "form " << k << ", n = " << n << ": " << again.status().ToString();
+      EXPECT_EQ(*again, canonical);
+    }
+  }
+  // Each form parsed up to near the limit, then stopped.
+  EXPECT_GT(parsed[0], 60);
+  EXPECT_LT(parsed[0], 300);
+  EXPECT_GT(parsed[1], 80);
+  EXPECT_LT(parsed[1], 300);
+  EXPECT_GT(parsed[2], 200);
+  EXPECT_LT(parsed[2], 300);
+}
+
+}  // namespace
+}  // namespace tessera::expr

@@ -294,6 +294,8 @@ class Parser {
     // an int64: read it as the value, as DuckDB does.
     if (Peek().kind == TokenKind::kInteger && StripZeros(Peek().text) == "9223372036854775808") {
       Take();
+      // Under `[i]` the canonical form prints it in parentheses: count them.
+      if (IsOp("[")) TS_RETURN_NOT_OK(nesting.Enter(col));
       TS_ASSIGN_OR_RETURN(NodePtr lit, NewNode(NodeKind::kLiteral, col));
       lit->value = Value::Int64(std::numeric_limits<int64_t>::min());
       return ParsePostfixOf(std::move(lit));
@@ -397,7 +399,14 @@ class Parser {
     if (t.text == "NULL") return Literal(Value::Null(DataType::Int64()));
     if (t.text == "CASE") return ParseCase();
     if (t.text == "CAST") return ParseCast();
-    if (t.text == "NOT") return ParseNot();  // `a = NOT b`, as PostgreSQL and DuckDB
+    if (t.text == "NOT") {
+      // `a = NOT b`, as PostgreSQL and DuckDB. Counted as the parenthesis
+      // the canonical form prints, `a = (NOT b)`, so that the canonical
+      // text of any text that parses is within the limit too.
+      Nesting nesting{this};
+      TS_RETURN_NOT_OK(nesting.Enter(t.col));
+      return ParseNot();
+    }
     return ErrorAt(t.col, "expected an expression but found " + DescribeToken(t));
   }
 
@@ -484,13 +493,19 @@ class Parser {
   Result<NodePtr> ParseCase() {
     TS_ASSIGN_OR_RETURN(NodePtr node, NewNode(NodeKind::kCase, Take().col));
     NodePtr operand;
+    // The simple form prints as `operand = value`, maybe with parentheses
+    // around either side: its parts count those levels (see ParseKeyword).
+    Nesting simple{this};
     if (!IsKeyword("WHEN") && !IsKeyword("END") && !IsKeyword("ELSE") && !IsKeyword("THEN")) {
+      TS_RETURN_NOT_OK(simple.Enter(Peek().col));
       TS_ASSIGN_OR_RETURN(operand, ParseNested());
     }
     if (!IsKeyword("WHEN")) return Expect(false, "'WHEN'");
     while (IsKeyword("WHEN")) {
       Take();
       const int32_t col = Peek().col;
+      Nesting value{this};
+      if (operand) TS_RETURN_NOT_OK(value.Enter(col));
       TS_ASSIGN_OR_RETURN(NodePtr when, ParseNested());
       if (operand) {
         TS_ASSIGN_OR_RETURN(NodePtr copy, Clone(*operand));
