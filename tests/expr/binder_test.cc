@@ -108,6 +108,8 @@ TEST(Binder, OperatorTypeErrors) {
   EXPECT_EQ(BindText("ts - ts"), "at col 4: cannot subtract timestamps: use date_diff(unit, a, b)");
   EXPECT_EQ(BindText("i32 LIKE 'a'"), "at col 5: cannot apply 'LIKE' to int32 and string");
   EXPECT_EQ(BindText("s IN (1, 2)"), "at col 7: cannot compare string and int32 in IN");
+  EXPECT_EQ(BindText("NULL IN ('a', 1)"), "at col 15: cannot compare string and int32 in IN");
+  EXPECT_EQ(BindText("i32 BETWEEN 'a' AND 'b'"), "at col 13: cannot compare int32 and string in BETWEEN");
   EXPECT_EQ(BindText("CASE WHEN i32 THEN 1 END"), "at col 11: a WHEN condition must be bool, got int32");
   EXPECT_EQ(BindText("CASE WHEN b THEN 1 ELSE 'x' END"),
             "at col 25: CASE results have no common type: int32 and string");

@@ -295,8 +295,8 @@ class Binder {
         first_typed = c.get();
         common = c->type;
       } else if (!CommonType(common, c->type, &common)) {
-        return ErrorAt(c->pos, std::string("cannot compare ") + TypeName(*n->children[0]) +
-                                   " and " + c->type.ToString() + " in " + what);
+        return ErrorAt(c->pos, "cannot compare " + common.ToString() + " and " +
+                                   c->type.ToString() + " in " + what);
       }
     }
     if (!IsComparable(common)) {
