@@ -166,9 +166,11 @@ TEST(Parser, ErrorsNameTheColumn) {
   EXPECT_EQ(Error("CASE END"), "at col 6: expected 'WHEN' but found 'END'");
   EXPECT_EQ(Error("CASE WHEN a THEN b"),
             "at col 19: expected 'WHEN', 'ELSE' or 'END' but found the end of the expression");
-  EXPECT_EQ(Error("CAST(x AS integer)"),
-            "at col 11: unknown type 'integer' (expected bool, int32, int64, float, double, "
+  EXPECT_EQ(Error("CAST(x AS integr)"),
+            "at col 11: unknown type 'integr' (expected bool, int32, int64, float, double, "
             "string, bytes, timestamp or list<float|double|int64|string>)");
+  EXPECT_EQ(Error("CAST(x AS VARCHAR)"), "at col 11: unknown type 'varchar': write string");
+  EXPECT_EQ(Error("CAST(x AS integer)"), "at col 11: unknown type 'integer': write int32");
   EXPECT_EQ(Error("x # 1"), "at col 3: unexpected character '#'");
   EXPECT_EQ(Error("x\x01"), "at col 2: unexpected character U+0001");
   EXPECT_EQ(Error("x::int64"), "at col 2: '::' casts are not supported: write CAST(x AS type)");

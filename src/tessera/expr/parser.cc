@@ -11,6 +11,7 @@
 #include "tessera/expr/parser.h"
 
 #include <charconv>
+#include <utility>
 #include <cmath>
 #include <limits>
 
@@ -37,6 +38,20 @@ std::string AsciiLower(std::string s) {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && AsciiLower(std::string(a)) == AsciiLower(std::string(b));
+}
+
+// Tessera's name for a common SQL type name (DuckDB's, PostgreSQL's), or
+// null: CAST(x AS VARCHAR) gets a hint instead of a bare "unknown type".
+const char* SqlTypeAlias(std::string_view lower) {
+  static constexpr std::pair<std::string_view, const char*> kAliases[] = {
+      {"boolean", "bool"},  {"integer", "int32"},  {"int", "int32"},     {"int4", "int32"},
+      {"bigint", "int64"},  {"int8", "int64"},     {"long", "int64"},    {"real", "float"},
+      {"float4", "float"},  {"float8", "double"},  {"varchar", "string"}, {"text", "string"},
+      {"blob", "bytes"},    {"bytea", "bytes"}};
+  for (const auto& [sql, ours] : kAliases) {
+    if (sql == lower) return ours;
+  }
+  return nullptr;
 }
 
 class Parser {
@@ -553,7 +568,12 @@ class Parser {
       TS_RETURN_NOT_OK(ExpectOp(">"));
     }
     Result<DataType> type = DataType::Parse(text);
-    if (!type.ok()) return ErrorAt(col, type.status().message());
+    if (!type.ok()) {
+      if (const char* ours = SqlTypeAlias(text)) {
+        return ErrorAt(col, "unknown type '" + QuoteForMessage(text) + "': write " + ours);
+      }
+      return ErrorAt(col, type.status().message());
+    }
     return type;
   }
 
