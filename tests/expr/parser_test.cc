@@ -108,14 +108,15 @@ TEST(Parser, PrecedenceMatchesDuckDB) {
   // 1 = NOT false is accepted by DuckDB.
   EXPECT_EQ(ShapeOf("a = NOT b AND c"), "bin15(bin9(a not(b)) c)");
   EXPECT_EQ(ShapeOf("a IS NULL IS NOT NULL"), "isnotnull(isnull(a))");
-  EXPECT_EQ(ShapeOf("a NOT IN (1, b) AND c NOT BETWEEN 1 AND 2 OR d NOT LIKE 'x'"),
-            "bin16(bin15(notin(a 1:int32 b) notbetween(c 1:int32 2:int32)) notlike(d \"x\":string))");
+  EXPECT_EQ(
+      ShapeOf("a NOT IN (1, b) AND c NOT BETWEEN 1 AND 2 OR d NOT LIKE 'x'"),
+      "bin16(bin15(notin(a 1:int32 b) notbetween(c 1:int32 2:int32)) notlike(d \"x\":string))");
   EXPECT_EQ(ShapeOf("a <> b"), ShapeOf("a != b"));
 }
 
 TEST(Parser, Literals) {
   EXPECT_EQ(ShapeOf("2147483647"), "2147483647:int32");
-  EXPECT_EQ(ShapeOf("2147483648"), "2147483648:int64");  // DuckDB: BIGINT
+  EXPECT_EQ(ShapeOf("2147483648"), "2147483648:int64");        // DuckDB: BIGINT
   EXPECT_EQ(ShapeOf("-2147483648"), "neg(2147483648:int64)");  // DuckDB: BIGINT
   EXPECT_EQ(ShapeOf("-9223372036854775808"), "-9223372036854775808:int64");
   EXPECT_EQ(ShapeOf("1.5"), "1.5:double");
@@ -126,8 +127,7 @@ TEST(Parser, Literals) {
   EXPECT_EQ(ShapeOf("TrUe"), "true:bool");
   EXPECT_EQ(ShapeOf("null"), "null:int64");
   EXPECT_EQ(ShapeOf("'it''s'"), "\"it's\":string");
-  EXPECT_EQ(ShapeOf("timestamp '2024-03-01T12:00:00Z'"),
-            "2024-03-01T12:00:00.000000Z:timestamp");
+  EXPECT_EQ(ShapeOf("timestamp '2024-03-01T12:00:00Z'"), "2024-03-01T12:00:00.000000Z:timestamp");
   EXPECT_EQ(ShapeOf("INTERVAL '24h'"), "interval86400000000");
   EXPECT_EQ(ShapeOf("[1.0, 2.0]"), "list(1:double 2:double)");
   EXPECT_EQ(ShapeOf("[]"), "list()");
@@ -156,8 +156,9 @@ TEST(Parser, ErrorsNameTheColumn) {
   EXPECT_EQ(Error("x = 'abc"), "at col 5: unterminated string");
   EXPECT_EQ(Error("\"abc"), "at col 1: unterminated quoted name");
   EXPECT_EQ(Error("a + "), "at col 5: expected an expression but found the end of the expression");
-  EXPECT_EQ(Error("a = b = c"), "at col 7: comparisons do not chain: put '=' or the comparison "
-                                "before it in parentheses");
+  EXPECT_EQ(Error("a = b = c"),
+            "at col 7: comparisons do not chain: put '=' or the comparison "
+            "before it in parentheses");
   EXPECT_EQ(Error("a LIKE b LIKE c"),
             "at col 10: BETWEEN, IN and LIKE do not chain: put one in parentheses");
   EXPECT_EQ(Error("a IS 1"), "at col 6: expected NULL or NOT after IS but found '1'");

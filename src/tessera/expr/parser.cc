@@ -11,9 +11,9 @@
 #include "tessera/expr/parser.h"
 
 #include <charconv>
-#include <utility>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "tessera/core/time.h"
 #include "tessera/expr/lexer.h"
@@ -44,10 +44,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 // null: CAST(x AS VARCHAR) gets a hint instead of a bare "unknown type".
 const char* SqlTypeAlias(std::string_view lower) {
   static constexpr std::pair<std::string_view, const char*> kAliases[] = {
-      {"boolean", "bool"},  {"integer", "int32"},  {"int", "int32"},     {"int4", "int32"},
-      {"bigint", "int64"},  {"int8", "int64"},     {"long", "int64"},    {"real", "float"},
-      {"float4", "float"},  {"float8", "double"},  {"varchar", "string"}, {"text", "string"},
-      {"blob", "bytes"},    {"bytea", "bytes"}};
+      {"boolean", "bool"}, {"integer", "int32"}, {"int", "int32"},      {"int4", "int32"},
+      {"bigint", "int64"}, {"int8", "int64"},    {"long", "int64"},     {"real", "float"},
+      {"float4", "float"}, {"float8", "double"}, {"varchar", "string"}, {"text", "string"},
+      {"blob", "bytes"},   {"bytea", "bytes"}};
   for (const auto& [sql, ours] : kAliases) {
     if (sql == lower) return ours;
   }
@@ -76,8 +76,8 @@ class Parser {
     Status Enter(int32_t col) {
       ++levels;
       if (++parser->depth_ > kMaxNestingDepth) {
-        return ErrorAt(col, "expression nested deeper than " + std::to_string(kMaxNestingDepth) +
-                                " levels");
+        return ErrorAt(
+            col, "expression nested deeper than " + std::to_string(kMaxNestingDepth) + " levels");
       }
       return Status::OK();
     }
@@ -112,8 +112,8 @@ class Parser {
 
   Result<NodePtr> NewNode(NodeKind kind, int32_t pos) {
     if (++nodes_ > kMaxNodes) {
-      return ErrorAt(pos, "expression too large (more than " + std::to_string(kMaxNodes) +
-                              " nodes)");
+      return ErrorAt(pos,
+                     "expression too large (more than " + std::to_string(kMaxNodes) + " nodes)");
     }
     auto node = std::make_unique<Node>();
     node->kind = kind;
@@ -132,8 +132,8 @@ class Parser {
     CountNodes(node, &count);
     nodes_ += count;
     if (nodes_ > kMaxNodes) {
-      return ErrorAt(node.pos, "expression too large (more than " + std::to_string(kMaxNodes) +
-                                   " nodes)");
+      return ErrorAt(node.pos,
+                     "expression too large (more than " + std::to_string(kMaxNodes) + " nodes)");
     }
     return CloneNode(node);
   }
@@ -193,7 +193,8 @@ class Parser {
       TS_RETURN_NOT_OK(nesting.Enter(col));
       const bool negated = IsKeyword("NOT");
       if (negated) Take();
-      TS_RETURN_NOT_OK(Expect(IsKeyword("NULL"), negated ? "NULL after IS NOT" : "NULL or NOT after IS"));
+      TS_RETURN_NOT_OK(
+          Expect(IsKeyword("NULL"), negated ? "NULL after IS NOT" : "NULL or NOT after IS"));
       TS_ASSIGN_OR_RETURN(NodePtr node, NewNode(NodeKind::kIsNull, col));
       node->negated = negated;
       node->children.push_back(std::move(left));
@@ -223,8 +224,7 @@ class Parser {
     TS_RETURN_NOT_OK(nesting.Enter(col));
     TS_ASSIGN_OR_RETURN(NodePtr right, ParsePredicate());
     if (ComparisonOp() != Op::kNone) {
-      return ErrorAt(Peek().col, "comparisons do not chain: put '" +
-                                     QuoteForMessage(Peek().text) +
+      return ErrorAt(Peek().col, "comparisons do not chain: put '" + QuoteForMessage(Peek().text) +
                                      "' or the comparison before it in parentheses");
     }
     return NewBinary(op, col, std::move(left), std::move(right));
@@ -350,17 +350,12 @@ class Parser {
   Result<NodePtr> ParsePrimary() {
     const Token& t = Peek();
     switch (t.kind) {
-      case TokenKind::kInteger:
-        return ParseInteger();
-      case TokenKind::kDecimal:
-        return ParseDecimal();
-      case TokenKind::kString:
-        return Literal(Value::String(t.text));
+      case TokenKind::kInteger: return ParseInteger();
+      case TokenKind::kDecimal: return ParseDecimal();
+      case TokenKind::kString: return Literal(Value::String(t.text));
       case TokenKind::kIdent:
-      case TokenKind::kQuotedIdent:
-        return ParseName();
-      case TokenKind::kKeyword:
-        return ParseKeyword();
+      case TokenKind::kQuotedIdent: return ParseName();
+      case TokenKind::kKeyword: return ParseKeyword();
       case TokenKind::kOp:
         if (t.text == "(") {
           TS_ASSIGN_OR_RETURN(NodePtr inner, ParseNested(Take().col));
@@ -369,8 +364,7 @@ class Parser {
         }
         if (t.text == "[") return ParseListLiteral();
         break;
-      case TokenKind::kEnd:
-        break;
+      case TokenKind::kEnd: break;
     }
     return ErrorAt(t.col, "expected an expression but found " + DescribeToken(t));
   }
@@ -392,7 +386,8 @@ class Parser {
                                 " is out of the range of int64 (write it as a decimal, e.g. " +
                                 QuoteForMessage(t.text) + ".0, for a double)");
     }
-    if (v <= std::numeric_limits<int32_t>::max()) return Literal(Value::Int32(static_cast<int32_t>(v)));
+    if (v <= std::numeric_limits<int32_t>::max())
+      return Literal(Value::Int32(static_cast<int32_t>(v)));
     return Literal(Value::Int64(v));
   }
 
@@ -537,7 +532,8 @@ class Parser {
       node->children.push_back(std::move(otherwise));
       node->has_else = true;
     }
-    TS_RETURN_NOT_OK(Expect(IsKeyword("END"), node->has_else ? "'END'" : "'WHEN', 'ELSE' or 'END'"));
+    TS_RETURN_NOT_OK(
+        Expect(IsKeyword("END"), node->has_else ? "'END'" : "'WHEN', 'ELSE' or 'END'"));
     return node;
   }
 
