@@ -70,6 +70,11 @@ TEST(Binder, ColumnsResolveExactly) {
   EXPECT_EQ(BindText("amout"), "at col 1: unknown column 'amout' (did you mean 'amount'?)");
   EXPECT_EQ(BindText("1 + Amount"), "at col 5: unknown column 'Amount' (did you mean 'amount'?)");
   EXPECT_EQ(BindText("zzz"), "at col 1: unknown column 'zzz'");
+  // Columns count code points: the string takes 5 columns and 11 bytes.
+  EXPECT_EQ(BindText("'é€😀' || amout"),
+            "at col 10: unknown column 'amout' (did you mean 'amount'?)");
+  EXPECT_EQ(BindText("\"çà\" + 1"), "at col 1: unknown column 'çà'");
+  EXPECT_EQ(BindText("'é' + 1"), "at col 5: cannot apply '+' to string and int32");
   EXPECT_EQ(BindText("d + x"), "at col 5: column 'x' is ambiguous: write u.x or t.x");
   EXPECT_EQ(BindText("t.yy"), "at col 1: unknown column 't.yy' (did you mean 't.y'?)");
   EXPECT_EQ(BindText("v.x"), "at col 1: unknown column 'v.x' (did you mean 'u.x'?)");
