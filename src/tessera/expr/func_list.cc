@@ -101,7 +101,8 @@ int64_t ExtremeIndex(const Array& child, int64_t begin, int64_t end) {
     }
     bool better;
     if constexpr (std::is_same_v<T, std::string_view>) {
-      better = kMax ? child.GetView(best) < child.GetView(j) : child.GetView(j) < child.GetView(best);
+      better =
+          kMax ? child.GetView(best) < child.GetView(j) : child.GetView(j) < child.GetView(best);
     } else {
       const T* v = child.values<T>();
       better = kMax ? Less(v[best], v[j]) : Less(v[j], v[best]);
@@ -136,7 +137,8 @@ Status MinMaxString(const Array& a, int64_t length, DataType result, ArrayPtr* o
   const ListView list(a);
   for (int64_t i = 0; i < length; ++i) {
     const int64_t j =
-        a.IsNull(i) ? -1 : ExtremeIndex<std::string_view, kMax>(list.child, list.Begin(i), list.End(i));
+        a.IsNull(i) ? -1
+                    : ExtremeIndex<std::string_view, kMax>(list.child, list.Begin(i), list.End(i));
     TS_RETURN_NOT_OK(j < 0 ? builder.AppendNull() : builder.Append(list.child.GetView(j)));
   }
   return FinishInto(&builder, out);
