@@ -102,7 +102,7 @@ TEST(ListKernels, DotRejectsUnequalLengthsAndNullElements) {
                                 Null(DataType::Double())}));
   EXPECT_EQ(c.stats.error_rows, 2);
   EXPECT_EQ(c.stats.first_error_row, 1);
-  EXPECT_EQ(c.stats.first_error, "lists of different lengths in a vector function");
+  EXPECT_EQ(c.stats.first_error, "lists of different lengths in dot");
   EXPECT_EQ(One("dot", {LI({I64(3), I64(4)}), LI({I64(5), I64(6)})}), D(39));
   EXPECT_EQ(One("dot", {LF({F(1.5f), F(2)}), LF({F(2), F(0.25f)})}), F(3.5f));
 }
@@ -139,7 +139,7 @@ TEST(ListKernels, L2Norm) {
   EXPECT_EQ(c.values(),
             (std::vector<Value>{D(5), D(0), Null(DataType::Double()), Null(DataType::Double())}));
   EXPECT_EQ(c.stats.error_rows, 1);
-  EXPECT_EQ(c.stats.first_error, "null list element in a vector function");
+  EXPECT_EQ(c.stats.first_error, "null list element in l2_norm");
   EXPECT_EQ(One("l2_norm", {LI({I64(1), I64(2), I64(2)})}), D(3));
 }
 
