@@ -182,5 +182,59 @@ TEST(Expression, EvaluatesARecordBatch) {
   EXPECT_EQ(Values(**out), (std::vector<Value>{Value::Int64(7), Value::Null(DataType::Int64())}));
 }
 
+// Rows of (a, b) with nulls and values whose doubling overflows.
+std::vector<ArrayPtr> OverflowColumns(std::vector<Value>* a, std::vector<Value>* b) {
+  const Value null = Value::Null(DataType::Int64());
+  *a = {Value::Int64(kI64Max), Value::Int64(kI64Max), Value::Int64(3), null, Value::Int64(kI64Max), Value::Int64(-4)};
+  *b = {Value::Int64(1), null, null, null, Value::Int64(-2), Value::Int64(0)};
+  return {ArrayOf(DataType::Int64(), *a), ArrayOf(DataType::Int64(), *b)};
+}
+
+TEST(Expression, CoalesceEvaluatesLaterArgumentsOnlyWhereStillNull) {
+  // coalesce(b, a * 2): a * 2 runs only on rows 1, 2, 3 (b null); row 1
+  // overflows, rows 0 and 4 would have but take b.
+  std::vector<Value> a, b;
+  const std::vector<ArrayPtr> cols = OverflowColumns(&a, &b);
+  Result<std::shared_ptr<const Expression>> e = Expression::Compile("coalesce(b, a * 2)", TwoInts());
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EvalStats stats;
+  Result<ArrayPtr> out = (*e)->Evaluate(cols, 6, &stats);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const Value null = Value::Null(DataType::Int64());
+  EXPECT_EQ(Values(**out), (std::vector<Value>{Value::Int64(1), null, Value::Int64(6), null,
+                                               Value::Int64(-2), Value::Int64(0)}));
+  EXPECT_EQ(stats.error_rows, 1);
+  EXPECT_EQ(stats.first_error_row, 1);
+}
+
+TEST(Expression, IfEvaluatesEachBranchOnItsRows) {
+  // if(b > 0, a * 2, a - 1): row 0 doubles INT64_MAX (error); row 4 takes
+  // the else branch (no error); rows with b null take the else branch.
+  std::vector<Value> a, b;
+  const std::vector<ArrayPtr> cols = OverflowColumns(&a, &b);
+  Result<std::shared_ptr<const Expression>> e = Expression::Compile("if(b > 0, a * 2, a - 1)", TwoInts());
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EvalStats stats;
+  Result<ArrayPtr> out = (*e)->Evaluate(cols, 6, &stats);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const Value null = Value::Null(DataType::Int64());
+  EXPECT_EQ(Values(**out), (std::vector<Value>{null, Value::Int64(kI64Max - 1), Value::Int64(2), null,
+                                               Value::Int64(kI64Max - 1), Value::Int64(-5)}));
+  EXPECT_EQ(stats.error_rows, 1);
+  EXPECT_EQ(stats.first_error_row, 0);
+}
+
+TEST(Expression, KernelCallsRunOverColumns) {
+  // a / nullif(b, 0): DuckDB: SELECT 3 / NULLIF(0, 0) -> NULL; 7 / 2 -> 3.5
+  Result<std::shared_ptr<const Expression>> e = Expression::Compile("a / nullif(b, 0)", TwoInts());
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  const ArrayPtr a = ArrayOf(DataType::Int64(), {Value::Int64(7), Value::Int64(3), Value::Int64(-1)});
+  const ArrayPtr b = ArrayOf(DataType::Int64(), {Value::Int64(2), Value::Int64(0), Value::Null(DataType::Int64())});
+  Result<ArrayPtr> out = (*e)->Evaluate({a, b}, 3, nullptr);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Values(**out), (std::vector<Value>{Value::Double(3.5), Value::Null(DataType::Double()),
+                                               Value::Null(DataType::Double())}));
+}
+
 }  // namespace
 }  // namespace tessera::expr
