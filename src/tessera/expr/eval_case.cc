@@ -39,7 +39,7 @@ class SubFrame {
       s->row_ids_[k] = parent.row_ids ? parent.row_ids[sel[k]] : sel[k];
     }
     s->ctx_ = parent.ctx->WithRowIds(s->row_ids_.data());
-    s->frame_ = Frame{&s->columns_, n, &s->ctx_, s->row_ids_.data()};
+    s->frame_ = Frame{&s->columns_, n, &s->ctx_, s->row_ids_.data(), parent.literals};
     return s;
   }
   const Frame& frame() const { return frame_; }
