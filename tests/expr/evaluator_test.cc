@@ -662,6 +662,40 @@ TEST(EvaluatorCast, ToStringAsDuckDb) {
             Value::String("-9223372036854775808"));
 }
 
+TEST(EvaluatorCast, ListsAsDuckDb) {
+  const DataType ints = DataType::List(TypeId::kInt64);
+  const DataType strs = DataType::List(TypeId::kString);
+  const Value null_i = Value::Null(DataType::Int64());
+  // DuckDB: SELECT CAST('[1, 2, NULL]' AS INTEGER[]) -> [[1,2,null]];
+  //   CAST('[]' AS INTEGER[]) -> [[]]
+  EXPECT_EQ(CastOne(Value::String("[1, 2, NULL]"), ints),
+            Value::List(ints, {Value::Int64(1), Value::Int64(2), null_i}));
+  EXPECT_EQ(CastOne(Value::String("[]"), ints), Value::List(ints, {}));
+  // DuckDB: CAST('[a, b , "c d", \' e\']' AS VARCHAR[]) -> [["a","b","c d"," e"]]
+  EXPECT_EQ(CastOne(Value::String("[a, b , \"c d\", ' e']"), strs),
+            Value::List(strs, {Value::String("a"), Value::String("b"), Value::String("c d"),
+                               Value::String(" e")}));
+  // DuckDB: CAST('1,2' AS INTEGER[]), CAST('[1,x]' AS INTEGER[]) -> Conversion Error
+  for (const char* bad : {"1,2", "[1,x]"}) {
+    EvalStats st;
+    EXPECT_TRUE(CastOne(Value::String(bad), ints, &st).is_null()) << bad;
+    EXPECT_EQ(st.error_rows, 1) << bad;
+  }
+  // DuckDB: CAST(['a', NULL, 'b c'] AS VARCHAR) -> "[a, NULL, b c]";
+  //   CAST([1.5, 2] AS VARCHAR) -> "[1.5, 2.0]"
+  EXPECT_EQ(CastOne(Value::List(strs, {Value::String("a"), Value::Null(DataType::String()),
+                                       Value::String("b c")}),
+                    DataType::String()),
+            Value::String("[a, NULL, b c]"));
+  const DataType dbls = DataType::List(TypeId::kDouble);
+  EXPECT_EQ(CastOne(Value::List(dbls, {Value::Double(1.5), Value::Double(2)}), DataType::String()),
+            Value::String("[1.5, 2.0]"));
+  // list<string> -> list<int64>: an element that fails fails its row.
+  EvalStats st;
+  EXPECT_TRUE(CastOne(Value::List(strs, {Value::String("1"), Value::String("x")}), ints, &st).is_null());
+  EXPECT_EQ(st.error_rows, 1);
+}
+
 TEST(EvaluatorCast, WideningIsExactOnColumns) {
   std::mt19937_64 rng(81);
   const int n = 200;
