@@ -814,6 +814,51 @@ TEST(EvaluatorShape, ZeroAndOneRow) {
   EXPECT_EQ(many.values, std::vector<Value>(3, Value::String("x")));
 }
 
+TEST(EvaluatorShape, LongInputsAcrossChunksMatchReference) {
+  // More rows than one chunk (kChunkRows): results, error rows and the
+  // first error's row number must not depend on the chunking.
+  const int n = static_cast<int>(kChunkRows) * 2 + 77;
+  std::mt19937_64 rng(83);
+  std::vector<Value> a = RandomColumn(TypeId::kInt64, n, rng);
+  std::vector<Value> s = RandomColumn(TypeId::kString, n, rng);
+  a[static_cast<size_t>(kChunkRows) + 5] = Value::Int64(kI64Max);  // overflows in the 2nd chunk
+  for (int i = 0; i < static_cast<int>(kChunkRows); ++i) {
+    if (!a[i].is_null() && (a[i].int_value() > kI64Max / 2 || a[i].int_value() < kI64Min / 2)) {
+      a[i] = Value::Int64(1);  // none in the first chunk
+    }
+  }
+  const DataType i64 = DataType::Int64(), str = DataType::String();
+  const std::vector<ArrayPtr> cols = {ArrayOf(i64, a), ArrayOf(str, s)};
+  // CASE WHEN c1 LIKE 'a%' THEN c1 || 'x' ELSE CAST(c0 * 2 AS string) END
+  NodePtr like = MakeNode(NodeKind::kLike, DataType::Bool(), Kids(Col(1, str), Lit(Value::String("a%"))));
+  NodePtr root = MakeNode(NodeKind::kCase, str,
+                          Kids(std::move(like), Bin(Op::kConcat, Col(1, str), Lit(Value::String("x")), str),
+                               Cast(Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64), str)));
+  root->has_else = true;
+  const Evaluated got = EvalRows(*root, cols, n);
+  int64_t errors = 0, first = -1;
+  for (int i = 0; i < n; ++i) {
+    Value want = Value::Null(str);
+    const bool takes = !s[i].is_null() && s[i].string_value().rfind("a", 0) == 0;
+    if (takes) {
+      want = Value::String(s[i].string_value() + "x");
+    } else {
+      const Ref r = IntRef(Op::kMul, TypeId::kInt64, a[i], Value::Int64(2));
+      if (r.error) {
+        ++errors;
+        if (first < 0) first = i;
+      } else if (!r.value.is_null()) {
+        want = Value::String(std::to_string(r.value.int_value()));
+      }
+    }
+    ASSERT_EQ(got.values[i], want) << "row " << i;
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_EQ(got.stats.error_rows, errors);
+  EXPECT_EQ(got.stats.first_error_row, first);
+  EXPECT_GE(first, kChunkRows);
+}
+
 TEST(EvaluatorShape, UnfoldedFailingConstantCountsEveryRow) {
   // (INT64_MAX + 1) IS NULL over 3 rows: the failed addition makes every
   // row's result null and is counted 3 times, not once.
