@@ -602,12 +602,15 @@ TEST(EvaluatorCast, StringsParseAsDuckDb) {
   //   -> [42,7,43,100,16,1000]; CAST('-42.5' AS BIGINT) -> -43; CAST('.5' AS INTEGER) -> 1
   const std::pair<const char*, int64_t> ints[] = {{" 42 ", 42}, {"+7", 7},     {"42.5", 43},
                                                   {"1e2", 100}, {"0x10", 16}, {"1_000", 1000},
-                                                  {"-42.5", -43}, {".5", 1},  {"42.", 42}};
+                                                  {"-42.5", -43}, {".5", 1},  {"42.", 42},
+                                                  // DuckDB: '0X1f' -> 31, '1.5e3' -> 1500, '1e-1' -> 0
+                                                  {"0X1f", 31}, {"1.5e3", 1500}, {"1e-1", 0}};
   for (const auto& [text, want] : ints) {
     EXPECT_EQ(CastOne(Value::String(text), DataType::Int64()), Value::Int64(want)) << text;
   }
   // DuckDB: CAST('abc' AS INTEGER), CAST('' AS INTEGER) -> Conversion Error
-  for (const char* bad : {"abc", "", "1_", "9223372036854775808", "4 2"}) {
+  // DuckDB: '1_', '4 2', '9223372036854775808', '-0x10', '+0x10', '0x', '1__0' -> Conversion Error
+  for (const char* bad : {"abc", "", "1_", "9223372036854775808", "4 2", "-0x10", "+0x10", "0x", "1__0"}) {
     EvalStats st;
     EXPECT_TRUE(CastOne(Value::String(bad), DataType::Int64(), &st).is_null()) << bad;
     EXPECT_EQ(st.first_error, "CAST of a string to int64 failed") << bad;
@@ -651,6 +654,13 @@ TEST(EvaluatorCast, ToStringAsDuckDb) {
     EXPECT_EQ(CastOne(Value::Double(v), DataType::String()), Value::String(want)) << want;
   }
   EXPECT_EQ(CastOne(Value::Float(0.1f), DataType::String()), Value::String("0.1"));
+  // DuckDB: CAST(123456789.0::FLOAT AS VARCHAR), CAST(3.4028235e38::FLOAT AS VARCHAR) ->
+  //   ["123456790.0","3.4028235e+38"]
+  EXPECT_EQ(CastOne(Value::Float(123456789.0f), DataType::String()), Value::String("123456790.0"));
+  EXPECT_EQ(CastOne(Value::Float(3.4028235e38f), DataType::String()), Value::String("3.4028235e+38"));
+  // DuckDB: CAST('\xAB\x01a'::BLOB AS VARCHAR) -> "\xAB\x01a"
+  EXPECT_EQ(CastOne(Value::Bytes("\xAB\x01" "a"), DataType::String()), Value::String("\\xAB\\x01a"));
+  EXPECT_EQ(CastOne(Value::String("\\xAB\\x01a"), DataType::Bytes()), Value::Bytes("\xAB\x01" "a"));
   // DuckDB: CAST(true AS VARCHAR), CAST(TIMESTAMP '2024-03-01 12:00:00.5' AS VARCHAR) ->
   //   ["true","2024-03-01 12:00:00.5"]
   EXPECT_EQ(CastOne(Value::Bool(true), DataType::String()), Value::String("true"));

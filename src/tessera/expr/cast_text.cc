@@ -61,13 +61,14 @@ bool ParseInt64Text(std::string_view text, int64_t* out) {
   char buf[128];
   if (!StripUnderscores(Trim(text), buf, sizeof(buf))) return false;
   std::string_view s(buf);
+  // Hex takes no sign (DuckDB: '0X1f' is 31, '-0x10' and '+0x10' fail).
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    return ParseHex(s.substr(2), false, out);
+  }
   bool negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
     negative = s[0] == '-';
     s.remove_prefix(1);
-  }
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    return ParseHex(s.substr(2), negative, out);
   }
   // Integer digits, then an optional fraction rounded half away from zero.
   uint64_t v = 0;
