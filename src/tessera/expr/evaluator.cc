@@ -271,7 +271,8 @@ const ArrayPtr* LiteralTable::Find(const Node* node) const {
 Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& columns,
                               int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
   EvalStats local;
-  if (num_rows <= kChunkRows) {
+  // A bare column is returned as it is (zero-copy), whatever its length.
+  if (num_rows <= kChunkRows || root.kind == NodeKind::kColumn) {
     TS_ASSIGN_OR_RETURN(ArrayPtr out, EvaluateChunk(root, columns, num_rows, &local, literals));
     if (stats != nullptr) stats->Merge(local);
     return out;
