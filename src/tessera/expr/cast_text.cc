@@ -166,7 +166,11 @@ void AppendFloating(T v, std::string* out) {
   auto r = std::to_chars(sci, sci + sizeof(sci), v, std::chars_format::scientific);
   const std::string_view s(sci, static_cast<size_t>(r.ptr - sci));
   const size_t e_pos = s.find('e');
-  const int exp = std::atoi(s.data() + e_pos + 1);
+  // The exponent, from the view (to_chars does not NUL-terminate).
+  int exp = 0;
+  const char* e_begin = s.data() + e_pos + 1;
+  if (*e_begin == '+') ++e_begin;
+  std::from_chars(e_begin, s.data() + s.size(), exp);
   if (exp < -4 || exp >= 16) {
     out->append(s);
     return;
