@@ -154,8 +154,10 @@ TEST(FunctionCatalog, TimeResultTypesAndDateDiffUnitCheckedAtBind) {
             "error: unknown unit in argument 1 (expected 'microsecond', 'millisecond', 'second', "
             "'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year', 'decade', 'century' or "
             "'millennium')");
-  EXPECT_EQ(BindResult("date_diff", {Arg(kS), Arg(kTs), Arg(kTs)}).substr(0, 50),
-            "error: expects a constant unit string as argument");
+  EXPECT_EQ(BindResult("date_diff", {Arg(kS), Arg(kTs), Arg(kTs)}),
+            "error: expects a constant unit string as argument 1 ('microsecond', 'millisecond', "
+            "'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year', 'decade', "
+            "'century', 'millennium')");
 }
 
 // DuckDB: len(list) BIGINT; list_sum(BIGINT[]) HUGEINT (int64 here),
