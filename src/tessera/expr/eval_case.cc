@@ -94,10 +94,12 @@ Result<Datum> ScatterFixed(const std::vector<Piece>& pieces, DataType type, int6
         const int64_t src = static_cast<int64_t>(k) * step;
         o[row] = in[src];
         const bool valid = a.IsValid(src);
-        b[row >> 3] = static_cast<uint8_t>((b[row >> 3] & ~(1u << (row & 7))) | (valid << (row & 7)));
+        b[row >> 3] =
+            static_cast<uint8_t>((b[row >> 3] & ~(1u << (row & 7))) | (valid << (row & 7)));
       }
     }
-    TS_ASSIGN_OR_RETURN(ArrayPtr out, MakeFixed(type, n, BufferPtr(std::move(bits)), std::move(values)));
+    TS_ASSIGN_OR_RETURN(ArrayPtr out,
+                        MakeFixed(type, n, BufferPtr(std::move(bits)), std::move(values)));
     return Datum{out, false};
   });
 }
@@ -192,8 +194,8 @@ Result<Datum> EvalCase(const Node& node, const Frame& frame) {
 
 Result<Datum> EvalIf(const Node& node, const Frame& frame) {
   if (node.children.size() != 3) return Status::Invalid("evaluator: if() needs 3 arguments");
-  return EvalBranches({node.children[0].get()}, {node.children[1].get()},
-                      node.children[2].get(), node.type, frame);
+  return EvalBranches({node.children[0].get()}, {node.children[1].get()}, node.children[2].get(),
+                      node.type, frame);
 }
 
 Result<Datum> EvalCoalesce(const Node& node, const Frame& frame) {
