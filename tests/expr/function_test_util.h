@@ -54,7 +54,7 @@ struct Call {
 // Binds `name` over the columns' types (each column must already have the
 // parameter type the bind rule picks), then runs the kernel over them.
 inline Call Invoke(const char* name, const std::vector<ArrayPtr>& args,
-                const std::vector<const Value*>& constants = {}) {
+                   const std::vector<const Value*>& constants = {}) {
   Call c;
   const FunctionDef* f = FindFunction(name);
   EXPECT_NE(f, nullptr) << name;

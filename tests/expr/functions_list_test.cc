@@ -32,8 +32,8 @@ Value NI() { return Null(DataType::Int64()); }
 TEST(ListKernels, AggregatesSkipNullElementsAndAreNullWhenEmpty) {
   Call len = Invoke("len", {Col(kLI, {LI({}), LI({NI(), I64(1)}), Null(kLI)})});
   EXPECT_EQ(len.values(), (std::vector<Value>{I64(0), I64(2), NI()}));
-  Call sum = Invoke("list_sum", {Col(kLI, {LI({}), LI({I64(1), NI(), I64(2)}), LI({NI()}),
-                                        Null(kLI)})});
+  Call sum =
+      Invoke("list_sum", {Col(kLI, {LI({}), LI({I64(1), NI(), I64(2)}), LI({NI()}), Null(kLI)})});
   EXPECT_EQ(sum.values(), (std::vector<Value>{NI(), I64(3), NI(), NI()}));
   EXPECT_EQ(sum.stats.error_rows, 0);
   EXPECT_EQ(One("list_mean", {LI({I64(1), NI(), I64(2)})}), D(1.5));
@@ -49,7 +49,8 @@ TEST(ListKernels, AggregatesSkipNullElementsAndAreNullWhenEmpty) {
 // 9223372036854776000.
 TEST(ListKernels, IntegerSumOverflowIsAnError) {
   const int64_t max = std::numeric_limits<int64_t>::max();
-  Call c = Invoke("list_sum", {Col(kLI, {LI({I64(max), I64(1)}), LI({I64(max), I64(1), I64(-1)})})});
+  Call c =
+      Invoke("list_sum", {Col(kLI, {LI({I64(max), I64(1)}), LI({I64(max), I64(1), I64(-1)})})});
   EXPECT_EQ(c.values(), (std::vector<Value>{NI(), I64(max)}));
   EXPECT_EQ(c.stats.error_rows, 1);
   EXPECT_EQ(c.stats.first_error, "integer overflow in list_sum");
@@ -77,9 +78,10 @@ TEST(ListKernels, MinMaxOrderNaNLastAndKeepTheFirstOfTies) {
   EXPECT_TRUE(std::isnan(One("list_max", {LD({D(1), D(kNaN)})}).double_value()));
   EXPECT_EQ(Bits(One("list_min", {LD({D(-0.0), D(0.0)})}).double_value()), Bits(-0.0));
   EXPECT_EQ(Bits(One("list_min", {LD({D(0.0), D(-0.0)})}).double_value()), Bits(0.0));
-  Call s = Invoke("list_max", {Col(kLS, {List(TypeId::kString, {S("b"), S("a")}),
-                                      List(TypeId::kString, {Null(DataType::String())}),
-                                      List(TypeId::kString, {S("é"), S("z"), Null(DataType::String())})})});
+  Call s = Invoke("list_max",
+                  {Col(kLS, {List(TypeId::kString, {S("b"), S("a")}),
+                             List(TypeId::kString, {Null(DataType::String())}),
+                             List(TypeId::kString, {S("é"), S("z"), Null(DataType::String())})})});
   EXPECT_EQ(s.values(), (std::vector<Value>{S("b"), Null(DataType::String()), S("é")}));
   EXPECT_EQ(One("list_min", {LF({F(2.5f), F(-1.5f)})}), F(-1.5f));
   EXPECT_EQ(One("list_max", {LI({I64(3), NI(), I64(9), I64(-4)})}), I64(9));
@@ -90,16 +92,17 @@ TEST(ListKernels, MinMaxOrderNaNLastAndKeepTheFirstOfTies) {
 // equal"; a NULL element raises "can not contain NULL values";
 // list_dot_product([1::BIGINT], [1::BIGINT]) is DOUBLE.
 TEST(ListKernels, DotRejectsUnequalLengthsAndNullElements) {
-  Call c = Invoke("dot", {Col(kLD, {LD({}), LD({D(1), D(2)}), LD({D(1), Null(DataType::Double())}),
-                                 LD({D(1), D(2), D(3)}), Null(kLD)}),
-                       Col(kLD, {LD({}), LD({D(1)}), LD({D(1), D(2)}),
-                                 LD({D(4), D(-5), D(0.5)}), LD({D(1)})})});
-  EXPECT_EQ(c.values(), (std::vector<Value>{D(0), Null(DataType::Double()),
-                                            Null(DataType::Double()), D(-4.5),
-                                            Null(DataType::Double())}));
+  Call c = Invoke(
+      "dot",
+      {Col(kLD, {LD({}), LD({D(1), D(2)}), LD({D(1), Null(DataType::Double())}),
+                 LD({D(1), D(2), D(3)}), Null(kLD)}),
+       Col(kLD, {LD({}), LD({D(1)}), LD({D(1), D(2)}), LD({D(4), D(-5), D(0.5)}), LD({D(1)})})});
+  EXPECT_EQ(c.values(),
+            (std::vector<Value>{D(0), Null(DataType::Double()), Null(DataType::Double()), D(-4.5),
+                                Null(DataType::Double())}));
   EXPECT_EQ(c.stats.error_rows, 2);
   EXPECT_EQ(c.stats.first_error_row, 1);
-  EXPECT_EQ(c.stats.first_error, "lists of different lengths in a vector function");
+  EXPECT_EQ(c.stats.first_error, "lists of different lengths in dot");
   EXPECT_EQ(One("dot", {LI({I64(3), I64(4)}), LI({I64(5), I64(6)})}), D(39));
   EXPECT_EQ(One("dot", {LF({F(1.5f), F(2)}), LF({F(2), F(0.25f)})}), F(3.5f));
 }
@@ -130,12 +133,13 @@ TEST(ListKernels, CosineSimilarityAsDuckDb) {
 // sqrt(dot(x, x)) (DuckDB has no l2_norm); a null element is an error row
 // as in dot.
 TEST(ListKernels, L2Norm) {
-  Call c = Invoke("l2_norm", {Col(kLF, {LF({F(3), F(4)}), LF({}), LF({F(1), Null(DataType::Float())}),
-                                     Null(kLF)})});
-  EXPECT_EQ(c.values(), (std::vector<Value>{D(5), D(0), Null(DataType::Double()),
-                                            Null(DataType::Double())}));
+  Call c = Invoke(
+      "l2_norm",
+      {Col(kLF, {LF({F(3), F(4)}), LF({}), LF({F(1), Null(DataType::Float())}), Null(kLF)})});
+  EXPECT_EQ(c.values(),
+            (std::vector<Value>{D(5), D(0), Null(DataType::Double()), Null(DataType::Double())}));
   EXPECT_EQ(c.stats.error_rows, 1);
-  EXPECT_EQ(c.stats.first_error, "null list element in a vector function");
+  EXPECT_EQ(c.stats.first_error, "null list element in l2_norm");
   EXPECT_EQ(One("l2_norm", {LI({I64(1), I64(2), I64(2)})}), D(3));
 }
 

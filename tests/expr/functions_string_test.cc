@@ -16,9 +16,10 @@ const DataType kStr = DataType::String();
 // DuckDB: length('héllo'), length(''), length('日本語'), length('👍🏽') =
 // 5, 0, 3, 2 (code points, not bytes or graphemes).
 TEST(StringKernels, LengthCountsCodePoints) {
-  Call c = Invoke("length", {Col(kStr, {S("héllo"), S(""), S("日本語"), S("👍🏽"), Null(kStr)})});
-  EXPECT_EQ(c.values(), (std::vector<Value>{I64(5), I64(0), I64(3), I64(2),
-                                            Null(DataType::Int64())}));
+  Call c =
+      Invoke("length", {Col(kStr, {S("héllo"), S(""), S("日本語"), S("👍🏽"), Null(kStr)})});
+  EXPECT_EQ(c.values(),
+            (std::vector<Value>{I64(5), I64(0), I64(3), I64(2), Null(DataType::Int64())}));
 }
 
 // DuckDB: upper('straße'), lower('ÀÉÎ'), upper('ǆ'), lower('İ'),
@@ -26,13 +27,12 @@ TEST(StringKernels, LengthCountsCodePoints) {
 // lower('ΑΣ'), lower('ÀB'), upper('ÿ') = 'STRAẞE', 'àéî', 'Ǆ', 'i', 'ﬁ',
 // 'Ǳ', 'ß', 'ŉ', 'σ', 'I', 'ασ', 'àb', 'Ÿ' (one-to-one mappings only).
 TEST(StringKernels, UpperLowerUseUnicodeSimpleCaseMapping) {
-  Call up = Invoke("upper", {Col(kStr, {S("straße"), S("ǆ"), S("ﬁ"), S("ǳ"), S("ŉ"), S("ı"),
-                                     S("ÿ"), S("abc-XYZ 1"), S(""), Null(kStr)})});
+  Call up = Invoke("upper", {Col(kStr, {S("straße"), S("ǆ"), S("ﬁ"), S("ǳ"), S("ŉ"), S("ı"), S("ÿ"),
+                                        S("abc-XYZ 1"), S(""), Null(kStr)})});
   EXPECT_EQ(up.values(), (std::vector<Value>{S("STRAẞE"), S("Ǆ"), S("ﬁ"), S("Ǳ"), S("ŉ"), S("I"),
                                              S("Ÿ"), S("ABC-XYZ 1"), S(""), Null(kStr)}));
   Call low = Invoke("lower", {Col(kStr, {S("ÀÉÎ"), S("İ"), S("ẞ"), S("Σ"), S("ΑΣ"), S("ÀB")})});
-  EXPECT_EQ(low.values(),
-            (std::vector<Value>{S("àéî"), S("i"), S("ß"), S("σ"), S("ασ"), S("àb")}));
+  EXPECT_EQ(low.values(), (std::vector<Value>{S("àéî"), S("i"), S("ß"), S("σ"), S("ασ"), S("àb")}));
 }
 
 // DuckDB: trim('  a b  '), trim(chr(9) || 'a' || chr(10)), trim('　a　'),
@@ -41,9 +41,9 @@ TEST(StringKernels, UpperLowerUseUnicodeSimpleCaseMapping) {
 // (Zs) only.
 TEST(StringKernels, TrimRemovesSpaceSeparatorsOnly) {
   Call c = Invoke("trim", {Col(kStr, {S("  a b  "), S("\ta\n"), S("\u3000a\u3000"),
-                                   S("\u00a0a\u2003"), S("\u0085a"), S("   "), S("")})});
-  EXPECT_EQ(c.values(), (std::vector<Value>{S("a b"), S("\ta\n"), S("a"), S("a"), S("\u0085a"),
-                                            S(""), S("")}));
+                                      S("\u00a0a\u2003"), S("\u0085a"), S("   "), S("")})});
+  EXPECT_EQ(c.values(),
+            (std::vector<Value>{S("a b"), S("\ta\n"), S("a"), S("a"), S("\u0085a"), S(""), S("")}));
 }
 
 // DuckDB: substr('hello', 0), substr('hello', -2), substr('hello', 2, 2),
@@ -65,27 +65,40 @@ TEST(StringKernels, SubstrWindowAsDuckDb) {
     int64_t count;
     const char* want;
   } cases[] = {
-      {"hello", 0, false, 0, "hello"},  {"hello", -2, false, 0, "lo"},
-      {"hello", 2, true, 2, "el"},      {"hello", 0, true, 2, "h"},
-      {"hello", -10, true, 3, ""},      {"hello", 10, false, 0, ""},
-      {"hello", 2, true, -1, "h"},      {"héllo", 2, true, 2, "él"},
-      {"hello", -3, true, 2, "ll"},     {"hello", 1, true, 0, ""},
-      {"hello", -5, true, 2, "he"},     {"hello", -6, true, 2, "h"},
-      {"hello", -7, true, 3, "h"},      {"hello", 5, true, 100, "o"},
-      {"hello", 6, false, 0, ""},       {"hello", 3, true, -2, "he"},
-      {"hello", 0, true, -1, ""},       {"hello", 4294967295, true, 2, ""},
-      {"hello", -4294967295, true, 2, ""}, {"hello", -4294967296, false, 0, "hell"},
-      {"hello", 2, true, 4294967295, "ello"}, {"hello", 2, true, -4294967296, "h"},
-      {"hello", -10, false, 0, "hello"}, {"héllo", -4, true, 2, "él"},
-      {"日本語", 2, false, 0, "本語"},  {"", 1, true, 2, ""},
+      {"hello", 0, false, 0, "hello"},
+      {"hello", -2, false, 0, "lo"},
+      {"hello", 2, true, 2, "el"},
+      {"hello", 0, true, 2, "h"},
+      {"hello", -10, true, 3, ""},
+      {"hello", 10, false, 0, ""},
+      {"hello", 2, true, -1, "h"},
+      {"héllo", 2, true, 2, "él"},
+      {"hello", -3, true, 2, "ll"},
+      {"hello", 1, true, 0, ""},
+      {"hello", -5, true, 2, "he"},
+      {"hello", -6, true, 2, "h"},
+      {"hello", -7, true, 3, "h"},
+      {"hello", 5, true, 100, "o"},
+      {"hello", 6, false, 0, ""},
+      {"hello", 3, true, -2, "he"},
+      {"hello", 0, true, -1, ""},
+      {"hello", 4294967295, true, 2, ""},
+      {"hello", -4294967295, true, 2, ""},
+      {"hello", -4294967296, false, 0, "hell"},
+      {"hello", 2, true, 4294967295, "ello"},
+      {"hello", 2, true, -4294967296, "h"},
+      {"hello", -10, false, 0, "hello"},
+      {"héllo", -4, true, 2, "él"},
+      {"日本語", 2, false, 0, "本語"},
+      {"", 1, true, 2, ""},
   };
   for (const Case& k : cases) {
     std::vector<Value> args = {S(k.s), I64(k.offset)};
     if (k.has_count) args.push_back(I64(k.count));
     Call c;
     EXPECT_EQ(One("substr", args, &c), S(k.want))
-        << "substr('" << k.s << "', " << k.offset << (k.has_count ? ", " + std::to_string(k.count) : "")
-        << ")";
+        << "substr('" << k.s << "', " << k.offset
+        << (k.has_count ? ", " + std::to_string(k.count) : "") << ")";
     EXPECT_EQ(c.stats.error_rows, 0);
   }
 }
@@ -96,8 +109,8 @@ TEST(StringKernels, SubstrWindowAsDuckDb) {
 TEST(StringKernels, SubstrOutOfRangeIsAnError) {
   const DataType i64 = DataType::Int64();
   Call c = Invoke("substr", {Col(kStr, {S("hello"), S("hello"), S("hello"), S("hello")}),
-                          Col(i64, {I64(4294967296), I64(2), Null(i64), I64(-4294967297)}),
-                          Col(i64, {I64(2), I64(4294967296), I64(1), I64(1)})});
+                             Col(i64, {I64(4294967296), I64(2), Null(i64), I64(-4294967297)}),
+                             Col(i64, {I64(2), I64(4294967296), I64(1), I64(1)})});
   EXPECT_EQ(c.values(), (std::vector<Value>{Null(kStr), Null(kStr), Null(kStr), Null(kStr)}));
   EXPECT_EQ(c.stats.error_rows, 3);
   EXPECT_EQ(c.error_rows, (std::vector<uint8_t>{1, 1, 0, 1}));
@@ -108,10 +121,11 @@ TEST(StringKernels, SubstrOutOfRangeIsAnError) {
 // replace('héllo', 'é', 'e'), replace('aaaa', 'aa', 'b'), replace('', '',
 // 'x'), replace('abc', 'b', '') = 'bbbbbb', 'abc', 'hello', 'bb', '', 'ac'.
 TEST(StringKernels, Replace) {
-  Call c = Invoke("replace", {Col(kStr, {S("aaa"), S("abc"), S("héllo"), S("aaaa"), S(""), S("abc"),
-                                      Null(kStr)}),
-                           Col(kStr, {S("a"), S(""), S("é"), S("aa"), S(""), S("b"), S("a")}),
-                           Col(kStr, {S("bb"), S("x"), S("e"), S("b"), S("x"), S(""), S("b")})});
+  Call c =
+      Invoke("replace",
+             {Col(kStr, {S("aaa"), S("abc"), S("héllo"), S("aaaa"), S(""), S("abc"), Null(kStr)}),
+              Col(kStr, {S("a"), S(""), S("é"), S("aa"), S(""), S("b"), S("a")}),
+              Col(kStr, {S("bb"), S("x"), S("e"), S("b"), S("x"), S(""), S("b")})});
   EXPECT_EQ(c.values(), (std::vector<Value>{S("bbbbbb"), S("abc"), S("hello"), S("bb"), S(""),
                                             S("ac"), Null(kStr)}));
 }
@@ -119,9 +133,9 @@ TEST(StringKernels, Replace) {
 // DuckDB: concat('a', NULL, 'b'), concat(NULL::VARCHAR), concat(NULL,
 // NULL), concat('', '') = 'ab', '', '', '' (nulls are skipped; never null).
 TEST(StringKernels, ConcatSkipsNulls) {
-  Call c = Invoke("concat", {Col(kStr, {S("a"), Null(kStr), S("")}),
-                          Col(kStr, {Null(kStr), Null(kStr), S("")}),
-                          Col(kStr, {S("b"), Null(kStr), S("é")})});
+  Call c = Invoke(
+      "concat", {Col(kStr, {S("a"), Null(kStr), S("")}), Col(kStr, {Null(kStr), Null(kStr), S("")}),
+                 Col(kStr, {S("b"), Null(kStr), S("é")})});
   EXPECT_EQ(c.values(), (std::vector<Value>{S("ab"), S(""), S("é")}));
   EXPECT_EQ(c.out->null_count(), 0);
 }
@@ -146,14 +160,13 @@ TEST(StringKernels, Predicates) {
 // true, true, false, false, false; regexp_matches('a', '(') raises
 // "missing ): (".
 TEST(StringKernels, RegexpMatchesIsAPartialRe2Match) {
-  Call c = Invoke("regexp_matches",
-               {Col(kStr, {S("abc"), S("abc"), S(""), S("héllo"), S("aXb"), S("a\nb"), S("ab"),
-                           S("a"), S("abc"), Null(kStr)}),
-                Col(kStr, {S("b"), S("^b"), S(""), S("h.l"), S("x"), S("a.b"), S("^a$"), S("("),
-                           S("c$"), S("a")})});
-  EXPECT_EQ(c.values(), (std::vector<Value>{B(true), B(false), B(true), B(true), B(false),
-                                            B(false), B(false), Null(DataType::Bool()), B(true),
-                                            Null(DataType::Bool())}));
+  Call c = Invoke("regexp_matches", {Col(kStr, {S("abc"), S("abc"), S(""), S("héllo"), S("aXb"),
+                                                S("a\nb"), S("ab"), S("a"), S("abc"), Null(kStr)}),
+                                     Col(kStr, {S("b"), S("^b"), S(""), S("h.l"), S("x"), S("a.b"),
+                                                S("^a$"), S("("), S("c$"), S("a")})});
+  EXPECT_EQ(c.values(),
+            (std::vector<Value>{B(true), B(false), B(true), B(true), B(false), B(false), B(false),
+                                Null(DataType::Bool()), B(true), Null(DataType::Bool())}));
   EXPECT_EQ(c.stats.error_rows, 1);
   EXPECT_EQ(c.stats.first_error_row, 7);
   EXPECT_EQ(c.stats.first_error, "invalid regular expression in regexp_matches");
@@ -165,7 +178,8 @@ TEST(StringKernels, RegexpMatchesRejectsAConstantBadPatternAtBind) {
   const Value good = S("a+");
   std::vector<DataType> params;
   DataType result;
-  Status st = f->bind({BindArg{kStr, false, nullptr}, BindArg{kStr, false, &bad}}, &params, &result);
+  Status st =
+      f->bind({BindArg{kStr, false, nullptr}, BindArg{kStr, false, &bad}}, &params, &result);
   EXPECT_EQ(st.message(), "invalid regular expression in argument 2");
   EXPECT_TRUE(
       f->bind({BindArg{kStr, false, nullptr}, BindArg{kStr, false, &good}}, &params, &result).ok());

@@ -22,8 +22,8 @@ constexpr int32_t kI32Min = std::numeric_limits<int32_t>::min();
 // DuckDB: abs((-9223372036854775807 - 1)::BIGINT) and abs(INT32_MIN)
 // raise "Overflow on abs"; abs(-0.0::DOUBLE) = 0 (positive zero).
 TEST(MathKernels, AbsOverflowIsAnErrorRowAndOtherRowsStand) {
-  Call c = Invoke("abs", {Col(DataType::Int64(), {I64(-5), I64(kI64Min), Null(DataType::Int64()),
-                                                I64(kI64Min + 1)})});
+  Call c = Invoke("abs", {Col(DataType::Int64(),
+                              {I64(-5), I64(kI64Min), Null(DataType::Int64()), I64(kI64Min + 1)})});
   EXPECT_EQ(c.values(), (std::vector<Value>{I64(5), Null(DataType::Int64()),
                                             Null(DataType::Int64()), I64(-(kI64Min + 1))}));
   EXPECT_EQ(c.stats.error_rows, 1);
@@ -100,9 +100,9 @@ TEST(MathKernels, RoundHalfAwayFromZeroAsDuckDb) {
 // fit, so Tessera counts them as overflow errors.
 TEST(MathKernels, RoundIntegerOverflowIsAnError) {
   Call c = Invoke("round", {Col(DataType::Int32(), {I32(2147483647), I32(kI32Min), I32(7)}),
-                         Col(DataType::Int64(), {I64(-1), I64(-1), I64(-1)})});
-  EXPECT_EQ(c.values(), (std::vector<Value>{Null(DataType::Int32()), Null(DataType::Int32()),
-                                            I32(10)}));
+                            Col(DataType::Int64(), {I64(-1), I64(-1), I64(-1)})});
+  EXPECT_EQ(c.values(),
+            (std::vector<Value>{Null(DataType::Int32()), Null(DataType::Int32()), I32(10)}));
   EXPECT_EQ(c.stats.error_rows, 2);
   EXPECT_EQ(c.stats.first_error, "integer overflow in round");
   // DuckDB wraps round(9223372036854775807::BIGINT, -1) to
@@ -147,9 +147,9 @@ TEST(MathKernels, DomainErrorsAndSpecialValues) {
 
 TEST(MathKernels, NullsPropagateAndEmptyInputGivesEmptyOutput) {
   Call c = Invoke("pow", {Col(DataType::Double(), {D(2), Null(DataType::Double()), D(3)}),
-                       Col(DataType::Double(), {Null(DataType::Double()), D(2), D(2)})});
-  EXPECT_EQ(c.values(), (std::vector<Value>{Null(DataType::Double()), Null(DataType::Double()),
-                                            D(9)}));
+                          Col(DataType::Double(), {Null(DataType::Double()), D(2), D(2)})});
+  EXPECT_EQ(c.values(),
+            (std::vector<Value>{Null(DataType::Double()), Null(DataType::Double()), D(9)}));
   EXPECT_EQ(c.stats.error_rows, 0);
   Call e = Invoke("abs", {Col(DataType::Int64(), {})});
   EXPECT_EQ(e.out->length(), 0);
@@ -163,7 +163,7 @@ TEST(MathKernels, NullsPropagateAndEmptyInputGivesEmptyOutput) {
 TEST(CompareKernels, LeastGreatestSkipNullsAndOrderNaNLast) {
   const DataType i64 = DataType::Int64();
   Call c = Invoke("least", {Col(i64, {I64(1), Null(i64)}), Col(i64, {Null(i64), Null(i64)}),
-                         Col(i64, {I64(3), Null(i64)})});
+                            Col(i64, {I64(3), Null(i64)})});
   EXPECT_EQ(c.values(), (std::vector<Value>{I64(1), Null(i64)}));
   EXPECT_EQ(One("least", {S("b"), S("a"), Null(DataType::String())}), S("a"));
   EXPECT_EQ(One("greatest", {S("b"), S("ab")}), S("b"));
@@ -189,6 +189,28 @@ TEST(CompareKernels, NullIf) {
   EXPECT_EQ(One("nullif", {D(kNaN), D(1)}).type(), DataType::Double());
   EXPECT_TRUE(One("nullif", {S("x"), S("x")}).is_null());
   EXPECT_EQ(One("nullif", {S("x"), S("y")}), S("x"));
+}
+
+// A kernel run on a selection of the rows (one CASE branch) reports its
+// row i as input row row_ids[i].
+TEST(MathKernels, ErrorsOnASelectionMapToInputRows) {
+  const FunctionDef* f = FindFunction("sqrt");
+  ArrayPtr x = Col(DataType::Double(), {D(1), D(-1), D(-4)});
+  std::vector<uint8_t> error_rows(10, 0);
+  EvalStats stats;
+  KernelContext base(&error_rows, &stats);
+  const int64_t row_ids[] = {2, 5, 9};
+  KernelContext ctx = base.WithRowIds(row_ids);
+  ArrayPtr out;
+  ASSERT_TRUE(f->kernel(&ctx, {x.get()}, 3, DataType::Double(), &out).ok());
+  EXPECT_EQ(out->GetValue(0), D(1));
+  EXPECT_TRUE(out->IsNull(1));
+  EXPECT_TRUE(out->IsNull(2));
+  EXPECT_EQ(stats.error_rows, 2);
+  EXPECT_EQ(stats.first_error_row, 5);
+  EXPECT_EQ(error_rows[5], 1);
+  EXPECT_EQ(error_rows[9], 1);
+  EXPECT_EQ(error_rows[1], 0);
 }
 
 }  // namespace

@@ -118,9 +118,7 @@ TEST(TimeKernels, DateDiffMicrosecondOverflowIsAnErrorAndNullsPropagate) {
             I64(294247 + 290308));  // years -290308 and 294247 (hand-computed)
 }
 
-TEST(TimeKernels, EmptyInput) {
-  EXPECT_EQ(Invoke("year", {Col(kTs, {})}).out->length(), 0);
-}
+TEST(TimeKernels, EmptyInput) { EXPECT_EQ(Invoke("year", {Col(kTs, {})}).out->length(), 0); }
 
 }  // namespace
 }  // namespace tessera::expr

@@ -107,7 +107,8 @@ TEST(HashBucket, StringsHashTheirUtf8Bytes) {
   EXPECT_EQ(Bucket(S("héllo"), 1 << 20), Expect("h\xc3\xa9llo", 1 << 20));
   const std::string long_text(100000, 'x');
   EXPECT_EQ(Bucket(S(long_text), 1000003), Expect(long_text, 1000003));
-  EXPECT_EQ(Bucket(Value::Bytes(std::string("\0\xff", 2)), 1000), Expect(std::string("\0\xff", 2), 1000));
+  EXPECT_EQ(Bucket(Value::Bytes(std::string("\0\xff", 2)), 1000),
+            Expect(std::string("\0\xff", 2), 1000));
   EXPECT_EQ(Bucket(S(""), std::numeric_limits<int64_t>::max()), 8018337217222601114);
 }
 
@@ -141,8 +142,8 @@ TEST(HashBucket, FloatingPointNormalizesZeroAndNaN) {
 
 TEST(HashBucket, ListsUseACountPrefixAndTaggedElements) {
   const Value l = List(TypeId::kInt64, {I64(1), Null(DataType::Int64()), I64(-2)});
-  const std::string enc = LE64(3) + "\x01" + LE64(1) + std::string(1, '\0') + "\x01" +
-                          LE64(static_cast<uint64_t>(-2));
+  const std::string enc =
+      LE64(3) + "\x01" + LE64(1) + std::string(1, '\0') + "\x01" + LE64(static_cast<uint64_t>(-2));
   EXPECT_EQ(Bucket(l, 1000003), Expect(enc, 1000003));
   EXPECT_EQ(Bucket(List(TypeId::kInt64, {}), 1000003), Expect(LE64(0), 1000003));
   const Value ls = List(TypeId::kString, {S("ab"), S("")});
@@ -159,9 +160,10 @@ TEST(HashBucket, ListsUseACountPrefixAndTaggedElements) {
 
 TEST(HashBucket, NullsAndBadBucketCounts) {
   const DataType i64 = DataType::Int64();
-  Call c = Invoke("hash_bucket", {Col(DataType::String(), {S("a"), Null(DataType::String()), S("a"),
-                                                        S("a"), S("a")}),
-                               Col(i64, {I64(10), I64(10), Null(i64), I64(0), I64(-5)})});
+  Call c =
+      Invoke("hash_bucket",
+             {Col(DataType::String(), {S("a"), Null(DataType::String()), S("a"), S("a"), S("a")}),
+              Col(i64, {I64(10), I64(10), Null(i64), I64(0), I64(-5)})});
   EXPECT_EQ(c.at(0), I64(Expect("a", 10)));
   EXPECT_TRUE(c.at(1).is_null());
   EXPECT_TRUE(c.at(2).is_null());
