@@ -47,8 +47,8 @@ Value RandomValue(TypeId t, std::mt19937_64& rng) {
     case TypeId::kFloat:
     case TypeId::kDouble: {
       const double edges[] = {0.0, -0.0, kNaN, kInf, -kInf, 1e308, -2.5, 0.5};
-      const double v = edge < 4 ? edges[rng() % 8]
-                                : std::uniform_real_distribution<double>(-100, 100)(rng);
+      const double v =
+          edge < 4 ? edges[rng() % 8] : std::uniform_real_distribution<double>(-100, 100)(rng);
       return t == TypeId::kFloat ? Value::Float(static_cast<float>(v)) : Value::Double(v);
     }
     case TypeId::kBool: return Value::Bool(rng() & 1);
@@ -99,8 +99,8 @@ struct Ref {
 
 // Checks a binary operator over two columns, and with either side a
 // constant, against `ref`.
-void CheckBinary(Op op, TypeId in, DataType out, const std::function<Ref(const Value&, const Value&)>& ref,
-                 uint64_t seed) {
+void CheckBinary(Op op, TypeId in, DataType out,
+                 const std::function<Ref(const Value&, const Value&)>& ref, uint64_t seed) {
   std::mt19937_64 rng(seed);
   const int n = 300;
   const std::vector<Value> a = RandomColumn(in, n, rng), b = RandomColumn(in, n, rng);
@@ -126,9 +126,8 @@ void CheckBinary(Op op, TypeId in, DataType out, const std::function<Ref(const V
         EXPECT_TRUE(got.values[i].is_null()) << "row " << i;
       } else {
         EXPECT_TRUE(SameValue(got.values[i], want.value))
-            << "row " << i << " shape " << shape << ": " << x.ToString() << " , "
-            << y.ToString() << " gave " << got.values[i].ToString() << ", want "
-            << want.value.ToString();
+            << "row " << i << " shape " << shape << ": " << x.ToString() << " , " << y.ToString()
+            << " gave " << got.values[i].ToString() << ", want " << want.value.ToString();
       }
     }
     EXPECT_EQ(got.stats.error_rows, errors) << "shape " << shape;
@@ -152,9 +151,10 @@ Ref IntRef(Op op, TypeId t, const Value& x, const Value& y) {
     case Op::kMul: r = a * b; break;
     case Op::kMod:
       if (b == 0) return {Value::Null(DataType(t))};  // DuckDB: 7 % 0 -> NULL
-      r = a % b;                                        // sign of the dividend
+      r = a % b;                                      // sign of the dividend
       // DuckDB: MIN % -1 -> "Overflow in division of -9223372036854775808 / -1"
-      if (b == -1 && a == (t == TypeId::kInt32 ? INT32_MIN : kI64Min)) return {Value::Null(DataType(t)), true};
+      if (b == -1 && a == (t == TypeId::kInt32 ? INT32_MIN : kI64Min))
+        return {Value::Null(DataType(t)), true};
       break;
     default: break;
   }
@@ -174,7 +174,7 @@ Ref FloatRef(Op op, const Value& x, const Value& y) {
     case Op::kAdd: r = a + b; break;
     case Op::kSub: r = a - b; break;
     case Op::kMul: r = a * b; break;
-    case Op::kDiv: r = a / b; break;  // DuckDB 1.5: 1/0 -> Infinity, 0/0 -> NaN
+    case Op::kDiv: r = a / b; break;            // DuckDB 1.5: 1/0 -> Infinity, 0/0 -> NaN
     case Op::kMod: r = std::fmod(a, b); break;  // DuckDB: 7.0 % 0.0 -> NaN, -7.5 % 2 -> -1.5
     default: break;
   }
@@ -187,8 +187,9 @@ TEST(EvaluatorArith, IntegersMatchReference) {
   for (TypeId t : {TypeId::kInt32, TypeId::kInt64}) {
     for (Op op : {Op::kAdd, Op::kSub, Op::kMul, Op::kMod}) {
       SCOPED_TRACE(std::string(TypeIdName(t)) + " op " + std::to_string(static_cast<int>(op)));
-      CheckBinary(op, t, DataType(t), [&](const Value& x, const Value& y) { return IntRef(op, t, x, y); },
-                  params.seed + static_cast<uint64_t>(op));
+      CheckBinary(
+          op, t, DataType(t), [&](const Value& x, const Value& y) { return IntRef(op, t, x, y); },
+          params.seed + static_cast<uint64_t>(op));
     }
   }
 }
@@ -197,12 +198,14 @@ TEST(EvaluatorArith, FloatingPointIsIeee) {
   const tessera::testing::RandomTestParams params(72, 1);
   SCOPED_TRACE(params.Trace());
   for (Op op : {Op::kAdd, Op::kSub, Op::kMul, Op::kDiv, Op::kMod}) {
-    CheckBinary(op, TypeId::kFloat, DataType::Float(),
-                [&](const Value& x, const Value& y) { return FloatRef<float>(op, x, y); },
-                params.seed + static_cast<uint64_t>(op));
-    CheckBinary(op, TypeId::kDouble, DataType::Double(),
-                [&](const Value& x, const Value& y) { return FloatRef<double>(op, x, y); },
-                params.seed + 100 + static_cast<uint64_t>(op));
+    CheckBinary(
+        op, TypeId::kFloat, DataType::Float(),
+        [&](const Value& x, const Value& y) { return FloatRef<float>(op, x, y); },
+        params.seed + static_cast<uint64_t>(op));
+    CheckBinary(
+        op, TypeId::kDouble, DataType::Double(),
+        [&](const Value& x, const Value& y) { return FloatRef<double>(op, x, y); },
+        params.seed + 100 + static_cast<uint64_t>(op));
   }
 }
 
@@ -212,16 +215,19 @@ TEST(EvaluatorArith, DuckDbEdgeCases) {
     return std::make_pair(e.values.at(0), e.stats);
   };
   // DuckDB: SELECT 7 % -3, -7 % 3, 7 % 0 -> [1,-1,null]
-  EXPECT_EQ(eval(Bin(Op::kMod, Lit(Value::Int64(7)), Lit(Value::Int64(-3)), DataType::Int64())).first,
-            Value::Int64(1));
-  EXPECT_EQ(eval(Bin(Op::kMod, Lit(Value::Int64(-7)), Lit(Value::Int64(3)), DataType::Int64())).first,
-            Value::Int64(-1));
+  EXPECT_EQ(
+      eval(Bin(Op::kMod, Lit(Value::Int64(7)), Lit(Value::Int64(-3)), DataType::Int64())).first,
+      Value::Int64(1));
+  EXPECT_EQ(
+      eval(Bin(Op::kMod, Lit(Value::Int64(-7)), Lit(Value::Int64(3)), DataType::Int64())).first,
+      Value::Int64(-1));
   auto mod0 = eval(Bin(Op::kMod, Lit(Value::Int64(7)), Lit(Value::Int64(0)), DataType::Int64()));
   EXPECT_TRUE(mod0.first.is_null());
   EXPECT_TRUE(mod0.second.ok());  // null, not an error
   // DuckDB: SELECT 9223372036854775807::BIGINT * 2::BIGINT ->
   //   "Overflow in multiplication of INT64 (9223372036854775807 * 2)!"
-  auto ovf = eval(Bin(Op::kMul, Lit(Value::Int64(kI64Max)), Lit(Value::Int64(2)), DataType::Int64()));
+  auto ovf =
+      eval(Bin(Op::kMul, Lit(Value::Int64(kI64Max)), Lit(Value::Int64(2)), DataType::Int64()));
   EXPECT_TRUE(ovf.first.is_null());
   EXPECT_EQ(ovf.second.error_rows, 1);
   EXPECT_EQ(ovf.second.first_error, "integer overflow in '*'");
@@ -240,7 +246,8 @@ TEST(EvaluatorArith, DuckDbEdgeCases) {
       eval(Bin(Op::kDiv, Lit(Value::Double(0)), Lit(Value::Double(0)), DataType::Double()))
           .first.double_value()));
   // DuckDB: SELECT 1e308::DOUBLE * 10::DOUBLE -> Infinity (no error)
-  auto big = eval(Bin(Op::kMul, Lit(Value::Double(1e308)), Lit(Value::Double(10)), DataType::Double()));
+  auto big =
+      eval(Bin(Op::kMul, Lit(Value::Double(1e308)), Lit(Value::Double(10)), DataType::Double()));
   EXPECT_EQ(big.first, Value::Double(kInf));
   EXPECT_TRUE(big.second.ok());
 }
@@ -261,7 +268,8 @@ int RefOrder(const Value& x, const Value& y) {
       const std::string& b = y.string_value();
       // byte order, as unsigned bytes
       for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-        const unsigned char p = static_cast<unsigned char>(a[i]), q = static_cast<unsigned char>(b[i]);
+        const unsigned char p = static_cast<unsigned char>(a[i]),
+                            q = static_cast<unsigned char>(b[i]);
         if (p != q) return p < q ? -1 : 1;
       }
       return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
@@ -293,9 +301,10 @@ TEST(EvaluatorCompare, AllTypesMatchReference) {
                    TypeId::kBool, TypeId::kTimestamp}) {
     for (Op op : {Op::kEq, Op::kNe, Op::kLt, Op::kLe, Op::kGt, Op::kGe}) {
       SCOPED_TRACE(std::string(TypeIdName(t)));
-      CheckBinary(op, t, DataType::Bool(),
-                  [&](const Value& x, const Value& y) { return CompareRef(op, x, y); },
-                  params.seed + static_cast<uint64_t>(op) * 31 + static_cast<uint64_t>(t));
+      CheckBinary(
+          op, t, DataType::Bool(),
+          [&](const Value& x, const Value& y) { return CompareRef(op, x, y); },
+          params.seed + static_cast<uint64_t>(op) * 31 + static_cast<uint64_t>(t));
     }
   }
 }
@@ -330,8 +339,9 @@ Ref AndOrRef(Op op, const Value& x, const Value& y) {
 
 TEST(EvaluatorLogic, AndOrThreeValued) {
   for (Op op : {Op::kAnd, Op::kOr}) {
-    CheckBinary(op, TypeId::kBool, DataType::Bool(),
-                [&](const Value& x, const Value& y) { return AndOrRef(op, x, y); }, 74);
+    CheckBinary(
+        op, TypeId::kBool, DataType::Bool(),
+        [&](const Value& x, const Value& y) { return AndOrRef(op, x, y); }, 74);
   }
 }
 
@@ -341,7 +351,8 @@ TEST(EvaluatorLogic, NotIsNullInBetween) {
   const std::vector<Value> b = RandomColumn(TypeId::kBool, n, rng);
   const std::vector<Value> x = RandomColumn(TypeId::kInt64, n, rng);
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Bool(), b), ArrayOf(DataType::Int64(), x)};
-  const Evaluated nots = EvalRows(*Un(Op::kNot, Col(0, DataType::Bool()), DataType::Bool()), cols, n);
+  const Evaluated nots =
+      EvalRows(*Un(Op::kNot, Col(0, DataType::Bool()), DataType::Bool()), cols, n);
   NodePtr isnull = MakeNode(NodeKind::kIsNull, DataType::Bool(), Kids(Col(1, DataType::Int64())));
   isnull->negated = true;
   const Evaluated notnull = EvalRows(*isnull, cols, n);
@@ -350,8 +361,9 @@ TEST(EvaluatorLogic, NotIsNullInBetween) {
                         Kids(Col(1, DataType::Int64()), Lit(Value::Int64(7)),
                              Lit(Value::Null(DataType::Int64())), Lit(Value::Int64(-1))));
   const Evaluated ins = EvalRows(*in, cols, n);
-  NodePtr between = MakeNode(NodeKind::kBetween, DataType::Bool(),
-                             Kids(Col(1, DataType::Int64()), Lit(Value::Int64(-7)), Lit(Value::Int64(7))));
+  NodePtr between =
+      MakeNode(NodeKind::kBetween, DataType::Bool(),
+               Kids(Col(1, DataType::Int64()), Lit(Value::Int64(-7)), Lit(Value::Int64(7))));
   between->negated = true;
   const Evaluated betweens = EvalRows(*between, cols, n);
   for (int i = 0; i < n; ++i) {
@@ -370,8 +382,9 @@ TEST(EvaluatorLogic, InAndBetweenNullRulesAsDuckDb) {
   auto one = [](NodePtr root) { return EvalRows(*root, {}, 1).values.at(0); };
   const Value null_bool = Value::Null(DataType::Bool());
   auto in = [](int64_t x, bool negated) {
-    NodePtr n = MakeNode(NodeKind::kIn, DataType::Bool(),
-                         Kids(Lit(Value::Int64(x)), Lit(Value::Int64(1)), Lit(Value::Null(DataType::Int64()))));
+    NodePtr n = MakeNode(
+        NodeKind::kIn, DataType::Bool(),
+        Kids(Lit(Value::Int64(x)), Lit(Value::Int64(1)), Lit(Value::Null(DataType::Int64()))));
     n->negated = negated;
     return n;
   };
@@ -379,7 +392,8 @@ TEST(EvaluatorLogic, InAndBetweenNullRulesAsDuckDb) {
   EXPECT_EQ(one(in(1, false)), Value::Bool(true));
   EXPECT_EQ(one(in(2, false)), null_bool);
   EXPECT_EQ(one(in(2, true)), null_bool);
-  // DuckDB: SELECT 2 BETWEEN 1 AND NULL, 0 BETWEEN 1 AND NULL, 3 BETWEEN 5 AND 1 -> [null,false,false]
+  // DuckDB: SELECT 2 BETWEEN 1 AND NULL, 0 BETWEEN 1 AND NULL, 3 BETWEEN 5 AND 1 ->
+  // [null,false,false]
   auto between = [](int64_t x, Value lo, Value hi) {
     return MakeNode(NodeKind::kBetween, DataType::Bool(),
                     Kids(Lit(Value::Int64(x)), Lit(std::move(lo)), Lit(std::move(hi))));
@@ -423,8 +437,8 @@ TEST(EvaluatorString, LikeMatchesReference) {
   std::mt19937_64 rng(76);
   const int n = 400;
   const std::vector<Value> text = RandomColumn(TypeId::kString, n, rng);
-  const std::vector<std::string> patterns = {"%", "a%", "%a", "%b%", "a_", "_", "__", "a%c",
-                                             "%é%", "é", "", "%_%", "a\\%", "ab", "%a%b%"};
+  const std::vector<std::string> patterns = {"%",   "a%", "%a", "%b%", "a_",   "_",  "__",   "a%c",
+                                             "%é%", "é",  "",   "%_%", "a\\%", "ab", "%a%b%"};
   std::vector<Value> pat_col;
   for (int i = 0; i < n; ++i) {
     pat_col.push_back(i % 13 == 0 ? Value::Null(DataType::String())
@@ -435,9 +449,10 @@ TEST(EvaluatorString, LikeMatchesReference) {
   for (size_t shape = 0; shape <= patterns.size(); ++shape) {
     // shape < size: a constant pattern (fast paths); else the pattern column.
     const bool constant = shape < patterns.size();
-    NodePtr like = MakeNode(NodeKind::kLike, DataType::Bool(),
-                            Kids(Col(0, DataType::String()),
-                                 constant ? Lit(Value::String(patterns[shape])) : Col(1, DataType::String())));
+    NodePtr like =
+        MakeNode(NodeKind::kLike, DataType::Bool(),
+                 Kids(Col(0, DataType::String()),
+                      constant ? Lit(Value::String(patterns[shape])) : Col(1, DataType::String())));
     like->negated = shape % 2 == 1;
     const Evaluated got = EvalRows(*like, cols, n);
     for (int i = 0; i < n; ++i) {
@@ -469,14 +484,16 @@ TEST(EvaluatorString, LikeAsDuckDb) {
 TEST(EvaluatorString, ConcatPropagatesNull) {
   std::mt19937_64 rng(77);
   const int n = 200;
-  const std::vector<Value> a = RandomColumn(TypeId::kString, n, rng), b = RandomColumn(TypeId::kString, n, rng);
+  const std::vector<Value> a = RandomColumn(TypeId::kString, n, rng),
+                           b = RandomColumn(TypeId::kString, n, rng);
   // DuckDB: SELECT 'a' || NULL -> null
-  CheckBinary(Op::kConcat, TypeId::kString, DataType::String(),
-              [](const Value& x, const Value& y) -> Ref {
-                if (x.is_null() || y.is_null()) return {Value::Null(DataType::String())};
-                return {Value::String(x.string_value() + y.string_value())};
-              },
-              78);
+  CheckBinary(
+      Op::kConcat, TypeId::kString, DataType::String(),
+      [](const Value& x, const Value& y) -> Ref {
+        if (x.is_null() || y.is_null()) return {Value::Null(DataType::String())};
+        return {Value::String(x.string_value() + y.string_value())};
+      },
+      78);
 }
 
 // ---- CASE, if, coalesce ---------------------------------------------------------
@@ -486,15 +503,15 @@ TEST(EvaluatorCase, BranchesRunOnlyOnTheirRows) {
   // of c0 * 2 counts only where c1 <> 0; rows with c1 null take no branch.
   std::mt19937_64 rng(79);
   const int n = 500;
-  const std::vector<Value> a = RandomColumn(TypeId::kInt64, n, rng), b = RandomColumn(TypeId::kInt64, n, rng);
+  const std::vector<Value> a = RandomColumn(TypeId::kInt64, n, rng),
+                           b = RandomColumn(TypeId::kInt64, n, rng);
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Int64(), a), ArrayOf(DataType::Int64(), b)};
   const DataType i64 = DataType::Int64();
-  NodePtr root = MakeNode(
-      NodeKind::kCase, i64,
-      Kids(Bin(Op::kNe, Col(1, i64), Lit(Value::Int64(0)), DataType::Bool()),
-           Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64),
-           Bin(Op::kEq, Col(1, i64), Lit(Value::Int64(0)), DataType::Bool()),
-           Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64)));
+  NodePtr root = MakeNode(NodeKind::kCase, i64,
+                          Kids(Bin(Op::kNe, Col(1, i64), Lit(Value::Int64(0)), DataType::Bool()),
+                               Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64),
+                               Bin(Op::kEq, Col(1, i64), Lit(Value::Int64(0)), DataType::Bool()),
+                               Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64)));
   const Evaluated got = EvalRows(*root, cols, n);
   int64_t errors = 0, first = -1;
   for (int i = 0; i < n; ++i) {
@@ -523,12 +540,14 @@ TEST(EvaluatorCase, ElseStringsAndNestedCase) {
   const std::vector<Value> a = RandomColumn(TypeId::kInt32, n, rng);
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Int32(), a)};
   const DataType s = DataType::String();
-  NodePtr inner = MakeNode(NodeKind::kCase, s,
-                           Kids(Bin(Op::kLt, Col(0, DataType::Int32()), Lit(Value::Int32(0)), DataType::Bool()),
-                                Lit(Value::String("neg"))));
-  NodePtr root = MakeNode(NodeKind::kCase, s,
-                          Kids(Bin(Op::kGt, Col(0, DataType::Int32()), Lit(Value::Int32(0)), DataType::Bool()),
-                               Lit(Value::String("pos")), std::move(inner)));
+  NodePtr inner =
+      MakeNode(NodeKind::kCase, s,
+               Kids(Bin(Op::kLt, Col(0, DataType::Int32()), Lit(Value::Int32(0)), DataType::Bool()),
+                    Lit(Value::String("neg"))));
+  NodePtr root =
+      MakeNode(NodeKind::kCase, s,
+               Kids(Bin(Op::kGt, Col(0, DataType::Int32()), Lit(Value::Int32(0)), DataType::Bool()),
+                    Lit(Value::String("pos")), std::move(inner)));
   root->has_else = true;
   const Evaluated got = EvalRows(*root, cols, n);
   for (int i = 0; i < n; ++i) {
@@ -554,7 +573,7 @@ TEST(EvaluatorCase, NestedSelectionMapsErrorsToInputRows) {
                            Kids(Col(2, b), Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64)));
   NodePtr root = MakeNode(NodeKind::kCase, i64, Kids(Col(1, b), std::move(inner)));
   const Evaluated got = EvalRows(*root, cols, 5);
-  EXPECT_EQ(got.stats.error_rows, 1);       // only row 3 takes both branches and overflows
+  EXPECT_EQ(got.stats.error_rows, 1);  // only row 3 takes both branches and overflows
   EXPECT_EQ(got.stats.first_error_row, 3);
   EXPECT_EQ(got.values[2], Value::Int64(2));
 }
@@ -582,13 +601,15 @@ TEST(EvaluatorCast, NumbersAsDuckDb) {
   EXPECT_EQ(st.error_rows, 1);
   EXPECT_TRUE(CastOne(Value::Double(9223372036854775807.0), DataType::Int64(), &st).is_null());
   EXPECT_EQ(st.error_rows, 1);
-  EXPECT_EQ(CastOne(Value::Double(-9223372036854775808.0), DataType::Int64()), Value::Int64(kI64Min));
+  EXPECT_EQ(CastOne(Value::Double(-9223372036854775808.0), DataType::Int64()),
+            Value::Int64(kI64Min));
   // DuckDB: CAST(1e39::DOUBLE AS FLOAT) -> Conversion Error
   EXPECT_TRUE(CastOne(Value::Double(1e39), DataType::Float(), &st).is_null());
   EXPECT_EQ(st.error_rows, 1);
   EXPECT_TRUE(CastOne(Value::Int64(int64_t{1} << 40), DataType::Int32(), &st).is_null());
   EXPECT_EQ(st.error_rows, 1);
-  // DuckDB: SELECT CAST(2 AS BOOLEAN), CAST(0.5::DOUBLE AS BOOLEAN), CAST('nan'::DOUBLE AS BOOLEAN),
+  // DuckDB: SELECT CAST(2 AS BOOLEAN), CAST(0.5::DOUBLE AS BOOLEAN), CAST('nan'::DOUBLE AS
+  // BOOLEAN),
   //   CAST(true AS INTEGER) -> [true,true,true,1]
   EXPECT_EQ(CastOne(Value::Int64(2), DataType::Bool()), Value::Bool(true));
   EXPECT_EQ(CastOne(Value::Double(0.5), DataType::Bool()), Value::Bool(true));
@@ -600,23 +621,34 @@ TEST(EvaluatorCast, StringsParseAsDuckDb) {
   // DuckDB: CAST(' 42 ' AS INTEGER), CAST('+7' AS INTEGER), CAST('42.5' AS INTEGER),
   //   CAST('1e2' AS INTEGER), CAST('0x10' AS INTEGER), CAST('1_000' AS INTEGER)
   //   -> [42,7,43,100,16,1000]; CAST('-42.5' AS BIGINT) -> -43; CAST('.5' AS INTEGER) -> 1
-  const std::pair<const char*, int64_t> ints[] = {{" 42 ", 42}, {"+7", 7},     {"42.5", 43},
-                                                  {"1e2", 100}, {"0x10", 16}, {"1_000", 1000},
-                                                  {"-42.5", -43}, {".5", 1},  {"42.", 42},
-                                                  // DuckDB: '0X1f' -> 31, '1.5e3' -> 1500, '1e-1' -> 0
-                                                  {"0X1f", 31}, {"1.5e3", 1500}, {"1e-1", 0}};
+  const std::pair<const char*, int64_t> ints[] = {
+      {" 42 ", 42},
+      {"+7", 7},
+      {"42.5", 43},
+      {"1e2", 100},
+      {"0x10", 16},
+      {"1_000", 1000},
+      {"-42.5", -43},
+      {".5", 1},
+      {"42.", 42},
+      // DuckDB: '0X1f' -> 31, '1.5e3' -> 1500, '1e-1' -> 0
+      {"0X1f", 31},
+      {"1.5e3", 1500},
+      {"1e-1", 0}};
   for (const auto& [text, want] : ints) {
     EXPECT_EQ(CastOne(Value::String(text), DataType::Int64()), Value::Int64(want)) << text;
   }
   // DuckDB: CAST('abc' AS INTEGER), CAST('' AS INTEGER) -> Conversion Error
   // DuckDB: '1_', '4 2', '9223372036854775808', '-0x10', '+0x10', '0x', '1__0' -> Conversion Error
-  for (const char* bad : {"abc", "", "1_", "9223372036854775808", "4 2", "-0x10", "+0x10", "0x", "1__0"}) {
+  for (const char* bad :
+       {"abc", "", "1_", "9223372036854775808", "4 2", "-0x10", "+0x10", "0x", "1__0"}) {
     EvalStats st;
     EXPECT_TRUE(CastOne(Value::String(bad), DataType::Int64(), &st).is_null()) << bad;
     EXPECT_EQ(st.first_error, "CAST of a string to int64 failed") << bad;
   }
   EXPECT_TRUE(CastOne(Value::String("2147483648"), DataType::Int32()).is_null());
-  // DuckDB: CAST(' 1.5 ' AS DOUBLE), 'nan', '-Infinity', '1e400', '1_0.5' -> [1.5,NaN,-Infinity,Infinity,10.5]
+  // DuckDB: CAST(' 1.5 ' AS DOUBLE), 'nan', '-Infinity', '1e400', '1_0.5' ->
+  // [1.5,NaN,-Infinity,Infinity,10.5]
   EXPECT_EQ(CastOne(Value::String(" 1.5 "), DataType::Double()), Value::Double(1.5));
   EXPECT_TRUE(std::isnan(CastOne(Value::String("nan"), DataType::Double()).double_value()));
   EXPECT_EQ(CastOne(Value::String("-Infinity"), DataType::Double()), Value::Double(-kInf));
@@ -647,9 +679,12 @@ TEST(EvaluatorCast, ToStringAsDuckDb) {
   //   ["0.1","1e+20","1.0","-0.0","nan","-inf","0.1","1e-07","1.2345678901234568e+20",
   //    "1e+16","1000000000000000.0","0.0001","1e-05"]
   const std::pair<double, const char*> doubles[] = {
-      {0.1, "0.1"},     {1e20, "1e+20"}, {1.0, "1.0"},       {-0.0, "-0.0"},
-      {kNaN, "nan"},    {-kInf, "-inf"}, {1e-7, "1e-07"},    {123456789012345680000.0, "1.2345678901234568e+20"},
-      {1e16, "1e+16"},  {1e15, "1000000000000000.0"},       {0.0001, "0.0001"}, {0.00001, "1e-05"}};
+      {0.1, "0.1"},       {1e20, "1e+20"},
+      {1.0, "1.0"},       {-0.0, "-0.0"},
+      {kNaN, "nan"},      {-kInf, "-inf"},
+      {1e-7, "1e-07"},    {123456789012345680000.0, "1.2345678901234568e+20"},
+      {1e16, "1e+16"},    {1e15, "1000000000000000.0"},
+      {0.0001, "0.0001"}, {0.00001, "1e-05"}};
   for (const auto& [v, want] : doubles) {
     EXPECT_EQ(CastOne(Value::Double(v), DataType::String()), Value::String(want)) << want;
   }
@@ -657,10 +692,15 @@ TEST(EvaluatorCast, ToStringAsDuckDb) {
   // DuckDB: CAST(123456789.0::FLOAT AS VARCHAR), CAST(3.4028235e38::FLOAT AS VARCHAR) ->
   //   ["123456790.0","3.4028235e+38"]
   EXPECT_EQ(CastOne(Value::Float(123456789.0f), DataType::String()), Value::String("123456790.0"));
-  EXPECT_EQ(CastOne(Value::Float(3.4028235e38f), DataType::String()), Value::String("3.4028235e+38"));
+  EXPECT_EQ(CastOne(Value::Float(3.4028235e38f), DataType::String()),
+            Value::String("3.4028235e+38"));
   // DuckDB: CAST('\xAB\x01a'::BLOB AS VARCHAR) -> "\xAB\x01a"
-  EXPECT_EQ(CastOne(Value::Bytes("\xAB\x01" "a"), DataType::String()), Value::String("\\xAB\\x01a"));
-  EXPECT_EQ(CastOne(Value::String("\\xAB\\x01a"), DataType::Bytes()), Value::Bytes("\xAB\x01" "a"));
+  EXPECT_EQ(CastOne(Value::Bytes("\xAB\x01"
+                                 "a"),
+                    DataType::String()),
+            Value::String("\\xAB\\x01a"));
+  EXPECT_EQ(CastOne(Value::String("\\xAB\\x01a"), DataType::Bytes()), Value::Bytes("\xAB\x01"
+                                                                                   "a"));
   // DuckDB: CAST(true AS VARCHAR), CAST(TIMESTAMP '2024-03-01 12:00:00.5' AS VARCHAR) ->
   //   ["true","2024-03-01 12:00:00.5"]
   EXPECT_EQ(CastOne(Value::Bool(true), DataType::String()), Value::String("true"));
@@ -702,7 +742,8 @@ TEST(EvaluatorCast, ListsAsDuckDb) {
             Value::String("[1.5, 2.0]"));
   // list<string> -> list<int64>: an element that fails fails its row.
   EvalStats st;
-  EXPECT_TRUE(CastOne(Value::List(strs, {Value::String("1"), Value::String("x")}), ints, &st).is_null());
+  EXPECT_TRUE(
+      CastOne(Value::List(strs, {Value::String("1"), Value::String("x")}), ints, &st).is_null());
   EXPECT_EQ(st.error_rows, 1);
 }
 
@@ -715,7 +756,8 @@ TEST(EvaluatorCast, WideningIsExactOnColumns) {
   const Evaluated wide = EvalRows(*Cast(Col(0, DataType::Int32()), DataType::Int64()), cols, n);
   const Evaluated dbl = EvalRows(*Cast(Col(1, DataType::Float()), DataType::Double()), cols, n);
   for (int i = 0; i < n; ++i) {
-    EXPECT_EQ(wide.values[i], a[i].is_null() ? Value::Null(DataType::Int64()) : Value::Int64(a[i].int_value()));
+    EXPECT_EQ(wide.values[i],
+              a[i].is_null() ? Value::Null(DataType::Int64()) : Value::Int64(a[i].int_value()));
     EXPECT_TRUE(SameValue(dbl.values[i], f[i].is_null() ? Value::Null(DataType::Double())
                                                         : Value::Double(f[i].double_value())));
   }
@@ -731,7 +773,8 @@ TEST(EvaluatorList, IndexAsDuckDb) {
     std::vector<NodePtr> kids;
     for (Value& e : elems) kids.push_back(Lit(std::move(e)));
     NodePtr l = MakeNode(NodeKind::kList, list, std::move(kids));
-    NodePtr root = MakeNode(NodeKind::kIndex, DataType::Int64(), Kids(std::move(l), Lit(Value::Int64(i))));
+    NodePtr root =
+        MakeNode(NodeKind::kIndex, DataType::Int64(), Kids(std::move(l), Lit(Value::Int64(i))));
     return EvalRows(*root, {}, 1).values.at(0);
   };
   const std::vector<Value> abc = {Value::Int64(1), Value::Int64(2), Value::Int64(3)};
@@ -753,13 +796,15 @@ TEST(EvaluatorList, IndexOverColumns) {
     if (i % 17 == 0) {
       lists.push_back(Value::Null(list));
     } else {
-      lists.push_back(Value::List(list, RandomColumn(TypeId::kString, static_cast<int>(rng() % 4), rng)));
+      lists.push_back(
+          Value::List(list, RandomColumn(TypeId::kString, static_cast<int>(rng() % 4), rng)));
     }
     idx.push_back(i % 11 == 0 ? Value::Null(DataType::Int64())
                               : Value::Int64(static_cast<int64_t>(rng() % 11) - 5));
   }
   const std::vector<ArrayPtr> cols = {ArrayOf(list, lists), ArrayOf(DataType::Int64(), idx)};
-  NodePtr root = MakeNode(NodeKind::kIndex, DataType::String(), Kids(Col(0, list), Col(1, DataType::Int64())));
+  NodePtr root =
+      MakeNode(NodeKind::kIndex, DataType::String(), Kids(Col(0, list), Col(1, DataType::Int64())));
   const Evaluated got = EvalRows(*root, cols, n);
   for (int i = 0; i < n; ++i) {
     Value want = Value::Null(DataType::String());
@@ -774,10 +819,12 @@ TEST(EvaluatorList, IndexOverColumns) {
 }
 
 TEST(EvaluatorList, ListLiteralOverColumns) {
-  const std::vector<Value> a = {Value::Double(1.5), Value::Null(DataType::Double()), Value::Double(-0.0)};
+  const std::vector<Value> a = {Value::Double(1.5), Value::Null(DataType::Double()),
+                                Value::Double(-0.0)};
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Double(), a)};
   const DataType list = DataType::List(TypeId::kDouble);
-  NodePtr root = MakeNode(NodeKind::kList, list, Kids(Col(0, DataType::Double()), Lit(Value::Double(2.0))));
+  NodePtr root =
+      MakeNode(NodeKind::kList, list, Kids(Col(0, DataType::Double()), Lit(Value::Double(2.0))));
   const Evaluated got = EvalRows(*root, cols, 3);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(got.values[i], Value::List(list, {a[i], Value::Double(2.0)})) << i;
@@ -786,8 +833,8 @@ TEST(EvaluatorList, ListLiteralOverColumns) {
 
 TEST(EvaluatorInterval, TimestampPlusMinusInterval) {
   const DataType ts = DataType::Timestamp();
-  const std::vector<Value> t = {Value::Timestamp(0), Value::Timestamp(kI64Max - 10), Value::Null(ts),
-                                Value::Timestamp(kI64Min + 5)};
+  const std::vector<Value> t = {Value::Timestamp(0), Value::Timestamp(kI64Max - 10),
+                                Value::Null(ts), Value::Timestamp(kI64Min + 5)};
   const std::vector<ArrayPtr> cols = {ArrayOf(ts, t)};
   const int64_t day = 86400000000;
   const Evaluated plus = EvalRows(*Bin(Op::kAdd, Col(0, ts), Interval(day), ts), cols, 4);
@@ -813,8 +860,9 @@ TEST(EvaluatorShape, ZeroAndOneRow) {
   const std::vector<ArrayPtr> empty = {ArrayOf(i64, {})};
   NodePtr root = Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64);
   EXPECT_TRUE(EvalRows(*root, empty, 0).values.empty());
-  NodePtr c = MakeNode(NodeKind::kCase, i64,
-                       Kids(Bin(Op::kGt, Col(0, i64), Lit(Value::Int64(0)), DataType::Bool()), Col(0, i64)));
+  NodePtr c = MakeNode(
+      NodeKind::kCase, i64,
+      Kids(Bin(Op::kGt, Col(0, i64), Lit(Value::Int64(0)), DataType::Bool()), Col(0, i64)));
   EXPECT_TRUE(EvalRows(*c, empty, 0).values.empty());
   const std::vector<ArrayPtr> one = {ArrayOf(i64, {Value::Int64(41)})};
   EXPECT_EQ(EvalRows(*root, one, 1).values.at(0), Value::Int64(42));
@@ -840,10 +888,12 @@ TEST(EvaluatorShape, LongInputsAcrossChunksMatchReference) {
   const DataType i64 = DataType::Int64(), str = DataType::String();
   const std::vector<ArrayPtr> cols = {ArrayOf(i64, a), ArrayOf(str, s)};
   // CASE WHEN c1 LIKE 'a%' THEN c1 || 'x' ELSE CAST(c0 * 2 AS string) END
-  NodePtr like = MakeNode(NodeKind::kLike, DataType::Bool(), Kids(Col(1, str), Lit(Value::String("a%"))));
-  NodePtr root = MakeNode(NodeKind::kCase, str,
-                          Kids(std::move(like), Bin(Op::kConcat, Col(1, str), Lit(Value::String("x")), str),
-                               Cast(Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64), str)));
+  NodePtr like =
+      MakeNode(NodeKind::kLike, DataType::Bool(), Kids(Col(1, str), Lit(Value::String("a%"))));
+  NodePtr root =
+      MakeNode(NodeKind::kCase, str,
+               Kids(std::move(like), Bin(Op::kConcat, Col(1, str), Lit(Value::String("x")), str),
+                    Cast(Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64), str)));
   root->has_else = true;
   const Evaluated got = EvalRows(*root, cols, n);
   int64_t errors = 0, first = -1;

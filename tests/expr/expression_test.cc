@@ -22,9 +22,7 @@ using testing::ArrayOf;
 
 constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 
-Scope TwoInts() {
-  return Scope({{"", "a", DataType::Int64()}, {"", "b", DataType::Int64()}});
-}
+Scope TwoInts() { return Scope({{"", "a", DataType::Int64()}, {"", "b", DataType::Int64()}}); }
 
 std::vector<Value> Values(const Array& a) {
   std::vector<Value> v;
@@ -48,8 +46,8 @@ TEST(Expression, CompileAndEvaluateMatchesReference) {
     b.push_back(i % 7 == 0 ? Value::Null(DataType::Int64()) : Value::Int64(picks[rng() % 7]));
   }
   EvalStats stats;
-  Result<ArrayPtr> out = (*e)->Evaluate({ArrayOf(DataType::Int64(), a), ArrayOf(DataType::Int64(), b)},
-                                        400, &stats);
+  Result<ArrayPtr> out =
+      (*e)->Evaluate({ArrayOf(DataType::Int64(), a), ArrayOf(DataType::Int64(), b)}, 400, &stats);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   int64_t errors = 0;
   for (int i = 0; i < 400; ++i) {
@@ -96,16 +94,19 @@ TEST(Expression, FoldsConstantSubtreesButNotFailingOnes) {
   EXPECT_EQ(bad_root->kind, NodeKind::kBinary);  // kept: the error counts per row
 
   // Through Compile: every row of the batch reports the overflow.
-  Result<std::shared_ptr<const Expression>> e = Expression::Compile("9223372036854775807 + 1", TwoInts());
+  Result<std::shared_ptr<const Expression>> e =
+      Expression::Compile("9223372036854775807 + 1", TwoInts());
   ASSERT_TRUE(e.ok());
   EvalStats stats;
-  const ArrayPtr col = ArrayOf(DataType::Int64(), {Value::Int64(1), Value::Int64(2), Value::Int64(3)});
+  const ArrayPtr col =
+      ArrayOf(DataType::Int64(), {Value::Int64(1), Value::Int64(2), Value::Int64(3)});
   Result<ArrayPtr> out = (*e)->Evaluate({col, col}, 3, &stats);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ((*out)->null_count(), 3);
   EXPECT_EQ(stats.error_rows, 3);
-  EXPECT_EQ(stats.Summary(),
-            "3 rows evaluated to null because of an error; first at row 0: integer overflow in '+'");
+  EXPECT_EQ(
+      stats.Summary(),
+      "3 rows evaluated to null because of an error; first at row 0: integer overflow in '+'");
 }
 
 TEST(Expression, CanonicalTextIsTheUnfoldedTree) {
@@ -117,7 +118,8 @@ TEST(Expression, CanonicalTextIsTheUnfoldedTree) {
 TEST(Expression, WrongColumnCountIsAnError) {
   Result<std::shared_ptr<const Expression>> e = Expression::Compile("a + 1", TwoInts());
   ASSERT_TRUE(e.ok());
-  Result<ArrayPtr> out = (*e)->Evaluate({ArrayOf(DataType::Int64(), {Value::Int64(1)})}, 1, nullptr);
+  Result<ArrayPtr> out =
+      (*e)->Evaluate({ArrayOf(DataType::Int64(), {Value::Int64(1)})}, 1, nullptr);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().message(), "expression 'a + 1': given 1 columns, the scope has 2");
 }
@@ -139,7 +141,8 @@ TEST(Expression, EvaluateFromFourThreadsGivesTheSameResult) {
   std::mt19937_64 rng(92);
   std::vector<Value> a, b;
   for (int i = 0; i < 5000; ++i) {
-    a.push_back(i % 5 == 0 ? Value::Null(DataType::Int64()) : Value::Int64(static_cast<int64_t>(rng() % 100)));
+    a.push_back(i % 5 == 0 ? Value::Null(DataType::Int64())
+                           : Value::Int64(static_cast<int64_t>(rng() % 100)));
     b.push_back(Value::Int64(static_cast<int64_t>(rng() % 100)));
   }
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Int64(), a), ArrayOf(DataType::Int64(), b)};
@@ -148,8 +151,10 @@ TEST(Expression, EvaluateFromFourThreadsGivesTheSameResult) {
   const std::vector<Value> want = Values(**single);
   for (int i = 0; i < 5000; ++i) {
     Value w = Value::String("le");
-    if (a[i].is_null()) w = Value::String("none");
-    else if (a[i].int_value() > b[i].int_value()) w = Value::String(std::to_string(a[i].int_value()) + "x");
+    if (a[i].is_null())
+      w = Value::String("none");
+    else if (a[i].int_value() > b[i].int_value())
+      w = Value::String(std::to_string(a[i].int_value()) + "x");
     ASSERT_EQ(want[i], w) << i;
   }
   std::vector<std::vector<Value>> got(4);
@@ -171,11 +176,12 @@ TEST(Expression, EvaluateFromFourThreadsGivesTheSameResult) {
 TEST(Expression, EvaluatesARecordBatch) {
   Result<std::shared_ptr<const Expression>> e = Expression::Compile("a - b", TwoInts());
   ASSERT_TRUE(e.ok());
-  Result<SchemaPtr> schema = Schema::Make({Field{"a", DataType::Int64()}, Field{"b", DataType::Int64()}});
+  Result<SchemaPtr> schema =
+      Schema::Make({Field{"a", DataType::Int64()}, Field{"b", DataType::Int64()}});
   ASSERT_TRUE(schema.ok());
   Result<RecordBatchPtr> batch = RecordBatch::Make(
       *schema, {ArrayOf(DataType::Int64(), {Value::Int64(10), Value::Null(DataType::Int64())}),
-               ArrayOf(DataType::Int64(), {Value::Int64(3), Value::Int64(1)})});
+                ArrayOf(DataType::Int64(), {Value::Int64(3), Value::Int64(1)})});
   ASSERT_TRUE(batch.ok()) << batch.status().ToString();
   Result<ArrayPtr> out = (*e)->Evaluate(**batch, nullptr);
   ASSERT_TRUE(out.ok());
@@ -185,7 +191,8 @@ TEST(Expression, EvaluatesARecordBatch) {
 // Rows of (a, b) with nulls and values whose doubling overflows.
 std::vector<ArrayPtr> OverflowColumns(std::vector<Value>* a, std::vector<Value>* b) {
   const Value null = Value::Null(DataType::Int64());
-  *a = {Value::Int64(kI64Max), Value::Int64(kI64Max), Value::Int64(3), null, Value::Int64(kI64Max), Value::Int64(-4)};
+  *a = {Value::Int64(kI64Max), Value::Int64(kI64Max), Value::Int64(3), null,
+        Value::Int64(kI64Max), Value::Int64(-4)};
   *b = {Value::Int64(1), null, null, null, Value::Int64(-2), Value::Int64(0)};
   return {ArrayOf(DataType::Int64(), *a), ArrayOf(DataType::Int64(), *b)};
 }
@@ -195,7 +202,8 @@ TEST(Expression, CoalesceEvaluatesLaterArgumentsOnlyWhereStillNull) {
   // overflows, rows 0 and 4 would have but take b.
   std::vector<Value> a, b;
   const std::vector<ArrayPtr> cols = OverflowColumns(&a, &b);
-  Result<std::shared_ptr<const Expression>> e = Expression::Compile("coalesce(b, a * 2)", TwoInts());
+  Result<std::shared_ptr<const Expression>> e =
+      Expression::Compile("coalesce(b, a * 2)", TwoInts());
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EvalStats stats;
   Result<ArrayPtr> out = (*e)->Evaluate(cols, 6, &stats);
@@ -212,14 +220,15 @@ TEST(Expression, IfEvaluatesEachBranchOnItsRows) {
   // the else branch (no error); rows with b null take the else branch.
   std::vector<Value> a, b;
   const std::vector<ArrayPtr> cols = OverflowColumns(&a, &b);
-  Result<std::shared_ptr<const Expression>> e = Expression::Compile("if(b > 0, a * 2, a - 1)", TwoInts());
+  Result<std::shared_ptr<const Expression>> e =
+      Expression::Compile("if(b > 0, a * 2, a - 1)", TwoInts());
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EvalStats stats;
   Result<ArrayPtr> out = (*e)->Evaluate(cols, 6, &stats);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   const Value null = Value::Null(DataType::Int64());
-  EXPECT_EQ(Values(**out), (std::vector<Value>{null, Value::Int64(kI64Max - 1), Value::Int64(2), null,
-                                               Value::Int64(kI64Max - 1), Value::Int64(-5)}));
+  EXPECT_EQ(Values(**out), (std::vector<Value>{null, Value::Int64(kI64Max - 1), Value::Int64(2),
+                                               null, Value::Int64(kI64Max - 1), Value::Int64(-5)}));
   EXPECT_EQ(stats.error_rows, 1);
   EXPECT_EQ(stats.first_error_row, 0);
 }
@@ -228,8 +237,10 @@ TEST(Expression, KernelCallsRunOverColumns) {
   // a / nullif(b, 0): DuckDB: SELECT 3 / NULLIF(0, 0) -> NULL; 7 / 2 -> 3.5
   Result<std::shared_ptr<const Expression>> e = Expression::Compile("a / nullif(b, 0)", TwoInts());
   ASSERT_TRUE(e.ok()) << e.status().ToString();
-  const ArrayPtr a = ArrayOf(DataType::Int64(), {Value::Int64(7), Value::Int64(3), Value::Int64(-1)});
-  const ArrayPtr b = ArrayOf(DataType::Int64(), {Value::Int64(2), Value::Int64(0), Value::Null(DataType::Int64())});
+  const ArrayPtr a =
+      ArrayOf(DataType::Int64(), {Value::Int64(7), Value::Int64(3), Value::Int64(-1)});
+  const ArrayPtr b = ArrayOf(DataType::Int64(),
+                             {Value::Int64(2), Value::Int64(0), Value::Null(DataType::Int64())});
   Result<ArrayPtr> out = (*e)->Evaluate({a, b}, 3, nullptr);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(Values(**out), (std::vector<Value>{Value::Double(3.5), Value::Null(DataType::Double()),

@@ -12,7 +12,9 @@ namespace tessera::expr {
 
 namespace {
 
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::string_view Trim(std::string_view s) {
@@ -42,10 +44,14 @@ bool ParseHex(std::string_view digits, bool negative, int64_t* out) {
   uint64_t v = 0;
   for (char c : digits) {
     int d;
-    if (IsDigit(c)) d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return false;
+    if (IsDigit(c))
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      return false;
     if (v > (UINT64_MAX >> 4)) return false;
     v = v << 4 | static_cast<uint64_t>(d);
   }

@@ -147,10 +147,13 @@ Result<Datum> EvalNegate(const Datum& x, int64_t n, KernelContext* ctx) {
   const DataType type = x.array->type();
   const char* reason = "integer overflow in unary '-'";
   switch (type.id()) {
-    case TypeId::kInt32: return UnaryOp<int32_t, int32_t, NegOp::Of<int32_t>>(x, type, n, reason, ctx);
-    case TypeId::kInt64: return UnaryOp<int64_t, int64_t, NegOp::Of<int64_t>>(x, type, n, reason, ctx);
+    case TypeId::kInt32:
+      return UnaryOp<int32_t, int32_t, NegOp::Of<int32_t>>(x, type, n, reason, ctx);
+    case TypeId::kInt64:
+      return UnaryOp<int64_t, int64_t, NegOp::Of<int64_t>>(x, type, n, reason, ctx);
     case TypeId::kFloat: return UnaryOp<float, float, NegOp::Of<float>>(x, type, n, reason, ctx);
-    case TypeId::kDouble: return UnaryOp<double, double, NegOp::Of<double>>(x, type, n, reason, ctx);
+    case TypeId::kDouble:
+      return UnaryOp<double, double, NegOp::Of<double>>(x, type, n, reason, ctx);
     default: return Status::Invalid("evaluator: unary '-' on " + type.ToString());
   }
 }

@@ -1,6 +1,8 @@
 #include "tessera/expr/eval_case.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 #include <memory>
 #include <vector>
 
@@ -94,18 +96,65 @@ Result<Datum> ScatterFixed(const std::vector<Piece>& pieces, DataType type, int6
         const int64_t src = static_cast<int64_t>(k) * step;
         o[row] = in[src];
         const bool valid = a.IsValid(src);
-        b[row >> 3] = static_cast<uint8_t>((b[row >> 3] & ~(1u << (row & 7))) | (valid << (row & 7)));
+        b[row >> 3] =
+            static_cast<uint8_t>((b[row >> 3] & ~(1u << (row & 7))) | (valid << (row & 7)));
       }
     }
-    TS_ASSIGN_OR_RETURN(ArrayPtr out, MakeFixed(type, n, BufferPtr(std::move(bits)), std::move(values)));
+    TS_ASSIGN_OR_RETURN(ArrayPtr out,
+                        MakeFixed(type, n, BufferPtr(std::move(bits)), std::move(values)));
     return Datum{out, false};
   });
+}
+
+// Assemble for strings and bytes: each row's bytes copied once from the
+// piece that gives it.
+Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int64_t n) {
+  // Which piece and which of its values each row takes (-1: none).
+  std::vector<int32_t> piece_of(static_cast<size_t>(n), -1);
+  std::vector<int64_t> index_of(static_cast<size_t>(n), 0);
+  for (size_t p = 0; p < pieces.size(); ++p) {
+    const int64_t step = pieces[p].value.scalar ? 0 : 1;
+    for (size_t k = 0; k < pieces[p].rows.size(); ++k) {
+      const size_t row = static_cast<size_t>(pieces[p].rows[k]);
+      piece_of[row] = static_cast<int32_t>(p);
+      index_of[row] = static_cast<int64_t>(k) * step;
+    }
+  }
+  TS_ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate((n + 1) * 8));
+  TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, false));
+  int64_t* o = offsets->mutable_data_as<int64_t>();
+  o[0] = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t p = piece_of[static_cast<size_t>(i)];
+    int64_t len = 0;
+    if (p >= 0) {
+      const Array& a = *pieces[static_cast<size_t>(p)].value.array;
+      const int64_t k = index_of[static_cast<size_t>(i)];
+      if (a.IsValid(k)) {
+        SetBit(bits->mutable_data(), i);
+        len = static_cast<int64_t>(a.GetView(k).size());
+      }
+    }
+    o[i + 1] = o[i] + len;
+  }
+  TS_ASSIGN_OR_RETURN(auto data, Buffer::Allocate(o[n]));
+  for (int64_t i = 0; i < n; ++i) {
+    if (o[i + 1] == o[i]) continue;
+    const Array& a = *pieces[static_cast<size_t>(piece_of[static_cast<size_t>(i)])].value.array;
+    const std::string_view v = a.GetView(index_of[static_cast<size_t>(i)]);
+    std::memcpy(data->mutable_data() + o[i], v.data(), v.size());
+  }
+  TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(type, n, BufferPtr(std::move(bits)),
+                                                BufferPtr(std::move(data)),
+                                                BufferPtr(std::move(offsets))));
+  return Datum{out, false};
 }
 
 // The rows' values in row order: later pieces override earlier ones on the
 // rows they share; rows no piece covers are null.
 Result<Datum> Assemble(const std::vector<Piece>& pieces, DataType type, int64_t n) {
   if (!type.is_list() && !type.is_binary_like()) return ScatterFixed(pieces, type, n);
+  if (type.is_binary_like()) return ScatterBinary(pieces, type, n);
   std::vector<ArrayPtr> parts;
   std::vector<int64_t> perm(static_cast<size_t>(n), -1);
   int64_t base = 0;
@@ -192,8 +241,8 @@ Result<Datum> EvalCase(const Node& node, const Frame& frame) {
 
 Result<Datum> EvalIf(const Node& node, const Frame& frame) {
   if (node.children.size() != 3) return Status::Invalid("evaluator: if() needs 3 arguments");
-  return EvalBranches({node.children[0].get()}, {node.children[1].get()},
-                      node.children[2].get(), node.type, frame);
+  return EvalBranches({node.children[0].get()}, {node.children[1].get()}, node.children[2].get(),
+                      node.type, frame);
 }
 
 Result<Datum> EvalCoalesce(const Node& node, const Frame& frame) {

@@ -21,9 +21,10 @@ namespace {
 template <typename From, typename To, bool kToBool>
 struct NumCast {
   static constexpr bool kMayFail =
-      !kToBool && ((std::is_floating_point_v<From> && std::is_integral_v<To>) ||
-                   (std::is_integral_v<From> && std::is_integral_v<To> && sizeof(To) < sizeof(From)) ||
-                   (std::is_same_v<From, double> && std::is_same_v<To, float>));
+      !kToBool &&
+      ((std::is_floating_point_v<From> && std::is_integral_v<To>) ||
+       (std::is_integral_v<From> && std::is_integral_v<To> && sizeof(To) < sizeof(From)) ||
+       (std::is_same_v<From, double> && std::is_same_v<To, float>));
   static To Apply(From x, uint8_t* f) {
     if constexpr (kToBool) {
       return x != 0;
@@ -52,11 +53,16 @@ template <typename From>
 Result<Datum> CastFromNumber(const Datum& x, DataType to, int64_t n, const char* reason,
                              KernelContext* ctx) {
   switch (to.id()) {
-    case TypeId::kBool: return UnaryOp<From, uint8_t, NumCast<From, uint8_t, true>>(x, to, n, reason, ctx);
-    case TypeId::kInt32: return UnaryOp<From, int32_t, NumCast<From, int32_t, false>>(x, to, n, reason, ctx);
-    case TypeId::kInt64: return UnaryOp<From, int64_t, NumCast<From, int64_t, false>>(x, to, n, reason, ctx);
-    case TypeId::kFloat: return UnaryOp<From, float, NumCast<From, float, false>>(x, to, n, reason, ctx);
-    case TypeId::kDouble: return UnaryOp<From, double, NumCast<From, double, false>>(x, to, n, reason, ctx);
+    case TypeId::kBool:
+      return UnaryOp<From, uint8_t, NumCast<From, uint8_t, true>>(x, to, n, reason, ctx);
+    case TypeId::kInt32:
+      return UnaryOp<From, int32_t, NumCast<From, int32_t, false>>(x, to, n, reason, ctx);
+    case TypeId::kInt64:
+      return UnaryOp<From, int64_t, NumCast<From, int64_t, false>>(x, to, n, reason, ctx);
+    case TypeId::kFloat:
+      return UnaryOp<From, float, NumCast<From, float, false>>(x, to, n, reason, ctx);
+    case TypeId::kDouble:
+      return UnaryOp<From, double, NumCast<From, double, false>>(x, to, n, reason, ctx);
     default: return Status::Invalid("evaluator: unsupported CAST to " + to.ToString());
   }
 }
@@ -151,8 +157,9 @@ Result<Datum> CastFromString(const Datum& x, DataType to, int64_t n, KernelConte
                                      return true;
                                    });
     case TypeId::kInt64:
-      return ParseStrings<int64_t>(x, to, n, "CAST of a string to int64 failed", ctx,
-                                   [](std::string_view s, int64_t* v) { return ParseInt64Text(s, v); });
+      return ParseStrings<int64_t>(
+          x, to, n, "CAST of a string to int64 failed", ctx,
+          [](std::string_view s, int64_t* v) { return ParseInt64Text(s, v); });
     case TypeId::kFloat:
       return ParseStrings<float>(x, to, n, "CAST of a string to float failed", ctx,
                                  [](std::string_view s, float* v) {
@@ -162,11 +169,13 @@ Result<Datum> CastFromString(const Datum& x, DataType to, int64_t n, KernelConte
                                    return true;
                                  });
     case TypeId::kDouble:
-      return ParseStrings<double>(x, to, n, "CAST of a string to double failed", ctx,
-                                  [](std::string_view s, double* v) { return ParseDoubleText(s, v); });
+      return ParseStrings<double>(
+          x, to, n, "CAST of a string to double failed", ctx,
+          [](std::string_view s, double* v) { return ParseDoubleText(s, v); });
     case TypeId::kTimestamp:
-      return ParseStrings<int64_t>(x, to, n, "CAST of a string to timestamp failed", ctx,
-                                   [](std::string_view s, int64_t* v) { return ParseTimestampText(s, v); });
+      return ParseStrings<int64_t>(
+          x, to, n, "CAST of a string to timestamp failed", ctx,
+          [](std::string_view s, int64_t* v) { return ParseTimestampText(s, v); });
     case TypeId::kBytes: {
       BinaryBuilder b(to);
       FlagBuffer flags(n);
@@ -190,8 +199,10 @@ Result<Datum> CastFromString(const Datum& x, DataType to, int64_t n, KernelConte
 // elements (null for an unquoted NULL); false when it is not a list text.
 bool SplitListText(std::string_view text, std::vector<std::pair<std::string, bool>>* out) {
   auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n')) v.remove_suffix(1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n'))
+      v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n'))
+      v.remove_suffix(1);
     return v;
   };
   text = trim(text);

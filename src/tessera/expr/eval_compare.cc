@@ -96,7 +96,8 @@ Result<Datum> CompareBinary(Op op, const Datum& a, const Datum& b, int64_t n) {
       o[i] = (u == v) == want;
     }
   } else {
-    for (int64_t i = 0; i < n; ++i) o[i] = FromThreeWay(op, CompareViews(x.GetView(i * sa), y.GetView(i * sb)));
+    for (int64_t i = 0; i < n; ++i)
+      o[i] = FromThreeWay(op, CompareViews(x.GetView(i * sa), y.GetView(i * sb)));
   }
   TS_ASSIGN_OR_RETURN(ArrayPtr out, MakeFixed(DataType::Bool(), n, validity, std::move(values)));
   return Datum{out, false};

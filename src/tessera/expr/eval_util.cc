@@ -55,7 +55,8 @@ Result<std::unique_ptr<Buffer>> NewBitmap(int64_t n, bool set) {
   const int64_t bytes = BitmapBytes(n);
   TS_ASSIGN_OR_RETURN(auto bits, Buffer::Allocate(bytes));
   std::memset(bits->mutable_data(), set ? 0xff : 0, static_cast<size_t>(bytes));
-  if (set && (n & 7) != 0) bits->mutable_data()[bytes - 1] = static_cast<uint8_t>((1u << (n & 7)) - 1);
+  if (set && (n & 7) != 0)
+    bits->mutable_data()[bytes - 1] = static_cast<uint8_t>((1u << (n & 7)) - 1);
   return bits;
 }
 
@@ -167,8 +168,8 @@ Result<ArrayPtr> ConcatBinary(const std::vector<ArrayPtr>& parts, int64_t total)
     row += p->length();
     byte += len;
   }
-  return Array::Make(parts[0]->type(), total, BufferPtr(std::move(bits)), BufferPtr(std::move(data)),
-                     BufferPtr(std::move(offsets)));
+  return Array::Make(parts[0]->type(), total, BufferPtr(std::move(bits)),
+                     BufferPtr(std::move(data)), BufferPtr(std::move(offsets)));
 }
 
 }  // namespace
@@ -187,7 +188,8 @@ Result<ArrayPtr> Take(const Array& a, const int64_t* idx, int64_t n) {
         std::memcpy(data->mutable_data() + o[i], s + src[idx[i]],
                     static_cast<size_t>(o[i + 1] - o[i]));
       }
-      return Array::Make(type, n, validity, BufferPtr(std::move(data)), BufferPtr(std::move(offsets)));
+      return Array::Make(type, n, validity, BufferPtr(std::move(data)),
+                         BufferPtr(std::move(offsets)));
     }
     std::vector<int64_t> child_idx;
     child_idx.reserve(static_cast<size_t>(o[n]));
@@ -240,7 +242,8 @@ Result<ArrayPtr> ConcatList(const std::vector<ArrayPtr>& parts, int64_t total) {
     children.push_back(p->child_ptr());
   }
   TS_ASSIGN_OR_RETURN(ArrayPtr child, Concat(children));
-  return Array::Make(parts[0]->type(), total, validity, nullptr, BufferPtr(std::move(offsets)), child);
+  return Array::Make(parts[0]->type(), total, validity, nullptr, BufferPtr(std::move(offsets)),
+                     child);
 }
 
 }  // namespace
@@ -285,7 +288,8 @@ Result<ArrayPtr> Slice(const Array& a, int64_t offset, int64_t n) {
     validity = std::move(bits);
   }
   const int64_t width = a.type().fixed_width();
-  TS_ASSIGN_OR_RETURN(auto values, Buffer::Copy(a.values_buffer()->data() + offset * width, n * width));
+  TS_ASSIGN_OR_RETURN(auto values,
+                      Buffer::Copy(a.values_buffer()->data() + offset * width, n * width));
   return MakeFixed(a.type(), n, validity, std::move(values));
 }
 
