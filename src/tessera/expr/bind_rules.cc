@@ -1,5 +1,7 @@
 #include "tessera/expr/bind_rules.h"
 
+#include <re2/re2.h>
+
 #include <cctype>
 #include <string>
 
@@ -152,7 +154,9 @@ Status BindNullIf(const Args& args, Params* params, DataType* result) {
   // DuckDB types nullif(a, b) as a's type; with implicit widening only,
   // both are compared in their common type, which is then the result (the
   // same value: a row's result is a or null).
-  return BindCoalesce(args, params, result);
+  TS_RETURN_NOT_OK(BindCoalesce(args, params, result));
+  if (result->is_list()) return Status::Invalid("cannot compare lists");
+  return Status::OK();
 }
 
 Status BindIf(const Args& args, Params* params, DataType* result) {
@@ -236,6 +240,19 @@ Status BindConcat(const Args& args, Params* params, DataType* result) {
 Status BindStringPredicate(const Args& args, Params* params, DataType* result) {
   *result = DataType::Bool();
   return AllOf(args, DataType::String(), "a string", params);
+}
+
+Status BindRegexpMatches(const Args& args, Params* params, DataType* result) {
+  TS_RETURN_NOT_OK(BindStringPredicate(args, params, result));
+  const Value* pattern = args[1].constant;
+  if (pattern == nullptr || pattern->is_null() || pattern->type().id() != TypeId::kString) {
+    return Status::OK();
+  }
+  RE2::Options options;
+  options.set_log_errors(false);
+  RE2 re(pattern->string_value(), options);
+  if (!re.ok()) return Status::Invalid("invalid regular expression in argument 2");
+  return Status::OK();
 }
 
 Status BindHashBucket(const Args& args, Params* params, DataType* result) {

@@ -51,6 +51,8 @@ Status BindSubstr(const Args& args, Params* params, DataType* result);
 Status BindReplace(const Args& args, Params* params, DataType* result);
 Status BindConcat(const Args& args, Params* params, DataType* result);
 Status BindStringPredicate(const Args& args, Params* params, DataType* result);
+// A constant pattern is compiled here, so a bad one is a bind error.
+Status BindRegexpMatches(const Args& args, Params* params, DataType* result);
 Status BindHashBucket(const Args& args, Params* params, DataType* result);
 Status BindTimestampPart(const Args& args, Params* params, DataType* result);
 Status BindEpochSeconds(const Args& args, Params* params, DataType* result);

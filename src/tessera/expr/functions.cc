@@ -53,7 +53,7 @@ const FunctionDef kFunctions[] = {
     {"month", "month(ts)", 1, 1, Form::kKernel, BindTimestampPart, KernelMonth},
     {"nullif", "nullif(a, b)", 2, 2, Form::kKernel, BindNullIf, KernelNullIf},
     {"pow", "pow(x, y)", 2, 2, Form::kKernel, BindDoubleMath, KernelPow},
-    {"regexp_matches", "regexp_matches(s, pattern)", 2, 2, Form::kKernel, BindStringPredicate,
+    {"regexp_matches", "regexp_matches(s, pattern)", 2, 2, Form::kKernel, BindRegexpMatches,
      KernelRegexpMatches},
     {"replace", "replace(s, from, to)", 3, 3, Form::kKernel, BindReplace, KernelReplace},
     {"round", "round(x [, digits])", 1, 2, Form::kKernel, BindRound, KernelRound},

@@ -1,7 +1,7 @@
 // The kernels of the function catalog (functions.h describes what a kernel
 // must do). Internal to the expr module: functions.cc puts them in the
 // catalog; they are defined by topic in func_math.cc, func_string.cc,
-// func_time.cc, func_list.cc, func_hash.cc and func_null.cc.
+// func_time.cc, func_list.cc, func_hash.cc and func_compare.cc.
 #pragma once
 
 #include "tessera/expr/functions.h"
