@@ -5,6 +5,8 @@
 #include <string>
 #include <tuple>
 
+#include "tessera/registry/expr_check.h"
+#include "tessera/registry/loader_internal.h"
 #include "tessera/registry/source_schema.h"
 
 namespace tessera::registry {
@@ -14,9 +16,9 @@ std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 class SourceChecker {
  public:
-  SourceChecker(const LoadedRepo& repo, std::vector<LoadError>* errors)
-      : defs_(repo.definitions), errors_(errors) {
-    schemas_ = ResolveSourceSchemas(repo, errors);
+  SourceChecker(const LoadedRepo& repo, const std::map<std::string, SourceSchema>& schemas,
+                std::vector<LoadError>* errors)
+      : defs_(repo.definitions), errors_(errors), schemas_(schemas) {
     for (const Entity& e : defs_.entities) entities_.emplace(e.name, &e);
     for (const Source& s : defs_.sources) sources_.emplace(s.name, &s);
   }
@@ -118,7 +120,7 @@ class SourceChecker {
 
   const RepoDefinitions& defs_;
   std::vector<LoadError>* errors_;
-  std::map<std::string, SourceSchema> schemas_;
+  const std::map<std::string, SourceSchema>& schemas_;
   std::map<std::string, const Entity*> entities_;
   std::map<std::string, const Source*> sources_;
 };
@@ -127,7 +129,11 @@ class SourceChecker {
 
 std::vector<LoadError> CheckSourceFiles(const LoadedRepo& repo) {
   std::vector<LoadError> errors;
-  SourceChecker(repo, &errors).Run();
+  std::map<std::string, SourceSchema> schemas = ResolveSourceSchemas(repo, &errors);
+  SourceChecker(repo, schemas, &errors).Run();
+  std::vector<LoadError> expr_errors = CheckExpressions(repo, schemas);
+  errors.insert(errors.end(), expr_errors.begin(), expr_errors.end());
+  for (LoadError& e : errors) e.message = internal::EscapeMessageText(e.message);
   std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
     return std::tie(a.location.file, a.location.line) < std::tie(b.location.file, b.location.line);
   });

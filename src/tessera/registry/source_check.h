@@ -7,7 +7,8 @@
 // column is compatible when it is the same type or widens to it without
 // loss (IsLosslessWidening); a CSV column is text, parsed by the declared
 // type when read, so any declared type is compatible with it. Features
-// with `expr` are computed, not read, and are not looked up here.
+// with `expr` are computed, not read: their expressions are type-checked
+// instead (expr_check.h), against the same resolved columns.
 // Reads files only; thread-safe.
 #pragma once
 
@@ -22,7 +23,9 @@ namespace tessera::registry {
 // most one error per column looked up (the first column set that fails),
 // e.g. "feature 'age' is int32 but column 'age' of data/sources/users.parquet
 // is string", "feature 'agee' is not a column of data/sources/users.parquet
-// (did you mean 'age'?)". Empty when the repo reads its sources cleanly.
+// (did you mean 'age'?)", then those of CheckExpressions. User text is
+// escaped as in the loader's messages. Empty when the repo reads its
+// sources cleanly and every expression type-checks.
 std::vector<LoadError> CheckSourceFiles(const LoadedRepo& repo);
 
 }  // namespace tessera::registry

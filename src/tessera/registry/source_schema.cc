@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "tessera/core/suggest.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
 
@@ -41,21 +42,6 @@ std::string Extension(const std::string& path) {
 std::string Shown(const std::string& root, const std::string& file) {
   std::string shown = std::filesystem::path(file).lexically_relative(root).string();
   return shown.empty() || shown.rfind("..", 0) == 0 ? file : shown;
-}
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 // Column name -> type the views reading a source declare for it, keyed by
@@ -218,19 +204,9 @@ const SourceColumn* ColumnSet::Find(const std::string& name) const {
 }
 
 std::string ColumnSet::ClosestName(const std::string& name) const {
-  // A misspelling changes a few characters; beyond a third of the name it
-  // is another word.
-  size_t limit = std::max<size_t>(2, name.size() / 3);
-  std::string best;
-  size_t best_distance = limit + 1;
-  for (const SourceColumn& c : columns) {
-    size_t d = EditDistance(name, c.name);
-    if (d < best_distance) {
-      best = c.name;
-      best_distance = d;
-    }
-  }
-  return best;
+  std::vector<std::string> names;
+  for (const SourceColumn& c : columns) names.push_back(c.name);
+  return SuggestName(name, names);
 }
 
 std::map<std::string, SourceSchema> ResolveSourceSchemas(const LoadedRepo& repo,

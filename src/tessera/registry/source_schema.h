@@ -37,8 +37,8 @@ struct ColumnSet {
 
   // The column named `name`, or nullptr.
   const SourceColumn* Find(const std::string& name) const;
-  // The column name closest to `name` by edit distance when it is close
-  // enough to be a likely misspelling, else "".
+  // The column name closest to `name` when it is close enough to be a
+  // likely misspelling (core/suggest.h SuggestName), else "".
   std::string ClosestName(const std::string& name) const;
 };
 
