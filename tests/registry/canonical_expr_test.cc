@@ -103,6 +103,28 @@ void StoreExprsAsWritten(const std::string& path, const std::vector<std::string>
     ASSERT_TRUE(hash->Run().ok());
   }
   EXPECT_EQ(rewritten, static_cast<int>(raw_exprs.size()));
+  ASSERT_TRUE((*db)->Exec("UPDATE schema_version SET version = 1").ok());
+}
+
+// "kind name vN hash logic" of every stored version, and the schema version.
+std::vector<std::string> StoredVersions(const std::string& path) {
+  std::vector<std::string> out;
+  SqliteOpenOptions options;
+  options.mode = SqliteOpenOptions::Mode::kRead;
+  auto db = SqliteDb::Open(path, options);
+  EXPECT_TRUE(db.ok());
+  if (!db.ok()) return out;
+  auto rows = (*db)->Prepare(
+      "SELECT kind, name, version, logic_hash, logic_json FROM object_versions "
+      "ORDER BY kind, name, version");
+  while (rows->Step().ValueOr(false)) {
+    out.push_back(rows->ColumnText(0) + " " + rows->ColumnText(1) + " v" +
+                  std::to_string(rows->ColumnInt64(2)) + " " + rows->ColumnText(3) + " " +
+                  rows->ColumnText(4));
+  }
+  auto version = (*db)->Prepare("SELECT version FROM schema_version");
+  if (version->Step().ValueOr(false)) out.push_back("schema " + version->ColumnText(0));
+  return out;
 }
 
 TEST(CanonicalExprTest, RegistryWithExprsAsWrittenAppliesWithNoChanges) {
@@ -123,8 +145,24 @@ TEST(CanonicalExprTest, RegistryWithExprsAsWrittenAppliesWithNoChanges) {
     ASSERT_TRUE(plan.ok()) << plan.status().ToString();
     EXPECT_FALSE(plan->HasChanges());
   }
+  // Reading does not migrate.
+  EXPECT_EQ(StoredVersions(path).back(), "schema 1");
+  // Opening for writing migrates: every stored form and hash is the one
+  // today's code computes for the same definitions, versions unchanged.
   auto reg = Registry::Open(path);
   ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  std::vector<std::string> expected;
+  {
+    ScratchDir fresh_dir;
+    const std::string fresh = fresh_dir.File("registry.db");
+    auto written = Registry::Open(fresh);
+    ASSERT_TRUE(written.ok());
+    ASSERT_TRUE((*written)->Apply(Unspaced("tenure_days<30"), "old").ok());
+    written->reset();
+    expected = StoredVersions(fresh);
+  }
+  EXPECT_EQ(StoredVersions(path), expected);
+  EXPECT_EQ(expected.back(), "schema 2");
   // The same repo, spelled either way: nothing to apply.
   for (const RepoDefinitions& defs : {Unspaced("tenure_days<30"), FraudRepo()}) {
     auto same = (*reg)->Apply(defs, "new");
