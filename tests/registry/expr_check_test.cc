@@ -21,11 +21,11 @@ using Lines = std::vector<std::string>;
 // features start at line 11; the source is data/u.parquet.
 std::string RowView(const std::string& features) {
   return std::string(
-             "entities:\n  - name: user\n    join_keys: [{name: user_id, type: int64}]\n"  // 1-3
-             "sources:\n"                                                                     // 4
+             "entities:\n  - name: user\n    join_keys: [{name: user_id, type: int64}]\n"   // 1-3
+             "sources:\n"                                                                   // 4
              "  - {name: users, kind: batch, path: data/u.parquet, timestamp_field: ts}\n"  // 5
-             "feature_views:\n  - name: v\n    entities: [user]\n    source: users\n"      // 6-9
-             "    features:\n") +                                                            // 10
+             "feature_views:\n  - name: v\n    entities: [user]\n    source: users\n"       // 6-9
+             "    features:\n") +                                                           // 10
          features;
 }
 
@@ -40,11 +40,12 @@ void WriteUsers(ScratchRepo* repo) {
 TEST(ExprCheckTest, RowTransformationsSeeColumnsAndEarlierFeatures) {
   ScratchRepo repo;
   WriteUsers(&repo);
-  repo.Write("f.yaml", RowView("      - {name: age, type: int32}\n"
-                               "      - {name: adult, type: bool, expr: \"age >= 18\"}\n"
-                               "      - {name: big, type: double, expr: \"if(adult, amount, 0.0)\"}\n"
-                               "      - {name: tag, type: string, expr: \"lower(country) || '!'\"}\n"
-                               "      - {name: age_d, type: double, expr: \"age\"}\n"));
+  repo.Write("f.yaml",
+             RowView("      - {name: age, type: int32}\n"
+                     "      - {name: adult, type: bool, expr: \"age >= 18\"}\n"
+                     "      - {name: big, type: double, expr: \"if(adult, amount, 0.0)\"}\n"
+                     "      - {name: tag, type: string, expr: \"lower(country) || '!'\"}\n"
+                     "      - {name: age_d, type: double, expr: \"age\"}\n"));
   EXPECT_EQ(repo.Errors(), Lines{});
 }
 
@@ -86,28 +87,29 @@ TEST(ExprCheckTest, DeclaredTypeMustEqualOrWidenTheInferredType) {
 // features start at line 18.
 std::string OnDemand(const std::string& features) {
   return std::string(
-             "entities:\n  - name: user\n    join_keys: [{name: user_id, type: int64}]\n"  // 1-3
-             "sources:\n"                                                                     // 4
+             "entities:\n  - name: user\n    join_keys: [{name: user_id, type: int64}]\n"   // 1-3
+             "sources:\n"                                                                   // 4
              "  - {name: users, kind: batch, path: data/u.parquet, timestamp_field: ts}\n"  // 5
              "  - {name: req, kind: request, schema: [{name: amount, type: double}]}\n"     // 6
-             "feature_views:\n  - name: v\n    entities: [user]\n    source: users\n"      // 7-10
-             "    aggregations:\n"                                                           // 11
-             "      - {column: amount, function: sum, windows: [24h]}\n"                     // 12
-             "      - {column: country, function: count_distinct, windows: [24h]}\n"         // 13
-             "on_demand_feature_views:\n"                                                    // 14
-             "  - name: od\n"                                                                // 15
-             "    inputs: [v, req]\n"                                                        // 16
-             "    features:\n") +                                                            // 17
+             "feature_views:\n  - name: v\n    entities: [user]\n    source: users\n"       // 7-10
+             "    aggregations:\n"                                                          // 11
+             "      - {column: amount, function: sum, windows: [24h]}\n"                    // 12
+             "      - {column: country, function: count_distinct, windows: [24h]}\n"        // 13
+             "on_demand_feature_views:\n"                                                   // 14
+             "  - name: od\n"                                                               // 15
+             "    inputs: [v, req]\n"                                                       // 16
+             "    features:\n") +                                                           // 17
          features;
 }
 
 TEST(ExprCheckTest, OnDemandFeaturesSeeAggregationOutputsAndRequestFields) {
   ScratchRepo repo;
   WriteUsers(&repo);
-  repo.Write("f.yaml",
-             OnDemand("      - {name: r, type: double, expr: \"amount / nullif(amount_sum_24h, 0)\"}\n"
-                      "      - {name: many, type: bool, expr: \"v.country_count_distinct_24h > 3\"}\n"
-                      "      - {name: r2, type: double, expr: \"r * req.amount\"}\n"));
+  repo.Write(
+      "f.yaml",
+      OnDemand("      - {name: r, type: double, expr: \"amount / nullif(amount_sum_24h, 0)\"}\n"
+               "      - {name: many, type: bool, expr: \"v.country_count_distinct_24h > 3\"}\n"
+               "      - {name: r2, type: double, expr: \"r * req.amount\"}\n"));
   EXPECT_EQ(repo.Errors(), Lines{});
 }
 

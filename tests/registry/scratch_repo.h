@@ -23,8 +23,8 @@ namespace fs = std::filesystem;
 class ScratchRepo {
  public:
   ScratchRepo() {
-    dir_ = fs::temp_directory_path() /
-           ("tessera_source_check_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+    dir_ = fs::temp_directory_path() / ("tessera_source_check_" + std::to_string(::getpid()) + "_" +
+                                        std::to_string(counter_++));
     fs::remove_all(dir_);
     Write("tessera.yaml", "project: p\n");
   }
@@ -43,7 +43,8 @@ class ScratchRepo {
     std::vector<Value> row;
     for (const Field& f : fields) row.push_back(Value::Null(f.type));
     ASSERT_TRUE(builder.AppendRow(row).ok());
-    Status st = parquet::WriteParquetFile((dir_ / rel).string(), schema, {builder.Finish().value()});
+    Status st =
+        parquet::WriteParquetFile((dir_ / rel).string(), schema, {builder.Finish().value()});
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
   // The loader's errors followed by the source check's (run only when the

@@ -33,19 +33,19 @@ const std::vector<Field> kUserColumns = {{"user_id", DataType::Int64()},
 // Views over `path`, features at lines 9 to 12 of f.yaml.
 std::string UserView(const std::string& path, const std::string& features) {
   return std::string(kEntity) + "sources:\n  - {name: users, kind: batch, path: " + path +
-         ", timestamp_field: ts}\n"                           // 4-5
+         ", timestamp_field: ts}\n"                             // 4-5
          "feature_views:\n  - name: v\n    entities: [user]\n"  // 6-8
-         "    source: users\n"                                   // 9
-         "    features:\n" +                                     // 10
-         features;                                               // 11...
+         "    source: users\n"                                  // 9
+         "    features:\n" +                                    // 10
+         features;                                              // 11...
 }
 
 TEST(SourceCheckTest, ParquetColumnsOfTheSameOrAWiderTypeAreClean) {
   ScratchRepo repo;
   repo.WriteParquet("data/users.parquet", kUserColumns);
   repo.Write("f.yaml", UserView("data/users.parquet",
-                                "      - {name: age, type: int64}\n"      // int32 widens
-                                "      - {name: score, type: double}\n"   // float widens
+                                "      - {name: age, type: int64}\n"     // int32 widens
+                                "      - {name: score, type: double}\n"  // float widens
                                 "      - {name: country, type: string}\n"
                                 "      - {name: adult, type: bool, expr: \"age >= 18\"}\n"));
   EXPECT_EQ(repo.Errors(), Lines{});
@@ -96,9 +96,9 @@ TEST(SourceCheckTest, MissingColumnSuggestsTheClosestName) {
 
 TEST(SourceCheckTest, JoinKeyAndTimestampFieldAreChecked) {
   ScratchRepo repo;
-  repo.WriteParquet("data/users.parquet", {{"user_id", DataType::String()},
-                                           {"age", DataType::Int32()},
-                                           {"ts", DataType::Int64()}});
+  repo.WriteParquet(
+      "data/users.parquet",
+      {{"user_id", DataType::String()}, {"age", DataType::Int32()}, {"ts", DataType::Int64()}});
   repo.Write("f.yaml", UserView("data/users.parquet", "      - {name: age, type: int32}\n"));
   EXPECT_EQ(repo.Errors(),
             (Lines{"f.yaml:5: source 'users': timestamp_field 'ts' is timestamp but column 'ts' "
@@ -109,9 +109,9 @@ TEST(SourceCheckTest, JoinKeyAndTimestampFieldAreChecked) {
 
 TEST(SourceCheckTest, JoinKeyReadAsInt32MatchesInt64Key) {
   ScratchRepo repo;
-  repo.WriteParquet("data/users.parquet", {{"user_id", DataType::Int32()},
-                                           {"age", DataType::Int32()},
-                                           {"ts", DataType::Timestamp()}});
+  repo.WriteParquet(
+      "data/users.parquet",
+      {{"user_id", DataType::Int32()}, {"age", DataType::Int32()}, {"ts", DataType::Timestamp()}});
   repo.Write("f.yaml", UserView("data/users.parquet", "      - {name: age, type: int32}\n"));
   EXPECT_EQ(repo.Errors(), Lines{});
 }
@@ -145,8 +145,8 @@ TEST(SourceCheckTest, CsvColumnTypesAreDeclaredThenInferred) {
   Lines got;
   for (const SourceColumn& c : set.columns) got.push_back(c.name + " " + c.type.ToString());
   // Join key, feature and timestamp field as declared; the others inferred.
-  EXPECT_EQ(got, (Lines{"user_id int64", "age int32", "amount double", "note string",
-                        "ts timestamp"}));
+  EXPECT_EQ(got,
+            (Lines{"user_id int64", "age int32", "amount double", "note string", "ts timestamp"}));
 }
 
 TEST(SourceCheckTest, GlobChecksEveryFileAndNamesTheOneThatDiffers) {
@@ -182,8 +182,7 @@ TEST(SourceCheckTest, UnreadableParquetFileIsAnError) {
   repo.Write("f.yaml", UserView("data/users.parquet", "      - {name: age, type: int32}\n"));
   Lines errors = repo.Errors();
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].rfind("f.yaml:5: source 'users': cannot read 'data/users.parquet': ", 0),
-            0u)
+  EXPECT_EQ(errors[0].rfind("f.yaml:5: source 'users': cannot read 'data/users.parquet': ", 0), 0u)
       << errors[0];
 }
 
@@ -193,11 +192,12 @@ std::string PushRepo(const std::string& batch_extra, const std::string& push_ext
   return std::string(kEntity) +
          "sources:\n"                                                                   // 4
          "  - {name: txns, kind: batch, path: data/t/*.parquet, timestamp_field: ts" +  // 5
-         batch_extra + "}\n" +                                                          //
-         "  - {name: live, kind: push, batch_source: txns" + push_extra + "}\n" +      // 6
-         "feature_views:\n  - name: v\n    entities: [user]\n    source: live\n"       // 7-10
-         "    features:\n" +                                                            // 11
-         features;                                                                      // 12...
+         batch_extra +
+         "}\n" +                                                                   //
+         "  - {name: live, kind: push, batch_source: txns" + push_extra + "}\n" +  // 6
+         "feature_views:\n  - name: v\n    entities: [user]\n    source: live\n"   // 7-10
+         "    features:\n" +                                                       // 11
+         features;                                                                 // 12...
 }
 
 constexpr const char* kTxnSchema =

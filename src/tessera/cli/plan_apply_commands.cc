@@ -126,8 +126,8 @@ Result<registry::LoadedRepo> LoadRepoChecked(const std::string& repo_dir) {
   std::vector<registry::LoadError> errors = registry::CheckSourceFiles(repo);
   if (errors.empty()) return repo;
   for (const registry::LoadError& e : errors) std::cerr << e.ToString() << "\n";
-  return Status::Invalid(std::to_string(errors.size()) + (errors.size() == 1 ? " error" : " errors") +
-                         " in " + repo_dir);
+  return Status::Invalid(std::to_string(errors.size()) +
+                         (errors.size() == 1 ? " error" : " errors") + " in " + repo_dir);
 }
 
 CommandStatus RunPlan(const std::string& repo_dir) {

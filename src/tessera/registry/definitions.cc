@@ -46,8 +46,9 @@ Status NeedsNumber(const std::string& function, DataType input) {
 Result<DataType> AggregationOutputType(const std::string& function, DataType input) {
   if (function == "count") return DataType::Int64();
   if (function == "count_distinct") {
-    if (input.is_list()) return Status::Invalid("count_distinct needs a single value, not " +
-                                                input.ToString());
+    if (input.is_list()) {
+      return Status::Invalid("count_distinct needs a single value, not " + input.ToString());
+    }
     return DataType::Int64();
   }
   if (function == "sum") {

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "tessera/registry/expr_check.h"
 #include "tessera/registry/loader_internal.h"
@@ -47,9 +48,11 @@ class SourceChecker {
     }
     const SourceSchema* schema = SchemaOf(s.name);
     if (schema == nullptr) return;
-    for (const char* key : {"timestamp_field", "created_timestamp_field"}) {
-      const std::string& field = key[0] == 't' ? batch->timestamp_field
-                                               : batch->created_timestamp_field;
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"timestamp_field", &batch->timestamp_field},
+        {"created_timestamp_field", &batch->created_timestamp_field}};
+    for (const auto& [key, field_ptr] : fields) {
+      const std::string& field = *field_ptr;
       if (field.empty()) continue;
       std::string what = "source " + Q(s.name) + ": " + key + " " + Q(field);
       CheckColumn(*schema, field, DataType::Timestamp(), what, s.location);
@@ -63,8 +66,8 @@ class SourceChecker {
       auto e = entities_.find(entity);
       if (e == entities_.end()) continue;
       for (const JoinKey& k : e->second->join_keys) {
-        std::string what = "feature view " + Q(v.name) + ": join key " + Q(k.name) +
-                           " of entity " + Q(entity);
+        std::string what =
+            "feature view " + Q(v.name) + ": join key " + Q(k.name) + " of entity " + Q(entity);
         CheckColumn(*schema, k.name, k.type, what, v.location);
       }
     }

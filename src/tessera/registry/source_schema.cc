@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <set>
 
 #include "tessera/core/suggest.h"
 #include "tessera/format/csv/csv.h"
@@ -131,8 +130,7 @@ class Resolver {
     std::string what = "source " + Q(s.name) + ": ";
     std::filesystem::path pattern(s.path);
     std::string full = pattern.is_absolute() ? s.path : repo_.root + "/" + s.path;
-    std::vector<std::string> files = s.path.empty() ? std::vector<std::string>{}
-                                                     : MatchFiles(full);
+    std::vector<std::string> files = s.path.empty() ? std::vector<std::string>{} : MatchFiles(full);
     if (files.empty() && !s.path.empty() && !(FeedsPush(s) && !s.schema.empty())) {
       std::string hint = FeedsPush(s) ? " (a push source's history may start empty when its "
                                         "batch source declares schema:)"
@@ -168,7 +166,8 @@ class Resolver {
       schema = *inferred;
       set.text = true;
     } else {
-      return Status::Invalid("file " + Q(set.origin) + " is neither Parquet nor CSV (its name "
+      return Status::Invalid("file " + Q(set.origin) +
+                             " is neither Parquet nor CSV (its name "
                              "must end in .parquet or .csv)");
     }
     const std::map<std::string, DataType>& declared = declared_[s.name];
