@@ -344,5 +344,26 @@ TEST_F(AppliedRepoTest, PlanAndApplyRejectSourceFileErrors) {
   EXPECT_EQ(registry_bytes(), before);
 }
 
+// Expressions are type-checked at plan and apply, and stored canonically:
+// respacing one changes nothing, a misspelt column is an error with its
+// column and a suggestion.
+TEST_F(AppliedRepoTest, ExpressionsAreCheckedAndStoredCanonically) {
+  Apply();
+  const std::string features = repo_ + "/features/fraud_features.yaml";
+  EditFile(features, "expr: \"tenure_days < 30\"", "expr: \"tenure_days<30\"");
+  EditFile(features, "expr: \"amount / nullif(amount_sum_24h, 0)\"",
+           "expr: \"amount/NULLIF(amount_sum_24h,0)\"");
+  CliResult same = Tessera({"apply"});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.out, "No changes.\n");
+  EditFile(features, "tenure_days<30", "tenur_days<30");
+  const std::string error =
+      "features/fraud_features.yaml:13: expression 'tenur_days<30': at col 1: unknown column "
+      "'tenur_days' (did you mean 'tenure_days'?)\n";
+  CliResult plan = Tessera({"plan"});
+  EXPECT_EQ(plan.exit_code, 1);
+  EXPECT_EQ(plan.err, error + "error: 1 error in " + repo_ + "\n");
+}
+
 }  // namespace
 }  // namespace tessera::cli_test
