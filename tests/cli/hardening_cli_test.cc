@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 #include <vector>
@@ -307,24 +309,60 @@ TEST_F(AppliedRepoTest, LineageTreeShowsEveryEdge) {
   EXPECT_GE(user_lines, 2u) << up.out;
 }
 
-TEST_F(AppliedRepoTest, PlanWarnsAboutSourceFiles) {
+// Source file problems are errors of plan and apply (issue 7): every one
+// listed, nothing applied, the registry file unchanged.
+TEST_F(AppliedRepoTest, PlanAndApplyRejectSourceFileErrors) {
   CliResult clean = Tessera({"plan"});
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   EXPECT_EQ(clean.err, "");
+  Apply();
+  auto registry_bytes = [&] {
+    std::ifstream in(repo_ + "/data/registry.db", std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string before = registry_bytes();
   EditFile(repo_ + "/features/payments.yaml", "path: data/sources/transactions/*.csv",
            "path: data/nope/*.parquet");
   EditFile(repo_ + "/features/payments.yaml", "timestamp_field: event_timestamp",
            "timestamp_field: ts_missing");
-  const std::string expected =
-      "warning: features/payments.yaml:15: source 'user_profiles': timestamp_field 'ts_missing' "
-      "is not a column of 'data/sources/user_profiles.csv'\n"
-      "warning: features/payments.yaml:21: source 'transactions': path 'data/nope/*.parquet' "
-      "matches no file\n";
-  for (const char* cmd : {"plan", "apply"}) {
-    CliResult r = Tessera({cmd});
-    EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
-    EXPECT_EQ(r.err, expected) << cmd;
-  }
+  EditFile(repo_ + "/features/fraud_features.yaml", "{name: country, type: string}",
+           "{name: country, type: string}\n      - {name: tenur_days, type: int32}");
+  const std::string errors =
+      "features/fraud_features.yaml:13: feature 'tenur_days' is not a column of "
+      "data/sources/user_profiles.csv (did you mean 'tenure_days'?)\n"
+      "features/payments.yaml:15: source 'user_profiles': timestamp_field 'ts_missing' "
+      "is not a column of data/sources/user_profiles.csv\n"
+      "features/payments.yaml:21: source 'transactions': path 'data/nope/*.parquet' "
+      "matches no file (a push source's history may start empty when its batch source "
+      "declares schema:)\n";
+  CliResult plan = Tessera({"plan"});
+  EXPECT_EQ(plan.exit_code, 1);
+  EXPECT_EQ(plan.err, errors + "error: 3 errors in " + repo_ + "\n");
+  CliResult apply = Tessera({"apply"});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_EQ(apply.err, errors + "error: 3 errors in " + repo_ + "; nothing was applied\n");
+  EXPECT_EQ(registry_bytes(), before);
+}
+
+// Expressions are type-checked at plan and apply, and stored canonically:
+// respacing one changes nothing, a misspelt column is an error with its
+// column and a suggestion.
+TEST_F(AppliedRepoTest, ExpressionsAreCheckedAndStoredCanonically) {
+  Apply();
+  const std::string features = repo_ + "/features/fraud_features.yaml";
+  EditFile(features, "expr: \"tenure_days < 30\"", "expr: \"tenure_days<30\"");
+  EditFile(features, "expr: \"amount / nullif(amount_sum_24h, 0)\"",
+           "expr: \"amount/NULLIF(amount_sum_24h,0)\"");
+  CliResult same = Tessera({"apply"});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.out, "No changes.\n");
+  EditFile(features, "tenure_days<30", "tenur_days<30");
+  const std::string error =
+      "features/fraud_features.yaml:13: expression 'tenur_days<30': at col 1: unknown column "
+      "'tenur_days' (did you mean 'tenure_days'?)\n";
+  CliResult plan = Tessera({"plan"});
+  EXPECT_EQ(plan.exit_code, 1);
+  EXPECT_EQ(plan.err, error + "error: 1 error in " + repo_ + "\n");
 }
 
 }  // namespace

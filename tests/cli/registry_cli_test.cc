@@ -26,7 +26,7 @@ class RepoTest : public testing::Test {
     CliResult r = RunTessera({"init", repo_});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  void CopyQuickstart() { CopyTree(SourceDir() + "/examples/quickstart", repo_); }
+  void CopyQuickstart() { CopyQuickstartWithData(repo_); }
   CliResult Tessera(std::vector<std::string> args) {
     args.insert(args.begin(), {"-r", repo_});
     return RunTessera(args);
@@ -93,6 +93,13 @@ TEST_F(RepoTest, SchemaChangeBumpsVersionAndOldVersionStaysReadable) {
   Apply();
   EditFile(repo_ + "/features/fraud_features.yaml", "      - {name: country, type: string}\n",
            "      - {name: country, type: string}\n      - {name: city, type: string}\n");
+  // The new feature is read from its source: the file gets the column too.
+  const std::string csv = repo_ + "/data/sources/user_profiles.csv";
+  std::string with_city;
+  for (const std::string& line : Lines(ReadBytes(csv))) {
+    with_city += line + (with_city.empty() ? ",city\n" : ",Berlin\n");
+  }
+  WriteBytes(csv, with_city);
   CliResult plan = Tessera({"plan"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   EXPECT_THAT(plan.out, HasSubstr("~ feature-view user_profile  (v1 -> v2)"));

@@ -69,6 +69,15 @@ inline void CopyTree(const std::string& from, const std::string& to) {
 
 inline std::string SourceDir() { return TESSERA_SOURCE_DIR; }
 
+// Copies examples/quickstart to `to` and generates a small version of its
+// source files there (plan and apply check definitions against them).
+inline void CopyQuickstartWithData(const std::string& to) {
+  CopyTree(SourceDir() + "/examples/quickstart", to);
+  CliResult gen = RunBinary(TESSERA_QUICKSTART_GEN,
+                            {to, "--users", "20", "--merchants", "5", "--weeks", "2"}, "");
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+}
+
 // Parses `text` as JSON; an empty document and a test failure if invalid.
 inline rapidjson::Document ParseJson(const std::string& text) {
   rapidjson::Document doc;

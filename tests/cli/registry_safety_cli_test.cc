@@ -76,7 +76,7 @@ CliResult RunUnprivileged(const std::string& binary, const std::vector<std::stri
 class RegistrySafetyTest : public testing::Test {
  protected:
   void SetUp() override {
-    CopyTree(SourceDir() + "/examples/quickstart", repo_);
+    CopyQuickstartWithData(repo_);
     // The unprivileged child must be able to reach and read the repo.
     fs::permissions(tmp_.path(), fs::perms::owner_all | fs::perms::group_read |
                                      fs::perms::group_exec | fs::perms::others_read |
@@ -98,24 +98,13 @@ class RegistrySafetyTest : public testing::Test {
     std::error_code ec;
     fs::permissions(Data(), fs::perms::owner_all, fs::perm_options::add, ec);
   }
-  // The quickstart's source data is not generated here, so plan and apply
-  // warn that its paths match no file (tested in hardening_cli_test.cc);
-  // these tests are about the registry, so the warning lines are dropped.
-  static CliResult WithoutWarnings(CliResult r) {
-    std::string kept;
-    for (const std::string& line : Lines(r.err)) {
-      if (line.rfind("warning: ", 0) != 0) kept += line + "\n";
-    }
-    r.err = kept;
-    return r;
-  }
   CliResult Tessera(std::vector<std::string> args) {
     args.insert(args.begin(), {"-r", repo_});
-    return WithoutWarnings(RunTessera(args));
+    return RunTessera(args);
   }
   CliResult TesseraUnprivileged(std::vector<std::string> args) {
     args.insert(args.begin(), {"-r", repo_});
-    return WithoutWarnings(RunUnprivileged(unprivileged_binary_, args));
+    return RunUnprivileged(unprivileged_binary_, args);
   }
   std::string Data() const { return repo_ + "/data"; }
   std::string Db() const { return repo_ + "/data/registry.db"; }
@@ -306,13 +295,15 @@ TEST_F(RegistrySafetyTest, PinnedReferencesAreCheckedAtPlanAndApply) {
   const std::string missing_version =
       "features/scoring.yaml:22: feature service 'fraud_detection_v1': feature view "
       "'user_profile' has no version 99 (in 'user_profile@99:age'; its latest version is 1)\n";
+  const Snapshot sources_only = Take();  // data/ holds the generated source files
   CliResult plan = Tessera({"plan"});
   EXPECT_EQ(plan.exit_code, 1);
   EXPECT_EQ(plan.err, missing_version + "error: 1 error in " + repo_ + "\n");
   CliResult apply = Tessera({"apply"});
   EXPECT_EQ(apply.exit_code, 1);
   EXPECT_EQ(apply.err, missing_version + "error: 1 error in " + repo_ + "; nothing was applied\n");
-  EXPECT_FALSE(fs::exists(Data())) << "a failed first apply must create nothing";
+  EXPECT_EQ(Take().listing, sources_only.listing) << "a failed first apply must create nothing";
+  EXPECT_FALSE(fs::exists(Db()));
 
   // A valid pin passes both; a pinned version without the feature fails.
   EditFile(scoring, "user_profile@99:age", "user_profile@1:age");

@@ -132,7 +132,7 @@ TEST(RegistryOpenFailure, NewerSchemaVersionIsNamedWithoutSql) {
     auto reg = Registry::Open(path, options);
     ASSERT_FALSE(reg.ok());
     EXPECT_EQ(reg.status().message(),
-              "registry 'data/registry.db' has schema version 7, newer than this binary's 1 "
+              "registry 'data/registry.db' has schema version 7, newer than this binary's 2 "
               "(use a newer tessera)");
     EXPECT_TRUE(Take(dir, path) == before) << "read_only=" << read_only;
   }

@@ -59,7 +59,7 @@ TEST(RegistryOpen, CreatesFileParentFoldersAndSchema) {
   ASSERT_NE(reg, nullptr);
   bool has_version_row = false;
   for (const std::string& row : DumpTables(path)) {
-    if (row == "schema_version|version=1") has_version_row = true;
+    if (row == "schema_version|version=2") has_version_row = true;
   }
   EXPECT_TRUE(has_version_row);
 }

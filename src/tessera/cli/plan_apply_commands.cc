@@ -118,18 +118,20 @@ CommandStatus FailPlanOrApply(const Status& status, const std::string& verb,
                          repo_dir + suffix);
 }
 
-// Loads the repo (printing every definition error) and prints the warnings
-// of its batch sources' files (registry/source_check.h).
-Result<registry::LoadedRepo> LoadRepoWithWarnings(const std::string& repo_dir) {
+// Loads the repo (printing every definition error), then checks it against
+// the columns of its sources' files (registry/source_check.h), printing
+// every error found there the same way.
+Result<registry::LoadedRepo> LoadRepoChecked(const std::string& repo_dir) {
   TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoPrintingErrors(repo_dir));
-  for (const registry::LoadError& w : registry::CheckSourceFiles(repo)) {
-    std::cerr << "warning: " << w.ToString() << "\n";
-  }
-  return repo;
+  std::vector<registry::LoadError> errors = registry::CheckSourceFiles(repo);
+  if (errors.empty()) return repo;
+  for (const registry::LoadError& e : errors) std::cerr << e.ToString() << "\n";
+  return Status::Invalid(std::to_string(errors.size()) +
+                         (errors.size() == 1 ? " error" : " errors") + " in " + repo_dir);
 }
 
 CommandStatus RunPlan(const std::string& repo_dir) {
-  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoWithWarnings(repo_dir));
+  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoChecked(repo_dir));
   auto plan = ComputePlan(repo);
   if (!plan.ok()) return FailPlanOrApply(plan.status(), "plan", repo_dir, "");
   std::cout << "Plan for project " << repo.config.project << " (registry "
@@ -145,7 +147,7 @@ CommandStatus RunPlan(const std::string& repo_dir) {
 
 CommandStatus RunApply(const std::string& repo_dir, const std::string& user) {
   constexpr const char* kNothing = "; nothing was applied";
-  auto repo = LoadRepoWithWarnings(repo_dir);
+  auto repo = LoadRepoChecked(repo_dir);
   if (!repo.ok()) return Status::Invalid(repo.status().message() + kNothing);
   // A new registry is built aside and put in place whole (registry.h), so
   // a failing apply leaves no new file behind.

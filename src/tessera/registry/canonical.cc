@@ -13,6 +13,7 @@
 
 #include "tessera/core/sha256.h"
 #include "tessera/core/time.h"
+#include "tessera/expr/printer.h"
 
 namespace tessera::registry {
 
@@ -53,7 +54,7 @@ void Features(Writer& w, const std::vector<FeatureDef>& features) {
     Key(w, "type");
     Str(w, f.type.ToString());
     Key(w, "expr");
-    Str(w, f.expr);
+    Str(w, CanonicalExprText(f.expr));
     w.EndObject();
   }
   w.EndArray();
@@ -272,6 +273,39 @@ Result<CanonicalForm> Canonicalize(const OnDemandFeatureView& v) {
 }
 Result<CanonicalForm> Canonicalize(const FeatureService& s) {
   return Make(ObjectKind::kFeatureService, s);
+}
+
+std::string CanonicalExprText(const std::string& text) {
+  if (text.empty()) return text;
+  Result<std::string> canonical = expr::Canonicalize(text);
+  return canonical.ok() ? *canonical : text;
+}
+
+Result<std::string> CanonicalizeStoredExprs(const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return Status::Corruption("a stored definition is not a JSON object");
+  }
+  auto features = doc.FindMember("features");
+  if (features == doc.MemberEnd() || !features->value.IsArray()) return json;
+  bool changed = false;
+  for (auto& f : features->value.GetArray()) {
+    if (!f.IsObject()) continue;
+    auto e = f.FindMember("expr");
+    if (e == f.MemberEnd() || !e->value.IsString()) continue;
+    std::string raw(e->value.GetString(), e->value.GetStringLength());
+    std::string canonical = CanonicalExprText(raw);
+    if (canonical == raw) continue;
+    e->value.SetString(canonical.data(), static_cast<rapidjson::SizeType>(canonical.size()),
+                       doc.GetAllocator());
+    changed = true;
+  }
+  if (!changed) return json;
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  doc.Accept(w);
+  return std::string(buf.GetString(), buf.GetSize());
 }
 
 Result<std::vector<CanonicalForm>> CanonicalizeAll(const RepoDefinitions& defs) {

@@ -38,6 +38,19 @@ Result<CanonicalForm> Canonicalize(const FeatureView& v);
 Result<CanonicalForm> Canonicalize(const OnDemandFeatureView& v);
 Result<CanonicalForm> Canonicalize(const FeatureService& s);
 
+// The canonical text of an expression (expr::Canonicalize), which the logic
+// of a feature stores, so that `a+b` and `a + b` are the same version; a
+// text that does not parse is kept as written (plan and apply report it
+// before anything is stored: expr_check.h).
+std::string CanonicalExprText(const std::string& text);
+
+// A stored logic or definition JSON (of a feature view or on-demand view)
+// with each `features[i].expr` replaced by CanonicalExprText: how a
+// registry written before expressions were canonical (schema version 1,
+// raw texts) compares with today's forms without a new version. Returns
+// `json` itself, byte for byte, when every expr is already canonical.
+Result<std::string> CanonicalizeStoredExprs(const std::string& json);
+
 // Every object of the repo, in kind then name order; fails as Canonicalize.
 Result<std::vector<CanonicalForm>> CanonicalizeAll(const RepoDefinitions& defs);
 

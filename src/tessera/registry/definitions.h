@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/result.h"
 #include "tessera/core/schema.h"
 #include "tessera/core/types.h"
 
@@ -85,6 +86,14 @@ struct Aggregation {
   // "amount_sum_24h": <column>_<function>_<FormatDuration(window)>.
   std::string FeatureName(int64_t window) const;
 };
+
+// The type of the features aggregation `function` produces over a column of
+// type `input` (docs/DEFINITIONS.md, "Aggregation output types"): count and
+// count_distinct int64; sum int64 over int32/int64, double over
+// float/double; avg and stddev double; min, max and last the input type.
+// Fails (Invalid, a reason without location) when the function does not
+// apply to the input type (sum of a string) or is unknown.
+Result<DataType> AggregationOutputType(const std::string& function, DataType input);
 
 // Per-feature validation rules (governance evaluates them later).
 struct ValidationRule {

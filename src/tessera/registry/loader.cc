@@ -122,6 +122,10 @@ void SortErrors(std::vector<LoadError>* errors) {
 
 }  // namespace
 
+namespace internal {
+std::string EscapeMessageText(std::string_view s) { return EscapeForMessage(s); }
+}  // namespace internal
+
 namespace {
 
 // Reads a file's bytes through `env`; false when it cannot be read.

@@ -1,5 +1,5 @@
 // Internal to the loader (loader.cc, yaml_*.cc, repo_config.cc,
-// validator.cc): the state one LoadRepo call shares between parsing and
+// validator.cc, source_check.cc): the state one LoadRepo call shares between parsing and
 // validation. Not part of the registry's interface.
 #pragma once
 
@@ -47,6 +47,11 @@ void ReadDefinitionText(const std::string& rel_path, std::string_view text, Pars
 // keys).
 void ReadRepoConfigText(const std::string& rel_path, std::string_view text, RepoConfig* config,
                         std::vector<LoadError>* errors);
+
+// `s` as one line of valid UTF-8 (control characters and invalid bytes
+// escaped as \n, \xFF): what every loader message holds of user text. Also
+// used by the source and expression checks (source_check.cc).
+std::string EscapeMessageText(std::string_view s);
 
 // Cross-object checks over everything parsed: duplicates, references,
 // cycles. Per-field checks (types, durations, names, required keys) were

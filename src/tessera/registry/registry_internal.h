@@ -18,8 +18,11 @@
 namespace tessera::registry::internal {
 
 // The schema version this build writes; Open migrates older files up to it
-// and refuses newer ones.
-constexpr int64_t kSchemaVersion = 1;
+// and refuses newer ones. 2: the same tables, with every stored `expr` in
+// its canonical text (expr::Canonicalize) and hashes over that form; a
+// version 1 file is rewritten so when opened for writing, and read as is
+// (LoadStates compares it by the canonical hash) when opened for reading.
+constexpr int64_t kSchemaVersion = 2;
 
 // What VerifySchema found: an empty database (no tables: a new registry) or
 // a registry of a schema version this build reads.

@@ -1,7 +1,10 @@
 // The registry's SQLite schema (docs/REGISTRY.md describes it) and its
 // creation and migration.
 #include <string>
+#include <vector>
 
+#include "tessera/core/sha256.h"
+#include "tessera/registry/canonical.h"
 #include "tessera/registry/registry_internal.h"
 
 namespace tessera::registry::internal {
@@ -116,6 +119,53 @@ Status CheckVersion(SqliteDb* db) {
   return Status::OK();
 }
 
+// Version 1 -> 2, in the caller's transaction: each stored version's
+// expressions in their canonical text, its logic hash over the rewritten
+// logic. Versions keep their numbers: the meaning did not change.
+Status MigrateToCanonicalExprs(SqliteDb* db) {
+  struct Row {
+    std::string kind, name;
+    int64_t version;
+    std::string logic, definition;
+  };
+  std::vector<Row> rows;
+  {
+    TS_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                        db->Prepare("SELECT kind, name, version, logic_json, definition_json "
+                                    "FROM object_versions"));
+    while (true) {
+      TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      rows.push_back({stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnInt64(2),
+                      stmt.ColumnText(3), stmt.ColumnText(4)});
+    }
+  }
+  for (const Row& r : rows) {
+    TS_ASSIGN_OR_RETURN(std::string logic, CanonicalizeStoredExprs(r.logic));
+    TS_ASSIGN_OR_RETURN(std::string definition, CanonicalizeStoredExprs(r.definition));
+    if (logic == r.logic && definition == r.definition) continue;
+    TS_ASSIGN_OR_RETURN(SqliteStatement update,
+                        db->Prepare("UPDATE object_versions SET logic_json = ?, "
+                                    "definition_json = ?, logic_hash = ? "
+                                    "WHERE kind = ? AND name = ? AND version = ?"));
+    TS_RETURN_NOT_OK(
+        update.BindAll(logic, definition, Sha256Hex(logic), r.kind, r.name, r.version));
+    TS_RETURN_NOT_OK(update.Run());
+  }
+  return db->Exec("UPDATE schema_version SET version = 2");
+}
+
+// Brings a registry opened for writing up to kSchemaVersion, under the
+// write lock (another process may have migrated it meanwhile).
+Status Migrate(SqliteDb* db) {
+  TS_ASSIGN_OR_RETURN(int64_t version, ReadSchemaVersion(db));
+  if (version >= kSchemaVersion) return Status::OK();
+  TS_ASSIGN_OR_RETURN(auto txn, SqliteTransaction::Begin(db, SqliteTransaction::Mode::kImmediate));
+  TS_ASSIGN_OR_RETURN(version, ReadSchemaVersion(db));
+  if (version == 1) TS_RETURN_NOT_OK(MigrateToCanonicalExprs(db));
+  return txn.Commit();
+}
+
 // Creates the schema, under the write lock so that two processes opening a
 // new file at once do not both create it.
 Status NotARegistry(SqliteDb* db) {
@@ -132,6 +182,7 @@ Status CreateSchema(SqliteDb* db) {
     return NotARegistry(db);
   }
   TS_RETURN_NOT_OK(db->Exec(kSchemaV1));
+  TS_RETURN_NOT_OK(MigrateToCanonicalExprs(db));  // nothing stored yet: sets the version
   return txn.Commit();
 }
 
@@ -169,7 +220,7 @@ Status EnsureSchema(SqliteDb* db) {
     TS_RETURN_NOT_OK(CreateSchema(db));
     return CheckVersion(db);
   }
-  return Status::OK();
+  return Migrate(db);
 }
 
 }  // namespace tessera::registry::internal

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "tessera/core/sha256.h"
 #include "tessera/registry/canonical.h"
 #include "tessera/registry/registry_internal.h"
 
@@ -88,7 +89,7 @@ Result<int64_t> Registry::Version() const {
 Result<std::vector<StoredObjectState>> Registry::LoadStates() const {
   TS_ASSIGN_OR_RETURN(SqliteStatement stmt,
                       db_->Prepare("SELECT o.kind, o.name, o.current_version, o.deleted, "
-                                   "v.logic_hash, v.doc_json FROM objects o "
+                                   "v.logic_hash, v.doc_json, v.logic_json FROM objects o "
                                    "JOIN object_versions v ON v.kind = o.kind AND "
                                    "v.name = o.name AND v.version = o.current_version"));
   std::vector<StoredObjectState> states;
@@ -102,6 +103,11 @@ Result<std::vector<StoredObjectState>> Registry::LoadStates() const {
     state.deleted = stmt.ColumnInt64(3) != 0;
     state.logic_hash = stmt.ColumnText(4);
     state.doc_json = stmt.ColumnText(5);
+    // A version stored before expressions were canonical (schema version 1)
+    // compares by the hash of its canonical form, so it gets no new version.
+    std::string stored_logic = stmt.ColumnText(6);
+    TS_ASSIGN_OR_RETURN(std::string logic, CanonicalizeStoredExprs(stored_logic));
+    if (logic != stored_logic) state.logic_hash = Sha256Hex(logic);
     states.push_back(std::move(state));
   }
   return states;

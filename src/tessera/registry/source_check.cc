@@ -1,103 +1,146 @@
 #include "tessera/registry/source_check.h"
 
-#include <glob.h>
-
 #include <algorithm>
-#include <cctype>
-#include <filesystem>
+#include <map>
 #include <string>
+#include <tuple>
+#include <utility>
 
-#include "tessera/format/csv/csv.h"
-#include "tessera/format/parquet/reader.h"
+#include "tessera/registry/expr_check.h"
+#include "tessera/registry/loader_internal.h"
+#include "tessera/registry/source_schema.h"
 
 namespace tessera::registry {
 namespace {
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
-// The files matching `pattern` (a path or a glob), sorted.
-std::vector<std::string> MatchFiles(const std::string& pattern) {
-  std::vector<std::string> files;
-  glob_t g{};
-  if (glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) {
-      std::error_code ec;
-      if (std::filesystem::is_regular_file(g.gl_pathv[i], ec)) files.emplace_back(g.gl_pathv[i]);
-    }
+class SourceChecker {
+ public:
+  SourceChecker(const LoadedRepo& repo, const std::map<std::string, SourceSchema>& schemas,
+                std::vector<LoadError>* errors)
+      : defs_(repo.definitions), errors_(errors), schemas_(schemas) {
+    for (const Entity& e : defs_.entities) entities_.emplace(e.name, &e);
+    for (const Source& s : defs_.sources) sources_.emplace(s.name, &s);
   }
-  globfree(&g);
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
-std::string Extension(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
-}
-
-// The column names of a Parquet or CSV file; nullopt-like empty result with
-// ok() == false status when unreadable; an empty vector for other formats
-// (not inspected) flagged by `inspected`.
-Result<std::vector<std::string>> ColumnsOf(const std::string& file, bool* inspected) {
-  std::string ext = Extension(file);
-  *inspected = true;
-  if (ext == ".csv") return csv::ReadCsvHeader(file);
-  if (ext == ".parquet") {
-    TS_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(file));
-    std::vector<std::string> names;
-    for (const Field& f : reader->schema()->fields()) names.push_back(f.name);
-    return names;
+  void Run() {
+    for (const Source& s : defs_.sources) CheckTimestampFields(s);
+    for (const FeatureView& v : defs_.feature_views) CheckView(v);
   }
-  *inspected = false;
-  return std::vector<std::string>{};
-}
 
-void CheckSource(const LoadedRepo& repo, const Source& source, std::vector<LoadError>* out) {
-  std::filesystem::path pattern(source.path);
-  std::string full = pattern.is_absolute() ? source.path : repo.root + "/" + source.path;
-  std::string what = "source " + Q(source.name) + ": ";
-  std::vector<std::string> files = MatchFiles(full);
-  if (files.empty()) {
-    out->push_back({source.location, what + "path " + Q(source.path) + " matches no file"});
-    return;
+ private:
+  const SourceSchema* SchemaOf(const std::string& source) const {
+    auto it = schemas_.find(source);
+    return it == schemas_.end() || it->second.sets.empty() ? nullptr : &it->second;
   }
-  std::vector<std::pair<const char*, const std::string*>> fields = {
-      {"timestamp_field", &source.timestamp_field},
-      {"created_timestamp_field", &source.created_timestamp_field}};
-  std::vector<bool> reported(fields.size(), false);
-  for (const std::string& file : files) {
-    std::string shown = std::filesystem::path(file).lexically_relative(repo.root).string();
-    if (shown.empty() || shown.rfind("..", 0) == 0) shown = file;
-    bool inspected = false;
-    Result<std::vector<std::string>> columns = ColumnsOf(file, &inspected);
-    if (!columns.ok()) {
-      out->push_back({source.location, what + "cannot read " + Q(shown) + ": " +
-                                           columns.status().message()});
+
+  // A batch source's own timestamp fields; a push source with its own
+  // schema must carry its batch source's, since pushed rows join its log.
+  void CheckTimestampFields(const Source& s) {
+    const Source* batch = &s;
+    if (s.kind == SourceKind::kPush && !s.schema.empty()) {
+      auto it = sources_.find(s.batch_source);
+      if (it == sources_.end() || it->second->kind != SourceKind::kBatch) return;
+      batch = it->second;
+    } else if (s.kind != SourceKind::kBatch) {
       return;
     }
-    if (!inspected) continue;
-    for (size_t i = 0; i < fields.size(); ++i) {
-      const std::string& name = *fields[i].second;
-      if (name.empty() || reported[i]) continue;
-      if (std::find(columns->begin(), columns->end(), name) != columns->end()) continue;
-      reported[i] = true;
-      out->push_back({source.location, what + fields[i].first + " " + Q(name) +
-                                           " is not a column of " + Q(shown)});
+    const SourceSchema* schema = SchemaOf(s.name);
+    if (schema == nullptr) return;
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"timestamp_field", &batch->timestamp_field},
+        {"created_timestamp_field", &batch->created_timestamp_field}};
+    for (const auto& [key, field_ptr] : fields) {
+      const std::string& field = *field_ptr;
+      if (field.empty()) continue;
+      std::string what = "source " + Q(s.name) + ": " + key + " " + Q(field);
+      CheckColumn(*schema, field, DataType::Timestamp(), what, s.location);
     }
   }
-}
+
+  void CheckView(const FeatureView& v) {
+    const SourceSchema* schema = SchemaOf(v.source);
+    if (schema == nullptr) return;
+    for (const std::string& entity : v.entities) {
+      auto e = entities_.find(entity);
+      if (e == entities_.end()) continue;
+      for (const JoinKey& k : e->second->join_keys) {
+        std::string what =
+            "feature view " + Q(v.name) + ": join key " + Q(k.name) + " of entity " + Q(entity);
+        CheckColumn(*schema, k.name, k.type, what, v.location);
+      }
+    }
+    for (const FeatureDef& f : v.features) {
+      if (f.expr.empty()) CheckColumn(*schema, f.name, f.type, "feature " + Q(f.name), f.location);
+    }
+    for (const Aggregation& agg : v.aggregations) CheckAggregation(*schema, agg);
+  }
+
+  // Looks `name` up in each column set; reports the first that lacks it or
+  // holds a type that does not widen to `declared`.
+  void CheckColumn(const SourceSchema& schema, const std::string& name, DataType declared,
+                   const std::string& what, const SourceLocation& at) {
+    for (const ColumnSet& set : schema.sets) {
+      const SourceColumn* column = set.Find(name);
+      if (column == nullptr) {
+        Missing(set, name, what, at);
+        return;
+      }
+      if (set.text || IsLosslessWidening(column->type, declared)) continue;
+      Error(at, what + " is " + declared.ToString() + " but column " + Q(name) + " of " +
+                    set.origin + " is " + column->type.ToString());
+      return;
+    }
+  }
+
+  void Missing(const ColumnSet& set, const std::string& name, const std::string& what,
+               const SourceLocation& at) {
+    std::string closest = set.ClosestName(name);
+    std::string hint = closest.empty() ? "" : " (did you mean " + Q(closest) + "?)";
+    Error(at, what + " is not a column of " + set.origin + hint);
+  }
+
+  void CheckAggregation(const SourceSchema& schema, const Aggregation& agg) {
+    std::string what = "aggregation " + agg.function + " of column " + Q(agg.column);
+    for (const ColumnSet& set : schema.sets) {
+      const SourceColumn* column = set.Find(agg.column);
+      if (column == nullptr) {
+        Missing(set, agg.column, what + ": " + Q(agg.column), agg.location);
+        return;
+      }
+      Result<DataType> out = AggregationOutputType(agg.function, column->type);
+      if (out.ok()) continue;
+      Error(agg.location, what + ": " + out.status().message() + " (column " + Q(agg.column) +
+                              " of " + set.origin + ")");
+      return;
+    }
+  }
+
+  void Error(const SourceLocation& at, std::string message) {
+    errors_->push_back({at, std::move(message)});
+  }
+
+  const RepoDefinitions& defs_;
+  std::vector<LoadError>* errors_;
+  const std::map<std::string, SourceSchema>& schemas_;
+  std::map<std::string, const Entity*> entities_;
+  std::map<std::string, const Source*> sources_;
+};
 
 }  // namespace
 
 std::vector<LoadError> CheckSourceFiles(const LoadedRepo& repo) {
-  std::vector<LoadError> warnings;
-  for (const Source& source : repo.definitions.sources) {
-    if (source.kind != SourceKind::kBatch || source.path.empty()) continue;
-    CheckSource(repo, source, &warnings);
-  }
-  return warnings;
+  std::vector<LoadError> errors;
+  std::map<std::string, SourceSchema> schemas = ResolveSourceSchemas(repo, &errors);
+  SourceChecker(repo, schemas, &errors).Run();
+  std::vector<LoadError> expr_errors = CheckExpressions(repo, schemas);
+  errors.insert(errors.end(), expr_errors.begin(), expr_errors.end());
+  for (LoadError& e : errors) e.message = internal::EscapeMessageText(e.message);
+  std::stable_sort(errors.begin(), errors.end(), [](const LoadError& a, const LoadError& b) {
+    return std::tie(a.location.file, a.location.line) < std::tie(b.location.file, b.location.line);
+  });
+  return errors;
 }
 
 }  // namespace tessera::registry

@@ -1,10 +1,14 @@
-// Checks of batch sources against their files, run by plan and apply after
-// the repo loaded: a `path` (file or glob, relative to the repo root) that
-// matches no file, and a `timestamp_field` / `created_timestamp_field` that
-// is not a column of a matched file (read from the Parquet footer or the CSV
-// header row; other extensions are not inspected). Each finding is a
-// warning for now, in the LoadError shape ("file:line: reason"), so the
-// CLI prints it and goes on; a later issue makes them errors.
+// Plan/apply's check of the definitions against the columns of their
+// sources (source_schema.h): every declared feature (without `expr`), every
+// join key of a view's entities and every timestamp field must be a column
+// of each column set of the source, with a compatible type; an aggregation's
+// column must exist and its function apply to the column's type
+// (AggregationOutputType). The declared type is the contract: a Parquet
+// column is compatible when it is the same type or widens to it without
+// loss (IsLosslessWidening); a CSV column is text, parsed by the declared
+// type when read, so any declared type is compatible with it. Features
+// with `expr` are computed, not read: their expressions are type-checked
+// instead (expr_check.h), against the same resolved columns.
 // Reads files only; thread-safe.
 #pragma once
 
@@ -14,8 +18,14 @@
 
 namespace tessera::registry {
 
-// One warning per problem found, in source order: per source at most one
-// "matches no file", one "cannot read" and one missing column per field.
+// Every problem found, as "file:line: reason", sorted by file and line:
+// the resolution errors of ResolveSourceSchemas, then per definition at
+// most one error per column looked up (the first column set that fails),
+// e.g. "feature 'age' is int32 but column 'age' of data/sources/users.parquet
+// is string", "feature 'agee' is not a column of data/sources/users.parquet
+// (did you mean 'age'?)", then those of CheckExpressions. User text is
+// escaped as in the loader's messages. Empty when the repo reads its
+// sources cleanly and every expression type-checks.
 std::vector<LoadError> CheckSourceFiles(const LoadedRepo& repo);
 
 }  // namespace tessera::registry
