@@ -12,9 +12,9 @@
 //   - functions spelt otherwise in DuckDB: day_of_week -> dayofweek,
 //     list_mean -> list_avg, dot -> list_dot_product, cosine_similarity ->
 //     list_cosine_similarity, l2_norm -> sqrt(list_dot_product(l, l));
-//     interval '5h' -> INTERVAL 5 HOUR.
+//     epoch_seconds -> epoch; interval '5h' -> INTERVAL 5 HOUR.
 // Functions whose results IEEE 754 does not define exactly (exp, ln, log10,
-// pow, and the list reductions, whose summation order is the engine's) are
+// pow, epoch_seconds, and the list reductions, whose summation order is the engine's) are
 // only generated at the root of an expression, so they are compared within
 // one ulp and their error cannot grow through later operations.
 #pragma once
@@ -278,8 +278,9 @@ class ExpressionGenerator {
   GenExpr Approx(int depth) {
     const int d = std::max(0, depth - 1);
     GenExpr g;
-    switch (Uniform(0, 9)) {
+    switch (Uniform(0, 10)) {
       case 0: g = Unary("exp", "exp", Double(d)); break;
+      case 10: g = Unary("epoch_seconds", "epoch", Timestamp(d)); break;
       case 1: g = Unary("ln", "ln", Double(d)); break;
       case 2: g = Unary("log10", "log10", Double(d)); break;
       case 3: g = Call2("pow", "pow", Double(d), Double(d)); break;
