@@ -431,6 +431,29 @@ TEST(DuckDbDifferentialTest, RandomExpressionsAgreeWithDuckDb) {
   }
 }
 
+// The comparison itself: it must see -0.0 against 0.0, one ulp in exact
+// mode, and int64 digits beyond 2^53.
+TEST(DuckDbDifferentialTest, ComparisonIsExact) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(
+      R"([-0.0, 0.30000000000000004, "NaN", 9007199254740993, null, "x", [1.5]])");
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_NE(Compare(Value::Double(0.0), doc[0], false), "");
+  EXPECT_EQ(Compare(Value::Double(-0.0), doc[0], false), "");
+  EXPECT_NE(Compare(Value::Double(0.3), doc[1], false), "");
+  EXPECT_EQ(Compare(Value::Double(0.3), doc[1], true), "");  // one ulp apart
+  EXPECT_EQ(Compare(Value::Double(std::nan("")), doc[2], false), "");
+  EXPECT_NE(Compare(Value::Int64(9007199254740992), doc[3], false), "");
+  EXPECT_EQ(Compare(Value::Int64(9007199254740993), doc[3], false), "");
+  EXPECT_NE(Compare(Value::Int64(0), doc[4], false), "");
+  EXPECT_EQ(Compare(Value::Null(DataType::String()), doc[4], false), "");
+  EXPECT_NE(Compare(Value::String("y"), doc[5], false), "");
+  const DataType list = DataType::List(TypeId::kDouble);
+  EXPECT_EQ(Compare(Value::List(list, {Value::Double(1.5)}), doc[6], false), "");
+  EXPECT_NE(Compare(Value::List(list, {Value::Double(1.5), Value::Double(1.5)}), doc[6], false),
+            "");
+}
+
 // The generator itself: deterministic per seed, and every text it prints
 // is valid SQL for DuckDB (a generator bug must not pass for an engine
 // disagreement).
