@@ -96,8 +96,10 @@ struct Node {
   bool negated = false;   // IS NOT NULL, NOT IN, NOT BETWEEN, NOT LIKE
   bool has_else = false;  // kCase
   bool implicit = false;  // kCast inserted by the binder (not printed)
-  // 1-based column of the node's first character in the expression text,
-  // for error messages ("at col 14").
+  // 1-based column (in code points) in the expression text, for error
+  // messages ("at col 14"): an operator node's operator (`+`, `=`, `IS`,
+  // `NOT IN`, `BETWEEN`, `LIKE`, the `[` of an index), else the node's
+  // first character.
   int32_t pos = 0;
 
   // kLiteral (a null literal before binding: value.is_null()), kInterval.
