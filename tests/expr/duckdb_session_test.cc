@@ -33,7 +33,7 @@ TEST(DuckDbSessionTest, ValuesArriveExactlyAndErrorsAreAnswers) {
   auto a = duck.Query(
       "SELECT -0.0::DOUBLE AS z, 'nan'::DOUBLE AS n, '-inf'::DOUBLE AS ni, "
       "(-9223372036854775807 - 1)::BIGINT AS m, 0.1::DOUBLE + 0.2::DOUBLE AS s, "
-      "'h\u00e9\"llo' AS t, NULL::INTEGER AS u, [1.5, -0.0]::DOUBLE[] AS l, "
+      "'h\u00e9\"llo' AS t, NULL::INTEGER AS u, [1.5::DOUBLE, '-0.0'::DOUBLE] AS l, "
       "TIMESTAMP '1969-12-31 23:59:59.999999' AS ts, 5e-324::DOUBLE AS tiny");
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   ASSERT_TRUE(a->ok) << a->error;
