@@ -121,6 +121,7 @@ Status ExpressionError(const std::string& expr, const Status& status) {
 }
 
 void PrintWarning(const expr::EvalStats& stats) {
+  std::cout.flush();  // after the table, when both streams go to one terminal
   if (!stats.ok()) std::cerr << "warning: " << stats.Summary() << "\n";
 }
 
