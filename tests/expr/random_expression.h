@@ -182,7 +182,9 @@ class ExpressionGenerator {
     int v = Pick(kValues);
     if (Chance(0.3)) v = -v;
     // Both type a small integer literal as int32 (DuckDB: INTEGER).
-    return Make(std::to_string(v), "(" + std::to_string(v) + ")");
+    // Parenthesized, so that unary minus never prints as "--".
+    const std::string text = v < 0 ? "(" + std::to_string(v) + ")" : std::to_string(v);
+    return Make(text, "(" + std::to_string(v) + ")");
   }
 
   GenExpr Int64(int depth) {
@@ -238,8 +240,10 @@ class ExpressionGenerator {
   GenExpr DoubleLiteral() {
     static const std::vector<std::string> kValues = {"0.0", "0.5",  "2.0",   "3.25",
                                                      "0.1", "1e10", "1e300", "1.5"};
-    std::string v = Pick(kValues);
-    if (Chance(0.3)) v = "-" + v;
+    const std::string v = Pick(kValues);
+    // A negative literal is unary minus on both sides: DuckDB's (-0.0)::DOUBLE
+    // would be a DECIMAL -0.0, which is +0.0 as a double.
+    if (Chance(0.3)) return Make("(-" + v + ")", "(-(" + v + ")::DOUBLE)");
     return Make(v, "(" + v + ")::DOUBLE");
   }
 
