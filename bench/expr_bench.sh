@@ -8,7 +8,8 @@
 # DuckDB is timed inside DuckDB (duckdb_query.mjs --time) over an in-memory
 # table of the same shape and distribution, with SET threads = 1, as
 # CREATE TABLE r AS SELECT <expr> FROM t (the result materialized, as
-# Tessera's evaluator materializes its result column).
+# Tessera's evaluator materializes its result column); plain column copies
+# are timed too, to show what materializing alone costs in DuckDB.
 #
 #   bench/expr_bench.sh [build-dir] [rows] [list-rows]
 #       defaults: build-release, 10000000, 1000000
@@ -33,8 +34,16 @@ echo "build: $(grep -m1 CMAKE_BUILD_TYPE: "$build/CMakeCache.txt" | cut -d= -f2)
 
 "$build/expr_bench" --rows "$rows" --list-rows "$list_rows"
 
-# DuckDB: statement 3, 4 and 6 are the timed ones.
+# DuckDB, two ways, each next to a baseline over a plain input column (what
+# the harness costs without the expression):
+#   hash: SELECT sum(hash(<expr>)) FROM t   (evaluate, fold into one number)
+#   ctas: CREATE TABLE r AS SELECT <expr> FROM t   (evaluate, materialize)
+case_a="amount / nullif(amount_sum_24h, 0)"
 case_b="CASE WHEN category = 'grocery' THEN 'food' WHEN category = 'restaurant' OR category = 'bar' THEN 'dining' WHEN country != 'US' THEN 'foreign' ELSE 'other' END"
+case_c="list_cosine_similarity(u, v)"
+names=(setup create_t a_ratio/hash b_case_strings/hash base_double/hash base_string/hash
+       a_ratio/ctas b_case_strings/ctas base_double/ctas base_string/ctas create_e
+       c_cosine_64/hash base_list/hash c_cosine_64/ctas)
 node "$build/duckdb/duckdb_query.mjs" --time \
   "SET threads = 1" \
   "CREATE TABLE t AS SELECT (hash(i) % 100000) / 100.0 AS amount,
@@ -43,19 +52,30 @@ node "$build/duckdb/duckdb_query.mjs" --time \
      (['grocery','restaurant','bar','travel','fuel','online'])[(hash(i + 3) % 6)::BIGINT + 1] AS category,
      (['US','US','US','FR','DE','JP'])[(hash(i + 4) % 6)::BIGINT + 1] AS country
    FROM range($rows) r(i)" \
-  "CREATE TABLE ra AS SELECT amount / nullif(amount_sum_24h, 0) AS v FROM t" \
+  "SELECT sum(hash($case_a)) FROM t" \
+  "SELECT sum(hash($case_b)) FROM t" \
+  "SELECT sum(hash(amount_sum_24h)) FROM t" \
+  "SELECT sum(hash(category)) FROM t" \
+  "CREATE TABLE ra AS SELECT $case_a AS v FROM t" \
   "CREATE TABLE rb AS SELECT $case_b AS v FROM t" \
+  "CREATE TABLE r0 AS SELECT amount_sum_24h AS v FROM t" \
+  "CREATE TABLE rs0 AS SELECT category AS v FROM t" \
   "CREATE TABLE e AS SELECT
      list_transform(range(64), x -> (hash(i * 64 + x) % 2000000 / 1000000.0 - 1.0)::FLOAT) AS u,
      list_transform(range(64), x -> (hash(i * 64 + x + 7) % 2000000 / 1000000.0 - 1.0)::FLOAT) AS v
    FROM range($list_rows) r(i)" \
-  "CREATE TABLE rc AS SELECT list_cosine_similarity(u, v) AS s FROM e" \
-  "SELECT (SELECT count(*) FROM ra) AS a, (SELECT count(*) FROM rb) AS b, (SELECT count(*) FROM rc) AS c" \
-  2>&1 >/dev/null | awk -v rows="$rows" -v lrows="$list_rows" '
-    /"statement":2,/ { match($0, /"ms":[0-9.]+/); ms = substr($0, RSTART + 5, RLENGTH - 5);
-      printf "{\"case\":\"a_ratio\",\"engine\":\"duckdb\",\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f}\n", rows, ms / 1000, rows / (ms / 1000) }
-    /"statement":3,/ { match($0, /"ms":[0-9.]+/); ms = substr($0, RSTART + 5, RLENGTH - 5);
-      printf "{\"case\":\"b_case_strings\",\"engine\":\"duckdb\",\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f}\n", rows, ms / 1000, rows / (ms / 1000) }
-    /"statement":5,/ { match($0, /"ms":[0-9.]+/); ms = substr($0, RSTART + 5, RLENGTH - 5);
-      printf "{\"case\":\"c_cosine_64\",\"engine\":\"duckdb\",\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f}\n", lrows, ms / 1000, lrows / (ms / 1000) }
-    !/"statement"/ { print }'
+  "SELECT sum(hash($case_c)) FROM e" \
+  "SELECT sum(hash(u)) FROM e" \
+  "CREATE TABLE rc AS SELECT $case_c AS s FROM e" \
+  2>&1 >/dev/null | while IFS= read -r line; do
+    if [[ "$line" =~ \"statement\":([0-9]+),\"ms\":([0-9.]+) ]]; then
+      i="${BASH_REMATCH[1]}"; ms="${BASH_REMATCH[2]}"; name="${names[$i]}"
+      [[ "$name" == setup || "$name" == create_* ]] && continue
+      n="$rows"; [[ "$name" == c_* || "$name" == base_list* ]] && n="$list_rows"
+      awk -v c="${name%/*}" -v how="${name#*/}" -v n="$n" -v ms="$ms" 'BEGIN {
+        printf "{\"case\":\"%s\",\"engine\":\"duckdb-%s\",\"rows\":%d,\"seconds\":%.4f,\"rows_per_s\":%.0f}\n",
+          c, how, n, ms / 1000, n / (ms / 1000) }'
+    else
+      echo "$line"
+    fi
+  done
