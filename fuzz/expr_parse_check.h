@@ -64,12 +64,15 @@ inline std::string CheckExprInput(const uint8_t* data, size_t size) {
   if (!tree.ok()) return CheckExprError(tree.status());
   const std::string canonical = expr::Print(**tree);
   Result<expr::NodePtr> again = expr::Parse(canonical);
-  if (!again.ok()) return "canonical text '" + canonical + "' does not parse: " + again.status().message();
-  if (expr::Print(**again) != canonical) return "canonical text '" + canonical + "' prints differently";
+  if (!again.ok())
+    return "canonical text '" + canonical + "' does not parse: " + again.status().message();
+  if (expr::Print(**again) != canonical)
+    return "canonical text '" + canonical + "' prints differently";
   const Status bound = expr::Bind(tree->get(), ExprFuzzScope());
   if (!bound.ok()) return CheckExprError(bound);
   if (!AllBound(**tree)) return "a node of '" + canonical + "' is left unbound";
-  if (expr::Print(**tree) != canonical) return "bound tree of '" + canonical + "' prints differently";
+  if (expr::Print(**tree) != canonical)
+    return "bound tree of '" + canonical + "' prints differently";
   return "";
 }
 

@@ -22,9 +22,9 @@ TEST(SuggestName, ClosestPlausibleCandidate) {
   EXPECT_EQ(SuggestName("amout", names), "amount");
   EXPECT_EQ(SuggestName("user_di", names), "user_id");
   EXPECT_EQ(SuggestName("Amount", names), "amount");  // case-only difference first
-  EXPECT_EQ(SuggestName("tz", names), "ts");           // short names allow one edit
-  EXPECT_EQ(SuggestName("xyz", names), "");            // nothing close
-  EXPECT_EQ(SuggestName("amount", names), "");         // exact is not a typo
+  EXPECT_EQ(SuggestName("tz", names), "ts");          // short names allow one edit
+  EXPECT_EQ(SuggestName("xyz", names), "");           // nothing close
+  EXPECT_EQ(SuggestName("amount", names), "");        // exact is not a typo
   EXPECT_EQ(SuggestName("amoutn_sum_24", names), "amount_sum_24h");
   EXPECT_EQ(SuggestName("a", {}), "");
 }

@@ -33,10 +33,12 @@ std::string Typed(const Node& n) {
   std::string kids;
   for (size_t i = 0; i < n.children.size(); ++i) kids += (i ? ", " : "") + Typed(*n.children[i]);
   if (n.kind == NodeKind::kCast && n.implicit) return "^" + n.type.ToString() + "(" + kids + ")";
-  if (n.kind == NodeKind::kColumn || n.kind == NodeKind::kLiteral || n.kind == NodeKind::kInterval) {
+  if (n.kind == NodeKind::kColumn || n.kind == NodeKind::kLiteral ||
+      n.kind == NodeKind::kInterval) {
     return Print(n) + ":" + n.type.ToString();
   }
-  std::string head = n.kind == NodeKind::kCall ? n.name : "op" + std::to_string(static_cast<int>(n.kind));
+  std::string head =
+      n.kind == NodeKind::kCall ? n.name : "op" + std::to_string(static_cast<int>(n.kind));
   return head + "<" + n.type.ToString() + ">(" + kids + ")";
 }
 
@@ -68,6 +70,11 @@ TEST(Binder, ColumnsResolveExactly) {
   EXPECT_EQ(BindText("amout"), "at col 1: unknown column 'amout' (did you mean 'amount'?)");
   EXPECT_EQ(BindText("1 + Amount"), "at col 5: unknown column 'Amount' (did you mean 'amount'?)");
   EXPECT_EQ(BindText("zzz"), "at col 1: unknown column 'zzz'");
+  // Columns count code points: the string takes 5 columns and 11 bytes.
+  EXPECT_EQ(BindText("'é€😀' || amout"),
+            "at col 10: unknown column 'amout' (did you mean 'amount'?)");
+  EXPECT_EQ(BindText("\"çà\" + 1"), "at col 1: unknown column 'çà'");
+  EXPECT_EQ(BindText("'é' + 1"), "at col 5: cannot apply '+' to string and int32");
   EXPECT_EQ(BindText("d + x"), "at col 5: column 'x' is ambiguous: write u.x or t.x");
   EXPECT_EQ(BindText("t.yy"), "at col 1: unknown column 't.yy' (did you mean 't.y'?)");
   EXPECT_EQ(BindText("v.x"), "at col 1: unknown column 'v.x' (did you mean 'u.x'?)");
@@ -108,7 +115,11 @@ TEST(Binder, OperatorTypeErrors) {
   EXPECT_EQ(BindText("ts - ts"), "at col 4: cannot subtract timestamps: use date_diff(unit, a, b)");
   EXPECT_EQ(BindText("i32 LIKE 'a'"), "at col 5: cannot apply 'LIKE' to int32 and string");
   EXPECT_EQ(BindText("s IN (1, 2)"), "at col 7: cannot compare string and int32 in IN");
-  EXPECT_EQ(BindText("CASE WHEN i32 THEN 1 END"), "at col 11: a WHEN condition must be bool, got int32");
+  EXPECT_EQ(BindText("NULL IN ('a', 1)"), "at col 15: cannot compare string and int32 in IN");
+  EXPECT_EQ(BindText("i32 BETWEEN 'a' AND 'b'"),
+            "at col 13: cannot compare int32 and string in BETWEEN");
+  EXPECT_EQ(BindText("CASE WHEN i32 THEN 1 END"),
+            "at col 11: a WHEN condition must be bool, got int32");
   EXPECT_EQ(BindText("CASE WHEN b THEN 1 ELSE 'x' END"),
             "at col 25: CASE results have no common type: int32 and string");
 }
@@ -152,10 +163,10 @@ TEST(Binder, CaseTakesTheCommonType) {
 TEST(Binder, CastMatrix) {
   EXPECT_EQ(BindText("CAST(i32 AS string)"), "op10<string>(i32:int32)");
   EXPECT_EQ(BindText("CAST(NULL AS double)"), "op10<double>(NULL:double)");
-  for (const char* ok : {"CAST(s AS timestamp)", "CAST(ts AS string)", "CAST(b AS double)",
-                         "CAST(d AS bool)", "CAST(bin AS string)", "CAST(s AS bytes)",
-                         "CAST(emb AS list<double>)", "CAST(emb AS string)",
-                         "CAST(s AS list<int64>)", "CAST(f AS int32)"}) {
+  for (const char* ok :
+       {"CAST(s AS timestamp)", "CAST(ts AS string)", "CAST(b AS double)", "CAST(d AS bool)",
+        "CAST(bin AS string)", "CAST(s AS bytes)", "CAST(emb AS list<double>)",
+        "CAST(emb AS string)", "CAST(s AS list<int64>)", "CAST(f AS int32)"}) {
     EXPECT_TRUE(Parse(ok).ok() && Bind(Parse(ok)->get(), TestScope()).ok()) << ok;
   }
   EXPECT_EQ(BindText("CAST(ts AS int64)"), "at col 1: cannot cast timestamp to int64");
@@ -174,7 +185,8 @@ TEST(Binder, ListsAndIndex) {
             "op10<list<double>>(op13<list<double>>(^double(1:int32), ^double(2:int32)))");
   EXPECT_EQ(BindText("[]"),
             "at col 1: the type of an empty list is unknown: write CAST([] AS list<double>)");
-  EXPECT_EQ(BindText("[true]"), "at col 1: list elements must be float, double, int64 or string, got bool");
+  EXPECT_EQ(BindText("[true]"),
+            "at col 1: list elements must be float, double, int64 or string, got bool");
   EXPECT_EQ(BindText("[1, 'a']"), "at col 5: list elements have no common type: int32 and string");
   EXPECT_EQ(BindText("s[1]"), "at col 2: '[ ]' needs a list, got string");
   EXPECT_EQ(BindText("emb[1.5]"), "at col 5: a list index must be an integer, got double");
@@ -189,9 +201,11 @@ TEST(Binder, CallsUseTheCatalog) {
             "date_diff<int64>('day':string, ts:timestamp, ts:timestamp)");
   EXPECT_EQ(BindText("uper(s)"), "at col 1: unknown function 'uper' (did you mean 'upper'?)");
   EXPECT_EQ(BindText("nosuchthing(s)"), "at col 1: unknown function 'nosuchthing'");
-  EXPECT_EQ(BindText("1 + round()"), "at col 5: round takes 1 to 2 arguments, got 0 (round(x [, digits]))");
+  EXPECT_EQ(BindText("1 + round()"),
+            "at col 5: round takes 1 to 2 arguments, got 0 (round(x [, digits]))");
   EXPECT_EQ(BindText("abs(1, 2)"), "at col 1: abs takes 1 argument, got 2 (abs(x))");
-  EXPECT_EQ(BindText("coalesce()"), "at col 1: coalesce takes at least 1 argument, got 0 (coalesce(x, ...))");
+  EXPECT_EQ(BindText("coalesce()"),
+            "at col 1: coalesce takes at least 1 argument, got 0 (coalesce(x, ...))");
   EXPECT_EQ(BindText("upper(i32)"), "at col 1: upper: expects a string as argument 1, got int32");
   Result<NodePtr> tree = Parse("lower(s)");
   ASSERT_TRUE(Bind(tree->get(), TestScope()).ok());

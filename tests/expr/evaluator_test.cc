@@ -54,11 +54,13 @@ Value RandomValue(TypeId t, std::mt19937_64& rng) {
     case TypeId::kBool: return Value::Bool(rng() & 1);
     case TypeId::kTimestamp: return Value::Timestamp(static_cast<int64_t>(rng() % 1000) - 500);
     case TypeId::kString: {
-      const char* edges[] = {"", "a", "ab", "abc", "é", "b", "a%", "\xff"};
+      // Valid UTF-8 only: a string column holds UTF-8 (the readers check it).
+      const char* edges[] = {"", "a", "ab", "abc", "é", "b", "a%", "€"};
       if (edge < 6) return Value::String(edges[rng() % 8]);
       std::string s;
       const int len = static_cast<int>(rng() % 5);
-      for (int i = 0; i < len; ++i) s.push_back("abcé"[rng() % 4]);
+      const char* pieces[] = {"a", "b", "c", "é"};
+      for (int i = 0; i < len; ++i) s.append(pieces[rng() % 4]);
       return Value::String(s);
     }
     default: return Value::Null(DataType(t));
@@ -78,7 +80,7 @@ struct Evaluated {
   EvalStats stats;
 };
 
-Evaluated Run(const Node& root, const std::vector<ArrayPtr>& cols, int64_t n) {
+Evaluated EvalRows(const Node& root, const std::vector<ArrayPtr>& cols, int64_t n) {
   Evaluated e;
   Result<ArrayPtr> r = EvaluateTree(root, cols, n, &e.stats);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -110,7 +112,7 @@ void CheckBinary(Op op, TypeId in, DataType out, const std::function<Ref(const V
     NodePtr rhs = shape == 1 ? Lit(b[0]) : Col(1, t);
     if (a[0].is_null() && shape == 2) lhs->value = Value::Null(t), lhs->type = t;
     NodePtr root = Bin(op, std::move(lhs), std::move(rhs), out);
-    const Evaluated got = Run(*root, cols, n);
+    const Evaluated got = EvalRows(*root, cols, n);
     ASSERT_EQ(got.values.size(), static_cast<size_t>(n));
     int64_t errors = 0;
     int64_t first = -1;
@@ -152,13 +154,13 @@ Ref IntRef(Op op, TypeId t, const Value& x, const Value& y) {
       if (b == 0) return {Value::Null(DataType(t))};  // DuckDB: 7 % 0 -> NULL
       r = a % b;                                        // sign of the dividend
       // DuckDB: MIN % -1 -> "Overflow in division of -9223372036854775808 / -1"
-      if (b == -1 && a == (t == TypeId::kInt32 ? INT32_MIN : kI64Min)) return {Value(), true};
+      if (b == -1 && a == (t == TypeId::kInt32 ? INT32_MIN : kI64Min)) return {Value::Null(DataType(t)), true};
       break;
     default: break;
   }
   const __int128 lo = t == TypeId::kInt32 ? INT32_MIN : kI64Min;
   const __int128 hi = t == TypeId::kInt32 ? INT32_MAX : kI64Max;
-  if (r < lo || r > hi) return {Value(), true};
+  if (r < lo || r > hi) return {Value::Null(DataType(t)), true};
   return {MakeNumber(t, r)};
 }
 
@@ -206,7 +208,7 @@ TEST(EvaluatorArith, FloatingPointIsIeee) {
 
 TEST(EvaluatorArith, DuckDbEdgeCases) {
   auto eval = [](NodePtr root) {
-    const Evaluated e = Run(*root, {}, 1);
+    const Evaluated e = EvalRows(*root, {}, 1);
     return std::make_pair(e.values.at(0), e.stats);
   };
   // DuckDB: SELECT 7 % -3, -7 % 3, 7 % 0 -> [1,-1,null]
@@ -303,7 +305,7 @@ TEST(EvaluatorCompare, NaNOrderAsDuckDb) {
   //   'nan'::DOUBLE < 1, -0.0::DOUBLE = 0.0::DOUBLE -> [true,true,false,true]
   auto cmp = [](Op op, double a, double b) {
     NodePtr root = Bin(op, Lit(Value::Double(a)), Lit(Value::Double(b)), DataType::Bool());
-    return Run(*root, {}, 1).values.at(0);
+    return EvalRows(*root, {}, 1).values.at(0);
   };
   EXPECT_EQ(cmp(Op::kEq, kNaN, kNaN), Value::Bool(true));
   EXPECT_EQ(cmp(Op::kGt, kNaN, kInf), Value::Bool(true));
@@ -339,19 +341,19 @@ TEST(EvaluatorLogic, NotIsNullInBetween) {
   const std::vector<Value> b = RandomColumn(TypeId::kBool, n, rng);
   const std::vector<Value> x = RandomColumn(TypeId::kInt64, n, rng);
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Bool(), b), ArrayOf(DataType::Int64(), x)};
-  const Evaluated nots = Run(*Un(Op::kNot, Col(0, DataType::Bool()), DataType::Bool()), cols, n);
+  const Evaluated nots = EvalRows(*Un(Op::kNot, Col(0, DataType::Bool()), DataType::Bool()), cols, n);
   NodePtr isnull = MakeNode(NodeKind::kIsNull, DataType::Bool(), Kids(Col(1, DataType::Int64())));
   isnull->negated = true;
-  const Evaluated notnull = Run(*isnull, cols, n);
+  const Evaluated notnull = EvalRows(*isnull, cols, n);
   // x IN (7, NULL, -1) and x NOT BETWEEN -7 AND 7
   NodePtr in = MakeNode(NodeKind::kIn, DataType::Bool(),
                         Kids(Col(1, DataType::Int64()), Lit(Value::Int64(7)),
                              Lit(Value::Null(DataType::Int64())), Lit(Value::Int64(-1))));
-  const Evaluated ins = Run(*in, cols, n);
+  const Evaluated ins = EvalRows(*in, cols, n);
   NodePtr between = MakeNode(NodeKind::kBetween, DataType::Bool(),
                              Kids(Col(1, DataType::Int64()), Lit(Value::Int64(-7)), Lit(Value::Int64(7))));
   between->negated = true;
-  const Evaluated betweens = Run(*between, cols, n);
+  const Evaluated betweens = EvalRows(*between, cols, n);
   for (int i = 0; i < n; ++i) {
     EXPECT_EQ(nots.values[i], b[i].is_null() ? b[i] : Value::Bool(!b[i].bool_value()));
     EXPECT_EQ(notnull.values[i], Value::Bool(!x[i].is_null()));
@@ -365,7 +367,7 @@ TEST(EvaluatorLogic, NotIsNullInBetween) {
 }
 
 TEST(EvaluatorLogic, InAndBetweenNullRulesAsDuckDb) {
-  auto one = [](NodePtr root) { return Run(*root, {}, 1).values.at(0); };
+  auto one = [](NodePtr root) { return EvalRows(*root, {}, 1).values.at(0); };
   const Value null_bool = Value::Null(DataType::Bool());
   auto in = [](int64_t x, bool negated) {
     NodePtr n = MakeNode(NodeKind::kIn, DataType::Bool(),
@@ -437,7 +439,7 @@ TEST(EvaluatorString, LikeMatchesReference) {
                             Kids(Col(0, DataType::String()),
                                  constant ? Lit(Value::String(patterns[shape])) : Col(1, DataType::String())));
     like->negated = shape % 2 == 1;
-    const Evaluated got = Run(*like, cols, n);
+    const Evaluated got = EvalRows(*like, cols, n);
     for (int i = 0; i < n; ++i) {
       const Value& p = constant ? Value::String(patterns[shape]) : pat_col[i];
       Value want = Value::Null(DataType::Bool());
@@ -454,7 +456,7 @@ TEST(EvaluatorString, LikeAsDuckDb) {
   auto like = [](const char* t, const char* p) {
     NodePtr n = MakeNode(NodeKind::kLike, DataType::Bool(),
                          Kids(Lit(Value::String(t)), Lit(Value::String(p))));
-    return Run(*n, {}, 1).values.at(0);
+    return EvalRows(*n, {}, 1).values.at(0);
   };
   // DuckDB: SELECT 'é' LIKE '_', 'a%c' LIKE 'a\%c', 'abc' LIKE 'A%', '' LIKE '%'
   //   -> [true,false,false,true]   (no default escape character)
@@ -493,7 +495,7 @@ TEST(EvaluatorCase, BranchesRunOnlyOnTheirRows) {
            Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64),
            Bin(Op::kEq, Col(1, i64), Lit(Value::Int64(0)), DataType::Bool()),
            Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64)));
-  const Evaluated got = Run(*root, cols, n);
+  const Evaluated got = EvalRows(*root, cols, n);
   int64_t errors = 0, first = -1;
   for (int i = 0; i < n; ++i) {
     Ref want{Value::Null(i64)};
@@ -528,7 +530,7 @@ TEST(EvaluatorCase, ElseStringsAndNestedCase) {
                           Kids(Bin(Op::kGt, Col(0, DataType::Int32()), Lit(Value::Int32(0)), DataType::Bool()),
                                Lit(Value::String("pos")), std::move(inner)));
   root->has_else = true;
-  const Evaluated got = Run(*root, cols, n);
+  const Evaluated got = EvalRows(*root, cols, n);
   for (int i = 0; i < n; ++i) {
     Value want = Value::Null(s);
     if (!a[i].is_null() && a[i].int_value() > 0) want = Value::String("pos");
@@ -551,7 +553,7 @@ TEST(EvaluatorCase, NestedSelectionMapsErrorsToInputRows) {
   NodePtr inner = MakeNode(NodeKind::kCase, i64,
                            Kids(Col(2, b), Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64)));
   NodePtr root = MakeNode(NodeKind::kCase, i64, Kids(Col(1, b), std::move(inner)));
-  const Evaluated got = Run(*root, cols, 5);
+  const Evaluated got = EvalRows(*root, cols, 5);
   EXPECT_EQ(got.stats.error_rows, 1);       // only row 3 takes both branches and overflows
   EXPECT_EQ(got.stats.first_error_row, 3);
   EXPECT_EQ(got.values[2], Value::Int64(2));
@@ -561,7 +563,7 @@ TEST(EvaluatorCase, NestedSelectionMapsErrorsToInputRows) {
 
 Value CastOne(Value v, DataType to, EvalStats* stats = nullptr) {
   NodePtr root = Cast(Lit(std::move(v)), to);
-  Evaluated e = Run(*root, {}, 1);
+  Evaluated e = EvalRows(*root, {}, 1);
   if (stats) *stats = e.stats;
   return e.values.at(0);
 }
@@ -600,12 +602,15 @@ TEST(EvaluatorCast, StringsParseAsDuckDb) {
   //   -> [42,7,43,100,16,1000]; CAST('-42.5' AS BIGINT) -> -43; CAST('.5' AS INTEGER) -> 1
   const std::pair<const char*, int64_t> ints[] = {{" 42 ", 42}, {"+7", 7},     {"42.5", 43},
                                                   {"1e2", 100}, {"0x10", 16}, {"1_000", 1000},
-                                                  {"-42.5", -43}, {".5", 1},  {"42.", 42}};
+                                                  {"-42.5", -43}, {".5", 1},  {"42.", 42},
+                                                  // DuckDB: '0X1f' -> 31, '1.5e3' -> 1500, '1e-1' -> 0
+                                                  {"0X1f", 31}, {"1.5e3", 1500}, {"1e-1", 0}};
   for (const auto& [text, want] : ints) {
     EXPECT_EQ(CastOne(Value::String(text), DataType::Int64()), Value::Int64(want)) << text;
   }
   // DuckDB: CAST('abc' AS INTEGER), CAST('' AS INTEGER) -> Conversion Error
-  for (const char* bad : {"abc", "", "1_", "9223372036854775808", "4 2"}) {
+  // DuckDB: '1_', '4 2', '9223372036854775808', '-0x10', '+0x10', '0x', '1__0' -> Conversion Error
+  for (const char* bad : {"abc", "", "1_", "9223372036854775808", "4 2", "-0x10", "+0x10", "0x", "1__0"}) {
     EvalStats st;
     EXPECT_TRUE(CastOne(Value::String(bad), DataType::Int64(), &st).is_null()) << bad;
     EXPECT_EQ(st.first_error, "CAST of a string to int64 failed") << bad;
@@ -649,6 +654,13 @@ TEST(EvaluatorCast, ToStringAsDuckDb) {
     EXPECT_EQ(CastOne(Value::Double(v), DataType::String()), Value::String(want)) << want;
   }
   EXPECT_EQ(CastOne(Value::Float(0.1f), DataType::String()), Value::String("0.1"));
+  // DuckDB: CAST(123456789.0::FLOAT AS VARCHAR), CAST(3.4028235e38::FLOAT AS VARCHAR) ->
+  //   ["123456790.0","3.4028235e+38"]
+  EXPECT_EQ(CastOne(Value::Float(123456789.0f), DataType::String()), Value::String("123456790.0"));
+  EXPECT_EQ(CastOne(Value::Float(3.4028235e38f), DataType::String()), Value::String("3.4028235e+38"));
+  // DuckDB: CAST('\xAB\x01a'::BLOB AS VARCHAR) -> "\xAB\x01a"
+  EXPECT_EQ(CastOne(Value::Bytes("\xAB\x01" "a"), DataType::String()), Value::String("\\xAB\\x01a"));
+  EXPECT_EQ(CastOne(Value::String("\\xAB\\x01a"), DataType::Bytes()), Value::Bytes("\xAB\x01" "a"));
   // DuckDB: CAST(true AS VARCHAR), CAST(TIMESTAMP '2024-03-01 12:00:00.5' AS VARCHAR) ->
   //   ["true","2024-03-01 12:00:00.5"]
   EXPECT_EQ(CastOne(Value::Bool(true), DataType::String()), Value::String("true"));
@@ -660,14 +672,48 @@ TEST(EvaluatorCast, ToStringAsDuckDb) {
             Value::String("-9223372036854775808"));
 }
 
+TEST(EvaluatorCast, ListsAsDuckDb) {
+  const DataType ints = DataType::List(TypeId::kInt64);
+  const DataType strs = DataType::List(TypeId::kString);
+  const Value null_i = Value::Null(DataType::Int64());
+  // DuckDB: SELECT CAST('[1, 2, NULL]' AS INTEGER[]) -> [[1,2,null]];
+  //   CAST('[]' AS INTEGER[]) -> [[]]
+  EXPECT_EQ(CastOne(Value::String("[1, 2, NULL]"), ints),
+            Value::List(ints, {Value::Int64(1), Value::Int64(2), null_i}));
+  EXPECT_EQ(CastOne(Value::String("[]"), ints), Value::List(ints, {}));
+  // DuckDB: CAST('[a, b , "c d", \' e\']' AS VARCHAR[]) -> [["a","b","c d"," e"]]
+  EXPECT_EQ(CastOne(Value::String("[a, b , \"c d\", ' e']"), strs),
+            Value::List(strs, {Value::String("a"), Value::String("b"), Value::String("c d"),
+                               Value::String(" e")}));
+  // DuckDB: CAST('1,2' AS INTEGER[]), CAST('[1,x]' AS INTEGER[]) -> Conversion Error
+  for (const char* bad : {"1,2", "[1,x]"}) {
+    EvalStats st;
+    EXPECT_TRUE(CastOne(Value::String(bad), ints, &st).is_null()) << bad;
+    EXPECT_EQ(st.error_rows, 1) << bad;
+  }
+  // DuckDB: CAST(['a', NULL, 'b c'] AS VARCHAR) -> "[a, NULL, b c]";
+  //   CAST([1.5, 2] AS VARCHAR) -> "[1.5, 2.0]"
+  EXPECT_EQ(CastOne(Value::List(strs, {Value::String("a"), Value::Null(DataType::String()),
+                                       Value::String("b c")}),
+                    DataType::String()),
+            Value::String("[a, NULL, b c]"));
+  const DataType dbls = DataType::List(TypeId::kDouble);
+  EXPECT_EQ(CastOne(Value::List(dbls, {Value::Double(1.5), Value::Double(2)}), DataType::String()),
+            Value::String("[1.5, 2.0]"));
+  // list<string> -> list<int64>: an element that fails fails its row.
+  EvalStats st;
+  EXPECT_TRUE(CastOne(Value::List(strs, {Value::String("1"), Value::String("x")}), ints, &st).is_null());
+  EXPECT_EQ(st.error_rows, 1);
+}
+
 TEST(EvaluatorCast, WideningIsExactOnColumns) {
   std::mt19937_64 rng(81);
   const int n = 200;
   const std::vector<Value> a = RandomColumn(TypeId::kInt32, n, rng);
   const std::vector<Value> f = RandomColumn(TypeId::kFloat, n, rng);
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Int32(), a), ArrayOf(DataType::Float(), f)};
-  const Evaluated wide = Run(*Cast(Col(0, DataType::Int32()), DataType::Int64()), cols, n);
-  const Evaluated dbl = Run(*Cast(Col(1, DataType::Float()), DataType::Double()), cols, n);
+  const Evaluated wide = EvalRows(*Cast(Col(0, DataType::Int32()), DataType::Int64()), cols, n);
+  const Evaluated dbl = EvalRows(*Cast(Col(1, DataType::Float()), DataType::Double()), cols, n);
   for (int i = 0; i < n; ++i) {
     EXPECT_EQ(wide.values[i], a[i].is_null() ? Value::Null(DataType::Int64()) : Value::Int64(a[i].int_value()));
     EXPECT_TRUE(SameValue(dbl.values[i], f[i].is_null() ? Value::Null(DataType::Double())
@@ -686,7 +732,7 @@ TEST(EvaluatorList, IndexAsDuckDb) {
     for (Value& e : elems) kids.push_back(Lit(std::move(e)));
     NodePtr l = MakeNode(NodeKind::kList, list, std::move(kids));
     NodePtr root = MakeNode(NodeKind::kIndex, DataType::Int64(), Kids(std::move(l), Lit(Value::Int64(i))));
-    return Run(*root, {}, 1).values.at(0);
+    return EvalRows(*root, {}, 1).values.at(0);
   };
   const std::vector<Value> abc = {Value::Int64(1), Value::Int64(2), Value::Int64(3)};
   const Value null = Value::Null(DataType::Int64());
@@ -714,7 +760,7 @@ TEST(EvaluatorList, IndexOverColumns) {
   }
   const std::vector<ArrayPtr> cols = {ArrayOf(list, lists), ArrayOf(DataType::Int64(), idx)};
   NodePtr root = MakeNode(NodeKind::kIndex, DataType::String(), Kids(Col(0, list), Col(1, DataType::Int64())));
-  const Evaluated got = Run(*root, cols, n);
+  const Evaluated got = EvalRows(*root, cols, n);
   for (int i = 0; i < n; ++i) {
     Value want = Value::Null(DataType::String());
     if (!lists[i].is_null() && !idx[i].is_null()) {
@@ -732,7 +778,7 @@ TEST(EvaluatorList, ListLiteralOverColumns) {
   const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Double(), a)};
   const DataType list = DataType::List(TypeId::kDouble);
   NodePtr root = MakeNode(NodeKind::kList, list, Kids(Col(0, DataType::Double()), Lit(Value::Double(2.0))));
-  const Evaluated got = Run(*root, cols, 3);
+  const Evaluated got = EvalRows(*root, cols, 3);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(got.values[i], Value::List(list, {a[i], Value::Double(2.0)})) << i;
   }
@@ -744,7 +790,7 @@ TEST(EvaluatorInterval, TimestampPlusMinusInterval) {
                                 Value::Timestamp(kI64Min + 5)};
   const std::vector<ArrayPtr> cols = {ArrayOf(ts, t)};
   const int64_t day = 86400000000;
-  const Evaluated plus = Run(*Bin(Op::kAdd, Col(0, ts), Interval(day), ts), cols, 4);
+  const Evaluated plus = EvalRows(*Bin(Op::kAdd, Col(0, ts), Interval(day), ts), cols, 4);
   EXPECT_EQ(plus.values[0], Value::Timestamp(day));
   // DuckDB: SELECT TIMESTAMP '294247-01-01' + INTERVAL 100 DAY ->
   //   "Conversion Error: Date and time not in timestamp range"
@@ -753,7 +799,7 @@ TEST(EvaluatorInterval, TimestampPlusMinusInterval) {
   EXPECT_EQ(plus.values[3], Value::Timestamp(kI64Min + 5 + day));
   EXPECT_EQ(plus.stats.error_rows, 1);
   EXPECT_EQ(plus.stats.first_error_row, 1);
-  const Evaluated minus = Run(*Bin(Op::kSub, Col(0, ts), Interval(day), ts), cols, 4);
+  const Evaluated minus = EvalRows(*Bin(Op::kSub, Col(0, ts), Interval(day), ts), cols, 4);
   EXPECT_EQ(minus.values[0], Value::Timestamp(-day));
   EXPECT_TRUE(minus.values[3].is_null());
   EXPECT_EQ(minus.stats.error_rows, 1);
@@ -766,16 +812,61 @@ TEST(EvaluatorShape, ZeroAndOneRow) {
   const DataType i64 = DataType::Int64();
   const std::vector<ArrayPtr> empty = {ArrayOf(i64, {})};
   NodePtr root = Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64);
-  EXPECT_TRUE(Run(*root, empty, 0).values.empty());
+  EXPECT_TRUE(EvalRows(*root, empty, 0).values.empty());
   NodePtr c = MakeNode(NodeKind::kCase, i64,
                        Kids(Bin(Op::kGt, Col(0, i64), Lit(Value::Int64(0)), DataType::Bool()), Col(0, i64)));
-  EXPECT_TRUE(Run(*c, empty, 0).values.empty());
+  EXPECT_TRUE(EvalRows(*c, empty, 0).values.empty());
   const std::vector<ArrayPtr> one = {ArrayOf(i64, {Value::Int64(41)})};
-  EXPECT_EQ(Run(*root, one, 1).values.at(0), Value::Int64(42));
+  EXPECT_EQ(EvalRows(*root, one, 1).values.at(0), Value::Int64(42));
   // A constant over many rows: every row gets it.
   NodePtr lit = Lit(Value::String("x"));
-  const Evaluated many = Run(*lit, {}, 3);
+  const Evaluated many = EvalRows(*lit, {}, 3);
   EXPECT_EQ(many.values, std::vector<Value>(3, Value::String("x")));
+}
+
+TEST(EvaluatorShape, LongInputsAcrossChunksMatchReference) {
+  // More rows than one chunk (kChunkRows): results, error rows and the
+  // first error's row number must not depend on the chunking.
+  const int n = static_cast<int>(kChunkRows) * 2 + 77;
+  std::mt19937_64 rng(83);
+  std::vector<Value> a = RandomColumn(TypeId::kInt64, n, rng);
+  std::vector<Value> s = RandomColumn(TypeId::kString, n, rng);
+  a[static_cast<size_t>(kChunkRows) + 5] = Value::Int64(kI64Max);  // overflows in the 2nd chunk
+  for (int i = 0; i < static_cast<int>(kChunkRows); ++i) {
+    if (!a[i].is_null() && (a[i].int_value() > kI64Max / 2 || a[i].int_value() < kI64Min / 2)) {
+      a[i] = Value::Int64(1);  // none in the first chunk
+    }
+  }
+  const DataType i64 = DataType::Int64(), str = DataType::String();
+  const std::vector<ArrayPtr> cols = {ArrayOf(i64, a), ArrayOf(str, s)};
+  // CASE WHEN c1 LIKE 'a%' THEN c1 || 'x' ELSE CAST(c0 * 2 AS string) END
+  NodePtr like = MakeNode(NodeKind::kLike, DataType::Bool(), Kids(Col(1, str), Lit(Value::String("a%"))));
+  NodePtr root = MakeNode(NodeKind::kCase, str,
+                          Kids(std::move(like), Bin(Op::kConcat, Col(1, str), Lit(Value::String("x")), str),
+                               Cast(Bin(Op::kMul, Col(0, i64), Lit(Value::Int64(2)), i64), str)));
+  root->has_else = true;
+  const Evaluated got = EvalRows(*root, cols, n);
+  int64_t errors = 0, first = -1;
+  for (int i = 0; i < n; ++i) {
+    Value want = Value::Null(str);
+    const bool takes = !s[i].is_null() && s[i].string_value().rfind("a", 0) == 0;
+    if (takes) {
+      want = Value::String(s[i].string_value() + "x");
+    } else {
+      const Ref r = IntRef(Op::kMul, TypeId::kInt64, a[i], Value::Int64(2));
+      if (r.error) {
+        ++errors;
+        if (first < 0) first = i;
+      } else if (!r.value.is_null()) {
+        want = Value::String(std::to_string(r.value.int_value()));
+      }
+    }
+    ASSERT_EQ(got.values[i], want) << "row " << i;
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_EQ(got.stats.error_rows, errors);
+  EXPECT_EQ(got.stats.first_error_row, first);
+  EXPECT_GE(first, kChunkRows);
 }
 
 TEST(EvaluatorShape, UnfoldedFailingConstantCountsEveryRow) {
@@ -784,7 +875,7 @@ TEST(EvaluatorShape, UnfoldedFailingConstantCountsEveryRow) {
   const DataType i64 = DataType::Int64();
   NodePtr add = Bin(Op::kAdd, Lit(Value::Int64(kI64Max)), Lit(Value::Int64(1)), i64);
   NodePtr root = MakeNode(NodeKind::kIsNull, DataType::Bool(), Kids(std::move(add)));
-  const Evaluated e = Run(*root, {}, 3);
+  const Evaluated e = EvalRows(*root, {}, 3);
   EXPECT_EQ(e.stats.error_rows, 3);
   for (const Value& v : e.values) EXPECT_TRUE(v.is_null());
 }

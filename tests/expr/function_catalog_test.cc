@@ -33,16 +33,28 @@ const DataType kI32 = DataType::Int32(), kI64 = DataType::Int64(), kF = DataType
                kB = DataType::Bool();
 
 TEST(FunctionCatalog, EveryFunctionOfTheIssueIsThereInNameOrder) {
-  const char* names[] = {
-      "coalesce", "nullif",     "if",          "least",          "greatest",
-      "abs",      "sign",       "floor",       "ceil",           "round",
-      "sqrt",     "exp",        "ln",          "log10",          "pow",
-      "lower",    "upper",      "length",      "trim",           "substr",
-      "replace",  "concat",     "starts_with", "ends_with",      "contains",
-      "regexp_matches", "hash_bucket", "year", "month",          "day",
-      "hour",     "minute",     "day_of_week", "epoch_seconds",  "date_diff",
-      "len",      "list_sum",   "list_mean",   "list_min",       "list_max",
-      "dot",      "cosine_similarity", "l2_norm"};
+  const char* names[] = {"coalesce",    "nullif",
+                         "if",          "least",
+                         "greatest",    "abs",
+                         "sign",        "floor",
+                         "ceil",        "round",
+                         "sqrt",        "exp",
+                         "ln",          "log10",
+                         "pow",         "lower",
+                         "upper",       "length",
+                         "trim",        "substr",
+                         "replace",     "concat",
+                         "starts_with", "ends_with",
+                         "contains",    "regexp_matches",
+                         "hash_bucket", "year",
+                         "month",       "day",
+                         "hour",        "minute",
+                         "day_of_week", "epoch_seconds",
+                         "date_diff",   "len",
+                         "list_sum",    "list_mean",
+                         "list_min",    "list_max",
+                         "dot",         "cosine_similarity",
+                         "l2_norm"};
   for (const char* n : names) {
     const FunctionDef* f = FindFunction(n);
     ASSERT_NE(f, nullptr) << n;
@@ -154,8 +166,10 @@ TEST(FunctionCatalog, TimeResultTypesAndDateDiffUnitCheckedAtBind) {
             "error: unknown unit in argument 1 (expected 'microsecond', 'millisecond', 'second', "
             "'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year', 'decade', 'century' or "
             "'millennium')");
-  EXPECT_EQ(BindResult("date_diff", {Arg(kS), Arg(kTs), Arg(kTs)}).substr(0, 50),
-            "error: expects a constant unit string as argument");
+  EXPECT_EQ(BindResult("date_diff", {Arg(kS), Arg(kTs), Arg(kTs)}),
+            "error: expects a constant unit string as argument 1 ('microsecond', 'millisecond', "
+            "'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year', 'decade', "
+            "'century', 'millennium')");
 }
 
 // DuckDB: len(list) BIGINT; list_sum(BIGINT[]) HUGEINT (int64 here),
@@ -187,8 +201,7 @@ TEST(FunctionCatalog, HashBucketKeepsTheValueType) {
   std::vector<DataType> params;
   EXPECT_EQ(BindResult("hash_bucket", {Arg(kI32), Arg(kI32)}, &params), "int64");
   EXPECT_EQ(params, (std::vector<DataType>{kI32, kI64}));
-  EXPECT_EQ(BindResult("hash_bucket", {Arg(DataType::List(TypeId::kString)), Arg(kI64)}),
-            "int64");
+  EXPECT_EQ(BindResult("hash_bucket", {Arg(DataType::List(TypeId::kString)), Arg(kI64)}), "int64");
   EXPECT_EQ(BindResult("hash_bucket", {Arg(kS), Arg(kD)}),
             "error: expects an integer as argument 2, got double");
 }

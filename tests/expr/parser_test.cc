@@ -108,14 +108,15 @@ TEST(Parser, PrecedenceMatchesDuckDB) {
   // 1 = NOT false is accepted by DuckDB.
   EXPECT_EQ(ShapeOf("a = NOT b AND c"), "bin15(bin9(a not(b)) c)");
   EXPECT_EQ(ShapeOf("a IS NULL IS NOT NULL"), "isnotnull(isnull(a))");
-  EXPECT_EQ(ShapeOf("a NOT IN (1, b) AND c NOT BETWEEN 1 AND 2 OR d NOT LIKE 'x'"),
-            "bin16(bin15(notin(a 1:int32 b) notbetween(c 1:int32 2:int32)) notlike(d \"x\":string))");
+  EXPECT_EQ(
+      ShapeOf("a NOT IN (1, b) AND c NOT BETWEEN 1 AND 2 OR d NOT LIKE 'x'"),
+      "bin16(bin15(notin(a 1:int32 b) notbetween(c 1:int32 2:int32)) notlike(d \"x\":string))");
   EXPECT_EQ(ShapeOf("a <> b"), ShapeOf("a != b"));
 }
 
 TEST(Parser, Literals) {
   EXPECT_EQ(ShapeOf("2147483647"), "2147483647:int32");
-  EXPECT_EQ(ShapeOf("2147483648"), "2147483648:int64");  // DuckDB: BIGINT
+  EXPECT_EQ(ShapeOf("2147483648"), "2147483648:int64");        // DuckDB: BIGINT
   EXPECT_EQ(ShapeOf("-2147483648"), "neg(2147483648:int64)");  // DuckDB: BIGINT
   EXPECT_EQ(ShapeOf("-9223372036854775808"), "-9223372036854775808:int64");
   EXPECT_EQ(ShapeOf("1.5"), "1.5:double");
@@ -126,8 +127,7 @@ TEST(Parser, Literals) {
   EXPECT_EQ(ShapeOf("TrUe"), "true:bool");
   EXPECT_EQ(ShapeOf("null"), "null:int64");
   EXPECT_EQ(ShapeOf("'it''s'"), "\"it's\":string");
-  EXPECT_EQ(ShapeOf("timestamp '2024-03-01T12:00:00Z'"),
-            "2024-03-01T12:00:00.000000Z:timestamp");
+  EXPECT_EQ(ShapeOf("timestamp '2024-03-01T12:00:00Z'"), "2024-03-01T12:00:00.000000Z:timestamp");
   EXPECT_EQ(ShapeOf("INTERVAL '24h'"), "interval86400000000");
   EXPECT_EQ(ShapeOf("[1.0, 2.0]"), "list(1:double 2:double)");
   EXPECT_EQ(ShapeOf("[]"), "list()");
@@ -156,8 +156,9 @@ TEST(Parser, ErrorsNameTheColumn) {
   EXPECT_EQ(Error("x = 'abc"), "at col 5: unterminated string");
   EXPECT_EQ(Error("\"abc"), "at col 1: unterminated quoted name");
   EXPECT_EQ(Error("a + "), "at col 5: expected an expression but found the end of the expression");
-  EXPECT_EQ(Error("a = b = c"), "at col 7: comparisons do not chain: put '=' or the comparison "
-                                "before it in parentheses");
+  EXPECT_EQ(Error("a = b = c"),
+            "at col 7: comparisons do not chain: put '=' or the comparison "
+            "before it in parentheses");
   EXPECT_EQ(Error("a LIKE b LIKE c"),
             "at col 10: BETWEEN, IN and LIKE do not chain: put one in parentheses");
   EXPECT_EQ(Error("a IS 1"), "at col 6: expected NULL or NOT after IS but found '1'");
@@ -166,9 +167,11 @@ TEST(Parser, ErrorsNameTheColumn) {
   EXPECT_EQ(Error("CASE END"), "at col 6: expected 'WHEN' but found 'END'");
   EXPECT_EQ(Error("CASE WHEN a THEN b"),
             "at col 19: expected 'WHEN', 'ELSE' or 'END' but found the end of the expression");
-  EXPECT_EQ(Error("CAST(x AS integer)"),
-            "at col 11: unknown type 'integer' (expected bool, int32, int64, float, double, "
+  EXPECT_EQ(Error("CAST(x AS integr)"),
+            "at col 11: unknown type 'integr' (expected bool, int32, int64, float, double, "
             "string, bytes, timestamp or list<float|double|int64|string>)");
+  EXPECT_EQ(Error("CAST(x AS VARCHAR)"), "at col 11: unknown type 'varchar': write string");
+  EXPECT_EQ(Error("CAST(x AS integer)"), "at col 11: unknown type 'integer': write int32");
   EXPECT_EQ(Error("x # 1"), "at col 3: unexpected character '#'");
   EXPECT_EQ(Error("x\x01"), "at col 2: unexpected character U+0001");
   EXPECT_EQ(Error("x::int64"), "at col 2: '::' casts are not supported: write CAST(x AS type)");
@@ -248,6 +251,45 @@ TEST(Parser, SimpleCaseCopiesAreBounded) {
   const std::string operand = "x" + Repeat(" + x", 200);
   const std::string text = "CASE " + operand + Repeat(" WHEN 1 THEN 1", 300) + " END";
   EXPECT_EQ(Error(text).find("expression too large (more than 100000 nodes)"), 12u) << Error(text);
+}
+
+}  // namespace
+}  // namespace tessera::expr
+
+namespace tessera::expr {
+namespace {
+
+// The canonical form may add parentheses the text did not have (`a = NOT b`
+// prints `a = (NOT b)`; simple CASE prints `x = v`): the parser counts
+// them, so every text that parses has a canonical text that parses too,
+// right up to the limit.
+TEST(Parser, CanonicalTextOfAnyParsedTextIsWithinTheLimit) {
+  std::string simple_case = "c = d";
+  std::string not_chain = "x";
+  std::string min_index = "-9223372036854775808[1]";
+  int parsed[3] = {0, 0, 0};
+  for (int n = 1; n <= 300; ++n) {
+    simple_case = "CASE a = b WHEN " + simple_case + " THEN 1 END";
+    not_chain = "x = NOT " + not_chain;
+    min_index = "(" + min_index + ")";
+    const std::string texts[3] = {simple_case, not_chain, min_index};
+    for (int k = 0; k < 3; ++k) {
+      Result<NodePtr> tree = Parse(texts[k]);
+      if (!tree.ok()) continue;
+      ++parsed[k];
+      const std::string canonical = Print(**tree);
+      Result<std::string> again = Canonicalize(canonical);
+      ASSERT_TRUE(again.ok()) << "form " << k << ", n = " << n << ": " << again.status().ToString();
+      EXPECT_EQ(*again, canonical);
+    }
+  }
+  // Each form parsed up to near the limit, then stopped.
+  EXPECT_GT(parsed[0], 60);
+  EXPECT_LT(parsed[0], 300);
+  EXPECT_GT(parsed[1], 80);
+  EXPECT_LT(parsed[1], 300);
+  EXPECT_GT(parsed[2], 200);
+  EXPECT_LT(parsed[2], 300);
 }
 
 }  // namespace

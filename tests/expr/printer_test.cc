@@ -63,7 +63,8 @@ TEST(Printer, LiteralSpellings) {
   EXPECT_EQ(Canon("'it''s'"), "'it''s'");
   EXPECT_EQ(Canon("true AND False OR null"), "TRUE AND FALSE OR NULL");
   EXPECT_EQ(Canon("timestamp '2024-03-01'"), "TIMESTAMP '2024-03-01T00:00:00.000000Z'");
-  EXPECT_EQ(Canon("Timestamp '2024-03-01T14:00:00+02:00'"), "TIMESTAMP '2024-03-01T12:00:00.000000Z'");
+  EXPECT_EQ(Canon("Timestamp '2024-03-01T14:00:00+02:00'"),
+            "TIMESTAMP '2024-03-01T12:00:00.000000Z'");
   EXPECT_EQ(Canon("interval '60m'"), "INTERVAL '1h'");
   EXPECT_EQ(Canon("-9223372036854775808"), "-9223372036854775808");
   EXPECT_EQ(Canon("-2147483648"), "-2147483648");
@@ -126,9 +127,9 @@ class TreeGen {
       case 0: return Make(NodeKind::kUnary, Pick(2) ? Op::kNeg : Op::kNot, Kids(1, depth));
       case 1:
       case 2: {
-        static constexpr Op kOps[] = {Op::kAdd, Op::kSub, Op::kMul, Op::kDiv, Op::kMod,
-                                      Op::kConcat, Op::kEq, Op::kNe, Op::kLt, Op::kLe,
-                                      Op::kGt, Op::kGe, Op::kAnd, Op::kOr};
+        static constexpr Op kOps[] = {Op::kAdd,    Op::kSub, Op::kMul, Op::kDiv, Op::kMod,
+                                      Op::kConcat, Op::kEq,  Op::kNe,  Op::kLt,  Op::kLe,
+                                      Op::kGt,     Op::kGe,  Op::kAnd, Op::kOr};
         return Make(NodeKind::kBinary, kOps[Pick(14)], Kids(2, depth));
       }
       case 3: return Negated(Make(NodeKind::kIsNull, Op::kNone, Kids(1, depth)));
@@ -143,16 +144,16 @@ class TreeGen {
       }
       case 8: {
         NodePtr n = Make(NodeKind::kCast, Op::kNone, Kids(1, depth));
-        static const DataType kTypes[] = {DataType::Int32(), DataType::Double(),
-                                          DataType::String(), DataType::List(TypeId::kFloat)};
+        static const DataType kTypes[] = {DataType::Int32(), DataType::Double(), DataType::String(),
+                                          DataType::List(TypeId::kFloat)};
         n->type = kTypes[Pick(4)];
         return n;
       }
       case 9: return Make(NodeKind::kIndex, Op::kNone, Kids(2, depth));
       default: {
         static const char* kNames[] = {"f", "coalesce", "if", "timestamp", "round"};
-        NodePtr n = Make(Pick(3) ? NodeKind::kCall : NodeKind::kList, Op::kNone,
-                         Kids(Pick(4), depth));
+        NodePtr n =
+            Make(Pick(3) ? NodeKind::kCall : NodeKind::kList, Op::kNone, Kids(Pick(4), depth));
         if (n->kind == NodeKind::kCall) n->name = kNames[Pick(5)];
         return n;
       }
@@ -188,8 +189,9 @@ class TreeGen {
         return Lit(Value::Int64(Pick(8) ? big : std::numeric_limits<int64_t>::min()));
       }
       case 2: {
-        static const double kDoubles[] = {0.0, 0.1, 1.0 / 3, 1e22, 1e-300, 2.5e-310, 123456.789,
-                                          1.7976931348623157e308, 4.9e-324};
+        static const double kDoubles[] = {0.0,     0.1,      1.0 / 3,    1e22,
+                                          1e-300,  2.5e-310, 123456.789, 1.7976931348623157e308,
+                                          4.9e-324};
         double d = kDoubles[Pick(9)];
         if (Pick(2)) d = std::ldexp(static_cast<double>(rng_()), Pick(200) - 100);
         return Lit(Value::Double(d));
@@ -211,14 +213,14 @@ class TreeGen {
       }
       case 6: {
         auto n = Make(NodeKind::kInterval, Op::kNone, {});
-        static const int64_t kMicros[] = {0, 1, 1000, kMicrosPerHour, 90 * kMicrosPerMinute,
-                                          7 * kMicrosPerDay, 123456789};
+        static const int64_t kMicros[] = {
+            0, 1, 1000, kMicrosPerHour, 90 * kMicrosPerMinute, 7 * kMicrosPerDay, 123456789};
         n->value = Value::Int64(kMicros[Pick(7)]);
         return n;
       }
       default: {
-        static const char* kNames[] = {"a", "Amount", "end", "odd name", "say \"hi\"", "é",
-                                       "x1", "_", "timestamp", "interval", "NOT", "2x"};
+        static const char* kNames[] = {"a",  "Amount", "end",       "odd name", "say \"hi\"", "é",
+                                       "x1", "_",      "timestamp", "interval", "NOT",        "2x"};
         auto n = Make(NodeKind::kColumn, Op::kNone, {});
         n->name = kNames[Pick(12)];
         if (Pick(4) == 0) n->qualifier = kNames[Pick(12)];
@@ -238,8 +240,8 @@ class TreeGen {
   }
   if ((a.kind == NodeKind::kLiteral || a.kind == NodeKind::kInterval) &&
       (a.value != b.value || a.value.type() != b.value.type())) {
-    return ::testing::AssertionFailure() << "value differs: " << a.value.ToString() << " vs "
-                                         << b.value.ToString();
+    return ::testing::AssertionFailure()
+           << "value differs: " << a.value.ToString() << " vs " << b.value.ToString();
   }
   if (a.kind == NodeKind::kCast && a.type != b.type) {
     return ::testing::AssertionFailure() << "cast type differs";
@@ -257,7 +259,8 @@ TEST(Printer, RoundTripOnGeneratedTrees) {
     NodePtr tree = gen.Gen(1 + static_cast<int>(seed % 6));
     const std::string printed = Print(*tree);
     Result<NodePtr> again = Parse(printed);
-    ASSERT_TRUE(again.ok()) << "seed " << seed << ": " << printed << "\n" << again.status().ToString();
+    ASSERT_TRUE(again.ok()) << "seed " << seed << ": " << printed << "\n"
+                            << again.status().ToString();
     ASSERT_EQ(Print(**again), printed) << "seed " << seed;
     ASSERT_TRUE(SameTree(*tree, **again)) << "seed " << seed << ": " << printed;
   }

@@ -72,8 +72,7 @@ Status NumericArg(const Args& args, size_t i, DataType null_type, DataType* type
 
 // A list argument of a numeric element type (or any element when
 // `numeric_only` is false). A null literal takes `null_type`.
-Status ListArg(const Args& args, size_t i, bool numeric_only, DataType null_type,
-               DataType* type) {
+Status ListArg(const Args& args, size_t i, bool numeric_only, DataType null_type, DataType* type) {
   if (args[i].null_literal) {
     *type = null_type;
     return Status::OK();
@@ -91,13 +90,10 @@ Status ListArg(const Args& args, size_t i, bool numeric_only, DataType null_type
 bool CanWiden(DataType from, DataType to) {
   if (from == to) return true;
   switch (from.id()) {
-    case TypeId::kInt32:
-      return to.id() == TypeId::kInt64 || to.id() == TypeId::kDouble;
+    case TypeId::kInt32: return to.id() == TypeId::kInt64 || to.id() == TypeId::kDouble;
     case TypeId::kInt64:
-    case TypeId::kFloat:
-      return to.id() == TypeId::kDouble;
-    default:
-      return false;
+    case TypeId::kFloat: return to.id() == TypeId::kDouble;
+    default: return false;
   }
 }
 
@@ -126,13 +122,20 @@ bool ParseDateUnit(std::string_view text, DateUnit* unit) {
     const char* name;
     DateUnit unit;
   } kUnits[] = {
-      {"microsecond", DateUnit::kMicrosecond}, {"millisecond", DateUnit::kMillisecond},
-      {"second", DateUnit::kSecond},           {"minute", DateUnit::kMinute},
-      {"hour", DateUnit::kHour},               {"day", DateUnit::kDay},
-      {"week", DateUnit::kWeek},               {"month", DateUnit::kMonth},
-      {"quarter", DateUnit::kQuarter},         {"year", DateUnit::kYear},
-      {"decade", DateUnit::kDecade},           {"century", DateUnit::kCentury},
-      {"millennium", DateUnit::kMillennium},   {"millennia", DateUnit::kMillennium},
+      {"microsecond", DateUnit::kMicrosecond},
+      {"millisecond", DateUnit::kMillisecond},
+      {"second", DateUnit::kSecond},
+      {"minute", DateUnit::kMinute},
+      {"hour", DateUnit::kHour},
+      {"day", DateUnit::kDay},
+      {"week", DateUnit::kWeek},
+      {"month", DateUnit::kMonth},
+      {"quarter", DateUnit::kQuarter},
+      {"year", DateUnit::kYear},
+      {"decade", DateUnit::kDecade},
+      {"century", DateUnit::kCentury},
+      {"millennium", DateUnit::kMillennium},
+      {"millennia", DateUnit::kMillennium},
       {"centurie", DateUnit::kCentury},  // "centuries" without its s
   };
   for (const auto& u : kUnits) {

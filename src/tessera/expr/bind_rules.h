@@ -27,8 +27,21 @@ bool CanWiden(DataType from, DataType to);
 bool CommonType(DataType a, DataType b, DataType* out);
 
 // The date_diff units (canonical spellings, plural forms are accepted too).
-enum class DateUnit { kMicrosecond, kMillisecond, kSecond, kMinute, kHour, kDay, kWeek, kMonth,
-                      kQuarter, kYear, kDecade, kCentury, kMillennium };
+enum class DateUnit {
+  kMicrosecond,
+  kMillisecond,
+  kSecond,
+  kMinute,
+  kHour,
+  kDay,
+  kWeek,
+  kMonth,
+  kQuarter,
+  kYear,
+  kDecade,
+  kCentury,
+  kMillennium
+};
 // Parses a unit name (case-insensitive, singular or plural). False when
 // it is not one.
 bool ParseDateUnit(std::string_view text, DateUnit* unit);

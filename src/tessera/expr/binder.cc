@@ -108,8 +108,7 @@ class Binder {
         n->type = n->value.type();
         break;
       case NodeKind::kInterval:
-        return ErrorAt(n->pos,
-                       "an interval can only be added to or subtracted from a timestamp");
+        return ErrorAt(n->pos, "an interval can only be added to or subtracted from a timestamp");
       case NodeKind::kColumn: TS_RETURN_NOT_OK(BindColumn(n)); break;
       case NodeKind::kUnary: TS_RETURN_NOT_OK(BindUnary(n)); break;
       case NodeKind::kBinary: TS_RETURN_NOT_OK(BindBinary(n)); break;
@@ -295,8 +294,8 @@ class Binder {
         first_typed = c.get();
         common = c->type;
       } else if (!CommonType(common, c->type, &common)) {
-        return ErrorAt(c->pos, std::string("cannot compare ") + TypeName(*n->children[0]) +
-                                   " and " + c->type.ToString() + " in " + what);
+        return ErrorAt(c->pos, "cannot compare " + common.ToString() + " and " +
+                                   c->type.ToString() + " in " + what);
       }
     }
     if (!IsComparable(common)) {
@@ -394,7 +393,8 @@ class Binder {
   // implicitly... only by widening, as everywhere.
   Status BindList(Node* n, const DataType* target) {
     if (n->children.empty()) {
-      return ErrorAt(n->pos, "the type of an empty list is unknown: write CAST([] AS list<double>)");
+      return ErrorAt(n->pos,
+                     "the type of an empty list is unknown: write CAST([] AS list<double>)");
     }
     TS_RETURN_NOT_OK(VisitChildren(n));
     bool have = false;
@@ -405,14 +405,14 @@ class Binder {
         common = c->type;
         have = true;
       } else if (!CommonType(common, c->type, &common)) {
-        return ErrorAt(c->pos, "list elements have no common type: " + common.ToString() +
-                                   " and " + c->type.ToString());
+        return ErrorAt(c->pos, "list elements have no common type: " + common.ToString() + " and " +
+                                   c->type.ToString());
       }
     }
     if (common.id() == TypeId::kInt32) common = DataType::Int64();
     if (!DataType::IsValidListElement(common.id())) {
-      return ErrorAt(n->pos, "list elements must be float, double, int64 or string, got " +
-                                 common.ToString());
+      return ErrorAt(
+          n->pos, "list elements must be float, double, int64 or string, got " + common.ToString());
     }
     DataType list_type = DataType::List(common.id());
     if (target && CanWiden(common, target->element_type())) list_type = *target;
@@ -432,7 +432,8 @@ class Binder {
                                  DidYouMean(n->name, names));
     }
     const int count = static_cast<int>(n->children.size());
-    if (count < def->min_args || (def->max_args != FunctionDef::kVariadic && count > def->max_args)) {
+    if (count < def->min_args ||
+        (def->max_args != FunctionDef::kVariadic && count > def->max_args)) {
       return ErrorAt(n->pos, std::string(def->name) + " takes " + ArityText(*def) + ", got " +
                                  std::to_string(count) + " (" + def->signature + ")");
     }
@@ -448,7 +449,8 @@ class Binder {
     DataType result;
     const Status st = def->bind(args, &params, &result);
     if (!st.ok()) return ErrorAt(n->pos, std::string(def->name) + ": " + st.message());
-    if (params.size() != args.size()) return Status::Internal("bind rule of " + n->name + " set no parameter types");
+    if (params.size() != args.size())
+      return Status::Internal("bind rule of " + n->name + " set no parameter types");
     for (size_t i = 0; i < params.size(); ++i) {
       if (!args[i].null_literal && !CanWiden(args[i].type, params[i])) {
         return Status::Internal("bind rule of " + n->name + " gives argument " +
@@ -462,7 +464,9 @@ class Binder {
   }
 
   static std::string ArityText(const FunctionDef& def) {
-    const auto args = [](int k) { return std::to_string(k) + (k == 1 ? " argument" : " arguments"); };
+    const auto args = [](int k) {
+      return std::to_string(k) + (k == 1 ? " argument" : " arguments");
+    };
     if (def.max_args == FunctionDef::kVariadic) return "at least " + args(def.min_args);
     if (def.min_args == def.max_args) return args(def.min_args);
     return std::to_string(def.min_args) + " to " + args(def.max_args);

@@ -61,13 +61,14 @@ bool ParseInt64Text(std::string_view text, int64_t* out) {
   char buf[128];
   if (!StripUnderscores(Trim(text), buf, sizeof(buf))) return false;
   std::string_view s(buf);
+  // Hex takes no sign (DuckDB: '0X1f' is 31, '-0x10' and '+0x10' fail).
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    return ParseHex(s.substr(2), false, out);
+  }
   bool negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
     negative = s[0] == '-';
     s.remove_prefix(1);
-  }
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    return ParseHex(s.substr(2), negative, out);
   }
   // Integer digits, then an optional fraction rounded half away from zero.
   uint64_t v = 0;
@@ -159,19 +160,46 @@ void AppendFloating(T v, std::string* out) {
     out->append(v < 0 ? "-inf" : "inf");
     return;
   }
+  // The shortest digits that read back exactly, laid out by the exponent:
+  // "1.2345679e+08" is 123456790.0 (zeros, not the float's exact digits).
   char sci[64];
   auto r = std::to_chars(sci, sci + sizeof(sci), v, std::chars_format::scientific);
   const std::string_view s(sci, static_cast<size_t>(r.ptr - sci));
-  const int exp = std::atoi(s.data() + s.find('e') + 1);
-  if (exp >= -4 && exp < 16) {
-    char fixed[64];
-    auto f = std::to_chars(fixed, fixed + sizeof(fixed), v, std::chars_format::fixed);
-    const std::string_view fs(fixed, static_cast<size_t>(f.ptr - fixed));
-    out->append(fs);
-    if (fs.find('.') == std::string_view::npos) out->append(".0");
+  const size_t e_pos = s.find('e');
+  // The exponent, from the view (to_chars does not NUL-terminate).
+  int exp = 0;
+  const char* e_begin = s.data() + e_pos + 1;
+  if (*e_begin == '+') ++e_begin;
+  std::from_chars(e_begin, s.data() + s.size(), exp);
+  if (exp < -4 || exp >= 16) {
+    out->append(s);
     return;
   }
-  out->append(s);
+  std::string_view mantissa = s.substr(0, e_pos);
+  if (!mantissa.empty() && mantissa[0] == '-') {
+    out->push_back('-');
+    mantissa.remove_prefix(1);
+  }
+  std::string digits;
+  for (char c : mantissa) {
+    if (c != '.') digits.push_back(c);
+  }
+  if (exp < 0) {
+    out->append("0.");
+    out->append(static_cast<size_t>(-exp - 1), '0');
+    out->append(digits);
+    return;
+  }
+  const size_t int_len = static_cast<size_t>(exp) + 1;
+  if (digits.size() <= int_len) {
+    out->append(digits);
+    out->append(int_len - digits.size(), '0');
+    out->append(".0");
+  } else {
+    out->append(digits, 0, int_len);
+    out->push_back('.');
+    out->append(digits, int_len, std::string::npos);
+  }
 }
 
 void AppendPadded(int64_t v, int width, std::string* out) {

@@ -1,5 +1,6 @@
 #include "tessera/expr/eval_case.h"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -39,7 +40,7 @@ class SubFrame {
       s->row_ids_[k] = parent.row_ids ? parent.row_ids[sel[k]] : sel[k];
     }
     s->ctx_ = parent.ctx->WithRowIds(s->row_ids_.data());
-    s->frame_ = Frame{&s->columns_, n, &s->ctx_, s->row_ids_.data()};
+    s->frame_ = Frame{&s->columns_, n, &s->ctx_, s->row_ids_.data(), parent.literals};
     return s;
   }
   const Frame& frame() const { return frame_; }
@@ -74,9 +75,37 @@ struct RowSet {
   int64_t at(int64_t k) const { return all ? k : rows[static_cast<size_t>(k)]; }
 };
 
+// Assemble for fixed-width types: each piece's values written straight to
+// their rows.
+Result<Datum> ScatterFixed(const std::vector<Piece>& pieces, DataType type, int64_t n) {
+  return VisitFixed(type.id(), [&](auto tag) -> Result<Datum> {
+    using T = decltype(tag);
+    TS_ASSIGN_OR_RETURN(auto values, AllocValues<T>(n));
+    TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, false));
+    T* o = values->template mutable_data_as<T>();
+    std::fill(o, o + n, T{});
+    uint8_t* b = bits->mutable_data();
+    for (const Piece& p : pieces) {
+      const Array& a = *p.value.array;
+      const T* in = a.values<T>();
+      const int64_t step = p.value.scalar ? 0 : 1;
+      for (size_t k = 0; k < p.rows.size(); ++k) {
+        const int64_t row = p.rows[k];
+        const int64_t src = static_cast<int64_t>(k) * step;
+        o[row] = in[src];
+        const bool valid = a.IsValid(src);
+        b[row >> 3] = static_cast<uint8_t>((b[row >> 3] & ~(1u << (row & 7))) | (valid << (row & 7)));
+      }
+    }
+    TS_ASSIGN_OR_RETURN(ArrayPtr out, MakeFixed(type, n, BufferPtr(std::move(bits)), std::move(values)));
+    return Datum{out, false};
+  });
+}
+
 // The rows' values in row order: later pieces override earlier ones on the
 // rows they share; rows no piece covers are null.
 Result<Datum> Assemble(const std::vector<Piece>& pieces, DataType type, int64_t n) {
+  if (!type.is_list() && !type.is_binary_like()) return ScatterFixed(pieces, type, n);
   std::vector<ArrayPtr> parts;
   std::vector<int64_t> perm(static_cast<size_t>(n), -1);
   int64_t base = 0;
@@ -126,6 +155,8 @@ Result<Datum> EvalBranches(const std::vector<const Node*>& conds,
     RowSet taken{false, {}};
     RowSet rest{false, {}};
     const int64_t m = remaining.size(n);
+    taken.rows.reserve(static_cast<size_t>(m));
+    rest.rows.reserve(static_cast<size_t>(m));
     for (int64_t k = 0; k < m; ++k) {
       const int64_t src = cond.scalar ? 0 : k;
       const bool t = cond.array->IsValid(src) && cond.array->GetBool(src);

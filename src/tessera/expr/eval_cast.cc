@@ -186,6 +186,82 @@ Result<Datum> CastFromString(const Datum& x, DataType to, int64_t n, KernelConte
   }
 }
 
+// Splits DuckDB's list text "[1, 2, NULL]" / "[a, 'b c', \"d\"]" into
+// elements (null for an unquoted NULL); false when it is not a list text.
+bool SplitListText(std::string_view text, std::vector<std::pair<std::string, bool>>* out) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\n')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n')) v.remove_suffix(1);
+    return v;
+  };
+  text = trim(text);
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return false;
+  std::string_view body = trim(text.substr(1, text.size() - 2));
+  if (body.empty()) return true;
+  size_t start = 0;
+  char quote = 0;
+  for (size_t i = 0; i <= body.size(); ++i) {
+    const char c = i < body.size() ? body[i] : ',';
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '[' || c == ']') {
+      return false;  // nested lists: not a type Tessera has
+    } else if (c == ',') {
+      std::string_view e = trim(body.substr(start, i - start));
+      if (e.size() == 4 && (e == "NULL" || e == "null")) {
+        out->emplace_back(std::string(), false);
+      } else {
+        if (e.size() >= 2 && (e.front() == '\'' || e.front() == '"') && e.back() == e.front()) {
+          e = e.substr(1, e.size() - 2);
+        }
+        out->emplace_back(std::string(e), true);
+      }
+      start = i + 1;
+    }
+  }
+  return quote == 0;
+}
+
+// string -> list<T>: split each row, then cast the element texts to T; a
+// row that is not a list text, or has an element that fails, is an error.
+Result<Datum> CastStringToList(const Datum& x, DataType to, int64_t n, KernelContext* ctx,
+                               const int64_t* row_ids) {
+  BinaryBuilder texts(DataType::String());
+  TS_ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate((n + 1) * 8));
+  int64_t* o = offsets->mutable_data_as<int64_t>();
+  TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, true));
+  std::vector<int64_t> owner;
+  std::vector<std::pair<std::string, bool>> elems;
+  const int64_t step = x.scalar ? 0 : 1;
+  o[0] = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    elems.clear();
+    bool valid = x.array->IsValid(i * step);
+    if (valid && !SplitListText(x.array->GetView(i * step), &elems)) {
+      ctx->RecordError(i, "CAST of a string to a list failed");
+      valid = false;
+      elems.clear();
+    }
+    if (!valid) ClearBit(bits->mutable_data(), i);
+    for (const auto& [text, present] : elems) {
+      TS_RETURN_NOT_OK(present ? texts.Append(text) : texts.AppendNull());
+      owner.push_back(row_ids ? row_ids[i] : i);
+    }
+    o[i + 1] = o[i] + static_cast<int64_t>(elems.size());
+  }
+  TS_ASSIGN_OR_RETURN(ArrayPtr child_text, texts.Finish());
+  KernelContext child_ctx = ctx->WithRowIds(owner.data());
+  TS_ASSIGN_OR_RETURN(Datum child, EvalCast(Datum{child_text, false}, to.element_type(),
+                                            child_text->length(), &child_ctx, owner.data()));
+  TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(to, n, BufferPtr(std::move(bits)), nullptr,
+                                                BufferPtr(std::move(offsets)), child.array));
+  return Datum{out, false};
+}
+
 // list<a> -> list<b>: the elements cast, offsets and validity kept. An
 // element's failure is reported against its list's row.
 Result<Datum> CastList(const Datum& x, DataType to, int64_t n, KernelContext* ctx,
@@ -223,7 +299,9 @@ Result<Datum> EvalCast(const Datum& x, DataType to, int64_t n, KernelContext* ct
       return CastFromNumber<float>(x, to, n, "CAST of a float out of range (or NaN, inf)", ctx);
     case TypeId::kDouble:
       return CastFromNumber<double>(x, to, n, "CAST of a double out of range (or NaN, inf)", ctx);
-    case TypeId::kString: return CastFromString(x, to, n, ctx);
+    case TypeId::kString:
+      if (to.is_list()) return CastStringToList(x, to, n, ctx, row_ids);
+      return CastFromString(x, to, n, ctx);
     case TypeId::kList:
       if (to.is_list()) return CastList(x, to, n, ctx, row_ids);
       break;

@@ -34,7 +34,7 @@ Result<ArrayPtr> MakeNullArray(DataType type, int64_t n) {
 }
 
 Result<ArrayPtr> Broadcast(const Datum& d, int64_t n) {
-  if (!d.scalar) return d.array;
+  if (!d.scalar || n == 1) return d.array;  // a constant is a one-value array
   const Array& a = *d.array;
   if (a.IsNull(0)) return MakeNullArray(a.type(), n);
   if (a.type().is_list() || a.type().is_binary_like()) {
@@ -208,45 +208,85 @@ Result<ArrayPtr> Take(const Array& a, const int64_t* idx, int64_t n) {
   });
 }
 
+namespace {
+
+// The parts' validity laid end to end, or null when none has a null.
+Result<BufferPtr> ConcatValidity(const std::vector<ArrayPtr>& parts, int64_t total) {
+  bool any_null = false;
+  for (const ArrayPtr& p : parts) any_null |= p->null_count() > 0;
+  if (!any_null) return BufferPtr();
+  TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(total, false));
+  int64_t at = 0;
+  for (const ArrayPtr& p : parts) {
+    for (int64_t i = 0; i < p->length(); ++i) {
+      if (p->IsValid(i)) SetBit(bits->mutable_data(), at + i);
+    }
+    at += p->length();
+  }
+  return BufferPtr(std::move(bits));
+}
+
+Result<ArrayPtr> ConcatList(const std::vector<ArrayPtr>& parts, int64_t total) {
+  TS_ASSIGN_OR_RETURN(BufferPtr validity, ConcatValidity(parts, total));
+  std::vector<ArrayPtr> children;
+  TS_ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate((total + 1) * 8));
+  int64_t* o = offsets->mutable_data_as<int64_t>();
+  o[0] = 0;
+  int64_t row = 0, base = 0;
+  for (const ArrayPtr& p : parts) {
+    for (int64_t i = 0; i < p->length(); ++i) o[row + i + 1] = base + p->offset(i + 1);
+    row += p->length();
+    base += p->offset(p->length());
+    children.push_back(p->child_ptr());
+  }
+  TS_ASSIGN_OR_RETURN(ArrayPtr child, Concat(children));
+  return Array::Make(parts[0]->type(), total, validity, nullptr, BufferPtr(std::move(offsets)), child);
+}
+
+}  // namespace
+
 Result<ArrayPtr> Concat(const std::vector<ArrayPtr>& parts) {
-  // Concatenation is a Take over the parts laid end to end; done part by
-  // part into one index space to keep one implementation of each layout.
   if (parts.size() == 1) return parts[0];
   const DataType type = parts[0]->type();
-  std::unique_ptr<ArrayBuilder> builder = ArrayBuilder::Make(type);
   int64_t total = 0;
   for (const ArrayPtr& p : parts) total += p->length();
-  TS_RETURN_NOT_OK(builder->Reserve(total));
-  if (!type.is_list() && !type.is_binary_like()) {
-    return VisitFixed(type.id(), [&](auto tag) -> Result<ArrayPtr> {
-      using T = decltype(tag);
-      TS_ASSIGN_OR_RETURN(auto values, AllocValues<T>(total));
-      bool any_null = false;
-      for (const ArrayPtr& p : parts) any_null |= p->null_count() > 0;
-      std::unique_ptr<Buffer> bits;
-      if (any_null) {
-        TS_ASSIGN_OR_RETURN(bits, NewBitmap(total, false));
-      }
-      int64_t at = 0;
-      for (const ArrayPtr& p : parts) {
-        std::memcpy(values->mutable_data() + at * static_cast<int64_t>(sizeof(T)),
-                    p->values<T>(), static_cast<size_t>(p->length()) * sizeof(T));
-        if (bits) {
-          for (int64_t i = 0; i < p->length(); ++i) {
-            if (p->IsValid(i)) SetBit(bits->mutable_data(), at + i);
-          }
-        }
-        at += p->length();
-      }
-      return MakeFixed(type, total, BufferPtr(std::move(bits)), std::move(values));
-    });
-  }
   if (type.is_binary_like()) return ConcatBinary(parts, total);
-  // Lists in CASE are rare; the builder's Value path keeps this short.
+  if (type.is_list()) return ConcatList(parts, total);
+  TS_ASSIGN_OR_RETURN(BufferPtr validity, ConcatValidity(parts, total));
+  const int64_t width = type.fixed_width();
+  TS_ASSIGN_OR_RETURN(auto values, Buffer::Allocate(total * width));
+  int64_t at = 0;
   for (const ArrayPtr& p : parts) {
-    for (int64_t i = 0; i < p->length(); ++i) TS_RETURN_NOT_OK(builder->AppendValue(p->GetValue(i)));
+    if (p->length() > 0) {
+      std::memcpy(values->mutable_data() + at * width, p->values_buffer()->data(),
+                  static_cast<size_t>(p->length() * width));
+    }
+    at += p->length();
   }
-  return builder->Finish();
+  return MakeFixed(type, total, validity, std::move(values));
+}
+
+Result<ArrayPtr> Slice(const Array& a, int64_t offset, int64_t n) {
+  if (offset == 0 && n == a.length()) {
+    return Array::Make(a.type(), n, a.validity_buffer(), a.values_buffer(), a.offsets_buffer(),
+                       a.child_ptr(), a.null_count());
+  }
+  std::vector<int64_t> idx(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) idx[static_cast<size_t>(i)] = offset + i;
+  if (a.type().is_list() || a.type().is_binary_like()) return Take(a, idx.data(), n);
+  // Fixed width: one memcpy of the values, the validity bit by bit.
+  BufferPtr validity;
+  if (a.null_count() > 0) {
+    TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, false));
+    const uint8_t* src = a.validity_buffer()->data();
+    for (int64_t i = 0; i < n; ++i) {
+      bits->mutable_data()[i >> 3] |= static_cast<uint8_t>(GetBit(src, offset + i) << (i & 7));
+    }
+    validity = std::move(bits);
+  }
+  const int64_t width = a.type().fixed_width();
+  TS_ASSIGN_OR_RETURN(auto values, Buffer::Copy(a.values_buffer()->data() + offset * width, n * width));
+  return MakeFixed(a.type(), n, validity, std::move(values));
 }
 
 }  // namespace tessera::expr

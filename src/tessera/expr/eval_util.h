@@ -85,8 +85,10 @@ Result<ArrayPtr> MakeFixed(DataType type, int64_t n, BufferPtr validity,
 
 // Rows idx[0..n) of `a` (idx[i] < a.length()), every type.
 Result<ArrayPtr> Take(const Array& a, const int64_t* idx, int64_t n);
-// The arrays one after the other (all of one type).
+// The arrays one after the other (all of one type, at least one).
 Result<ArrayPtr> Concat(const std::vector<ArrayPtr>& parts);
+// Rows [offset, offset + n) of `a`, copied (Arrays have no offset).
+Result<ArrayPtr> Slice(const Array& a, int64_t offset, int64_t n);
 
 // Calls f(T{}) with T the C++ storage type of a fixed-width type id
 // (uint8_t for bool, int64_t for timestamp). REQUIRES: fixed width.

@@ -1,5 +1,6 @@
 #include "tessera/expr/evaluator.h"
 
+#include <algorithm>
 #include <string>
 
 #include "tessera/expr/eval_case.h"
@@ -11,7 +12,10 @@ namespace tessera::expr {
 
 namespace {
 
-Result<Datum> EvalLiteral(const Node& node) {
+Result<Datum> EvalLiteral(const Node& node, const Frame& frame) {
+  if (frame.literals != nullptr) {
+    if (const ArrayPtr* a = frame.literals->Find(&node)) return Datum{*a, true};
+  }
   if (node.value.is_null()) {
     TS_ASSIGN_OR_RETURN(ArrayPtr a, MakeNullArray(node.type, 1));
     return Datum{a, true};
@@ -40,15 +44,39 @@ Result<Datum> EvalColumn(const Node& node, const Frame& frame) {
   return Datum{a, false};
 }
 
+// A node's evaluated children: inline for the usual one to three, so
+// evaluating a node allocates nothing for its argument list.
+class DatumList {
+ public:
+  void push_back(Datum d) {
+    if (size_ < kInline) {
+      inline_[size_] = std::move(d);
+    } else {
+      if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
+      heap_.push_back(std::move(d));
+    }
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Datum& operator[](size_t i) { return size_ > kInline ? heap_[i] : inline_[i]; }
+  const Datum& operator[](size_t i) const { return size_ > kInline ? heap_[i] : inline_[i]; }
+
+ private:
+  static constexpr size_t kInline = 3;
+  Datum inline_[kInline];
+  std::vector<Datum> heap_;
+  size_t size_ = 0;
+};
+
 // Evaluates every child; when all are constants over several rows, the
 // first is spread to every row, so that a failing operation (not folded,
 // folding.h) is counted once per row.
-Result<std::vector<Datum>> EvalChildren(const Node& node, const Frame& frame, size_t from = 0) {
-  std::vector<Datum> out;
-  out.reserve(node.children.size() - from);
+Result<DatumList> EvalChildren(const Node& node, const Frame& frame) {
+  DatumList out;
   bool all_scalar = true;
-  for (size_t i = from; i < node.children.size(); ++i) {
-    TS_ASSIGN_OR_RETURN(Datum d, EvalNode(*node.children[i], frame));
+  for (const NodePtr& child : node.children) {
+    TS_ASSIGN_OR_RETURN(Datum d, EvalNode(*child, frame));
     all_scalar &= d.scalar;
     out.push_back(std::move(d));
   }
@@ -77,7 +105,7 @@ Result<Datum> EvalBinary(const Node& node, const Frame& frame) {
     return EvalTimestampInterval(ts, iv.value.int_value(), node.op == Op::kSub, frame.length,
                                  frame.ctx);
   }
-  TS_ASSIGN_OR_RETURN(std::vector<Datum> args, EvalChildren(node, frame));
+  TS_ASSIGN_OR_RETURN(DatumList args, EvalChildren(node, frame));
   const int64_t n = frame.length;
   if (IsArithmetic(node.op)) return EvalArith(node.op, args[0], args[1], node.type, n, frame.ctx);
   switch (node.op) {
@@ -92,7 +120,7 @@ Result<Datum> EvalBinary(const Node& node, const Frame& frame) {
 }
 
 Result<Datum> EvalBetween(const Node& node, const Frame& frame) {
-  TS_ASSIGN_OR_RETURN(std::vector<Datum> a, EvalChildren(node, frame));
+  TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
   const int64_t n = frame.length;
   TS_ASSIGN_OR_RETURN(Datum ge, EvalCompare(Op::kGe, a[0], a[1], n));
   TS_ASSIGN_OR_RETURN(Datum le, EvalCompare(Op::kLe, a[0], a[2], n));
@@ -102,15 +130,12 @@ Result<Datum> EvalBetween(const Node& node, const Frame& frame) {
 
 Result<Datum> EvalKernelCall(const Node& node, const Frame& frame) {
   const FunctionDef* def = node.function;
-  TS_ASSIGN_OR_RETURN(std::vector<Datum> args, EvalChildren(node, frame));
-  std::vector<ArrayPtr> owned;
-  std::vector<const Array*> ptrs;
-  owned.reserve(args.size());
-  ptrs.reserve(args.size());
-  for (const Datum& d : args) {
-    TS_ASSIGN_OR_RETURN(ArrayPtr a, Broadcast(d, frame.length));
-    ptrs.push_back(a.get());
-    owned.push_back(std::move(a));
+  TS_ASSIGN_OR_RETURN(DatumList args, EvalChildren(node, frame));
+  std::vector<const Array*> ptrs(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    // Constants become full columns: a kernel reads `length` values.
+    TS_ASSIGN_OR_RETURN(args[i].array, Broadcast(args[i], frame.length));
+    ptrs[i] = args[i].array.get();
   }
   ArrayPtr out;
   TS_RETURN_NOT_OK(def->kernel(frame.ctx, ptrs, frame.length, node.type, &out));
@@ -140,12 +165,12 @@ Result<Datum> EvalCall(const Node& node, const Frame& frame) {
 Result<Datum> EvalNode(const Node& node, const Frame& frame) {
   const int64_t n = frame.length;
   switch (node.kind) {
-    case NodeKind::kLiteral: return EvalLiteral(node);
+    case NodeKind::kLiteral: return EvalLiteral(node, frame);
     case NodeKind::kColumn: return EvalColumn(node, frame);
     case NodeKind::kInterval:
       return Status::Invalid("evaluator: an interval outside timestamp +/- interval");
     case NodeKind::kUnary: {
-      TS_ASSIGN_OR_RETURN(std::vector<Datum> a, EvalChildren(node, frame));
+      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
       if (node.op == Op::kNeg) return EvalNegate(a[0], n, frame.ctx);
       return EvalNot(a[0], n);
     }
@@ -155,22 +180,24 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
       return EvalIsNull(x, node.negated, n);
     }
     case NodeKind::kIn: {
-      TS_ASSIGN_OR_RETURN(std::vector<Datum> a, EvalChildren(node, frame));
-      const std::vector<Datum> items(a.begin() + 1, a.end());
+      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      std::vector<Datum> items;
+      items.reserve(a.size() - 1);
+      for (size_t i = 1; i < a.size(); ++i) items.push_back(a[i]);
       return EvalIn(a[0], items, node.negated, n);
     }
     case NodeKind::kBetween: return EvalBetween(node, frame);
     case NodeKind::kLike: {
-      TS_ASSIGN_OR_RETURN(std::vector<Datum> a, EvalChildren(node, frame));
+      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
       return EvalLike(a[0], a[1], node.negated, n);
     }
     case NodeKind::kCase: return EvalCase(node, frame);
     case NodeKind::kCast: {
-      TS_ASSIGN_OR_RETURN(std::vector<Datum> a, EvalChildren(node, frame));
+      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
       return EvalCast(a[0], node.type, n, frame.ctx, frame.row_ids);
     }
     case NodeKind::kIndex: {
-      TS_ASSIGN_OR_RETURN(std::vector<Datum> a, EvalChildren(node, frame));
+      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
       return EvalIndex(a[0], a[1], n);
     }
     case NodeKind::kCall: return EvalCall(node, frame);
@@ -186,23 +213,92 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
   return Status::Invalid("evaluator: unknown node kind");
 }
 
-Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& columns,
-                              int64_t num_rows, EvalStats* stats) {
+namespace {
+
+void CollectLiterals(const Node& node, std::vector<const Node*>* out) {
+  if (node.kind == NodeKind::kLiteral) out->push_back(&node);
+  for (const NodePtr& c : node.children) CollectLiterals(*c, out);
+}
+
+void MarkColumns(const Node& node, std::vector<uint8_t>* used) {
+  if (node.kind == NodeKind::kColumn && node.column >= 0 &&
+      static_cast<size_t>(node.column) < used->size()) {
+    (*used)[static_cast<size_t>(node.column)] = 1;
+  }
+  for (const NodePtr& c : node.children) MarkColumns(*c, used);
+}
+
+// One chunk: evaluate, then null the rows that failed.
+Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& columns,
+                               int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
   std::vector<uint8_t> error_rows(static_cast<size_t>(num_rows), 0);
-  EvalStats local;
-  KernelContext ctx(&error_rows, &local);
-  const Frame frame{&columns, num_rows, &ctx, nullptr};
+  KernelContext ctx(&error_rows, stats);
+  const Frame frame{&columns, num_rows, &ctx, nullptr, literals};
   TS_ASSIGN_OR_RETURN(Datum d, EvalNode(root, frame));
   TS_ASSIGN_OR_RETURN(ArrayPtr out, Broadcast(d, num_rows));
-  if (local.error_rows > 0) {
+  if (stats->error_rows > 0) {
     // A row where any operation failed is null as a whole: DuckDB would
     // have failed the query, so no value of that row is to be trusted.
     BufferPtr validity = out->validity_buffer();
     TS_RETURN_NOT_OK(ApplyRowFlags(error_rows.data(), num_rows, "", nullptr, &validity));
     TS_ASSIGN_OR_RETURN(out, WithValidity(*out, validity));
   }
-  if (stats != nullptr) stats->Merge(local);
   return out;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const LiteralTable>> LiteralTable::Build(const Node& root) {
+  std::vector<const Node*> nodes;
+  CollectLiterals(root, &nodes);
+  auto table = std::make_shared<LiteralTable>();
+  for (const Node* n : nodes) {
+    const Frame no_rows;
+    TS_ASSIGN_OR_RETURN(Datum d, EvalLiteral(*n, no_rows));
+    table->entries_.emplace_back(n, d.array);
+  }
+  std::sort(table->entries_.begin(), table->entries_.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  return std::shared_ptr<const LiteralTable>(std::move(table));
+}
+
+const ArrayPtr* LiteralTable::Find(const Node* node) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), node,
+                             [](const auto& e, const Node* n) { return e.first < n; });
+  return it != entries_.end() && it->first == node ? &it->second : nullptr;
+}
+
+Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& columns,
+                              int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
+  EvalStats local;
+  // A bare column is returned as it is (zero-copy), whatever its length.
+  if (num_rows <= kChunkRows || root.kind == NodeKind::kColumn) {
+    TS_ASSIGN_OR_RETURN(ArrayPtr out, EvaluateChunk(root, columns, num_rows, &local, literals));
+    if (stats != nullptr) stats->Merge(local);
+    return out;
+  }
+  std::vector<uint8_t> used(columns.size(), 0);
+  MarkColumns(root, &used);
+  std::vector<ArrayPtr> parts;
+  std::vector<ArrayPtr> chunk(columns.size());
+  for (int64_t start = 0; start < num_rows; start += kChunkRows) {
+    const int64_t len = std::min(kChunkRows, num_rows - start);
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (!used[c] || columns[c] == nullptr) continue;
+      if (columns[c]->length() != num_rows) {
+        return Status::Invalid("evaluator: column " + std::to_string(c) + " has " +
+                               std::to_string(columns[c]->length()) + " values, expected " +
+                               std::to_string(num_rows));
+      }
+      TS_ASSIGN_OR_RETURN(chunk[c], Slice(*columns[c], start, len));
+    }
+    EvalStats chunk_stats;
+    TS_ASSIGN_OR_RETURN(ArrayPtr out, EvaluateChunk(root, chunk, len, &chunk_stats, literals));
+    local.Merge(chunk_stats, start);
+    parts.push_back(std::move(out));
+  }
+  if (stats != nullptr) stats->Merge(local);
+  return Concat(parts);
 }
 
 }  // namespace tessera::expr

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "tessera/core/array.h"
@@ -33,6 +35,18 @@ struct Datum {
   bool IsNullAt(int64_t i) const { return array->IsNull(scalar ? 0 : i); }
 };
 
+// The one-value arrays of a tree's literals, made once at compile time so
+// that evaluating a literal allocates nothing. Immutable; shared by threads.
+class LiteralTable {
+ public:
+  static Result<std::shared_ptr<const LiteralTable>> Build(const Node& root);
+  // The array of literal `node`, or null when the table does not have it.
+  const ArrayPtr* Find(const Node* node) const;
+
+ private:
+  std::vector<std::pair<const Node*, ArrayPtr>> entries_;  // sorted by node
+};
+
 // The rows a subtree is evaluated on: `columns` (Scope order, each of
 // `length` values; unread columns may be null) and where errors go. `ctx`
 // already maps the frame's rows to input rows; `row_ids` is that same
@@ -42,14 +56,21 @@ struct Frame {
   int64_t length = 0;
   KernelContext* ctx = nullptr;
   const int64_t* row_ids = nullptr;
+  const LiteralTable* literals = nullptr;  // may be null
 };
 
 // Evaluates `node` over `frame`.
 Result<Datum> EvalNode(const Node& node, const Frame& frame);
 
+// Rows per chunk: a long input is evaluated in chunks of this many rows
+// (as DuckDB's vectors), so that the temporaries of one chunk stay in cache.
+constexpr int64_t kChunkRows = 2048;
+
 // Evaluates `root` over `columns` of `num_rows` rows into a full-length
-// array; rows that failed are null in the result and counted in `stats`.
+// array; rows that failed are null in the result and counted in `stats`
+// (may be null). `literals` (may be null) is root's LiteralTable.
 Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& columns,
-                              int64_t num_rows, EvalStats* stats);
+                              int64_t num_rows, EvalStats* stats,
+                              const LiteralTable* literals = nullptr);
 
 }  // namespace tessera::expr

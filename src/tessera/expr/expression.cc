@@ -20,11 +20,12 @@ void CollectColumns(const Node& node, std::vector<int>* out) {
 }  // namespace
 
 Expression::Expression(std::string canonical, NodePtr root, Scope scope,
-                       std::vector<int> referenced)
+                       std::vector<int> referenced, std::shared_ptr<const LiteralTable> literals)
     : canonical_(std::move(canonical)),
       root_(std::move(root)),
       scope_(std::move(scope)),
-      referenced_(std::move(referenced)) {}
+      referenced_(std::move(referenced)),
+      literals_(std::move(literals)) {}
 
 Result<std::shared_ptr<const Expression>> Expression::Compile(std::string_view text,
                                                               const Scope& scope) {
@@ -36,8 +37,9 @@ Result<std::shared_ptr<const Expression>> Expression::Compile(std::string_view t
   std::sort(referenced.begin(), referenced.end());
   referenced.erase(std::unique(referenced.begin(), referenced.end()), referenced.end());
   TS_RETURN_NOT_OK(FoldConstants(&root));
-  return std::shared_ptr<const Expression>(
-      new Expression(std::move(canonical), std::move(root), scope, std::move(referenced)));
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const LiteralTable> literals, LiteralTable::Build(*root));
+  return std::shared_ptr<const Expression>(new Expression(
+      std::move(canonical), std::move(root), scope, std::move(referenced), std::move(literals)));
 }
 
 Result<ArrayPtr> Expression::Evaluate(const std::vector<ArrayPtr>& columns, int64_t num_rows,
@@ -48,7 +50,7 @@ Result<ArrayPtr> Expression::Evaluate(const std::vector<ArrayPtr>& columns, int6
                            std::to_string(scope_.size()));
   }
   if (num_rows < 0) return Status::Invalid("expression: negative row count");
-  return EvaluateTree(*root_, columns, num_rows, stats);
+  return EvaluateTree(*root_, columns, num_rows, stats, literals_.get());
 }
 
 Result<ArrayPtr> Expression::Evaluate(const RecordBatch& batch, EvalStats* stats) const {

@@ -26,6 +26,8 @@
 
 namespace tessera::expr {
 
+class LiteralTable;  // evaluator.h
+
 class Expression {
  public:
   // Parses, binds, type-checks and constant-folds `text`. InvalidArgument
@@ -51,12 +53,15 @@ class Expression {
   Result<ArrayPtr> Evaluate(const RecordBatch& batch, EvalStats* stats) const;
 
  private:
-  Expression(std::string canonical, NodePtr root, Scope scope, std::vector<int> referenced);
+  Expression(std::string canonical, NodePtr root, Scope scope, std::vector<int> referenced,
+             std::shared_ptr<const LiteralTable> literals);
 
   std::string canonical_;
   NodePtr root_;  // bound and folded
   Scope scope_;
   std::vector<int> referenced_;
+  // The literals' one-value arrays, made once, so evaluating allocates less.
+  std::shared_ptr<const LiteralTable> literals_;
 };
 
 }  // namespace tessera::expr

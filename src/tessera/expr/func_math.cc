@@ -49,28 +49,30 @@ Status NotNumeric(DataType t) {
 
 template <typename T>
 Status AbsOf(KernelContext* ctx, const Array& a, int64_t length, DataType result, ArrayPtr* out) {
-  return Unary<T, T>(ctx, a, length, result,
-                     [](T x, T* r) -> const char* {
-                       if constexpr (std::is_integral_v<T>) {
-                         if (x == std::numeric_limits<T>::min()) return "integer overflow in abs";
-                         *r = x < 0 ? -x : x;
-                       } else {
-                         *r = std::fabs(x);
-                       }
-                       return nullptr;
-                     },
-                     out);
+  return Unary<T, T>(
+      ctx, a, length, result,
+      [](T x, T* r) -> const char* {
+        if constexpr (std::is_integral_v<T>) {
+          if (x == std::numeric_limits<T>::min()) return "integer overflow in abs";
+          *r = x < 0 ? -x : x;
+        } else {
+          *r = std::fabs(x);
+        }
+        return nullptr;
+      },
+      out);
 }
 
 template <typename T>
 Status SignOf(KernelContext* ctx, const Array& a, int64_t length, DataType result, ArrayPtr* out) {
   // NaN and both zeros have sign 0, as in DuckDB.
-  return Unary<T, int32_t>(ctx, a, length, result,
-                           [](T x, int32_t* r) -> const char* {
-                             *r = x > 0 ? 1 : (x < 0 ? -1 : 0);
-                             return nullptr;
-                           },
-                           out);
+  return Unary<T, int32_t>(
+      ctx, a, length, result,
+      [](T x, int32_t* r) -> const char* {
+        *r = x > 0 ? 1 : (x < 0 ? -1 : 0);
+        return nullptr;
+      },
+      out);
 }
 
 // floor/ceil over float or double (the binder widens integers to double).
@@ -78,19 +80,21 @@ template <typename Fn>
 Status FloatUnary(KernelContext* ctx, const Array& a, int64_t length, DataType result, Fn fn,
                   ArrayPtr* out) {
   if (result.id() == TypeId::kFloat) {
-    return Unary<float, float>(ctx, a, length, result,
-                               [fn](float x, float* r) -> const char* {
-                                 *r = static_cast<float>(fn(x));
-                                 return nullptr;
-                               },
-                               out);
+    return Unary<float, float>(
+        ctx, a, length, result,
+        [fn](float x, float* r) -> const char* {
+          *r = static_cast<float>(fn(x));
+          return nullptr;
+        },
+        out);
   }
-  return Unary<double, double>(ctx, a, length, result,
-                               [fn](double x, double* r) -> const char* {
-                                 *r = fn(x);
-                                 return nullptr;
-                               },
-                               out);
+  return Unary<double, double>(
+      ctx, a, length, result,
+      [fn](double x, double* r) -> const char* {
+        *r = fn(x);
+        return nullptr;
+      },
+      out);
 }
 
 // DuckDB's RoundOperatorPrecision: scale by a power of ten, round half
@@ -148,29 +152,31 @@ template <typename T>
 Status RoundOf(KernelContext* ctx, const std::vector<const Array*>& args, int64_t length,
                DataType result, ArrayPtr* out) {
   if (args.size() == 1) {
-    return Unary<T, T>(ctx, *args[0], length, result,
-                       [](T x, T* r) -> const char* {
-                         if constexpr (std::is_integral_v<T>) {
-                           *r = x;
-                         } else {
-                           *r = std::round(x);  // NaN and infinities pass through
-                         }
-                         return nullptr;
-                       },
-                       out);
+    return Unary<T, T>(
+        ctx, *args[0], length, result,
+        [](T x, T* r) -> const char* {
+          if constexpr (std::is_integral_v<T>) {
+            *r = x;
+          } else {
+            *r = std::round(x);  // NaN and infinities pass through
+          }
+          return nullptr;
+        },
+        out);
   }
-  return Binary<T, int64_t, T>(ctx, *args[0], *args[1], length, result,
-                               [](T x, int64_t digits, T* r) -> const char* {
-                                 if constexpr (std::is_integral_v<T>) {
-                                   if (!RoundInteger(x, digits, r)) {
-                                     return "integer overflow in round";
-                                   }
-                                 } else {
-                                   *r = RoundFloating(x, digits);
-                                 }
-                                 return nullptr;
-                               },
-                               out);
+  return Binary<T, int64_t, T>(
+      ctx, *args[0], *args[1], length, result,
+      [](T x, int64_t digits, T* r) -> const char* {
+        if constexpr (std::is_integral_v<T>) {
+          if (!RoundInteger(x, digits, r)) {
+            return "integer overflow in round";
+          }
+        } else {
+          *r = RoundFloating(x, digits);
+        }
+        return nullptr;
+      },
+      out);
 }
 
 // A double -> double function with DuckDB's domain errors.
@@ -203,11 +209,13 @@ TS_DECLARE_KERNEL(KernelSign) {
 }
 
 TS_DECLARE_KERNEL(KernelFloor) {
-  return FloatUnary(ctx, *args[0], length, result, [](double x) { return std::floor(x); }, out);
+  return FloatUnary(
+      ctx, *args[0], length, result, [](double x) { return std::floor(x); }, out);
 }
 
 TS_DECLARE_KERNEL(KernelCeil) {
-  return FloatUnary(ctx, *args[0], length, result, [](double x) { return std::ceil(x); }, out);
+  return FloatUnary(
+      ctx, *args[0], length, result, [](double x) { return std::ceil(x); }, out);
 }
 
 TS_DECLARE_KERNEL(KernelRound) {
@@ -221,53 +229,58 @@ TS_DECLARE_KERNEL(KernelRound) {
 }
 
 TS_DECLARE_KERNEL(KernelSqrt) {
-  return DoubleUnary(ctx, *args[0], length,
-                     [](double x, double* r) -> const char* {
-                       if (x < 0) return "sqrt of a negative number";
-                       *r = std::sqrt(x);  // sqrt(-0.0) is -0.0, as in DuckDB
-                       return nullptr;
-                     },
-                     out);
+  return DoubleUnary(
+      ctx, *args[0], length,
+      [](double x, double* r) -> const char* {
+        if (x < 0) return "sqrt of a negative number";
+        *r = std::sqrt(x);  // sqrt(-0.0) is -0.0, as in DuckDB
+        return nullptr;
+      },
+      out);
 }
 
 TS_DECLARE_KERNEL(KernelExp) {
-  return DoubleUnary(ctx, *args[0], length,
-                     [](double x, double* r) -> const char* {
-                       *r = std::exp(x);
-                       return nullptr;
-                     },
-                     out);
+  return DoubleUnary(
+      ctx, *args[0], length,
+      [](double x, double* r) -> const char* {
+        *r = std::exp(x);
+        return nullptr;
+      },
+      out);
 }
 
 TS_DECLARE_KERNEL(KernelLn) {
-  return DoubleUnary(ctx, *args[0], length,
-                     [](double x, double* r) -> const char* {
-                       if (x < 0) return "ln of a negative number";
-                       if (x == 0) return "ln of zero";
-                       *r = std::log(x);
-                       return nullptr;
-                     },
-                     out);
+  return DoubleUnary(
+      ctx, *args[0], length,
+      [](double x, double* r) -> const char* {
+        if (x < 0) return "ln of a negative number";
+        if (x == 0) return "ln of zero";
+        *r = std::log(x);
+        return nullptr;
+      },
+      out);
 }
 
 TS_DECLARE_KERNEL(KernelLog10) {
-  return DoubleUnary(ctx, *args[0], length,
-                     [](double x, double* r) -> const char* {
-                       if (x < 0) return "log10 of a negative number";
-                       if (x == 0) return "log10 of zero";
-                       *r = std::log10(x);
-                       return nullptr;
-                     },
-                     out);
+  return DoubleUnary(
+      ctx, *args[0], length,
+      [](double x, double* r) -> const char* {
+        if (x < 0) return "log10 of a negative number";
+        if (x == 0) return "log10 of zero";
+        *r = std::log10(x);
+        return nullptr;
+      },
+      out);
 }
 
 TS_DECLARE_KERNEL(KernelPow) {
-  return Binary<double, double, double>(ctx, *args[0], *args[1], length, DataType::Double(),
-                                        [](double x, double y, double* r) -> const char* {
-                                          *r = std::pow(x, y);  // overflow gives infinity
-                                          return nullptr;
-                                        },
-                                        out);
+  return Binary<double, double, double>(
+      ctx, *args[0], *args[1], length, DataType::Double(),
+      [](double x, double y, double* r) -> const char* {
+        *r = std::pow(x, y);  // overflow gives infinity
+        return nullptr;
+      },
+      out);
 }
 
 }  // namespace tessera::expr

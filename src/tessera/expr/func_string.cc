@@ -41,8 +41,9 @@ size_t ByteOfCodePoint(std::string_view s, int64_t cp) {
 // text, but must not crash).
 int32_t Decode(std::string_view s, size_t i, size_t* len) {
   utf8proc_int32_t cp;
-  const utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
-                                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+  const utf8proc_ssize_t n =
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                       static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
   if (n <= 0) {
     *len = 1;
     return static_cast<unsigned char>(s[i]);
@@ -183,13 +184,9 @@ Status StringPredicate(const std::vector<const Array*>& args, int64_t length, Fn
 
 }  // namespace
 
-TS_DECLARE_KERNEL(KernelLower) {
-  return MapStrings(*args[0], length, MapCase<false>, out);
-}
+TS_DECLARE_KERNEL(KernelLower) { return MapStrings(*args[0], length, MapCase<false>, out); }
 
-TS_DECLARE_KERNEL(KernelUpper) {
-  return MapStrings(*args[0], length, MapCase<true>, out);
-}
+TS_DECLARE_KERNEL(KernelUpper) { return MapStrings(*args[0], length, MapCase<true>, out); }
 
 TS_DECLARE_KERNEL(KernelLength) {
   FixedOutput<int64_t> o;
@@ -202,8 +199,8 @@ TS_DECLARE_KERNEL(KernelLength) {
 }
 
 TS_DECLARE_KERNEL(KernelTrim) {
-  return MapStrings(*args[0], length, [](std::string_view s, std::string*) { return Trim(s); },
-                    out);
+  return MapStrings(
+      *args[0], length, [](std::string_view s, std::string*) { return Trim(s); }, out);
 }
 
 TS_DECLARE_KERNEL(KernelSubstr) {
@@ -262,14 +259,13 @@ TS_DECLARE_KERNEL(KernelConcat) {
 }
 
 TS_DECLARE_KERNEL(KernelStartsWith) {
-  return StringPredicate(args, length,
-                         [](std::string_view s, std::string_view p) { return s.starts_with(p); },
-                         out);
+  return StringPredicate(
+      args, length, [](std::string_view s, std::string_view p) { return s.starts_with(p); }, out);
 }
 
 TS_DECLARE_KERNEL(KernelEndsWith) {
-  return StringPredicate(args, length,
-                         [](std::string_view s, std::string_view p) { return s.ends_with(p); }, out);
+  return StringPredicate(
+      args, length, [](std::string_view s, std::string_view p) { return s.ends_with(p); }, out);
 }
 
 TS_DECLARE_KERNEL(KernelContains) {

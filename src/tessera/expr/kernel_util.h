@@ -88,7 +88,8 @@ inline Status FinishInto(ArrayBuilder* builder, ArrayPtr* out) {
 
 // A list argument's element range: row i spans [Begin(i), End(i)) of child.
 struct ListView {
-  explicit ListView(const Array& a) : offsets(a.offsets_buffer()->data_as<int64_t>()), child(a.child()) {}
+  explicit ListView(const Array& a)
+      : offsets(a.offsets_buffer()->data_as<int64_t>()), child(a.child()) {}
   int64_t Begin(int64_t i) const { return offsets[i]; }
   int64_t End(int64_t i) const { return offsets[i + 1]; }
   const int64_t* offsets;

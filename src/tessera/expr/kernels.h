@@ -8,7 +8,7 @@
 
 namespace tessera::expr {
 
-#define TS_DECLARE_KERNEL(name)                                                         \
+#define TS_DECLARE_KERNEL(name)                                                          \
   Status name(KernelContext* ctx, const std::vector<const Array*>& args, int64_t length, \
               DataType result, ArrayPtr* out)
 

@@ -9,8 +9,8 @@ namespace tessera::expr {
 namespace {
 
 constexpr std::array<std::string_view, 17> kReserved = {
-    "AND", "OR",   "NOT",  "IS",   "NULL", "IN",   "BETWEEN", "LIKE", "CASE",
-    "WHEN", "THEN", "ELSE", "END", "CAST", "AS",   "TRUE",    "FALSE"};
+    "AND",  "OR",   "NOT",  "IS",  "NULL", "IN", "BETWEEN", "LIKE", "CASE",
+    "WHEN", "THEN", "ELSE", "END", "CAST", "AS", "TRUE",    "FALSE"};
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -138,8 +138,8 @@ class Lexer {
   }
 
   Status Operator(Token* token) {
-    static constexpr std::array<std::string_view, 7> kTwo = {"||", "!=", "<>", "<=", ">=",
-                                                             "==", "::"};
+    static constexpr std::array<std::string_view, 7> kTwo = {
+        "||", "!=", "<>", "<=", ">=", "==", "::"};
     for (std::string_view op : kTwo) {
       if (Peek() == op[0] && Peek(1) == op[1]) {
         if (op == "==") return ErrorAt(col_, "unexpected '==': write '=' for equality");
@@ -154,7 +154,7 @@ class Lexer {
     static constexpr std::string_view kOne = "+-*/%=<>()[],.";
     const char c = Peek();
     if (kOne.find(c) == std::string_view::npos) {
-      return ErrorAt(col_, "unexpected character " + CharName()) ;
+      return ErrorAt(col_, "unexpected character " + CharName());
     }
     token->kind = TokenKind::kOp;
     token->text = std::string(1, c);
@@ -197,8 +197,8 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
     for (size_t i = 0; i < bad; ++i) {
       if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++col;
     }
-    return ErrorAt(col, "invalid UTF-8 (byte " +
-                            ByteHex(static_cast<unsigned char>(text[bad])) + ")");
+    return ErrorAt(col,
+                   "invalid UTF-8 (byte " + ByteHex(static_cast<unsigned char>(text[bad])) + ")");
   }
   return Lexer(text).Run();
 }
@@ -223,14 +223,10 @@ std::string QuoteForMessage(std::string_view text) {
 
 std::string DescribeToken(const Token& token) {
   switch (token.kind) {
-    case TokenKind::kEnd:
-      return "the end of the expression";
-    case TokenKind::kString:
-      return "string '" + QuoteForMessage(token.text) + "'";
-    case TokenKind::kQuotedIdent:
-      return "'\"" + QuoteForMessage(token.text) + "\"'";
-    default:
-      return "'" + QuoteForMessage(token.text) + "'";
+    case TokenKind::kEnd: return "the end of the expression";
+    case TokenKind::kString: return "string '" + QuoteForMessage(token.text) + "'";
+    case TokenKind::kQuotedIdent: return "'\"" + QuoteForMessage(token.text) + "\"'";
+    default: return "'" + QuoteForMessage(token.text) + "'";
   }
 }
 

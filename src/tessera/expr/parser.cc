@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "tessera/core/time.h"
 #include "tessera/expr/lexer.h"
@@ -39,6 +40,20 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && AsciiLower(std::string(a)) == AsciiLower(std::string(b));
 }
 
+// Tessera's name for a common SQL type name (DuckDB's, PostgreSQL's), or
+// null: CAST(x AS VARCHAR) gets a hint instead of a bare "unknown type".
+const char* SqlTypeAlias(std::string_view lower) {
+  static constexpr std::pair<std::string_view, const char*> kAliases[] = {
+      {"boolean", "bool"}, {"integer", "int32"}, {"int", "int32"},      {"int4", "int32"},
+      {"bigint", "int64"}, {"int8", "int64"},    {"long", "int64"},     {"real", "float"},
+      {"float4", "float"}, {"float8", "double"}, {"varchar", "string"}, {"text", "string"},
+      {"blob", "bytes"},   {"bytea", "bytes"}};
+  for (const auto& [sql, ours] : kAliases) {
+    if (sql == lower) return ours;
+  }
+  return nullptr;
+}
+
 class Parser {
  public:
   explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
@@ -61,8 +76,8 @@ class Parser {
     Status Enter(int32_t col) {
       ++levels;
       if (++parser->depth_ > kMaxNestingDepth) {
-        return ErrorAt(col, "expression nested deeper than " + std::to_string(kMaxNestingDepth) +
-                                " levels");
+        return ErrorAt(
+            col, "expression nested deeper than " + std::to_string(kMaxNestingDepth) + " levels");
       }
       return Status::OK();
     }
@@ -97,8 +112,8 @@ class Parser {
 
   Result<NodePtr> NewNode(NodeKind kind, int32_t pos) {
     if (++nodes_ > kMaxNodes) {
-      return ErrorAt(pos, "expression too large (more than " + std::to_string(kMaxNodes) +
-                              " nodes)");
+      return ErrorAt(pos,
+                     "expression too large (more than " + std::to_string(kMaxNodes) + " nodes)");
     }
     auto node = std::make_unique<Node>();
     node->kind = kind;
@@ -117,8 +132,8 @@ class Parser {
     CountNodes(node, &count);
     nodes_ += count;
     if (nodes_ > kMaxNodes) {
-      return ErrorAt(node.pos, "expression too large (more than " + std::to_string(kMaxNodes) +
-                                   " nodes)");
+      return ErrorAt(node.pos,
+                     "expression too large (more than " + std::to_string(kMaxNodes) + " nodes)");
     }
     return CloneNode(node);
   }
@@ -178,7 +193,8 @@ class Parser {
       TS_RETURN_NOT_OK(nesting.Enter(col));
       const bool negated = IsKeyword("NOT");
       if (negated) Take();
-      TS_RETURN_NOT_OK(Expect(IsKeyword("NULL"), negated ? "NULL after IS NOT" : "NULL or NOT after IS"));
+      TS_RETURN_NOT_OK(
+          Expect(IsKeyword("NULL"), negated ? "NULL after IS NOT" : "NULL or NOT after IS"));
       TS_ASSIGN_OR_RETURN(NodePtr node, NewNode(NodeKind::kIsNull, col));
       node->negated = negated;
       node->children.push_back(std::move(left));
@@ -208,8 +224,7 @@ class Parser {
     TS_RETURN_NOT_OK(nesting.Enter(col));
     TS_ASSIGN_OR_RETURN(NodePtr right, ParsePredicate());
     if (ComparisonOp() != Op::kNone) {
-      return ErrorAt(Peek().col, "comparisons do not chain: put '" +
-                                     QuoteForMessage(Peek().text) +
+      return ErrorAt(Peek().col, "comparisons do not chain: put '" + QuoteForMessage(Peek().text) +
                                      "' or the comparison before it in parentheses");
     }
     return NewBinary(op, col, std::move(left), std::move(right));
@@ -294,6 +309,8 @@ class Parser {
     // an int64: read it as the value, as DuckDB does.
     if (Peek().kind == TokenKind::kInteger && StripZeros(Peek().text) == "9223372036854775808") {
       Take();
+      // Under `[i]` the canonical form prints it in parentheses: count them.
+      if (IsOp("[")) TS_RETURN_NOT_OK(nesting.Enter(col));
       TS_ASSIGN_OR_RETURN(NodePtr lit, NewNode(NodeKind::kLiteral, col));
       lit->value = Value::Int64(std::numeric_limits<int64_t>::min());
       return ParsePostfixOf(std::move(lit));
@@ -333,17 +350,12 @@ class Parser {
   Result<NodePtr> ParsePrimary() {
     const Token& t = Peek();
     switch (t.kind) {
-      case TokenKind::kInteger:
-        return ParseInteger();
-      case TokenKind::kDecimal:
-        return ParseDecimal();
-      case TokenKind::kString:
-        return Literal(Value::String(t.text));
+      case TokenKind::kInteger: return ParseInteger();
+      case TokenKind::kDecimal: return ParseDecimal();
+      case TokenKind::kString: return Literal(Value::String(t.text));
       case TokenKind::kIdent:
-      case TokenKind::kQuotedIdent:
-        return ParseName();
-      case TokenKind::kKeyword:
-        return ParseKeyword();
+      case TokenKind::kQuotedIdent: return ParseName();
+      case TokenKind::kKeyword: return ParseKeyword();
       case TokenKind::kOp:
         if (t.text == "(") {
           TS_ASSIGN_OR_RETURN(NodePtr inner, ParseNested(Take().col));
@@ -352,8 +364,7 @@ class Parser {
         }
         if (t.text == "[") return ParseListLiteral();
         break;
-      case TokenKind::kEnd:
-        break;
+      case TokenKind::kEnd: break;
     }
     return ErrorAt(t.col, "expected an expression but found " + DescribeToken(t));
   }
@@ -375,7 +386,8 @@ class Parser {
                                 " is out of the range of int64 (write it as a decimal, e.g. " +
                                 QuoteForMessage(t.text) + ".0, for a double)");
     }
-    if (v <= std::numeric_limits<int32_t>::max()) return Literal(Value::Int32(static_cast<int32_t>(v)));
+    if (v <= std::numeric_limits<int32_t>::max())
+      return Literal(Value::Int32(static_cast<int32_t>(v)));
     return Literal(Value::Int64(v));
   }
 
@@ -397,7 +409,14 @@ class Parser {
     if (t.text == "NULL") return Literal(Value::Null(DataType::Int64()));
     if (t.text == "CASE") return ParseCase();
     if (t.text == "CAST") return ParseCast();
-    if (t.text == "NOT") return ParseNot();  // `a = NOT b`, as PostgreSQL and DuckDB
+    if (t.text == "NOT") {
+      // `a = NOT b`, as PostgreSQL and DuckDB. Counted as the parenthesis
+      // the canonical form prints, `a = (NOT b)`, so that the canonical
+      // text of any text that parses is within the limit too.
+      Nesting nesting{this};
+      TS_RETURN_NOT_OK(nesting.Enter(t.col));
+      return ParseNot();
+    }
     return ErrorAt(t.col, "expected an expression but found " + DescribeToken(t));
   }
 
@@ -484,13 +503,19 @@ class Parser {
   Result<NodePtr> ParseCase() {
     TS_ASSIGN_OR_RETURN(NodePtr node, NewNode(NodeKind::kCase, Take().col));
     NodePtr operand;
+    // The simple form prints as `operand = value`, maybe with parentheses
+    // around either side: its parts count those levels (see ParseKeyword).
+    Nesting simple{this};
     if (!IsKeyword("WHEN") && !IsKeyword("END") && !IsKeyword("ELSE") && !IsKeyword("THEN")) {
+      TS_RETURN_NOT_OK(simple.Enter(Peek().col));
       TS_ASSIGN_OR_RETURN(operand, ParseNested());
     }
     if (!IsKeyword("WHEN")) return Expect(false, "'WHEN'");
     while (IsKeyword("WHEN")) {
       Take();
       const int32_t col = Peek().col;
+      Nesting value{this};
+      if (operand) TS_RETURN_NOT_OK(value.Enter(col));
       TS_ASSIGN_OR_RETURN(NodePtr when, ParseNested());
       if (operand) {
         TS_ASSIGN_OR_RETURN(NodePtr copy, Clone(*operand));
@@ -507,7 +532,8 @@ class Parser {
       node->children.push_back(std::move(otherwise));
       node->has_else = true;
     }
-    TS_RETURN_NOT_OK(Expect(IsKeyword("END"), node->has_else ? "'END'" : "'WHEN', 'ELSE' or 'END'"));
+    TS_RETURN_NOT_OK(
+        Expect(IsKeyword("END"), node->has_else ? "'END'" : "'WHEN', 'ELSE' or 'END'"));
     return node;
   }
 
@@ -538,7 +564,12 @@ class Parser {
       TS_RETURN_NOT_OK(ExpectOp(">"));
     }
     Result<DataType> type = DataType::Parse(text);
-    if (!type.ok()) return ErrorAt(col, type.status().message());
+    if (!type.ok()) {
+      if (const char* ours = SqlTypeAlias(text)) {
+        return ErrorAt(col, "unknown type '" + QuoteForMessage(text) + "': write " + ours);
+      }
+      return ErrorAt(col, type.status().message());
+    }
     return type;
   }
 
