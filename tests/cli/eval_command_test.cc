@@ -141,6 +141,22 @@ TEST_F(EvalCliTest, TypeErrorsAreReportedAsAtApplyAndWriteNothing) {
   EXPECT_THAT(t.err, StartsWith("error: expression 'city + 1': at col "));
 }
 
+// A multi-line expression's error stays one line; 10,000 nested
+// parentheses are a clean error, not a crash.
+TEST_F(EvalCliTest, HostileExpressionsAreOneLineErrors) {
+  CliResult r = Run({"eval", "amount +\n\tnope", input_});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, StartsWith("error: expression 'amount +\\n\\tnope': at col "));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+
+  CliResult deep = Run({"eval", std::string(10000, '(') + "n" + std::string(10000, ')'), input_});
+  EXPECT_EQ(deep.exit_code, 1);
+  EXPECT_THAT(deep.err, StartsWith("error: expression '((((("));
+  EXPECT_THAT(deep.err, HasSubstr("': at col "));
+  EXPECT_EQ(std::count(deep.err.begin(), deep.err.end(), '\n'), 1);
+  EXPECT_EQ(deep.out, "");
+}
+
 TEST_F(EvalCliTest, BadArgumentsAreUsageErrors) {
   CliResult ext = Run({"eval", "1", Path("in.txt")});
   EXPECT_EQ(ext.exit_code, 2);

@@ -13,6 +13,7 @@
 // evaluated to null because of an error are reported as one warning line.
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -115,9 +116,30 @@ Result<std::vector<ArrayPtr>> HeadColumns(const RecordBatch& batch, int64_t n) {
   return out;
 }
 
+// The expression as shown in a message: valid UTF-8 on one line (control
+// characters escaped, so a multi-line expression stays one error line).
+std::string ShownExpression(const std::string& expr) {
+  std::string out;
+  for (char c : registry::ToValidUtf8(expr)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // "expression 'a +': at col 4: ..." as at apply.
 Status ExpressionError(const std::string& expr, const Status& status) {
-  return Status::Invalid("expression '" + registry::ToValidUtf8(expr) + "': " + status.message());
+  return Status::Invalid("expression '" + ShownExpression(expr) + "': " + status.message());
 }
 
 void PrintWarning(const expr::EvalStats& stats) {
