@@ -6,6 +6,7 @@
 #
 #   make demo       set up, build, run the quickstart end to end
 #   make test       set up, build, run every test (ctest)
+#   make test-slow  the long randomized runs (label slow)
 #   make sanitize   the whole suite under ASan + UBSan (build-asan/)
 #   make bench      build the benchmarks (see docs/PERFORMANCE.md)
 #   make fuzz       build the libFuzzer targets with clang (build-fuzz/)
@@ -18,7 +19,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build demo test test-only sanitize bench fuzz fuzz-smoke format clean
+.PHONY: all setup configure build demo test test-only test-slow sanitize bench fuzz fuzz-smoke format clean
 
 all: build
 
@@ -42,6 +43,13 @@ test: setup build
 
 test-only:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# The long randomized runs (ctest label slow), e.g. the expression
+# differential test against DuckDB with 50,000 expressions.
+test-slow: setup
+	$(MAKE) --no-print-directory build CMAKE_FLAGS="-DTESSERA_SLOW_TESTS=ON"
+	bash tests/duckdb/install.sh $(BUILD_DIR)/duckdb
+	cd $(BUILD_DIR) && ctest --output-on-failure -L slow
 
 sanitize: setup
 	$(MAKE) --no-print-directory test BUILD_DIR=build-asan BUILD_TYPE=Debug \

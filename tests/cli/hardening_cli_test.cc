@@ -51,7 +51,7 @@ TEST(TopLevelCli, HelpCommandPrintsTheHelp) {
   CliResult help = RunTessera({"help"});
   EXPECT_EQ(help.exit_code, 0) << help.err;
   EXPECT_EQ(help.out, flag.out);
-  for (const char* cmd : {"init", "describe", "lineage", "convert"}) {
+  for (const char* cmd : {"init", "describe", "lineage", "convert", "eval"}) {
     CliResult sub_flag = RunTessera({cmd, "--help"});
     CliResult sub_help = RunTessera({"help", cmd});
     EXPECT_EQ(sub_help.exit_code, 0) << cmd << ": " << sub_help.err;
@@ -70,7 +70,7 @@ TEST(TopLevelCli, HelpAdvertisesOnlyWhatExists) {
     EXPECT_THAT(r.out, Not(HasSubstr(absent))) << r.out;
   }
   for (const char* cmd : {"init", "plan", "apply", "list", "describe", "search", "lineage",
-                          "convert", "schema", "help", "--version"}) {
+                          "convert", "schema", "eval", "help", "--version"}) {
     EXPECT_THAT(r.out, HasSubstr(cmd));
   }
 }

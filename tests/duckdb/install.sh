@@ -9,7 +9,8 @@
 # already installed from the current package.json. Needs node and npm (and
 # the npm registry) only the first time. DuckDB is a test and benchmark peer,
 # never linked into Tessera (DESIGN.md section 5). After install, the query
-# script is at <dir>/duckdb_query.mjs:
+# script is at <dir>/duckdb_query.mjs (and the long-lived session of the
+# expression differential test at <dir>/duckdb_session.mjs):
 #
 #   node <dir>/duckdb_query.mjs "SELECT 42 AS x"      -> {"x":42}
 set -euo pipefail
@@ -20,6 +21,7 @@ mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 
 cp "$src/duckdb_query.mjs" "$dir/duckdb_query.mjs"
+cp "$src/duckdb_session.mjs" "$dir/duckdb_session.mjs"
 if [[ -f "$dir/node_modules/@duckdb/node-api/package.json" ]] &&
    cmp -s "$src/package.json" "$dir/package.json"; then
   exit 0

@@ -47,13 +47,15 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
   app.description(
       "tessera: a feature store, in development. This version keeps feature definitions as code "
       "in a versioned registry (init, plan, apply, list, describe, search, lineage) and "
-      "converts and inspects Parquet and CSV files (convert, schema).");
+      "converts and inspects Parquet and CSV files (convert, schema) and evaluates expressions over "
+      "them (eval).");
   app.name("tessera");
   app.add_option("-r,--repo", ctx_.repo, "Feature repo directory (default: current directory)");
   app.set_version_flag("--version", "tessera " TESSERA_VERSION, "Print the version and exit");
   app.require_subcommand(1);
   RegisterRegistryCommands(&app, &ctx_);
   RegisterFormatCommands(&app, &ctx_);
+  RegisterEvalCommand(&app, &ctx_);
   CLI::App* help = app.add_subcommand("help", "Show help: of tessera, or of COMMAND");
   help->add_option("COMMAND", help_topic_, "The command to explain");
   help->callback([this] { help_requested_ = true; });

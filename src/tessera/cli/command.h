@@ -50,5 +50,7 @@ struct CommandContext {
 void RegisterRegistryCommands(CLI::App* app, CommandContext* ctx);
 // cli/format_commands.cc: convert, schema.
 void RegisterFormatCommands(CLI::App* app, CommandContext* ctx);
+// cli/eval_command.cc: eval.
+void RegisterEvalCommand(CLI::App* app, CommandContext* ctx);
 
 }  // namespace tessera::cli

@@ -4,11 +4,24 @@
 
 namespace tessera::cli {
 
+namespace {
+
+// Columns a cell takes on a terminal: one per code point (UTF-8 lead
+// bytes), so "Zürich" lines up with "Paris" and a padded column stays
+// aligned. (East Asian wide characters still take two: not handled.)
+size_t CellWidth(const std::string& text) {
+  size_t width = 0;
+  for (unsigned char c : text) width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+}  // namespace
+
 void Table::Print(std::ostream& out) const {
   std::vector<size_t> widths(header_.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      widths[i] = std::max(widths[i], row[i].size());
+      widths[i] = std::max(widths[i], CellWidth(row[i]));
     }
   };
   measure(header_);
@@ -18,7 +31,7 @@ void Table::Print(std::ostream& out) const {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
       line += row[i];
       // No padding after the last column: no trailing blanks in output.
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size()) line += std::string(widths[i] - CellWidth(row[i]) + 2, ' ');
     }
     out << line << "\n";
   };

@@ -13,7 +13,8 @@
 namespace tessera::cli {
 
 // A text table: a header row, then rows of the same width; columns are
-// left-aligned and padded to their widest cell, separated by two spaces.
+// left-aligned and padded to their widest cell (in code points), separated
+// by two spaces.
 // A table with no rows prints "(none)" under the header.
 class Table {
  public:
