@@ -154,11 +154,14 @@ Status BindCoalesce(const Args& args, Params* params, DataType* result) {
 }
 
 Status BindNullIf(const Args& args, Params* params, DataType* result) {
-  // DuckDB types nullif(a, b) as a's type; with implicit widening only,
-  // both are compared in their common type, which is then the result (the
-  // same value: a row's result is a or null).
-  TS_RETURN_NOT_OK(BindCoalesce(args, params, result));
-  if (result->is_list()) return Status::Invalid("cannot compare lists");
+  // As DuckDB: a and b are compared in their common type, and the result
+  // is a itself (a's type, its exact value) or null. The kernel receives a
+  // in its own type and b in the common type.
+  DataType common;
+  TS_RETURN_NOT_OK(Unify(args, 0, &common));
+  if (common.is_list()) return Status::Invalid("cannot compare lists");
+  *result = args[0].null_literal ? common : args[0].type;
+  *params = {*result, common};
   return Status::OK();
 }
 

@@ -28,7 +28,9 @@ bool Equal(T a, T b) {
   return a == b;
 }
 
-template <typename T>
+// nullif of a (values T) and b (values U, the common type a widens to):
+// compared as U, the result is a's value.
+template <typename T, typename U = T>
 Status NullIfFixed(const std::vector<const Array*>& args, int64_t length, DataType result,
                    ArrayPtr* out) {
   const Array& a = *args[0];
@@ -36,10 +38,10 @@ Status NullIfFixed(const std::vector<const Array*>& args, int64_t length, DataTy
   FixedOutput<T> o;
   TS_RETURN_NOT_OK(o.Init(length, {&a}));
   const T* x = a.values<T>();
-  const T* y = b.values<T>();
+  const U* y = b.values<U>();
   for (int64_t i = 0; i < length; ++i) {
     if (!o.IsValid(i)) continue;
-    if (b.IsValid(i) && Equal(x[i], y[i])) {
+    if (b.IsValid(i) && Equal(static_cast<U>(x[i]), y[i])) {
       TS_RETURN_NOT_OK(o.SetNull(i));
     } else {
       o.Set(i, x[i]);
@@ -128,7 +130,28 @@ Status Extreme(const std::vector<const Array*>& args, int64_t length, DataType r
 
 }  // namespace
 
+// A narrower first argument is compared in the second's (widened) type.
+template <typename T>
+Status NullIfWidened(const std::vector<const Array*>& args, int64_t length, DataType result,
+                     ArrayPtr* out) {
+  switch (args[1]->type().id()) {
+    case TypeId::kInt64: return NullIfFixed<T, int64_t>(args, length, result, out);
+    case TypeId::kDouble: return NullIfFixed<T, double>(args, length, result, out);
+    default:
+      return Status::Internal("nullif of " + result.ToString() + " and " +
+                              args[1]->type().ToString());
+  }
+}
+
 TS_DECLARE_KERNEL(KernelNullIf) {
+  if (args[1]->type() != result) {
+    switch (result.id()) {
+      case TypeId::kInt32: return NullIfWidened<int32_t>(args, length, result, out);
+      case TypeId::kInt64: return NullIfWidened<int64_t>(args, length, result, out);
+      case TypeId::kFloat: return NullIfWidened<float>(args, length, result, out);
+      default: return Status::Internal("nullif widening from " + result.ToString());
+    }
+  }
   switch (result.id()) {
     case TypeId::kBool: return NullIfFixed<uint8_t>(args, length, result, out);
     case TypeId::kInt32: return NullIfFixed<int32_t>(args, length, result, out);
