@@ -63,6 +63,13 @@ run "$TESSERA" -r "$REPO" list services --json
 run "$TESSERA" -r "$REPO" describe user_txn_stats
 
 echo
+echo "== try an expression on a file before putting it in a definition =="
+TXNS="$REPO/data/sources/transactions/part-0.parquet"
+run "$TESSERA" eval "CASE WHEN amount >= 100 THEN 'large' WHEN amount >= 20 THEN 'medium' ELSE 'small' END" "$TXNS" --limit 5 --as size
+run "$TESSERA" eval "hash_bucket(merchant_id, 16)" "$TXNS" --out "$BUILD_DIR/demo-buckets.parquet" --as bucket
+run_expect_failure "$TESSERA" eval "amout / 2" "$TXNS"
+
+echo
 echo "== a schema change gives a new version; the old one stays readable =="
 run sed -i 's/ttl: 30d/ttl: 14d/' "$REPO/features/user_features.yaml"
 run "$TESSERA" -r "$REPO" plan
