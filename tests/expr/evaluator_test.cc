@@ -578,6 +578,73 @@ TEST(EvaluatorCase, NestedSelectionMapsErrorsToInputRows) {
   EXPECT_EQ(got.values[2], Value::Int64(2));
 }
 
+TEST(EvaluatorCase, StringBranchesOverSelectionsMatchReference) {
+  // CASE WHEN s = 'a' THEN t
+  //      WHEN s = '' OR s <> t THEN 'x'
+  //      WHEN s > 'a' AND t IS NOT NULL THEN CAST(i * 2 AS string)
+  //      ELSE t END
+  // over more than one chunk: later WHENs see fewer rows than the frame
+  // (conditions that cannot fail may run on every row, values may come
+  // from whole columns), strings compare with a constant of length 0 and
+  // 1, nulls on both sides; the overflow of i * 2 counts only on rows that
+  // reach that THEN.
+  const int n = static_cast<int>(kChunkRows) + 300;
+  std::mt19937_64 rng(84);
+  const char* kWords[] = {"a", "b", "", "ab", "ba", "aa"};
+  std::vector<Value> s, t, i;
+  for (int r = 0; r < n; ++r) {
+    const uint64_t x = rng();
+    s.push_back(x % 9 == 0 ? Value::Null(DataType::String()) : Value::String(kWords[x % 6]));
+    t.push_back((x >> 8) % 11 == 0 ? Value::Null(DataType::String())
+                                   : Value::String(kWords[(x >> 16) % 6]));
+    i.push_back((x >> 24) % 7 == 0 ? Value::Int64(kI64Max)
+                                   : Value::Int64(static_cast<int64_t>(x >> 40) - 1000));
+  }
+  const DataType str = DataType::String(), i64 = DataType::Int64(), b = DataType::Bool();
+  const std::vector<ArrayPtr> cols = {ArrayOf(str, s), ArrayOf(str, t), ArrayOf(i64, i)};
+  NodePtr not_null = MakeNode(NodeKind::kIsNull, b, Kids(Col(1, str)));
+  not_null->negated = true;
+  NodePtr root = MakeNode(
+      NodeKind::kCase, str,
+      Kids(Bin(Op::kEq, Col(0, str), Lit(Value::String("a")), b), Col(1, str),
+           Bin(Op::kOr, Bin(Op::kEq, Col(0, str), Lit(Value::String("")), b),
+               Bin(Op::kNe, Col(0, str), Col(1, str), b), b),
+           Lit(Value::String("x")),
+           Bin(Op::kAnd, Bin(Op::kGt, Col(0, str), Lit(Value::String("a")), b),
+               std::move(not_null), b),
+           Cast(Bin(Op::kMul, Col(2, i64), Lit(Value::Int64(2)), i64), str), Col(1, str)));
+  root->has_else = true;
+  const Evaluated got = EvalRows(*root, cols, n);
+  ASSERT_EQ(got.values.size(), static_cast<size_t>(n));
+  int64_t errors = 0, first = -1;
+  for (int r = 0; r < n; ++r) {
+    // Three-valued: a null s makes every condition null or false (s <> t
+    // is null, s = '' is null, so the OR is null), so those rows take ELSE.
+    Value want = t[r];
+    if (!s[r].is_null()) {
+      const std::string& sv = s[r].string_value();
+      const bool ne_t = !t[r].is_null() && sv != t[r].string_value();
+      if (sv == "a") {
+        want = t[r];
+      } else if (sv.empty() || ne_t) {
+        want = Value::String("x");
+      } else if (sv > "a" && !t[r].is_null()) {
+        if (i[r].int_value() == kI64Max) {
+          ++errors;
+          if (first < 0) first = r;
+          want = Value::Null(str);
+        } else {
+          want = Value::String(std::to_string(i[r].int_value() * 2));
+        }
+      }
+    }
+    ASSERT_EQ(got.values[r], want) << "row " << r;
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_EQ(got.stats.error_rows, errors);
+  EXPECT_EQ(got.stats.first_error_row, first);
+}
+
 // ---- CAST ------------------------------------------------------------------------
 
 Value CastOne(Value v, DataType to, EvalStats* stats = nullptr) {
