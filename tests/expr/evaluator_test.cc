@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/expr/eval_util.h"
 #include "test_seed.h"
 #include "tree_builder.h"
 
@@ -494,6 +495,92 @@ TEST(EvaluatorString, ConcatPropagatesNull) {
         return {Value::String(x.string_value() + y.string_value())};
       },
       78);
+}
+
+TEST(EvaluatorCompare, StringEqualsConstantOfEveryShortLength) {
+  // col = 'abc...' and col != ... for needles of 0 to 12 bytes, over values
+  // that differ in length, in the first or the last byte, and that sit at
+  // the very end of the data buffer (where a word read would overrun).
+  const std::string alphabet = "abcdefghijkl";
+  std::vector<Value> col;
+  for (size_t len = 0; len <= alphabet.size(); ++len) {
+    std::string v = alphabet.substr(0, len);
+    col.push_back(Value::String(v));
+    if (len > 0) {
+      std::string last = v, first = v;
+      last.back() = 'z';
+      first.front() = 'z';
+      col.push_back(Value::String(last));
+      col.push_back(Value::String(first));
+    }
+  }
+  col.push_back(Value::Null(DataType::String()));
+  const DataType str = DataType::String();
+  for (size_t len = 0; len <= alphabet.size(); ++len) {
+    const std::string needle = alphabet.substr(0, len);
+    // The needle's own value last, so it ends the data buffer.
+    std::vector<Value> values = col;
+    values.push_back(Value::String(needle));
+    const std::vector<ArrayPtr> cols = {ArrayOf(str, values)};
+    for (Op op : {Op::kEq, Op::kNe}) {
+      for (bool constant_first : {false, true}) {
+        NodePtr root = constant_first
+                           ? Bin(op, Lit(Value::String(needle)), Col(0, str), DataType::Bool())
+                           : Bin(op, Col(0, str), Lit(Value::String(needle)), DataType::Bool());
+        const Evaluated got = EvalRows(*root, cols, static_cast<int64_t>(values.size()));
+        ASSERT_EQ(got.values.size(), values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+          Value want = Value::Null(DataType::Bool());
+          if (!values[i].is_null()) {
+            want = Value::Bool((values[i].string_value() == needle) == (op == Op::kEq));
+          }
+          EXPECT_EQ(got.values[i], want) << "needle '" << needle << "' row " << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(EvaluatorUtil, SliceMatchesRowByRowCopy) {
+  // Slices at offsets that are and are not on a byte of the validity
+  // bitmap, of fixed-width, string and list columns with nulls.
+  std::mt19937_64 rng(85);
+  const int n = 203;
+  const DataType list = DataType::List(TypeId::kInt32);
+  std::vector<Value> lists;
+  for (int i = 0; i < n; ++i) {
+    if (i % 7 == 3) {
+      lists.push_back(Value::Null(list));
+      continue;
+    }
+    std::vector<Value> items;
+    const uint64_t count = rng() % 4;
+    for (uint64_t k = 0; k < count; ++k) items.push_back(RandomValue(TypeId::kInt32, rng));
+    lists.push_back(Value::List(list, items));
+  }
+  const std::vector<std::pair<DataType, std::vector<Value>>> columns = {
+      {DataType::Int32(), RandomColumn(TypeId::kInt32, n, rng)},
+      {DataType::Bool(), RandomColumn(TypeId::kBool, n, rng)},
+      {DataType::String(), RandomColumn(TypeId::kString, n, rng)},
+      {list, lists}};
+  for (const auto& [type, values] : columns) {
+    const ArrayPtr a = ArrayOf(type, values);
+    ASSERT_NE(a, nullptr);
+    for (const auto& [offset, len] : std::vector<std::pair<int64_t, int64_t>>{
+             {0, n}, {0, 5}, {8, 64}, {3, 100}, {13, 0}, {190, 13}, {1, n - 1}}) {
+      Result<ArrayPtr> r = Slice(*a, offset, len);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_EQ((*r)->length(), len);
+      ASSERT_EQ((*r)->type(), type);
+      int64_t nulls = 0;
+      for (int64_t i = 0; i < len; ++i) {
+        EXPECT_EQ((*r)->GetValue(i), values[static_cast<size_t>(offset + i)])
+            << type.ToString() << " offset " << offset << " row " << i;
+        nulls += values[static_cast<size_t>(offset + i)].is_null();
+      }
+      EXPECT_EQ((*r)->null_count(), nulls);
+    }
+  }
 }
 
 // ---- CASE, if, coalesce ---------------------------------------------------------
