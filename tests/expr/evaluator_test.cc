@@ -1073,6 +1073,36 @@ TEST(EvaluatorShape, LongInputsAcrossChunksMatchReference) {
   EXPECT_GE(first, kChunkRows);
 }
 
+TEST(EvaluatorShape, ChunkedResultsOfEveryShapeMatchRowByRow) {
+  // Results assembled chunk by chunk: nulls first appearing in a later
+  // chunk, an empty string in every row of the first chunk, a list result.
+  const int n = static_cast<int>(kChunkRows) * 2 + 77;
+  std::mt19937_64 rng(86);
+  const DataType i64 = DataType::Int64(), str = DataType::String();
+  const DataType list = DataType::List(TypeId::kInt64);
+  std::vector<Value> a, s;
+  for (int i = 0; i < n; ++i) {
+    const bool later = i >= kChunkRows;
+    a.push_back(later && rng() % 5 == 0 ? Value::Null(i64)
+                                        : Value::Int64(static_cast<int64_t>(rng() % 1000)));
+    s.push_back(!later ? Value::String("")
+                       : (rng() % 4 == 0 ? Value::Null(str) : Value::String("v" + std::to_string(i))));
+  }
+  const std::vector<ArrayPtr> cols = {ArrayOf(i64, a), ArrayOf(str, s)};
+  NodePtr sum = Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64);
+  NodePtr cat = Bin(Op::kConcat, Col(1, str), Lit(Value::String("")), str);
+  NodePtr pair = MakeNode(NodeKind::kList, list, Kids(Col(0, i64), Lit(Value::Int64(5))));
+  const Evaluated got_sum = EvalRows(*sum, cols, n);
+  const Evaluated got_cat = EvalRows(*cat, cols, n);
+  const Evaluated got_pair = EvalRows(*pair, cols, n);
+  for (int i = 0; i < n; ++i) {
+    const Value want_sum = a[i].is_null() ? Value::Null(i64) : Value::Int64(a[i].int_value() + 1);
+    ASSERT_EQ(got_sum.values[i], want_sum) << "row " << i;
+    ASSERT_EQ(got_cat.values[i], s[i]) << "row " << i;
+    ASSERT_EQ(got_pair.values[i], Value::List(list, {a[i], Value::Int64(5)})) << "row " << i;
+  }
+}
+
 TEST(EvaluatorShape, UnfoldedFailingConstantCountsEveryRow) {
   // (INT64_MAX + 1) IS NULL over 3 rows: the failed addition makes every
   // row's result null and is counted 3 times, not once.

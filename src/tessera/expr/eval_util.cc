@@ -111,16 +111,6 @@ Status ApplyRowFlags(const uint8_t* flags, int64_t n, const char* reason, Kernel
   return Status::OK();
 }
 
-Result<ArrayPtr> MakeFixed(DataType type, int64_t n, BufferPtr validity,
-                           std::unique_ptr<Buffer> values) {
-  return Array::Make(type, n, std::move(validity), BufferPtr(std::move(values)));
-}
-
-namespace {
-
-// Bits [from, from + n) of `src` to bits [to, to + n) of `dst` (other bits
-// of dst unchanged). Whole bytes at once when both start on a byte (the
-// chunk boundaries of EvaluateTree do), else bit by bit.
 void CopyBits(const uint8_t* src, int64_t from, uint8_t* dst, int64_t to, int64_t n) {
   if (n <= 0) return;
   if ((from & 7) == 0 && (to & 7) == 0) {
@@ -142,6 +132,13 @@ void CopyBits(const uint8_t* src, int64_t from, uint8_t* dst, int64_t to, int64_
     }
   }
 }
+
+Result<ArrayPtr> MakeFixed(DataType type, int64_t n, BufferPtr validity,
+                           std::unique_ptr<Buffer> values) {
+  return Array::Make(type, n, std::move(validity), BufferPtr(std::move(values)));
+}
+
+namespace {
 
 // Validity of the taken rows, or null when the source has no nulls.
 Result<BufferPtr> TakeValidity(const Array& a, const int64_t* idx, int64_t n) {
