@@ -105,13 +105,15 @@ Result<Datum> CompareBinary(Op op, const Datum& a, const Datum& b, int64_t n) {
       if (len > 0) std::memcpy(&word, needle.data(), needle.size());
       const uint64_t mask = len == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
       for (int64_t i = 0; i < n; ++i) {
-        bool same = off[i + 1] - off[i] == len;
-        if (same && off[i] + 8 <= data_size) {
+        const int64_t start = off[i];
+        const bool same_len = off[i + 1] - start == len;
+        bool same;
+        if (start + 8 <= data_size) {  // branch-free but for the buffer's end
           uint64_t v;
-          std::memcpy(&v, data + off[i], 8);
-          same = ((v ^ word) & mask) == 0;
-        } else if (same && len > 0) {
-          same = std::memcmp(data + off[i], needle.data(), needle.size()) == 0;
+          std::memcpy(&v, data + start, 8);
+          same = same_len & (((v ^ word) & mask) == 0);
+        } else {
+          same = same_len && (len == 0 || std::memcmp(data + start, needle.data(), needle.size()) == 0);
         }
         o[i] = same == want;
       }
