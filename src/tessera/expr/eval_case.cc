@@ -184,14 +184,22 @@ Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int
   }
   // Which piece and which of its values each row takes (-1: none).
   std::vector<int32_t> piece_of(static_cast<size_t>(n), -1);
-  std::vector<int64_t> index_of(static_cast<size_t>(n), 0);
+  // When every piece is a constant (THEN 'food'), each row's value index
+  // is 0 and index_of is not kept.
+  bool any_column = false;
+  for (const Piece& p : pieces) any_column |= !p.value.scalar;
+  std::vector<int64_t> index_of(any_column ? static_cast<size_t>(n) : 0, 0);
   for (size_t p = 0; p < pieces.size(); ++p) {
-    for (size_t k = 0; k < pieces[p].rows.size(); ++k) {
-      const size_t row = static_cast<size_t>(pieces[p].rows[k]);
-      piece_of[row] = static_cast<int32_t>(p);
-      index_of[row] = pieces[p].Source(k);
+    const std::vector<int64_t>& rows = pieces[p].rows;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      piece_of[static_cast<size_t>(rows[k])] = static_cast<int32_t>(p);
+    }
+    if (!any_column) continue;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      index_of[static_cast<size_t>(rows[k])] = pieces[p].Source(k);
     }
   }
+  const int64_t* idx = any_column ? index_of.data() : nullptr;
   TS_ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate((n + 1) * 8));
   TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, false));
   int64_t* o = offsets->mutable_data_as<int64_t>();
@@ -202,7 +210,7 @@ Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int
     int64_t len = 0;
     if (p >= 0) {
       const Source& s = src[static_cast<size_t>(p)];
-      const int64_t k = index_of[static_cast<size_t>(i)];
+      const int64_t k = idx != nullptr ? idx[i] : 0;
       if (s.valid == nullptr || GetBit(s.valid, k)) {
         SetBit(ob, i);
         len = s.off[k + 1] - s.off[k];
@@ -216,7 +224,7 @@ Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int
     const int64_t len = o[i + 1] - o[i];
     if (len == 0) continue;
     const Source& s = src[static_cast<size_t>(piece_of[static_cast<size_t>(i)])];
-    const uint8_t* from = s.data + s.off[index_of[static_cast<size_t>(i)]];
+    const uint8_t* from = s.data + s.off[idx != nullptr ? idx[i] : 0];
     CopyBytes(d + o[i], from, len);
   }
   TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(type, n, BufferPtr(std::move(bits)),
