@@ -221,7 +221,10 @@ void AppendFloat(float v, std::string* out) { AppendFloating(v, out); }
 
 void AppendTimestamp(int64_t micros, std::string* out) {
   const int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rest = micros - days * kMicrosPerDay;
+  // The time of day, floored; not micros - days * kMicrosPerDay, which
+  // overflows for the earliest timestamps.
+  int64_t rest = micros % kMicrosPerDay;
+  if (rest < 0) rest += kMicrosPerDay;
   const CivilDate d = CivilFromDays(days);
   AppendPadded(d.year, 4, out);
   out->push_back('-');

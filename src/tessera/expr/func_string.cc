@@ -152,11 +152,39 @@ std::string_view Substr(std::string_view s, int64_t offset, int64_t count) {
   return s.substr(b, e - b);
 }
 
-std::string_view Replace(std::string_view s, std::string_view from, std::string_view to,
-                         std::string* scratch) {
-  if (from.empty()) return s;
+// The longest result replace() may grow a string to. Each occurrence of
+// `from` copies `to`, so nested calls grow a value geometrically
+// (replace(replace(s, 'a', s), 'a', s) is |s|^3 bytes): a few dozen bytes of
+// expression text could otherwise ask for terabytes. A result longer than
+// both this and its input is an error row; a replace that does not grow
+// its input never fails.
+constexpr size_t kMaxReplaceGrowth = size_t{1} << 24;  // 16 MiB
+
+// Whether replace(s, from, to) would be longer than both s and
+// kMaxReplaceGrowth; from is not empty.
+bool ReplaceTooLong(std::string_view s, std::string_view from, std::string_view to) {
+  if (to.size() <= from.size()) return false;  // never grows
+  size_t count = 0;
+  for (size_t pos = s.find(from); pos != std::string_view::npos;
+       pos = s.find(from, pos + from.size())) {
+    ++count;
+  }
+  const size_t growth = to.size() - from.size();
+  // s.size() + count * growth > kMaxReplaceGrowth, without overflowing.
+  if (s.size() > kMaxReplaceGrowth) return count > 0;
+  return count > (kMaxReplaceGrowth - s.size()) / growth;
+}
+
+// Sets *result to s with every non-overlapping occurrence of `from`
+// replaced (held in *scratch, or s itself when nothing changes) and returns
+// null; or returns the error reason when the result would be too long.
+const char* Replace(std::string_view s, std::string_view from, std::string_view to,
+                    std::string* scratch, std::string_view* result) {
+  *result = s;
+  if (from.empty()) return nullptr;
   size_t pos = s.find(from);
-  if (pos == std::string_view::npos) return s;
+  if (pos == std::string_view::npos) return nullptr;
+  if (ReplaceTooLong(s, from, to)) return "replace result longer than 16 MiB";
   scratch->clear();
   size_t done = 0;
   while (pos != std::string_view::npos) {
@@ -166,7 +194,8 @@ std::string_view Replace(std::string_view s, std::string_view from, std::string_
     pos = s.find(from, done);
   }
   scratch->append(s.substr(done));
-  return *scratch;
+  *result = *scratch;
+  return nullptr;
 }
 
 // A two-string predicate over every row where both are present.
@@ -237,8 +266,15 @@ TS_DECLARE_KERNEL(KernelReplace) {
       TS_RETURN_NOT_OK(builder.AppendNull());
       continue;
     }
-    TS_RETURN_NOT_OK(builder.Append(
-        Replace(args[0]->GetView(i), args[1]->GetView(i), args[2]->GetView(i), &scratch)));
+    std::string_view replaced;
+    const char* err = Replace(args[0]->GetView(i), args[1]->GetView(i), args[2]->GetView(i),
+                              &scratch, &replaced);
+    if (err != nullptr) {
+      ctx->RecordError(i, err);
+      TS_RETURN_NOT_OK(builder.AppendNull());
+      continue;
+    }
+    TS_RETURN_NOT_OK(builder.Append(replaced));
   }
   return FinishInto(&builder, out);
 }
