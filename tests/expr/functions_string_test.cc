@@ -209,9 +209,6 @@ TEST(StringKernels, EmptyInput) {
   EXPECT_EQ(Invoke("regexp_matches", {Col(kStr, {}), Col(kStr, {})}).out->length(), 0);
 }
 
-}  // namespace
-}  // namespace tessera::expr
-
 // Nested replace() grows a value geometrically (each occurrence copies
 // `to`); a result longer than both 16 MiB and its input is an error row, so
 // a short expression cannot exhaust memory. One that does not grow never
@@ -235,3 +232,6 @@ TEST(StringKernels, ReplaceGrowthIsBounded) {
   EXPECT_EQ(c.error_rows, (std::vector<uint8_t>{1, 0, 0, 1, 0}));
   EXPECT_EQ(c.stats.first_error, "replace result longer than 16 MiB");
 }
+
+}  // namespace
+}  // namespace tessera::expr
