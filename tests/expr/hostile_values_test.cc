@@ -142,5 +142,98 @@ TEST(HostileValues, AlternatingPerRowPatternsCompileOnce) {
   EXPECT_EQ(bad.stats.first_error, "invalid regular expression in regexp_matches");
 }
 
+
+// Expressions as large as the parser allows evaluate, in time linear in
+// their size: a 10,000-element list literal, an IN list of 50,000 items,
+// CASE nested 100 deep in its ELSE.
+TEST(HostileValues, LargeExpressionsEvaluate) {
+  std::string list = "list_sum([x";
+  for (int i = 1; i < 10000; ++i) list += ", x";
+  list += "])";
+  Outcome sum = Eval(list, DataType::Int64(),
+                     {Value::Int64(3), Value::Int64(kI64Max), Value::Null(DataType::Int64())});
+  EXPECT_EQ(sum.values, (std::vector<Value>{Value::Int64(30000), Value::Null(DataType::Int64()),
+                                            Value::Null(DataType::Int64())}));
+  EXPECT_EQ(sum.stats.first_error, "integer overflow in list_sum");
+
+  std::string in = "x IN (0";
+  for (int i = 1; i < 50000; ++i) in += ", " + std::to_string(2 * i);
+  in += ")";
+  Outcome found = Eval(in, DataType::Int64(),
+                       {Value::Int64(99998), Value::Int64(1), Value::Int64(100000),
+                        Value::Null(DataType::Int64())});
+  EXPECT_EQ(found.values, (std::vector<Value>{Value::Bool(true), Value::Bool(false),
+                                              Value::Bool(false), Value::Null(DataType::Bool())}));
+
+  // CASE WHEN x = 0 THEN 0 ELSE CASE WHEN x = 1 THEN 10 ELSE ... ELSE -1 END
+  std::string nested;
+  for (int k = 0; k < 100; ++k) {
+    nested += "CASE WHEN x = " + std::to_string(k) + " THEN " + std::to_string(10 * k) + " ELSE ";
+  }
+  nested += "-1";
+  for (int k = 0; k < 100; ++k) nested += " END";
+  Outcome cases = Eval(nested, DataType::Int64(),
+                       {Value::Int64(57), Value::Int64(99), Value::Int64(100),
+                        Value::Null(DataType::Int64())});
+  EXPECT_EQ(cases.values, (std::vector<Value>{Value::Int32(570), Value::Int32(990), Value::Int32(-1),
+                                              Value::Int32(-1)}));
+}
+
+// hash_bucket's bucket count at the int64 limits: n < 1 is an error row
+// (INT64_MIN included, whose negation overflows); n = INT64_MAX reduces the
+// documented XXH64 of '' (0xEF46DB3751D8E999, docs/EXPRESSIONS.md) modulo
+// 2^63 - 1: Python 0xEF46DB3751D8E999 % (2**63 - 1) = 8018337217222601114.
+TEST(HostileValues, HashBucketCountAtTheLimits) {
+  Outcome o = Eval("hash_bucket('', x)", DataType::Int64(),
+                   {Value::Int64(kI64Min), Value::Int64(0), Value::Int64(-1),
+                    Value::Int64(kI64Max), Value::Int64(1)});
+  const Value null = Value::Null(DataType::Int64());
+  EXPECT_EQ(o.values, (std::vector<Value>{null, null, null, Value::Int64(8018337217222601114),
+                                          Value::Int64(0)}));
+  EXPECT_EQ(o.stats.Summary(),
+            "3 rows evaluated to null because of an error; first at row 0: hash_bucket with a "
+            "bucket count below 1");
+}
+
+// Timestamps at the ends of int64: arithmetic past them is an error row,
+// never a wrap; date_diff in microseconds overflows (error), in days it is
+// the floored day numbers' difference (Python: 2**63 // 86400000000 -
+// (-2**63 // 86400000000) = 106751991 + 106751992), in years and millennia
+// the calendar years' (294247 and -290308; millennia truncated toward zero:
+// 294 - (-290)).
+TEST(HostileValues, TimestampLimits) {
+  const std::vector<Value> ends = {Value::Timestamp(kI64Min), Value::Timestamp(kI64Max)};
+  Outcome plus = Eval("x + interval '1us'", DataType::Timestamp(), ends);
+  EXPECT_EQ(plus.values, (std::vector<Value>{Value::Timestamp(kI64Min + 1),
+                                             Value::Null(DataType::Timestamp())}));
+  EXPECT_EQ(plus.stats.first_error, "timestamp out of range in '+' interval");
+  Outcome minus = Eval("x - interval '1us'", DataType::Timestamp(), ends);
+  EXPECT_EQ(minus.values, (std::vector<Value>{Value::Null(DataType::Timestamp()),
+                                              Value::Timestamp(kI64Max - 1)}));
+  EXPECT_EQ(minus.stats.error_rows, 1);
+
+  auto a = ArrayBuilder::Make(DataType::Timestamp());
+  auto b = ArrayBuilder::Make(DataType::Timestamp());
+  ASSERT_TRUE(a->AppendValue(ends[0]).ok());
+  ASSERT_TRUE(b->AppendValue(ends[1]).ok());
+  const std::vector<ArrayPtr> columns = {a->Finish().value(), b->Finish().value()};
+  const Scope scope({{"", "a", DataType::Timestamp()}, {"", "b", DataType::Timestamp()}});
+  auto diff = [&](const std::string& unit, EvalStats* stats) {
+    auto e = Expression::Compile("date_diff('" + unit + "', a, b)", scope);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    auto out = (*e)->Evaluate(columns, 1, stats);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    return (*out)->GetValue(0);
+  };
+  EvalStats micros;
+  EXPECT_EQ(diff("microsecond", &micros), Value::Null(DataType::Int64()));
+  EXPECT_EQ(micros.first_error, "integer overflow in date_diff");
+  EvalStats others;
+  EXPECT_EQ(diff("day", &others), Value::Int64(213503983));
+  EXPECT_EQ(diff("year", &others), Value::Int64(584555));
+  EXPECT_EQ(diff("millennium", &others), Value::Int64(584));
+  EXPECT_TRUE(others.ok()) << others.Summary();
+}
+
 }  // namespace
 }  // namespace tessera::expr
