@@ -102,6 +102,8 @@ inline std::vector<std::vector<Value>> EdgeValues() {
   std::vector<double> ramp;
   for (int i = 0; i < 1000; ++i) ramp.push_back(i * 0.5 - 100);
   std::vector<std::vector<Value>> cols(13);
+  // The edge values of a column read best packed:
+  // clang-format off
   cols[0] = {Value::Null(DataType::Int32()), i32(0), i32(1), i32(-1),
              i32(std::numeric_limits<int32_t>::min()), i32(std::numeric_limits<int32_t>::max()),
              i32(7), i32(-3), i32(1000)};
@@ -143,6 +145,7 @@ inline std::vector<std::vector<Value>> EdgeValues() {
   cols[11] = {Value::Null(DataType::List(TypeId::kDouble)), DoubleList({}), DoubleList({}, true),
               DoubleList({1.0, -0.0, nan}), DoubleList({inf, -inf, DBL_MAX}),
               DoubleList({0.5, 2.0, 3.0}), DoubleList({1e308, 1e308}), DoubleList(ramp)};
+  // clang-format on
   return cols;
 }
 
@@ -230,8 +233,7 @@ inline bool Identical(const Value& a, const Value& b) {
       }
       return true;
     }
-    default:
-      return a == b;
+    default: return a == b;
   }
 }
 
@@ -252,8 +254,8 @@ inline std::string CheckStats(const expr::EvalStats& stats, const Array& out, in
   }
   if (stats.error_rows == 0) {
     if (stats.first_error_row != -1 || !stats.first_error.empty()) {
-      return "no error rows but first_error_row " + std::to_string(stats.first_error_row) +
-             " '" + stats.first_error + "'";
+      return "no error rows but first_error_row " + std::to_string(stats.first_error_row) + " '" +
+             stats.first_error + "'";
     }
     return "";
   }
@@ -333,7 +335,8 @@ inline std::string CheckAgainstRows(const Evaluation& batch, const std::vector<E
   for (int64_t i = 0; i < batch.out->length(); ++i) {
     const int64_t r = row_of(i);
     const Evaluation& one = r < 0 ? null_row : alone[static_cast<size_t>(r)];
-    if (!one.status.ok()) return "row " + std::to_string(i) + " alone fails: " + one.status.ToString();
+    if (!one.status.ok())
+      return "row " + std::to_string(i) + " alone fails: " + one.status.ToString();
     const Value whole = batch.out->GetValue(i);
     const Value single = one.out->GetValue(0);
     if (!Identical(whole, single)) {
@@ -350,9 +353,9 @@ inline std::string CheckAgainstRows(const Evaluation& batch, const std::vector<E
   }
   if (errors != batch.stats.error_rows || first != batch.stats.first_error_row ||
       first_reason != batch.stats.first_error) {
-    return "stats '" + batch.stats.Summary() + "' in the batch, rows alone: " +
-           std::to_string(errors) + " errors, first at row " + std::to_string(first) + ": " +
-           first_reason;
+    return "stats '" + batch.stats.Summary() +
+           "' in the batch, rows alone: " + std::to_string(errors) + " errors, first at row " +
+           std::to_string(first) + ": " + first_reason;
   }
   return "";
 }

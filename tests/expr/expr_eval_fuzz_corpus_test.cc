@@ -61,7 +61,8 @@ TEST(ExprEvalFuzzCorpus, IdenticalTellsBitsApart) {
   EXPECT_FALSE(Identical(Value::Double(1.0), Value::Float(1.0f)));
   EXPECT_FALSE(Identical(Value::Int64(1), Value::Null(DataType::Int64())));
   const DataType dl = DataType::List(TypeId::kDouble);
-  EXPECT_FALSE(Identical(Value::List(dl, {Value::Double(0.0)}), Value::List(dl, {Value::Double(-0.0)})));
+  EXPECT_FALSE(
+      Identical(Value::List(dl, {Value::Double(0.0)}), Value::List(dl, {Value::Double(-0.0)})));
   EXPECT_TRUE(Identical(Value::List(dl, {Value::Null(DataType::Double())}),
                         Value::List(dl, {Value::Null(DataType::Double())})));
 }
@@ -78,11 +79,11 @@ TEST(ExprEvalFuzzCorpus, CheckStatsRejectsInconsistentStats) {
   EXPECT_EQ(CheckStats(ok, *out, 2), "");
   expr::EvalStats one{1, 1, "integer overflow in '*'"};
   EXPECT_EQ(CheckStats(one, *out, 2), "");
-  EXPECT_NE(CheckStats(expr::EvalStats{1, 0, "x"}, *out, 2), "");   // row 0 is not null
-  EXPECT_NE(CheckStats(expr::EvalStats{2, 1, "x"}, *out, 2), "");   // more errors than nulls
-  EXPECT_NE(CheckStats(expr::EvalStats{0, 1, "x"}, *out, 2), "");   // a first row, no count
-  EXPECT_NE(CheckStats(expr::EvalStats{1, 1, ""}, *out, 2), "");    // no reason
-  EXPECT_NE(CheckStats(expr::EvalStats{1, 2, "x"}, *out, 2), "");   // beyond the rows
+  EXPECT_NE(CheckStats(expr::EvalStats{1, 0, "x"}, *out, 2), "");  // row 0 is not null
+  EXPECT_NE(CheckStats(expr::EvalStats{2, 1, "x"}, *out, 2), "");  // more errors than nulls
+  EXPECT_NE(CheckStats(expr::EvalStats{0, 1, "x"}, *out, 2), "");  // a first row, no count
+  EXPECT_NE(CheckStats(expr::EvalStats{1, 1, ""}, *out, 2), "");   // no reason
+  EXPECT_NE(CheckStats(expr::EvalStats{1, 2, "x"}, *out, 2), "");  // beyond the rows
   EXPECT_NE(CheckStats(expr::EvalStats{1, 1, "a\nb"}, *out, 2), "");
 }
 

@@ -42,18 +42,16 @@ Outcome Eval(const std::string& text, DataType type, const std::vector<Value>& v
 
 // Python: divmod(-2**63, 86400 * 10**6), the day count shifted by whole
 // 400-year cycles (146,097 days) into datetime.date's range:
-// -290308-12-21 19:59:05.224192; 2**63 - 1: 294247-01-10 04:00:54.775807. The time of day was computed as
-// micros - days * 86400000000, which overflows for the earliest instants.
+// -290308-12-21 19:59:05.224192; 2**63 - 1: 294247-01-10 04:00:54.775807. The time of day was
+// computed as micros - days * 86400000000, which overflows for the earliest instants.
 TEST(HostileValues, TimestampLimitsCastToString) {
   Outcome o = Eval("CAST(x AS string)", DataType::Timestamp(),
-                   {Value::Timestamp(kI64Min), Value::Timestamp(kI64Max),
-                    Value::Timestamp(-1)});
+                   {Value::Timestamp(kI64Min), Value::Timestamp(kI64Max), Value::Timestamp(-1)});
   EXPECT_EQ(o.values, (std::vector<Value>{Value::String("-290308-12-21 19:59:05.224192"),
                                           Value::String("294247-01-10 04:00:54.775807"),
                                           Value::String("1969-12-31 23:59:59.999999")}));
   EXPECT_TRUE(o.stats.ok());
 }
-
 
 // DuckDB 1.5.6: SELECT CAST(repeat('0', 400) || '1' AS BIGINT),
 // CAST(repeat('0', 300) || '1.5' AS BIGINT), CAST(repeat('9', 400) AS
@@ -65,9 +63,9 @@ TEST(HostileValues, TimestampLimitsCastToString) {
 TEST(HostileValues, LongNumericTextsCastAsDuckDB) {
   const std::string z400(400, '0');
   const std::string z100k(100000, '0');
-  const std::vector<Value> texts = {Value::String(z400 + "1"),
-                                    Value::String(std::string(300, '0') + "1.5"),
-                                    Value::String(z100k + "1"), Value::String(std::string("1\0", 2))};
+  const std::vector<Value> texts = {
+      Value::String(z400 + "1"), Value::String(std::string(300, '0') + "1.5"),
+      Value::String(z100k + "1"), Value::String(std::string("1\0", 2))};
   Outcome i64 = Eval("CAST(x AS int64)", DataType::String(), texts);
   EXPECT_EQ(i64.values, (std::vector<Value>{Value::Int64(1), Value::Int64(2), Value::Int64(1),
                                             Value::Null(DataType::Int64())}));
@@ -96,7 +94,6 @@ TEST(HostileValues, NestedReplaceIsAnErrorRowNotAnOutOfMemory) {
             "than 16 MiB");
 }
 
-
 // A per-row pattern is compiled once per distinct text within a call (up to
 // 16 at a time), not once per change of pattern: 4,000 rows alternating two
 // 1,500-byte patterns took 0.4 ms of CPU a row (1.7 s) and now take a few
@@ -109,8 +106,9 @@ TEST(HostileValues, AlternatingPerRowPatternsCompileOnce) {
     p1 += "(a|b)";
     p2 += "(a|c)";
   }
-  auto e = Expression::Compile("regexp_matches(s, p)", Scope({{"", "s", DataType::String()},
-                                                              {"", "p", DataType::String()}}));
+  auto e =
+      Expression::Compile("regexp_matches(s, p)",
+                          Scope({{"", "s", DataType::String()}, {"", "p", DataType::String()}}));
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   BinaryBuilder s(DataType::String()), p(DataType::String());
   constexpr int kRows = 4000;
@@ -136,12 +134,12 @@ TEST(HostileValues, AlternatingPerRowPatternsCompileOnce) {
   Outcome bad = Eval("regexp_matches('abc', x)", DataType::String(),
                      {Value::String("(((.{100}){100}){100})"), Value::String("("),
                       Value::String("b"), Value::String("(((.{100}){100}){100})")});
-  EXPECT_EQ(bad.values, (std::vector<Value>{Value::Null(DataType::Bool()), Value::Null(DataType::Bool()),
-                                            Value::Bool(true), Value::Null(DataType::Bool())}));
+  EXPECT_EQ(bad.values,
+            (std::vector<Value>{Value::Null(DataType::Bool()), Value::Null(DataType::Bool()),
+                                Value::Bool(true), Value::Null(DataType::Bool())}));
   EXPECT_EQ(bad.stats.error_rows, 3);
   EXPECT_EQ(bad.stats.first_error, "invalid regular expression in regexp_matches");
 }
-
 
 // Expressions as large as the parser allows evaluate, in time linear in
 // their size: a 10,000-element list literal, an IN list of 50,000 items,
@@ -159,9 +157,9 @@ TEST(HostileValues, LargeExpressionsEvaluate) {
   std::string in = "x IN (0";
   for (int i = 1; i < 50000; ++i) in += ", " + std::to_string(2 * i);
   in += ")";
-  Outcome found = Eval(in, DataType::Int64(),
-                       {Value::Int64(99998), Value::Int64(1), Value::Int64(100000),
-                        Value::Null(DataType::Int64())});
+  Outcome found = Eval(
+      in, DataType::Int64(),
+      {Value::Int64(99998), Value::Int64(1), Value::Int64(100000), Value::Null(DataType::Int64())});
   EXPECT_EQ(found.values, (std::vector<Value>{Value::Bool(true), Value::Bool(false),
                                               Value::Bool(false), Value::Null(DataType::Bool())}));
 
@@ -172,11 +170,11 @@ TEST(HostileValues, LargeExpressionsEvaluate) {
   }
   nested += "-1";
   for (int k = 0; k < 100; ++k) nested += " END";
-  Outcome cases = Eval(nested, DataType::Int64(),
-                       {Value::Int64(57), Value::Int64(99), Value::Int64(100),
-                        Value::Null(DataType::Int64())});
-  EXPECT_EQ(cases.values, (std::vector<Value>{Value::Int32(570), Value::Int32(990), Value::Int32(-1),
-                                              Value::Int32(-1)}));
+  Outcome cases =
+      Eval(nested, DataType::Int64(),
+           {Value::Int64(57), Value::Int64(99), Value::Int64(100), Value::Null(DataType::Int64())});
+  EXPECT_EQ(cases.values, (std::vector<Value>{Value::Int32(570), Value::Int32(990),
+                                              Value::Int32(-1), Value::Int32(-1)}));
 }
 
 // hash_bucket's bucket count at the int64 limits: n < 1 is an error row
@@ -185,8 +183,8 @@ TEST(HostileValues, LargeExpressionsEvaluate) {
 // 2^63 - 1: Python 0xEF46DB3751D8E999 % (2**63 - 1) = 8018337217222601114.
 TEST(HostileValues, HashBucketCountAtTheLimits) {
   Outcome o = Eval("hash_bucket('', x)", DataType::Int64(),
-                   {Value::Int64(kI64Min), Value::Int64(0), Value::Int64(-1),
-                    Value::Int64(kI64Max), Value::Int64(1)});
+                   {Value::Int64(kI64Min), Value::Int64(0), Value::Int64(-1), Value::Int64(kI64Max),
+                    Value::Int64(1)});
   const Value null = Value::Null(DataType::Int64());
   EXPECT_EQ(o.values, (std::vector<Value>{null, null, null, Value::Int64(8018337217222601114),
                                           Value::Int64(0)}));

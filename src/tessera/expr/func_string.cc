@@ -268,8 +268,8 @@ TS_DECLARE_KERNEL(KernelReplace) {
       continue;
     }
     std::string_view replaced;
-    const char* err = Replace(args[0]->GetView(i), args[1]->GetView(i), args[2]->GetView(i),
-                              &scratch, &replaced);
+    const char* err =
+        Replace(args[0]->GetView(i), args[1]->GetView(i), args[2]->GetView(i), &scratch, &replaced);
     if (err != nullptr) {
       ctx->RecordError(i, err);
       TS_RETURN_NOT_OK(builder.AppendNull());
