@@ -209,5 +209,29 @@ TEST(StringKernels, EmptyInput) {
   EXPECT_EQ(Invoke("regexp_matches", {Col(kStr, {}), Col(kStr, {})}).out->length(), 0);
 }
 
+// Nested replace() grows a value geometrically (each occurrence copies
+// `to`); a result longer than both 16 MiB and its input is an error row, so
+// a short expression cannot exhaust memory. One that does not grow never
+// fails, however long.
+TEST(StringKernels, ReplaceGrowthIsBounded) {
+  const std::string a5000(5000, 'a');
+  const std::string big((size_t{1} << 24) + 10, 'a');
+  Call c = Invoke("replace", {Col(kStr, {S(a5000), S(a5000), S(big), S(big), S("abc")}),
+                              Col(kStr, {S("a"), S("aa"), S("a"), S("a"), S("b")}),
+                              Col(kStr, {S(a5000), S(std::string(6710, 'b')), S("b"), S("bb"),
+                                         S(a5000)})});
+  // 5000 * 5000 bytes; 2500 * 6710 = 16,775,000 bytes (under 2^24 =
+  // 16,777,216); the same length as big; one byte longer than big.
+  EXPECT_TRUE(c.at(0).is_null());
+  ASSERT_FALSE(c.at(1).is_null());
+  EXPECT_EQ(c.at(1).string_value().size(), 16775000u);
+  ASSERT_FALSE(c.at(2).is_null());
+  EXPECT_EQ(c.at(2).string_value(), std::string(big.size(), 'b'));
+  EXPECT_TRUE(c.at(3).is_null());
+  EXPECT_EQ(c.at(4), S("a" + a5000 + "c"));
+  EXPECT_EQ(c.error_rows, (std::vector<uint8_t>{1, 0, 0, 1, 0}));
+  EXPECT_EQ(c.stats.first_error, "replace result longer than 16 MiB");
+}
+
 }  // namespace
 }  // namespace tessera::expr

@@ -24,18 +24,28 @@ std::string_view Trim(std::string_view s) {
 }
 
 // Copies `s` without the '_' that stand between two digits ("1_000");
-// false on any other '_'. At most `cap - 1` bytes, NUL-terminated.
-bool StripUnderscores(std::string_view s, char* buf, size_t cap) {
-  if (s.size() >= cap) return false;
+// false on any other '_' and on a NUL byte. The copy, NUL-terminated, goes to `small` (of
+// `cap` bytes) when it fits, else to *large (numbers may be written with
+// any number of leading zeros or digits: DuckDB reads
+// CAST(repeat('0', 400) || '1' AS BIGINT) as 1); *out points at it.
+bool StripUnderscores(std::string_view s, char* small, size_t cap, std::string* large,
+                      const char** out) {
+  char* buf = small;
+  if (s.size() >= cap) {
+    large->assign(s.size() + 1, '\0');
+    buf = large->data();
+  }
   size_t k = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '_') {
       if (i == 0 || i + 1 == s.size() || !IsDigit(s[i - 1]) || !IsDigit(s[i + 1])) return false;
       continue;
     }
+    if (s[i] == '\0') return false;  // would end the C string early: '1\0' is not 1
     buf[k++] = s[i];
   }
   buf[k] = '\0';
+  *out = buf;
   return true;
 }
 
@@ -64,8 +74,10 @@ bool ParseHex(std::string_view digits, bool negative, int64_t* out) {
 }  // namespace
 
 bool ParseInt64Text(std::string_view text, int64_t* out) {
-  char buf[128];
-  if (!StripUnderscores(Trim(text), buf, sizeof(buf))) return false;
+  char small[128];
+  std::string large;
+  const char* buf;
+  if (!StripUnderscores(Trim(text), small, sizeof(small), &large, &buf)) return false;
   std::string_view s(buf);
   // Hex takes no sign (DuckDB: '0X1f' is 31, '-0x10' and '+0x10' fail).
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -110,8 +122,12 @@ bool ParseInt64Text(std::string_view text, int64_t* out) {
 }
 
 bool ParseDoubleText(std::string_view text, double* out) {
-  char buf[512];
-  if (!StripUnderscores(Trim(text), buf, sizeof(buf)) || buf[0] == '\0') return false;
+  char small[512];
+  std::string large;
+  const char* buf;
+  if (!StripUnderscores(Trim(text), small, sizeof(small), &large, &buf) || buf[0] == '\0') {
+    return false;
+  }
   const char* p = buf;
   if (*p == '+') ++p;
   const char* body = (*p == '-') ? p + 1 : p;
@@ -221,7 +237,10 @@ void AppendFloat(float v, std::string* out) { AppendFloating(v, out); }
 
 void AppendTimestamp(int64_t micros, std::string* out) {
   const int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rest = micros - days * kMicrosPerDay;
+  // The time of day, floored; not micros - days * kMicrosPerDay, which
+  // overflows for the earliest timestamps.
+  int64_t rest = micros % kMicrosPerDay;
+  if (rest < 0) rest += kMicrosPerDay;
   const CivilDate d = CivilFromDays(days);
   AppendPadded(d.year, 4, out);
   out->push_back('-');

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tessera/expr/kernel_util.h"
 #include "tessera/expr/kernels.h"
@@ -152,11 +153,39 @@ std::string_view Substr(std::string_view s, int64_t offset, int64_t count) {
   return s.substr(b, e - b);
 }
 
-std::string_view Replace(std::string_view s, std::string_view from, std::string_view to,
-                         std::string* scratch) {
-  if (from.empty()) return s;
+// The longest result replace() may grow a string to. Each occurrence of
+// `from` copies `to`, so nested calls grow a value geometrically
+// (replace(replace(s, 'a', s), 'a', s) is |s|^3 bytes): a few dozen bytes of
+// expression text could otherwise ask for terabytes. A result longer than
+// both this and its input is an error row; a replace that does not grow
+// its input never fails.
+constexpr size_t kMaxReplaceGrowth = size_t{1} << 24;  // 16 MiB
+
+// Whether replace(s, from, to) would be longer than both s and
+// kMaxReplaceGrowth; from is not empty.
+bool ReplaceTooLong(std::string_view s, std::string_view from, std::string_view to) {
+  if (to.size() <= from.size()) return false;  // never grows
+  size_t count = 0;
+  for (size_t pos = s.find(from); pos != std::string_view::npos;
+       pos = s.find(from, pos + from.size())) {
+    ++count;
+  }
+  const size_t growth = to.size() - from.size();
+  // s.size() + count * growth > kMaxReplaceGrowth, without overflowing.
+  if (s.size() > kMaxReplaceGrowth) return count > 0;
+  return count > (kMaxReplaceGrowth - s.size()) / growth;
+}
+
+// Sets *result to s with every non-overlapping occurrence of `from`
+// replaced (held in *scratch, or s itself when nothing changes) and returns
+// null; or returns the error reason when the result would be too long.
+const char* Replace(std::string_view s, std::string_view from, std::string_view to,
+                    std::string* scratch, std::string_view* result) {
+  *result = s;
+  if (from.empty()) return nullptr;
   size_t pos = s.find(from);
-  if (pos == std::string_view::npos) return s;
+  if (pos == std::string_view::npos) return nullptr;
+  if (ReplaceTooLong(s, from, to)) return "replace result longer than 16 MiB";
   scratch->clear();
   size_t done = 0;
   while (pos != std::string_view::npos) {
@@ -166,7 +195,8 @@ std::string_view Replace(std::string_view s, std::string_view from, std::string_
     pos = s.find(from, done);
   }
   scratch->append(s.substr(done));
-  return *scratch;
+  *result = *scratch;
+  return nullptr;
 }
 
 // A two-string predicate over every row where both are present.
@@ -237,8 +267,15 @@ TS_DECLARE_KERNEL(KernelReplace) {
       TS_RETURN_NOT_OK(builder.AppendNull());
       continue;
     }
-    TS_RETURN_NOT_OK(builder.Append(
-        Replace(args[0]->GetView(i), args[1]->GetView(i), args[2]->GetView(i), &scratch)));
+    std::string_view replaced;
+    const char* err =
+        Replace(args[0]->GetView(i), args[1]->GetView(i), args[2]->GetView(i), &scratch, &replaced);
+    if (err != nullptr) {
+      ctx->RecordError(i, err);
+      TS_RETURN_NOT_OK(builder.AppendNull());
+      continue;
+    }
+    TS_RETURN_NOT_OK(builder.Append(replaced));
   }
   return FinishInto(&builder, out);
 }
@@ -275,27 +312,67 @@ TS_DECLARE_KERNEL(KernelContains) {
       out);
 }
 
+namespace {
+
+// The compiled patterns of one regexp_matches call, by text. A pattern
+// column usually holds a few distinct patterns in any order; compiling on
+// every change of pattern made alternating patterns cost a compile per row
+// (0.4 ms a row for a 1,500-byte pattern). Each program is bounded by
+// RE2's memory budget (kMaxProgramBytes): a larger one fails to compile,
+// an invalid pattern (an error row), not an out-of-memory.
+class PatternCache {
+ public:
+  static constexpr int64_t kMaxProgramBytes = int64_t{8} << 20;  // RE2's default, explicit
+
+  PatternCache() {
+    options_.set_log_errors(false);
+    options_.set_max_mem(kMaxProgramBytes);
+  }
+
+  // The compiled `pattern` (check ok()); valid until the next call.
+  const RE2& Get(std::string_view pattern) {
+    if (!entries_.empty() && entries_[last_]->pattern() == pattern) return *entries_[last_];
+    for (size_t k = 0; k < entries_.size(); ++k) {
+      if (entries_[k]->pattern() == pattern) {
+        last_ = k;
+        return *entries_[k];
+      }
+    }
+    auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options_);
+    if (entries_.size() < kMaxEntries) {
+      entries_.push_back(std::move(re));
+      last_ = entries_.size() - 1;
+    } else {
+      last_ = next_victim_;
+      next_victim_ = (next_victim_ + 1) % kMaxEntries;
+      entries_[last_] = std::move(re);
+    }
+    return *entries_[last_];
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 16;
+  RE2::Options options_;
+  std::vector<std::unique_ptr<RE2>> entries_;
+  size_t last_ = 0;
+  size_t next_victim_ = 0;  // replaced round-robin once full
+};
+
+}  // namespace
+
 TS_DECLARE_KERNEL(KernelRegexpMatches) {
   FixedOutput<uint8_t> o;
   TS_RETURN_NOT_OK(o.Init(length, args));
   uint8_t* v = o.values();
-  // The pattern is usually one constant: compile it once per distinct run.
-  std::unique_ptr<RE2> re;
-  std::string pattern;
-  RE2::Options options;
-  options.set_log_errors(false);
+  PatternCache patterns;
   for (int64_t i = 0; i < length; ++i) {
     if (!o.IsValid(i)) continue;
-    const std::string_view p = args[1]->GetView(i);
-    if (re == nullptr || p != pattern) {
-      pattern.assign(p);
-      re = std::make_unique<RE2>(pattern, options);
-    }
-    if (!re->ok()) {
+    const RE2& re = patterns.Get(args[1]->GetView(i));
+    if (!re.ok()) {
       TS_RETURN_NOT_OK(o.SetError(ctx, i, "invalid regular expression in regexp_matches"));
       continue;
     }
-    v[i] = RE2::PartialMatch(args[0]->GetView(i), *re) ? 1 : 0;
+    v[i] = RE2::PartialMatch(args[0]->GetView(i), re) ? 1 : 0;
   }
   return o.Finish(DataType::Bool(), out);
 }
