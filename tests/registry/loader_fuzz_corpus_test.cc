@@ -4,7 +4,6 @@
 // part of the repository: a missing folder fails the test.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -37,11 +36,8 @@ TEST(LoaderFuzzCorpusTest, EveryInputLoadsOrFailsCleanly) {
   int inputs = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
-    auto start = std::chrono::steady_clock::now();
+    // A hang is caught by ctest's timeout (tests never assert timings).
     EXPECT_EQ(fuzz::CheckRepoInput(ReadBytes(entry.path())), "") << entry.path().filename();
-    auto elapsed = std::chrono::steady_clock::now() - start;
-    // A hang shows as a slow input rather than a stuck suite.
-    EXPECT_LT(elapsed, std::chrono::seconds(2)) << entry.path().filename();
     ++inputs;
   }
   EXPECT_GE(inputs, 40) << "seeds missing under " << dir;
@@ -72,8 +68,8 @@ TEST(LoaderFuzzCorpusTest, ValidSeedLoadsLikeItsFolder) {
   ASSERT_FALSE(input.empty());
   LoadedRepo from_memory;
   EXPECT_TRUE(LoadRepoFromFiles(fuzz::SplitRepoInput(input), &from_memory).empty());
-  Result<LoadedRepo> from_folder = LoadRepo(std::string(TESSERA_SOURCE_DIR) +
-                                            "/tests/registry/repos/valid_fraud_split");
+  Result<LoadedRepo> from_folder =
+      LoadRepo(std::string(TESSERA_SOURCE_DIR) + "/tests/registry/repos/valid_fraud_split");
   ASSERT_TRUE(from_folder.ok()) << from_folder.status().ToString();
   auto a = CanonicalizeAll(from_memory.definitions);
   auto b = CanonicalizeAll(from_folder->definitions);

@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 #include <utf8proc.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -320,6 +321,8 @@ namespace {
 // (0.4 ms a row for a 1,500-byte pattern). Each program is bounded by
 // RE2's memory budget (kMaxProgramBytes): a larger one fails to compile,
 // an invalid pattern (an error row), not an out-of-memory.
+std::atomic<int64_t> g_regexp_compilations{0};
+
 class PatternCache {
  public:
   static constexpr int64_t kMaxProgramBytes = int64_t{8} << 20;  // RE2's default, explicit
@@ -339,6 +342,7 @@ class PatternCache {
       }
     }
     auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options_);
+    g_regexp_compilations.fetch_add(1, std::memory_order_relaxed);
     if (entries_.size() < kMaxEntries) {
       entries_.push_back(std::move(re));
       last_ = entries_.size() - 1;
@@ -359,6 +363,10 @@ class PatternCache {
 };
 
 }  // namespace
+
+int64_t RegexpCompilationsForTesting() {
+  return g_regexp_compilations.load(std::memory_order_relaxed);
+}
 
 TS_DECLARE_KERNEL(KernelRegexpMatches) {
   FixedOutput<uint8_t> o;

@@ -12,6 +12,10 @@ namespace tessera::expr {
   Status name(KernelContext* ctx, const std::vector<const Array*>& args, int64_t length, \
               DataType result, ArrayPtr* out)
 
+// How many regular expressions regexp_matches has compiled in this process
+// (a test observes that per-row patterns are cached; never reset).
+int64_t RegexpCompilationsForTesting();
+
 TS_DECLARE_KERNEL(KernelAbs);
 TS_DECLARE_KERNEL(KernelCeil);
 TS_DECLARE_KERNEL(KernelConcat);
