@@ -69,6 +69,41 @@ class DatumList {
   size_t size_ = 0;
 };
 
+// A vector borrowed from this thread for the length of one call, so that
+// evaluating a small frame (the one-row serving case) does not allocate it
+// anew each time. `Tag` names the use: each use has its own vector. A use
+// that is still borrowed (never, today: neither use reenters the
+// evaluator while it holds the vector) gets a vector of its own instead.
+template <typename T, int Tag>
+class ScratchVector {
+ public:
+  // Vectors of more than this many elements are not kept (a long frame's
+  // scratch is not held by the thread forever).
+  static constexpr size_t kMaxKept = static_cast<size_t>(kChunkRows);
+
+  explicit ScratchVector(size_t n) {
+    thread_local std::vector<T> kept;
+    thread_local bool borrowed = false;
+    if (n <= kMaxKept && !borrowed) {
+      borrowed = true;
+      borrowed_ = &borrowed;
+      v_ = &kept;
+    }
+    v_->assign(n, T{});
+  }
+  ~ScratchVector() {
+    if (borrowed_ != nullptr) *borrowed_ = false;
+  }
+  ScratchVector(const ScratchVector&) = delete;
+  ScratchVector& operator=(const ScratchVector&) = delete;
+  std::vector<T>& get() { return *v_; }
+
+ private:
+  std::vector<T> own_;
+  std::vector<T>* v_ = &own_;
+  bool* borrowed_ = nullptr;
+};
+
 // Evaluates every child; when all are constants over several rows, the
 // first is spread to every row, so that a failing operation (not folded,
 // folding.h) is counted once per row.
@@ -131,7 +166,8 @@ Result<Datum> EvalBetween(const Node& node, const Frame& frame) {
 Result<Datum> EvalKernelCall(const Node& node, const Frame& frame) {
   const FunctionDef* def = node.function;
   TS_ASSIGN_OR_RETURN(DatumList args, EvalChildren(node, frame));
-  std::vector<const Array*> ptrs(args.size());
+  ScratchVector<const Array*, 0> scratch(args.size());
+  std::vector<const Array*>& ptrs = scratch.get();
   for (size_t i = 0; i < args.size(); ++i) {
     // Constants become full columns: a kernel reads `length` values.
     TS_ASSIGN_OR_RETURN(args[i].array, Broadcast(args[i], frame.length));
@@ -231,7 +267,8 @@ void MarkColumns(const Node& node, std::vector<uint8_t>* used) {
 // One chunk: evaluate, then null the rows that failed.
 Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& columns,
                                int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
-  std::vector<uint8_t> error_rows(static_cast<size_t>(num_rows), 0);
+  ScratchVector<uint8_t, 1> scratch(static_cast<size_t>(num_rows));
+  std::vector<uint8_t>& error_rows = scratch.get();  // one byte per row, zeroed
   KernelContext ctx(&error_rows, stats);
   const Frame frame{&columns, num_rows, &ctx, nullptr, literals};
   TS_ASSIGN_OR_RETURN(Datum d, EvalNode(root, frame));
