@@ -107,19 +107,22 @@ class ScratchVector {
 // Evaluates every child; when all are constants over several rows, the
 // first is spread to every row, so that a failing operation (not folded,
 // folding.h) is counted once per row.
-Result<DatumList> EvalChildren(const Node& node, const Frame& frame) {
-  DatumList out;
+// Fills `out` (empty) rather than returning the list: it is a few Datums
+// wide and this runs once per node, so not moving it twice is measurable on
+// one row.
+Status EvalChildren(const Node& node, const Frame& frame, DatumList* out) {
   bool all_scalar = true;
   for (const NodePtr& child : node.children) {
     TS_ASSIGN_OR_RETURN(Datum d, EvalNode(*child, frame));
     all_scalar &= d.scalar;
-    out.push_back(std::move(d));
+    out->push_back(std::move(d));
   }
-  if (all_scalar && !out.empty() && frame.length != 1) {
-    TS_ASSIGN_OR_RETURN(out[0].array, Broadcast(out[0], frame.length));
-    out[0].scalar = false;
+  if (all_scalar && !out->empty() && frame.length != 1) {
+    Datum& first = (*out)[0];
+    TS_ASSIGN_OR_RETURN(first.array, Broadcast(first, frame.length));
+    first.scalar = false;
   }
-  return out;
+  return Status::OK();
 }
 
 bool IsArithmetic(Op op) {
@@ -140,7 +143,8 @@ Result<Datum> EvalBinary(const Node& node, const Frame& frame) {
     return EvalTimestampInterval(ts, iv.value.int_value(), node.op == Op::kSub, frame.length,
                                  frame.ctx);
   }
-  TS_ASSIGN_OR_RETURN(DatumList args, EvalChildren(node, frame));
+  DatumList args;
+  TS_RETURN_NOT_OK(EvalChildren(node, frame, &args));
   const int64_t n = frame.length;
   if (IsArithmetic(node.op)) return EvalArith(node.op, args[0], args[1], node.type, n, frame.ctx);
   switch (node.op) {
@@ -155,7 +159,8 @@ Result<Datum> EvalBinary(const Node& node, const Frame& frame) {
 }
 
 Result<Datum> EvalBetween(const Node& node, const Frame& frame) {
-  TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+  DatumList a;
+  TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
   const int64_t n = frame.length;
   TS_ASSIGN_OR_RETURN(Datum ge, EvalCompare(Op::kGe, a[0], a[1], n));
   TS_ASSIGN_OR_RETURN(Datum le, EvalCompare(Op::kLe, a[0], a[2], n));
@@ -165,7 +170,8 @@ Result<Datum> EvalBetween(const Node& node, const Frame& frame) {
 
 Result<Datum> EvalKernelCall(const Node& node, const Frame& frame) {
   const FunctionDef* def = node.function;
-  TS_ASSIGN_OR_RETURN(DatumList args, EvalChildren(node, frame));
+  DatumList args;
+  TS_RETURN_NOT_OK(EvalChildren(node, frame, &args));
   ScratchVector<const Array*, 0> scratch(args.size());
   std::vector<const Array*>& ptrs = scratch.get();
   for (size_t i = 0; i < args.size(); ++i) {
@@ -206,7 +212,8 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
     case NodeKind::kInterval:
       return Status::Invalid("evaluator: an interval outside timestamp +/- interval");
     case NodeKind::kUnary: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       if (node.op == Op::kNeg) return EvalNegate(a[0], n, frame.ctx);
       return EvalNot(a[0], n);
     }
@@ -216,7 +223,8 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
       return EvalIsNull(x, node.negated, n);
     }
     case NodeKind::kIn: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       std::vector<Datum> items;
       items.reserve(a.size() - 1);
       for (size_t i = 1; i < a.size(); ++i) items.push_back(a[i]);
@@ -224,16 +232,19 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
     }
     case NodeKind::kBetween: return EvalBetween(node, frame);
     case NodeKind::kLike: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       return EvalLike(a[0], a[1], node.negated, n);
     }
     case NodeKind::kCase: return EvalCase(node, frame);
     case NodeKind::kCast: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       return EvalCast(a[0], node.type, n, frame.ctx, frame.row_ids);
     }
     case NodeKind::kIndex: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       return EvalIndex(a[0], a[1], n);
     }
     case NodeKind::kCall: return EvalCall(node, frame);
@@ -272,7 +283,12 @@ Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& co
   KernelContext ctx(&error_rows, stats);
   const Frame frame{&columns, num_rows, &ctx, nullptr, literals};
   TS_ASSIGN_OR_RETURN(Datum d, EvalNode(root, frame));
-  TS_ASSIGN_OR_RETURN(ArrayPtr out, Broadcast(d, num_rows));
+  ArrayPtr out;
+  if (d.scalar && num_rows != 1) {
+    TS_ASSIGN_OR_RETURN(out, Broadcast(d, num_rows));
+  } else {
+    out = std::move(d.array);  // already one value per row
+  }
   if (stats->error_rows > 0) {
     // A row where any operation failed is null as a whole: DuckDB would
     // have failed the query, so no value of that row is to be trusted.
