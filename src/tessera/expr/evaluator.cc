@@ -175,8 +175,11 @@ Result<Datum> EvalKernelCall(const Node& node, const Frame& frame) {
   ScratchVector<const Array*, 0> scratch(args.size());
   std::vector<const Array*>& ptrs = scratch.get();
   for (size_t i = 0; i < args.size(); ++i) {
-    // Constants become full columns: a kernel reads `length` values.
-    TS_ASSIGN_OR_RETURN(args[i].array, Broadcast(args[i], frame.length));
+    // Constants become full columns: a kernel reads `length` values (a
+    // column, or a constant on one row, already has them).
+    if (args[i].scalar && frame.length != 1) {
+      TS_ASSIGN_OR_RETURN(args[i].array, Broadcast(args[i], frame.length));
+    }
     ptrs[i] = args[i].array.get();
   }
   ArrayPtr out;
