@@ -5,6 +5,7 @@
 #   (b) a CASE with string comparisons               10M rows
 #   (c) cosine_similarity of two 64-float lists      1M rows
 #   (d) Tessera only: an on-demand view of 5 expressions on one row
+#   (e) amount * 2 + amount_sum_24h (plain arithmetic)  10M rows
 # DuckDB is timed inside DuckDB (duckdb_query.mjs --time) over an in-memory
 # table of the same shape and distribution, with SET threads = 1, as
 # CREATE TABLE r AS SELECT <expr> FROM t (the result materialized, as
@@ -41,8 +42,9 @@ echo "build: $(grep -m1 CMAKE_BUILD_TYPE: "$build/CMakeCache.txt" | cut -d= -f2)
 case_a="amount / nullif(amount_sum_24h, 0)"
 case_b="CASE WHEN category = 'grocery' THEN 'food' WHEN category = 'restaurant' OR category = 'bar' THEN 'dining' WHEN country != 'US' THEN 'foreign' ELSE 'other' END"
 case_c="list_cosine_similarity(u, v)"
-names=(setup create_t a_ratio/hash b_case_strings/hash base_double/hash base_string/hash
-       a_ratio/ctas b_case_strings/ctas base_double/ctas base_string/ctas create_e
+case_e="amount * 2 + amount_sum_24h"
+names=(setup create_t a_ratio/hash b_case_strings/hash e_arith/hash base_double/hash base_string/hash
+       a_ratio/ctas b_case_strings/ctas e_arith/ctas base_double/ctas base_string/ctas create_e
        c_cosine_64/hash base_list/hash c_cosine_64/ctas)
 node "$build/duckdb/duckdb_query.mjs" --time \
   "SET threads = 1" \
@@ -54,10 +56,12 @@ node "$build/duckdb/duckdb_query.mjs" --time \
    FROM range($rows) r(i)" \
   "SELECT sum(hash($case_a)) FROM t" \
   "SELECT sum(hash($case_b)) FROM t" \
+  "SELECT sum(hash($case_e)) FROM t" \
   "SELECT sum(hash(amount_sum_24h)) FROM t" \
   "SELECT sum(hash(category)) FROM t" \
   "CREATE TABLE ra AS SELECT $case_a AS v FROM t" \
   "CREATE TABLE rb AS SELECT $case_b AS v FROM t" \
+  "CREATE TABLE re AS SELECT $case_e AS v FROM t" \
   "CREATE TABLE r0 AS SELECT amount_sum_24h AS v FROM t" \
   "CREATE TABLE rs0 AS SELECT category AS v FROM t" \
   "CREATE TABLE e AS SELECT

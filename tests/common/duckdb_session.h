@@ -29,52 +29,22 @@
 #include <string>
 #include <vector>
 
+#include "duckdb_location.h"
 #include "tessera/core/result.h"
 
 namespace tessera::testing {
 
-inline std::string DuckDbSessionDir() {
-  if (const char* env = std::getenv("TESSERA_DUCKDB_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-#ifdef TESSERA_DUCKDB_DIR
-  return TESSERA_DUCKDB_DIR;
-#else
-  return "duckdb";
-#endif
-}
-
-inline std::string DuckDbSessionNode() {
-  if (const char* env = std::getenv("TESSERA_NODE"); env != nullptr && *env != '\0') return env;
-#ifdef TESSERA_NODE
-  return TESSERA_NODE;
-#else
-  return "node";
-#endif
-}
-
 // Why the session cannot be started here, or nullopt when it can.
 inline std::optional<std::string> DuckDbSessionUnavailable() {
-  const std::string node = DuckDbSessionNode();
-  if (node.empty() || node.find("NOTFOUND") != std::string::npos ||
-      ::access(node.c_str(), X_OK) != 0) {
-    return "node not found (" + node + ")";
-  }
-  const std::string dir = DuckDbSessionDir();
-  if (!std::filesystem::exists(dir + "/node_modules/@duckdb/node-api/package.json") ||
-      !std::filesystem::exists(dir + "/duckdb_session.mjs")) {
-    return "@duckdb/node-api or duckdb_session.mjs is not installed in " + dir +
-           " (run: tests/duckdb/install.sh " + dir + ")";
-  }
-  return std::nullopt;
+  return DuckDbUnavailable("duckdb_session.mjs");
 }
 
 // One answer: either DuckDB's error, or the result table.
 struct DuckDbAnswer {
   bool ok = false;
-  std::string error;                  // when !ok: DuckDB's message, one line
-  std::vector<std::string> columns;   // names
-  std::vector<std::string> types;     // DuckDB's spelling: "BIGINT", "DOUBLE[]"
+  std::string error;                              // when !ok: DuckDB's message, one line
+  std::vector<std::string> columns;               // names
+  std::vector<std::string> types;                 // DuckDB's spelling: "BIGINT", "DOUBLE[]"
   std::shared_ptr<rapidjson::Document> document;  // owns `rows`
   const rapidjson::Value* rows = nullptr;         // array of arrays, one value per column
 
@@ -90,8 +60,8 @@ class DuckDbSession {
     int to_child[2], from_child[2];
     if (::pipe(to_child) != 0) return Status::IOError("pipe failed");
     if (::pipe(from_child) != 0) return Status::IOError("pipe failed");
-    const std::string node = DuckDbSessionNode();
-    const std::string script = DuckDbSessionDir() + "/duckdb_session.mjs";
+    const std::string node = NodeBinary();
+    const std::string script = DuckDbDir() + "/duckdb_session.mjs";
     pid_t pid = ::fork();
     if (pid < 0) return Status::IOError("fork failed");
     if (pid == 0) {

@@ -18,26 +18,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-
-function encode(v) {
-  if (v === null || v === undefined) return 'null';
-  switch (typeof v) {
-    case 'boolean': return v ? 'true' : 'false';
-    case 'bigint': return v.toString();
-    case 'number':
-      if (Number.isNaN(v)) return '"NaN"';
-      if (v === Infinity) return '"Infinity"';
-      if (v === -Infinity) return '"-Infinity"';
-      if (Object.is(v, -0)) return '-0.0';
-      return JSON.stringify(v);
-    case 'string': return JSON.stringify(v);
-  }
-  if (Array.isArray(v.items)) return '[' + v.items.map(encode).join(',') + ']';
-  if (typeof v.micros === 'bigint') return v.micros.toString();
-  if (v.bytes instanceof Uint8Array) return JSON.stringify(Buffer.from(v.bytes).toString('base64'));
-  if (typeof v.days === 'number') return String(v.days);
-  return JSON.stringify(String(v));
-}
+import { encode } from './duckdb_encode.mjs';
 
 async function main() {
   let args = process.argv.slice(2);

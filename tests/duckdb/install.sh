@@ -22,6 +22,7 @@ dir="$(cd "$dir" && pwd)"
 
 cp "$src/duckdb_query.mjs" "$dir/duckdb_query.mjs"
 cp "$src/duckdb_session.mjs" "$dir/duckdb_session.mjs"
+cp "$src/duckdb_encode.mjs" "$dir/duckdb_encode.mjs"
 if [[ -f "$dir/node_modules/@duckdb/node-api/package.json" ]] &&
    cmp -s "$src/package.json" "$dir/package.json"; then
   exit 0

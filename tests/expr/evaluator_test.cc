@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/expr/eval_util.h"
 #include "test_seed.h"
 #include "tree_builder.h"
 
@@ -496,6 +497,92 @@ TEST(EvaluatorString, ConcatPropagatesNull) {
       78);
 }
 
+TEST(EvaluatorCompare, StringEqualsConstantOfEveryShortLength) {
+  // col = 'abc...' and col != ... for needles of 0 to 12 bytes, over values
+  // that differ in length, in the first or the last byte, and that sit at
+  // the very end of the data buffer (where a word read would overrun).
+  const std::string alphabet = "abcdefghijkl";
+  std::vector<Value> col;
+  for (size_t len = 0; len <= alphabet.size(); ++len) {
+    std::string v = alphabet.substr(0, len);
+    col.push_back(Value::String(v));
+    if (len > 0) {
+      std::string last = v, first = v;
+      last.back() = 'z';
+      first.front() = 'z';
+      col.push_back(Value::String(last));
+      col.push_back(Value::String(first));
+    }
+  }
+  col.push_back(Value::Null(DataType::String()));
+  const DataType str = DataType::String();
+  for (size_t len = 0; len <= alphabet.size(); ++len) {
+    const std::string needle = alphabet.substr(0, len);
+    // The needle's own value last, so it ends the data buffer.
+    std::vector<Value> values = col;
+    values.push_back(Value::String(needle));
+    const std::vector<ArrayPtr> cols = {ArrayOf(str, values)};
+    for (Op op : {Op::kEq, Op::kNe}) {
+      for (bool constant_first : {false, true}) {
+        NodePtr root = constant_first
+                           ? Bin(op, Lit(Value::String(needle)), Col(0, str), DataType::Bool())
+                           : Bin(op, Col(0, str), Lit(Value::String(needle)), DataType::Bool());
+        const Evaluated got = EvalRows(*root, cols, static_cast<int64_t>(values.size()));
+        ASSERT_EQ(got.values.size(), values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+          Value want = Value::Null(DataType::Bool());
+          if (!values[i].is_null()) {
+            want = Value::Bool((values[i].string_value() == needle) == (op == Op::kEq));
+          }
+          EXPECT_EQ(got.values[i], want) << "needle '" << needle << "' row " << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(EvaluatorUtil, SliceMatchesRowByRowCopy) {
+  // Slices at offsets that are and are not on a byte of the validity
+  // bitmap, of fixed-width, string and list columns with nulls.
+  std::mt19937_64 rng(85);
+  const int n = 203;
+  const DataType list = DataType::List(TypeId::kInt32);
+  std::vector<Value> lists;
+  for (int i = 0; i < n; ++i) {
+    if (i % 7 == 3) {
+      lists.push_back(Value::Null(list));
+      continue;
+    }
+    std::vector<Value> items;
+    const uint64_t count = rng() % 4;
+    for (uint64_t k = 0; k < count; ++k) items.push_back(RandomValue(TypeId::kInt32, rng));
+    lists.push_back(Value::List(list, items));
+  }
+  const std::vector<std::pair<DataType, std::vector<Value>>> columns = {
+      {DataType::Int32(), RandomColumn(TypeId::kInt32, n, rng)},
+      {DataType::Bool(), RandomColumn(TypeId::kBool, n, rng)},
+      {DataType::String(), RandomColumn(TypeId::kString, n, rng)},
+      {list, lists}};
+  for (const auto& [type, values] : columns) {
+    const ArrayPtr a = ArrayOf(type, values);
+    ASSERT_NE(a, nullptr);
+    for (const auto& [offset, len] : std::vector<std::pair<int64_t, int64_t>>{
+             {0, n}, {0, 5}, {8, 64}, {3, 100}, {13, 0}, {190, 13}, {1, n - 1}}) {
+      Result<ArrayPtr> r = Slice(*a, offset, len);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_EQ((*r)->length(), len);
+      ASSERT_EQ((*r)->type(), type);
+      int64_t nulls = 0;
+      for (int64_t i = 0; i < len; ++i) {
+        EXPECT_EQ((*r)->GetValue(i), values[static_cast<size_t>(offset + i)])
+            << type.ToString() << " offset " << offset << " row " << i;
+        nulls += values[static_cast<size_t>(offset + i)].is_null();
+      }
+      EXPECT_EQ((*r)->null_count(), nulls);
+    }
+  }
+}
+
 // ---- CASE, if, coalesce ---------------------------------------------------------
 
 TEST(EvaluatorCase, BranchesRunOnlyOnTheirRows) {
@@ -576,6 +663,73 @@ TEST(EvaluatorCase, NestedSelectionMapsErrorsToInputRows) {
   EXPECT_EQ(got.stats.error_rows, 1);  // only row 3 takes both branches and overflows
   EXPECT_EQ(got.stats.first_error_row, 3);
   EXPECT_EQ(got.values[2], Value::Int64(2));
+}
+
+TEST(EvaluatorCase, StringBranchesOverSelectionsMatchReference) {
+  // CASE WHEN s = 'a' THEN t
+  //      WHEN s = '' OR s <> t THEN 'x'
+  //      WHEN s > 'a' AND t IS NOT NULL THEN CAST(i * 2 AS string)
+  //      ELSE t END
+  // over more than one chunk: later WHENs see fewer rows than the frame
+  // (conditions that cannot fail may run on every row, values may come
+  // from whole columns), strings compare with a constant of length 0 and
+  // 1, nulls on both sides; the overflow of i * 2 counts only on rows that
+  // reach that THEN.
+  const int n = static_cast<int>(kChunkRows) + 300;
+  std::mt19937_64 rng(84);
+  const char* kWords[] = {"a", "b", "", "ab", "ba", "aa"};
+  std::vector<Value> s, t, i;
+  for (int r = 0; r < n; ++r) {
+    const uint64_t x = rng();
+    s.push_back(x % 9 == 0 ? Value::Null(DataType::String()) : Value::String(kWords[x % 6]));
+    t.push_back((x >> 8) % 11 == 0 ? Value::Null(DataType::String())
+                                   : Value::String(kWords[(x >> 16) % 6]));
+    i.push_back((x >> 24) % 7 == 0 ? Value::Int64(kI64Max)
+                                   : Value::Int64(static_cast<int64_t>(x >> 40) - 1000));
+  }
+  const DataType str = DataType::String(), i64 = DataType::Int64(), b = DataType::Bool();
+  const std::vector<ArrayPtr> cols = {ArrayOf(str, s), ArrayOf(str, t), ArrayOf(i64, i)};
+  NodePtr not_null = MakeNode(NodeKind::kIsNull, b, Kids(Col(1, str)));
+  not_null->negated = true;
+  NodePtr root = MakeNode(
+      NodeKind::kCase, str,
+      Kids(Bin(Op::kEq, Col(0, str), Lit(Value::String("a")), b), Col(1, str),
+           Bin(Op::kOr, Bin(Op::kEq, Col(0, str), Lit(Value::String("")), b),
+               Bin(Op::kNe, Col(0, str), Col(1, str), b), b),
+           Lit(Value::String("x")),
+           Bin(Op::kAnd, Bin(Op::kGt, Col(0, str), Lit(Value::String("a")), b),
+               std::move(not_null), b),
+           Cast(Bin(Op::kMul, Col(2, i64), Lit(Value::Int64(2)), i64), str), Col(1, str)));
+  root->has_else = true;
+  const Evaluated got = EvalRows(*root, cols, n);
+  ASSERT_EQ(got.values.size(), static_cast<size_t>(n));
+  int64_t errors = 0, first = -1;
+  for (int r = 0; r < n; ++r) {
+    // Three-valued: a null s makes every condition null or false (s <> t
+    // is null, s = '' is null, so the OR is null), so those rows take ELSE.
+    Value want = t[r];
+    if (!s[r].is_null()) {
+      const std::string& sv = s[r].string_value();
+      const bool ne_t = !t[r].is_null() && sv != t[r].string_value();
+      if (sv == "a") {
+        want = t[r];
+      } else if (sv.empty() || ne_t) {
+        want = Value::String("x");
+      } else if (sv > "a" && !t[r].is_null()) {
+        if (i[r].int_value() == kI64Max) {
+          ++errors;
+          if (first < 0) first = r;
+          want = Value::Null(str);
+        } else {
+          want = Value::String(std::to_string(i[r].int_value() * 2));
+        }
+      }
+    }
+    ASSERT_EQ(got.values[r], want) << "row " << r;
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_EQ(got.stats.error_rows, errors);
+  EXPECT_EQ(got.stats.first_error_row, first);
 }
 
 // ---- CAST ------------------------------------------------------------------------
@@ -917,6 +1071,36 @@ TEST(EvaluatorShape, LongInputsAcrossChunksMatchReference) {
   EXPECT_EQ(got.stats.error_rows, errors);
   EXPECT_EQ(got.stats.first_error_row, first);
   EXPECT_GE(first, kChunkRows);
+}
+
+TEST(EvaluatorShape, ChunkedResultsOfEveryShapeMatchRowByRow) {
+  // Results assembled chunk by chunk: nulls first appearing in a later
+  // chunk, an empty string in every row of the first chunk, a list result.
+  const int n = static_cast<int>(kChunkRows) * 2 + 77;
+  std::mt19937_64 rng(86);
+  const DataType i64 = DataType::Int64(), str = DataType::String();
+  const DataType list = DataType::List(TypeId::kInt64);
+  std::vector<Value> a, s;
+  for (int i = 0; i < n; ++i) {
+    const bool later = i >= kChunkRows;
+    a.push_back(later && rng() % 5 == 0 ? Value::Null(i64)
+                                        : Value::Int64(static_cast<int64_t>(rng() % 1000)));
+    s.push_back(!later ? Value::String("")
+                       : (rng() % 4 == 0 ? Value::Null(str) : Value::String("v" + std::to_string(i))));
+  }
+  const std::vector<ArrayPtr> cols = {ArrayOf(i64, a), ArrayOf(str, s)};
+  NodePtr sum = Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64);
+  NodePtr cat = Bin(Op::kConcat, Col(1, str), Lit(Value::String("")), str);
+  NodePtr pair = MakeNode(NodeKind::kList, list, Kids(Col(0, i64), Lit(Value::Int64(5))));
+  const Evaluated got_sum = EvalRows(*sum, cols, n);
+  const Evaluated got_cat = EvalRows(*cat, cols, n);
+  const Evaluated got_pair = EvalRows(*pair, cols, n);
+  for (int i = 0; i < n; ++i) {
+    const Value want_sum = a[i].is_null() ? Value::Null(i64) : Value::Int64(a[i].int_value() + 1);
+    ASSERT_EQ(got_sum.values[i], want_sum) << "row " << i;
+    ASSERT_EQ(got_cat.values[i], s[i]) << "row " << i;
+    ASSERT_EQ(got_pair.values[i], Value::List(list, {a[i], Value::Int64(5)})) << "row " << i;
+  }
 }
 
 TEST(EvaluatorShape, UnfoldedFailingConstantCountsEveryRow) {

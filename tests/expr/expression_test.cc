@@ -215,6 +215,47 @@ TEST(Expression, CoalesceEvaluatesLaterArgumentsOnlyWhereStillNull) {
   EXPECT_EQ(stats.first_error_row, 1);
 }
 
+TEST(Expression, CoalesceOverManyRowsMatchesReference) {
+  // coalesce(a * 2, b, 7) over more rows than one chunk, with nulls and
+  // overflows: b (a plain column) and 7 fill only the rows still null; a
+  // row whose a * 2 overflows is null and counted, whatever b holds.
+  std::mt19937_64 rng(91);
+  const int n = 5000;
+  const Value null = Value::Null(DataType::Int64());
+  std::vector<Value> a, b;
+  for (int i = 0; i < n; ++i) {
+    const uint64_t x = rng();
+    a.push_back(x % 5 == 0 ? null
+                           : Value::Int64(x % 13 == 0 ? kI64Max : static_cast<int64_t>(x >> 44)));
+    b.push_back((x >> 8) % 3 == 0 ? null : Value::Int64(static_cast<int64_t>(x >> 50)));
+  }
+  const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Int64(), a),
+                                      ArrayOf(DataType::Int64(), b)};
+  Result<std::shared_ptr<const Expression>> e =
+      Expression::Compile("coalesce(a * 2, b, 7)", TwoInts());
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EvalStats stats;
+  Result<ArrayPtr> out = (*e)->Evaluate(cols, n, &stats);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  int64_t errors = 0, first = -1;
+  for (int i = 0; i < n; ++i) {
+    Value want = Value::Int64(7);
+    if (!a[i].is_null() && a[i].int_value() == kI64Max) {
+      want = null;
+      ++errors;
+      if (first < 0) first = i;
+    } else if (!a[i].is_null()) {
+      want = Value::Int64(a[i].int_value() * 2);
+    } else if (!b[i].is_null()) {
+      want = b[i];
+    }
+    ASSERT_EQ((*out)->GetValue(i), want) << "row " << i;
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_EQ(stats.error_rows, errors);
+  EXPECT_EQ(stats.first_error_row, first);
+}
+
 TEST(Expression, IfEvaluatesEachBranchOnItsRows) {
   // if(b > 0, a * 2, a - 1): row 0 doubles INT64_MAX (error); row 4 takes
   // the else branch (no error); rows with b null take the else branch.

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "duckdb_location.h"
 #include "tessera/core/result.h"
 
 namespace tessera::parquet::testing {
@@ -25,40 +26,12 @@ struct DuckDbResult {
   std::vector<rapidjson::Document> rows;  // each a JSON array, one value per column
 };
 
-inline std::string DuckDbDir() {
-  if (const char* env = std::getenv("TESSERA_DUCKDB_DIR"); env != nullptr && *env != '\0') {
-    return env;
-  }
-#ifdef TESSERA_DUCKDB_DIR
-  return TESSERA_DUCKDB_DIR;
-#else
-  return "duckdb";
-#endif
-}
-
-inline std::string NodeBinary() {
-  if (const char* env = std::getenv("TESSERA_NODE"); env != nullptr && *env != '\0') return env;
-#ifdef TESSERA_NODE
-  return TESSERA_NODE;
-#else
-  return "node";
-#endif
-}
+using tessera::testing::DuckDbDir;
+using tessera::testing::NodeBinary;
 
 // Why DuckDB cannot be used here, or nullopt when it can.
 inline std::optional<std::string> DuckDbUnavailable() {
-  const std::string node = NodeBinary();
-  if (node.empty() || node.find("NOTFOUND") != std::string::npos ||
-      ::access(node.c_str(), X_OK) != 0) {
-    return "node not found (" + node + ")";
-  }
-  const std::string dir = DuckDbDir();
-  if (!std::filesystem::exists(dir + "/node_modules/@duckdb/node-api/package.json") ||
-      !std::filesystem::exists(dir + "/duckdb_query.mjs")) {
-    return "@duckdb/node-api is not installed in " + dir + " (run: tests/duckdb/install.sh " + dir +
-           ")";
-  }
-  return std::nullopt;
+  return tessera::testing::DuckDbUnavailable("duckdb_query.mjs");
 }
 
 // Runs `statements` in one in-memory DuckDB; the result is that of the last.

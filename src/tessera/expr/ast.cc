@@ -23,4 +23,27 @@ NodePtr CloneNode(const Node& node) {
   return copy;
 }
 
+const char* OpSpelling(Op op) {
+  switch (op) {
+    case Op::kNeg: return "-";
+    case Op::kNot: return "NOT";
+    case Op::kAdd: return "+";
+    case Op::kSub: return "-";
+    case Op::kMul: return "*";
+    case Op::kDiv: return "/";
+    case Op::kMod: return "%";
+    case Op::kConcat: return "||";
+    case Op::kEq: return "=";
+    case Op::kNe: return "!=";
+    case Op::kLt: return "<";
+    case Op::kLe: return "<=";
+    case Op::kGt: return ">";
+    case Op::kGe: return ">=";
+    case Op::kAnd: return "AND";
+    case Op::kOr: return "OR";
+    case Op::kNone: break;
+  }
+  return "?";
+}
+
 }  // namespace tessera::expr

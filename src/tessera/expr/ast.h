@@ -118,6 +118,10 @@ struct Node {
   std::vector<NodePtr> children;
 };
 
+// How an operator is written in canonical text and in messages: "+", "!=",
+// "AND", ... ("?" for kNone).
+const char* OpSpelling(Op op);
+
 // A deep copy (the FunctionDef pointer is shared: it is static).
 NodePtr CloneNode(const Node& node);
 

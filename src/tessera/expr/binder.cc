@@ -29,29 +29,6 @@ bool IsComparable(DataType t) { return !t.is_list(); }
 
 std::string TypeName(const Node& n) { return IsOpenNull(n) ? "NULL" : n.type.ToString(); }
 
-const char* OpSpelling(Op op) {
-  switch (op) {
-    case Op::kNeg: return "-";
-    case Op::kNot: return "NOT";
-    case Op::kAdd: return "+";
-    case Op::kSub: return "-";
-    case Op::kMul: return "*";
-    case Op::kDiv: return "/";
-    case Op::kMod: return "%";
-    case Op::kConcat: return "||";
-    case Op::kEq: return "=";
-    case Op::kNe: return "!=";
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
-    case Op::kAnd: return "AND";
-    case Op::kOr: return "OR";
-    case Op::kNone: break;
-  }
-  return "?";
-}
-
 void SetNullType(Node* n, DataType t) {
   n->type = t;
   n->value = Value::Null(t);

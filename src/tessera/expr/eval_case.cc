@@ -55,6 +55,43 @@ class SubFrame {
   Frame frame_;
 };
 
+// True when `node` cannot fail for any row and costs about one pass over
+// its columns: a literal, a column, or comparisons, IS NULL, IN, BETWEEN,
+// LIKE and AND/OR/NOT over such. Evaluating it on every row of the frame
+// gives the same values and no error on the rows a branch selects, and is
+// cheaper than gathering those rows first (Take copies each column).
+bool CheapAndSafe(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::kLiteral:
+    case NodeKind::kColumn: return true;
+    case NodeKind::kUnary:
+      if (node.op != Op::kNot) return false;
+      break;
+    case NodeKind::kBinary:
+      switch (node.op) {
+        case Op::kAnd:
+        case Op::kOr:
+        case Op::kEq:
+        case Op::kNe:
+        case Op::kLt:
+        case Op::kLe:
+        case Op::kGt:
+        case Op::kGe: break;
+        default: return false;
+      }
+      break;
+    case NodeKind::kIsNull:
+    case NodeKind::kIn:
+    case NodeKind::kBetween:
+    case NodeKind::kLike: break;
+    default: return false;
+  }
+  for (const NodePtr& c : node.children) {
+    if (!CheapAndSafe(*c)) return false;
+  }
+  return true;
+}
+
 // Evaluates `node` on the rows `sel` of `frame` (all rows when `all`).
 Result<Datum> EvalOn(const Node& node, const Frame& frame, const std::vector<int64_t>& sel,
                      bool all) {
@@ -63,10 +100,17 @@ Result<Datum> EvalOn(const Node& node, const Frame& frame, const std::vector<int
   return EvalNode(node, sub->frame());
 }
 
-// One branch's values for the rows `rows` (in frame coordinates).
+// One branch's values for the rows `rows` (in frame coordinates): value k
+// is for rows[k], or, when `by_row`, value rows[k] is (the branch was
+// evaluated on the whole frame); a constant stands for every row.
 struct Piece {
   Datum value;
   std::vector<int64_t> rows;
+  bool by_row = false;
+  int64_t Source(size_t k) const {
+    if (value.scalar) return 0;
+    return by_row ? rows[k] : static_cast<int64_t>(k);
+  }
 };
 
 // Rows of `frame` in one set: all of them, or a list.
@@ -90,12 +134,12 @@ Result<Datum> ScatterFixed(const std::vector<Piece>& pieces, DataType type, int6
     for (const Piece& p : pieces) {
       const Array& a = *p.value.array;
       const T* in = a.values<T>();
-      const int64_t step = p.value.scalar ? 0 : 1;
+      const uint8_t* vb = a.validity_buffer() ? a.validity_buffer()->data() : nullptr;
       for (size_t k = 0; k < p.rows.size(); ++k) {
         const int64_t row = p.rows[k];
-        const int64_t src = static_cast<int64_t>(k) * step;
+        const int64_t src = p.Source(k);
         o[row] = in[src];
-        const bool valid = a.IsValid(src);
+        const bool valid = vb == nullptr || GetBit(vb, src);
         b[row >> 3] =
             static_cast<uint8_t>((b[row >> 3] & ~(1u << (row & 7))) | (valid << (row & 7)));
       }
@@ -106,43 +150,82 @@ Result<Datum> ScatterFixed(const std::vector<Piece>& pieces, DataType type, int6
   });
 }
 
+// memcpy for `len` > 0 bytes, without a call for the short values CASE
+// usually yields: two overlapping fixed-size copies cover 1 to 16 bytes.
+inline void CopyBytes(uint8_t* to, const uint8_t* from, int64_t len) {
+  if (len > 16) {
+    std::memcpy(to, from, static_cast<size_t>(len));
+  } else if (len >= 8) {
+    std::memcpy(to, from, 8);
+    std::memcpy(to + len - 8, from + len - 8, 8);
+  } else if (len >= 4) {
+    std::memcpy(to, from, 4);
+    std::memcpy(to + len - 4, from + len - 4, 4);
+  } else {
+    to[0] = from[0];
+    to[len / 2] = from[len / 2];
+    to[len - 1] = from[len - 1];
+  }
+}
+
 // Assemble for strings and bytes: each row's bytes copied once from the
-// piece that gives it.
+// piece that gives it, reading the pieces' buffers directly.
 Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int64_t n) {
+  struct Source {
+    const int64_t* off;
+    const uint8_t* data;
+    const uint8_t* valid;  // null: all valid
+  };
+  std::vector<Source> src(pieces.size());
+  for (size_t p = 0; p < pieces.size(); ++p) {
+    const Array& a = *pieces[p].value.array;
+    src[p] = {a.offsets_buffer()->data_as<int64_t>(), a.values_buffer()->data(),
+              a.validity_buffer() ? a.validity_buffer()->data() : nullptr};
+  }
   // Which piece and which of its values each row takes (-1: none).
   std::vector<int32_t> piece_of(static_cast<size_t>(n), -1);
-  std::vector<int64_t> index_of(static_cast<size_t>(n), 0);
+  // When every piece is a constant (THEN 'food'), each row's value index
+  // is 0 and index_of is not kept.
+  bool any_column = false;
+  for (const Piece& p : pieces) any_column |= !p.value.scalar;
+  std::vector<int64_t> index_of(any_column ? static_cast<size_t>(n) : 0, 0);
   for (size_t p = 0; p < pieces.size(); ++p) {
-    const int64_t step = pieces[p].value.scalar ? 0 : 1;
-    for (size_t k = 0; k < pieces[p].rows.size(); ++k) {
-      const size_t row = static_cast<size_t>(pieces[p].rows[k]);
-      piece_of[row] = static_cast<int32_t>(p);
-      index_of[row] = static_cast<int64_t>(k) * step;
+    const std::vector<int64_t>& rows = pieces[p].rows;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      piece_of[static_cast<size_t>(rows[k])] = static_cast<int32_t>(p);
+    }
+    if (!any_column) continue;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      index_of[static_cast<size_t>(rows[k])] = pieces[p].Source(k);
     }
   }
+  const int64_t* idx = any_column ? index_of.data() : nullptr;
   TS_ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate((n + 1) * 8));
   TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, false));
   int64_t* o = offsets->mutable_data_as<int64_t>();
+  uint8_t* ob = bits->mutable_data();
   o[0] = 0;
   for (int64_t i = 0; i < n; ++i) {
     const int32_t p = piece_of[static_cast<size_t>(i)];
     int64_t len = 0;
     if (p >= 0) {
-      const Array& a = *pieces[static_cast<size_t>(p)].value.array;
-      const int64_t k = index_of[static_cast<size_t>(i)];
-      if (a.IsValid(k)) {
-        SetBit(bits->mutable_data(), i);
-        len = static_cast<int64_t>(a.GetView(k).size());
+      const Source& s = src[static_cast<size_t>(p)];
+      const int64_t k = idx != nullptr ? idx[i] : 0;
+      if (s.valid == nullptr || GetBit(s.valid, k)) {
+        SetBit(ob, i);
+        len = s.off[k + 1] - s.off[k];
       }
     }
     o[i + 1] = o[i] + len;
   }
   TS_ASSIGN_OR_RETURN(auto data, Buffer::Allocate(o[n]));
+  uint8_t* d = data->mutable_data();
   for (int64_t i = 0; i < n; ++i) {
-    if (o[i + 1] == o[i]) continue;
-    const Array& a = *pieces[static_cast<size_t>(piece_of[static_cast<size_t>(i)])].value.array;
-    const std::string_view v = a.GetView(index_of[static_cast<size_t>(i)]);
-    std::memcpy(data->mutable_data() + o[i], v.data(), v.size());
+    const int64_t len = o[i + 1] - o[i];
+    if (len == 0) continue;
+    const Source& s = src[static_cast<size_t>(piece_of[static_cast<size_t>(i)])];
+    const uint8_t* from = s.data + s.off[idx != nullptr ? idx[i] : 0];
+    CopyBytes(d + o[i], from, len);
   }
   TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(type, n, BufferPtr(std::move(bits)),
                                                 BufferPtr(std::move(data)),
@@ -160,7 +243,7 @@ Result<Datum> Assemble(const std::vector<Piece>& pieces, DataType type, int64_t 
   int64_t base = 0;
   for (const Piece& p : pieces) {
     for (size_t k = 0; k < p.rows.size(); ++k) {
-      perm[static_cast<size_t>(p.rows[k])] = base + (p.value.scalar ? 0 : static_cast<int64_t>(k));
+      perm[static_cast<size_t>(p.rows[k])] = base + p.Source(k);
     }
     parts.push_back(p.value.array);
     base += p.value.array->length();
@@ -191,6 +274,34 @@ std::vector<int64_t> AllRows(int64_t n) {
   return rows;
 }
 
+// Splits `remaining` by `cond` (evaluated on every row of the frame when
+// `full`, else on the remaining rows in order): a true condition takes the
+// row, false or null leaves it. Branch-free: each row is written to both
+// lists and only one count moves.
+void SplitRows(const RowSet& remaining, const Datum& cond, bool full, int64_t n, RowSet* taken,
+               RowSet* rest) {
+  const int64_t m = remaining.size(n);
+  taken->rows.resize(static_cast<size_t>(m));
+  rest->rows.resize(static_cast<size_t>(m));
+  int64_t* tk = taken->rows.data();
+  int64_t* rs = rest->rows.data();
+  const uint8_t* cv = cond.array->values<uint8_t>();
+  const uint8_t* cb = cond.array->validity_buffer() ? cond.array->validity_buffer()->data() : nullptr;
+  const int64_t step = cond.scalar ? 0 : 1;
+  int64_t nt = 0, nr = 0;
+  for (int64_t k = 0; k < m; ++k) {
+    const int64_t row = remaining.at(k);
+    const int64_t src = (full ? row : k) * step;
+    const bool t = (cb == nullptr || GetBit(cb, src)) & (cv[src] != 0);
+    tk[nt] = row;
+    rs[nr] = row;
+    nt += t;
+    nr += !t;
+  }
+  taken->rows.resize(static_cast<size_t>(nt));
+  rest->rows.resize(static_cast<size_t>(nr));
+}
+
 // Evaluates `conds[k] ? values[k]` in order, then `otherwise` (may be null:
 // null) on the rows no condition took.
 Result<Datum> EvalBranches(const std::vector<const Node*>& conds,
@@ -200,28 +311,24 @@ Result<Datum> EvalBranches(const std::vector<const Node*>& conds,
   RowSet remaining;
   std::vector<Piece> pieces;
   for (size_t b = 0; b < conds.size() && remaining.size(n) > 0; ++b) {
-    TS_ASSIGN_OR_RETURN(Datum cond, EvalOn(*conds[b], frame, remaining.rows, remaining.all));
+    const bool cond_full = remaining.all || CheapAndSafe(*conds[b]);
+    TS_ASSIGN_OR_RETURN(Datum cond, EvalOn(*conds[b], frame, remaining.rows, cond_full));
     RowSet taken{false, {}};
     RowSet rest{false, {}};
-    const int64_t m = remaining.size(n);
-    taken.rows.reserve(static_cast<size_t>(m));
-    rest.rows.reserve(static_cast<size_t>(m));
-    for (int64_t k = 0; k < m; ++k) {
-      const int64_t src = cond.scalar ? 0 : k;
-      const bool t = cond.array->IsValid(src) && cond.array->GetBool(src);
-      (t ? taken : rest).rows.push_back(remaining.at(k));
-    }
+    SplitRows(remaining, cond, cond_full, n, &taken, &rest);
     if (taken.rows.empty()) continue;  // `remaining` is unchanged
     const bool all = remaining.all && rest.rows.empty();
-    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(*values[b], frame, taken.rows, all));
+    const bool value_full = all || CheapAndSafe(*values[b]);
+    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(*values[b], frame, taken.rows, value_full));
     if (all) return v;  // every row took this branch
-    pieces.push_back(Piece{v, std::move(taken.rows)});
+    pieces.push_back(Piece{v, std::move(taken.rows), value_full});
     remaining = std::move(rest);
   }
   if (otherwise != nullptr && remaining.size(n) > 0) {
-    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(*otherwise, frame, remaining.rows, remaining.all));
+    const bool value_full = remaining.all || CheapAndSafe(*otherwise);
+    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(*otherwise, frame, remaining.rows, value_full));
     if (remaining.all) return v;
-    pieces.push_back(Piece{v, std::move(remaining.rows)});
+    pieces.push_back(Piece{v, std::move(remaining.rows), value_full});
   }
   return Assemble(pieces, type, n);
 }
@@ -251,14 +358,16 @@ Result<Datum> EvalCoalesce(const Node& node, const Frame& frame) {
   std::vector<Piece> pieces;
   for (const NodePtr& arg : node.children) {
     if (remaining.size(n) == 0) break;
-    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(*arg, frame, remaining.rows, remaining.all));
+    const bool full = remaining.all || CheapAndSafe(*arg);
+    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(*arg, frame, remaining.rows, full));
     RowSet still{false, {}};
     const int64_t m = remaining.size(n);
     for (int64_t k = 0; k < m; ++k) {
-      if (v.IsNullAt(k)) still.rows.push_back(remaining.at(k));
+      const int64_t row = remaining.at(k);
+      if (v.IsNullAt(full ? row : k)) still.rows.push_back(row);
     }
     if (remaining.all && still.rows.empty()) return v;
-    pieces.push_back(Piece{v, remaining.all ? AllRows(n) : std::move(remaining.rows)});
+    pieces.push_back(Piece{v, remaining.all ? AllRows(n) : std::move(remaining.rows), full});
     remaining = std::move(still);
   }
   return Assemble(pieces, node.type, n);

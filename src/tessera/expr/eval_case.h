@@ -4,7 +4,10 @@
 // with a KernelContext that maps its rows back to input rows, and the
 // results are put back in row order. So `CASE WHEN b <> 0 THEN a % b END`
 // never evaluates `a % b` where b = 0, and an overflow in a row that does
-// not take a branch is never counted, as in DuckDB.
+// not take a branch is never counted, as in DuckDB. A subtree that cannot
+// fail and costs one pass over its columns (a literal, a column, comparisons
+// and AND/OR/NOT over them) is instead evaluated on every row and read at the
+// selected rows: same values, no errors either way, and no gather.
 #pragma once
 
 #include "tessera/expr/ast.h"

@@ -3,6 +3,7 @@
 // -0.0 = 0.0 is true), so ORDER BY, = and IN agree; strings and bytes
 // compare by bytes (memcmp), bools false < true.
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <type_traits>
@@ -87,7 +88,43 @@ Result<Datum> CompareBinary(Op op, const Datum& a, const Datum& b, int64_t n) {
   const int64_t sb = b.scalar ? 0 : 1;
   const Array& x = *a.array;
   const Array& y = *b.array;
-  if (op == Op::kEq || op == Op::kNe) {
+  if ((op == Op::kEq || op == Op::kNe) && (a.scalar != b.scalar)) {
+    // The usual `column = 'literal'`: sizes first, then bytes against one
+    // needle, reading the offsets and data directly.
+    const uint8_t want = op == Op::kEq;
+    const Array& col = a.scalar ? y : x;
+    const std::string_view needle = (a.scalar ? x : y).GetView(0);
+    const int64_t* off = col.offsets_buffer()->data_as<int64_t>();
+    const uint8_t* data = col.values_buffer()->data();
+    const int64_t data_size = col.values_buffer()->size();
+    const auto len = static_cast<int64_t>(needle.size());
+    if (len <= 8) {
+      // A short needle is one masked 8-byte word; a value near the end of
+      // the data buffer (where 8 bytes would overrun) is compared bytewise.
+      uint64_t word = 0;
+      if (len > 0) std::memcpy(&word, needle.data(), needle.size());
+      const uint64_t mask = len == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t start = off[i];
+        const bool same_len = off[i + 1] - start == len;
+        bool same;
+        if (start + 8 <= data_size) {  // branch-free but for the buffer's end
+          uint64_t v;
+          std::memcpy(&v, data + start, 8);
+          same = same_len & (((v ^ word) & mask) == 0);
+        } else {
+          same = same_len && (len == 0 || std::memcmp(data + start, needle.data(), needle.size()) == 0);
+        }
+        o[i] = same == want;
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        const bool same = off[i + 1] - off[i] == len &&
+                          std::memcmp(data + off[i], needle.data(), needle.size()) == 0;
+        o[i] = same == want;
+      }
+    }
+  } else if (op == Op::kEq || op == Op::kNe) {
     // Equality needs no ordering: compare sizes first, then bytes.
     const uint8_t want = op == Op::kEq;
     for (int64_t i = 0; i < n; ++i) {

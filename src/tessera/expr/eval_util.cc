@@ -111,6 +111,28 @@ Status ApplyRowFlags(const uint8_t* flags, int64_t n, const char* reason, Kernel
   return Status::OK();
 }
 
+void CopyBits(const uint8_t* src, int64_t from, uint8_t* dst, int64_t to, int64_t n) {
+  if (n <= 0) return;
+  if ((from & 7) == 0 && (to & 7) == 0) {
+    const int64_t whole = n >> 3;
+    std::memcpy(dst + (to >> 3), src + (from >> 3), static_cast<size_t>(whole));
+    const int64_t rest = n & 7;
+    if (rest != 0) {
+      const auto mask = static_cast<uint8_t>((1u << rest) - 1);
+      uint8_t& d = dst[(to >> 3) + whole];
+      d = static_cast<uint8_t>((d & ~mask) | (src[(from >> 3) + whole] & mask));
+    }
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if (GetBit(src, from + i)) {
+      SetBit(dst, to + i);
+    } else {
+      ClearBit(dst, to + i);
+    }
+  }
+}
+
 Result<ArrayPtr> MakeFixed(DataType type, int64_t n, BufferPtr validity,
                            std::unique_ptr<Buffer> values) {
   return Array::Make(type, n, std::move(validity), BufferPtr(std::move(values)));
@@ -161,9 +183,12 @@ Result<ArrayPtr> ConcatBinary(const std::vector<ArrayPtr>& parts, int64_t total)
   for (const ArrayPtr& p : parts) {
     const int64_t len = p->offset(p->length());
     std::memcpy(data->mutable_data() + byte, p->values_buffer()->data(), static_cast<size_t>(len));
-    for (int64_t i = 0; i < p->length(); ++i) {
-      o[row + i + 1] = byte + p->offset(i + 1);
-      if (bits && p->IsValid(i)) SetBit(bits->mutable_data(), row + i);
+    const int64_t* po = p->offsets_buffer()->data_as<int64_t>();
+    for (int64_t i = 0; i < p->length(); ++i) o[row + i + 1] = byte + po[i + 1];
+    if (bits && p->validity_buffer() != nullptr) {
+      CopyBits(p->validity_buffer()->data(), 0, bits->mutable_data(), row, p->length());
+    } else if (bits) {
+      for (int64_t i = 0; i < p->length(); ++i) SetBit(bits->mutable_data(), row + i);
     }
     row += p->length();
     byte += len;
@@ -220,8 +245,10 @@ Result<BufferPtr> ConcatValidity(const std::vector<ArrayPtr>& parts, int64_t tot
   TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(total, false));
   int64_t at = 0;
   for (const ArrayPtr& p : parts) {
-    for (int64_t i = 0; i < p->length(); ++i) {
-      if (p->IsValid(i)) SetBit(bits->mutable_data(), at + i);
+    if (p->validity_buffer() != nullptr) {
+      CopyBits(p->validity_buffer()->data(), 0, bits->mutable_data(), at, p->length());
+    } else {
+      for (int64_t i = 0; i < p->length(); ++i) SetBit(bits->mutable_data(), at + i);
     }
     at += p->length();
   }
@@ -274,23 +301,33 @@ Result<ArrayPtr> Slice(const Array& a, int64_t offset, int64_t n) {
     return Array::Make(a.type(), n, a.validity_buffer(), a.values_buffer(), a.offsets_buffer(),
                        a.child_ptr(), a.null_count());
   }
-  std::vector<int64_t> idx(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) idx[static_cast<size_t>(i)] = offset + i;
-  if (a.type().is_list() || a.type().is_binary_like()) return Take(a, idx.data(), n);
-  // Fixed width: one memcpy of the values, the validity bit by bit.
+  // Rows are contiguous: validity by bytes, values (or bytes, or child
+  // elements) in one piece, offsets rebased to start at 0.
   BufferPtr validity;
   if (a.null_count() > 0) {
     TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, false));
-    const uint8_t* src = a.validity_buffer()->data();
-    for (int64_t i = 0; i < n; ++i) {
-      bits->mutable_data()[i >> 3] |= static_cast<uint8_t>(GetBit(src, offset + i) << (i & 7));
-    }
+    CopyBits(a.validity_buffer()->data(), offset, bits->mutable_data(), 0, n);
     validity = std::move(bits);
   }
-  const int64_t width = a.type().fixed_width();
+  const DataType type = a.type();
+  if (type.is_binary_like() || type.is_list()) {
+    TS_ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate((n + 1) * 8));
+    int64_t* o = offsets->mutable_data_as<int64_t>();
+    const int64_t* src = a.offsets_buffer()->data_as<int64_t>() + offset;
+    const int64_t base = src[0];
+    for (int64_t i = 0; i <= n; ++i) o[i] = src[i] - base;
+    if (type.is_binary_like()) {
+      TS_ASSIGN_OR_RETURN(auto data, Buffer::Copy(a.values_buffer()->data() + base, o[n]));
+      return Array::Make(type, n, validity, BufferPtr(std::move(data)),
+                         BufferPtr(std::move(offsets)));
+    }
+    TS_ASSIGN_OR_RETURN(ArrayPtr child, Slice(a.child(), base, o[n]));
+    return Array::Make(type, n, validity, nullptr, BufferPtr(std::move(offsets)), child);
+  }
+  const int64_t width = type.fixed_width();
   TS_ASSIGN_OR_RETURN(auto values,
                       Buffer::Copy(a.values_buffer()->data() + offset * width, n * width));
-  return MakeFixed(a.type(), n, validity, std::move(values));
+  return MakeFixed(type, n, validity, std::move(values));
 }
 
 }  // namespace tessera::expr

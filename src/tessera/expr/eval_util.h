@@ -42,6 +42,10 @@ Result<std::unique_ptr<Buffer>> WritableBitmap(const BufferPtr& bits, int64_t n)
 // A bitmap of n bits, all set (`set`) or all clear; trailing bits clear.
 Result<std::unique_ptr<Buffer>> NewBitmap(int64_t n, bool set);
 
+// Bits [from, from + n) of `src` to bits [to, to + n) of `dst`, other bits
+// of dst unchanged; whole bytes at once when both start on a byte.
+void CopyBits(const uint8_t* src, int64_t from, uint8_t* dst, int64_t to, int64_t n);
+
 // Per-row outcome flags of an operation that can fail for one row.
 constexpr uint8_t kRowOk = 0;
 constexpr uint8_t kRowNull = 1;   // the result is null (division by zero)

@@ -1,6 +1,7 @@
 #include "tessera/expr/evaluator.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "tessera/expr/eval_case.h"
@@ -302,6 +303,91 @@ Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& co
   return out;
 }
 
+// Gathers EvaluateTree's chunk results into one array of `total` rows,
+// copying each chunk into place as soon as it is made: its buffers go back
+// to the allocator and come back, still in cache, for the next chunk,
+// instead of every chunk being kept for one final Concat. Lists are kept
+// and concatenated at the end.
+class ResultSink {
+ public:
+  explicit ResultSink(int64_t total) : total_(total) {}
+
+  Status Add(const ArrayPtr& part) {
+    const int64_t len = part->length();
+    if (rows_ == 0) type_ = part->type();
+    if (part->type() != type_ || rows_ + len > total_) {
+      return Status::Invalid("evaluator: a chunk's result does not fit the output");
+    }
+    if (type_.is_list()) {
+      parts_.push_back(part);
+    } else {
+      TS_RETURN_NOT_OK(AddValidity(*part));
+      if (type_.is_binary_like()) {
+        TS_RETURN_NOT_OK(AddBinary(*part));
+      } else {
+        TS_RETURN_NOT_OK(AddFixed(*part));
+      }
+    }
+    rows_ += len;
+    return Status::OK();
+  }
+
+  Result<ArrayPtr> Finish() {
+    if (rows_ != total_) return Status::Invalid("evaluator: chunks do not cover the output");
+    if (type_.is_list()) return Concat(parts_);
+    if (type_.is_binary_like()) {
+      TS_ASSIGN_OR_RETURN(BufferPtr data, data_.Finish());
+      return Array::Make(type_, total_, BufferPtr(std::move(validity_)), data,
+                         BufferPtr(std::move(offsets_)));
+    }
+    return MakeFixed(type_, total_, BufferPtr(std::move(validity_)), std::move(values_));
+  }
+
+ private:
+  Status AddValidity(const Array& part) {
+    if (part.validity_buffer() == nullptr) return Status::OK();  // bits already set
+    if (validity_ == nullptr) {
+      TS_ASSIGN_OR_RETURN(validity_, NewBitmap(total_, true));
+    }
+    CopyBits(part.validity_buffer()->data(), 0, validity_->mutable_data(), rows_, part.length());
+    return Status::OK();
+  }
+
+  Status AddFixed(const Array& part) {
+    const int64_t width = type_.fixed_width();
+    if (values_ == nullptr) {
+      TS_ASSIGN_OR_RETURN(values_, Buffer::Allocate(total_ * width));
+    }
+    if (part.length() > 0) {
+      std::memcpy(values_->mutable_data() + rows_ * width, part.values_buffer()->data(),
+                  static_cast<size_t>(part.length() * width));
+    }
+    return Status::OK();
+  }
+
+  Status AddBinary(const Array& part) {
+    const int64_t len = part.length();
+    const int64_t* po = part.offsets_buffer()->data_as<int64_t>();
+    if (offsets_ == nullptr) {
+      TS_ASSIGN_OR_RETURN(offsets_, Buffer::Allocate((total_ + 1) * 8));
+      offsets_->mutable_data_as<int64_t>()[0] = 0;
+      // Room for the whole output at the first chunk's bytes per row.
+      if (len > 0) TS_RETURN_NOT_OK(data_.Reserve(po[len] / len * total_ + po[len]));
+    }
+    int64_t* o = offsets_->mutable_data_as<int64_t>() + rows_;
+    const int64_t base = data_.length();
+    for (int64_t i = 1; i <= len; ++i) o[i] = base + po[i];
+    return data_.Append(part.values_buffer()->data(), po[len]);
+  }
+
+  int64_t total_;
+  int64_t rows_ = 0;
+  DataType type_;
+  std::unique_ptr<Buffer> values_, offsets_, validity_;
+  BufferBuilder data_;
+  std::vector<ArrayPtr> parts_;  // lists only
+};
+
 }  // namespace
 
 Result<std::shared_ptr<const LiteralTable>> LiteralTable::Build(const Node& root) {
@@ -335,7 +421,7 @@ Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& col
   }
   std::vector<uint8_t> used(columns.size(), 0);
   MarkColumns(root, &used);
-  std::vector<ArrayPtr> parts;
+  ResultSink sink(num_rows);
   std::vector<ArrayPtr> chunk(columns.size());
   for (int64_t start = 0; start < num_rows; start += kChunkRows) {
     const int64_t len = std::min(kChunkRows, num_rows - start);
@@ -351,10 +437,10 @@ Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& col
     EvalStats chunk_stats;
     TS_ASSIGN_OR_RETURN(ArrayPtr out, EvaluateChunk(root, chunk, len, &chunk_stats, literals));
     local.Merge(chunk_stats, start);
-    parts.push_back(std::move(out));
+    TS_RETURN_NOT_OK(sink.Add(out));
   }
   if (stats != nullptr) stats->Merge(local);
-  return Concat(parts);
+  return sink.Finish();
 }
 
 }  // namespace tessera::expr

@@ -11,23 +11,6 @@ namespace tessera::expr {
 
 namespace {
 
-template <typename T>
-bool Less(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(a)) return false;
-    if (std::isnan(b)) return true;
-  }
-  return a < b;
-}
-
-template <typename T>
-bool Equal(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
-  }
-  return a == b;
-}
-
 // nullif of a (values T) and b (values U, the common type a widens to):
 // compared as U, the result is a's value.
 template <typename T, typename U = T>

@@ -15,15 +15,6 @@ namespace tessera::expr {
 
 namespace {
 
-template <typename T>
-bool Less(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(a)) return false;
-    if (std::isnan(b)) return true;
-  }
-  return a < b;
-}
-
 Status BadElement(DataType t) { return Status::Internal("list kernel called on " + t.ToString()); }
 
 // Sum of the present elements: in __int128 for int64 (range-checked by the

@@ -8,9 +8,11 @@
 // object. Not thread-safe; one per kernel call.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "tessera/core/array.h"
@@ -24,6 +26,25 @@ namespace tessera::expr {
 // when none of them has a null. Fails only when memory runs out.
 Result<std::unique_ptr<Buffer>> AndValidity(const std::vector<const Array*>& inputs,
                                             int64_t length);
+
+// Values in DuckDB's order: NaN above every other number and equal to
+// itself; -0.0 equal to 0.0 (IEEE comparison otherwise).
+template <typename T>
+bool Less(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(a)) return false;
+    if (std::isnan(b)) return true;
+  }
+  return a < b;
+}
+
+template <typename T>
+bool Equal(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  }
+  return a == b;
+}
 
 // True when row i of every input is present.
 inline bool AllValid(const std::vector<const Array*>& inputs, int64_t i) {

@@ -44,29 +44,6 @@ enum Level : int {
   kPrimaryLevel,
 };
 
-const char* OpText(Op op) {
-  switch (op) {
-    case Op::kNeg: return "-";
-    case Op::kNot: return "NOT";
-    case Op::kAdd: return "+";
-    case Op::kSub: return "-";
-    case Op::kMul: return "*";
-    case Op::kDiv: return "/";
-    case Op::kMod: return "%";
-    case Op::kConcat: return "||";
-    case Op::kEq: return "=";
-    case Op::kNe: return "!=";
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
-    case Op::kAnd: return "AND";
-    case Op::kOr: return "OR";
-    case Op::kNone: break;
-  }
-  return "?";
-}
-
 int BinaryLevel(Op op) {
   switch (op) {
     case Op::kOr: return kOrLevel;
@@ -188,7 +165,7 @@ class Printer {
         const bool chain = level != kCmpLevel;  // left-associative
         Append(*c[0], chain ? level : level + 1);
         out_ += " ";
-        out_ += OpText(node.op);
+        out_ += OpSpelling(node.op);
         out_ += " ";
         Append(*c[1], level + 1);
         return;
