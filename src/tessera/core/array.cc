@@ -56,7 +56,7 @@ Result<ArrayPtr> Array::Make(DataType type, int64_t length, BufferPtr validity, 
                              type.ToString() + " values");
     }
   }
-  std::shared_ptr<Array> a(new Array());
+  auto a = std::make_shared<Array>(PrivateKey{});
   a->type_ = type;
   a->length_ = length;
   a->null_count_ = null_count >= 0 ? null_count : CountNulls(validity.get(), length);

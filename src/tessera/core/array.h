@@ -11,7 +11,8 @@
 //
 // Arrays are built by ArrayBuilder (builder.h) or, for decoders that produce
 // buffers directly, by Array::Make, which checks the buffers fit the type and
-// length. Once made an Array never changes and may be read from any thread;
+// length. Make allocates once for the Array object (its buffers are
+// shared, not copied). Once made an Array never changes and may be read from any thread;
 // share it as std::shared_ptr<const Array>.
 #pragma once
 
@@ -77,7 +78,16 @@ class Array {
   bool Equals(const Array& other) const;
 
  private:
-  Array() = default;
+  // Make's key: the constructor is public only so that Make can allocate
+  // the Array and its shared_ptr control block together (make_shared).
+  struct PrivateKey {
+    explicit PrivateKey() = default;
+  };
+
+ public:
+  explicit Array(PrivateKey) {}
+
+ private:
   DataType type_;
   int64_t length_ = 0;
   int64_t null_count_ = 0;

@@ -1,6 +1,7 @@
 #include "tessera/core/buffer.h"
 
 #include <cstdlib>
+#include <new>
 #include <string>
 
 namespace tessera {
@@ -12,13 +13,29 @@ constexpr int64_t kMaxAllocation = int64_t{1} << 40;
 Status AllocationFailed(int64_t size) {
   return Status::OutOfRange("cannot allocate " + std::to_string(size) + " bytes");
 }
+
+// Where the inline bytes start: after the object, 16-byte aligned (as
+// malloc aligns the separate allocation of a large buffer).
+constexpr size_t kInlineOffset = (sizeof(void*) * 3 + 15) & ~size_t{15};
+
 }  // namespace
 
 Result<std::unique_ptr<Buffer>> Buffer::Allocate(int64_t size) {
+  static_assert(sizeof(Buffer) <= kInlineOffset);
   if (size < 0 || size > kMaxAllocation) return AllocationFailed(size);
-  void* p = std::malloc(static_cast<size_t>(size > 0 ? size : 1));
-  if (p == nullptr) return AllocationFailed(size);
-  return std::unique_ptr<Buffer>(new Buffer(static_cast<uint8_t*>(p), size));
+  const bool inline_bytes = size <= kInlineBytes;
+  void* mem = std::malloc(inline_bytes ? kInlineOffset + static_cast<size_t>(size)
+                                       : sizeof(Buffer));
+  if (mem == nullptr) return AllocationFailed(size);
+  uint8_t* data = static_cast<uint8_t*>(mem) + kInlineOffset;
+  if (!inline_bytes) {
+    data = static_cast<uint8_t*>(std::malloc(static_cast<size_t>(size)));
+    if (data == nullptr) {
+      std::free(mem);
+      return AllocationFailed(size);
+    }
+  }
+  return std::unique_ptr<Buffer>(::new (mem) Buffer(data, size, inline_bytes ? size : -1));
 }
 
 Result<std::unique_ptr<Buffer>> Buffer::Copy(const void* data, int64_t size) {
@@ -27,10 +44,27 @@ Result<std::unique_ptr<Buffer>> Buffer::Copy(const void* data, int64_t size) {
   return buf;
 }
 
-Buffer::~Buffer() { std::free(data_); }
+Buffer::~Buffer() {
+  if (!is_inline()) std::free(data_);
+}
+
+void Buffer::operator delete(void* p) { std::free(p); }
 
 Status Buffer::Resize(int64_t new_size) {
   if (new_size < 0 || new_size > kMaxAllocation) return AllocationFailed(new_size);
+  if (is_inline()) {
+    if (new_size <= inline_capacity_) {
+      size_ = new_size;
+      return Status::OK();
+    }
+    void* p = std::malloc(static_cast<size_t>(new_size));
+    if (p == nullptr) return AllocationFailed(new_size);
+    if (size_ > 0) std::memcpy(p, data_, static_cast<size_t>(size_));
+    data_ = static_cast<uint8_t*>(p);
+    size_ = new_size;
+    inline_capacity_ = -1;
+    return Status::OK();
+  }
   void* p = std::realloc(data_, static_cast<size_t>(new_size > 0 ? new_size : 1));
   if (p == nullptr) return AllocationFailed(new_size);
   data_ = static_cast<uint8_t*>(p);

@@ -3,6 +3,12 @@
 // while its builder owns it; once shared (std::shared_ptr<const Buffer>) it
 // is immutable and may be read from any thread.
 //
+// Memory: a Buffer of up to kInlineBytes bytes is one heap allocation, the
+// Buffer object with its bytes right after it (the one-row serving case
+// makes many tiny buffers, and each allocation costs as much as the work);
+// a larger one keeps its bytes in a separate allocation. Either way the
+// bytes are 16-byte aligned and live exactly as long as the Buffer.
+//
 // BufferBuilder grows a Buffer by amortised doubling; allocation failure is
 // an expected error (hostile files can ask for absurd sizes) and is returned
 // as a Status instead of throwing.
@@ -26,7 +32,12 @@ class Buffer {
   // Copies `size` bytes from `data`.
   static Result<std::unique_ptr<Buffer>> Copy(const void* data, int64_t size);
 
+  // Buffers up to this size hold their bytes inline (see above).
+  static constexpr int64_t kInlineBytes = 4096;
+
   ~Buffer();
+  // Frees the single allocation Allocate made (every Buffer comes from it).
+  static void operator delete(void* p);
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
 
@@ -42,14 +53,21 @@ class Buffer {
     return reinterpret_cast<T*>(data_);
   }
 
-  // Changes the size, keeping the first min(old, new) bytes. Fails with
-  // OutOfRange when memory cannot be had; the buffer is unchanged then.
+  // Changes the size, keeping the first min(old, new) bytes; data() may
+  // move. Fails with OutOfRange when memory cannot be had; the buffer is
+  // unchanged then. An inline buffer shrinks in place (its slack is at most
+  // kInlineBytes) and moves its bytes to a separate allocation to grow.
   Status Resize(int64_t new_size);
 
  private:
-  Buffer(uint8_t* data, int64_t size) : data_(data), size_(size) {}
+  Buffer(uint8_t* data, int64_t size, int64_t inline_capacity)
+      : data_(data), size_(size), inline_capacity_(inline_capacity) {}
+  bool is_inline() const { return inline_capacity_ >= 0; }
   uint8_t* data_;
   int64_t size_;
+  // Bytes available inline after the object; -1 when data_ is a separate
+  // allocation (owned, freed by the destructor).
+  int64_t inline_capacity_;
 };
 
 using BufferPtr = std::shared_ptr<const Buffer>;

@@ -70,22 +70,60 @@ class DatumList {
   size_t size_ = 0;
 };
 
+// A vector borrowed from this thread for the length of one call, so that
+// evaluating a small frame (the one-row serving case) does not allocate it
+// anew each time. `Tag` names the use: each use has its own vector. A use
+// that is still borrowed (never, today: neither use reenters the
+// evaluator while it holds the vector) gets a vector of its own instead.
+template <typename T, int Tag>
+class ScratchVector {
+ public:
+  // Vectors of more than this many elements are not kept (a long frame's
+  // scratch is not held by the thread forever).
+  static constexpr size_t kMaxKept = static_cast<size_t>(kChunkRows);
+
+  explicit ScratchVector(size_t n) {
+    thread_local std::vector<T> kept;
+    thread_local bool borrowed = false;
+    if (n <= kMaxKept && !borrowed) {
+      borrowed = true;
+      borrowed_ = &borrowed;
+      v_ = &kept;
+    }
+    v_->assign(n, T{});
+  }
+  ~ScratchVector() {
+    if (borrowed_ != nullptr) *borrowed_ = false;
+  }
+  ScratchVector(const ScratchVector&) = delete;
+  ScratchVector& operator=(const ScratchVector&) = delete;
+  std::vector<T>& get() { return *v_; }
+
+ private:
+  std::vector<T> own_;
+  std::vector<T>* v_ = &own_;
+  bool* borrowed_ = nullptr;
+};
+
 // Evaluates every child; when all are constants over several rows, the
 // first is spread to every row, so that a failing operation (not folded,
 // folding.h) is counted once per row.
-Result<DatumList> EvalChildren(const Node& node, const Frame& frame) {
-  DatumList out;
+// Fills `out` (empty) rather than returning the list: it is a few Datums
+// wide and this runs once per node, so not moving it twice is measurable on
+// one row.
+Status EvalChildren(const Node& node, const Frame& frame, DatumList* out) {
   bool all_scalar = true;
   for (const NodePtr& child : node.children) {
     TS_ASSIGN_OR_RETURN(Datum d, EvalNode(*child, frame));
     all_scalar &= d.scalar;
-    out.push_back(std::move(d));
+    out->push_back(std::move(d));
   }
-  if (all_scalar && !out.empty() && frame.length != 1) {
-    TS_ASSIGN_OR_RETURN(out[0].array, Broadcast(out[0], frame.length));
-    out[0].scalar = false;
+  if (all_scalar && !out->empty() && frame.length != 1) {
+    Datum& first = (*out)[0];
+    TS_ASSIGN_OR_RETURN(first.array, Broadcast(first, frame.length));
+    first.scalar = false;
   }
-  return out;
+  return Status::OK();
 }
 
 bool IsArithmetic(Op op) {
@@ -106,7 +144,8 @@ Result<Datum> EvalBinary(const Node& node, const Frame& frame) {
     return EvalTimestampInterval(ts, iv.value.int_value(), node.op == Op::kSub, frame.length,
                                  frame.ctx);
   }
-  TS_ASSIGN_OR_RETURN(DatumList args, EvalChildren(node, frame));
+  DatumList args;
+  TS_RETURN_NOT_OK(EvalChildren(node, frame, &args));
   const int64_t n = frame.length;
   if (IsArithmetic(node.op)) return EvalArith(node.op, args[0], args[1], node.type, n, frame.ctx);
   switch (node.op) {
@@ -121,7 +160,8 @@ Result<Datum> EvalBinary(const Node& node, const Frame& frame) {
 }
 
 Result<Datum> EvalBetween(const Node& node, const Frame& frame) {
-  TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+  DatumList a;
+  TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
   const int64_t n = frame.length;
   TS_ASSIGN_OR_RETURN(Datum ge, EvalCompare(Op::kGe, a[0], a[1], n));
   TS_ASSIGN_OR_RETURN(Datum le, EvalCompare(Op::kLe, a[0], a[2], n));
@@ -131,11 +171,16 @@ Result<Datum> EvalBetween(const Node& node, const Frame& frame) {
 
 Result<Datum> EvalKernelCall(const Node& node, const Frame& frame) {
   const FunctionDef* def = node.function;
-  TS_ASSIGN_OR_RETURN(DatumList args, EvalChildren(node, frame));
-  std::vector<const Array*> ptrs(args.size());
+  DatumList args;
+  TS_RETURN_NOT_OK(EvalChildren(node, frame, &args));
+  ScratchVector<const Array*, 0> scratch(args.size());
+  std::vector<const Array*>& ptrs = scratch.get();
   for (size_t i = 0; i < args.size(); ++i) {
-    // Constants become full columns: a kernel reads `length` values.
-    TS_ASSIGN_OR_RETURN(args[i].array, Broadcast(args[i], frame.length));
+    // Constants become full columns: a kernel reads `length` values (a
+    // column, or a constant on one row, already has them).
+    if (args[i].scalar && frame.length != 1) {
+      TS_ASSIGN_OR_RETURN(args[i].array, Broadcast(args[i], frame.length));
+    }
     ptrs[i] = args[i].array.get();
   }
   ArrayPtr out;
@@ -171,7 +216,8 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
     case NodeKind::kInterval:
       return Status::Invalid("evaluator: an interval outside timestamp +/- interval");
     case NodeKind::kUnary: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       if (node.op == Op::kNeg) return EvalNegate(a[0], n, frame.ctx);
       return EvalNot(a[0], n);
     }
@@ -181,7 +227,8 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
       return EvalIsNull(x, node.negated, n);
     }
     case NodeKind::kIn: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       std::vector<Datum> items;
       items.reserve(a.size() - 1);
       for (size_t i = 1; i < a.size(); ++i) items.push_back(a[i]);
@@ -189,16 +236,19 @@ Result<Datum> EvalNode(const Node& node, const Frame& frame) {
     }
     case NodeKind::kBetween: return EvalBetween(node, frame);
     case NodeKind::kLike: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       return EvalLike(a[0], a[1], node.negated, n);
     }
     case NodeKind::kCase: return EvalCase(node, frame);
     case NodeKind::kCast: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       return EvalCast(a[0], node.type, n, frame.ctx, frame.row_ids);
     }
     case NodeKind::kIndex: {
-      TS_ASSIGN_OR_RETURN(DatumList a, EvalChildren(node, frame));
+      DatumList a;
+      TS_RETURN_NOT_OK(EvalChildren(node, frame, &a));
       return EvalIndex(a[0], a[1], n);
     }
     case NodeKind::kCall: return EvalCall(node, frame);
@@ -232,11 +282,17 @@ void MarkColumns(const Node& node, std::vector<uint8_t>* used) {
 // One chunk: evaluate, then null the rows that failed.
 Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& columns,
                                int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
-  std::vector<uint8_t> error_rows(static_cast<size_t>(num_rows), 0);
+  ScratchVector<uint8_t, 1> scratch(static_cast<size_t>(num_rows));
+  std::vector<uint8_t>& error_rows = scratch.get();  // one byte per row, zeroed
   KernelContext ctx(&error_rows, stats);
   const Frame frame{&columns, num_rows, &ctx, nullptr, literals};
   TS_ASSIGN_OR_RETURN(Datum d, EvalNode(root, frame));
-  TS_ASSIGN_OR_RETURN(ArrayPtr out, Broadcast(d, num_rows));
+  ArrayPtr out;
+  if (d.scalar && num_rows != 1) {
+    TS_ASSIGN_OR_RETURN(out, Broadcast(d, num_rows));
+  } else {
+    out = std::move(d.array);  // already one value per row
+  }
   if (stats->error_rows > 0) {
     // A row where any operation failed is null as a whole: DuckDB would
     // have failed the query, so no value of that row is to be trusted.
