@@ -73,11 +73,10 @@ std::vector<RecordBatchPtr> MakeTransactions(int64_t rows, int64_t batch, Schema
       (void)category.Append(kCategories[(r >> 40) % 6]);
       (void)country.Append(kCountries[(r >> 48) % 6]);
     }
-    out.push_back(Check(RecordBatch::Make(*schema, {Check(amount.Finish(), "a"),
-                                                    Check(sum.Finish(), "s"),
-                                                    Check(category.Finish(), "c"),
-                                                    Check(country.Finish(), "k")}),
-                        "batch"));
+    out.push_back(Check(
+        RecordBatch::Make(*schema, {Check(amount.Finish(), "a"), Check(sum.Finish(), "s"),
+                                    Check(category.Finish(), "c"), Check(country.Finish(), "k")}),
+        "batch"));
   }
   return out;
 }
@@ -107,9 +106,10 @@ std::vector<RecordBatchPtr> MakeEmbeddings(int64_t rows, int64_t batch, SchemaPt
 }
 
 void Report(const char* name, const std::string& expr, int64_t rows, double seconds) {
-  std::printf("{\"case\":\"%s\",\"engine\":\"tessera\",\"expr\":\"%s\",\"rows\":%lld,"
-              "\"seconds\":%.4f,\"rows_per_s\":%.0f}\n",
-              name, expr.c_str(), static_cast<long long>(rows), seconds, rows / seconds);
+  std::printf(
+      "{\"case\":\"%s\",\"engine\":\"tessera\",\"expr\":\"%s\",\"rows\":%lld,"
+      "\"seconds\":%.4f,\"rows_per_s\":%.0f}\n",
+      name, expr.c_str(), static_cast<long long>(rows), seconds, rows / seconds);
   std::fflush(stdout);
 }
 
@@ -149,23 +149,22 @@ void OnDemand(int64_t iterations) {
   std::vector<Value> emb;
   for (int i = 0; i < 64; ++i) emb.push_back(Value::Float(static_cast<float>(i % 7) / 7.0f));
   RecordBatchBuilder builder(schema);
-  if (!builder.AppendRow({Value::Double(42.5), Value::Double(1000.0), Value::Int64(12),
-                          Value::String("grocery"), Value::List(list, emb),
-                          Value::List(list, emb)})
+  if (!builder
+           .AppendRow({Value::Double(42.5), Value::Double(1000.0), Value::Int64(12),
+                       Value::String("grocery"), Value::List(list, emb), Value::List(list, emb)})
            .ok()) {
     Die("row");
   }
   RecordBatchPtr row = Check(builder.Finish(), "row");
   const std::vector<std::string> texts = {
-      "amount / nullif(amount_sum_24h, 0)",
-      "coalesce(txn_count_24h, 0) + 1",
+      "amount / nullif(amount_sum_24h, 0)", "coalesce(txn_count_24h, 0) + 1",
       "CASE WHEN category = 'grocery' THEN 'food' WHEN category = 'bar' THEN 'dining' "
       "ELSE 'other' END",
-      "amount > 100 AND category != 'bar'",
-      "cosine_similarity(user_emb, item_emb)"};
+      "amount > 100 AND category != 'bar'", "cosine_similarity(user_emb, item_emb)"};
   std::vector<std::shared_ptr<const expr::Expression>> view;
   for (const auto& t : texts) {
-    view.push_back(Check(expr::Expression::Compile(t, expr::Scope::FromSchema(*schema)), "compile"));
+    view.push_back(
+        Check(expr::Expression::Compile(t, expr::Scope::FromSchema(*schema)), "compile"));
   }
   // Wall and CPU time of this thread: on a shared machine the wall time
   // includes the time other processes held the core, the CPU time does not.
@@ -188,10 +187,11 @@ void OnDemand(int64_t iterations) {
     best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
     best_cpu = std::min(best_cpu, cpu_now() - cpu_start);
   }
-  std::printf("{\"case\":\"on_demand_5_expressions\",\"engine\":\"tessera\",\"iterations\":%lld,"
-              "\"micros_per_row\":%.3f,\"cpu_micros_per_row\":%.3f}\n",
-              static_cast<long long>(iterations), best * 1e6 / static_cast<double>(iterations),
-              best_cpu * 1e6 / static_cast<double>(iterations));
+  std::printf(
+      "{\"case\":\"on_demand_5_expressions\",\"engine\":\"tessera\",\"iterations\":%lld,"
+      "\"micros_per_row\":%.3f,\"cpu_micros_per_row\":%.3f}\n",
+      static_cast<long long>(iterations), best * 1e6 / static_cast<double>(iterations),
+      best_cpu * 1e6 / static_cast<double>(iterations));
   // Each expression alone (CPU time, best of 3): where the row's time goes.
   for (size_t k = 0; k < view.size(); ++k) {
     double cpu = 1e300;
@@ -204,9 +204,10 @@ void OnDemand(int64_t iterations) {
       }
       cpu = std::min(cpu, cpu_now() - cpu_start);
     }
-    std::printf("{\"case\":\"on_demand_expression_%zu\",\"engine\":\"tessera\",\"expr\":\"%s\","
-                "\"cpu_micros\":%.3f}\n",
-                k + 1, view[k]->canonical().c_str(), cpu * 1e6 / static_cast<double>(iterations));
+    std::printf(
+        "{\"case\":\"on_demand_expression_%zu\",\"engine\":\"tessera\",\"expr\":\"%s\","
+        "\"cpu_micros\":%.3f}\n",
+        k + 1, view[k]->canonical().c_str(), cpu * 1e6 / static_cast<double>(iterations));
   }
 }
 
@@ -214,11 +215,16 @@ int Main(int argc, char** argv) {
   int64_t rows = 10'000'000, list_rows = 1'000'000, batch = 1 << 16, iterations = 200'000;
   for (int i = 1; i + 1 < argc; i += 2) {
     const int64_t v = std::atoll(argv[i + 1]);
-    if (std::strcmp(argv[i], "--rows") == 0) rows = v;
-    else if (std::strcmp(argv[i], "--list-rows") == 0) list_rows = v;
-    else if (std::strcmp(argv[i], "--batch") == 0) batch = v;
-    else if (std::strcmp(argv[i], "--iterations") == 0) iterations = v;
-    else Die(std::string("unknown option ") + argv[i]);
+    if (std::strcmp(argv[i], "--rows") == 0)
+      rows = v;
+    else if (std::strcmp(argv[i], "--list-rows") == 0)
+      list_rows = v;
+    else if (std::strcmp(argv[i], "--batch") == 0)
+      batch = v;
+    else if (std::strcmp(argv[i], "--iterations") == 0)
+      iterations = v;
+    else
+      Die(std::string("unknown option ") + argv[i]);
   }
   SchemaPtr tx_schema;
   auto tx = MakeTransactions(rows, batch, &tx_schema);

@@ -97,7 +97,8 @@ TEST_F(EvalCliTest, WritesEveryRowToCsv) {
 }
 
 TEST_F(EvalCliTest, WritesEveryRowToParquet) {
-  CliResult r = Run({"eval", "id % 2 = 0 AND city != 'Oslo'", input_, "--out", Path("out.parquet")});
+  CliResult r =
+      Run({"eval", "id % 2 = 0 AND city != 'Oslo'", input_, "--out", Path("out.parquet")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto batches = parquet::ReadParquetFile(Path("out.parquet"));
   ASSERT_TRUE(batches.ok()) << batches.status().ToString();
@@ -165,7 +166,8 @@ TEST_F(EvalCliTest, HostileExpressionsAreOneLineErrors) {
 TEST_F(EvalCliTest, BadArgumentsAreUsageErrors) {
   CliResult ext = Run({"eval", "1", Path("in.txt")});
   EXPECT_EQ(ext.exit_code, 2);
-  EXPECT_EQ(ext.err, "error: '" + Path("in.txt") + "' has extension '.txt' (expected .parquet or .csv)\n");
+  EXPECT_EQ(ext.err,
+            "error: '" + Path("in.txt") + "' has extension '.txt' (expected .parquet or .csv)\n");
 
   CliResult missing = Run({"eval", "1", Path("nope.csv")});
   EXPECT_EQ(missing.exit_code, 1);

@@ -170,8 +170,7 @@ TEST_F(AppliedRepoTest, DescribeNameAtVersionIsVersionN) {
   EXPECT_EQ(both.exit_code, 0) << both.err;
   CliResult conflict = Tessera({"describe", "user_profile@1", "--version", "2"});
   EXPECT_EQ(conflict.exit_code, 2);
-  EXPECT_EQ(conflict.err,
-            "error: 'user_profile@1' and --version 2 ask for different versions\n");
+  EXPECT_EQ(conflict.err, "error: 'user_profile@1' and --version 2 ask for different versions\n");
 }
 
 TEST_F(AppliedRepoTest, BadVersionsAreNamed) {
@@ -204,8 +203,8 @@ TEST_F(AppliedRepoTest, BadVersionsAreNamed) {
   EXPECT_EQ(missing.err, "error: feature-view 'user_profile' has no version 7 (versions 1 to 1)\n");
   CliResult wrong_kind = Tessera({"describe", "user", "--kind", "view"});
   EXPECT_EQ(wrong_kind.exit_code, 1);
-  EXPECT_EQ(wrong_kind.err, "error: no feature-view named 'user' in registry " + repo_ +
-                                "/data/registry.db\n");
+  EXPECT_EQ(wrong_kind.err,
+            "error: no feature-view named 'user' in registry " + repo_ + "/data/registry.db\n");
 }
 
 // describe's text shows what is set: no member that is null, "", {} or [].
@@ -244,16 +243,16 @@ TEST_F(AppliedRepoTest, KindSpellingsAreTheSameEverywhere) {
   EXPECT_THAT(plan.out, Not(HasSubstr("feature_view")));
   Apply();
   std::string views;
-  for (const char* spelling : {"feature-view", "feature-views", "view", "views", "feature_view",
-                               "feature_views"}) {
+  for (const char* spelling :
+       {"feature-view", "feature-views", "view", "views", "feature_view", "feature_views"}) {
     CliResult r = Tessera({"list", spelling, "--json"});
     ASSERT_EQ(r.exit_code, 0) << spelling << ": " << r.err;
     if (views.empty()) views = r.out;
     EXPECT_EQ(r.out, views) << spelling;
   }
   EXPECT_THAT(views, HasSubstr("\"kind\": \"feature-view\""));
-  for (const char* spelling : {"on-demand-view", "on-demand-views", "odfv", "odfvs",
-                               "on_demand_feature_view"}) {
+  for (const char* spelling :
+       {"on-demand-view", "on-demand-views", "odfv", "odfvs", "on_demand_feature_view"}) {
     CliResult r = Tessera({"list", spelling});
     EXPECT_EQ(r.exit_code, 0) << spelling << ": " << r.err;
     CliResult lineage = Tessera({"lineage", "user_profile", "--kind", spelling});
@@ -271,10 +270,10 @@ TEST_F(AppliedRepoTest, KindSpellingsAreTheSameEverywhere) {
   const std::string bad =
       "error: unknown kind 'tables' (expected entity, source, feature-view (view), "
       "on-demand-view (odfv) or service, singular or plural)\n";
-  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"list", "tables"},
-           {"describe", "user", "--kind", "tables"},
-           {"lineage", "user", "--kind", "tables"}}) {
+  for (std::vector<std::string> args :
+       std::vector<std::vector<std::string>>{{"list", "tables"},
+                                             {"describe", "user", "--kind", "tables"},
+                                             {"lineage", "user", "--kind", "tables"}}) {
     CliResult r = Tessera(args);
     EXPECT_EQ(r.exit_code, 2) << args[0];
     EXPECT_EQ(r.err, bad) << args[0];

@@ -33,7 +33,7 @@ TEST(LineageTree, RepeatsAreMarkedNotHidden) {
   ObjectRef service{ObjectKind::kFeatureService, "svc"};
   ObjectRef source{ObjectKind::kSource, "src"};
   std::vector<DependencyEdge> edges = {
-      {service, View("a"), "feature", "*"}, {service, View("b"), "feature", "x"},
+      {service, View("a"), "feature", "*"},      {service, View("b"), "feature", "x"},
       {View("a"), Entity("user"), "entity", ""}, {View("a"), source, "source", ""},
       {View("b"), Entity("user"), "entity", ""}, {View("b"), source, "source", ""},
   };
@@ -56,7 +56,7 @@ TEST(LineageTree, RepeatsAreMarkedNotHidden) {
 // A repeated node with children of its own is not expanded again.
 TEST(LineageTree, ARepeatIsNotExpandedAgain) {
   std::vector<DependencyEdge> edges = {
-      {Odfv("top"), Odfv("l"), "input", ""}, {Odfv("top"), Odfv("r"), "input", ""},
+      {Odfv("top"), Odfv("l"), "input", ""},    {Odfv("top"), Odfv("r"), "input", ""},
       {Odfv("l"), Odfv("shared"), "input", ""}, {Odfv("r"), Odfv("shared"), "input", ""},
       {Odfv("shared"), View("v"), "input", ""}, {View("v"), Entity("e"), "entity", ""},
   };
@@ -91,7 +91,8 @@ TEST(LineageTree, HundredThousandChainIsLinear) {
   std::vector<DependencyEdge> edges;
   edges.reserve(kChain);
   for (int i = 0; i + 1 < kChain; ++i) {
-    edges.push_back({Odfv("v" + std::to_string(i)), Odfv("v" + std::to_string(i + 1)), "input", ""});
+    edges.push_back(
+        {Odfv("v" + std::to_string(i)), Odfv("v" + std::to_string(i + 1)), "input", ""});
   }
   std::string text = Tree(edges, Odfv("v0"), LineageDirection::kUpstream);
   std::istringstream in(text);

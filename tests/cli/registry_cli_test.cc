@@ -246,12 +246,11 @@ TEST_F(QuickstartTest, LineageUpstreamOfAService) {
   for (const auto& n : nodes.GetArray()) {
     labels.push_back(std::string(n["kind"].GetString()) + ":" + n["name"].GetString());
   }
-  EXPECT_THAT(labels,
-              UnorderedElementsAre(
-                  "feature-view:user_profile", "feature-view:user_txn_stats",
-                  "feature-view:merchant_profile", "on-demand-view:txn_risk", "entity:user",
-                  "entity:merchant", "source:user_profiles", "source:merchant_profiles",
-                  "source:transactions_push", "source:transactions", "source:txn_request"));
+  EXPECT_THAT(labels, UnorderedElementsAre(
+                          "feature-view:user_profile", "feature-view:user_txn_stats",
+                          "feature-view:merchant_profile", "on-demand-view:txn_risk", "entity:user",
+                          "entity:merchant", "source:user_profiles", "source:merchant_profiles",
+                          "source:transactions_push", "source:transactions", "source:txn_request"));
 
   CliResult tree = Tessera({"lineage", "fraud_detection_v1", "--upstream"});
   ASSERT_EQ(tree.exit_code, 0) << tree.err;

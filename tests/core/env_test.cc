@@ -147,7 +147,7 @@ TEST_F(EnvTest, AtomicWriterCommitReplacesAndLeavesNoTemp) {
   for (char c : temp.substr(temp.size() - 6)) EXPECT_TRUE(std::isalnum(c)) << temp;
   ASSERT_TRUE((*w)->Append("new ").ok());
   ASSERT_TRUE((*w)->Append(std::string(3 << 20, 'x')).ok());  // bypasses the buffer
-  EXPECT_EQ(Slurp(Path("out")), "old contents");             // untouched until Commit
+  EXPECT_EQ(Slurp(Path("out")), "old contents");              // untouched until Commit
   ASSERT_TRUE((*w)->Commit().ok());
   EXPECT_EQ(Slurp(Path("out")), "new " + std::string(3 << 20, 'x'));
   EXPECT_EQ(Listing(), (std::vector<std::string>{"out"}));

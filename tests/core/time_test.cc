@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <limits>
-
 #include <ctime>
+#include <limits>
 #include <optional>
 #include <random>
 
@@ -96,10 +95,8 @@ TEST(TimeTest, FormatsRfc3339WithMicros) {
 // computed outside Tessera: Python's divmod and datetime, shifted into
 // datetime's range by whole 400-year cycles of 146097 days.
 TEST(TimeTest, FormatsTheEndsOfTheRange) {
-  EXPECT_EQ(FormatTimestamp(std::numeric_limits<int64_t>::min()),
-            "-290308-12-21T19:59:05.224192Z");
-  EXPECT_EQ(FormatTimestamp(std::numeric_limits<int64_t>::max()),
-            "294247-01-10T04:00:54.775807Z");
+  EXPECT_EQ(FormatTimestamp(std::numeric_limits<int64_t>::min()), "-290308-12-21T19:59:05.224192Z");
+  EXPECT_EQ(FormatTimestamp(std::numeric_limits<int64_t>::max()), "294247-01-10T04:00:54.775807Z");
 }
 
 TEST(TimeTest, FormatThenParseRoundTrips) {

@@ -64,8 +64,7 @@ class TableGenerator {
   std::vector<std::vector<Value>> Rows() {
     std::vector<std::vector<Value>> rows;
     for (int r = 0; r < kRows; ++r) {
-      rows.push_back({Int32(), Int64(), Double(), Double(), String(), Bool(), Timestamp(),
-                      List()});
+      rows.push_back({Int32(), Int64(), Double(), Double(), String(), Bool(), Timestamp(), List()});
     }
     return rows;
   }
@@ -90,11 +89,18 @@ class TableGenerator {
 
   Value Int32() {
     if (Chance(0.15)) return Value::Null(DataType::Int32());
-    static const int32_t kEdges[] = {0, 1, -1, 7, -7, std::numeric_limits<int32_t>::max(),
-                                     std::numeric_limits<int32_t>::min(), 46341};
+    static const int32_t kEdges[] = {0,
+                                     1,
+                                     -1,
+                                     7,
+                                     -7,
+                                     std::numeric_limits<int32_t>::max(),
+                                     std::numeric_limits<int32_t>::min(),
+                                     46341};
     if (Chance(0.4)) return Value::Int32(kEdges[In(0, 7)]);
-    return Value::Int32(Chance(0.5) ? In(-100, 100) : In(std::numeric_limits<int32_t>::min(),
-                                                          std::numeric_limits<int32_t>::max()));
+    return Value::Int32(
+        Chance(0.5) ? In(-100, 100)
+                    : In(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
   }
 
   Value Int64() {
@@ -109,16 +115,16 @@ class TableGenerator {
                                      (int64_t{1} << 53) + 1,
                                      3037000500};
     if (Chance(0.35)) return Value::Int64(kEdges[In(0, 8)]);
-    return Value::Int64(Chance(0.6) ? In<int64_t>(-1000, 1000)
-                                    : In(std::numeric_limits<int64_t>::min(),
-                                         std::numeric_limits<int64_t>::max()));
+    return Value::Int64(
+        Chance(0.6) ? In<int64_t>(-1000, 1000)
+                    : In(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()));
   }
 
   Value Double() {
     if (Chance(0.15)) return Value::Null(DataType::Double());
-    static const double kEdges[] = {0.0,   -0.0, std::nan(""), HUGE_VAL, -HUGE_VAL, 1e308,
-                                    5e-324, 0.1, -2.5,         1.5,      2.5,       0.5,
-                                    -1.0,   3.0, 1e-310,       9007199254740993.0};
+    static const double kEdges[] = {
+        0.0,  -0.0, std::nan(""), HUGE_VAL, -HUGE_VAL, 1e308, 5e-324, 0.1,
+        -2.5, 1.5,  2.5,          0.5,      -1.0,      3.0,   1e-310, 9007199254740993.0};
     if (Chance(0.4)) return Value::Double(kEdges[In(0, 15)]);
     switch (In(0, 2)) {
       case 0: return Value::Double(static_cast<double>(In(-1000, 1000)) / 8.0);
@@ -132,9 +138,23 @@ class TableGenerator {
 
   Value String() {
     if (Chance(0.15)) return Value::Null(DataType::String());
-    static const char* kEdges[] = {"",      "a",  "ab",  "\xC3\x89", "\xC3\x9F" "e", "Z\xC3\xBCrich",
-                                   "日本語", " pad ", "a%b_c", "12", "-3", "1e2",
-                                   "ABC", "b", "nan", " 7 "};
+    static const char* kEdges[] = {"",
+                                   "a",
+                                   "ab",
+                                   "\xC3\x89",
+                                   "\xC3\x9F"
+                                   "e",
+                                   "Z\xC3\xBCrich",
+                                   "日本語",
+                                   " pad ",
+                                   "a%b_c",
+                                   "12",
+                                   "-3",
+                                   "1e2",
+                                   "ABC",
+                                   "b",
+                                   "nan",
+                                   " 7 "};
     if (Chance(0.6)) return Value::String(kEdges[In(0, 15)]);
     std::string s;
     const int n = In(0, 8);
@@ -191,8 +211,8 @@ std::string SqlString(const std::string& s) {
 
 std::string SqlValue(const Value& v) {
   static const std::map<TypeId, const char*> kTypes = {
-      {TypeId::kInt32, "INTEGER"}, {TypeId::kInt64, "BIGINT"},      {TypeId::kDouble, "DOUBLE"},
-      {TypeId::kString, "VARCHAR"}, {TypeId::kBool, "BOOLEAN"},     {TypeId::kTimestamp, "TIMESTAMP"},
+      {TypeId::kInt32, "INTEGER"},  {TypeId::kInt64, "BIGINT"}, {TypeId::kDouble, "DOUBLE"},
+      {TypeId::kString, "VARCHAR"}, {TypeId::kBool, "BOOLEAN"}, {TypeId::kTimestamp, "TIMESTAMP"},
       {TypeId::kList, "DOUBLE[]"}};
   if (v.is_null()) return std::string("NULL::") + kTypes.at(v.type().id());
   switch (v.type().id()) {
@@ -201,7 +221,8 @@ std::string SqlValue(const Value& v) {
     case TypeId::kDouble: return SqlDouble(v.double_value());
     case TypeId::kString: return SqlString(v.string_value());
     case TypeId::kBool: return v.bool_value() ? "true" : "false";
-    case TypeId::kTimestamp: return "make_timestamp((" + std::to_string(v.int_value()) + ")::BIGINT)";
+    case TypeId::kTimestamp:
+      return "make_timestamp((" + std::to_string(v.int_value()) + ")::BIGINT)";
     case TypeId::kList: {
       std::string out = "[";
       for (size_t i = 0; i < v.list_value().size(); ++i) {
@@ -339,9 +360,7 @@ std::string Compare(const Value& v, const rapidjson::Value& j, bool approx) {
   }
   bool same = false;
   switch (v.type().id()) {
-    case TypeId::kBool:
-      same = j.IsBool() && j.GetBool() == v.bool_value();
-      break;
+    case TypeId::kBool: same = j.IsBool() && j.GetBool() == v.bool_value(); break;
     case TypeId::kInt32:
     case TypeId::kInt64:
     case TypeId::kTimestamp:
@@ -360,9 +379,7 @@ std::string Compare(const Value& v, const rapidjson::Value& j, bool approx) {
         same = SameDouble(v.double_value(), dd, approx);
       }
       break;
-    case TypeId::kString:
-      same = j.IsString() && v.string_value() == j.GetString();
-      break;
+    case TypeId::kString: same = j.IsString() && v.string_value() == j.GetString(); break;
     case TypeId::kList: {
       if (!j.IsArray() || j.Size() != v.list_value().size()) break;
       same = true;
@@ -371,8 +388,7 @@ std::string Compare(const Value& v, const rapidjson::Value& j, bool approx) {
       }
       break;
     }
-    default:
-      break;
+    default: break;
   }
   if (same) return "";
   char buf[64] = "";
@@ -412,8 +428,8 @@ std::string CheckExpression(DuckDbSession* duck, const testing::GenExpr& g,
     if (answers[r].error) {
       ++duck_errors;
       if (first_error < 0) first_error = static_cast<int64_t>(r);
-      duck_error_rows += "\n    row " + std::to_string(r) + " [" + RowText(rows[r]) + "]: " +
-                         answers[r].message.substr(0, 120);
+      duck_error_rows += "\n    row " + std::to_string(r) + " [" + RowText(rows[r]) +
+                         "]: " + answers[r].message.substr(0, 120);
       if (!v.is_null()) why = "duckdb raised (" + answers[r].message + "), tessera " + v.ToString();
     } else if (answers[r].value == nullptr) {
       why = "no answer from duckdb";
@@ -461,9 +477,9 @@ TEST(DuckDbDifferentialTest, RandomExpressionsAgreeWithDuckDb) {
       ASSERT_TRUE(made.ok()) << made.status().ToString();
       batch = *made;
     }
-    const testing::GenExpr g =
-        testing::ExpressionGenerator(params.seed ^ (static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull))
-            .Generate(kMaxDepth);
+    const testing::GenExpr g = testing::ExpressionGenerator(
+                                   params.seed ^ (static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull))
+                                   .Generate(kMaxDepth);
     const std::string why = CheckExpression(duck->get(), g, rows, *batch, scope);
     if (!why.empty()) {
       ++failures;
@@ -517,8 +533,8 @@ TEST(DuckDbDifferentialTest, GeneratorIsDeterministicAndItsSqlCompiles) {
   ASSERT_TRUE(duck.ok()) << duck.status().ToString();
   ASSERT_TRUE(LoadIntoDuckDb(duck->get(), TableGenerator(params.seed).Rows()).ok());
   for (int i = 0; i < params.iterations; ++i) {
-    const testing::GenExpr g = testing::ExpressionGenerator(params.seed + static_cast<uint64_t>(i))
-                                   .Generate(kMaxDepth);
+    const testing::GenExpr g =
+        testing::ExpressionGenerator(params.seed + static_cast<uint64_t>(i)).Generate(kMaxDepth);
     auto a = (*duck)->Query("EXPLAIN SELECT " + g.sql + " FROM t");
     ASSERT_TRUE(a.ok()) << a.status().ToString();
     EXPECT_TRUE(a->ok) << g.sql << "\n" << a->error;

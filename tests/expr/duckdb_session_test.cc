@@ -17,11 +17,11 @@
 namespace tessera::testing {
 namespace {
 
-#define REQUIRE_DUCKDB_SESSION()                                                    \
-  do {                                                                              \
-    if (auto why = DuckDbSessionUnavailable()) {                                    \
-      TESSERA_MISSING_ORACLE("DuckDB: " << *why);                                   \
-    }                                                                               \
+#define REQUIRE_DUCKDB_SESSION()                  \
+  do {                                            \
+    if (auto why = DuckDbSessionUnavailable()) {  \
+      TESSERA_MISSING_ORACLE("DuckDB: " << *why); \
+    }                                             \
   } while (0)
 
 TEST(DuckDbSessionTest, ValuesArriveExactlyAndErrorsAreAnswers) {

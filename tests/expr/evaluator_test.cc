@@ -691,15 +691,15 @@ TEST(EvaluatorCase, StringBranchesOverSelectionsMatchReference) {
   const std::vector<ArrayPtr> cols = {ArrayOf(str, s), ArrayOf(str, t), ArrayOf(i64, i)};
   NodePtr not_null = MakeNode(NodeKind::kIsNull, b, Kids(Col(1, str)));
   not_null->negated = true;
-  NodePtr root = MakeNode(
-      NodeKind::kCase, str,
-      Kids(Bin(Op::kEq, Col(0, str), Lit(Value::String("a")), b), Col(1, str),
-           Bin(Op::kOr, Bin(Op::kEq, Col(0, str), Lit(Value::String("")), b),
-               Bin(Op::kNe, Col(0, str), Col(1, str), b), b),
-           Lit(Value::String("x")),
-           Bin(Op::kAnd, Bin(Op::kGt, Col(0, str), Lit(Value::String("a")), b),
-               std::move(not_null), b),
-           Cast(Bin(Op::kMul, Col(2, i64), Lit(Value::Int64(2)), i64), str), Col(1, str)));
+  NodePtr root =
+      MakeNode(NodeKind::kCase, str,
+               Kids(Bin(Op::kEq, Col(0, str), Lit(Value::String("a")), b), Col(1, str),
+                    Bin(Op::kOr, Bin(Op::kEq, Col(0, str), Lit(Value::String("")), b),
+                        Bin(Op::kNe, Col(0, str), Col(1, str), b), b),
+                    Lit(Value::String("x")),
+                    Bin(Op::kAnd, Bin(Op::kGt, Col(0, str), Lit(Value::String("a")), b),
+                        std::move(not_null), b),
+                    Cast(Bin(Op::kMul, Col(2, i64), Lit(Value::Int64(2)), i64), str), Col(1, str)));
   root->has_else = true;
   const Evaluated got = EvalRows(*root, cols, n);
   ASSERT_EQ(got.values.size(), static_cast<size_t>(n));
@@ -1085,8 +1085,9 @@ TEST(EvaluatorShape, ChunkedResultsOfEveryShapeMatchRowByRow) {
     const bool later = i >= kChunkRows;
     a.push_back(later && rng() % 5 == 0 ? Value::Null(i64)
                                         : Value::Int64(static_cast<int64_t>(rng() % 1000)));
-    s.push_back(!later ? Value::String("")
-                       : (rng() % 4 == 0 ? Value::Null(str) : Value::String("v" + std::to_string(i))));
+    s.push_back(!later
+                    ? Value::String("")
+                    : (rng() % 4 == 0 ? Value::Null(str) : Value::String("v" + std::to_string(i))));
   }
   const std::vector<ArrayPtr> cols = {ArrayOf(i64, a), ArrayOf(str, s)};
   NodePtr sum = Bin(Op::kAdd, Col(0, i64), Lit(Value::Int64(1)), i64);

@@ -229,8 +229,7 @@ TEST(Expression, CoalesceOverManyRowsMatchesReference) {
                            : Value::Int64(x % 13 == 0 ? kI64Max : static_cast<int64_t>(x >> 44)));
     b.push_back((x >> 8) % 3 == 0 ? null : Value::Int64(static_cast<int64_t>(x >> 50)));
   }
-  const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Int64(), a),
-                                      ArrayOf(DataType::Int64(), b)};
+  const std::vector<ArrayPtr> cols = {ArrayOf(DataType::Int64(), a), ArrayOf(DataType::Int64(), b)};
   Result<std::shared_ptr<const Expression>> e =
       Expression::Compile("coalesce(a * 2, b, 7)", TwoInts());
   ASSERT_TRUE(e.ok()) << e.status().ToString();

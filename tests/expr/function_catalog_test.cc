@@ -122,7 +122,8 @@ TEST(FunctionCatalog, CommonTypeWidensOnly) {
             "one type");
   EXPECT_EQ(BindResult("coalesce", {NullArg(), Arg(kI32), Arg(kI64)}, &params), "int64");
   EXPECT_EQ(params, (std::vector<DataType>{kI64, kI64, kI64}));
-  EXPECT_EQ(BindResult("nullif", {Arg(kI32), Arg(kI64)}), "int32");  // DuckDB: typeof(nullif(1::INTEGER, 2::BIGINT)) = INTEGER
+  EXPECT_EQ(BindResult("nullif", {Arg(kI32), Arg(kI64)}),
+            "int32");  // DuckDB: typeof(nullif(1::INTEGER, 2::BIGINT)) = INTEGER
   EXPECT_EQ(BindResult("if", {Arg(kB), Arg(kI32), Arg(kI64)}, &params), "int64");
   EXPECT_EQ(params, (std::vector<DataType>{kB, kI64, kI64}));
   EXPECT_EQ(BindResult("if", {NullArg(), Arg(kS), NullArg()}, &params), "string");

@@ -216,10 +216,10 @@ TEST(StringKernels, EmptyInput) {
 TEST(StringKernels, ReplaceGrowthIsBounded) {
   const std::string a5000(5000, 'a');
   const std::string big((size_t{1} << 24) + 10, 'a');
-  Call c = Invoke("replace", {Col(kStr, {S(a5000), S(a5000), S(big), S(big), S("abc")}),
-                              Col(kStr, {S("a"), S("aa"), S("a"), S("a"), S("b")}),
-                              Col(kStr, {S(a5000), S(std::string(6710, 'b')), S("b"), S("bb"),
-                                         S(a5000)})});
+  Call c = Invoke("replace",
+                  {Col(kStr, {S(a5000), S(a5000), S(big), S(big), S("abc")}),
+                   Col(kStr, {S("a"), S("aa"), S("a"), S("a"), S("b")}),
+                   Col(kStr, {S(a5000), S(std::string(6710, 'b')), S("b"), S("bb"), S(a5000)})});
   // 5000 * 5000 bytes; 2500 * 6710 = 16,775,000 bytes (under 2^24 =
   // 16,777,216); the same length as big; one byte longer than big.
   EXPECT_TRUE(c.at(0).is_null());

@@ -137,8 +137,7 @@ std::optional<Value> ParseGoldenValue(std::string text, DataType type) {
       errno = 0;
       long long v = std::strtoll(text.c_str(), &end, 10);
       if (text.empty() || *end != '\0' || errno != 0) return std::nullopt;
-      return type.id() == TypeId::kInt32 ? Value::Int32(static_cast<int32_t>(v))
-                                         : Value::Int64(v);
+      return type.id() == TypeId::kInt32 ? Value::Int32(static_cast<int32_t>(v)) : Value::Int64(v);
     }
     case TypeId::kFloat:
     case TypeId::kDouble: {
@@ -166,8 +165,7 @@ std::optional<Value> ParseGoldenValue(std::string text, DataType type) {
       }
       return Value::List(type, std::move(items));
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -217,8 +215,7 @@ std::string Mismatch(const Value& actual, const std::string& text, DataType type
       return actual.bool_value() == expected->bool_value() ? "" : "got " + actual.ToString();
     case TypeId::kString:
       return actual.string_value() == expected->string_value() ? "" : "got " + actual.ToString();
-    default:
-      return actual.int_value() == expected->int_value() ? "" : "got " + actual.ToString();
+    default: return actual.int_value() == expected->int_value() ? "" : "got " + actual.ToString();
   }
 }
 
@@ -348,8 +345,8 @@ void RunCase(const std::string& where, const GoldenCase& c, const Scope& scope,
     ASSERT_FALSE(compiled.ok()) << where << ": compiled, expected error containing '" << *c.error
                                 << "'";
     EXPECT_NE(compiled.status().message().find(*c.error), std::string::npos)
-        << where << ": error '" << compiled.status().message() << "' does not contain '"
-        << *c.error << "'";
+        << where << ": error '" << compiled.status().message() << "' does not contain '" << *c.error
+        << "'";
     return;
   }
   ASSERT_TRUE(compiled.ok()) << where << ": " << compiled.status().ToString();
@@ -387,8 +384,7 @@ TEST_P(GoldenTest, EveryCaseMatches) {
     Scope scope = Scope::FromSchema(**schema);
     for (const GoldenCase& c : t.cases) {
       const std::string where = GetParam() + ":" + std::to_string(c.line) + " (" +
-                                (c.expr.size() > 80 ? c.expr.substr(0, 80) + "..." : c.expr) +
-                                ")";
+                                (c.expr.size() > 80 ? c.expr.substr(0, 80) + "..." : c.expr) + ")";
       RunCase(where, c, scope, **batch);
       ++cases;
     }

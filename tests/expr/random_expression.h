@@ -87,9 +87,9 @@ class ExpressionGenerator {
           *out = Make("CASE WHEN " + c.tessera + " THEN " + x.tessera + " END",
                       "CASE WHEN " + c.sql + " THEN " + x.sql + " END");
         } else {
-          *out = Make("CASE WHEN " + c.tessera + " THEN " + x.tessera + " ELSE " + y.tessera +
-                          " END",
-                      "CASE WHEN " + c.sql + " THEN " + x.sql + " ELSE " + y.sql + " END");
+          *out =
+              Make("CASE WHEN " + c.tessera + " THEN " + x.tessera + " ELSE " + y.tessera + " END",
+                   "CASE WHEN " + c.sql + " THEN " + x.sql + " ELSE " + y.sql + " END");
         }
         return true;
       }
@@ -109,15 +109,14 @@ class ExpressionGenerator {
         *out = Make("coalesce(null, " + x.tessera + ")", "coalesce(NULL, " + x.sql + ")");
         return true;
       }
-      default:
-        return false;
+      default: return false;
     }
   }
 
   // True when `tessera` may raise for some row (integer overflow, a failed
   // CAST, sqrt or ln of a negative number): over-approximated from the text.
   static bool MayError(const std::string& tessera) {
-    static const char* kRisky[] = {"CAST(", "sqrt(", "abs(", " * ", " + ", " - ", "(-",
+    static const char* kRisky[] = {"CAST(", "sqrt(", "abs(",   " * ",  " + ",  " - ",   "(-",
                                    " % ",   "ln(",   "log10(", "pow(", "exp(", "round("};
     for (const char* r : kRisky) {
       if (tessera.find(r) != std::string::npos) return true;
@@ -317,8 +316,10 @@ class ExpressionGenerator {
       case 5: g = Make("list_mean(l)", "list_avg(l)"); break;
       case 6: g = Make("dot(l, l)", "list_dot_product(l, l)"); break;
       case 7: g = Make("l2_norm(l)", "sqrt(list_dot_product(l, l))"); break;
-      case 8: g = Make("cosine_similarity(l, [1.0, 2.0, 3.0])",
-                       "list_cosine_similarity(l, [1.0, 2.0, 3.0]::DOUBLE[])"); break;
+      case 8:
+        g = Make("cosine_similarity(l, [1.0, 2.0, 3.0])",
+                 "list_cosine_similarity(l, [1.0, 2.0, 3.0]::DOUBLE[])");
+        break;
       default: g = Make("cosine_similarity(l, l)", "list_cosine_similarity(l, l)"); break;
     }
     g.approx = true;
@@ -326,8 +327,8 @@ class ExpressionGenerator {
   }
 
   GenExpr StringLiteral() {
-    static const std::vector<std::string> kValues = {"",   "a",  "ab", "\xC3\x89", "\xC3\x9F",
-                                                     "日本", "%",  " x ", "Z\xC3\xBCrich", "12"};
+    static const std::vector<std::string> kValues = {
+        "", "a", "ab", "\xC3\x89", "\xC3\x9F", "日本", "%", " x ", "Z\xC3\xBCrich", "12"};
     const std::string& v = Pick(kValues);
     return Make("'" + v + "'", "'" + v + "'");
   }
@@ -391,8 +392,8 @@ class ExpressionGenerator {
         return Make("(NOT " + x.tessera + ")", "(NOT " + x.sql + ")");
       }
       case 5: {
-        static const GenType kAny[] = {GenType::kInt64, GenType::kDouble, GenType::kString,
-                                       GenType::kBool, GenType::kTimestamp, GenType::kList};
+        static const GenType kAny[] = {GenType::kInt64, GenType::kDouble,    GenType::kString,
+                                       GenType::kBool,  GenType::kTimestamp, GenType::kList};
         GenExpr x = Gen(kAny[Uniform(0, 5)], d);
         const char* is = Chance(0.5) ? " IS NULL)" : " IS NOT NULL)";
         return Make("(" + x.tessera + is, "(" + x.sql + is);
@@ -416,8 +417,8 @@ class ExpressionGenerator {
                     "(" + x.sql + between + lo.sql + " AND " + hi.sql + ")");
       }
       case 9: {
-        static const std::vector<std::string> kPatterns = {"a%", "%b", "_", "%\xC3\x89%", "",
-                                                           "%",  "__%", "Z%h"};
+        static const std::vector<std::string> kPatterns = {"a%", "%b", "_",   "%\xC3\x89%",
+                                                           "",   "%",  "__%", "Z%h"};
         GenExpr x = String(d);
         const std::string p = Pick(kPatterns);
         const char* like = Chance(0.5) ? " LIKE '" : " NOT LIKE '";
@@ -446,10 +447,9 @@ class ExpressionGenerator {
     const int n = Uniform(1, 100);  // Tessera's durations are positive
     const bool hours = Chance(0.5);
     const char* sign = Chance(0.5) ? " + " : " - ";
-    return Make("(" + x.tessera + sign + "interval '" + std::to_string(n) + (hours ? "h" : "m") +
-                    "')",
-                "(" + x.sql + sign + "INTERVAL " + std::to_string(n) +
-                    (hours ? " HOUR" : " MINUTE") + ")");
+    return Make(
+        "(" + x.tessera + sign + "interval '" + std::to_string(n) + (hours ? "h" : "m") + "')",
+        "(" + x.sql + sign + "INTERVAL " + std::to_string(n) + (hours ? " HOUR" : " MINUTE") + ")");
   }
 
   std::mt19937_64 rng_;

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "tessera/format/parquet/metadata.h"
-#include "testdata.h"
 #include "test_seed.h"
+#include "testdata.h"
 
 namespace tessera::parquet {
 namespace {

@@ -5,8 +5,6 @@
 // or its old contents, the input untouched, no temporary file). A full disk
 // and a crash at every call are checked the same way; after a crash the
 // output is the old or the new file, never a mix, and a later run succeeds.
-#include "tessera/format/convert.h"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -17,6 +15,7 @@
 #include <sstream>
 
 #include "tessera/core/fault_injection_env.h"
+#include "tessera/format/convert.h"
 
 namespace tessera::format {
 namespace {
@@ -117,8 +116,8 @@ TEST_P(ConvertFailureTest, FaultAtEveryCallChangesNothing) {
     policy.FailCallNumber(k, err);
     Result<int64_t> r = ConvertFile(request);
     ASSERT_TRUE(policy.injected()) << "call " << k;
-    const std::string where = "call " + std::to_string(k) + " (" +
-                              IoOpName(policy.injected_op()) + " " + policy.injected_path() + ")";
+    const std::string where = "call " + std::to_string(k) + " (" + IoOpName(policy.injected_op()) +
+                              " " + policy.injected_path() + ")";
     ASSERT_FALSE(r.ok()) << where << " was swallowed";
     const std::string& msg = r.status().message();
     EXPECT_FALSE(msg.empty()) << where;

@@ -18,8 +18,8 @@
 
 #include "tessera/format/parquet/compression.h"
 #include "tessera/format/parquet/metadata.h"
-#include "testdata.h"
 #include "test_seed.h"
+#include "testdata.h"
 
 namespace tessera::parquet {
 namespace {

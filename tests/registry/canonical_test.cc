@@ -166,7 +166,8 @@ TEST(CanonicalTest, RefusesJsonThatWouldNotReadBack) {
   Result<CanonicalForm> nan = Canonicalize(v);
   ASSERT_FALSE(nan.ok());
   EXPECT_TRUE(nan.status().IsInvalid());
-  EXPECT_TRUE(nan.status().message().starts_with(prefix + "Invalid value.")) << nan.status().ToString();
+  EXPECT_TRUE(nan.status().message().starts_with(prefix + "Invalid value."))
+      << nan.status().ToString();
   v.validation["f"].min = std::numeric_limits<double>::infinity();
   EXPECT_FALSE(Canonicalize(v).ok());
   v.validation["f"].min = 1e308;

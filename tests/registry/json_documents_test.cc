@@ -25,9 +25,9 @@ TEST(ToValidUtf8, ReplacesEachInvalidByte) {
   EXPECT_EQ(ToValidUtf8("a\xFF"
                         "b"),
             "a" + r + "b");
-  EXPECT_EQ(ToValidUtf8("\xC3"), r);                        // truncated
-  EXPECT_EQ(ToValidUtf8("\xC0\xAF"), r + r);                // overlong '/'
-  EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"), r + r + r);        // a surrogate
+  EXPECT_EQ(ToValidUtf8("\xC3"), r);                          // truncated
+  EXPECT_EQ(ToValidUtf8("\xC0\xAF"), r + r);                  // overlong '/'
+  EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"), r + r + r);          // a surrogate
   EXPECT_EQ(ToValidUtf8("\xF4\x90\x80\x80"), r + r + r + r);  // above U+10FFFF
   EXPECT_EQ(ToValidUtf8(std::string("\x00x", 2)), std::string("\x00x", 2));
 }

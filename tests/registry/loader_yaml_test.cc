@@ -18,9 +18,8 @@ Lines Errors(const std::string& definitions, const std::string& config = "projec
              LoadedRepo* loaded = nullptr) {
   LoadedRepo local;
   Lines out;
-  for (const LoadError& e :
-       LoadRepoFromFiles({{"tessera.yaml", config}, {"a.yaml", definitions}},
-                         loaded ? loaded : &local)) {
+  for (const LoadError& e : LoadRepoFromFiles({{"tessera.yaml", config}, {"a.yaml", definitions}},
+                                              loaded ? loaded : &local)) {
     out.push_back(e.ToString());
   }
   return out;
@@ -96,7 +95,8 @@ TEST(LoaderYamlTest, UnterminatedQuoteIsReportedWhereItStarts) {
 
 // Raw bytes are named in hex with their column, never printed.
 TEST(LoaderYamlTest, ControlCharactersAndInvalidUtf8AreNamedInHex) {
-  EXPECT_EQ(Errors("entities:\n  - name: \"us\x01" "er\"\n"),
+  EXPECT_EQ(Errors("entities:\n  - name: \"us\x01"
+                   "er\"\n"),
             Lines{"a.yaml:2:14: invalid YAML: control character 0x01"});
   EXPECT_EQ(Errors(std::string("entities:\n  - name: us\0er\n", 23)),
             Lines{"a.yaml:2:13: invalid YAML: control character 0x00"});
@@ -133,16 +133,17 @@ std::string ViewWithValidation(const std::string& rule) {
     entities: [user]
     source: s
     features: [{name: f, type: double}]
-    validation: {f: )" + rule + "}\n";
+    validation: {f: )" +
+         rule + "}\n";
 }
 
 TEST(LoaderYamlTest, NumbersOutOfRangeOrNotFiniteAreErrors) {
   const std::string range =
       " is out of range (a double holds magnitudes from about 2.2e-308 to 1.8e308)";
-  EXPECT_EQ(Errors(ViewWithValidation("{min: -1e400, max: 1e400}")),
-            (Lines{"a.yaml:10: validation of 'f' in feature view 'v': min: number '-1e400'" + range,
-                   "a.yaml:10: validation of 'f' in feature view 'v': max: number '1e400'" +
-                       range}));
+  EXPECT_EQ(
+      Errors(ViewWithValidation("{min: -1e400, max: 1e400}")),
+      (Lines{"a.yaml:10: validation of 'f' in feature view 'v': min: number '-1e400'" + range,
+             "a.yaml:10: validation of 'f' in feature view 'v': max: number '1e400'" + range}));
   EXPECT_EQ(Errors(ViewWithValidation("{min: .nan, max: .inf}")),
             (Lines{"a.yaml:10: validation of 'f' in feature view 'v': min: expected a number, "
                    "got '.nan'",

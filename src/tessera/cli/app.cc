@@ -47,7 +47,8 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
   app.description(
       "tessera: a feature store, in development. This version keeps feature definitions as code "
       "in a versioned registry (init, plan, apply, list, describe, search, lineage) and "
-      "converts and inspects Parquet and CSV files (convert, schema) and evaluates expressions over "
+      "converts and inspects Parquet and CSV files (convert, schema) and evaluates expressions "
+      "over "
       "them (eval).");
   app.name("tessera");
   app.add_option("-r,--repo", ctx_.repo, "Feature repo directory (default: current directory)");

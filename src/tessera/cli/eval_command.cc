@@ -73,13 +73,9 @@ std::string FormatCell(const Value& v) {
   std::string text;
   switch (v.type().id()) {
     case TypeId::kFloat:
-    case TypeId::kDouble:
-      text = FormatDouble(v.double_value());
-      break;
+    case TypeId::kDouble: text = FormatDouble(v.double_value()); break;
     case TypeId::kString:
-    case TypeId::kBytes:
-      text = registry::ToValidUtf8(v.string_value());
-      break;
+    case TypeId::kBytes: text = registry::ToValidUtf8(v.string_value()); break;
     case TypeId::kList: {
       text = "[";
       for (size_t i = 0; i < v.list_value().size(); ++i) {
@@ -88,8 +84,7 @@ std::string FormatCell(const Value& v) {
       text += "]";
       break;
     }
-    default:
-      text = v.ToString();
+    default: text = v.ToString();
   }
   for (char& c : text) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -181,7 +176,8 @@ CommandStatus PrintHead(const EvalOptions& o, RecordBatchReader* reader,
   }
   table.Print(std::cout);
   if (more) {
-    std::cout << "(first " << CountOf(shown, "row") << "; --limit N shows more, --out writes all)\n";
+    std::cout << "(first " << CountOf(shown, "row")
+              << "; --limit N shows more, --out writes all)\n";
   }
   PrintWarning(stats);
   return Status::OK();

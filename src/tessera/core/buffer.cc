@@ -24,8 +24,8 @@ Result<std::unique_ptr<Buffer>> Buffer::Allocate(int64_t size) {
   static_assert(sizeof(Buffer) <= kInlineOffset);
   if (size < 0 || size > kMaxAllocation) return AllocationFailed(size);
   const bool inline_bytes = size <= kInlineBytes;
-  void* mem = std::malloc(inline_bytes ? kInlineOffset + static_cast<size_t>(size)
-                                       : sizeof(Buffer));
+  void* mem =
+      std::malloc(inline_bytes ? kInlineOffset + static_cast<size_t>(size) : sizeof(Buffer));
   if (mem == nullptr) return AllocationFailed(size);
   uint8_t* data = static_cast<uint8_t*>(mem) + kInlineOffset;
   if (!inline_bytes) {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <string_view>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "tessera/expr/eval_util.h"
@@ -227,9 +227,9 @@ Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int
     const uint8_t* from = s.data + s.off[idx != nullptr ? idx[i] : 0];
     CopyBytes(d + o[i], from, len);
   }
-  TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(type, n, BufferPtr(std::move(bits)),
-                                                BufferPtr(std::move(data)),
-                                                BufferPtr(std::move(offsets))));
+  TS_ASSIGN_OR_RETURN(ArrayPtr out,
+                      Array::Make(type, n, BufferPtr(std::move(bits)), BufferPtr(std::move(data)),
+                                  BufferPtr(std::move(offsets))));
   return Datum{out, false};
 }
 
@@ -286,7 +286,8 @@ void SplitRows(const RowSet& remaining, const Datum& cond, bool full, int64_t n,
   int64_t* tk = taken->rows.data();
   int64_t* rs = rest->rows.data();
   const uint8_t* cv = cond.array->values<uint8_t>();
-  const uint8_t* cb = cond.array->validity_buffer() ? cond.array->validity_buffer()->data() : nullptr;
+  const uint8_t* cb =
+      cond.array->validity_buffer() ? cond.array->validity_buffer()->data() : nullptr;
   const int64_t step = cond.scalar ? 0 : 1;
   int64_t nt = 0, nr = 0;
   for (int64_t k = 0; k < m; ++k) {

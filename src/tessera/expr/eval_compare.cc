@@ -113,7 +113,8 @@ Result<Datum> CompareBinary(Op op, const Datum& a, const Datum& b, int64_t n) {
           std::memcpy(&v, data + start, 8);
           same = same_len & (((v ^ word) & mask) == 0);
         } else {
-          same = same_len && (len == 0 || std::memcmp(data + start, needle.data(), needle.size()) == 0);
+          same = same_len &&
+                 (len == 0 || std::memcmp(data + start, needle.data(), needle.size()) == 0);
         }
         o[i] = same == want;
       }

@@ -313,8 +313,7 @@ Result<std::vector<CanonicalForm>> CanonicalizeAll(const RepoDefinitions& defs) 
   TS_RETURN_NOT_OK(AddSorted(ObjectKind::kEntity, defs.entities, &out));
   TS_RETURN_NOT_OK(AddSorted(ObjectKind::kSource, defs.sources, &out));
   TS_RETURN_NOT_OK(AddSorted(ObjectKind::kFeatureView, defs.feature_views, &out));
-  TS_RETURN_NOT_OK(
-      AddSorted(ObjectKind::kOnDemandFeatureView, defs.on_demand_feature_views, &out));
+  TS_RETURN_NOT_OK(AddSorted(ObjectKind::kOnDemandFeatureView, defs.on_demand_feature_views, &out));
   TS_RETURN_NOT_OK(AddSorted(ObjectKind::kFeatureService, defs.feature_services, &out));
   return out;
 }

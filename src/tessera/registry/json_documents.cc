@@ -91,7 +91,8 @@ void WriteHistory(SafeWriter* w, const std::vector<HistoryEntry>& history) {
 
 void WriteGraph(SafeWriter* w, const LineageGraph& graph) {
   w->StartObject();
-  w->Member("direction", graph.direction == LineageDirection::kUpstream ? "upstream" : "downstream");
+  w->Member("direction",
+            graph.direction == LineageDirection::kUpstream ? "upstream" : "downstream");
   w->Key("root");
   WriteRef(w, graph.root);
   w->Key("nodes");

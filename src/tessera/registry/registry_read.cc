@@ -110,7 +110,8 @@ Result<ObjectRef> Registry::Resolve(const std::string& name, std::optional<Objec
   for (const ObjectRef& ref : candidates) {
     kinds += (kinds.empty() ? "" : ", ") + std::string(KindDisplayName(ref.kind));
   }
-  return Status::Invalid("name '" + name + "' is ambiguous (" + kinds + "); give the kind (--kind)");
+  return Status::Invalid("name '" + name + "' is ambiguous (" + kinds +
+                         "); give the kind (--kind)");
 }
 
 Result<std::vector<ObjectSummary>> Registry::List(std::optional<ObjectKind> kind,

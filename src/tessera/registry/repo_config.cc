@@ -30,7 +30,7 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   } else if (online->type != "rocksdb" && online->type != "redis" &&
              online->type != "redis-cluster") {
     r.ctx().Error(r.Get("type"), "online_store: unknown type '" + online->type +
-                                            "' (expected rocksdb, redis or redis-cluster)");
+                                     "' (expected rocksdb, redis or redis-cluster)");
   }
 }
 

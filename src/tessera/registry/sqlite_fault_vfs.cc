@@ -195,7 +195,7 @@ int CurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
 // ---- SqliteFaultVfs ----
 
 Result<std::unique_ptr<SqliteFaultVfs>> SqliteFaultVfs::Register(const std::string& name,
-                                                                FaultPolicy* policy) {
+                                                                 FaultPolicy* policy) {
   if (sqlite3_initialize() != SQLITE_OK) return Status::IOError("cannot initialize SQLite");
   if (sqlite3_vfs_find(name.c_str()) != nullptr) {
     return Status::AlreadyExists("SQLite VFS '" + name + "' is already registered");

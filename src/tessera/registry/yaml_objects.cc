@@ -163,8 +163,7 @@ void ReadWindows(MapReader& r, Aggregation* agg) {
     if (!window.ok()) {
       r.ctx().Error(item, r.what() + ": window: " + window.status().message());
     } else if (*window <= 0) {
-      r.ctx().Error(item,
-                    r.what() + ": window must be positive, got '" + item.Scalar() + "'");
+      r.ctx().Error(item, r.what() + ": window must be positive, got '" + item.Scalar() + "'");
     } else if (std::find(agg->windows.begin(), agg->windows.end(), *window) != agg->windows.end()) {
       // Kept out so the repeat is not also reported as a duplicate feature.
       r.ctx().Error(item, r.what() + ": duplicate window '" + item.Scalar() + "'");

@@ -83,8 +83,8 @@ bool MapReader::Name(std::string_view key, std::string_view name_kind, std::stri
   *out = text;
   if (IsValidName(text)) return true;
   ctx_->Error(value, "invalid " + std::string(name_kind) + " name " + Quoted(text) +
-                                " (use letters, digits and '_', not starting with a digit, "
-                                "at most 128 characters)");
+                         " (use letters, digits and '_', not starting with a digit, "
+                         "at most 128 characters)");
   return false;
 }
 

@@ -82,8 +82,7 @@ class YamlTreeBuilder {
         documents_->emplace_back(YamlNode::Kind::kNull,
                                  static_cast<int>(event.start_mark.line) + 1);
         return true;
-      case YAML_SCALAR_EVENT:
-        return AddScalar(event, error);
+      case YAML_SCALAR_EVENT: return AddScalar(event, error);
       case YAML_SEQUENCE_START_EVENT:
         return Open(event, YamlNode::Kind::kSequence, event.data.sequence_start.tag, error);
       case YAML_MAPPING_START_EVENT:
@@ -105,8 +104,8 @@ class YamlTreeBuilder {
  private:
   static bool NoTag(const yaml_event_t& event, const yaml_char_t* tag, YamlError* error) {
     if (tag == nullptr) return true;
-    *error = ErrorAt(event.start_mark,
-                     "tags (such as !!str) are not supported in definition files");
+    *error =
+        ErrorAt(event.start_mark, "tags (such as !!str) are not supported in definition files");
     return false;
   }
 
@@ -241,13 +240,10 @@ YamlError SyntaxError(const yaml_parser_t& p, std::string_view text) {
 
 YamlError ParserError(const yaml_parser_t& p, std::string_view text) {
   switch (p.error) {
-    case YAML_READER_ERROR:
-      return ReaderError(p, text);
+    case YAML_READER_ERROR: return ReaderError(p, text);
     case YAML_SCANNER_ERROR:
-    case YAML_PARSER_ERROR:
-      return SyntaxError(p, text);
-    default:
-      return YamlError{0, 0, "invalid YAML: out of memory"};
+    case YAML_PARSER_ERROR: return SyntaxError(p, text);
+    default: return YamlError{0, 0, "invalid YAML: out of memory"};
   }
 }
 

@@ -55,8 +55,7 @@ void ReadFeatureView(const YamlNode& node, const FileContext& ctx, ParsedRepo* r
   r.StringList("entities", /*required=*/true, &v.entities, &lines);
   RecordList(repo, ObjectKind::kFeatureView, index, "entities", lines);
   if (r.String("source", /*required=*/true, &v.source) && !v.source.empty()) {
-    repo->lines.Record(ObjectKind::kFeatureView, index, "source",
-                       ctx.Location(r.Get("source")));
+    repo->lines.Record(ObjectKind::kFeatureView, index, "source", ctx.Location(r.Get("source")));
   }
   r.Duration("ttl", &v.ttl);
   r.Bool("online", &v.online);

@@ -52,8 +52,7 @@ class CsvReader : public RecordBatchReader {
 };
 
 // Reads just the header row of a CSV file: the column names.
-Result<std::vector<std::string>> ReadCsvHeader(const std::string& path,
-                                               Env* env = Env::Default());
+Result<std::vector<std::string>> ReadCsvHeader(const std::string& path, Env* env = Env::Default());
 
 struct CsvWriteOptions {
   char delimiter = ',';

@@ -1,10 +1,10 @@
 #include "tessera/format/csv/csv_tokenizer.h"
 
-#include "tessera/core/utf8.h"
-#include "tessera/format/csv/csv_text.h"
-
 #include <cstring>
 #include <new>
+
+#include "tessera/core/utf8.h"
+#include "tessera/format/csv/csv_text.h"
 
 namespace tessera::csv::internal {
 

@@ -375,9 +375,7 @@ void CompactWriter::WriteI16(int16_t value) { WriteVarint(ZigZagEncode32(value))
 void CompactWriter::WriteI32(int32_t value) { WriteVarint(ZigZagEncode32(value)); }
 void CompactWriter::WriteI64(int64_t value) { WriteVarint(ZigZagEncode64(value)); }
 
-void CompactWriter::WriteDouble(double value) {
-  PutFixed64(out_, std::bit_cast<uint64_t>(value));
-}
+void CompactWriter::WriteDouble(double value) { PutFixed64(out_, std::bit_cast<uint64_t>(value)); }
 
 void CompactWriter::WriteBoolElement(bool value) { out_->push_back(value ? 1 : 0); }
 
