@@ -44,23 +44,14 @@ namespace tessera::fuzz {
 
 inline constexpr int64_t kEvalRows = 24;
 
-// The scope: one column of every type, named as in ExprFuzzScope (so the
-// texts of one corpus bind in the other), plus `vec` (list<double>) and
+// The scope: the typed columns ExprFuzzScope starts with (so the texts of
+// one corpus bind in the other), plus `vec` (list<double>) and
 // `pat` (strings meant as regular expressions).
 inline expr::Scope ExprEvalScope() {
-  return expr::Scope({{"", "i32", DataType::Int32()},
-                      {"", "i64", DataType::Int64()},
-                      {"", "f", DataType::Float()},
-                      {"", "d", DataType::Double()},
-                      {"", "s", DataType::String()},
-                      {"", "b", DataType::Bool()},
-                      {"", "ts", DataType::Timestamp()},
-                      {"", "bin", DataType::Bytes()},
-                      {"", "emb", DataType::List(TypeId::kFloat)},
-                      {"", "ids", DataType::List(TypeId::kInt64)},
-                      {"", "tags", DataType::List(TypeId::kString)},
-                      {"", "vec", DataType::List(TypeId::kDouble)},
-                      {"", "pat", DataType::String()}});
+  std::vector<expr::ScopeColumn> columns = ExprFuzzTypedColumns();
+  columns.push_back({"", "vec", DataType::List(TypeId::kDouble)});
+  columns.push_back({"", "pat", DataType::String()});
+  return expr::Scope(std::move(columns));
 }
 
 namespace eval_detail {

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "tessera/core/utf8.h"
 #include "tessera/expr/binder.h"
@@ -21,20 +23,28 @@
 
 namespace tessera::fuzz {
 
+// One unqualified column of every type; both expression fuzz targets'
+// scopes start with these, so the texts of one corpus bind in the other.
+inline std::vector<expr::ScopeColumn> ExprFuzzTypedColumns() {
+  return {{"", "i32", DataType::Int32()},
+          {"", "i64", DataType::Int64()},
+          {"", "f", DataType::Float()},
+          {"", "d", DataType::Double()},
+          {"", "s", DataType::String()},
+          {"", "b", DataType::Bool()},
+          {"", "ts", DataType::Timestamp()},
+          {"", "bin", DataType::Bytes()},
+          {"", "emb", DataType::List(TypeId::kFloat)},
+          {"", "ids", DataType::List(TypeId::kInt64)},
+          {"", "tags", DataType::List(TypeId::kString)}};
+}
+
+// The typed columns, plus `x` in two inputs (`v.x`, `w.x`: ambiguity).
 inline expr::Scope ExprFuzzScope() {
-  return expr::Scope({{"", "i32", DataType::Int32()},
-                      {"", "i64", DataType::Int64()},
-                      {"", "f", DataType::Float()},
-                      {"", "d", DataType::Double()},
-                      {"", "s", DataType::String()},
-                      {"", "b", DataType::Bool()},
-                      {"", "ts", DataType::Timestamp()},
-                      {"", "bin", DataType::Bytes()},
-                      {"", "emb", DataType::List(TypeId::kFloat)},
-                      {"", "ids", DataType::List(TypeId::kInt64)},
-                      {"", "tags", DataType::List(TypeId::kString)},
-                      {"v", "x", DataType::Int64()},
-                      {"w", "x", DataType::Double()}});
+  std::vector<expr::ScopeColumn> columns = ExprFuzzTypedColumns();
+  columns.push_back({"v", "x", DataType::Int64()});
+  columns.push_back({"w", "x", DataType::Double()});
+  return expr::Scope(std::move(columns));
 }
 
 // Empty when `message` is a well-formed error; else what is wrong.
