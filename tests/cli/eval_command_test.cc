@@ -15,6 +15,7 @@
 #include "duckdb_session.h"
 #include "require_oracle.h"
 #include "run_cli.h"
+#include "scratch_cli_test.h"
 #include "tessera/format/parquet/reader.h"
 
 namespace tessera::cli {
@@ -34,30 +35,13 @@ constexpr char kInput[] =
     "3,,4,Oslo\n"
     "4,-3,5,Rome\n";
 
-class EvalCliTest : public ::testing::Test {
+class EvalCliTest : public cli_test::ScratchCliTest {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "tessera-eval-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    ScratchCliTest::SetUp();
     input_ = Write("in.csv", kInput);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(Path(name), std::ios::binary) << text;
-    return Path(name);
-  }
-  std::string Slurp(const std::string& name) {
-    std::ifstream in(Path(name), std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::string Path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
-  CliResult Run(const std::vector<std::string>& args) { return RunTessera(args, dir_); }
-
-  std::string dir_;
   std::string input_;
 };
 

@@ -12,6 +12,7 @@
 
 #include "require_oracle.h"
 #include "run_cli.h"
+#include "scratch_cli_test.h"
 #include "tessera/cli/schema_describe.h"
 #include "tessera/format/csv/csv.h"
 
@@ -22,30 +23,7 @@ namespace fs = std::filesystem;
 using cli_test::CliResult;
 using cli_test::RunTessera;
 
-class FormatCliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "tessera-format-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(Path(name), std::ios::binary) << text;
-    return Path(name);
-  }
-  std::string Slurp(const std::string& name) {
-    std::ifstream in(Path(name), std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  std::string Path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
-  CliResult Run(const std::vector<std::string>& args) { return RunTessera(args, dir_); }
-
-  std::string dir_;
-};
+class FormatCliTest : public cli_test::ScratchCliTest {};
 
 // Values a converter must keep: quoting, nulls, empty strings, timestamps in
 // several spellings, NaN and infinities, negative and large numbers.
