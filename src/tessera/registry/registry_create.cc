@@ -8,6 +8,7 @@
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/temp_file_registry.h"
 #include "tessera/registry/registry.h"
+#include "tessera/registry/registry_internal.h"
 
 namespace tessera::registry {
 namespace {
@@ -55,10 +56,6 @@ class NewRegistryFiles {
   bool kept_ = false;
 };
 
-std::string Label(const std::string& db_path, const RegistryOptions& options) {
-  return "registry '" + (options.display_name.empty() ? db_path : options.display_name) + "'";
-}
-
 // Creates the missing folders of `dir`, outermost first, recording each
 // one created (a folder another process creates meanwhile is not ours).
 Status CreateFolders(Env* env, const std::string& dir, const std::string& label,
@@ -86,7 +83,7 @@ Status CreateFolders(Env* env, const std::string& dir, const std::string& label,
 Result<ApplyResult> CreateAndApply(const std::string& db_path, const RegistryOptions& options,
                                    const RepoDefinitions& defs, const std::string& user, Env* env,
                                    bool* lost_race) {
-  const std::string label = Label(db_path, options);
+  const std::string label = internal::RegistryLabel(db_path, options);
   const std::string parent = std::filesystem::path(db_path).parent_path().string();
   NewRegistryFiles files(env);
   TS_RETURN_NOT_OK(CreateFolders(env, parent, label, &files));

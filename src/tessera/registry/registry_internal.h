@@ -56,4 +56,9 @@ struct ObjectRows {
 };
 std::map<ObjectRef, ObjectRows> DeriveObjectRows(const RepoDefinitions& defs);
 
+// How messages name the registry at `db_path` before it is open:
+// "registry 'NAME'", NAME the options' display name, else the path (once
+// open, SqliteDb::Label() says the same).
+std::string RegistryLabel(const std::string& db_path, const RegistryOptions& options);
+
 }  // namespace tessera::registry::internal

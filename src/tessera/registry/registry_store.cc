@@ -9,16 +9,16 @@
 
 namespace tessera::registry {
 
+std::string internal::RegistryLabel(const std::string& db_path, const RegistryOptions& options) {
+  return "registry '" + (options.display_name.empty() ? db_path : options.display_name) + "'";
+}
+
 Registry::Registry(std::string path, std::unique_ptr<SqliteDb> db, RegistryOptions options)
     : path_(std::move(path)), db_(std::move(db)), options_(std::move(options)) {}
 
 Registry::~Registry() = default;
 
 namespace {
-
-std::string Label(const std::string& db_path, const RegistryOptions& options) {
-  return "registry '" + (options.display_name.empty() ? db_path : options.display_name) + "'";
-}
 
 SqliteOpenOptions SqliteOptions(const RegistryOptions& options) {
   SqliteOpenOptions sqlite;
@@ -34,13 +34,15 @@ Result<std::unique_ptr<SqliteDb>> OpenForReading(const std::string& db_path,
                                                  const RegistryOptions& options) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) {
-    return Status::NotFound("no " + Label(db_path, options) + " yet; run tessera apply first");
+    return Status::NotFound("no " + internal::RegistryLabel(db_path, options) +
+                            " yet; run tessera apply first");
   }
   TS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
                       SqliteDb::Open(db_path, SqliteOptions(options)));
   TS_ASSIGN_OR_RETURN(internal::SchemaState state, internal::VerifySchema(db.get()));
   if (state == internal::SchemaState::kEmpty) {
-    return Status::NotFound(Label(db_path, options) + " is empty; run tessera apply first");
+    return Status::NotFound(internal::RegistryLabel(db_path, options) +
+                            " is empty; run tessera apply first");
   }
   return db;
 }
@@ -52,8 +54,9 @@ Result<std::unique_ptr<SqliteDb>> OpenForWriting(const std::string& db_path,
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec) {
-      return Status::IOError(Label(db_path, options) + ": cannot create its folder '" +
-                             parent.string() + "' (" + ec.message() + ")");
+      return Status::IOError(internal::RegistryLabel(db_path, options) +
+                             ": cannot create its folder '" + parent.string() + "' (" +
+                             ec.message() + ")");
     }
   }
   TS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
