@@ -18,20 +18,59 @@ Status AllocationFailed(int64_t size) {
 // malloc aligns the separate allocation of a large buffer).
 constexpr size_t kInlineOffset = (sizeof(void*) * 3 + 15) & ~size_t{15};
 
+// The room reserved in front of every Buffer for the control block Share()
+// makes (libstdc++'s _Sp_counted_deleter with an empty deleter and a
+// one-pointer allocator is 32 bytes); a multiple of 16 keeps the object and
+// its inline bytes aligned as malloc's block.
+constexpr size_t kSlotBytes = 48;
+
+// Ends a shared Buffer's life without freeing its memory: the control block
+// still lives in it, and SlotAllocator frees the whole allocation when the
+// control block goes.
+struct DestroyInPlace {
+  void operator()(const Buffer* b) const { b->~Buffer(); }
+};
+
+// Hands out the reserved slot to the control block (falling back to the
+// heap if a standard library needs more room than reserved), and frees the
+// Buffer's whole allocation when that block is deallocated.
+template <typename T>
+struct SlotAllocator {
+  using value_type = T;
+  void* slot;
+  explicit SlotAllocator(void* s) : slot(s) {}
+  template <typename U>
+  SlotAllocator(const SlotAllocator<U>& other) : slot(other.slot) {}  // NOLINT: rebinding
+  T* allocate(size_t n) {
+    if (n * sizeof(T) <= kSlotBytes && alignof(T) <= 16) return static_cast<T*>(slot);
+    return static_cast<T*>(::operator new(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t) {
+    if (static_cast<void*>(p) == slot) {
+      std::free(slot);
+    } else {
+      ::operator delete(p);
+    }
+  }
+  template <typename U>
+  bool operator==(const SlotAllocator<U>& other) const { return slot == other.slot; }
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Buffer>> Buffer::Allocate(int64_t size) {
   static_assert(sizeof(Buffer) <= kInlineOffset);
   if (size < 0 || size > kMaxAllocation) return AllocationFailed(size);
   const bool inline_bytes = size <= kInlineBytes;
-  void* mem =
-      std::malloc(inline_bytes ? kInlineOffset + static_cast<size_t>(size) : sizeof(Buffer));
-  if (mem == nullptr) return AllocationFailed(size);
-  uint8_t* data = static_cast<uint8_t*>(mem) + kInlineOffset;
+  void* block = std::malloc(kSlotBytes + (inline_bytes ? kInlineOffset + static_cast<size_t>(size)
+                                                       : sizeof(Buffer)));
+  if (block == nullptr) return AllocationFailed(size);
+  uint8_t* mem = static_cast<uint8_t*>(block) + kSlotBytes;
+  uint8_t* data = mem + kInlineOffset;
   if (!inline_bytes) {
     data = static_cast<uint8_t*>(std::malloc(static_cast<size_t>(size)));
     if (data == nullptr) {
-      std::free(mem);
+      std::free(block);
       return AllocationFailed(size);
     }
   }
@@ -48,7 +87,19 @@ Buffer::~Buffer() {
   if (!is_inline()) std::free(data_);
 }
 
-void Buffer::operator delete(void* p) { std::free(p); }
+void Buffer::operator delete(void* p) { std::free(static_cast<uint8_t*>(p) - kSlotBytes); }
+
+std::shared_ptr<const Buffer> Buffer::Share(std::unique_ptr<Buffer> b) {
+#ifdef __GLIBCXX__
+  // The control block must fit the slot, or every Share would allocate.
+  static_assert(sizeof(std::_Sp_counted_deleter<Buffer*, DestroyInPlace, SlotAllocator<char>,
+                                                __gnu_cxx::_S_atomic>) <= kSlotBytes);
+#endif
+  if (b == nullptr) return nullptr;
+  Buffer* raw = b.release();
+  void* slot = reinterpret_cast<uint8_t*>(raw) - kSlotBytes;
+  return std::shared_ptr<const Buffer>(raw, DestroyInPlace{}, SlotAllocator<char>(slot));
+}
 
 Status Buffer::Resize(int64_t new_size) {
   if (new_size < 0 || new_size > kMaxAllocation) return AllocationFailed(new_size);
@@ -102,7 +153,7 @@ Result<BufferPtr> BufferBuilder::Finish() {
     // Shrink to fit so long-lived batches do not carry slack.
     TS_RETURN_NOT_OK(buffer_->Resize(length_));
   }
-  BufferPtr out(std::move(buffer_));
+  BufferPtr out = Buffer::Share(std::move(buffer_));
   data_ = nullptr;
   length_ = 0;
   capacity_ = 0;

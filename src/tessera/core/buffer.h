@@ -7,7 +7,9 @@
 // Buffer object with its bytes right after it (the one-row serving case
 // makes many tiny buffers, and each allocation costs as much as the work);
 // a larger one keeps its bytes in a separate allocation. Either way the
-// bytes are 16-byte aligned and live exactly as long as the Buffer.
+// bytes are 16-byte aligned and live exactly as long as the Buffer. Every
+// allocation also reserves room for a shared_ptr control block in front of
+// the object, which Share() uses: sharing a buffer then allocates nothing.
 //
 // BufferBuilder grows a Buffer by amortised doubling; allocation failure is
 // an expected error (hostile files can ask for absurd sizes) and is returned
@@ -31,6 +33,11 @@ class Buffer {
   static Result<std::unique_ptr<Buffer>> Allocate(int64_t size);
   // Copies `size` bytes from `data`.
   static Result<std::unique_ptr<Buffer>> Copy(const void* data, int64_t size);
+
+  // The buffer as a BufferPtr whose control block lives in the room its
+  // allocation reserved (no allocation). Prefer it to BufferPtr(std::move(b))
+  // on hot paths; both give the same BufferPtr otherwise. Null for null.
+  static std::shared_ptr<const Buffer> Share(std::unique_ptr<Buffer> b);
 
   // Buffers up to this size hold their bytes inline (see above).
   static constexpr int64_t kInlineBytes = 4096;

@@ -145,7 +145,7 @@ Result<Datum> ScatterFixed(const std::vector<Piece>& pieces, DataType type, int6
       }
     }
     TS_ASSIGN_OR_RETURN(ArrayPtr out,
-                        MakeFixed(type, n, BufferPtr(std::move(bits)), std::move(values)));
+                        MakeFixed(type, n, Buffer::Share(std::move(bits)), std::move(values)));
     return Datum{out, false};
   });
 }
@@ -228,8 +228,8 @@ Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int
     CopyBytes(d + o[i], from, len);
   }
   TS_ASSIGN_OR_RETURN(ArrayPtr out,
-                      Array::Make(type, n, BufferPtr(std::move(bits)), BufferPtr(std::move(data)),
-                                  BufferPtr(std::move(offsets))));
+                      Array::Make(type, n, Buffer::Share(std::move(bits)), Buffer::Share(std::move(data)),
+                                  Buffer::Share(std::move(offsets))));
   return Datum{out, false};
 }
 
@@ -305,22 +305,46 @@ void SplitRows(const RowSet& remaining, const Datum& cond, bool full, int64_t n,
 
 // Evaluates `conds[k] ? values[k]` in order, then `otherwise` (may be null:
 // null) on the rows no condition took.
-Result<Datum> EvalBranches(const std::vector<const Node*>& conds,
-                           const std::vector<const Node*>& values, const Node* otherwise,
+// How many of the frame's rows `cond` (evaluated on all of them) holds
+// true for: all, none, or some.
+enum class Uniform { kAll, kNone, kMixed };
+Uniform UniformTruth(const Datum& cond, int64_t n) {
+  const uint8_t* cv = cond.array->values<uint8_t>();
+  const uint8_t* cb =
+      cond.array->validity_buffer() ? cond.array->validity_buffer()->data() : nullptr;
+  const int64_t m = cond.scalar ? 1 : n;
+  int64_t count = 0;
+  for (int64_t i = 0; i < m; ++i) count += (cb == nullptr || GetBit(cb, i)) & (cv[i] != 0);
+  if (count == m) return Uniform::kAll;
+  return count == 0 ? Uniform::kNone : Uniform::kMixed;
+}
+
+// The branches are `children[2k] ? children[2k + 1]` for k < pairs (the
+// layout of kCase's children, and of if()'s), in order.
+Result<Datum> EvalBranches(const NodePtr* children, size_t pairs, const Node* otherwise,
                            DataType type, const Frame& frame) {
   const int64_t n = frame.length;
   RowSet remaining;
   std::vector<Piece> pieces;
-  for (size_t b = 0; b < conds.size() && remaining.size(n) > 0; ++b) {
-    const bool cond_full = remaining.all || CheapAndSafe(*conds[b]);
-    TS_ASSIGN_OR_RETURN(Datum cond, EvalOn(*conds[b], frame, remaining.rows, cond_full));
+  for (size_t b = 0; b < pairs && remaining.size(n) > 0; ++b) {
+    const Node& when = *children[2 * b];
+    const Node& then = *children[2 * b + 1];
+    const bool cond_full = remaining.all || CheapAndSafe(when);
+    TS_ASSIGN_OR_RETURN(Datum cond, EvalOn(when, frame, remaining.rows, cond_full));
+    if (remaining.all) {
+      // Every row takes this branch, or none does (always so for one row,
+      // the serving case): no row lists to make.
+      const Uniform u = UniformTruth(cond, n);
+      if (u == Uniform::kAll) return EvalNode(then, frame);
+      if (u == Uniform::kNone) continue;
+    }
     RowSet taken{false, {}};
     RowSet rest{false, {}};
     SplitRows(remaining, cond, cond_full, n, &taken, &rest);
     if (taken.rows.empty()) continue;  // `remaining` is unchanged
     const bool all = remaining.all && rest.rows.empty();
-    const bool value_full = all || CheapAndSafe(*values[b]);
-    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(*values[b], frame, taken.rows, value_full));
+    const bool value_full = all || CheapAndSafe(then);
+    TS_ASSIGN_OR_RETURN(Datum v, EvalOn(then, frame, taken.rows, value_full));
     if (all) return v;  // every row took this branch
     pieces.push_back(Piece{v, std::move(taken.rows), value_full});
     remaining = std::move(rest);
@@ -337,20 +361,14 @@ Result<Datum> EvalBranches(const std::vector<const Node*>& conds,
 }  // namespace
 
 Result<Datum> EvalCase(const Node& node, const Frame& frame) {
-  std::vector<const Node*> conds, values;
   const size_t pairs = (node.children.size() - (node.has_else ? 1 : 0)) / 2;
-  for (size_t k = 0; k < pairs; ++k) {
-    conds.push_back(node.children[2 * k].get());
-    values.push_back(node.children[2 * k + 1].get());
-  }
   const Node* otherwise = node.has_else ? node.children.back().get() : nullptr;
-  return EvalBranches(conds, values, otherwise, node.type, frame);
+  return EvalBranches(node.children.data(), pairs, otherwise, node.type, frame);
 }
 
 Result<Datum> EvalIf(const Node& node, const Frame& frame) {
   if (node.children.size() != 3) return Status::Invalid("evaluator: if() needs 3 arguments");
-  return EvalBranches({node.children[0].get()}, {node.children[1].get()}, node.children[2].get(),
-                      node.type, frame);
+  return EvalBranches(node.children.data(), 1, node.children[2].get(), node.type, frame);
 }
 
 Result<Datum> EvalCoalesce(const Node& node, const Frame& frame) {

@@ -268,8 +268,8 @@ Result<Datum> CastStringToList(const Datum& x, DataType to, int64_t n, KernelCon
   KernelContext child_ctx = ctx->WithRowIds(owner.data());
   TS_ASSIGN_OR_RETURN(Datum child, EvalCast(Datum{child_text, false}, to.element_type(),
                                             child_text->length(), &child_ctx, owner.data()));
-  TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(to, n, BufferPtr(std::move(bits)), nullptr,
-                                                BufferPtr(std::move(offsets)), child.array));
+  TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(to, n, Buffer::Share(std::move(bits)), nullptr,
+                                                Buffer::Share(std::move(offsets)), child.array));
   return Datum{out, false};
 }
 

@@ -34,7 +34,7 @@ Result<Datum> EvalListLiteral(const std::vector<Datum>& elements, DataType type,
   int64_t* o = offsets->mutable_data_as<int64_t>();
   for (int64_t i = 0; i <= n; ++i) o[i] = i * k;
   TS_ASSIGN_OR_RETURN(ArrayPtr out,
-                      Array::Make(type, n, nullptr, nullptr, BufferPtr(std::move(offsets)), child));
+                      Array::Make(type, n, nullptr, nullptr, Buffer::Share(std::move(offsets)), child));
   return Datum{out, false};
 }
 

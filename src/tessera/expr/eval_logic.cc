@@ -57,7 +57,7 @@ Result<Datum> EvalAndOr(Op op, const Datum& a, const Datum& b, int64_t n) {
     ob[i >> 3] |= static_cast<uint8_t>(valid << (i & 7));
   }
   TS_ASSIGN_OR_RETURN(
-      ArrayPtr out, MakeFixed(DataType::Bool(), n, BufferPtr(std::move(bits)), std::move(values)));
+      ArrayPtr out, MakeFixed(DataType::Bool(), n, Buffer::Share(std::move(bits)), std::move(values)));
   return Datum{out, false};
 }
 

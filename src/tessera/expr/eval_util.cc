@@ -25,12 +25,12 @@ Result<ArrayPtr> MakeNullArray(DataType type, int64_t n) {
     } else {
       TS_ASSIGN_OR_RETURN(data, Buffer::Allocate(0));
     }
-    return Array::Make(type, n, validity, data, BufferPtr(std::move(offsets)), child, n);
+    return Array::Make(type, n, validity, data, Buffer::Share(std::move(offsets)), child, n);
   }
   const int64_t bytes = n * type.fixed_width();
   TS_ASSIGN_OR_RETURN(auto values, Buffer::Allocate(bytes));
   std::memset(values->mutable_data(), 0, static_cast<size_t>(bytes));
-  return Array::Make(type, n, validity, BufferPtr(std::move(values)), nullptr, nullptr, n);
+  return Array::Make(type, n, validity, Buffer::Share(std::move(values)), nullptr, nullptr, n);
 }
 
 Result<ArrayPtr> Broadcast(const Datum& d, int64_t n) {
@@ -64,7 +64,7 @@ Result<BufferPtr> ValidityOf(const Datum& d, int64_t n) {
   if (d.scalar) {
     if (d.array->IsValid(0)) return BufferPtr();
     TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(n, false));
-    return BufferPtr(std::move(bits));
+    return Buffer::Share(std::move(bits));
   }
   return d.array->validity_buffer();
 }
@@ -78,7 +78,7 @@ Result<BufferPtr> AndBitmaps(BufferPtr va, BufferPtr vb, int64_t n) {
   const uint8_t* x = va->data();
   const uint8_t* y = vb->data();
   for (int64_t i = 0; i < bytes; ++i) o[i] = x[i] & y[i];
-  return BufferPtr(std::move(out));
+  return Buffer::Share(std::move(out));
 }
 
 Result<BufferPtr> AndValidity(const Datum& a, const Datum& b, int64_t n) {
@@ -135,7 +135,7 @@ void CopyBits(const uint8_t* src, int64_t from, uint8_t* dst, int64_t to, int64_
 
 Result<ArrayPtr> MakeFixed(DataType type, int64_t n, BufferPtr validity,
                            std::unique_ptr<Buffer> values) {
-  return Array::Make(type, n, std::move(validity), BufferPtr(std::move(values)));
+  return Array::Make(type, n, std::move(validity), Buffer::Share(std::move(values)));
 }
 
 namespace {
@@ -149,7 +149,7 @@ Result<BufferPtr> TakeValidity(const Array& a, const int64_t* idx, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     b[i >> 3] |= static_cast<uint8_t>(GetBit(src, idx[i]) << (i & 7));
   }
-  return BufferPtr(std::move(bits));
+  return Buffer::Share(std::move(bits));
 }
 
 // Offsets of the taken variable-length rows, and the element indices they
@@ -193,8 +193,8 @@ Result<ArrayPtr> ConcatBinary(const std::vector<ArrayPtr>& parts, int64_t total)
     row += p->length();
     byte += len;
   }
-  return Array::Make(parts[0]->type(), total, BufferPtr(std::move(bits)),
-                     BufferPtr(std::move(data)), BufferPtr(std::move(offsets)));
+  return Array::Make(parts[0]->type(), total, Buffer::Share(std::move(bits)),
+                     Buffer::Share(std::move(data)), Buffer::Share(std::move(offsets)));
 }
 
 }  // namespace
@@ -213,8 +213,8 @@ Result<ArrayPtr> Take(const Array& a, const int64_t* idx, int64_t n) {
         std::memcpy(data->mutable_data() + o[i], s + src[idx[i]],
                     static_cast<size_t>(o[i + 1] - o[i]));
       }
-      return Array::Make(type, n, validity, BufferPtr(std::move(data)),
-                         BufferPtr(std::move(offsets)));
+      return Array::Make(type, n, validity, Buffer::Share(std::move(data)),
+                         Buffer::Share(std::move(offsets)));
     }
     std::vector<int64_t> child_idx;
     child_idx.reserve(static_cast<size_t>(o[n]));
@@ -223,7 +223,7 @@ Result<ArrayPtr> Take(const Array& a, const int64_t* idx, int64_t n) {
     }
     TS_ASSIGN_OR_RETURN(ArrayPtr child,
                         Take(a.child(), child_idx.data(), static_cast<int64_t>(child_idx.size())));
-    return Array::Make(type, n, validity, nullptr, BufferPtr(std::move(offsets)), child);
+    return Array::Make(type, n, validity, nullptr, Buffer::Share(std::move(offsets)), child);
   }
   return VisitFixed(type.id(), [&](auto tag) -> Result<ArrayPtr> {
     using T = decltype(tag);
@@ -252,7 +252,7 @@ Result<BufferPtr> ConcatValidity(const std::vector<ArrayPtr>& parts, int64_t tot
     }
     at += p->length();
   }
-  return BufferPtr(std::move(bits));
+  return Buffer::Share(std::move(bits));
 }
 
 Result<ArrayPtr> ConcatList(const std::vector<ArrayPtr>& parts, int64_t total) {
@@ -269,7 +269,7 @@ Result<ArrayPtr> ConcatList(const std::vector<ArrayPtr>& parts, int64_t total) {
     children.push_back(p->child_ptr());
   }
   TS_ASSIGN_OR_RETURN(ArrayPtr child, Concat(children));
-  return Array::Make(parts[0]->type(), total, validity, nullptr, BufferPtr(std::move(offsets)),
+  return Array::Make(parts[0]->type(), total, validity, nullptr, Buffer::Share(std::move(offsets)),
                      child);
 }
 
@@ -318,11 +318,11 @@ Result<ArrayPtr> Slice(const Array& a, int64_t offset, int64_t n) {
     for (int64_t i = 0; i <= n; ++i) o[i] = src[i] - base;
     if (type.is_binary_like()) {
       TS_ASSIGN_OR_RETURN(auto data, Buffer::Copy(a.values_buffer()->data() + base, o[n]));
-      return Array::Make(type, n, validity, BufferPtr(std::move(data)),
-                         BufferPtr(std::move(offsets)));
+      return Array::Make(type, n, validity, Buffer::Share(std::move(data)),
+                         Buffer::Share(std::move(offsets)));
     }
     TS_ASSIGN_OR_RETURN(ArrayPtr child, Slice(a.child(), base, o[n]));
-    return Array::Make(type, n, validity, nullptr, BufferPtr(std::move(offsets)), child);
+    return Array::Make(type, n, validity, nullptr, Buffer::Share(std::move(offsets)), child);
   }
   const int64_t width = type.fixed_width();
   TS_ASSIGN_OR_RETURN(auto values,

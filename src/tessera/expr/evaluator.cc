@@ -337,10 +337,10 @@ class ResultSink {
     if (type_.is_list()) return Concat(parts_);
     if (type_.is_binary_like()) {
       TS_ASSIGN_OR_RETURN(BufferPtr data, data_.Finish());
-      return Array::Make(type_, total_, BufferPtr(std::move(validity_)), data,
-                         BufferPtr(std::move(offsets_)));
+      return Array::Make(type_, total_, Buffer::Share(std::move(validity_)), data,
+                         Buffer::Share(std::move(offsets_)));
     }
-    return MakeFixed(type_, total_, BufferPtr(std::move(validity_)), std::move(values_));
+    return MakeFixed(type_, total_, Buffer::Share(std::move(validity_)), std::move(values_));
   }
 
  private:

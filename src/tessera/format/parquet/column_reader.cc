@@ -39,7 +39,7 @@ Result<ArrayPtr> MakeSpaced(DataType type, int64_t length, BufferPtr validity, i
     int64_t j = 0;
     o[0] = 0;
     for (int64_t i = 0; i < length; ++i) o[i + 1] = GetBit(valid, i) ? src[++j] : o[i];
-    return Array::Make(type, length, validity, dense.values, BufferPtr(std::move(off)), nullptr,
+    return Array::Make(type, length, validity, dense.values, Buffer::Share(std::move(off)), nullptr,
                        nulls);
   }
   const int w = type.fixed_width();
@@ -56,7 +56,7 @@ Result<ArrayPtr> MakeSpaced(DataType type, int64_t length, BufferPtr validity, i
       SpreadFixed(reinterpret_cast<const uint64_t*>(src), valid, length,
                   reinterpret_cast<uint64_t*>(dst));
   }
-  return Array::Make(type, length, validity, BufferPtr(std::move(out)), nullptr, nullptr, nulls);
+  return Array::Make(type, length, validity, Buffer::Share(std::move(out)), nullptr, nullptr, nulls);
 }
 
 class ChunkDecoder {

@@ -25,7 +25,7 @@ Result<BufferPtr> InputFile::ReadBuffer(int64_t offset, int64_t length) const {
   TS_RETURN_NOT_OK(CheckRange(offset, length));
   TS_ASSIGN_OR_RETURN(std::unique_ptr<Buffer> buf, Buffer::Allocate(length));
   TS_RETURN_NOT_OK(ReadAt(offset, length, buf->mutable_data()));
-  return BufferPtr(std::move(buf));
+  return Buffer::Share(std::move(buf));
 }
 
 }  // namespace tessera::parquet

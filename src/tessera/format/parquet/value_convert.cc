@@ -36,7 +36,7 @@ Result<DenseValues> MapFixed(PhysicalValues* in, const char* what, Fn fn) {
   for (int64_t i = 0; i < n; ++i) {
     if (!fn(src + i * w, &dst[i])) return OutOfRange(what);
   }
-  return DenseValues{BufferPtr(std::move(out)), nullptr, n};
+  return DenseValues{Buffer::Share(std::move(out)), nullptr, n};
 }
 
 // The big-endian bytes of value i (FLBA or BYTE_ARRAY).
@@ -74,7 +74,7 @@ Result<DenseValues> DecimalsToDouble(const ColumnDesc& desc, PhysicalValues* in)
     const uint8_t* be = UnscaledBytes(*in, i, tmp, &size);
     dst[i] = DecimalToDouble(be, size, desc.decimal_scale);
   }
-  return DenseValues{BufferPtr(std::move(out)), nullptr, n};
+  return DenseValues{Buffer::Share(std::move(out)), nullptr, n};
 }
 
 Result<DenseValues> DecimalsToString(const ColumnDesc& desc, PhysicalValues* in) {
@@ -106,7 +106,7 @@ Result<DenseValues> FixedToBytes(PhysicalValues* in) {
   for (int64_t i = 0; i <= n; ++i) o[i] = i * w;
   DenseValues d;
   TS_ASSIGN_OR_RETURN(d.values, in->FinishData());
-  d.offsets = BufferPtr(std::move(off));
+  d.offsets = Buffer::Share(std::move(off));
   d.count = n;
   return d;
 }
