@@ -13,7 +13,10 @@
 // takes the largest event_ts <= t; the ttl is a bound on that one row
 // (event_ts > t - ttl, in integer microseconds so no interval rounding
 // enters), since every other qualifying row is older still. A null key
-// part never equals anything, as in Tessera.
+// part matches nothing and a spine row with a null time gets nulls, as in
+// Tessera; DuckDB's ASOF alone would match NULL keys to NULL keys and a
+// NULL time as the latest, so view rows with a null key part are dropped
+// first and the null time is checked explicitly.
 //
 //   PitAsofSpine spine{"read_parquet('spine.parquet')", "event_timestamp"};
 //   PitAsofView v{"read_parquet('v.parquet')", {"user_id"}, {"user_id"}, ...};
@@ -61,10 +64,13 @@ inline std::string PitAsofQuote(const std::string& name) {
 
 // The reduced view i: one row per (key, event_ts).
 inline std::string PitAsofReducedView(const PitAsofView& v) {
-  std::string partition;
-  for (const std::string& k : v.key_columns) partition += PitAsofQuote(k) + ", ";
+  std::string partition, not_null;
+  for (const std::string& k : v.key_columns) {
+    partition += PitAsofQuote(k) + ", ";
+    not_null += PitAsofQuote(k) + " IS NOT NULL AND ";
+  }
   partition += PitAsofQuote(v.event_ts);
-  return "SELECT * FROM " + v.table + " WHERE " + PitAsofQuote(v.event_ts) +
+  return "SELECT * FROM " + v.table + " WHERE " + not_null + PitAsofQuote(v.event_ts) +
          " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY " + partition + " ORDER BY " +
          PitAsofQuote(v.created_ts) + " DESC NULLS LAST, " + PitAsofQuote(v.ordinal) +
          " DESC) = 1";
@@ -82,9 +88,11 @@ inline std::string PitAsofSql(const PitAsofSpine& spine, const std::vector<PitAs
     with += reduced + " AS (" + PitAsofReducedView(v) + ")";
     const std::string t = "s." + PitAsofQuote(spine.timestamp_column);
     const std::string e = alias + "." + PitAsofQuote(v.event_ts);
-    std::string ok = e + " IS NOT NULL";
+    // DuckDB's ASOF matches a null t as if it were the largest time; a
+    // spine row without a time gets nothing in Tessera.
+    std::string ok = e + " IS NOT NULL AND " + t + " IS NOT NULL";
     if (v.ttl_micros > 0) {
-      ok = "epoch_us(" + e + ") > epoch_us(" + t + ") - " + std::to_string(v.ttl_micros);
+      ok += " AND epoch_us(" + e + ") > epoch_us(" + t + ") - " + std::to_string(v.ttl_micros);
     }
     for (const std::string& value : v.values) {
       select += ", CASE WHEN " + ok + " THEN " + alias + "." + PitAsofQuote(value) + " END AS " +
