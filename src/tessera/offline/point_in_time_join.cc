@@ -6,6 +6,7 @@
 #include "tessera/offline/point_in_time_join.h"
 
 #include <algorithm>
+#include <future>
 
 #include "tessera/offline/candidate_store.h"
 #include "tessera/offline/join_key_dictionary.h"
@@ -83,11 +84,18 @@ class ViewJoin {
 
   Result<RecordBatchPtr> Run() {
     TS_RETURN_NOT_OK(Prepare());
+    // The next batch is read (decoded, for a file) on its own thread while
+    // this one is joined; the reader is still used by one thread at a time.
     int64_t rows_read = 0;
+    auto read_next = [this] { return view_.rows->Next(); };
+    Result<RecordBatchPtr> next = read_next();
     while (true) {
-      TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, view_.rows->Next());
+      TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, std::move(next));
       if (batch == nullptr) break;
-      TS_RETURN_NOT_OK(Consume(*batch));
+      std::future<Result<RecordBatchPtr>> ahead = std::async(std::launch::async, read_next);
+      Status st = Consume(*batch);
+      next = ahead.get();
+      TS_RETURN_NOT_OK(st);
       rows_read += batch->num_rows();
       if (options_.progress) options_.progress(rows_read);
     }
@@ -126,13 +134,13 @@ class ViewJoin {
     ParallelFor(n, Parts(n), [&](int, int64_t begin, int64_t end) {
       std::vector<int32_t> ids(static_cast<size_t>(end - begin));
       dictionary_->Lookup(keys, begin, end, ids.data());
-      const int64_t* e = event_ts.values<int64_t>();
-      for (int64_t i = begin; i < end; ++i) {
-        int32_t id = ids[static_cast<size_t>(i - begin)];
-        slot[static_cast<size_t>(i)] = id < 0 || event_ts.IsNull(i)
-                                           ? SpineSlots::kNoSlot
-                                           : slots_->Find(id, e[i], view_.ttl);
+      if (event_ts.null_count() > 0) {
+        for (int64_t i = begin; i < end; ++i) {
+          if (event_ts.IsNull(i)) ids[static_cast<size_t>(i - begin)] = JoinKeyDictionary::kNoId;
+        }
       }
+      slots_->FindMany(ids.data(), event_ts.values<int64_t>() + begin, end - begin, view_.ttl,
+                       slot.data() + begin);
     });
     return slot;
   }
@@ -166,7 +174,12 @@ class ViewJoin {
       std::vector<int64_t>& my_delta = delta[static_cast<size_t>(part)];
       const int64_t* e = event_ts.values<int64_t>();
       const int64_t* c = created_ts.values<int64_t>();
+      constexpr size_t kAhead = 16;
       for (size_t i = 0; i < slot.size(); ++i) {
+        if (i + kAhead < slot.size()) {
+          const int64_t ahead = slot[i + kAhead];
+          if (ahead >= lo && ahead < hi) __builtin_prefetch(&candidates_[static_cast<size_t>(ahead)]);
+        }
         const int64_t s = slot[i];
         if (s < lo || s >= hi) continue;
         JoinCandidate row;
