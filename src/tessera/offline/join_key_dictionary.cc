@@ -55,8 +55,8 @@ Result<std::unique_ptr<JoinKeyDictionary>> JoinKeyDictionary::Build(
   auto dict = std::unique_ptr<JoinKeyDictionary>(new JoinKeyDictionary());
   dict->int_mode_ = columns.size() == 1 && !columns[0]->type().is_binary_like();
   const int64_t n = columns.empty() ? 0 : columns[0]->length();
-  uint64_t capacity = 16;
-  while (capacity < static_cast<uint64_t>(n) * 2) capacity <<= 1;
+  // Sized for distinct keys, not rows: the table doubles as keys arrive.
+  const uint64_t capacity = 1024;
   dict->mask_ = capacity - 1;
   if (dict->int_mode_) {
     dict->int_slots_.assign(capacity, IntSlot{0, kNoId});
@@ -74,6 +74,7 @@ Result<std::unique_ptr<JoinKeyDictionary>> JoinKeyDictionary::Build(
     } else if (EncodeKey(columns, i, &scratch)) {
       id = dict->InsertBytes(scratch, XXH3_64bits(scratch.data(), scratch.size()));
     }
+    if (static_cast<uint64_t>(dict->num_keys_) * 2 > dict->mask_) dict->Grow();
     if (dict->num_keys_ > INT32_MAX - 1) {
       return Status::OutOfRange("point-in-time join: the spine has more than 2^31 distinct keys");
     }
@@ -96,6 +97,33 @@ int32_t JoinKeyDictionary::InsertInt(int64_t key) {
   }
   int_slots_[s] = IntSlot{key, static_cast<int32_t>(num_keys_++)};
   return int_slots_[s].id;
+}
+
+void JoinKeyDictionary::Grow() {
+  const uint64_t capacity = (mask_ + 1) * 2;
+  mask_ = capacity - 1;
+  if (int_mode_) {
+    std::vector<IntSlot> old(capacity, IntSlot{0, kNoId});
+    old.swap(int_slots_);
+    for (const IntSlot& slot : old) {
+      if (slot.id == kNoId) continue;
+      uint64_t s = MixInt(slot.key) & mask_;
+      while (int_slots_[s].id != kNoId) s = (s + 1) & mask_;
+      int_slots_[s] = slot;
+    }
+    return;
+  }
+  std::vector<int32_t> old_id(capacity, kNoId);
+  std::vector<uint64_t> old_hash(capacity);
+  old_id.swap(slot_id_);
+  old_hash.swap(slot_hash_);
+  for (size_t i = 0; i < old_id.size(); ++i) {
+    if (old_id[i] == kNoId) continue;
+    uint64_t s = old_hash[i] & mask_;
+    while (slot_id_[s] != kNoId) s = (s + 1) & mask_;
+    slot_id_[s] = old_id[i];
+    slot_hash_[s] = old_hash[i];
+  }
 }
 
 int32_t JoinKeyDictionary::FindBytes(const std::string& key, uint64_t hash) const {

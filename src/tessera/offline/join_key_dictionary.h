@@ -54,6 +54,8 @@ class JoinKeyDictionary {
   int32_t InsertInt(int64_t key);
   int32_t FindBytes(const std::string& key, uint64_t hash) const;
   int32_t InsertBytes(const std::string& key, uint64_t hash);
+  // Doubles the table (kept at most half full).
+  void Grow();
 
   bool int_mode_ = true;
   int64_t num_keys_ = 0;
