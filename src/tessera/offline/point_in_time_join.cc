@@ -6,6 +6,7 @@
 #include "tessera/offline/point_in_time_join.h"
 
 #include <algorithm>
+#include <cstring>
 #include <future>
 #include <map>
 
@@ -242,7 +243,12 @@ class ViewJoin {
       }
     }
     std::vector<const JoinCandidate*> picked(static_cast<size_t>(spine_.num_rows()), nullptr);
+    constexpr int64_t kAhead = 16;  // spine order is random in slot order
     for (int64_t r = 0; r < spine_.num_rows(); ++r) {
+      if (r + kAhead < spine_.num_rows()) {
+        int64_t ahead = slots_->row_slot(r + kAhead);
+        if (ahead != SpineSlots::kNoSlot) __builtin_prefetch(&winner[static_cast<size_t>(ahead)]);
+      }
       int64_t s = slots_->row_slot(r);
       if (s == SpineSlots::kNoSlot || winner[static_cast<size_t>(s)] < 0) continue;
       const JoinCandidate& cand = candidates_[static_cast<size_t>(winner[static_cast<size_t>(s)])];
@@ -257,20 +263,22 @@ class ViewJoin {
     const std::vector<const JoinCandidate*> picked = Pick();
     const int64_t n = spine_.num_rows();
     std::vector<RowRef> refs(static_cast<size_t>(n));
-    Int64Builder event_ts(DataType::Timestamp());
-    TS_RETURN_NOT_OK(event_ts.Reserve(n));
+    TS_ASSIGN_OR_RETURN(auto times, Buffer::Allocate(n * 8));
+    TS_ASSIGN_OR_RETURN(auto validity, Buffer::Allocate(BitmapBytes(n)));
+    std::memset(validity->mutable_data(), 0, static_cast<size_t>(BitmapBytes(n)));
+    int64_t* t = times->mutable_data_as<int64_t>();
     for (int64_t r = 0; r < n; ++r) {
       const JoinCandidate* cand = picked[static_cast<size_t>(r)];
-      if (cand == nullptr) {
-        TS_RETURN_NOT_OK(event_ts.AppendNull());
-      } else {
-        refs[static_cast<size_t>(r)] = cand->ref;
-        TS_RETURN_NOT_OK(event_ts.Append(cand->event_ts));
-      }
+      t[r] = cand == nullptr ? 0 : cand->event_ts;
+      if (cand == nullptr) continue;
+      refs[static_cast<size_t>(r)] = cand->ref;
+      SetBit(validity->mutable_data(), r);
     }
     TS_ASSIGN_OR_RETURN(std::vector<ArrayPtr> columns,
                         TakeColumns(value_schema_, store_->chunks(), refs, num_threads_));
-    TS_ASSIGN_OR_RETURN(ArrayPtr event_ts_column, event_ts.Finish());
+    TS_ASSIGN_OR_RETURN(ArrayPtr event_ts_column,
+                        Array::Make(DataType::Timestamp(), n, BufferPtr(std::move(validity)),
+                                    BufferPtr(std::move(times))));
     columns.push_back(std::move(event_ts_column));
     std::vector<Field> fields = value_schema_->fields();
     fields.push_back(Field{"event_ts", DataType::Timestamp()});
