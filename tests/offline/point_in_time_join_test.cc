@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "pit_test_data.h"
+#include "tessera/core/fault_injection_env.h"
 #include "test_seed.h"
 
 namespace tessera::offline {
@@ -293,6 +294,47 @@ TEST(PointInTimeJoinTest, SpillingWithATinyBudgetGivesTheSameRows) {
     if (HasFailure()) return;
   }
   EXPECT_GT(spilled_cases, params.iterations / 2);
+  std::filesystem::remove_all(dir);
+}
+
+// Each I/O call of a spilling join fails in turn: the join either fails
+// with an error naming the spill file or folder, or (a failed removal,
+// ignored) still gives the right rows; the spill folder is removed unless
+// the failed call was that removal.
+TEST(PointInTimeJoinTest, EveryFailedSpillCallIsAnErrorOrHarmless) {
+  PitCaseGenerator gen(99);
+  PitCase c = gen.Make(20, 40, /*lists=*/false);
+  const std::string dir = ::testing::TempDir() + "pit_fault_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  FaultPolicy policy;
+  FaultInjectionEnv env(Env::Default(), &policy);
+  JoinOptions options;
+  options.memory_budget_bytes = 1;
+  options.spill_dir = dir;
+  options.env = &env;
+  ASSERT_TRUE(Join(c, options).ok());
+  const int64_t calls = policy.calls();
+  ASSERT_GT(calls, 10);
+  for (int64_t k = 1; k <= calls; ++k) {
+    SCOPED_TRACE("failing call " + std::to_string(k));
+    policy.Reset();
+    policy.FailCallNumber(k, EIO);
+    auto result = Join(c, options);
+    const bool removal = policy.injected() && (policy.injected_op() == IoOp::kRemove);
+    if (result.ok()) {
+      ExpectMatchesBruteForce(c, *result);
+    } else {
+      const std::string& m = result.status().message();
+      EXPECT_NE(m.find("point-in-time join: "), std::string::npos) << m;
+      EXPECT_NE(m.find(dir), std::string::npos) << m;
+    }
+    if (!removal) {
+      EXPECT_TRUE(std::filesystem::is_empty(dir)) << IoOpName(policy.injected_op());
+    }
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    if (HasFailure()) break;
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -169,7 +169,11 @@ Status CandidateStore::Finish(std::vector<JoinCandidate>* candidates) {
     parquet::ReadOptions options;
     options.num_threads = num_threads_;
     options.env = env_;
-    TS_ASSIGN_OR_RETURN(auto batches, parquet::ReadParquetFile(spill_path_[c], options));
+    auto read = parquet::ReadParquetFile(spill_path_[c], options);
+    if (!read.ok()) {
+      return read.status().WithContext("point-in-time join: reading back " + spill_path_[c]);
+    }
+    std::vector<RecordBatchPtr> batches = std::move(*read);
     // Row groups -> (batch, row within it).
     std::vector<int64_t> starts{0};
     for (const auto& b : batches) starts.push_back(starts.back() + b->num_rows());
