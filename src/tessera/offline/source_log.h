@@ -1,0 +1,77 @@
+// SourceLog: the rows of one batch source that came in through Tessera
+// (ingest, push, stream), kept beside the source's own files (DESIGN.md
+// section 3b, "Offline store"):
+//
+//   <offline root>/<project>/sources/<source>/
+//     manifest.json        the committed parts (replaced atomically)
+//     part-<seq>.parquet   one per commit (or per compaction), any Parquet
+//                          reader can read them
+//     LOCK                 serialises writers (flock), never readers
+//
+// Every logged row carries the source's columns plus `_ingest_seq` (int64:
+// one number per row, strictly increasing in commit order and, within a
+// commit, in row order; it breaks full ties, the larger wins) and
+// `_committed_at` (timestamp of the commit). The manifest lists each part's
+// row count, min/max event time, seq range and commit time.
+//
+// Invariants:
+//  - A part is visible only once manifest.json names it. Writers write and
+//    sync the part, then write the new manifest to a temporary file and
+//    rename it over manifest.json (then sync the folder). A crash or an
+//    error at any point leaves the previous manifest, so readers see a
+//    commit whole or not at all; files no manifest names are garbage that
+//    the next writer (holding LOCK) removes.
+//  - Writers hold LOCK from reading the manifest to renaming the new one,
+//    so two concurrent commits both land, one after the other.
+//  - Readers never lock: they read manifest.json once and then only the
+//    parts it names; a compaction keeps replaced parts until no reader can
+//    still need them (it removes parts replaced by an earlier compaction,
+//    not its own; docs/OFFLINE.md says how long that is).
+//
+// Thread-safety: the functions are safe to call from several threads and
+// processes at once (the lock is a file lock).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tessera/core/env.h"
+#include "tessera/core/record_batch.h"
+#include "tessera/core/result.h"
+
+namespace tessera::offline {
+
+inline constexpr const char* kIngestSeqColumn = "_ingest_seq";
+inline constexpr const char* kCommittedAtColumn = "_committed_at";
+
+struct LogPart {
+  std::string file;  // name inside the log folder, e.g. "part-00000000000000000001.parquet"
+  int64_t num_rows = 0;
+  int64_t min_event_ts = 0;  // micros UTC, over the part's rows
+  int64_t max_event_ts = 0;
+  int64_t first_seq = 0;  // _ingest_seq of its first and last row
+  int64_t last_seq = 0;
+  int64_t committed_at = 0;  // micros UTC
+};
+
+struct Manifest {
+  int64_t generation = 0;  // +1 per commit or compaction; 0 = no log yet
+  int64_t last_seq = 0;    // the largest _ingest_seq ever given
+  std::vector<LogPart> parts;  // ascending first_seq
+};
+
+// "<offline_root>/<project>/sources/<source>".
+std::string SourceLogDir(const std::string& offline_root, const std::string& project,
+                         const std::string& source);
+
+// Reads `<log_dir>/manifest.json`; an empty Manifest (generation 0) when the
+// folder or the file does not exist. Corruption naming the file when it
+// does not parse.
+Result<Manifest> ReadManifest(Env* env, const std::string& log_dir);
+
+// The JSON text of a manifest, and back (for tests and tools).
+std::string ManifestToJson(const Manifest& manifest);
+Result<Manifest> ManifestFromJson(const std::string& text, const std::string& origin);
+
+}  // namespace tessera::offline
