@@ -146,7 +146,7 @@ TEST(ManifestJsonTest, RejectsCorruptionNamingTheField) {
   EXPECT_EQ(ErrorOf(Edited("\"last_seq\": 1000", "\"last_seq\": 998")),
             "Corruption: src/manifest.json: last_seq: is below the last part's last_seq");
   EXPECT_EQ(ErrorOf(Edited("\"parts\": [", "\"parts\": {\"x\": [")),
-            "Corruption: src/manifest.json: not valid JSON at offset 83: Missing a comma or "
+            "Corruption: src/manifest.json: not valid JSON at offset 931: Missing a comma or "
             "'}' after an object member.");
   EXPECT_EQ(ErrorOf(Edited("\"num_rows\": 400", "\"num_rows\": 0")),
             "Corruption: src/manifest.json: parts[1].num_rows: must be at least 1");
