@@ -11,49 +11,9 @@
 #include <random>
 
 #include "tessera/core/value.h"
-#include "tessera/format/parquet/reader.h"
 #include "tessera/format/parquet/writer.h"
-#include "tessera/offline/source_scan.h"
 #include "tessera/offline/view_features.h"
 #include "test_seed.h"
-
-// PENDING (wt-train): until wt-scan's OpenSourceScan is merged, a minimal
-// scan for these tests: one Parquet file, the asked columns by name (a
-// missing optional one as nulls, narrower types widened), no log.
-namespace tessera::offline {
-Result<std::unique_ptr<RecordBatchReader>> OpenSourceScan(const SourceScanSpec& spec) {
-  TS_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(spec.repo_root + "/" + spec.path));
-  TS_ASSIGN_OR_RETURN(auto batches, ReadAll(reader.get()));
-  std::vector<Field> fields;
-  for (const ScanColumn& c : spec.columns) fields.push_back(Field{c.name, c.type});
-  TS_ASSIGN_OR_RETURN(SchemaPtr schema, Schema::Make(fields));
-  std::vector<RecordBatchPtr> out;
-  for (const RecordBatchPtr& b : batches) {
-    std::vector<ArrayPtr> columns;
-    for (const ScanColumn& c : spec.columns) {
-      ArrayPtr column = b->GetColumnByName(c.name);
-      if (column == nullptr) {
-        TS_ASSIGN_OR_RETURN(column, NullArray(c.type, b->num_rows()));
-      }
-      TS_ASSIGN_OR_RETURN(column, CastArray(column, c.type, nullptr));
-      columns.push_back(column);
-    }
-    TS_ASSIGN_OR_RETURN(RecordBatchPtr projected, RecordBatch::Make(schema, columns));
-    out.push_back(projected);
-  }
-  struct Reader : RecordBatchReader {
-    SchemaPtr s;
-    std::vector<RecordBatchPtr> b;
-    size_t i = 0;
-    const SchemaPtr& schema() const override { return s; }
-    Result<RecordBatchPtr> Next() override { return i < b.size() ? b[i++] : RecordBatchPtr(); }
-  };
-  auto r = std::make_unique<Reader>();
-  r->s = schema;
-  r->b = std::move(out);
-  return std::unique_ptr<RecordBatchReader>(std::move(r));
-}
-}  // namespace tessera::offline
 
 namespace tessera::offline {
 namespace {
