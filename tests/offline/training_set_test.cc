@@ -112,7 +112,7 @@ class TrainingSetTest : public ::testing::Test {
     registry::Source request;
     request.name = "txn";
     request.kind = registry::SourceKind::kRequest;
-    request.schema = {{"amount", DataType::Double()}};
+    request.schema = {{"amount", DataType::Double()}, {"hour", DataType::Int32()}};  // hour: never read
     defs_.sources = {users, merchants, push, request};
 
     registry::FeatureView profile;

@@ -6,6 +6,7 @@ Result<OnDemandFeatures> OnDemandFeatures::Make(const registry::OnDemandFeatureV
                                                 std::vector<expr::ScopeColumn> inputs) {
   OnDemandFeatures out;
   std::vector<expr::ScopeColumn>& columns = inputs;
+  out.reads_.assign(inputs.size(), false);
   for (const registry::FeatureDef& f : view.features) {
     expr::Scope scope(columns);
     Result<std::shared_ptr<const expr::Expression>> compiled =
@@ -17,6 +18,9 @@ Result<OnDemandFeatures> OnDemandFeatures::Make(const registry::OnDemandFeatureV
     if (!compiled.ok()) {
       return Status::Invalid("on-demand view '" + view.name + "', feature '" + f.name +
                              "': expression '" + f.expr + "': " + compiled.status().message());
+    }
+    for (int c : (*compiled)->referenced_columns()) {
+      if (c < static_cast<int>(out.reads_.size())) out.reads_[static_cast<size_t>(c)] = true;
     }
     out.steps_.push_back(Step{std::move(*compiled), static_cast<int>(columns.size())});
     columns.push_back({view.name, f.name, f.type});

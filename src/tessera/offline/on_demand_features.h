@@ -27,9 +27,12 @@ class OnDemandFeatures {
   static Result<OnDemandFeatures> Make(const registry::OnDemandFeatureView& view,
                                        std::vector<expr::ScopeColumn> inputs);
 
+  // Whether input column i (as given to Make) is read by any feature.
+  bool Reads(int input) const { return input < static_cast<int>(reads_.size()) && reads_[input]; }
+
   // One array per feature of the view. `inputs` holds one array of
   // `num_rows` values per input column given to Make, in that order and of
-  // its type. Errors are counted in `stats` (rows as in `inputs`).
+  // its type (null for a column no feature reads: !Reads(i)). Errors are counted in `stats` (rows as in `inputs`).
   Result<std::vector<ArrayPtr>> Compute(std::vector<ArrayPtr> inputs, int64_t num_rows,
                                         expr::EvalStats* stats) const;
 
@@ -39,6 +42,7 @@ class OnDemandFeatures {
     int scope_position = 0;
   };
   std::vector<Step> steps_;
+  std::vector<bool> reads_;  // per input column
   int scope_size_ = 0;
 };
 

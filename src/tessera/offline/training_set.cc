@@ -271,18 +271,31 @@ class Builder {
     return Status::OK();
   }
 
+  // Request fields join the scope with no value yet: only those a feature
+  // reads must be spine columns (FillRequestFields).
   Status RequestFields(const OnDemandFeatureView& v, const registry::Source& s,
                        std::vector<expr::ScopeColumn>* columns, std::vector<ArrayPtr>* values) {
     for (const Field& field : s.schema) {
-      TS_ASSIGN_OR_RETURN(int c, SpineColumn(*spine_, field.name,
-                                             "request field of " + Q(s.name) +
+      pending_fields_.push_back({static_cast<int>(columns->size()), s.name, field});
+      columns->push_back({s.name, field.name, field.type});
+      values->push_back(nullptr);
+    }
+    return Status::OK();
+  }
+
+  Status FillRequestFields(const OnDemandFeatureView& v, const OnDemandFeatures& features,
+                           std::vector<ArrayPtr>* values) {
+    for (const PendingField& p : pending_fields_) {
+      if (!features.Reads(p.input)) continue;
+      TS_ASSIGN_OR_RETURN(int c, SpineColumn(*spine_, p.field.name,
+                                             "request field of " + Q(p.source) +
                                                  " read by on-demand view " + Q(v.name)));
       expr::EvalStats stats;
-      TS_ASSIGN_OR_RETURN(ArrayPtr value, CastArray(spine_->column(c), field.type, &stats));
-      AddWarning("spine column " + Q(field.name) + " read as " + field.type.ToString(), stats);
-      columns->push_back({s.name, field.name, field.type});
-      values->push_back(std::move(value));
+      TS_ASSIGN_OR_RETURN((*values)[static_cast<size_t>(p.input)],
+                          CastArray(spine_->column(c), p.field.type, &stats));
+      AddWarning("spine column " + Q(p.field.name) + " read as " + p.field.type.ToString(), stats);
     }
+    pending_fields_.clear();
     return Status::OK();
   }
 
@@ -299,6 +312,7 @@ class Builder {
       std::vector<ArrayPtr> values;
       TS_RETURN_NOT_OK(OnDemandInputs(r.view, &columns, &values));
       TS_ASSIGN_OR_RETURN(OnDemandFeatures features, OnDemandFeatures::Make(r.view, columns));
+      TS_RETURN_NOT_OK(FillRequestFields(r.view, features, &values));
       expr::EvalStats stats;
       TS_ASSIGN_OR_RETURN(odfv_values_[r.view.name],
                           features.Compute(std::move(values), spine_->num_rows(), &stats));
@@ -374,6 +388,12 @@ class Builder {
   std::vector<JoinedView> views_;
   std::vector<JoinViewInput> inputs_;
   std::map<std::string, std::vector<ArrayPtr>> odfv_values_;
+  struct PendingField {
+    int input;  // index into the on-demand view's input columns
+    std::string source;
+    Field field;
+  };
+  std::vector<PendingField> pending_fields_;
   std::map<std::string, std::string> output_origin_;
   std::vector<std::string> warnings_;
 };
