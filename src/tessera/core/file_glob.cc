@@ -38,6 +38,33 @@ bool MatchBracket(std::string_view pattern, size_t* p, char c, bool* matched) {
   return true;
 }
 
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    int hi = -1;
+    int lo = -1;
+    if (text[i] == '%' && i + 2 < text.size()) {
+      hi = HexDigit(text[i + 1]);
+      lo = HexDigit(text[i + 2]);
+    }
+    if (hi >= 0 && lo >= 0) {
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
 class Globber {
  public:
   Globber(Env* env, std::string root, std::vector<std::string> components, bool absolute)
@@ -193,6 +220,24 @@ std::vector<std::string> SplitPathComponents(std::string_view path) {
     if (end == std::string_view::npos) end = path.size();
     if (end > start) out.emplace_back(path.substr(start, end - start));
     start = end + 1;
+  }
+  return out;
+}
+
+size_t FixedPrefixComponents(std::string_view pattern) {
+  std::vector<std::string> comps = SplitPathComponents(pattern);
+  size_t n = 0;
+  while (n + 1 < comps.size() && !HasGlobChars(comps[n])) ++n;
+  return n;
+}
+
+std::vector<PartitionFolder> PartitionFoldersOf(std::string_view file, size_t fixed_components) {
+  std::vector<std::string> comps = SplitPathComponents(file);
+  std::vector<PartitionFolder> out;
+  for (size_t i = fixed_components; i + 1 < comps.size(); ++i) {
+    size_t eq = comps[i].find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    out.push_back({PercentDecode(comps[i].substr(0, eq)), PercentDecode(comps[i].substr(eq + 1))});
   }
   return out;
 }

@@ -44,4 +44,22 @@ std::vector<std::string> SplitPathComponents(std::string_view path);
 Result<std::vector<std::string>> GlobFiles(Env* env, const std::string& root,
                                            const std::string& pattern);
 
+// Hive-style partition folders: in `events/dt=2024-03-01/part-0.parquet`
+// matched by `events/*/*.parquet`, the folder `dt=2024-03-01` lies between
+// the pattern's fixed prefix (`events`) and the file, so the file's rows
+// have the column `dt` (offline/hive_partition.h parses the value).
+struct PartitionFolder {
+  std::string name;
+  std::string text;  // the value, percent-decoded as Hive escapes it (%3A is ':')
+};
+
+// How many leading components of `pattern` hold no wildcard, its last
+// component (the file name) excluded.
+size_t FixedPrefixComponents(std::string_view pattern);
+
+// The `name=value` folders of `file` (a path spelled like the pattern that
+// matched it) after its first `fixed_components` components and before its
+// file name, outermost first; other folders are skipped.
+std::vector<PartitionFolder> PartitionFoldersOf(std::string_view file, size_t fixed_components);
+
 }  // namespace tessera

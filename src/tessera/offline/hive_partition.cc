@@ -2,40 +2,12 @@
 
 #include <charconv>
 
-#include "tessera/core/file_glob.h"
 #include "tessera/core/time.h"
 
 namespace tessera::offline {
 namespace {
 
 constexpr const char* kHiveNull = "__HIVE_DEFAULT_PARTITION__";
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    int hi = -1;
-    int lo = -1;
-    if (text[i] == '%' && i + 2 < text.size()) {
-      hi = HexDigit(text[i + 1]);
-      lo = HexDigit(text[i + 2]);
-    }
-    if (hi >= 0 && lo >= 0) {
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
 
 Status NotA(const std::string& text, DataType type) {
   return Status::Invalid("'" + text + "' is not a" +
@@ -61,24 +33,6 @@ Result<double> ParseReal(const std::string& text, DataType type) {
 }
 
 }  // namespace
-
-size_t FixedPrefixComponents(const std::string& pattern) {
-  std::vector<std::string> comps = SplitPathComponents(pattern);
-  size_t n = 0;
-  while (n + 1 < comps.size() && !HasGlobChars(comps[n])) ++n;
-  return n;
-}
-
-std::vector<PartitionValue> PartitionsOf(const std::string& file, size_t fixed_components) {
-  std::vector<std::string> comps = SplitPathComponents(file);
-  std::vector<PartitionValue> out;
-  for (size_t i = fixed_components; i + 1 < comps.size(); ++i) {
-    size_t eq = comps[i].find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    out.push_back({PercentDecode(comps[i].substr(0, eq)), PercentDecode(comps[i].substr(eq + 1))});
-  }
-  return out;
-}
 
 Result<Value> ParsePartitionValue(const std::string& text, DataType type) {
   if (text.empty() || text == kHiveNull) return Value::Null(type);

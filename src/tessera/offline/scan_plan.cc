@@ -6,6 +6,7 @@
 #include <map>
 
 #include "tessera/core/coding.h"
+#include "tessera/core/file_glob.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/file_io.h"
 #include "tessera/format/parquet/reader.h"
@@ -131,7 +132,7 @@ class Planner {
   }
 
   Status ParsePartitions(const std::string& file, size_t fixed, ScanUnit* unit) const {
-    for (const PartitionValue& p : PartitionsOf(file, fixed)) {
+    for (const PartitionFolder& p : PartitionFoldersOf(file, fixed)) {
       int index = plan_.schema->IndexOf(p.name);
       if (index < 0) continue;
       bool seen = std::any_of(unit->partitions.begin(), unit->partitions.end(),

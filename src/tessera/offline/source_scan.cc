@@ -153,9 +153,10 @@ class SourceScan : public RecordBatchReader {
     return Status::OK();
   }
 
-  // Gathers up to num_threads row groups from `unit_` on, decodes them at
-  // once, and emits them in order.
-  Status StepParquet() {
+  // Up to num_threads row groups of the Parquet units from `unit_` on, in
+  // scan order; `*end` is the first unit not finished by them. A unit that
+  // cannot be opened keeps its error and ends the gathering.
+  std::vector<Task> GatherTasks(size_t* end) {
     std::vector<Task> tasks;
     size_t u = unit_;
     while (tasks.size() < static_cast<size_t>(num_threads_) && u < plan_.units.size()) {
@@ -174,6 +175,14 @@ class SourceScan : public RecordBatchReader {
       }
       if (cursor.done()) ++u;
     }
+    *end = u;
+    return tasks;
+  }
+
+  // Decodes the gathered row groups at once and emits them in order.
+  Status StepParquet() {
+    size_t u = unit_;
+    std::vector<Task> tasks = GatherTasks(&u);
     std::vector<Result<std::vector<ArrayPtr>>> decoded(tasks.size(), Status::Internal("not decoded"));
     std::vector<std::thread> threads;
     for (size_t t = 1; t < tasks.size(); ++t) {

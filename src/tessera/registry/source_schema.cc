@@ -131,8 +131,9 @@ class Resolver {
     }
     if (!s.schema.empty()) return Declared(s);
     SourceSchema schema;
+    const size_t fixed = FixedPrefixComponents(full);
     for (const std::string& file : files) {
-      Result<ColumnSet> set = ReadFile(s, file);
+      Result<ColumnSet> set = ReadFile(s, file, fixed);
       if (!set.ok()) {
         Error(s, what + set.status().message());
         return {};
@@ -142,7 +143,10 @@ class Resolver {
     return schema;
   }
 
-  Result<ColumnSet> ReadFile(const Source& s, const std::string& file) {
+  // The columns of one matched file; its Hive partition folders below the
+  // pattern's `fixed` components are columns too (offline/source_scan.h),
+  // of the type a view declares (their values are text), else string.
+  Result<ColumnSet> ReadFile(const Source& s, const std::string& file, size_t fixed) {
     ColumnSet set;
     set.origin = Shown(repo_.root, file);
     std::string ext = Extension(file);
@@ -165,6 +169,11 @@ class Resolver {
     for (const Field& f : schema->fields()) {
       auto d = declared.find(f.name);
       set.columns.push_back({f.name, set.text && d != declared.end() ? d->second : f.type});
+    }
+    for (const PartitionFolder& p : PartitionFoldersOf(file, fixed)) {
+      if (set.Find(p.name) != nullptr) continue;  // the file's own column wins
+      auto d = declared.find(p.name);
+      set.columns.push_back({p.name, d != declared.end() ? d->second : DataType::String()});
     }
     return set;
   }
