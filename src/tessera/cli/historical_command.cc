@@ -92,13 +92,13 @@ Result<int64_t> WriteAll(Writer* writer, RecordBatchReader* reader, int64_t tota
 }
 
 Result<int64_t> WriteOutput(const std::string& path, FileFormat format, RecordBatchReader* reader,
-                            ProgressLine* progress) {
+                            int64_t total, ProgressLine* progress) {
   if (format == FileFormat::kCsv) {
     TS_ASSIGN_OR_RETURN(auto writer, csv::CsvWriter::Open(path, reader->schema()));
-    return WriteAll(writer.get(), reader, -1, progress);
+    return WriteAll(writer.get(), reader, total, progress);
   }
   TS_ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Open(path, reader->schema()));
-  return WriteAll(writer.get(), reader, -1, progress);
+  return WriteAll(writer.get(), reader, total, progress);
 }
 
 CommandStatus RunHistorical(const HistoricalOptions& o, const std::string& repo) {
@@ -122,7 +122,9 @@ CommandStatus RunHistorical(const HistoricalOptions& o, const std::string& repo)
   std::vector<std::string> warnings;
   request.warnings = &warnings;
   ProgressLine progress(!o.quiet && ::isatty(STDERR_FILENO) != 0);
-  request.progress = [&progress](const HistoricalProgress& p) {
+  int64_t total_rows = -1;  // the spine's rows, known once features are computed
+  request.progress = [&progress, &total_rows](const HistoricalProgress& p) {
+    if (p.stage == "features") total_rows = p.total;
     progress.Show(p.stage, p.done, p.total);
   };
 
@@ -131,7 +133,8 @@ CommandStatus RunHistorical(const HistoricalOptions& o, const std::string& repo)
                       store->OpenSpineFile(o.entities, o.timestamp_column));
   TS_ASSIGN_OR_RETURN(std::unique_ptr<RecordBatchReader> result,
                       store->GetHistoricalFeatures(std::move(spine), request));
-  TS_ASSIGN_OR_RETURN(int64_t rows, WriteOutput(o.out, *out_format, result.get(), &progress));
+  TS_ASSIGN_OR_RETURN(int64_t rows,
+                      WriteOutput(o.out, *out_format, result.get(), total_rows, &progress));
   progress.Done();
   for (const std::string& w : warnings) std::cerr << "warning: " << w << "\n";
   std::cout << "wrote " << rows << (rows == 1 ? " row" : " rows") << " to " << o.out << "\n";
@@ -168,6 +171,7 @@ void RegisterHistoricalCommand(CLI::App* app, CommandContext* ctx) {
                 "Add each view's picked event time (view__event_timestamp), to audit leakage");
   cmd->add_flag("--quiet", o->quiet, "No progress display");
   cmd->add_option("--repo", o->repo, "Feature repo directory (as -r)");
+  cmd->fallthrough();  // -r may follow the arguments too
   cmd->callback([ctx, o] {
     ctx->run = [ctx, o] { return RunHistorical(*o, o->repo.empty() ? ctx->repo : o->repo); };
   });
