@@ -5,6 +5,7 @@
 // file left as it was.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -229,6 +230,27 @@ TEST_F(HistoricalCliTest, ErrorsAreOneLineAndLeaveTheOutputAlone) {
                  "--timestamp-column", "ts", "--out", "out.csv"},
                 "the spine has no column 'ts' (the spine's timestamp column); its columns: "
                 "user_id, merchant_id, event_timestamp, extra, label");
+}
+
+// On a terminal (script(1) gives the command one) progress lines go to
+// stderr, redrawn with \r; --quiet silences them. (Not a terminal: the
+// other tests check stderr is empty.)
+TEST_F(HistoricalCliTest, ProgressOnATerminalOnly) {
+  auto under_tty = [&](const std::string& extra) {
+    std::string command = std::string(TESSERA_BINARY) + " -r " + dir_ +
+                          " historical --entities " + Path("spine.csv") +
+                          " --features user_profile:age --out " + Path("tty.csv") + extra;
+    std::string shell = "script -qec '" + command + "' /dev/null > " + Path("tty.txt") + " 2>&1";
+    EXPECT_EQ(std::system(shell.c_str()), 0) << shell;
+    return Slurp("tty.txt");
+  };
+  std::string shown = under_tty("");
+  EXPECT_NE(shown.find("\rwriting: 8/8 rows, "), std::string::npos) << shown;
+  EXPECT_NE(shown.find("ETA "), std::string::npos) << shown;
+  EXPECT_NE(shown.find("wrote 8 rows to "), std::string::npos) << shown;
+  std::string quiet = under_tty(" --quiet");
+  EXPECT_EQ(quiet.find("\r"), quiet.find("\r\n")) << quiet;  // only line ends from the tty
+  EXPECT_EQ(quiet.find("writing:"), std::string::npos) << quiet;
 }
 
 }  // namespace
