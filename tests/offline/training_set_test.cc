@@ -458,6 +458,22 @@ TEST_F(TrainingSetTest, ExpressionErrorsBecomeWarnings) {
   EXPECT_EQ(set->warnings[0].substr(0, prefix.size()), prefix) << set->warnings[0];
 }
 
+// Features after the last one asked for are not computed (nor their
+// columns read); asking for them reports their expression's error.
+TEST_F(TrainingSetTest, OnlyTheFeaturesNeededAreComputed) {
+  defs_.feature_views[0].features.push_back(
+      Feature("later", DataType::Int64(), "no_such_column + 1"));
+  std::mt19937_64 rng(29);
+  WriteRandomSources(rng);
+  RecordBatchPtr spine = RandomSpine(rng, 10);
+  Result<TrainingSet> set = Build(Request({"user_profile:age"}), spine);
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  std::string message = BuildError(Request({"user_profile:later"}), spine).message();
+  std::string prefix =
+      "feature view 'user_profile', feature 'later': expression 'no_such_column + 1': ";
+  EXPECT_EQ(message.substr(0, prefix.size()), prefix) << message;
+}
+
 TEST_F(TrainingSetTest, EmptySpineGivesEmptyResult) {
   std::mt19937_64 rng(23);
   WriteRandomSources(rng);

@@ -155,12 +155,30 @@ class Builder {
       input.num_keys = static_cast<int>(joined.keys.size());
       TS_ASSIGN_OR_RETURN(joined.batch_source, BatchSourceOf(v));
       std::vector<registry::SourceColumn> columns = SourceColumnsOf(v, joined, schemas);
-      TS_ASSIGN_OR_RETURN(joined.features, ViewFeatures::Make(v, columns));
+      TS_ASSIGN_OR_RETURN(joined.features, ViewFeatures::Make(FeaturesNeeded(r), columns));
       TS_ASSIGN_OR_RETURN(input.rows, OpenInput(v, joined));
       inputs_.push_back(std::move(input));
       views_.push_back(std::move(joined));
     }
     return Status::OK();
+  }
+
+  // The view cut after the last feature the request needs (every one when
+  // an on-demand view reads it): expressions see only earlier features, so
+  // the cut never changes a value, and the scan reads fewer columns.
+  FeatureView FeaturesNeeded(const ViewRequest& r) const {
+    FeatureView v = r.view;
+    if (r.pinned_version == 0) {
+      for (const OnDemandRequest& o : resolved_.on_demand) {
+        for (const std::string& input : o.view.inputs) {
+          if (input == v.name) return v;
+        }
+      }
+    }
+    int last = -1;
+    for (int f : r.output_features) last = std::max(last, f);
+    v.features.resize(static_cast<size_t>(last + 1));
+    return v;
   }
 
   Result<const registry::Source*> BatchSourceOf(const FeatureView& v) {
