@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The quickstart end to end: copies examples/quickstart to a fresh work dir,
-# generates its source data, then walks through the registry commands.
+# generates its source data, then walks through the registry commands, a
+# training set (tessera historical), an ingest and the facade example.
 #
 #   scripts/demo.sh [BUILD_DIR]     (default: build; `make demo` passes it)
 #
@@ -12,9 +13,9 @@ BUILD_DIR="${1:-build}"
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 TESSERA="$BUILD_DIR/tessera"
 GEN="$BUILD_DIR/tessera_quickstart_gen"
-for bin in "$TESSERA" "$GEN"; do
+for bin in "$TESSERA" "$GEN" "$BUILD_DIR/tessera_training_set_example"; do
   if [[ ! -x "$bin" ]]; then
-    echo "demo: $bin not found; build it first (make, or ninja -C $BUILD_DIR tessera tessera_quickstart_gen)" >&2
+    echo "demo: $bin not found; build it first (make, or ninja -C $BUILD_DIR tessera tessera_quickstart_gen tessera_training_set_example)" >&2
     exit 1
   fi
 done
@@ -61,6 +62,25 @@ run "$TESSERA" -r "$REPO" list views --owner merchant-risk@example.com
 run "$TESSERA" -r "$REPO" list on-demand-views
 run "$TESSERA" -r "$REPO" list services --json
 run "$TESSERA" -r "$REPO" describe user_txn_stats
+
+echo
+echo "== a point-in-time-correct training set =="
+# The spine: transactions with their fraud label (written by the generator).
+# Each feature is the value known at the row's event_timestamp, never later.
+SPINE="$REPO/data/sources/training_spine.parquet"
+FEATURES=user_profile:age,user_profile:credit_limit,merchant_profile:risk_score,merchant_profile:is_high_risk,txn_vs_profile
+run "$TESSERA" -r "$REPO" historical --entities "$SPINE" --features "$FEATURES" --out "$BUILD_DIR/demo-train.csv" --with-timestamps
+run head -n 4 "$BUILD_DIR/demo-train.csv"
+# A profile update arrives through Tessera: it lands in the source's log and
+# the next training set sees it (user 100158, the first spine row, at 00:10).
+cat > "$BUILD_DIR/demo-profile-update.csv" <<'CSV'
+user_id,age,country,tenure_days,credit_limit,event_timestamp,created_timestamp
+100158,74,DE,400,9000.0,2024-03-01T00:10:00Z,2024-03-01T00:10:00Z
+CSV
+run "$TESSERA" -r "$REPO" ingest user_profiles "$BUILD_DIR/demo-profile-update.csv"
+run "$TESSERA" -r "$REPO" historical --entities "$SPINE" --features "$FEATURES" --out "$BUILD_DIR/demo-train.parquet" --full-feature-names
+run "$BUILD_DIR/tessera_training_set_example" "$REPO" "$SPINE" user_profile:credit_limit,txn_vs_profile:amount_vs_limit 3
+run_expect_failure "$TESSERA" -r "$REPO" historical --entities "$SPINE" --service fraud_detection_v1 --out "$BUILD_DIR/demo-fail.parquet"
 
 echo
 echo "== try an expression on a file before putting it in a definition =="

@@ -160,6 +160,34 @@ TEST(SourceCheckTest, GlobChecksEveryFileAndNamesTheOneThatDiffers) {
                                   "data/t/part-2.parquet is double"}));
 }
 
+// `**` spans any depth, as in the offline scan (core/file_glob.h).
+TEST(SourceCheckTest, DoubleStarGlobChecksFilesAtEveryDepth) {
+  ScratchRepo repo;
+  repo.WriteParquet("data/t/part-1.parquet", kUserColumns);
+  std::vector<Field> other = kUserColumns;
+  other[1].type = DataType::Double();  // age
+  repo.WriteParquet("data/t/deep/er/part-2.parquet", other);
+  repo.Write("f.yaml", UserView("data/t/**/*.parquet", "      - {name: age, type: int32}\n"));
+  EXPECT_EQ(repo.Errors(), (Lines{"f.yaml:11: feature 'age' is int32 but column 'age' of "
+                                  "data/t/deep/er/part-2.parquet is double"}));
+}
+
+// A Hive partition folder below the glob's fixed prefix is a column of the
+// files under it (offline/source_scan.h), typed as the view declares it.
+TEST(SourceCheckTest, HivePartitionFoldersAreColumns) {
+  ScratchRepo repo;
+  std::vector<Field> no_country = kUserColumns;
+  no_country.erase(no_country.begin() + 2);
+  repo.WriteParquet("data/ev/country=NL/part-0.parquet", no_country);
+  repo.WriteParquet("data/ev/country=DE/part-0.parquet", no_country);
+  repo.Write("f.yaml", UserView("data/ev/*/*.parquet", "      - {name: country, type: string}\n"));
+  EXPECT_EQ(repo.Errors(), Lines{});
+  // In the fixed prefix it is only a folder name.
+  repo.Write("f.yaml", UserView("data/ev/country=NL/*.parquet",
+                                "      - {name: country, type: string}\n"));
+  EXPECT_EQ(repo.Errors().size(), 1u);
+}
+
 TEST(SourceCheckTest, PathMatchingNoFileIsAnError) {
   ScratchRepo repo;
   repo.Write("f.yaml", UserView("data/none/*.parquet", "      - {name: age, type: int32}\n"));

@@ -1,11 +1,10 @@
 #include "tessera/registry/source_schema.h"
 
-#include <glob.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 
+#include "tessera/core/file_glob.h"
 #include "tessera/core/suggest.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
@@ -15,19 +14,11 @@ namespace {
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
-// The regular files matching `pattern` (a path or a glob), sorted.
+// The regular files matching `pattern` (a path or a glob, core/file_glob.h),
+// sorted; the offline scan (offline/source_scan.h) reads the same list.
 std::vector<std::string> MatchFiles(const std::string& pattern) {
-  std::vector<std::string> files;
-  glob_t g{};
-  if (glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) {
-      std::error_code ec;
-      if (std::filesystem::is_regular_file(g.gl_pathv[i], ec)) files.emplace_back(g.gl_pathv[i]);
-    }
-  }
-  globfree(&g);
-  std::sort(files.begin(), files.end());
-  return files;
+  Result<std::vector<std::string>> files = GlobFiles(Env::Default(), "", pattern);
+  return files.ok() ? std::move(files).MoveValueUnsafe() : std::vector<std::string>{};
 }
 
 std::string Extension(const std::string& path) {
@@ -140,8 +131,9 @@ class Resolver {
     }
     if (!s.schema.empty()) return Declared(s);
     SourceSchema schema;
+    const size_t fixed = FixedPrefixComponents(full);
     for (const std::string& file : files) {
-      Result<ColumnSet> set = ReadFile(s, file);
+      Result<ColumnSet> set = ReadFile(s, file, fixed);
       if (!set.ok()) {
         Error(s, what + set.status().message());
         return {};
@@ -151,7 +143,10 @@ class Resolver {
     return schema;
   }
 
-  Result<ColumnSet> ReadFile(const Source& s, const std::string& file) {
+  // The columns of one matched file; its Hive partition folders below the
+  // pattern's `fixed` components are columns too (offline/source_scan.h),
+  // of the type a view declares (their values are text), else string.
+  Result<ColumnSet> ReadFile(const Source& s, const std::string& file, size_t fixed) {
     ColumnSet set;
     set.origin = Shown(repo_.root, file);
     std::string ext = Extension(file);
@@ -174,6 +169,11 @@ class Resolver {
     for (const Field& f : schema->fields()) {
       auto d = declared.find(f.name);
       set.columns.push_back({f.name, set.text && d != declared.end() ? d->second : f.type});
+    }
+    for (const PartitionFolder& p : PartitionFoldersOf(file, fixed)) {
+      if (set.Find(p.name) != nullptr) continue;  // the file's own column wins
+      auto d = declared.find(p.name);
+      set.columns.push_back({p.name, d != declared.end() ? d->second : DataType::String()});
     }
     return set;
   }

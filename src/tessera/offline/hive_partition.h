@@ -1,0 +1,25 @@
+// Hive-style partition folders: in `events/dt=2024-03-01/part-0.parquet`
+// matched by the glob `events/*/*.parquet`, the folder `dt=2024-03-01` lies
+// between the glob's fixed prefix (`events`) and the file, so every row of
+// the file gets the column `dt` with the value 2024-03-01 (parsed as the
+// type the scan asks for; a date is a timestamp at midnight UTC).
+//
+// core/file_glob.h finds the folders (PartitionFoldersOf); this parses
+// their values: "" and "__HIVE_DEFAULT_PARTITION__" are null. Pure
+// functions; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "tessera/core/result.h"
+#include "tessera/core/types.h"
+#include "tessera/core/value.h"
+
+namespace tessera::offline {
+
+// The partition text as a value of `type`: a null Value for "" and
+// "__HIVE_DEFAULT_PARTITION__", else InvalidArgument ("'x' is not an
+// int64") when it does not parse. Lists are not partition types.
+Result<Value> ParsePartitionValue(const std::string& text, DataType type);
+
+}  // namespace tessera::offline
