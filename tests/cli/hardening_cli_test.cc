@@ -66,11 +66,11 @@ TEST(TopLevelCli, HelpCommandPrintsTheHelp) {
 TEST(TopLevelCli, HelpAdvertisesOnlyWhatExists) {
   CliResult r = RunTessera({"--help"});
   ASSERT_EQ(r.exit_code, 0);
-  for (const char* absent : {"training", "serving", "point-in-time", "materializ", "ingest"}) {
+  for (const char* absent : {"training", "serving", "point-in-time", "materializ"}) {
     EXPECT_THAT(r.out, Not(HasSubstr(absent))) << r.out;
   }
   for (const char* cmd : {"init", "plan", "apply", "list", "describe", "search", "lineage",
-                          "convert", "schema", "eval", "help", "--version"}) {
+                          "convert", "schema", "eval", "ingest", "compact", "help", "--version"}) {
     EXPECT_THAT(r.out, HasSubstr(cmd));
   }
 }
