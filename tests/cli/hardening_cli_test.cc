@@ -70,7 +70,7 @@ TEST(TopLevelCli, HelpAdvertisesOnlyWhatExists) {
     EXPECT_THAT(r.out, Not(HasSubstr(absent))) << r.out;
   }
   for (const char* cmd : {"init", "plan", "apply", "list", "describe", "search", "lineage",
-                          "convert", "schema", "eval", "historical", "ingest", "help",
+                          "convert", "schema", "eval", "historical", "ingest", "compact", "help",
                           "--version"}) {
     EXPECT_THAT(r.out, HasSubstr(cmd));
   }

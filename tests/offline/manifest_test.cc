@@ -19,11 +19,11 @@ LogPart Part(const std::string& file, int64_t first, int64_t last, int64_t rows)
   LogPart p;
   p.file = file;
   p.num_rows = rows;
-  p.min_event_ts = -5 * first;  // negative times (before 1970) round-trip too
-  p.max_event_ts = 1'700'000'000'000'000 + last;
+  p.min_event_ts = -5 * (first % 1000);  // negative times (before 1970) round-trip too
+  p.max_event_ts = 1'700'000'000'000'000 + last % 1000;
   p.first_seq = first;
   p.last_seq = last;
-  p.committed_at = 1'700'000'000'123'456 + first;
+  p.committed_at = 1'700'000'000'123'456 + first % 1000;
   return p;
 }
 

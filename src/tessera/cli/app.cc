@@ -47,10 +47,9 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
   app.description(
       "tessera: a feature store, in development. This version keeps feature definitions as code "
       "in a versioned registry (init, plan, apply, list, describe, search, lineage) and "
-      "converts and inspects Parquet and CSV files (convert, schema) and evaluates expressions "
-      "over "
-      "them (eval), ingests rows into the offline store (ingest, compact) and builds "
-      "point-in-time-correct training sets (historical).");
+      "converts and inspects Parquet and CSV files (convert, schema), evaluates expressions "
+      "over them (eval), ingests rows into sources' logs in the offline store (ingest, "
+      "compact) and builds point-in-time-correct training sets (historical).");
   app.name("tessera");
   app.add_option("-r,--repo", ctx_.repo, "Feature repo directory (default: current directory)");
   app.set_version_flag("--version", "tessera " TESSERA_VERSION, "Print the version and exit");

@@ -236,7 +236,7 @@ class IngestReader final : public RecordBatchReader {
   IngestOptions options_;
   size_t next_file_ = 0;
   std::unique_ptr<InputFile> current_;
-  std::vector<std::string> ignored_;
+  std::vector<std::string> ignored_;  // already reported by Ingest's pre-check
 };
 
 }  // namespace
