@@ -89,6 +89,19 @@ TEST_F(SourceScanLogTest, LogPartsFollowFilesInManifestOrder) {
                                                   {I64(5), Ts(T(40)), I64(3)}}));
 }
 
+// The default offline root (data/offline) lies under the folder a source
+// glob may span: its parts are read once, as log parts.
+TEST_F(SourceScanLogTest, GlobOverTheOfflineStoreDoesNotReadTheLogTwice) {
+  WriteManifest({WritePart("part-1.parquet", 1, {{3, T(5)}})});
+  repo_.WriteParquet("offline/proj/sources/other/part-1.parquet", {{"k", kI64}, {"t", kTs}},
+                     {{I64(9), Ts(T(9))}});  // another source's log
+  SourceScanSpec spec = Spec();
+  spec.path = "**/*.parquet";
+  EXPECT_ROWS(ScanRows(spec), (std::vector<Row>{{I64(1), Ts(T(10)), Null(kI64)},
+                                                {I64(2), Ts(T(20)), Null(kI64)},
+                                                {I64(3), Ts(T(5)), I64(1)}}));
+}
+
 TEST_F(SourceScanLogTest, NoManifestMeansNoLogRows) {
   EXPECT_ROWS(ScanRows(Spec()), (std::vector<Row>{{I64(1), Ts(T(10)), Null(kI64)},
                                                   {I64(2), Ts(T(20)), Null(kI64)}}));
