@@ -1,10 +1,8 @@
 // OpenSourceScan with a source log (source_log.h): the log's parts come
-// after the source's files, in manifest order, pruned by event time; and a
-// real file of the shared test data read with a time filter.
+// after the source's files, in manifest order, pruned by event time.
 #include <gtest/gtest.h>
 
 #include "source_scan_test_util.h"
-#include "tests/format/testdata.h"
 #include "tessera/offline/source_log.h"
 #include "tessera/offline/source_scan.h"
 
@@ -91,6 +89,19 @@ TEST_F(SourceScanLogTest, LogPartsFollowFilesInManifestOrder) {
                                                   {I64(5), Ts(T(40)), I64(3)}}));
 }
 
+// The default offline root (data/offline) lies under the folder a source
+// glob may span: its parts are read once, as log parts.
+TEST_F(SourceScanLogTest, GlobOverTheOfflineStoreDoesNotReadTheLogTwice) {
+  WriteManifest({WritePart("part-1.parquet", 1, {{3, T(5)}})});
+  repo_.WriteParquet("offline/proj/sources/other/part-1.parquet", {{"k", kI64}, {"t", kTs}},
+                     {{I64(9), Ts(T(9))}});  // another source's log
+  SourceScanSpec spec = Spec();
+  spec.path = "**/*.parquet";
+  EXPECT_ROWS(ScanRows(spec), (std::vector<Row>{{I64(1), Ts(T(10)), Null(kI64)},
+                                                {I64(2), Ts(T(20)), Null(kI64)},
+                                                {I64(3), Ts(T(5)), I64(1)}}));
+}
+
 TEST_F(SourceScanLogTest, NoManifestMeansNoLogRows) {
   EXPECT_ROWS(ScanRows(Spec()), (std::vector<Row>{{I64(1), Ts(T(10)), Null(kI64)},
                                                   {I64(2), Ts(T(20)), Null(kI64)}}));
@@ -121,32 +132,6 @@ TEST_F(SourceScanLogTest, PartsOutsideTheTimeFilterAreNotOpened) {
   EXPECT_TRUE(rows.status().IsNotFound()) << rows.status().ToString();
   EXPECT_NE(rows.status().message().find(log_dir_ + "/part-1.parquet"), std::string::npos)
       << rows.status().message();
-}
-
-// events_200k.parquet (README of the shared test data): row r has
-// event_timestamp 2024-01-01 + 30 s * r, amount r * 0.01, cnt r % 97 (int32,
-// read widened to int64), in 49 row groups of 4,096 rows (the last 3,392).
-TEST(SourceScanTestData, TimeFilterReadsOnlyOverlappingRowGroups) {
-  TESSERA_REQUIRE_TESTDATA("parquet/duckdb/events_200k.parquet");
-  const std::string dir = ::tessera::testing::TestDataPath("parquet/duckdb");
-  const int64_t day1 = Sec(1704153600);  // 2024-01-02
-  SourceScanSpec spec;
-  spec.repo_root = dir;
-  spec.path = "events_*.parquet";
-  spec.columns = {{"event_timestamp", kTs}, {"cnt", kI64}, {"amount", DataType::Double()}};
-  spec.filters = {{"event_timestamp", day1, day1 + Sec(86400) - 1}};
-  spec.num_threads = 2;
-  auto rows = ScanRows(spec);
-  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  // Rows of the day: r in [2880, 5760). Their groups: 0 (0..4095) and 1
-  // (4096..8191), so exactly rows 0..8191 come back.
-  ASSERT_EQ(rows->size(), 8192u);
-  for (int64_t r = 0; r < 8192; ++r) {
-    const Row& row = (*rows)[static_cast<size_t>(r)];
-    ASSERT_EQ(row[0], Ts(Sec(1704067200) + r * Sec(30))) << r;
-    ASSERT_EQ(row[1], I64(r % 97)) << r;
-    ASSERT_NEAR(row[2].double_value(), static_cast<double>(r) * 0.01, 1e-9) << r;
-  }
 }
 
 }  // namespace

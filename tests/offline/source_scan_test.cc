@@ -129,13 +129,17 @@ TEST(SourceScanTest, PartitionFilterPrunesFoldersUnopened) {
 
 TEST(SourceScanTest, SchemaDriftMissingOptionalIsNullInt32WidensToInt64) {
   ScratchRepo repo;
-  repo.WriteParquet("d/1.parquet", {{"k", kI32}, {"x", DataType::Float()}}, {{I32(-7), Value::Float(1.5f)}});
+  repo.WriteParquet("d/1.parquet", {{"k", kI32}, {"x", DataType::Float()}},
+                    {{I32(-7), Value::Float(1.5f)}, {Null(kI32), Null(DataType::Float())}});
   repo.WriteParquet("d/2.parquet", {{"k", kI64}}, {{I64(int64_t{1} << 40)}});
   repo.WriteText("d/3.csv", "x,k\n2.25,8\n");
   EXPECT_ROWS(ScanRows(Spec(repo, "d/*", {{"k", kI64}, {"x", kF64}})),
-              (std::vector<Row>{{I64(-7), F64(1.5)}, {I64(int64_t{1} << 40), Null(kF64)},
+              (std::vector<Row>{{I64(-7), F64(1.5)},
+                                {Null(kI64), Null(kF64)},
+                                {I64(int64_t{1} << 40), Null(kF64)},
                                 {I64(8), F64(2.25)}}));
-  EXPECT_ROWS(ScanRows(Spec(repo, "d/1.parquet", {{"k", kF64}})), (std::vector<Row>{{F64(-7)}}));
+  EXPECT_ROWS(ScanRows(Spec(repo, "d/1.parquet", {{"k", kF64}})),
+              (std::vector<Row>{{F64(-7)}, {Null(kF64)}}));
 }
 
 TEST(SourceScanTest, MissingRequiredColumnNamesFileAndColumn) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 #include "tessera/core/coding.h"
@@ -32,6 +33,24 @@ bool EndsWithNoCase(const std::string& s, const char* suffix) {
 std::string FullPath(const SourceScanSpec& spec, const std::string& path) {
   if (!path.empty() && path[0] == '/') return path;
   return spec.repo_root + "/" + path;
+}
+
+// The offline store's root of a source log folder
+// ("<root>/<project>/sources/<source>", source_log.h), normalised, with a
+// trailing '/'; "" when `log_dir` is not shaped so.
+std::string OfflineRootOf(const std::string& log_dir) {
+  std::filesystem::path dir = std::filesystem::path(log_dir).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();
+  if (log_dir.empty() || dir.parent_path().filename() != "sources") return "";
+  return dir.parent_path().parent_path().parent_path().string() + "/";
+}
+
+// True when `full` lies inside the offline store: a glob such as
+// `data/**/*.parquet` must not read the log's parts (or any other source's
+// log) as files of the source, which would count their rows twice.
+bool InsideOfflineStore(const std::string& full, const std::string& offline_root) {
+  if (offline_root.empty()) return false;
+  return std::filesystem::path(full).lexically_normal().string().rfind(offline_root, 0) == 0;
 }
 
 // A file's readable columns and their types, in file order. A column the
@@ -111,10 +130,12 @@ class Planner {
     TS_ASSIGN_OR_RETURN(std::vector<std::string> files,
                         MatchSourceFiles(spec_.repo_root, spec_.path, spec_.env));
     const size_t fixed = FixedPrefixComponents(spec_.path);
+    const std::string offline_root = OfflineRootOf(spec_.log_dir);
     for (const std::string& file : files) {
       ScanUnit unit;
       unit.shown = file;
       unit.full = FullPath(spec_, file);
+      if (InsideOfflineStore(unit.full, offline_root)) continue;
       if (EndsWithNoCase(file, ".parquet")) {
         unit.format = FileFormat::kParquet;
       } else if (EndsWithNoCase(file, ".csv")) {
