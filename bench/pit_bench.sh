@@ -24,7 +24,9 @@
 #    20M feature rows, pandas cannot hold more here);
 # 4. checks Tessera's training set against DuckDB's (column names, row count,
 #    order-sensitive checksum and non-null count of every column) and pandas'
-#    against DuckDB's (non-null counts, exact sums of integer features);
+#    against DuckDB's (row count; per feature the non-null count and an
+#    order-sensitive weighted sum); the peers themselves are checked against
+#    a brute-force reference by the ctest bench.pit_peers_agree;
 # 5. prints one Markdown table with the ratios (pit_report.mjs).
 # Exit status: 0, or 1 when a check finds a difference or a peer fails.
 # Data needs about 1.4 GB per 10M feature rows (Parquet and CSV).
@@ -119,7 +121,7 @@ elif grep -q '"spine_csv": null' "$set_dir/bench.json"; then
   echo "no CSV copy at $rows feature rows: pandas cannot hold this size in $(free -g | awk '/Mem:/ {print $2}') GiB" > "$work/pandas.skipped"
 else
   "$measure" "$work/pandas_proc.json" -- "$python" "$src/bench/pit/pandas_pit.py" \
-    "$set_dir/bench.json" --counts "$work/pandas_counts.json" > "$work/pandas.json" \
+    "$set_dir/bench.json" --fingerprints "$work/pandas_fingerprints.json" > "$work/pandas.json" \
     2> "$work/pandas.log" || cat "$work/pandas.log" >&2
   echo "pandas: $(cat "$work/pandas.json" 2> /dev/null)"
 fi
@@ -135,8 +137,9 @@ if [[ -f "$work/tessera.json" && -f "$work/duckdb.parquet" ]]; then
     status=1
   fi
 fi
-if [[ -f "$work/pandas_counts.json" && -f "$work/duckdb.parquet" ]]; then
-  node "$duck" counts "$work/duckdb.parquet" "$work/pandas_counts.json" > "$work/counts.json" || status=1
+if [[ -f "$work/pandas_fingerprints.json" && -f "$work/duckdb.parquet" ]]; then
+  node "$duck" fingerprints "$work/duckdb.parquet" "$work/pandas_fingerprints.json" \
+    > "$work/pandas_check.json" || status=1
 elif [[ ! -f "$work/pandas.skipped" ]]; then
   status=1
 fi

@@ -9,7 +9,7 @@
 //   pandas_proc.json    run_measured of that python process (or
 //   pandas.skipped      one line: why pandas was not run)
 //   compare.json        pit_duckdb.mjs compare tessera.parquet duckdb.parquet
-//   counts.json         pit_duckdb.mjs counts duckdb.parquet pandas_counts.json
+//   pandas_check.json   pit_duckdb.mjs fingerprints duckdb.parquet pandas_fingerprints.json
 //
 //   node pit_report.mjs WORKDIR
 // Ratios are peer time / Tessera wall time (above 1: Tessera took less).
@@ -84,10 +84,10 @@ if (compare) {
 } else {
   out.push('check: Tessera vs DuckDB not run (no Tessera result)');
 }
-const counts = read('counts.json');
-if (counts) {
-  out.push(counts.equal
-    ? `check: pandas' training set agrees with DuckDB's (row count, non-null count of every feature, exact sum of every integer feature: ${counts.checked} figures)`
-    : `check: FAILED, pandas' training set differs from DuckDB's: ${JSON.stringify(counts.differences)}`);
+const pandasCheck = read('pandas_check.json');
+if (pandasCheck) {
+  out.push(pandasCheck.equal
+    ? `check: pandas' training set agrees with DuckDB's (row count; per feature, ${pandasCheck.features} features, the non-null count and an order-sensitive weighted sum of the values)`
+    : `check: FAILED, pandas' training set differs from DuckDB's: ${JSON.stringify(pandasCheck.differences)}`);
 }
 process.stdout.write(out.join('\n') + '\n');
