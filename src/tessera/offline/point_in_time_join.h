@@ -9,10 +9,12 @@
 // spine row with a null key part matches nothing.
 //
 // Memory: the spine's keys and timestamps and the result are held in
-// memory; view rows are not: they are read once, partitioned by key hash
-// and, past `memory_budget_bytes`, spilled to `spill_dir` and joined one
-// partition at a time, so a view larger than memory joins. docs/OFFLINE.md
-// says how memory scales with the inputs.
+// memory; view rows are not: they are read once, and each is kept only
+// while it is the best row so far of a (key, spine time) pair, so at most
+// one row per spine row survives; the batches holding those rows are kept
+// up to `memory_budget_bytes`, past which the surviving rows are compacted
+// and spilled to `spill_dir`, so a view larger than memory joins.
+// docs/OFFLINE.md says how memory scales with the inputs.
 //
 // Thread-safety: one call uses `num_threads` threads; calls are
 // independent.
