@@ -27,6 +27,7 @@ missing() {
 }
 [[ -f "$duckdb_dir/node_modules/@duckdb/node-api/package.json" ]] ||
   missing "DuckDB's Node API not in $duckdb_dir (tests/duckdb/install.sh)"
+duckdb_dir="$(cd "$duckdb_dir" && pwd)"
 "$python" -c 'import pandas' 2> /dev/null || missing "$python has no pandas (apt-get install python3-pandas)"
 
 tmp="$(mktemp -d)"

@@ -4,8 +4,9 @@
 // pit_sql.mjs there).
 //
 //   node pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR]
-//     Builds the training set with ASOF JOIN (pit_sql.mjs) and writes it with
-//     COPY ... TO. Prints one JSON line:
+//     Builds the training set with the data set's ASOF JOIN query
+//     (duckdb_join.sql beside BENCH.json, written by pit_datagen:
+//     pit_duckdb_sql.h) and writes it with COPY ... TO. Prints one JSON line:
 //       {"engine":"duckdb","query_s":..,"cpu_s":..,"rows":..,"threads":..,"version":".."}
 //     query_s is the COPY statement's wall time inside DuckDB (no node
 //     start-up, no settings); cpu_s the process's user + system time during it.
@@ -20,14 +21,12 @@
 //     or reference_pit.py --fingerprints): the row count, and per feature the
 //     non-null count and an order-sensitive weighted sum of its values.
 //     Prints {"equal":..,"differences":[...]}; exit 0 when equal, 1 when not.
-//   node pit_duckdb.mjs sql BENCH.json
-//     Prints the join query (for docs and debugging).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { checksumSql, firstDifferencesSql, ident, literal, pitJoinCopy, pitJoinSelect } from './pit_sql.mjs';
+import { checksumSql, firstDifferencesSql, ident, literal } from './pit_sql.mjs';
 
 function option(args, name, fallback) {
   const i = args.indexOf(name);
@@ -44,21 +43,24 @@ async function rows(connection, sql) {
 }
 
 async function join(args) {
-  const [specFile, out] = args;
-  const { spec, dir } = loadSpec(specFile);
+  const { spec, dir } = loadSpec(args[0]);
+  const out = resolve(args[1]);
+  const query = readFileSync(resolve(dir, spec.duckdb_sql), 'utf8').trim();
+  // The query's paths are relative to the data set's folder.
+  process.chdir(dir);
   const threads = Number(option(args, '--threads', cpus().length));
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   await connection.run(`SET threads = ${threads}`);
   await connection.run(`SET temp_directory = ${literal(option(args, '--temp', dir + '/.duckdb_tmp'))}`);
   const version = (await rows(connection, 'SELECT version() AS v'))[0].v;
-  const sql = pitJoinCopy(spec, dir, resolve(out));
+  const sql = `COPY (${query}) TO ${literal(out)} (FORMAT parquet, COMPRESSION zstd)`;
   const cpu = process.cpuUsage();
   const start = performance.now();
   await connection.run(sql);
   const wall = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  const n = (await rows(connection, `SELECT count(*)::BIGINT AS n FROM read_parquet(${literal(resolve(out))})`))[0].n;
+  const n = (await rows(connection, `SELECT count(*)::BIGINT AS n FROM read_parquet(${literal(out)})`))[0].n;
   process.stdout.write(JSON.stringify({
     engine: 'duckdb', query_s: Number(wall.toFixed(3)),
     cpu_s: Number(((used.user + used.system) / 1e6).toFixed(3)),
@@ -151,14 +153,9 @@ async function main() {
   if (mode === 'join' && args.length >= 2) return join(args);
   if (mode === 'compare' && args.length === 2) return compare(args);
   if (mode === 'fingerprints' && args.length === 2) return fingerprints(args);
-  if (mode === 'sql' && args.length === 1) {
-    const { spec, dir } = loadSpec(args[0]);
-    process.stdout.write(pitJoinSelect(spec, dir) + '\n');
-    return undefined;
-  }
   process.stderr.write('usage: pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR]\n' +
     '       pit_duckdb.mjs compare A.parquet B.parquet\n' +
-    '       pit_duckdb.mjs fingerprints RESULT.parquet FINGERPRINTS.json\n       pit_duckdb.mjs sql BENCH.json\n');
+    '       pit_duckdb.mjs fingerprints RESULT.parquet FINGERPRINTS.json\n');
   process.exitCode = 2;
   return undefined;
 }

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pit_duckdb_sql.h"
 #include "pit_rows.h"
 
 namespace tessera::pitbench {
@@ -55,6 +56,7 @@ std::string BenchJson(const PitSpec& spec, bool with_csv) {
   std::ostringstream j;
   j << "{\n  \"spec\": " << Q(spec.Describe()) << ",\n  \"spine\": " << Q(kSpineParquet)
     << ",\n  \"spine_csv\": " << (with_csv ? Q(kSpineCsv) : "null")
+    << ",\n  \"duckdb_sql\": " << Q(kDuckDbSql)
     << ",\n  \"timestamp_column\": \"event_timestamp\",\n  \"spine_columns\": [";
   for (const auto& v : spec.views) j << Q(v.key_column) << ", ";
   j << "\"event_timestamp\", \"label\"],\n  \"service\": \"pit_bench\",\n  \"features_arg\": \"";
@@ -112,6 +114,7 @@ int64_t NumParts(const ViewSpec& view) {
 Status WriteRepoFiles(const PitSpec& spec, const std::string& dir, bool with_csv) {
   TS_RETURN_NOT_OK(WriteText(dir + "/tessera.yaml", "project: pit_bench\n"));
   TS_RETURN_NOT_OK(WriteText(dir + "/features.yaml", FeaturesYaml(spec)));
+  TS_RETURN_NOT_OK(WriteText(dir + "/" + kDuckDbSql, DuckDbJoinQuery(spec) + "\n"));
   return WriteText(dir + "/bench.json", BenchJson(spec, with_csv));
 }
 

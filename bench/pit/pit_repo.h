@@ -8,6 +8,8 @@
 //                                `tessera -r DIR apply` and `tessera -r DIR
 //                                historical --entities DIR/spine.parquet
 //                                --service pit_bench ...` run against it;
+//   duckdb_join.sql              DuckDB's query for the training set
+//                                (pit_duckdb_sql.h);
 //   bench.json                   what the peers (bench/pit/pit_duckdb.mjs,
 //                                pandas_pit.py) need: file paths relative to
 //                                DIR, key and timestamp columns, ttl in
@@ -26,11 +28,13 @@ namespace tessera::pitbench {
 std::string PartPath(const ViewSpec& view, int64_t part, bool csv);
 inline constexpr const char* kSpineParquet = "spine.parquet";
 inline constexpr const char* kSpineCsv = "csv/spine.csv";
+inline constexpr const char* kDuckDbSql = "duckdb_join.sql";
 
 // Parts of a view (kChunksPerPart chunks each).
 int64_t NumParts(const ViewSpec& view);
 
-// Writes tessera.yaml, features.yaml and bench.json into `dir`.
+// Writes tessera.yaml, features.yaml, duckdb_join.sql and bench.json into
+// `dir`.
 // `with_csv`: whether the CSV copy was written (bench.json lists it).
 Status WriteRepoFiles(const PitSpec& spec, const std::string& dir, bool with_csv);
 
