@@ -60,7 +60,7 @@ Result<PitSpec> PitSpec::Make(uint64_t seed, int64_t spine_rows, int64_t feature
 std::string PitSpec::Describe() const {
   return "seed=" + std::to_string(seed) + " spine=" + std::to_string(spine_rows) +
          " features=" + std::to_string(feature_rows) + " views=" + std::to_string(num_views) +
-         " keys=" + DistributionName(distribution) + " generator=2";
+         " keys=" + DistributionName(distribution) + " generator=3";
 }
 
 }  // namespace tessera::pitbench
