@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "pit_test_data.h"
@@ -196,6 +197,12 @@ TEST(PointInTimeJoinTest, RandomCasesMatchBruteForce) {
     SCOPED_TRACE("case " + std::to_string(i));
     const int64_t spine_rows = i % 10 == 0 ? (i % 20 == 0 ? 1 : 0) : 1 + i * 7 % 300;
     PitCase c = gen.Make(spine_rows, 1 + i * 13 % 400);
+    if (i % 2 == 1) {  // a second view on the spine's user_id: they share its index
+      PitView again = c.views[0];
+      again.name = "a_again";
+      again.ttl = again.ttl == 0 ? 3 * kSecond : 0;
+      c.views.push_back(again);
+    }
     JoinOptions options;
     options.num_threads = 1 + i % 3;
     auto result = Join(c, options);
@@ -215,6 +222,38 @@ TEST(PointInTimeJoinTest, LargeSpineMatchesBruteForce) {
   auto result = Join(c, options);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ExpectMatchesBruteForce(c, *result);
+}
+
+TEST(PointInTimeJoinTest, ProgressCountsTheRowsOfEveryView) {
+  PitCaseGenerator gen(5);
+  PitCase c = gen.Make(10, 100);
+  int64_t total = 0;
+  for (const PitView& v : c.views) {
+    for (const auto& b : v.batches) total += b->num_rows();
+  }
+  std::vector<int64_t> seen;
+  JoinOptions options;
+  options.progress = [&](int64_t rows) { seen.push_back(rows); };
+  ASSERT_TRUE(Join(c, options).ok());
+  ASSERT_FALSE(seen.empty());
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(seen.back(), total);
+}
+
+TEST(PointInTimeJoinTest, ABatchOfAnotherSchemaIsAnError) {
+  PitCase c = FromLiteral({{{I(1), T(5)}}, {{I(1), T(1), NullT(), I(1)}}, 0});
+  RecordBatchBuilder b(MustSchema({{"user_id", DataType::String()},
+                                   {"event_ts", DataType::Timestamp()},
+                                   {"created_ts", DataType::Timestamp()},
+                                   {"v", DataType::Int64()}}));
+  ASSERT_TRUE(b.AppendRow({Value::String("1"), T(1), NullT(), I(1)}).ok());
+  c.views[0].batches.push_back(*b.Finish());
+  auto result = Join(c);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().ToString(),
+            "Invalid argument: point-in-time join: view 'v': a batch of its input has columns "
+            "(user_id: string, event_ts: timestamp, created_ts: timestamp, v: int64), not "
+            "(user_id: int64, event_ts: timestamp, created_ts: timestamp, v: int64)");
 }
 
 // Counts the files created under one folder.

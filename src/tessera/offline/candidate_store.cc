@@ -65,19 +65,43 @@ Status CandidateStore::Collect(std::vector<JoinCandidate>* candidates) {
     if (live_[c] == 0) Release(c);
   }
   if (bytes_in_memory_ <= budget_) return Status::OK();
-  // Copy every live row held in memory into one chunk, in slot order.
+  // Mostly dead chunks are copied together (their live rows only); mostly
+  // live ones would gain little and stay as they are.
+  std::vector<bool> selected(chunks_.size(), false);
+  int64_t selected_bytes = 0;
+  for (uint32_t c = 0; c < chunks_.size(); ++c) {
+    if (chunks_[c] != nullptr && live_[c] * 2 < chunks_[c]->num_rows()) {
+      selected[c] = true;
+      selected_bytes += bytes_[c];
+    }
+  }
+  if (selected_bytes > 0) TS_RETURN_NOT_OK(Compact(candidates, selected));
+  // Still over: the largest chunks go to disk.
+  while (bytes_in_memory_ > budget_) {
+    uint32_t largest = 0;
+    for (uint32_t c = 1; c < chunks_.size(); ++c) {
+      if (bytes_[c] > bytes_[largest]) largest = c;
+    }
+    if (bytes_[largest] == 0) break;
+    TS_RETURN_NOT_OK(Spill(largest));
+  }
+  return Status::OK();
+}
+
+Status CandidateStore::Compact(std::vector<JoinCandidate>* candidates,
+                               const std::vector<bool>& selected) {
   std::vector<RowRef> refs;
   std::vector<size_t> slots;
   for (size_t s = 0; s < candidates->size(); ++s) {
     const JoinCandidate& cand = (*candidates)[s];
-    if (!cand.empty() && chunks_[cand.ref.chunk] != nullptr) {
+    if (!cand.empty() && cand.ref.chunk < selected.size() && selected[cand.ref.chunk]) {
       refs.push_back(cand.ref);
       slots.push_back(s);
     }
   }
   TS_ASSIGN_OR_RETURN(RecordBatchPtr compacted, TakeRows(schema_, chunks_, refs, num_threads_));
-  for (uint32_t c = 0; c < chunks_.size(); ++c) {
-    if (chunks_[c] != nullptr) {
+  for (uint32_t c = 0; c < selected.size(); ++c) {
+    if (selected[c]) {
       live_[c] = 0;
       Release(c);
     }
@@ -87,7 +111,6 @@ Status CandidateStore::Collect(std::vector<JoinCandidate>* candidates) {
   for (size_t i = 0; i < slots.size(); ++i) {
     (*candidates)[slots[i]].ref = RowRef{chunk, static_cast<uint32_t>(i)};
   }
-  if (bytes_[chunk] > budget_ / 2) return Spill(chunk);
   return Status::OK();
 }
 

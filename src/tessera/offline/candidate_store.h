@@ -4,13 +4,14 @@
 // Input batches are kept whole as "chunks" (no copy) while at least one of
 // their rows is a live candidate; the caller reports how many live
 // candidates each chunk gains and loses, and a chunk that drops to none is
-// released. When the chunks held exceed the budget, Collect compacts: the
-// live rows of every chunk in memory are copied into one new chunk (at
-// most one row per spine slot, so never more rows than the spine), and the
-// candidates are re-pointed at it. A compacted chunk larger than half the
-// budget is spilled to a Parquet file in a folder of its own under
-// `spill_dir` and dropped from memory; Finish reads the spilled chunks back
-// one at a time, keeping only their still-live rows.
+// released. When the chunks held exceed the budget, Collect first copies
+// the live rows of the mostly dead chunks (fewer live rows than half their
+// rows) into one new chunk and re-points the candidates at it; if that is
+// not enough, it spills the largest chunks, whole, to Parquet files in a
+// folder of its own under `spill_dir`, and drops them from memory. Finish
+// reads the spilled chunks back one at a time, keeping only their live
+// rows. Live rows are at most one per spine slot, so what stays in memory
+// at the end is never more rows than the spine.
 //
 // Ownership: owns its chunks and its spill folder (removed, with every file
 // in it, by the destructor). Not thread-safe.
@@ -52,6 +53,8 @@ class CandidateStore {
   int64_t num_spills() const { return num_spills_; }
 
  private:
+  // Copies the live rows of the `selected` chunks into one new chunk.
+  Status Compact(std::vector<JoinCandidate>* candidates, const std::vector<bool>& selected);
   Status Spill(uint32_t chunk);
   Result<std::string> SpillFolder();
   void Release(uint32_t chunk);

@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace tessera::offline {
@@ -54,13 +55,13 @@ Result<std::unique_ptr<JoinKeyDictionary>> JoinKeyDictionary::Build(
   auto dict = std::unique_ptr<JoinKeyDictionary>(new JoinKeyDictionary());
   dict->int_mode_ = columns.size() == 1 && !columns[0]->type().is_binary_like();
   const int64_t n = columns.empty() ? 0 : columns[0]->length();
-  uint64_t capacity = 16;
-  while (capacity < static_cast<uint64_t>(n) * 2) capacity <<= 1;
+  // Sized for distinct keys, not rows: the table doubles as keys arrive.
+  const uint64_t capacity = 1024;
   dict->mask_ = capacity - 1;
-  dict->slot_id_.assign(capacity, kNoId);
   if (dict->int_mode_) {
-    dict->slot_int_.resize(capacity);
+    dict->int_slots_.assign(capacity, IntSlot{0, kNoId});
   } else {
+    dict->slot_id_.assign(capacity, kNoId);
     dict->slot_hash_.resize(capacity);
     dict->key_offset_.push_back(0);
   }
@@ -73,6 +74,7 @@ Result<std::unique_ptr<JoinKeyDictionary>> JoinKeyDictionary::Build(
     } else if (EncodeKey(columns, i, &scratch)) {
       id = dict->InsertBytes(scratch, XXH3_64bits(scratch.data(), scratch.size()));
     }
+    if (static_cast<uint64_t>(dict->num_keys_) * 2 > dict->mask_) dict->Grow();
     if (dict->num_keys_ > INT32_MAX - 1) {
       return Status::OutOfRange("point-in-time join: the spine has more than 2^31 distinct keys");
     }
@@ -81,21 +83,47 @@ Result<std::unique_ptr<JoinKeyDictionary>> JoinKeyDictionary::Build(
   return dict;
 }
 
-int32_t JoinKeyDictionary::FindInt(int64_t key) const {
-  for (uint64_t s = MixInt(key) & mask_;; s = (s + 1) & mask_) {
-    int32_t id = slot_id_[s];
-    if (id == kNoId || slot_int_[s] == key) return id;
+int32_t JoinKeyDictionary::FindInt(int64_t key, uint64_t s) const {
+  for (;; s = (s + 1) & mask_) {
+    const IntSlot& slot = int_slots_[s];
+    if (slot.id == kNoId || slot.key == key) return slot.id;
   }
 }
 
 int32_t JoinKeyDictionary::InsertInt(int64_t key) {
   uint64_t s = MixInt(key) & mask_;
-  for (; slot_id_[s] != kNoId; s = (s + 1) & mask_) {
-    if (slot_int_[s] == key) return slot_id_[s];
+  for (; int_slots_[s].id != kNoId; s = (s + 1) & mask_) {
+    if (int_slots_[s].key == key) return int_slots_[s].id;
   }
-  slot_int_[s] = key;
-  slot_id_[s] = static_cast<int32_t>(num_keys_++);
-  return slot_id_[s];
+  int_slots_[s] = IntSlot{key, static_cast<int32_t>(num_keys_++)};
+  return int_slots_[s].id;
+}
+
+void JoinKeyDictionary::Grow() {
+  const uint64_t capacity = (mask_ + 1) * 2;
+  mask_ = capacity - 1;
+  if (int_mode_) {
+    std::vector<IntSlot> old(capacity, IntSlot{0, kNoId});
+    old.swap(int_slots_);
+    for (const IntSlot& slot : old) {
+      if (slot.id == kNoId) continue;
+      uint64_t s = MixInt(slot.key) & mask_;
+      while (int_slots_[s].id != kNoId) s = (s + 1) & mask_;
+      int_slots_[s] = slot;
+    }
+    return;
+  }
+  std::vector<int32_t> old_id(capacity, kNoId);
+  std::vector<uint64_t> old_hash(capacity);
+  old_id.swap(slot_id_);
+  old_hash.swap(slot_hash_);
+  for (size_t i = 0; i < old_id.size(); ++i) {
+    if (old_id[i] == kNoId) continue;
+    uint64_t s = old_hash[i] & mask_;
+    while (slot_id_[s] != kNoId) s = (s + 1) & mask_;
+    slot_id_[s] = old_id[i];
+    slot_hash_[s] = old_hash[i];
+  }
 }
 
 int32_t JoinKeyDictionary::FindBytes(const std::string& key, uint64_t hash) const {
@@ -127,16 +155,7 @@ int32_t JoinKeyDictionary::InsertBytes(const std::string& key, uint64_t hash) {
 void JoinKeyDictionary::Lookup(const std::vector<const Array*>& columns, int64_t begin,
                                int64_t end, int32_t* out) const {
   if (int_mode_) {
-    const Array& a = *columns[0];
-    const bool is32 = a.type().id() == TypeId::kInt32;
-    const bool has_nulls = a.null_count() > 0;
-    for (int64_t i = begin; i < end; ++i) {
-      if (has_nulls && a.IsNull(i)) {
-        out[i - begin] = kNoId;
-        continue;
-      }
-      out[i - begin] = FindInt(is32 ? a.GetInt32(i) : a.GetInt64(i));
-    }
+    LookupInt(*columns[0], begin, end, out);
     return;
   }
   std::string scratch;
@@ -144,6 +163,26 @@ void JoinKeyDictionary::Lookup(const std::vector<const Array*>& columns, int64_t
     out[i - begin] = EncodeKey(columns, i, &scratch)
                          ? FindBytes(scratch, XXH3_64bits(scratch.data(), scratch.size()))
                          : kNoId;
+  }
+}
+
+void JoinKeyDictionary::LookupInt(const Array& a, int64_t begin, int64_t end, int32_t* out) const {
+  // In blocks: hash and prefetch the whole block's table slots first, so
+  // the cache misses of one block overlap instead of queueing.
+  constexpr int64_t kBlock = 64;
+  const bool is32 = a.type().id() == TypeId::kInt32;
+  int64_t keys[kBlock];
+  uint64_t pos[kBlock];
+  for (int64_t b = begin; b < end; b += kBlock) {
+    const int64_t m = std::min(kBlock, end - b);
+    for (int64_t i = 0; i < m; ++i) {
+      keys[i] = is32 ? a.GetInt32(b + i) : a.GetInt64(b + i);  // a null's slot is readable
+      pos[i] = MixInt(keys[i]) & mask_;
+      __builtin_prefetch(&int_slots_[pos[i]]);
+    }
+    for (int64_t i = 0; i < m; ++i) {
+      out[b + i - begin] = a.IsNull(b + i) ? kNoId : FindInt(keys[i], pos[i]);
+    }
   }
 }
 

@@ -48,16 +48,25 @@ class JoinKeyDictionary {
  private:
   JoinKeyDictionary() = default;
   // The id of `key`, or kNoId; Insert* adds it when absent.
-  int32_t FindInt(int64_t key) const;
+  // Probes from table slot `s` (the key's hash slot).
+  int32_t FindInt(int64_t key, uint64_t s) const;
+  void LookupInt(const Array& a, int64_t begin, int64_t end, int32_t* out) const;
   int32_t InsertInt(int64_t key);
   int32_t FindBytes(const std::string& key, uint64_t hash) const;
   int32_t InsertBytes(const std::string& key, uint64_t hash);
+  // Doubles the table (kept at most half full).
+  void Grow();
 
   bool int_mode_ = true;
   int64_t num_keys_ = 0;
   uint64_t mask_ = 0;          // capacity - 1 (capacity a power of two)
-  std::vector<int32_t> slot_id_;  // per table slot: id, or kNoId when empty
-  std::vector<int64_t> slot_int_;  // int mode: the key of the slot
+  // Int mode: key and id side by side, so a probe touches one cache line.
+  struct IntSlot {
+    int64_t key;
+    int32_t id;  // kNoId when empty
+  };
+  std::vector<IntSlot> int_slots_;
+  std::vector<int32_t> slot_id_;     // bytes mode, per table slot: id, or kNoId when empty
   std::vector<uint64_t> slot_hash_;  // bytes mode: the hash of the slot's key
   std::vector<int64_t> key_offset_;  // bytes mode: id -> [offset[id], offset[id + 1]) of arena_
   std::string arena_;

@@ -6,6 +6,8 @@
 #include "tessera/offline/point_in_time_join.h"
 
 #include <algorithm>
+#include <future>
+#include <map>
 
 #include "tessera/offline/candidate_store.h"
 #include "tessera/offline/join_key_dictionary.h"
@@ -70,26 +72,64 @@ Status CheckView(const RecordBatch& spine, const JoinViewInput& view) {
   return Status::OK();
 }
 
+// The spine seen through one set of key columns; views keyed by the same
+// spine columns share it.
+struct SpineIndex {
+  std::unique_ptr<JoinKeyDictionary> dictionary;
+  std::unique_ptr<SpineSlots> slots;
+};
+
+Result<std::shared_ptr<const SpineIndex>> BuildSpineIndex(const RecordBatch& spine,
+                                                          int timestamp_column,
+                                                          const std::vector<int>& key_columns) {
+  std::vector<const Array*> columns;
+  for (int col : key_columns) columns.push_back(spine.column(col).get());
+  std::vector<int32_t> row_ids;
+  auto index = std::make_shared<SpineIndex>();
+  TS_ASSIGN_OR_RETURN(index->dictionary, JoinKeyDictionary::Build(columns, &row_ids));
+  index->slots = std::make_unique<SpineSlots>(row_ids, index->dictionary->size(),
+                                              *spine.column(timestamp_column));
+  return std::shared_ptr<const SpineIndex>(std::move(index));
+}
+
 // The join of one view against the spine.
 class ViewJoin {
  public:
-  ViewJoin(const RecordBatch& spine, int timestamp_column, JoinViewInput* view,
-           const JoinOptions& options)
+  // `rows_before`: view rows read by earlier views (progress counts on).
+  ViewJoin(const RecordBatch& spine, std::shared_ptr<const SpineIndex> index,
+           JoinViewInput* view, const JoinOptions& options, int64_t rows_before)
       : spine_(spine),
-        timestamp_column_(timestamp_column),
+        index_(std::move(index)),
+        dictionary_(index_->dictionary.get()),
+        slots_(index_->slots.get()),
         view_(*view),
         options_(options),
-        num_threads_(std::max(1, options.num_threads)) {}
+        num_threads_(std::max(1, options.num_threads)),
+        rows_before_(rows_before) {}
+
+  int64_t rows_read() const { return rows_read_; }
 
   Result<RecordBatchPtr> Run() {
     TS_RETURN_NOT_OK(Prepare());
-    int64_t rows_read = 0;
+    // The next batch is read (decoded, for a file) on its own thread while
+    // this one is joined; the reader is still used by one thread at a time.
+    auto read_next = [this] { return view_.rows->Next(); };
+    Result<RecordBatchPtr> next = read_next();
     while (true) {
-      TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, view_.rows->Next());
+      TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, std::move(next));
       if (batch == nullptr) break;
-      TS_RETURN_NOT_OK(Consume(*batch));
-      rows_read += batch->num_rows();
-      if (options_.progress) options_.progress(rows_read);
+      if (batch->schema() != view_.rows->schema() &&
+          !(*batch->schema() == *view_.rows->schema())) {
+        return Status::Invalid(ViewLabel(view_) + ": a batch of its input has columns (" +
+                               batch->schema()->ToString() + "), not (" +
+                               view_.rows->schema()->ToString() + ")");
+      }
+      std::future<Result<RecordBatchPtr>> ahead = std::async(std::launch::async, read_next);
+      Status st = Consume(*batch);
+      next = ahead.get();
+      TS_RETURN_NOT_OK(st);
+      rows_read_ += batch->num_rows();
+      if (options_.progress) options_.progress(rows_before_ + rows_read_);
     }
     TS_RETURN_NOT_OK(store_->Finish(&candidates_));
     return Output();
@@ -98,12 +138,6 @@ class ViewJoin {
  private:
   Status Prepare() {
     const Schema& schema = *view_.rows->schema();
-    std::vector<const Array*> key_columns;
-    for (int col : view_.spine_key_columns) key_columns.push_back(spine_.column(col).get());
-    std::vector<int32_t> row_ids;
-    TS_ASSIGN_OR_RETURN(dictionary_, JoinKeyDictionary::Build(key_columns, &row_ids));
-    slots_ = std::make_unique<SpineSlots>(row_ids, dictionary_->size(),
-                                          *spine_.column(timestamp_column_));
     candidates_.assign(static_cast<size_t>(slots_->num_slots()), JoinCandidate{});
     std::vector<Field> values(schema.fields().begin() + view_.num_keys + 2, schema.fields().end());
     TS_ASSIGN_OR_RETURN(value_schema_, Schema::Make(values));
@@ -126,13 +160,13 @@ class ViewJoin {
     ParallelFor(n, Parts(n), [&](int, int64_t begin, int64_t end) {
       std::vector<int32_t> ids(static_cast<size_t>(end - begin));
       dictionary_->Lookup(keys, begin, end, ids.data());
-      const int64_t* e = event_ts.values<int64_t>();
-      for (int64_t i = begin; i < end; ++i) {
-        int32_t id = ids[static_cast<size_t>(i - begin)];
-        slot[static_cast<size_t>(i)] = id < 0 || event_ts.IsNull(i)
-                                           ? SpineSlots::kNoSlot
-                                           : slots_->Find(id, e[i], view_.ttl);
+      if (event_ts.null_count() > 0) {
+        for (int64_t i = begin; i < end; ++i) {
+          if (event_ts.IsNull(i)) ids[static_cast<size_t>(i - begin)] = JoinKeyDictionary::kNoId;
+        }
       }
+      slots_->FindMany(ids.data(), event_ts.values<int64_t>() + begin, end - begin, view_.ttl,
+                       slot.data() + begin);
     });
     return slot;
   }
@@ -166,7 +200,12 @@ class ViewJoin {
       std::vector<int64_t>& my_delta = delta[static_cast<size_t>(part)];
       const int64_t* e = event_ts.values<int64_t>();
       const int64_t* c = created_ts.values<int64_t>();
+      constexpr size_t kAhead = 16;
       for (size_t i = 0; i < slot.size(); ++i) {
+        if (i + kAhead < slot.size()) {
+          const int64_t ahead = slot[i + kAhead];
+          if (ahead >= lo && ahead < hi) __builtin_prefetch(&candidates_[static_cast<size_t>(ahead)]);
+        }
         const int64_t s = slot[i];
         if (s < lo || s >= hi) continue;
         JoinCandidate row;
@@ -241,12 +280,14 @@ class ViewJoin {
   }
 
   const RecordBatch& spine_;
-  const int timestamp_column_;
+  const std::shared_ptr<const SpineIndex> index_;
+  const JoinKeyDictionary* dictionary_;
+  const SpineSlots* slots_;
   JoinViewInput& view_;
   const JoinOptions& options_;
   const int num_threads_;
-  std::unique_ptr<JoinKeyDictionary> dictionary_;
-  std::unique_ptr<SpineSlots> slots_;
+  const int64_t rows_before_;
+  int64_t rows_read_ = 0;
   SchemaPtr value_schema_;
   std::unique_ptr<CandidateStore> store_;
   std::vector<JoinCandidate> candidates_;  // per slot
@@ -268,10 +309,24 @@ Result<std::vector<RecordBatchPtr>> PointInTimeJoin(const RecordBatch& spine, in
                            ts.type.ToString() + ", not timestamp");
   }
   for (const JoinViewInput& view : views) TS_RETURN_NOT_OK(CheckView(spine, view));
+  // Views are joined one after the other (each uses every thread); a spine
+  // index is kept while a later view still needs it.
   std::vector<RecordBatchPtr> out;
-  for (JoinViewInput& view : views) {
-    TS_ASSIGN_OR_RETURN(RecordBatchPtr batch,
-                        ViewJoin(spine, timestamp_column, &view, options).Run());
+  std::map<std::vector<int>, std::shared_ptr<const SpineIndex>> indexes;
+  int64_t rows_read = 0;
+  for (size_t v = 0; v < views.size(); ++v) {
+    const std::vector<int>& keys = views[v].spine_key_columns;
+    std::shared_ptr<const SpineIndex>& index = indexes[keys];
+    if (index == nullptr) {
+      TS_ASSIGN_OR_RETURN(index, BuildSpineIndex(spine, timestamp_column, keys));
+    }
+    ViewJoin join(spine, index, &views[v], options, rows_read);
+    if (std::none_of(views.begin() + static_cast<std::ptrdiff_t>(v) + 1, views.end(),
+                     [&](const JoinViewInput& later) { return later.spine_key_columns == keys; })) {
+      indexes.erase(keys);  // `join` holds the last reference
+    }
+    TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, join.Run());
+    rows_read += join.rows_read();
     out.push_back(std::move(batch));
   }
   return out;

@@ -44,4 +44,29 @@ const int64_t* SpineSlots::LowerBound(const int64_t* begin, const int64_t* end, 
   return std::lower_bound(begin, end, e);
 }
 
+void SpineSlots::FindMany(const int32_t* ids, const int64_t* e, int64_t n, int64_t ttl,
+                          int64_t* out) const {
+  // In blocks, in stages: prefetch each row's key entry, then its first
+  // slot time, then search, so the cache misses of a block overlap.
+  constexpr int64_t kBlock = 64;
+  int64_t first[kBlock];
+  for (int64_t b = 0; b < n; b += kBlock) {
+    const int64_t m = std::min(kBlock, n - b);
+    for (int64_t i = 0; i < m; ++i) {
+      if (ids[b + i] >= 0) __builtin_prefetch(&key_first_slot_[static_cast<size_t>(ids[b + i])]);
+    }
+    for (int64_t i = 0; i < m; ++i) {
+      if (ids[b + i] < 0) continue;
+      first[i] = key_first_slot_[static_cast<size_t>(ids[b + i])];
+      __builtin_prefetch(slot_time_.data() + first[i]);
+    }
+    for (int64_t i = 0; i < m; ++i) {
+      const int32_t id = ids[b + i];
+      out[b + i] = id < 0 ? kNoSlot
+                          : FindIn(first[i], key_first_slot_[static_cast<size_t>(id) + 1],
+                                   e[b + i], ttl);
+    }
+  }
+}
+
 }  // namespace tessera::offline

@@ -38,17 +38,12 @@ class SpineSlots {
   // when no spine row of the key is at or after e, or when the ttl (> 0)
   // excludes the row for every such spine row (e <= slot time - ttl).
   int64_t Find(int32_t id, int64_t e, int64_t ttl) const {
-    const int64_t* begin = slot_time_.data() + key_first_slot_[static_cast<size_t>(id)];
-    const int64_t* end = slot_time_.data() + key_first_slot_[static_cast<size_t>(id) + 1];
-    const int64_t* it = begin;
-    if (end - begin <= 8) {
-      while (it < end && *it < e) ++it;
-    } else {
-      it = LowerBound(begin, end, e);
-    }
-    if (it == end || !WithinTtl(e, *it, ttl)) return kNoSlot;
-    return it - slot_time_.data();
+    return FindIn(key_first_slot_[static_cast<size_t>(id)],
+                  key_first_slot_[static_cast<size_t>(id) + 1], e, ttl);
   }
+  // out[i] = Find(ids[i], e[i], ttl), or kNoSlot where ids[i] < 0, for
+  // i < n; prefetches ahead, for long runs of rows.
+  void FindMany(const int32_t* ids, const int64_t* e, int64_t n, int64_t ttl, int64_t* out) const;
 
   // True when a row at `e` may be picked for a spine row at `t` >= e under
   // `ttl` (0 = no bound): e > t - ttl, without overflow.
@@ -61,6 +56,19 @@ class SpineSlots {
 
  private:
   static const int64_t* LowerBound(const int64_t* begin, const int64_t* end, int64_t e);
+  // Find among slots [first, last) of one key.
+  int64_t FindIn(int64_t first, int64_t last, int64_t e, int64_t ttl) const {
+    const int64_t* begin = slot_time_.data() + first;
+    const int64_t* end = slot_time_.data() + last;
+    const int64_t* it = begin;
+    if (end - begin <= 8) {
+      while (it < end && *it < e) ++it;
+    } else {
+      it = LowerBound(begin, end, e);
+    }
+    if (it == end || !WithinTtl(e, *it, ttl)) return kNoSlot;
+    return it - slot_time_.data();
+  }
 
   std::vector<int64_t> row_slot_;        // per spine row
   std::vector<int64_t> slot_time_;       // per slot
