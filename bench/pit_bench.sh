@@ -28,6 +28,8 @@
 #    order-sensitive weighted sum); the peers themselves are checked against
 #    a brute-force reference by the ctest bench.pit_peers_agree;
 # 5. prints one Markdown table with the ratios (pit_report.mjs).
+# PIT_DUCKDB_MEMORY_LIMIT (e.g. 12GB) sets DuckDB's memory_limit (default:
+# DuckDB's, 80% of memory), to leave room for others on a shared machine.
 # Exit status: 0, or 1 when a check finds a difference or a peer fails.
 # Data needs about 1.4 GB per 10M feature rows (Parquet and CSV).
 set -euo pipefail
@@ -107,7 +109,9 @@ echo "load average after Tessera: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if ! skipped duckdb; then
   "$measure" "$work/duckdb_proc.json" -- node "$duck" join "$set_dir/bench.json" \
-    "$work/duckdb.parquet" --threads "$(nproc)" > "$work/duckdb.json" 2> "$work/duckdb.log" ||
+    "$work/duckdb.parquet" --threads "$(nproc)" \
+    ${PIT_DUCKDB_MEMORY_LIMIT:+--memory-limit "$PIT_DUCKDB_MEMORY_LIMIT"} \
+    > "$work/duckdb.json" 2> "$work/duckdb.log" ||
     cat "$work/duckdb.log" >&2
   echo "DuckDB: $(cat "$work/duckdb.json" 2> /dev/null)"
 fi

@@ -4,12 +4,15 @@
 // pit_sql.mjs there).
 //
 //   node pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR]
+//                                                  [--memory-limit SIZE]
 //     Builds the training set with the data set's ASOF JOIN query
 //     (duckdb_join.sql beside BENCH.json, written by pit_datagen:
 //     pit_duckdb_sql.h) and writes it with COPY ... TO. Prints one JSON line:
 //       {"engine":"duckdb","query_s":..,"cpu_s":..,"rows":..,"threads":..,"version":".."}
 //     query_s is the COPY statement's wall time inside DuckDB (no node
 //     start-up, no settings); cpu_s the process's user + system time during it.
+//     --memory-limit (e.g. 12GB) sets DuckDB's memory_limit; without it,
+//     DuckDB's default (80% of the machine's memory).
 //   node pit_duckdb.mjs compare A.parquet B.parquet
 //     Compares two training sets: column names in order, row count, and per
 //     column an order-sensitive checksum and non-null count (values
@@ -53,6 +56,8 @@ async function join(args) {
   const connection = await instance.connect();
   await connection.run(`SET threads = ${threads}`);
   await connection.run(`SET temp_directory = ${literal(option(args, '--temp', dir + '/.duckdb_tmp'))}`);
+  const memoryLimit = option(args, '--memory-limit', null);
+  if (memoryLimit !== null) await connection.run(`SET memory_limit = ${literal(memoryLimit)}`);
   const version = (await rows(connection, 'SELECT version() AS v'))[0].v;
   const sql = `COPY (${query}) TO ${literal(out)} (FORMAT parquet, COMPRESSION zstd)`;
   const cpu = process.cpuUsage();
@@ -64,7 +69,7 @@ async function join(args) {
   process.stdout.write(JSON.stringify({
     engine: 'duckdb', query_s: Number(wall.toFixed(3)),
     cpu_s: Number(((used.user + used.system) / 1e6).toFixed(3)),
-    rows: Number(n), threads, version,
+    rows: Number(n), threads, memory_limit: memoryLimit ?? 'default', version,
   }) + '\n');
 }
 
@@ -153,7 +158,7 @@ async function main() {
   if (mode === 'join' && args.length >= 2) return join(args);
   if (mode === 'compare' && args.length === 2) return compare(args);
   if (mode === 'fingerprints' && args.length === 2) return fingerprints(args);
-  process.stderr.write('usage: pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR]\n' +
+  process.stderr.write('usage: pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR] [--memory-limit SIZE]\n' +
     '       pit_duckdb.mjs compare A.parquet B.parquet\n' +
     '       pit_duckdb.mjs fingerprints RESULT.parquet FINGERPRINTS.json\n');
   process.exitCode = 2;

@@ -50,7 +50,8 @@ if (base) {
   rows.push(['Tessera', `not available: ${why}`, '', '', '', '']);
 }
 if (duck) {
-  rows.push(['DuckDB', 'ASOF JOIN query + `COPY ... TO` Parquet, timed inside DuckDB',
+  const limit = duck.memory_limit && duck.memory_limit !== 'default' ? ` (memory_limit ${duck.memory_limit})` : '';
+  rows.push(['DuckDB', `ASOF JOIN query + \`COPY ... TO\` Parquet, timed inside DuckDB, ${duck.threads} threads${limit}`,
     fmt(duck.query_s), fmt(duck.cpu_s), '', ratio(duck.query_s)]);
   if (duckProc) {
     rows.push(['DuckDB', 'whole node process (start-up, settings, query, row count)',
