@@ -54,6 +54,7 @@ while [[ $# -gt 0 ]]; do
   shift 2
 done
 skipped() { [[ ",$skip," == *",$1,"* ]]; }
+memory_gib() { awk '/^MemTotal:/ {printf "%.0f", $2 / 1048576}' /proc/meminfo; }
 
 # --- 1. tools and peers ---------------------------------------------------
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
@@ -67,8 +68,12 @@ python=/usr/bin/python3
 if ! skipped pandas && ! "$python" -c 'import pandas' 2> /dev/null; then
   sudo=""; [[ "$(id -u)" -eq 0 ]] || sudo="sudo"
   echo "pit_bench.sh: installing python3-pandas (Debian) for the pandas peer"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    python3-pandas > /dev/null || true
+  install_pandas() {
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      python3-pandas > /dev/null
+  }
+  # Stale or missing package lists: update once and retry.
+  install_pandas || { $sudo apt-get update -qq && install_pandas; } || true
 fi
 
 # --- 2. data ----------------------------------------------------------------
@@ -89,7 +94,7 @@ mkdir -p "$work"
 measure="$build/run_measured"
 duck="$build/duckdb/pit_duckdb.mjs"
 echo
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  nproc: $(nproc)  memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  nproc: $(nproc)  memory: $(memory_gib) GiB  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "build: $(grep -m1 CMAKE_BUILD_TYPE: "$build/CMakeCache.txt" | cut -d= -f2)  data: $spec"
 
@@ -122,7 +127,7 @@ if skipped pandas; then
 elif ! "$python" -c 'import pandas' 2> /dev/null; then
   echo "$python has no pandas (apt-get install python3-pandas)" > "$work/pandas.skipped"
 elif grep -q '"spine_csv": null' "$set_dir/bench.json"; then
-  echo "no CSV copy at $rows feature rows: pandas cannot hold this size in $(free -g | awk '/Mem:/ {print $2}') GiB" > "$work/pandas.skipped"
+  echo "no CSV copy above 20M feature rows (pit_datagen --csv auto): pandas cannot hold $rows rows in $(memory_gib) GiB (docs/PERFORMANCE.md)" > "$work/pandas.skipped"
 else
   "$measure" "$work/pandas_proc.json" -- "$python" "$src/bench/pit/pandas_pit.py" \
     "$set_dir/bench.json" --fingerprints "$work/pandas_fingerprints.json" > "$work/pandas.json" \
