@@ -57,7 +57,7 @@ main() {
     shift 2
   done
   skipped() { [[ ",$skip," == *",$1,"* ]]; }
-  memory_gib() { awk '/^MemTotal:/ {printf "%.0f", $2 / 1048576}' /proc/meminfo; }
+  memory_gib() { awk '/^MemTotal:/ {printf "%.1f", $2 / 1048576}' /proc/meminfo; }
 
   # --- 1. tools and peers ---------------------------------------------------
   if [[ ! -f "$build/CMakeCache.txt" ]]; then
