@@ -92,7 +92,8 @@ Args ParseArgs(int argc, char** argv) {
       a.views = static_cast<int>(ParseCount(flag, value));
     } else if (flag == "--keys") {
       const std::string k = value;
-      if (k != "uniform" && k != "skewed") Usage("--keys: expected uniform or skewed, got '" + k + "'");
+      if (k != "uniform" && k != "skewed")
+        Usage("--keys: expected uniform or skewed, got '" + k + "'");
       a.keys = k == "skewed" ? KeyDistribution::kSkewed : KeyDistribution::kUniform;
     } else if (flag == "--csv") {
       a.csv = value;
@@ -122,10 +123,12 @@ parquet::WriteOptions ParquetOptions() {
   return o;
 }
 
+Status CsvError(const char* action, const std::string& path) {
+  return Status::IOError(std::string(action) + " '" + path + "': " + std::strerror(errno));
+}
+
 Status WriteCsvText(std::FILE* f, const std::string& text, const std::string& path) {
-  if (std::fwrite(text.data(), 1, text.size(), f) != text.size()) {
-    return Status::IOError("cannot write '" + path + "'");
-  }
+  if (std::fwrite(text.data(), 1, text.size(), f) != text.size()) return CsvError("write", path);
   return Status::OK();
 }
 
@@ -134,11 +137,12 @@ Status WriteCsvText(std::FILE* f, const std::string& text, const std::string& pa
 template <typename MakeChunk>
 Status WriteFiles(const std::string& parquet_path, const std::string& csv_path,
                   const SchemaPtr& schema, int64_t first, int64_t last, MakeChunk make) {
-  TS_ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Open(parquet_path, schema, ParquetOptions()));
+  TS_ASSIGN_OR_RETURN(auto writer,
+                      parquet::ParquetWriter::Open(parquet_path, schema, ParquetOptions()));
   std::FILE* csv = nullptr;
   if (!csv_path.empty()) {
     csv = std::fopen(csv_path.c_str(), "wb");
-    if (csv == nullptr) return Status::IOError("cannot create '" + csv_path + "'");
+    if (csv == nullptr) return CsvError("create", csv_path);
   }
   Status st = csv != nullptr ? WriteCsvText(csv, CsvHeader(*schema), csv_path) : Status::OK();
   std::string text;
@@ -148,9 +152,7 @@ Status WriteFiles(const std::string& parquet_path, const std::string& csv_path,
     st = batch.ok() ? writer->Write(**batch) : batch.status();
     if (st.ok() && csv != nullptr) st = WriteCsvText(csv, text, csv_path);
   }
-  if (csv != nullptr && std::fclose(csv) != 0 && st.ok()) {
-    st = Status::IOError("cannot write '" + csv_path + "'");
-  }
+  if (csv != nullptr && std::fclose(csv) != 0 && st.ok()) st = CsvError("write", csv_path);
   TS_RETURN_NOT_OK(st);
   return writer->Close();
 }
@@ -221,13 +223,16 @@ int Main(int argc, char** argv) {
     std::printf("%s\n", spec->Describe().c_str());
     return 0;
   }
-  const bool csv = args.csv == "yes" || (args.csv == "auto" && args.feature_rows <= kCsvAutoMaxRows);
-  const int threads = args.threads > 0 ? args.threads
-                                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const bool csv =
+      args.csv == "yes" || (args.csv == "auto" && args.feature_rows <= kCsvAutoMaxRows);
+  const int threads = args.threads > 0
+                          ? args.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const auto start = std::chrono::steady_clock::now();
   std::vector<Task> tasks = {{-1, 0}};
   for (int v = 0; v < spec->num_views; ++v) {
-    for (int64_t p = 0; p < NumParts(spec->views[static_cast<size_t>(v)]); ++p) tasks.push_back({v, p});
+    for (int64_t p = 0; p < NumParts(spec->views[static_cast<size_t>(v)]); ++p)
+      tasks.push_back({v, p});
   }
   Status st = PrepareFolders(*spec, args.out, csv);
   if (st.ok()) st = RunTasks(*spec, args.out, csv, tasks, threads);

@@ -24,8 +24,10 @@ std::string DuckDbJoinQuery(const PitSpec& spec) {
     testing::PitAsofView pv;
     // The input position as one BIGINT: DuckDB numbers a glob's files in
     // path order (file_index), and a part holds far fewer than 2^32 rows.
-    pv.table = "(SELECT *, file_index::BIGINT * 4294967296 + file_row_number AS _ord FROM "
-               "read_parquet('sources/" + v.name + "/*.parquet', file_row_number = true))";
+    pv.table =
+        "(SELECT *, file_index::BIGINT * 4294967296 + file_row_number AS _ord FROM "
+        "read_parquet('sources/" +
+        v.name + "/*.parquet', file_row_number = true))";
     pv.key_columns = {v.key_column};
     pv.spine_keys = {v.key_column};
     pv.ttl_micros = v.ttl_seconds * kMicrosPerSecond;

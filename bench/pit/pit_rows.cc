@@ -112,8 +112,8 @@ FeatureChunk GenerateFeatureChunk(const PitSpec& spec, int view, int64_t chunk) 
     } else {
       c.key[i] = DrawKey(rng, spec.distribution, v.keys);
       // Increasing with the row, give or take an hour: appended in time order.
-      const int64_t base = kStartSeconds + static_cast<int64_t>(
-                                               static_cast<__int128>(row) * kSpanSeconds / v.rows);
+      const int64_t base =
+          kStartSeconds + static_cast<int64_t>(static_cast<__int128>(row) * kSpanSeconds / v.rows);
       c.event_ts[i] = (base + rng.Below(7201) - 3600) * kMicrosPerSecond;
       c.created_ts[i] = c.event_ts[i] + rng.Below(600) * kMicrosPerSecond;
       if (rng.PerMille(2)) c.created_valid[i] = 0;

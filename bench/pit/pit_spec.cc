@@ -6,9 +6,9 @@ namespace tessera::pitbench {
 
 const std::vector<FeatureColumn>& FeatureColumns() {
   static const std::vector<FeatureColumn> kColumns = {
-      {"f0", DataType::Double()}, {"f1", DataType::Double()},  {"f2", DataType::Double()},
-      {"f3", DataType::Double()}, {"f4", DataType::Double()},  {"f5", DataType::Double()},
-      {"f6", DataType::Int64()},  {"f7", DataType::Int64()},   {"f8", DataType::Int64()},
+      {"f0", DataType::Double()}, {"f1", DataType::Double()}, {"f2", DataType::Double()},
+      {"f3", DataType::Double()}, {"f4", DataType::Double()}, {"f5", DataType::Double()},
+      {"f6", DataType::Int64()},  {"f7", DataType::Int64()},  {"f8", DataType::Int64()},
       {"f9", DataType::String()},
   };
   return kColumns;

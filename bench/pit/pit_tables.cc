@@ -1,8 +1,8 @@
 #include "pit_tables.h"
 
 #include <charconv>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "tessera/core/builder.h"
 

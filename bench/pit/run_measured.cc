@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "run_measured: cannot write '%s': %s\n", argv[1], std::strerror(errno));
     return code != 0 ? code : 1;
   }
-  std::fprintf(out, "{\"wall_s\":%.3f,\"user_s\":%.3f,\"sys_s\":%.3f,\"max_rss_kb\":%ld,\"exit\":%d}\n",
+  std::fprintf(out,
+               "{\"wall_s\":%.3f,\"user_s\":%.3f,\"sys_s\":%.3f,\"max_rss_kb\":%ld,\"exit\":%d}\n",
                wall, Seconds(usage.ru_utime), Seconds(usage.ru_stime), usage.ru_maxrss, code);
   std::fclose(out);
   return code;
