@@ -105,6 +105,27 @@ TEST_F(CsvTest, ParsesEveryScalarType) {
   EXPECT_EQ(Cell(b, 7, 1), Value::Timestamp(1709251200LL * 1000000));  // midnight
 }
 
+// RecordNumber counts records as errors do (the header is 1, skipped blank
+// lines and multi-line quoted fields count), per batch.
+TEST_F(CsvTest, RecordNumbersOfTheLastBatchCountAsErrorsDo) {
+  std::string path = Write("r.csv", "a,b\n1,x\n\n2,\"two\nlines\"\n3,y\n\n\n4,z\n");
+  CsvReadOptions options;
+  options.batch_size = 2;
+  auto reader = CsvReader::Open(path, MakeSchema({{"a", DataType::Int64()}}), options);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  std::vector<int64_t> numbers;
+  while (true) {
+    Result<RecordBatchPtr> batch = (*reader)->Next();
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    if (*batch == nullptr) break;
+    for (int64_t i = 0; i < (*batch)->num_rows(); ++i) numbers.push_back((*reader)->RecordNumber(i));
+  }
+  EXPECT_EQ(numbers, (std::vector<int64_t>{2, 4, 5, 8}));
+  // The same numbers the reader's own errors use.
+  EXPECT_EQ(ReadError("a,b\n1,x\n\n2,y\n\n\nq,z\n", MakeSchema({{"a", DataType::Int64()}})),
+            (fs::path(dir_) / "data.csv").string() + ":7:a: 'q' is not an int64");
+}
+
 TEST_F(CsvTest, BoolSpellingsAreCaseInsensitive) {
   auto schema = MakeSchema({{"b", DataType::Bool()}});
   auto batch = ReadOne(Write("b.csv", "b\nTRUE\nFalse\n1\n0\ntRuE\n  false \n"), schema);

@@ -57,6 +57,9 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
   RegisterRegistryCommands(&app, &ctx_);
   RegisterFormatCommands(&app, &ctx_);
   RegisterEvalCommand(&app, &ctx_);
+  RegisterHistoricalCommand(&app, &ctx_);
+  RegisterIngestCommand(&app, &ctx_);
+  RegisterCompactCommand(&app, &ctx_);
   CLI::App* help = app.add_subcommand("help", "Show help: of tessera, or of COMMAND");
   help->add_option("COMMAND", help_topic_, "The command to explain");
   help->callback([this] { help_requested_ = true; });

@@ -52,5 +52,11 @@ void RegisterRegistryCommands(CLI::App* app, CommandContext* ctx);
 void RegisterFormatCommands(CLI::App* app, CommandContext* ctx);
 // cli/eval_command.cc: eval.
 void RegisterEvalCommand(CLI::App* app, CommandContext* ctx);
+// cli/historical_command.cc: historical (training sets, through the facade).
+void RegisterHistoricalCommand(CLI::App* app, CommandContext* ctx);
+// cli/ingest_command.cc: ingest.
+void RegisterIngestCommand(CLI::App* app, CommandContext* ctx);
+// cli/compact_command.cc: compact.
+void RegisterCompactCommand(CLI::App* app, CommandContext* ctx);
 
 }  // namespace tessera::cli

@@ -63,6 +63,14 @@ class WritableFile {
   virtual const std::string& path() const = 0;
 };
 
+// An exclusive lock held on a file (Env::LockFile). Destroying it releases
+// the lock; so does the death of the process, however it dies.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+  virtual const std::string& path() const = 0;
+};
+
 // How NewWritableFile treats an existing file.
 enum class CreateMode {
   kTruncate,   // create, or empty an existing file
@@ -102,6 +110,16 @@ class Env {
   // Makes the entries of `dir` (creations, renames, removals) durable.
   virtual Status SyncDir(const std::string& dir) = 0;
 
+  // Creates `path` when missing (never truncates it) and blocks until the
+  // caller holds an exclusive lock on it (LevelDB's Env::LockFile, but
+  // waiting): flock(2) on a descriptor of its own, so two holders in one
+  // process exclude each other as two processes do. Released when the
+  // FileLock is destroyed or the process dies. The holder may remove the
+  // file: a waiter that then gets the lock of the removed file retries on
+  // the path (NotFound when its folder is gone too). Advisory: it only
+  // excludes other LockFile callers.
+  virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+
   // Microseconds since the Unix epoch: "now" for everything that asks.
   virtual int64_t NowMicros() = 0;
 };
@@ -140,6 +158,9 @@ class EnvWrapper : public Env {
     return target_->GetChildren(dir);
   }
   Status SyncDir(const std::string& dir) override { return target_->SyncDir(dir); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    return target_->LockFile(path);
+  }
   int64_t NowMicros() override { return target_->NowMicros(); }
 
  private:

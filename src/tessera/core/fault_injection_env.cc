@@ -299,6 +299,11 @@ Status FaultInjectionEnv::CreateDir(const std::string& path) {
   return target()->CreateDir(path);
 }
 
+Result<std::unique_ptr<FileLock>> FaultInjectionEnv::LockFile(const std::string& path) {
+  TS_RETURN_NOT_OK(Check(IoOp::kLock, path));
+  return target()->LockFile(path);
+}
+
 Status FaultInjectionEnv::RemoveDir(const std::string& path) {
   TS_RETURN_NOT_OK(Check(IoOp::kRemove, path));
   return target()->RemoveDir(path);

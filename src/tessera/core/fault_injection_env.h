@@ -120,6 +120,8 @@ class FaultInjectionEnv : public EnvWrapper {
   Status RemoveDir(const std::string& path) override;
   Result<std::vector<std::string>> GetChildren(const std::string& dir) override;
   Status SyncDir(const std::string& dir) override;
+  // One kLock call (taking the lock), then the target's lock.
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
 
   // Called by the files of this Env (public for them, not for callers).
   Status Check(IoOp op, const std::string& path);

@@ -2,6 +2,7 @@
 // access, write(2) straight through for writable files, EINTR retried.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +101,25 @@ class PosixWritableFile final : public WritableFile {
   int fd_;
 };
 
+class PosixFileLock final : public FileLock {
+ public:
+  PosixFileLock(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixFileLock() override { ::close(fd_); }  // closing the last descriptor unlocks
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+// Whether `fd` is still the file named `path` (the holder it waited for may
+// have removed the name, or another process re-created it).
+bool StillNamed(int fd, const std::string& path) {
+  struct stat by_fd, by_path;
+  if (::fstat(fd, &by_fd) != 0 || ::stat(path.c_str(), &by_path) != 0) return false;
+  return by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
+}
+
 class PosixEnv final : public Env {
  public:
   Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
@@ -197,6 +217,24 @@ class PosixEnv final : public Env {
     // as durable as they get.
     if (err != 0 && err != EINVAL) return ErrnoToStatus(err, "cannot sync folder", dir);
     return Status::OK();
+  }
+
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    while (true) {
+      const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0) return ErrnoToStatus(errno, "cannot open lock file", path);
+      int rc;
+      do {
+        rc = ::flock(fd, LOCK_EX);
+      } while (rc != 0 && errno == EINTR);
+      if (rc != 0) {
+        const int err = errno;
+        ::close(fd);
+        return ErrnoToStatus(err, "cannot lock", path);
+      }
+      if (StillNamed(fd, path)) return std::unique_ptr<FileLock>(new PosixFileLock(path, fd));
+      ::close(fd);  // locked a removed file: try the current one
+    }
   }
 
   int64_t NowMicros() override {

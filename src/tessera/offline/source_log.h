@@ -59,6 +59,9 @@ struct Manifest {
   int64_t generation = 0;  // +1 per commit or compaction; 0 = no log yet
   int64_t last_seq = 0;    // the largest _ingest_seq ever given
   std::vector<LogPart> parts;  // ascending first_seq
+  // Files a compaction took out of `parts` and kept for readers of older
+  // manifests; the next compaction removes them (see the invariants).
+  std::vector<std::string> replaced;
 };
 
 // "<offline_root>/<project>/sources/<source>".
@@ -73,5 +76,51 @@ Result<Manifest> ReadManifest(Env* env, const std::string& log_dir);
 // The JSON text of a manifest, and back (for tests and tools).
 std::string ManifestToJson(const Manifest& manifest);
 Result<Manifest> ManifestFromJson(const std::string& text, const std::string& origin);
+
+// manifest.json's JSON: {"format_version": 1, "generation", "last_seq",
+// "parts": [{"file", "num_rows", "min_event_ts", "max_event_ts",
+// "first_seq", "last_seq", "committed_at"}, ...], "replaced": [file, ...]}
+// with every number an integer (times in micros UTC). ManifestFromJson
+// checks what readers rely on (Corruption "<origin>: <json path>: reason"):
+// plain part file names (IsPartFileName), each named once; num_rows >= 1;
+// first_seq >= 1; parts in ascending, disjoint seq ranges, each at least
+// num_rows long; min_event_ts <= max_event_ts; last_seq >= every part's.
+// An unknown format_version is Unsupported.
+
+// "<log_dir>/manifest.json".
+std::string ManifestPath(const std::string& log_dir);
+
+// True for a name a manifest may list: [0-9A-Za-z._-]+ ending in
+// ".parquet", not starting with '.' (so never a path or a hidden file).
+bool IsPartFileName(const std::string& name);
+
+// One commit to a source log (CommitBatches).
+struct CommitSpec {
+  std::string log_dir;           // SourceLogDir(...); created when missing
+  std::string timestamp_column;  // the source's timestamp_field (timestamp type)
+  Env* env = Env::Default();     // not owned
+  // Rows per Parquet row group of the part (tests make it small).
+  int64_t row_group_size = 1 << 20;
+};
+
+// Appends every row of `rows` to the log as ONE commit and returns the new
+// part. `rows` yields the source's columns; `_ingest_seq` and
+// `_committed_at` are added (they must not be in it), and its
+// timestamp_column must be a timestamp column without nulls. The part's
+// seqs are manifest.last_seq + 1, + 2, ... in row order, its committed_at
+// the Env's clock when the lock is taken.
+//
+// Holds LOCK for the whole call (so `rows` may validate as it goes and
+// fail; seqs are known as the part is written): removes orphans (files in
+// the folder that the manifest does not name, besides manifest.json and
+// LOCK), reads the manifest, writes and syncs part-<first seq>.parquet,
+// then writes manifest.json.tmp-*, syncs it, renames it over manifest.json
+// and syncs the folder.
+//
+// Any failure (from `rows` too) commits nothing: the new files are
+// removed, and so are the folders and LOCK when this call created them,
+// leaving the folder as it was. An empty stream commits nothing and
+// returns a LogPart with num_rows 0 and an empty file name.
+Result<LogPart> CommitBatches(RecordBatchReader* rows, const CommitSpec& spec);
 
 }  // namespace tessera::offline

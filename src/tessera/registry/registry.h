@@ -118,6 +118,14 @@ struct ObjectDescription {
   std::vector<HistoryEntry> history;  // the object's whole history, oldest first
 };
 
+// The live (not deleted) objects of a registry at their current versions,
+// decoded from their stored definitions (definitions_json.h).
+struct LiveDefinitions {
+  RepoDefinitions definitions;  // each list in name order
+  std::map<ObjectRef, int64_t> versions;  // current version of each object
+  int64_t registry_version = 0;
+};
+
 class Registry {
  public:
   // Opens the registry at `db_path`. For writing (the default), creates the
@@ -191,6 +199,17 @@ class Registry {
 
   // Ranked search over live objects (search.h for the scoring).
   Result<std::vector<SearchResult>> Search(std::string_view text) const;
+
+  // Every live object at its current version, read in one transaction (so
+  // of one apply). Corruption naming the object when a stored definition
+  // does not decode.
+  Result<LiveDefinitions> LiveDefinitionsNow() const;
+
+  // Feature view `name` as it was at `version` (for pinned references,
+  // `view@2:feature`), also when the view has since been deleted. NotFound
+  // "feature-view 'v' has no version 3 (versions 1 to 2)" or when no view
+  // has the name.
+  Result<FeatureView> FeatureViewAt(const std::string& name, int64_t version) const;
 
  private:
   Registry(std::string path, std::unique_ptr<SqliteDb> db, RegistryOptions options);

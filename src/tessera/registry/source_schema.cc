@@ -1,11 +1,10 @@
 #include "tessera/registry/source_schema.h"
 
-#include <glob.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 
+#include "tessera/core/file_glob.h"
 #include "tessera/core/suggest.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
@@ -15,19 +14,11 @@ namespace {
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
-// The regular files matching `pattern` (a path or a glob), sorted.
+// The regular files matching `pattern` (a path or a glob, core/file_glob.h),
+// sorted; the offline scan (offline/source_scan.h) reads the same list.
 std::vector<std::string> MatchFiles(const std::string& pattern) {
-  std::vector<std::string> files;
-  glob_t g{};
-  if (glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) {
-      std::error_code ec;
-      if (std::filesystem::is_regular_file(g.gl_pathv[i], ec)) files.emplace_back(g.gl_pathv[i]);
-    }
-  }
-  globfree(&g);
-  std::sort(files.begin(), files.end());
-  return files;
+  Result<std::vector<std::string>> files = GlobFiles(Env::Default(), "", pattern);
+  return files.ok() ? std::move(files).MoveValueUnsafe() : std::vector<std::string>{};
 }
 
 std::string Extension(const std::string& path) {

@@ -44,6 +44,11 @@ class CsvReader : public RecordBatchReader {
   ~CsvReader() override;
   const SchemaPtr& schema() const override;
   Result<RecordBatchPtr> Next() override;
+  // The record number (as errors count them: the header is 1, blank lines
+  // count) of row `row` of the batch Next() returned last, so a caller
+  // checking values can name the row as "file:row:column".
+  // REQUIRES: 0 <= row < that batch's num_rows().
+  int64_t RecordNumber(int64_t row) const;
 
  private:
   struct Impl;

@@ -23,6 +23,7 @@ struct CsvReader::Impl {
   std::vector<int> field_of_column;
   std::vector<internal::ColumnParser> parsers;  // one per schema field
   std::vector<CsvField> fields;                 // the current record
+  std::vector<int64_t> record_numbers;          // of the rows of the current batch
   bool done = false;
   Status error;  // sticky: a failed reader keeps failing the same way
 
@@ -69,6 +70,7 @@ Status CsvReader::Impl::AppendRecord() {
 
 Status CsvReader::Impl::ReadRows(int64_t* rows) {
   *rows = 0;
+  record_numbers.clear();
   while (*rows < options.batch_size) {
     TS_ASSIGN_OR_RETURN(bool more, tokenizer->Next(&fields));
     if (!more) {
@@ -78,6 +80,7 @@ Status CsvReader::Impl::ReadRows(int64_t* rows) {
     if (num_header_fields > 1 && internal::IsBlankLine(fields)) continue;
     TS_RETURN_NOT_OK(internal::CheckFieldCount(*tokenizer, fields, num_header_fields));
     TS_RETURN_NOT_OK(AppendRecord());
+    record_numbers.push_back(tokenizer->record_number());
     ++*rows;
   }
   return Status::OK();
@@ -124,6 +127,10 @@ Result<RecordBatchPtr> CsvReader::Next() {
   }
   if (rows == 0) return RecordBatchPtr();
   return impl_->FinishBatch();
+}
+
+int64_t CsvReader::RecordNumber(int64_t row) const {
+  return impl_->record_numbers[static_cast<size_t>(row)];
 }
 
 Result<std::vector<std::string>> ReadCsvHeader(const std::string& path, Env* env) {

@@ -1,0 +1,125 @@
+// tessera::FeatureStore: the front door of libtessera (DESIGN.md section 1).
+// The CLI, the HTTP server and embedding programs call these methods, so each
+// capability is written once. This header exposes only Status/Result and the
+// columnar RecordBatch/RecordBatchReader types; registry and offline
+// internals stay behind it.
+//
+//   auto store = tessera::FeatureStore::Open("examples/quickstart");
+//   tessera::HistoricalRequest request;
+//   request.features = {"user_profile:age", "merchant_profile:risk_score"};
+//   auto reader = (*store)->GetHistoricalFeatures(std::move(spine), request);
+//
+// Thread-safety: a FeatureStore may be used from one thread at a time;
+// several FeatureStores (and processes) may work on one repo at once (the
+// registry and the source logs lock across processes).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tessera/core/record_batch.h"
+#include "tessera/core/result.h"
+
+namespace tessera {
+
+// One object `plan` or `apply` adds, changes or removes.
+struct PlanChange {
+  std::string kind;    // "entity", "source", "feature-view", ...
+  std::string name;
+  std::string change;  // "added", "changed", "doc-changed", "removed"
+  int64_t from_version = 0;  // 0 when added
+  int64_t to_version = 0;    // the version after (removed: the last one)
+};
+
+struct PlanSummary {
+  std::vector<PlanChange> changes;
+  int64_t unchanged = 0;         // objects left as they are
+  bool applied = false;          // Apply wrote something
+  int64_t registry_version = 0;  // after Apply
+  // One line per change ("+ feature-view user_profile (v1)"), then a count.
+  std::string ToString() const;
+};
+
+struct IngestSummary {
+  std::string source;  // the batch source whose log took the rows
+  int64_t rows = 0;
+  int64_t first_seq = 0;  // _ingest_seq of the first and last row ingested
+  int64_t last_seq = 0;
+};
+
+// Where GetHistoricalFeatures is: "join" counts view rows read (total
+// unknown: -1), "features" spine rows done out of total.
+struct HistoricalProgress {
+  std::string stage;
+  int64_t done = 0;
+  int64_t total = -1;
+};
+
+struct HistoricalRequest {
+  // "view:feature", "view@N:feature" (a pinned version), "view" (all its
+  // features), on-demand views likewise; or, when empty, the features of
+  // `feature_service`.
+  std::vector<std::string> features;
+  std::string feature_service;
+  std::string timestamp_column = "event_timestamp";
+  bool full_feature_names = false;  // "view__feature" column names
+  bool with_timestamps = false;     // add "view__event_timestamp" per view
+  int num_threads = 0;              // 0: every core
+  std::function<void(const HistoricalProgress&)> progress;  // may be empty
+  // When not null, receives expression warnings (rows that evaluated to
+  // null because of an error: count and first spine row).
+  std::vector<std::string>* warnings = nullptr;
+};
+
+class FeatureStore {
+ public:
+  // Opens the feature repo at `repo_dir` (its tessera.yaml; definitions are
+  // read when needed). NotFound when there is no tessera.yaml.
+  static Result<std::unique_ptr<FeatureStore>> Open(const std::string& repo_dir);
+  ~FeatureStore();
+  FeatureStore(const FeatureStore&) = delete;
+  FeatureStore& operator=(const FeatureStore&) = delete;
+
+  const std::string& repo_dir() const;
+
+  // The diff of the repo's definitions against the registry; writes
+  // nothing. InvalidArgument with one "file:line: reason" line per error
+  // when the definitions (or their sources' columns) are invalid.
+  Result<PlanSummary> Plan();
+  // Records the repo's definitions in the registry (one transaction), as
+  // `user`. Errors as Plan; an invalid repo changes nothing.
+  Result<PlanSummary> Apply(const std::string& user);
+
+  // Appends the rows of `files` (Parquet or CSV) to the log of batch or
+  // push source `source` (a push source's go to its batch source's log) as
+  // one atomic commit, checked against the applied definitions; a bad file
+  // is rejected whole with "file:row:column: reason" and nothing of it
+  // becomes visible. NotFound when nothing has been applied yet.
+  Result<IngestSummary> Ingest(const std::string& source, const std::vector<std::string>& files);
+
+  // Opens a spine (entity) file, Parquet or CSV by its extension (.parquet,
+  // .csv, any case). A CSV file's columns are typed: join keys of the
+  // registry's entities as the entities declare, `timestamp_column` as
+  // timestamp, the others inferred (the first 1000 rows). InvalidArgument
+  // for another extension, NotFound for a missing file.
+  Result<std::unique_ptr<RecordBatchReader>> OpenSpineFile(
+      const std::string& path, const std::string& timestamp_column = "event_timestamp");
+
+  // A point-in-time-correct training set for `spine` (entity keys and the
+  // timestamp column, plus any other columns, which are kept), built from
+  // the definitions applied to the registry: one row per spine row, in
+  // spine order; spine columns, then the features in request order, then
+  // (with_timestamps) each view's picked event time.
+  Result<std::unique_ptr<RecordBatchReader>> GetHistoricalFeatures(
+      std::unique_ptr<RecordBatchReader> spine, const HistoricalRequest& request);
+
+ private:
+  struct Impl;
+  explicit FeatureStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tessera

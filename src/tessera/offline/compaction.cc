@@ -1,0 +1,177 @@
+#include "tessera/offline/compaction.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "tessera/format/parquet/reader.h"
+#include "tessera/format/parquet/writer.h"
+#include "tessera/offline/source_log.h"
+#include "tessera/offline/source_log_internal.h"
+
+namespace tessera::offline {
+namespace {
+
+std::string MergedFileName(int64_t first_seq, int64_t last_seq) {
+  char name[80];
+  std::snprintf(name, sizeof(name), "part-%020" PRId64 "-%020" PRId64 ".parquet", first_seq,
+                last_seq);
+  return name;
+}
+
+// [begin, end) of manifest.parts merged into one.
+struct Run {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+class LogCompaction {
+ public:
+  explicit LogCompaction(const CompactSpec& spec) : spec_(spec), env_(spec.env) {}
+  ~LogCompaction() { Undo(); }
+
+  Result<CompactResult> Run() {
+    CompactResult result;
+    TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(env_, spec_.log_dir));
+    if (manifest.generation == 0) return result;  // no log: never create one
+    TS_ASSIGN_OR_RETURN(lock_, env_->LockFile(internal::LockPath(spec_.log_dir)));
+    TS_ASSIGN_OR_RETURN(manifest, ReadManifest(env_, spec_.log_dir));  // under the lock now
+    TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, manifest));
+    result.parts_before = static_cast<int64_t>(manifest.parts.size());
+    TS_ASSIGN_OR_RETURN(std::vector<struct Run> runs, ChooseRuns(manifest));
+    if (runs.empty() && manifest.replaced.empty()) {
+      result.parts_after = result.parts_before;
+      return result;
+    }
+    Manifest next = manifest;
+    next.generation += 1;
+    next.parts.clear();
+    next.replaced.clear();
+    size_t i = 0;
+    for (const struct Run& run : runs) {
+      for (; i < run.begin; ++i) next.parts.push_back(manifest.parts[i]);
+      TS_ASSIGN_OR_RETURN(LogPart merged, Merge(manifest, run));
+      next.parts.push_back(merged);
+      for (; i < run.end; ++i) next.replaced.push_back(manifest.parts[i].file);
+    }
+    for (; i < manifest.parts.size(); ++i) next.parts.push_back(manifest.parts[i]);
+    TS_RETURN_NOT_OK(internal::WriteManifest(env_, spec_.log_dir, next, &manifest_attempted_));
+    done_ = true;
+    // The files an earlier compaction replaced: no manifest names them now.
+    for (const std::string& file : manifest.replaced) {
+      Status st = env_->RemoveFile(spec_.log_dir + "/" + file);
+      if (st.ok()) result.parts_removed++;
+    }
+    result.parts_after = static_cast<int64_t>(next.parts.size());
+    result.committed = true;
+    return result;
+  }
+
+ private:
+  // Runs of >= 2 consecutive small parts of one schema, each up to
+  // target_rows rows.
+  Result<std::vector<struct Run>> ChooseRuns(const Manifest& m) {
+    std::vector<struct Run> runs;
+    struct Run run;
+    int64_t rows = 0;
+    SchemaPtr run_schema;
+    auto close = [&](size_t at) {
+      if (run.end - run.begin >= 2) runs.push_back(run);
+      run = {at, at};
+      rows = 0;
+      run_schema = nullptr;
+    };
+    for (size_t i = 0; i < m.parts.size(); ++i) {
+      const LogPart& p = m.parts[i];
+      if (p.num_rows >= spec_.target_rows) {
+        close(i + 1);
+        continue;
+      }
+      TS_ASSIGN_OR_RETURN(SchemaPtr schema, PartSchema(p));
+      bool fits = run_schema != nullptr && *schema == *run_schema &&
+                  rows + p.num_rows <= spec_.target_rows;
+      if (!fits) close(i);
+      run.end = i + 1;
+      rows += p.num_rows;
+      run_schema = schema;
+    }
+    close(m.parts.size());
+    return runs;
+  }
+
+  Result<SchemaPtr> PartSchema(const LogPart& p) {
+    parquet::ReadOptions ro;
+    ro.env = env_;
+    TS_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(PathOf(p.file), ro));
+    return reader->schema();
+  }
+
+  std::string PathOf(const std::string& file) const { return spec_.log_dir + "/" + file; }
+
+  // Writes the run's rows, in order, to one part.
+  Result<LogPart> Merge(const Manifest& m, const struct Run& run) {
+    const LogPart& first = m.parts[run.begin];
+    const LogPart& last = m.parts[run.end - 1];
+    LogPart merged;
+    merged.file = MergedFileName(first.first_seq, last.last_seq);
+    merged.first_seq = first.first_seq;
+    merged.last_seq = last.last_seq;
+    merged.committed_at = last.committed_at;
+    merged.min_event_ts = first.min_event_ts;
+    merged.max_event_ts = first.max_event_ts;
+    TS_ASSIGN_OR_RETURN(SchemaPtr schema, PartSchema(first));
+    parquet::WriteOptions wo;
+    wo.env = env_;
+    wo.row_group_size = spec_.row_group_size;
+    written_.push_back(merged.file);
+    TS_ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Open(PathOf(merged.file), schema, wo));
+    for (size_t i = run.begin; i < run.end; ++i) {
+      const LogPart& p = m.parts[i];
+      merged.num_rows += p.num_rows;
+      merged.min_event_ts = std::min(merged.min_event_ts, p.min_event_ts);
+      merged.max_event_ts = std::max(merged.max_event_ts, p.max_event_ts);
+      parquet::ReadOptions ro;
+      ro.env = env_;
+      TS_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(PathOf(p.file), ro));
+      if (!(*reader->schema() == *schema)) {
+        return Status::Corruption(PathOf(p.file) + ": its columns changed while compacting");
+      }
+      while (true) {
+        TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, reader->Next());
+        if (batch == nullptr) break;
+        TS_RETURN_NOT_OK(writer->Write(*batch));
+      }
+    }
+    TS_RETURN_NOT_OK(writer->Close());
+    return merged;
+  }
+
+  // After a failure before the manifest could be visible: the merged parts
+  // written so far go (the old manifest still names every original part).
+  void Undo() {
+    if (done_) return;
+    if (manifest_attempted_) {
+      for (const std::string& f : written_) {
+        if (internal::ManifestMayName(env_, spec_.log_dir, f)) return;
+      }
+    }
+    for (const std::string& f : written_) (void)env_->RemoveFile(PathOf(f));
+  }
+
+  const CompactSpec& spec_;
+  Env* env_;
+  std::unique_ptr<FileLock> lock_;
+  std::vector<std::string> written_;
+  bool manifest_attempted_ = false;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<CompactResult> CompactLog(const CompactSpec& spec) {
+  if (spec.target_rows < 1) return Status::Invalid("target_rows must be at least 1");
+  LogCompaction compaction(spec);
+  return compaction.Run();
+}
+
+}  // namespace tessera::offline

@@ -1,0 +1,439 @@
+#include "tessera/offline/training_set.h"
+
+#include <algorithm>
+#include <map>
+
+#include "tessera/core/suggest.h"
+#include "tessera/expr/eval_util.h"
+#include "tessera/offline/join_input.h"
+#include "tessera/offline/on_demand_features.h"
+#include "tessera/offline/point_in_time_join.h"
+#include "tessera/offline/view_features.h"
+#include "tessera/registry/loader.h"
+#include "tessera/registry/source_schema.h"
+
+namespace tessera::offline {
+namespace {
+
+using registry::FeatureView;
+using registry::OnDemandFeatureView;
+using registry::RepoDefinitions;
+
+std::string Q(const std::string& s) { return "'" + s + "'"; }
+
+// The whole spine as one batch.
+Result<RecordBatchPtr> ReadSpine(RecordBatchReader* reader) {
+  TS_ASSIGN_OR_RETURN(std::vector<RecordBatchPtr> batches, ReadAll(reader));
+  const SchemaPtr& schema = reader->schema();
+  if (batches.size() == 1) return batches[0];
+  std::vector<ArrayPtr> columns;
+  for (int c = 0; c < schema->num_fields(); ++c) {
+    std::vector<ArrayPtr> parts;
+    for (const RecordBatchPtr& b : batches) parts.push_back(b->column(c));
+    if (parts.empty()) {
+      TS_ASSIGN_OR_RETURN(ArrayPtr empty, NullArray(schema->field(c).type, 0));
+      columns.push_back(std::move(empty));
+    } else {
+      TS_ASSIGN_OR_RETURN(ArrayPtr all, expr::Concat(parts));
+      columns.push_back(std::move(all));
+    }
+  }
+  return RecordBatch::Make(schema, std::move(columns));
+}
+
+std::vector<std::string> ColumnNames(const Schema& schema) {
+  std::vector<std::string> names;
+  for (const Field& f : schema.fields()) names.push_back(f.name);
+  return names;
+}
+
+std::string ListNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// Column `name` of the spine; InvalidArgument saying what needed it.
+Result<int> SpineColumn(const RecordBatch& spine, const std::string& name, const std::string& why) {
+  int index = spine.schema()->IndexOf(name);
+  if (index >= 0) return index;
+  std::vector<std::string> names = ColumnNames(*spine.schema());
+  return Status::Invalid("the spine has no column " + Q(name) + " (" + why + ")" +
+                         DidYouMean(name, names) + "; its columns: " + ListNames(names));
+}
+
+template <typename T>
+const T* FindByName(const std::vector<T>& objects, const std::string& name) {
+  for (const T& o : objects) {
+    if (o.name == name) return &o;
+  }
+  return nullptr;
+}
+
+int64_t SaturatingSub(int64_t a, int64_t b) {
+  return a < INT64_MIN + b ? INT64_MIN : a - b;
+}
+
+// One joined view: its definition, features and join result.
+struct JoinedView {
+  const ViewRequest* request = nullptr;
+  ViewFeatures features;
+  std::vector<Field> keys;  // the source's join key columns
+  const registry::Source* batch_source = nullptr;
+  std::vector<ArrayPtr> values;  // after the join: one per feature
+  ArrayPtr event_ts;
+};
+
+class Builder {
+ public:
+  Builder(const TrainingSetRequest& request, RecordBatchPtr spine)
+      : request_(request), defs_(request.definitions), spine_(std::move(spine)) {}
+
+  Result<TrainingSet> Run() {
+    TS_ASSIGN_OR_RETURN(resolved_, ResolveFeatureRefs(defs_, request_.features, request_.view_at));
+    TS_RETURN_NOT_OK(CheckTimestamp());
+    TS_RETURN_NOT_OK(PrepareViews());
+    TS_RETURN_NOT_OK(Join());
+    TS_RETURN_NOT_OK(ComputeViews());
+    TS_RETURN_NOT_OK(ComputeOnDemand());
+    return Assemble();
+  }
+
+ private:
+  Status CheckTimestamp() {
+    TS_ASSIGN_OR_RETURN(ts_column_, SpineColumn(*spine_, request_.timestamp_column,
+                                                "the spine's timestamp column"));
+    DataType type = spine_->schema()->field(ts_column_).type;
+    if (type != DataType::Timestamp()) {
+      return Status::Invalid("spine column " + Q(request_.timestamp_column) + " is " +
+                             type.ToString() + ", not timestamp");
+    }
+    const Array& ts = *spine_->column(ts_column_);
+    for (int64_t i = 0; i < ts.length(); ++i) {
+      if (ts.IsNull(i)) continue;
+      min_t_ = std::min(min_t_, ts.GetInt64(i));
+      max_t_ = std::max(max_t_, ts.GetInt64(i));
+    }
+    return Status::OK();
+  }
+
+  // The columns of each view's source (for expressions), from the files'
+  // footers or the declared schema.
+  std::map<std::string, registry::SourceSchema> SourceSchemas() {
+    registry::LoadedRepo repo;
+    repo.root = request_.repo_root;
+    repo.config.project = request_.project;
+    repo.definitions = defs_;
+    std::vector<registry::LoadError> ignored;  // a scan reports real problems
+    return registry::ResolveSourceSchemas(repo, &ignored);
+  }
+
+  Status PrepareViews() {
+    std::map<std::string, registry::SourceSchema> schemas = SourceSchemas();
+    for (const ViewRequest& r : resolved_.views) {
+      const FeatureView& v = r.view;
+      JoinedView joined;
+      joined.request = &r;
+      JoinViewInput input;
+      input.name = v.name;
+      input.ttl = v.ttl;
+      for (const std::string& entity_name : v.entities) {
+        const registry::Entity* entity = FindByName(defs_.entities, entity_name);
+        if (entity == nullptr) {
+          return Status::Invalid("feature view " + Q(v.name) + " names entity " +
+                                 Q(entity_name) + ", which is not defined");
+        }
+        for (const registry::JoinKey& key : entity->join_keys) {
+          TS_ASSIGN_OR_RETURN(int column,
+                              SpineColumn(*spine_, key.name,
+                                          "join key of entity " + Q(entity_name) +
+                                              " of feature view " + Q(v.name)));
+          input.spine_key_columns.push_back(column);
+          joined.keys.push_back(Field{key.name, key.type});
+        }
+      }
+      input.num_keys = static_cast<int>(joined.keys.size());
+      TS_ASSIGN_OR_RETURN(joined.batch_source, BatchSourceOf(v));
+      std::vector<registry::SourceColumn> columns = SourceColumnsOf(v, joined, schemas);
+      TS_ASSIGN_OR_RETURN(joined.features, ViewFeatures::Make(v, columns));
+      TS_ASSIGN_OR_RETURN(input.rows, OpenInput(v, joined));
+      inputs_.push_back(std::move(input));
+      views_.push_back(std::move(joined));
+    }
+    return Status::OK();
+  }
+
+  Result<const registry::Source*> BatchSourceOf(const FeatureView& v) {
+    const registry::Source* source = FindByName(defs_.sources, v.source);
+    if (source != nullptr && source->kind == registry::SourceKind::kPush) {
+      source = FindByName(defs_.sources, source->batch_source);
+    }
+    if (source == nullptr || source->kind != registry::SourceKind::kBatch) {
+      return Status::Invalid("feature view " + Q(v.name) + ": source " + Q(v.source) +
+                             " is not a batch source or a push source with one");
+    }
+    return source;
+  }
+
+  // The source's columns; without files or a schema, what the view
+  // declares (keys, timestamp, features read as columns).
+  std::vector<registry::SourceColumn> SourceColumnsOf(
+      const FeatureView& v, const JoinedView& joined,
+      const std::map<std::string, registry::SourceSchema>& schemas) {
+    auto it = schemas.find(v.source);
+    if (it != schemas.end() && !it->second.sets.empty()) return it->second.sets[0].columns;
+    std::vector<registry::SourceColumn> out;
+    for (const Field& k : joined.keys) out.push_back({k.name, k.type});
+    out.push_back({joined.batch_source->timestamp_field, DataType::Timestamp()});
+    for (const registry::FeatureDef& f : v.features) {
+      if (f.expr.empty()) out.push_back({f.name, f.type});
+    }
+    return out;
+  }
+
+  Result<std::unique_ptr<RecordBatchReader>> OpenInput(const FeatureView& v,
+                                                       const JoinedView& joined) {
+    JoinInputSpec spec;
+    spec.repo_root = request_.repo_root;
+    spec.offline_root = request_.offline_root;
+    spec.project = request_.project;
+    spec.source = joined.batch_source;
+    spec.keys = joined.keys;
+    spec.carried = joined.features.carried_columns();
+    if (min_t_ <= max_t_) {
+      spec.min_event_ts = v.ttl > 0 ? SaturatingSub(min_t_, v.ttl) : INT64_MIN;
+      spec.max_event_ts = max_t_;
+    }
+    spec.num_threads = request_.num_threads;
+    spec.env = request_.env;
+    return OpenJoinInput(spec);
+  }
+
+  Status Join() {
+    JoinOptions options;
+    options.num_threads = request_.num_threads;
+    options.memory_budget_bytes = request_.memory_budget_bytes;
+    options.spill_dir = request_.spill_dir.empty()
+                            ? request_.offline_root + "/" + request_.project + "/tmp"
+                            : request_.spill_dir;
+    options.env = request_.env;
+    if (request_.progress) {
+      options.progress = [this](int64_t rows) { request_.progress({"join", rows, -1}); };
+    }
+    TS_ASSIGN_OR_RETURN(std::vector<RecordBatchPtr> joined,
+                        PointInTimeJoin(*spine_, ts_column_, std::move(inputs_), options));
+    if (joined.size() != views_.size()) {
+      return Status::Internal("the join returned " + std::to_string(joined.size()) +
+                              " results for " + std::to_string(views_.size()) + " views");
+    }
+    for (size_t i = 0; i < views_.size(); ++i) {
+      const RecordBatch& batch = *joined[i];
+      std::vector<ArrayPtr> carried(batch.columns().begin(), batch.columns().end() - 1);
+      views_[i].event_ts = batch.column(batch.num_columns() - 1);
+      views_[i].values = std::move(carried);  // carried columns until ComputeViews
+    }
+    return Status::OK();
+  }
+
+  Status ComputeViews() {
+    for (JoinedView& v : views_) {
+      expr::EvalStats stats;
+      TS_ASSIGN_OR_RETURN(v.values, v.features.Compute(v.values, *v.event_ts, &stats));
+      AddWarning("feature view " + Q(v.request->view.name), stats);
+    }
+    Progress("features", spine_->num_rows());
+    return Status::OK();
+  }
+
+  // The input columns of on-demand view `v` and their values.
+  Status OnDemandInputs(const OnDemandFeatureView& v, std::vector<expr::ScopeColumn>* columns,
+                        std::vector<ArrayPtr>* values) {
+    for (const std::string& input : v.inputs) {
+      if (auto it = odfv_values_.find(input); it != odfv_values_.end()) {
+        const OnDemandFeatureView& o = *FindByName(defs_.on_demand_feature_views, input);
+        for (size_t f = 0; f < o.features.size(); ++f) {
+          columns->push_back({input, o.features[f].name, o.features[f].type});
+          values->push_back(it->second[f]);
+        }
+      } else if (const JoinedView* j = CurrentView(input)) {
+        const FeatureView& fv = j->request->view;
+        for (size_t f = 0; f < fv.features.size(); ++f) {
+          columns->push_back({input, fv.features[f].name, fv.features[f].type});
+          values->push_back(j->values[f]);
+        }
+      } else if (const registry::Source* s = FindByName(defs_.sources, input)) {
+        TS_RETURN_NOT_OK(RequestFields(v, *s, columns, values));
+      } else {
+        return Status::Invalid("on-demand view " + Q(v.name) + " reads " + Q(input) +
+                               ", which is not defined");
+      }
+    }
+    return Status::OK();
+  }
+
+  // Request fields join the scope with no value yet: only those a feature
+  // reads must be spine columns (FillRequestFields).
+  Status RequestFields(const OnDemandFeatureView& v, const registry::Source& s,
+                       std::vector<expr::ScopeColumn>* columns, std::vector<ArrayPtr>* values) {
+    for (const Field& field : s.schema) {
+      pending_fields_.push_back({static_cast<int>(columns->size()), s.name, field});
+      columns->push_back({s.name, field.name, field.type});
+      values->push_back(nullptr);
+    }
+    return Status::OK();
+  }
+
+  Status FillRequestFields(const OnDemandFeatureView& v, const OnDemandFeatures& features,
+                           std::vector<ArrayPtr>* values) {
+    for (const PendingField& p : pending_fields_) {
+      if (!features.Reads(p.input)) continue;
+      TS_ASSIGN_OR_RETURN(int c, SpineColumn(*spine_, p.field.name,
+                                             "request field of " + Q(p.source) +
+                                                 " read by on-demand view " + Q(v.name)));
+      expr::EvalStats stats;
+      TS_ASSIGN_OR_RETURN((*values)[static_cast<size_t>(p.input)],
+                          CastArray(spine_->column(c), p.field.type, &stats));
+      AddWarning("spine column " + Q(p.field.name) + " read as " + p.field.type.ToString(), stats);
+    }
+    pending_fields_.clear();
+    return Status::OK();
+  }
+
+  const JoinedView* CurrentView(const std::string& name) const {
+    for (const JoinedView& v : views_) {
+      if (v.request->view.name == name && v.request->pinned_version == 0) return &v;
+    }
+    return nullptr;
+  }
+
+  Status ComputeOnDemand() {
+    for (const OnDemandRequest& r : resolved_.on_demand) {
+      std::vector<expr::ScopeColumn> columns;
+      std::vector<ArrayPtr> values;
+      TS_RETURN_NOT_OK(OnDemandInputs(r.view, &columns, &values));
+      TS_ASSIGN_OR_RETURN(OnDemandFeatures features, OnDemandFeatures::Make(r.view, columns));
+      TS_RETURN_NOT_OK(FillRequestFields(r.view, features, &values));
+      expr::EvalStats stats;
+      TS_ASSIGN_OR_RETURN(odfv_values_[r.view.name],
+                          features.Compute(std::move(values), spine_->num_rows(), &stats));
+      AddWarning("on-demand view " + Q(r.view.name), stats);
+    }
+    return Status::OK();
+  }
+
+  // Adds a column, failing on a name already output.
+  Status AddOutput(const std::string& name, const std::string& what, ArrayPtr column,
+                   std::vector<Field>* fields, std::vector<ArrayPtr>* columns) {
+    if (auto it = output_origin_.find(name); it != output_origin_.end()) {
+      return Status::Invalid("output column " + Q(name) + " would come from both " + it->second +
+                             " and " + what + "; use --full-feature-names (view__feature)");
+    }
+    output_origin_[name] = what;
+    fields->push_back(Field{name, column->type()});
+    columns->push_back(std::move(column));
+    return Status::OK();
+  }
+
+  Result<TrainingSet> Assemble() {
+    std::vector<Field> fields;
+    std::vector<ArrayPtr> columns;
+    for (int c = 0; c < spine_->num_columns(); ++c) {
+      const std::string& name = spine_->schema()->field(c).name;
+      TS_RETURN_NOT_OK(AddOutput(name, "spine column " + Q(name), spine_->column(c), &fields,
+                                 &columns));
+    }
+    for (const OutputFeature& o : resolved_.outputs) {
+      std::string view_name = o.on_demand ? resolved_.on_demand[o.index].view.name
+                                          : resolved_.views[o.index].view.name;
+      const auto& defs = o.on_demand ? resolved_.on_demand[o.index].view.features
+                                     : resolved_.views[o.index].view.features;
+      const std::string& feature = defs[static_cast<size_t>(o.feature)].name;
+      ArrayPtr value = o.on_demand ? odfv_values_[view_name][static_cast<size_t>(o.feature)]
+                                   : views_[o.index].values[static_cast<size_t>(o.feature)];
+      std::string name = request_.full_feature_names ? view_name + "__" + feature : feature;
+      TS_RETURN_NOT_OK(AddOutput(name, "feature " + Q(view_name + ":" + feature), value, &fields,
+                                 &columns));
+    }
+    if (request_.with_timestamps) {
+      for (const JoinedView& v : views_) {
+        if (v.request->output_features.empty()) continue;
+        const std::string& view_name = v.request->view.name;
+        TS_RETURN_NOT_OK(AddOutput(view_name + "__event_timestamp",
+                                   "the event time of " + Q(view_name), v.event_ts, &fields,
+                                   &columns));
+      }
+    }
+    TS_ASSIGN_OR_RETURN(SchemaPtr schema, Schema::Make(std::move(fields)));
+    TrainingSet out;
+    TS_ASSIGN_OR_RETURN(out.table, RecordBatch::Make(std::move(schema), std::move(columns)));
+    out.warnings = std::move(warnings_);
+    return out;
+  }
+
+  void AddWarning(const std::string& what, const expr::EvalStats& stats) {
+    if (!stats.ok()) warnings_.push_back(what + ": " + stats.Summary());
+  }
+
+  void Progress(const std::string& stage, int64_t done) {
+    if (request_.progress) request_.progress({stage, done, spine_->num_rows()});
+  }
+
+  const TrainingSetRequest& request_;
+  const RepoDefinitions& defs_;
+  RecordBatchPtr spine_;
+  ResolvedFeatures resolved_;
+  int ts_column_ = -1;
+  int64_t min_t_ = INT64_MAX;
+  int64_t max_t_ = INT64_MIN;
+  std::vector<JoinedView> views_;
+  std::vector<JoinViewInput> inputs_;
+  std::map<std::string, std::vector<ArrayPtr>> odfv_values_;
+  struct PendingField {
+    int input;  // index into the on-demand view's input columns
+    std::string source;
+    Field field;
+  };
+  std::vector<PendingField> pending_fields_;
+  std::map<std::string, std::string> output_origin_;
+  std::vector<std::string> warnings_;
+};
+
+class SlicingReader final : public RecordBatchReader {
+ public:
+  SlicingReader(RecordBatchPtr table, int64_t batch_rows)
+      : table_(std::move(table)), batch_rows_(std::max<int64_t>(1, batch_rows)) {}
+  const SchemaPtr& schema() const override { return table_->schema(); }
+  Result<RecordBatchPtr> Next() override {
+    if (offset_ >= table_->num_rows()) return RecordBatchPtr();
+    if (offset_ == 0 && table_->num_rows() <= batch_rows_) {
+      offset_ = table_->num_rows();
+      return table_;
+    }
+    int64_t n = std::min(batch_rows_, table_->num_rows() - offset_);
+    std::vector<ArrayPtr> columns;
+    for (const ArrayPtr& c : table_->columns()) {
+      TS_ASSIGN_OR_RETURN(ArrayPtr slice, expr::Slice(*c, offset_, n));
+      columns.push_back(std::move(slice));
+    }
+    offset_ += n;
+    return RecordBatch::Make(table_->schema(), std::move(columns));
+  }
+
+ private:
+  RecordBatchPtr table_;
+  int64_t batch_rows_;
+  int64_t offset_ = 0;
+};
+
+}  // namespace
+
+Result<TrainingSet> BuildTrainingSet(const TrainingSetRequest& request, RecordBatchReader* spine) {
+  TS_ASSIGN_OR_RETURN(RecordBatchPtr table, ReadSpine(spine));
+  return Builder(request, std::move(table)).Run();
+}
+
+std::unique_ptr<RecordBatchReader> SliceReader(RecordBatchPtr table, int64_t batch_rows) {
+  return std::make_unique<SlicingReader>(std::move(table), batch_rows);
+}
+
+}  // namespace tessera::offline
