@@ -48,6 +48,8 @@ struct IngestSummary {
   int64_t rows = 0;
   int64_t first_seq = 0;  // _ingest_seq of the first and last row ingested
   int64_t last_seq = 0;
+  // Columns of the files that are not columns of the source (not logged).
+  std::vector<std::string> ignored_columns;
 };
 
 // Where GetHistoricalFeatures is: "join" counts view rows read (total

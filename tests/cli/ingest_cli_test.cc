@@ -46,9 +46,21 @@ class IngestCliTest : public ScratchCliTest {
           "user_id,ts,amount,coupon\n"
           "7,2024-03-02T00:00:00Z,2.5,X\n"
           "8,2024-03-03T00:00:00Z,3.5,Y\n");
+    // Rows are checked against the applied definitions.
+    CliResult applied = Run({"-r", "repo", "apply"});
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
   }
   std::string Offline() const { return Path("repo/data/offline"); }
 };
+
+TEST_F(IngestCliTest, IngestBeforeApplyIsAnErrorAndWritesNothing) {
+  fs::remove(Path("repo/data/registry.db"));
+  CliResult r = Run({"ingest", "orders", "a.csv", "--repo", "repo"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "error: registry 'data/registry.db' does not exist yet: run tessera apply first\n");
+  EXPECT_FALSE(fs::exists(Offline()));
+}
 
 TEST_F(IngestCliTest, IngestPrintsRowsAndSeqRange) {
   CliResult r = Run({"ingest", "orders", "a.csv", "--repo", "repo"});

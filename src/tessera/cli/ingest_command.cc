@@ -1,8 +1,7 @@
 // `tessera ingest SOURCE FILE... [-r/--repo DIR]`: appends the rows of
 // Parquet or CSV files to SOURCE's log in the offline store as one commit
-// (offline/ingest.h does the work; this file parses and prints). The
-// definitions are read from the repo's YAML files for now (the registry's
-// applied definitions once the FeatureStore facade reads them back).
+// (FeatureStore::Ingest, which checks rows against the applied definitions:
+// the ones training sets read them with; this file parses and prints).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -12,7 +11,7 @@
 #include "tessera/cli/command.h"
 #include "tessera/cli/output.h"
 #include "tessera/cli/repo_session.h"
-#include "tessera/offline/ingest.h"
+#include "tessera/feature_store.h"
 
 namespace tessera::cli {
 namespace {
@@ -30,14 +29,14 @@ std::string Joined(const std::vector<std::string>& names) {
 
 CommandStatus RunIngest(const std::string& repo_dir, const IngestArgs& args) {
   TS_RETURN_NOT_OK(CheckIsRepo(repo_dir));
-  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoPrintingErrors(repo_dir));
-  TS_ASSIGN_OR_RETURN(offline::IngestResult r, offline::Ingest(repo, args.source, args.files));
-  std::string into = "source '" + r.log_source + "'";
-  if (r.log_source != args.source) into += " (the log of push source '" + args.source + "')";
-  if (r.num_rows == 0) {
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo_dir));
+  TS_ASSIGN_OR_RETURN(IngestSummary r, store->Ingest(args.source, args.files));
+  std::string into = "source '" + r.source + "'";
+  if (r.source != args.source) into += " (the log of push source '" + args.source + "')";
+  if (r.rows == 0) {
     std::cout << "ingested 0 rows into " << into << ": nothing to commit\n";
   } else {
-    std::cout << "ingested " << CountOf(r.num_rows, "row") << " into " << into << ", _ingest_seq "
+    std::cout << "ingested " << CountOf(r.rows, "row") << " into " << into << ", _ingest_seq "
               << r.first_seq << ".." << r.last_seq << "\n";
   }
   if (!r.ignored_columns.empty()) {

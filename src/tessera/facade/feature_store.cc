@@ -139,7 +139,8 @@ Result<IngestSummary> FeatureStore::Ingest(const std::string& source,
   registry::LoadedRepo repo = impl_->config;
   repo.definitions = std::move(live.definitions);
   TS_ASSIGN_OR_RETURN(offline::IngestResult result, offline::Ingest(repo, source, files));
-  return IngestSummary{result.log_source, result.num_rows, result.first_seq, result.last_seq};
+  return IngestSummary{result.log_source, result.num_rows, result.first_seq, result.last_seq,
+                       result.ignored_columns};
 }
 
 Result<std::unique_ptr<RecordBatchReader>> FeatureStore::OpenSpineFile(
