@@ -376,7 +376,7 @@ TEST_F(TrainingSetTest, ErrorsNameWhatIsWrong) {
   Status agg = BuildError(Request({"user_spend:age_sum_1h"}), spine);
   EXPECT_EQ(agg.code(), StatusCode::kUnsupported);
   EXPECT_EQ(agg.message(),
-            "feature view 'user_spend' in 'user_spend:age_sum_1h' is aggregated (aggregations:): "
+            "feature reference 'user_spend:age_sum_1h': feature view 'user_spend' is aggregated (aggregations:): "
             "aggregated views are not computed yet");
   EXPECT_EQ(BuildError(Request({"over_agg"}), spine).message(),
             "on-demand view 'over_agg' reads feature view 'user_spend', which is aggregated "

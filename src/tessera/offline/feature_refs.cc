@@ -95,7 +95,7 @@ class Resolver {
     }
     TS_ASSIGN_OR_RETURN(FeatureView view, FindView(ref, parsed));
     if (!view.aggregations.empty()) {
-      return NotComputedYet("feature view " + Q(view.name) + " in " + Q(ref) +
+      return NotComputedYet("feature reference " + Q(ref) + ": feature view " + Q(view.name) +
                             " is aggregated (aggregations:)");
     }
     int index = ViewIndex(std::move(view), parsed.version);
