@@ -50,8 +50,8 @@ struct Args {
   int threads = 2;
   int repeat = 3;
   int64_t budget_mib = 2048;
-  bool sorted = false;  // view rows in event time order (as appended logs are)
-  bool stream = false;  // generate the view while it is read (GeneratedReader)
+  bool sorted = false;         // view rows in event time order (as appended logs are)
+  bool stream = false;         // generate the view while it is read (GeneratedReader)
   bool generate_only = false;  // time reading the generated view, no join
 };
 
@@ -63,17 +63,28 @@ Args ParseArgs(int argc, char** argv) {
       if (i + 1 >= argc) Die("missing value after " + flag);
       return std::atoll(argv[++i]);
     };
-    if (flag == "--spine") a.spine = next();
-    else if (flag == "--rows") a.rows = next();
-    else if (flag == "--keys") a.keys = next();
-    else if (flag == "--features") a.features = static_cast<int>(next());
-    else if (flag == "--threads") a.threads = static_cast<int>(next());
-    else if (flag == "--repeat") a.repeat = static_cast<int>(next());
-    else if (flag == "--budget-mib") a.budget_mib = next();
-    else if (flag == "--sorted") a.sorted = true;
-    else if (flag == "--stream") a.stream = true;
-    else if (flag == "--generate-only") a.stream = a.generate_only = true;
-    else Die("unknown flag " + flag);
+    if (flag == "--spine")
+      a.spine = next();
+    else if (flag == "--rows")
+      a.rows = next();
+    else if (flag == "--keys")
+      a.keys = next();
+    else if (flag == "--features")
+      a.features = static_cast<int>(next());
+    else if (flag == "--threads")
+      a.threads = static_cast<int>(next());
+    else if (flag == "--repeat")
+      a.repeat = static_cast<int>(next());
+    else if (flag == "--budget-mib")
+      a.budget_mib = next();
+    else if (flag == "--sorted")
+      a.sorted = true;
+    else if (flag == "--stream")
+      a.stream = true;
+    else if (flag == "--generate-only")
+      a.stream = a.generate_only = true;
+    else
+      Die("unknown flag " + flag);
   }
   return a;
 }
@@ -91,20 +102,21 @@ RecordBatchPtr MakeSpine(const Args& a, std::mt19937_64& rng) {
     keys[i] = key(rng);
     times[i] = time(rng);
   }
-  auto schema = Check(Schema::Make({{"user_id", DataType::Int64()},
-                                    {"event_timestamp", DataType::Timestamp()}}),
-                      "schema");
-  return Check(RecordBatch::Make(schema, {Int64Column(DataType::Int64(), keys, 0, keys.size()),
-                                          Int64Column(DataType::Timestamp(), times, 0,
-                                                      times.size())}),
-               "spine");
+  auto schema = Check(
+      Schema::Make({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}}),
+      "schema");
+  return Check(
+      RecordBatch::Make(schema, {Int64Column(DataType::Int64(), keys, 0, keys.size()),
+                                 Int64Column(DataType::Timestamp(), times, 0, times.size())}),
+      "spine");
 }
 
 std::vector<RecordBatchPtr> MakeView(const Args& a, std::mt19937_64& rng, SchemaPtr* schema) {
   std::vector<Field> fields = {{"user_id", DataType::Int64()},
                                {"event_ts", DataType::Timestamp()},
                                {"created_ts", DataType::Timestamp()}};
-  for (int f = 0; f < a.features; ++f) fields.push_back({"f" + std::to_string(f), DataType::Double()});
+  for (int f = 0; f < a.features; ++f)
+    fields.push_back({"f" + std::to_string(f), DataType::Double()});
   *schema = Check(Schema::Make(fields), "schema");
   std::vector<int64_t> keys(static_cast<size_t>(a.rows)), times(keys.size());
   std::uniform_int_distribution<int64_t> key(0, a.keys - 1), time(0, kYearMicros);

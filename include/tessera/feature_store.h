@@ -27,9 +27,9 @@ namespace tessera {
 
 // One object `plan` or `apply` adds, changes or removes.
 struct PlanChange {
-  std::string kind;    // "entity", "source", "feature-view", ...
+  std::string kind;  // "entity", "source", "feature-view", ...
   std::string name;
-  std::string change;  // "added", "changed", "doc-changed", "removed"
+  std::string change;        // "added", "changed", "doc-changed", "removed"
   int64_t from_version = 0;  // 0 when added
   int64_t to_version = 0;    // the version after (removed: the last one)
 };
@@ -67,9 +67,9 @@ struct HistoricalRequest {
   std::vector<std::string> features;
   std::string feature_service;
   std::string timestamp_column = "event_timestamp";
-  bool full_feature_names = false;  // "view__feature" column names
-  bool with_timestamps = false;     // add "view__event_timestamp" per view
-  int num_threads = 0;              // 0: every core
+  bool full_feature_names = false;                          // "view__feature" column names
+  bool with_timestamps = false;                             // add "view__event_timestamp" per view
+  int num_threads = 0;                                      // 0: every core
   std::function<void(const HistoricalProgress&)> progress;  // may be empty
   // When not null, receives expression warnings (rows that evaluated to
   // null because of an error: count and first spine row).

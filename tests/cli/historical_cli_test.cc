@@ -101,9 +101,8 @@ feature_services:
     Write("merchants.csv", merchants);
     // Unsorted, with a duplicate, a key no source has, times before any
     // data and exactly at a row's time and at the ttl edge.
-    spine_ = {{2, "m1", 47, 5, 1}, {0, "m0", 0, 1, 0},  {1, "m0", 26, 2, 1},
-              {9, "m1", 30, 3, 0}, {0, "m0", -5, 4, 1}, {2, "m1", 47, 5, 1},
-              {1, "m2", 41, 6, 0}, {0, "m1", 60, 7, 1}};
+    spine_ = {{2, "m1", 47, 5, 1}, {0, "m0", 0, 1, 0},  {1, "m0", 26, 2, 1}, {9, "m1", 30, 3, 0},
+              {0, "m0", -5, 4, 1}, {2, "m1", 47, 5, 1}, {1, "m2", 41, 6, 0}, {0, "m1", 60, 7, 1}};
     std::string spine = "user_id,merchant_id,event_timestamp,extra,label\n";
     for (const SpineRow& s : spine_) {
       spine += std::to_string(s.user_id) + "," + s.merchant_id + "," + Ts(s.t) + "," +
@@ -130,8 +129,9 @@ feature_services:
   // merchant_profile:fee_x2,fees:total (+ full names, timestamps).
   std::string Expected(bool full_names, bool with_timestamps) const {
     std::string out = "user_id,merchant_id,event_timestamp,extra,label,";
-    out += full_names ? "user_profile__age,merchant_profile__fee,merchant_profile__fee_x2,fees__total"
-                      : "age,fee,fee_x2,total";
+    out += full_names
+               ? "user_profile__age,merchant_profile__fee,merchant_profile__fee_x2,fees__total"
+               : "age,fee,fee_x2,total";
     if (with_timestamps) out += ",user_profile__event_timestamp,merchant_profile__event_timestamp";
     out += "\n";
     for (const SpineRow& s : spine_) {
@@ -150,8 +150,9 @@ feature_services:
   }
 
   std::vector<std::string> Historical(std::vector<std::string> more) {
-    std::vector<std::string> args = {"historical", "--entities", "spine.csv", "--features",
-                                     "user_profile:age,merchant_profile:fee,merchant_profile:fee_x2,fees:total"};
+    std::vector<std::string> args = {
+        "historical", "--entities", "spine.csv", "--features",
+        "user_profile:age,merchant_profile:fee,merchant_profile:fee_x2,fees:total"};
     args.insert(args.end(), more.begin(), more.end());
     return args;
   }
@@ -181,8 +182,8 @@ TEST_F(HistoricalCliTest, CsvSpineToCsvMatchesBruteForce) {
 
 TEST_F(HistoricalCliTest, ParquetSpineToParquetWithFullNamesAndTimestamps) {
   ASSERT_EQ(Run({"convert", "spine.csv", "spine.parquet"}).exit_code, 0);
-  std::vector<std::string> args = Historical({"--out", "out.parquet", "--full-feature-names",
-                                              "--with-timestamps", "--quiet"});
+  std::vector<std::string> args =
+      Historical({"--out", "out.parquet", "--full-feature-names", "--with-timestamps", "--quiet"});
   args[2] = "spine.parquet";
   CliResult r = Run(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -209,15 +210,15 @@ TEST_F(HistoricalCliTest, ErrorsAreOneLineAndLeaveTheOutputAlone) {
                  "--out", "out.csv"},
                 "feature view 'user_profile' has no feature 'agee' (in 'user_profile:agee') (did "
                 "you mean 'age'?)");
-  ExpectFailure({"historical", "--entities", "spine.csv", "--features", "user_spend", "--out",
-                 "out.csv"},
-                "feature reference 'user_spend': feature view 'user_spend' is aggregated (aggregations:): "
-                "aggregated views are not computed yet");
+  ExpectFailure(
+      {"historical", "--entities", "spine.csv", "--features", "user_spend", "--out", "out.csv"},
+      "feature reference 'user_spend': feature view 'user_spend' is aggregated (aggregations:): "
+      "aggregated views are not computed yet");
   Write("no_extra.csv", "user_id,merchant_id,event_timestamp\n1,m0," + Ts(5) + "\n");
-  ExpectFailure({"historical", "--entities", "no_extra.csv", "--features", "fees:total", "--out",
-                 "out.csv"},
-                "the spine has no column 'extra' (request field of 'req' read by on-demand view "
-                "'fees'); its columns: user_id, merchant_id, event_timestamp");
+  ExpectFailure(
+      {"historical", "--entities", "no_extra.csv", "--features", "fees:total", "--out", "out.csv"},
+      "the spine has no column 'extra' (request field of 'req' read by on-demand view "
+      "'fees'); its columns: user_id, merchant_id, event_timestamp");
   Write("no_key.csv", "user_id,event_timestamp\n1," + Ts(5) + "\n");
   ExpectFailure({"historical", "--entities", "no_key.csv", "--features", "merchant_profile:fee",
                  "--out", "out.csv"},
@@ -237,9 +238,9 @@ TEST_F(HistoricalCliTest, ErrorsAreOneLineAndLeaveTheOutputAlone) {
 // other tests check stderr is empty.)
 TEST_F(HistoricalCliTest, ProgressOnATerminalOnly) {
   auto under_tty = [&](const std::string& extra) {
-    std::string command = std::string(TESSERA_BINARY) + " -r " + dir_ +
-                          " historical --entities " + Path("spine.csv") +
-                          " --features user_profile:age --out " + Path("tty.csv") + extra;
+    std::string command = std::string(TESSERA_BINARY) + " -r " + dir_ + " historical --entities " +
+                          Path("spine.csv") + " --features user_profile:age --out " +
+                          Path("tty.csv") + extra;
     std::string shell = "script -qec '" + command + "' /dev/null > " + Path("tty.txt") + " 2>&1";
     EXPECT_EQ(std::system(shell.c_str()), 0) << shell;
     return Slurp("tty.txt");

@@ -106,7 +106,8 @@ TEST_F(IngestCliTest, UnknownSourceAndMissingArguments) {
 }
 
 TEST_F(IngestCliTest, CompactKeepsTheRowsAndSaysWhatItDid) {
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(Run({"ingest", "orders", "a.csv", "-r", "repo"}).exit_code, 0);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(Run({"ingest", "orders", "a.csv", "-r", "repo"}).exit_code, 0);
   // Reading the log with `tessera convert` of each part is not needed: the
   // parts' bytes are compared through a second, uncompacted log below.
   CliResult r = Run({"compact", "--repo", "repo"});
@@ -114,7 +115,8 @@ TEST_F(IngestCliTest, CompactKeepsTheRowsAndSaysWhatItDid) {
   EXPECT_EQ(r.out, "source 'orders': 3 parts -> 1\n");
   r = Run({"compact", "orders_push", "--repo", "repo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "source 'orders': 1 part -> 1 (removed 3 files an earlier compaction replaced)\n");
+  EXPECT_EQ(r.out,
+            "source 'orders': 1 part -> 1 (removed 3 files an earlier compaction replaced)\n");
   r = Run({"compact", "orders", "--repo", "repo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "source 'orders': 1 part, nothing to compact\n");
@@ -131,8 +133,9 @@ TEST_F(IngestCliTest, CompactKeepsTheRowsAndSaysWhatItDid) {
   EXPECT_EQ(line, "user_id,ts,amount,_ingest_seq,_committed_at");
   for (int seq = 1; seq <= 6; ++seq) {
     ASSERT_TRUE(std::getline(lines, line));
-    std::string expected = (seq % 2 ? "7,2024-03-02T00:00:00.000000Z,2.5," : "8,2024-03-03T00:00:00.000000Z,3.5,") +
-                           std::to_string(seq) + ",";
+    std::string expected =
+        (seq % 2 ? "7,2024-03-02T00:00:00.000000Z,2.5," : "8,2024-03-03T00:00:00.000000Z,3.5,") +
+        std::to_string(seq) + ",";
     EXPECT_EQ(line.substr(0, expected.size()), expected);
   }
 }

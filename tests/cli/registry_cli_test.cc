@@ -211,7 +211,8 @@ TEST_F(QuickstartTest, ListsEveryKindAsJson) {
   EXPECT_THAT(Names(Json({"list", "sources", "--json"})),
               ElementsAre("merchant_profiles", "transactions", "transactions_push", "txn_request",
                           "user_profiles"));
-  EXPECT_THAT(Names(Json({"list", "on-demand-views", "--json"})), ElementsAre("txn_risk", "txn_vs_profile"));
+  EXPECT_THAT(Names(Json({"list", "on-demand-views", "--json"})),
+              ElementsAre("txn_risk", "txn_vs_profile"));
   EXPECT_THAT(Names(Json({"list", "services", "--json"})),
               ElementsAre("fraud_detection_v1", "merchant_monitoring"));
   rapidjson::Document views = Json({"list", "views", "--json"});

@@ -42,7 +42,7 @@ struct PitAsofSpine {
 };
 
 struct PitAsofView {
-  std::string table;                    // a table expression
+  std::string table;                     // a table expression
   std::vector<std::string> key_columns;  // the view's key parts
   std::vector<std::string> spine_keys;   // the spine columns they match, in order
   std::vector<std::string> values;       // value columns to output
@@ -72,8 +72,7 @@ inline std::string PitAsofReducedView(const PitAsofView& v) {
   partition += PitAsofQuote(v.event_ts);
   return "SELECT * FROM " + v.table + " WHERE " + not_null + PitAsofQuote(v.event_ts) +
          " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY " + partition + " ORDER BY " +
-         PitAsofQuote(v.created_ts) + " DESC NULLS LAST, " + PitAsofQuote(v.ordinal) +
-         " DESC) = 1";
+         PitAsofQuote(v.created_ts) + " DESC NULLS LAST, " + PitAsofQuote(v.ordinal) + " DESC) = 1";
 }
 
 inline std::string PitAsofSql(const PitAsofSpine& spine, const std::vector<PitAsofView>& views) {

@@ -2,10 +2,10 @@
 // unique_ptr (same bytes, shared ownership, weak pointers), for inline and
 // separately allocated buffers. Run under the sanitizer build, a wrong free
 // of the shared block shows as an error here.
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <memory>
-
-#include <gtest/gtest.h>
 
 #include "tessera/core/buffer.h"
 
@@ -23,8 +23,8 @@ std::unique_ptr<Buffer> Filled(int64_t size, uint8_t byte) {
 TEST(BufferShare, NullStaysNull) { EXPECT_EQ(Buffer::Share(nullptr), nullptr); }
 
 TEST(BufferShare, SharesBytesOfInlineAndSeparateBuffers) {
-  for (int64_t size : {int64_t{0}, int64_t{1}, Buffer::kInlineBytes, Buffer::kInlineBytes + 1,
-                       int64_t{1} << 20}) {
+  for (int64_t size :
+       {int64_t{0}, int64_t{1}, Buffer::kInlineBytes, Buffer::kInlineBytes + 1, int64_t{1} << 20}) {
     SCOPED_TRACE(size);
     BufferPtr a = Buffer::Share(Filled(size, 0xAB));
     ASSERT_NE(a, nullptr);

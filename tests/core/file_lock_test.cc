@@ -2,11 +2,11 @@
 // with an independent flock(2) probe), release on destruction and on the
 // holder's death by SIGKILL, a removed lock file, and the FaultInjectionEnv
 // counting the lock as one I/O call.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -61,7 +61,11 @@ TEST_F(FileLockTest, CreatesTheFileHoldsAndReleases) {
 }
 
 TEST_F(FileLockTest, KeepsTheFilesContents) {
-  { std::FILE* f = std::fopen(path_.c_str(), "w"); std::fputs("pid 1\n", f); std::fclose(f); }
+  {
+    std::FILE* f = std::fopen(path_.c_str(), "w");
+    std::fputs("pid 1\n", f);
+    std::fclose(f);
+  }
   ASSERT_TRUE(Env::Default()->LockFile(path_).ok());
   EXPECT_EQ(fs::file_size(path_), 6u);
 }

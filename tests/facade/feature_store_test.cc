@@ -56,26 +56,24 @@ feature_views:
   void TearDown() override { fs::remove_all(dir_); }
 
   static std::string Ts(int64_t s) { return FormatTimestamp(s * 1000000); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::ofstream(dir_ / rel) << text;
-  }
+  void Write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
 
   // The ages a training set gives users 1 and 2 at time 20s.
   std::string Ages(FeatureStore* store) {
-    RecordBatchBuilder builder(*Schema::Make({{"user_id", DataType::Int64()},
-                                              {"event_timestamp", DataType::Timestamp()}}));
+    RecordBatchBuilder builder(*Schema::Make(
+        {{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}}));
     EXPECT_TRUE(builder.AppendRow({Value::Int64(1), Value::Timestamp(20000000)}).ok());
     EXPECT_TRUE(builder.AppendRow({Value::Int64(2), Value::Timestamp(20000000)}).ok());
     HistoricalRequest request;
     request.features = {"user_profile:age"};
-    auto reader = store->GetHistoricalFeatures(std::make_unique<OneBatch>(*builder.Finish()),
-                                               request);
+    auto reader =
+        store->GetHistoricalFeatures(std::make_unique<OneBatch>(*builder.Finish()), request);
     if (!reader.ok()) return reader.status().ToString();
     auto batches = ReadAll(reader->get());
     EXPECT_TRUE(batches.ok());
     std::string out;
-    for (const auto& b : *batches) out += b->column(2)->GetValue(0).ToString() + "," +
-                                          b->column(2)->GetValue(1).ToString();
+    for (const auto& b : *batches)
+      out += b->column(2)->GetValue(0).ToString() + "," + b->column(2)->GetValue(1).ToString();
     return out;
   }
 
@@ -90,7 +88,8 @@ TEST_F(FeatureStoreTest, PlanApplyHistoricalIngest) {
   auto store = FeatureStore::Open(dir_.string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   auto before = Ages(store->get());
-  EXPECT_EQ(before, "Not found: registry 'data/registry.db' does not exist yet: run tessera apply first");
+  EXPECT_EQ(before,
+            "Not found: registry 'data/registry.db' does not exist yet: run tessera apply first");
 
   auto plan = (*store)->Plan();
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();

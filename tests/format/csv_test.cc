@@ -118,7 +118,8 @@ TEST_F(CsvTest, RecordNumbersOfTheLastBatchCountAsErrorsDo) {
     Result<RecordBatchPtr> batch = (*reader)->Next();
     ASSERT_TRUE(batch.ok()) << batch.status().ToString();
     if (*batch == nullptr) break;
-    for (int64_t i = 0; i < (*batch)->num_rows(); ++i) numbers.push_back((*reader)->RecordNumber(i));
+    for (int64_t i = 0; i < (*batch)->num_rows(); ++i)
+      numbers.push_back((*reader)->RecordNumber(i));
   }
   EXPECT_EQ(numbers, (std::vector<int64_t>{2, 4, 5, 8}));
   // The same numbers the reader's own errors use.

@@ -96,9 +96,9 @@ TEST_F(CompactionTest, MergesSmallPartsKeepingEveryRowInOrder) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->committed);
   EXPECT_EQ(r->parts_removed, 10);
-  EXPECT_EQ(Files(), (std::vector<std::string>{
-                         "LOCK", "manifest.json",
-                         "part-00000000000000000001-00000000000000000030.parquet"}));
+  EXPECT_EQ(Files(),
+            (std::vector<std::string>{"LOCK", "manifest.json",
+                                      "part-00000000000000000001-00000000000000000030.parquet"}));
   EXPECT_EQ(LogRows(LogDir()), before);
   // And then there is nothing at all to do.
   const auto snapshot = Snapshot(LogDir());
@@ -109,14 +109,14 @@ TEST_F(CompactionTest, MergesSmallPartsKeepingEveryRowInOrder) {
 }
 
 TEST_F(CompactionTest, RunsStopAtTheTargetAtBigPartsAndAtSchemaChanges) {
-  Commits(4);                       // parts 0-3: 3 rows each
-  Commit({Rows(100, 10)});          // part 4: big (10 >= target 8)
-  Commits(2, 200);                  // parts 5-6
+  Commits(4);               // parts 0-3: 3 rows each
+  Commit({Rows(100, 10)});  // part 4: big (10 >= target 8)
+  Commits(2, 200);          // parts 5-6
   SchemaPtr other = Schema::Make({{"ts", DataType::Timestamp()}}).value();
   RecordBatchBuilder b(other);
   ASSERT_TRUE(b.AppendRow({Value::Timestamp(5)}).ok());
-  Commit({b.Finish().value()});     // part 7: other columns
-  Commits(1, 300);                  // part 8
+  Commit({b.Finish().value()});  // part 7: other columns
+  Commits(1, 300);               // part 8
   const std::vector<std::string> before = LogRows(LogDir());
   Result<CompactResult> r = Compact(8);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -177,7 +177,8 @@ TEST_F(CompactionTest, ReadersBesideCommitsAndACompactionSeeWholeCommits) {
       spec.timestamp_column = "ts";
       ASSERT_TRUE(CommitBatches(&reader, spec).ok());
     }
-    for (std::string& row : LogRows(ref.path())) all.push_back(row.substr(0, row.find(", _committed_at")));
+    for (std::string& row : LogRows(ref.path()))
+      all.push_back(row.substr(0, row.find(", _committed_at")));
   }
   std::atomic<bool> writing{true};
   std::atomic<int> bad{0}, reads{0};

@@ -61,17 +61,18 @@ class IngestKillTest : public ::testing::Test {
 
   void SetUp() override {
     Write("tessera.yaml", "project: p\n");
-    Write("features/defs.yaml",
-          "entities:\n  - name: user\n    join_keys: [{name: user_id, type: int64}]\n"
-          "sources:\n  - name: events\n    kind: batch\n    path: data/events.csv\n"
-          "    timestamp_field: ts\n"
-          "feature_views:\n  - name: v\n    entities: [user]\n    source: events\n"
-          "    features:\n      - {name: amount, type: double}\n      - {name: tag, type: string}\n");
+    Write(
+        "features/defs.yaml",
+        "entities:\n  - name: user\n    join_keys: [{name: user_id, type: int64}]\n"
+        "sources:\n  - name: events\n    kind: batch\n    path: data/events.csv\n"
+        "    timestamp_field: ts\n"
+        "feature_views:\n  - name: v\n    entities: [user]\n    source: events\n"
+        "    features:\n      - {name: amount, type: double}\n      - {name: tag, type: string}\n");
     std::string csv = "user_id,ts,amount,tag\n";
     Write("data/events.csv", csv + "1,2024-01-01T00:00:00Z,1.5,x\n");
     for (int i = 0; i < kRows; ++i) {
-      csv += std::to_string(i % 977) + ",2024-01-01T00:00:" + std::to_string(10 + i % 50) +
-             "Z," + std::to_string(i) + ".25,tag" + std::to_string(i % 13) + "\n";
+      csv += std::to_string(i % 977) + ",2024-01-01T00:00:" + std::to_string(10 + i % 50) + "Z," +
+             std::to_string(i) + ".25,tag" + std::to_string(i % 13) + "\n";
     }
     Write("in/batch.csv", csv);
     Result<registry::LoadedRepo> repo = registry::LoadRepo(scratch_.path());
@@ -148,8 +149,8 @@ TEST_F(IngestKillTest, KilledIngestLeavesTheLogBeforeOrAfter) {
     }
     // Files no manifest names: the kill came while the part was written.
     size_t listed = now->parts.size() + 2;  // + manifest.json, LOCK
-    if (static_cast<size_t>(std::distance(fs::directory_iterator(LogDir()),
-                                          fs::directory_iterator())) > listed) {
+    if (static_cast<size_t>(
+            std::distance(fs::directory_iterator(LogDir()), fs::directory_iterator())) > listed) {
       mid_write++;
     }
     before = *now;

@@ -97,10 +97,10 @@ class IngestTest : public ::testing::Test {
   // the pair's first is < 0).
   void WriteVisits(const std::string& rel, const std::vector<std::pair<int, int64_t>>& rows,
                    DataType pages_type = DataType::Int64()) {
-    SchemaPtr schema = Schema::Make({{"user_id", DataType::Int32()},
-                                     {"ts", DataType::Timestamp()},
-                                     {"pages", pages_type}})
-                           .value();
+    SchemaPtr schema =
+        Schema::Make(
+            {{"user_id", DataType::Int32()}, {"ts", DataType::Timestamp()}, {"pages", pages_type}})
+            .value();
     RecordBatchBuilder b(schema);
     int64_t t = 1'700'000'000'000'000;
     for (const auto& [user, pages] : rows) {

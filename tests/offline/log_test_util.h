@@ -66,8 +66,7 @@ inline std::vector<std::string> LogRows(const std::string& log_dir) {
   if (!m.ok()) return {"error: " + m.status().ToString()};
   std::vector<std::string> rows;
   for (const LogPart& p : m->parts) {
-    Result<std::vector<RecordBatchPtr>> batches =
-        parquet::ReadParquetFile(log_dir + "/" + p.file);
+    Result<std::vector<RecordBatchPtr>> batches = parquet::ReadParquetFile(log_dir + "/" + p.file);
     if (!batches.ok()) return {"error: " + batches.status().ToString()};
     int64_t n = 0;
     for (const RecordBatchPtr& b : *batches) {

@@ -168,9 +168,9 @@ TEST(ManifestJsonTest, RejectsCorruptionNamingTheField) {
   EXPECT_EQ(ErrorOf(Edited("part-00000000000000000501.parquet", "part-1.csv")),
             "Corruption: src/manifest.json: parts[1].file: not a plain file name ending in "
             ".parquet");
-  EXPECT_EQ(ErrorOf(Edited("part-00000000000000000950.parquet",
-                           "part-00000000000000000501.parquet")),
-            "Corruption: src/manifest.json: parts[2].file: names a file listed before");
+  EXPECT_EQ(
+      ErrorOf(Edited("part-00000000000000000950.parquet", "part-00000000000000000501.parquet")),
+      "Corruption: src/manifest.json: parts[2].file: names a file listed before");
   EXPECT_EQ(ErrorOf(Edited("\"part-00000000000000000002.parquet\"",
                            "\"part-00000000000000000501.parquet\"")),
             "Corruption: src/manifest.json: replaced[1]: names a file listed before");
@@ -200,7 +200,8 @@ TEST(ManifestJsonTest, UnknownMembersAreIgnoredAndReplacedIsOptional) {
 class ReadManifestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (fs::temp_directory_path() / ("tessera_manifest_" + std::to_string(::getpid()))).string();
+    dir_ =
+        (fs::temp_directory_path() / ("tessera_manifest_" + std::to_string(::getpid()))).string();
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -92,10 +92,9 @@ class PitCaseGenerator {
     std::vector<Field> b_values = {{"b_val", DataType::Double()}, {"b_flag", DataType::Bool()}};
     if (lists) b_values.push_back({"b_list", DataType::List(TypeId::kInt64)});
     c.views.push_back(View("b", {{"merchant", DataType::String()}}, {1}, b_values, view_rows));
-    c.views.push_back(View("c",
-                           {{"region_id", DataType::Int32()}, {"region_code", DataType::String()}},
-                           {2, 3}, {{"c_val", DataType::Int32()}, {"c_ts", DataType::Timestamp()}},
-                           view_rows));
+    c.views.push_back(
+        View("c", {{"region_id", DataType::Int32()}, {"region_code", DataType::String()}}, {2, 3},
+             {{"c_val", DataType::Int32()}, {"c_ts", DataType::Timestamp()}}, view_rows));
     return c;
   }
 

@@ -129,8 +129,6 @@ TEST(PointInTimeJoinDuckDbTest, RandomCasesEqualDuckDbAsofJoin) {
                           << got.schema()->field(j).name << ": tessera " << mine.ToString()
                           << ", duckdb " << theirs.ToString();
             ++failures;
-
-
           }
         }
       }

@@ -1,8 +1,6 @@
 // JoinKeyDictionary (the point-in-time join's spine keys to dense ids)
 // against EntityKey equality, with enough distinct keys to make the table
 // grow many times, in both layouts (one integer part; composite).
-#include "tessera/offline/join_key_dictionary.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
@@ -10,6 +8,7 @@
 
 #include "tessera/core/entity_key.h"
 #include "tessera/core/record_batch.h"
+#include "tessera/offline/join_key_dictionary.h"
 
 namespace tessera::offline {
 namespace {
@@ -67,10 +66,12 @@ ArrayPtr Column(DataType type, int64_t rows, int64_t domain, std::mt19937_64& rn
   std::uniform_int_distribution<int64_t> pick(0, domain);
   for (int64_t i = 0; i < rows; ++i) {
     int64_t k = pick(rng);
-    Value v = k == 0 ? Value::Null(type)
-              : type == DataType::Int32()  ? Value::Int32(static_cast<int32_t>(k - domain / 2))
-              : type == DataType::Int64()  ? Value::Int64(k - domain / 2)
-                                           : Value::String(std::string(static_cast<size_t>(k % 3), '\0') + std::to_string(k));
+    Value v =
+        k == 0                      ? Value::Null(type)
+        : type == DataType::Int32() ? Value::Int32(static_cast<int32_t>(k - domain / 2))
+        : type == DataType::Int64()
+            ? Value::Int64(k - domain / 2)
+            : Value::String(std::string(static_cast<size_t>(k % 3), '\0') + std::to_string(k));
     EXPECT_TRUE(builder->AppendValue(v).ok());
   }
   return *builder->Finish();

@@ -104,12 +104,14 @@ std::vector<Value> Picked(const Literal& lit) {
 
 TEST(PointInTimeJoinTest, LatestRowAtOrBeforeT) {
   Literal lit;
-  lit.view = {{I(1), T(10), NullT(), I(100)}, {I(1), T(20), NullT(), I(200)},
-              {I(1), T(30), NullT(), I(300)}, {I(2), T(5), NullT(), I(900)}};
-  lit.spine = {{I(1), T(9)}, {I(1), T(10)}, {I(1), T(25)}, {I(1), T(99)}, {I(2), T(5)},
-               {I(3), T(50)}};
-  EXPECT_EQ(Picked(lit), (std::vector<Value>{Value::Null(DataType::Int64()), I(100), I(200),
-                                             I(300), I(900), Value::Null(DataType::Int64())}));
+  lit.view = {{I(1), T(10), NullT(), I(100)},
+              {I(1), T(20), NullT(), I(200)},
+              {I(1), T(30), NullT(), I(300)},
+              {I(2), T(5), NullT(), I(900)}};
+  lit.spine = {{I(1), T(9)},  {I(1), T(10)}, {I(1), T(25)},
+               {I(1), T(99)}, {I(2), T(5)},  {I(3), T(50)}};
+  EXPECT_EQ(Picked(lit), (std::vector<Value>{Value::Null(DataType::Int64()), I(100), I(200), I(300),
+                                             I(900), Value::Null(DataType::Int64())}));
 }
 
 TEST(PointInTimeJoinTest, TtlExcludesExactlyTMinusTtlAndIncludesT) {
@@ -131,10 +133,10 @@ TEST(PointInTimeJoinTest, TtlNeverFallsBackToAnOlderRow) {
 
 TEST(PointInTimeJoinTest, TiesGoToCreatedTsThenToTheLaterRow) {
   Literal lit;
-  lit.view = {{I(1), T(10), T(5), I(1)},  {I(1), T(10), T(7), I(2)}, {I(1), T(10), T(6), I(3)},
-              {I(2), T(10), T(1), I(4)},  {I(2), T(10), NullT(), I(5)},
-              {I(3), T(10), NullT(), I(6)}, {I(3), T(10), NullT(), I(7)},
-              {I(4), T(10), T(3), I(8)},  {I(4), T(10), T(3), I(9)}};
+  lit.view = {
+      {I(1), T(10), T(5), I(1)},    {I(1), T(10), T(7), I(2)},    {I(1), T(10), T(6), I(3)},
+      {I(2), T(10), T(1), I(4)},    {I(2), T(10), NullT(), I(5)}, {I(3), T(10), NullT(), I(6)},
+      {I(3), T(10), NullT(), I(7)}, {I(4), T(10), T(3), I(8)},    {I(4), T(10), T(3), I(9)}};
   lit.spine = {{I(1), T(10)}, {I(2), T(10)}, {I(3), T(10)}, {I(4), T(11)}};
   EXPECT_EQ(Picked(lit), (std::vector<Value>{I(2), I(4), I(7), I(9)}));
 }

@@ -167,7 +167,8 @@ TEST_F(CommitTest, FailingStreamLeavesTheFolderAsItWas) {
 }
 
 TEST_F(CommitTest, RejectsBadStreamsBeforeTouchingTheDisk) {
-  SchemaPtr with_seq = Schema::Make({{"ts", DataType::Timestamp()}, {"_ingest_seq", DataType::Int64()}}).value();
+  SchemaPtr with_seq =
+      Schema::Make({{"ts", DataType::Timestamp()}, {"_ingest_seq", DataType::Int64()}}).value();
   RecordBatchBuilder b(with_seq);
   ASSERT_TRUE(b.AppendRow({Value::Timestamp(1), Value::Int64(1)}).ok());
   Result<LogPart> part = Commit({b.Finish().value()});
@@ -226,10 +227,9 @@ TEST_F(CommitTest, NextCommitRemovesOrphansButKeepsReplacedParts) {
   ASSERT_TRUE(Commit({Rows(3, 2)}).ok());  // seq 4 again: the orphan's name
   std::vector<std::string> names;
   for (const auto& [name, _] : Snapshot(LogDir())) names.push_back(name);
-  EXPECT_EQ(names, (std::vector<std::string>{"LOCK", "manifest.json",
-                                             "part-00000000000000000001.parquet",
-                                             "part-00000000000000000004.parquet",
-                                             "part-old.parquet"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"LOCK", "manifest.json", "part-00000000000000000001.parquet",
+                                      "part-00000000000000000004.parquet", "part-old.parquet"}));
   EXPECT_EQ(LogRows(LogDir()), Concat(Expected(0, 3, 1), Expected(3, 2, 4)));
 }
 
@@ -246,9 +246,8 @@ TEST_F(CommitTest, EachFailingIoCallLeavesTheOldOrTheNewState) {
     }
     const auto before = Snapshot(scratch_.path());
     const std::vector<std::string> old_rows = LogRows(LogDir());
-    const std::vector<std::string> new_rows =
-        Concat(fresh ? std::vector<std::string>{} : Expected(0, 3, 1),
-               Expected(10, 20, fresh ? 1 : 4));
+    const std::vector<std::string> new_rows = Concat(
+        fresh ? std::vector<std::string>{} : Expected(0, 3, 1), Expected(10, 20, fresh ? 1 : 4));
     // A clean run counts the calls.
     FaultPolicy policy;
     FaultInjectionEnv env(&clock_, &policy);
@@ -313,8 +312,8 @@ TEST_F(CommitTest, CrashAtEachCallLeavesTheOldOrTheNewState) {
     // file the manifest does not name.
     const bool had_new = rows == new_rows;
     ASSERT_TRUE(Commit({Rows(50, 1)}).ok());
-    EXPECT_EQ(LogRows(LogDir()), Concat(had_new ? new_rows : old_rows,
-                                        Expected(50, 1, had_new ? 24 : 4)));
+    EXPECT_EQ(LogRows(LogDir()),
+              Concat(had_new ? new_rows : old_rows, Expected(50, 1, had_new ? 24 : 4)));
     Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
     ASSERT_TRUE(m.ok());
     std::set<std::string> expected = {"LOCK", "manifest.json"};

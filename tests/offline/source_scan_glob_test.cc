@@ -36,11 +36,11 @@ TEST(GlobMatchNameTest, Wildcards) {
 TEST(MatchSourceFilesTest, GlobInByteOrderOfThePath) {
   ScratchRepo repo;
   // Written out of order; byte order puts 'B' before 'a' and "dt=10" before "dt=2".
-  std::vector<std::string> written = {"data/dt=2/p.parquet",  "data/dt=10/p.parquet",
-                                      "data/dt=1/p.parquet",  "data/dt=1/B.parquet",
+  std::vector<std::string> written = {"data/dt=2/p.parquet", "data/dt=10/p.parquet",
+                                      "data/dt=1/p.parquet", "data/dt=1/B.parquet",
                                       "data/dt=1/a.parquet"};
   for (const std::string& f : written) repo.WriteText(f, "x");
-  repo.WriteText("data/dt=1/.hidden.parquet", "x");      // hidden: never matched by a wildcard
+  repo.WriteText("data/dt=1/.hidden.parquet", "x");       // hidden: never matched by a wildcard
   repo.WriteText("data/dt=1/a.parquet.tmp-abc123", "x");  // a writer's temporary file
   repo.WriteText("data/dt=3/notes.txt", "x");
   std::filesystem::create_directories(repo.Path("data/dt=4/sub.parquet"));  // a folder
@@ -70,8 +70,8 @@ TEST(MatchSourceFilesTest, DoubleStarMatchesAnyDepthIncludingNone) {
   EXPECT_EQ(*files, (std::vector<std::string>{"d/a/b/c/x.csv", "d/a/x.csv", "d/x.csv"}));
   files = MatchSourceFiles(repo.root(), "d/**", Env::Default());
   ASSERT_TRUE(files.ok());
-  EXPECT_EQ(*files, (std::vector<std::string>{"d/a/b/c/x.csv", "d/a/x.csv", "d/a/y.parquet",
-                                              "d/x.csv"}));
+  EXPECT_EQ(*files,
+            (std::vector<std::string>{"d/a/b/c/x.csv", "d/a/x.csv", "d/a/y.parquet", "d/x.csv"}));
 }
 
 TEST(MatchSourceFilesTest, AbsolutePatternGivesAbsolutePaths) {
@@ -99,7 +99,8 @@ TEST(MatchSourceFilesTest, EmptyGlobIsEmptyMissingPlainPathIsNotFound) {
 
   files = MatchSourceFiles(repo.root(), "d", Env::Default());
   ASSERT_FALSE(files.ok());
-  EXPECT_EQ(files.status().message(), "'d' is a folder; a glob such as 'd/*.parquet' reads its files");
+  EXPECT_EQ(files.status().message(),
+            "'d' is a folder; a glob such as 'd/*.parquet' reads its files");
 
   files = MatchSourceFiles(repo.root(), "d/one.csv", Env::Default());
   ASSERT_TRUE(files.ok());
@@ -126,7 +127,8 @@ TEST(MatchSourceFilesTest, AFailingListingIsAnErrorNotFewerFiles) {
   FailingListEnv env(Env::Default(), repo.Path("d/b"));
   auto files = MatchSourceFiles(repo.root(), "d/*/*.csv", &env);
   ASSERT_FALSE(files.ok());
-  EXPECT_EQ(files.status().message(), "cannot list folder '" + repo.Path("d/b") + "': Input/output error");
+  EXPECT_EQ(files.status().message(),
+            "cannot list folder '" + repo.Path("d/b") + "': Input/output error");
 }
 
 }  // namespace

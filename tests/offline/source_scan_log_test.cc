@@ -33,7 +33,8 @@ class SourceScanLogTest : public ::testing::Test {
   static int64_t T(int64_t s) { return Sec(1709251200 + s); }
 
   // A log part of rows (k, t) with _ingest_seq from `first_seq`.
-  LogPart WritePart(const std::string& name, int64_t first_seq, const std::vector<std::pair<int64_t, int64_t>>& rows) {
+  LogPart WritePart(const std::string& name, int64_t first_seq,
+                    const std::vector<std::pair<int64_t, int64_t>>& rows) {
     std::vector<Row> out;
     LogPart part;
     part.file = name;
@@ -49,9 +50,9 @@ class SourceScanLogTest : public ::testing::Test {
       part.min_event_ts = std::min(part.min_event_ts, t);
       part.max_event_ts = std::max(part.max_event_ts, t);
     }
-    repo_.WriteParquet("offline/proj/sources/events/" + name,
-                       {{"k", kI64}, {"t", kTs}, {kIngestSeqColumn, kI64}, {kCommittedAtColumn, kTs}},
-                       out);
+    repo_.WriteParquet(
+        "offline/proj/sources/events/" + name,
+        {{"k", kI64}, {"t", kTs}, {kIngestSeqColumn, kI64}, {kCommittedAtColumn, kTs}}, out);
     return part;
   }
 
@@ -103,8 +104,8 @@ TEST_F(SourceScanLogTest, GlobOverTheOfflineStoreDoesNotReadTheLogTwice) {
 }
 
 TEST_F(SourceScanLogTest, NoManifestMeansNoLogRows) {
-  EXPECT_ROWS(ScanRows(Spec()), (std::vector<Row>{{I64(1), Ts(T(10)), Null(kI64)},
-                                                  {I64(2), Ts(T(20)), Null(kI64)}}));
+  EXPECT_ROWS(ScanRows(Spec()),
+              (std::vector<Row>{{I64(1), Ts(T(10)), Null(kI64)}, {I64(2), Ts(T(20)), Null(kI64)}}));
 }
 
 TEST_F(SourceScanLogTest, LogOnlyScan) {

@@ -1,13 +1,14 @@
 // OpenSourceScan over a source's own files: order, Hive partitions and
 // their pruning, schema drift, CSV typing, row-group pruning, parallel
 // decoding. Expected rows are what each test wrote.
+#include "tessera/offline/source_scan.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
 
 #include "source_scan_test_util.h"
 #include "tessera/core/fault_injection_env.h"
-#include "tessera/offline/source_scan.h"
 
 namespace tessera::offline {
 namespace {
@@ -41,7 +42,8 @@ SourceScanSpec Spec(const ScratchRepo& repo, const std::string& path,
 
 TEST(SourceScanTest, FilesInPathOrderEachInRowOrder) {
   ScratchRepo repo;
-  repo.WriteParquet("d/b.parquet", {{"k", kI64}, {"v", kStr}}, {{I64(3), Str("b0")}, {I64(1), Str("b1")}});
+  repo.WriteParquet("d/b.parquet", {{"k", kI64}, {"v", kStr}},
+                    {{I64(3), Str("b0")}, {I64(1), Str("b1")}});
   repo.WriteParquet("d/a.parquet", {{"v", kStr}, {"k", kI64}}, {{Str("a0"), I64(9)}});
   repo.WriteText("d/c.csv", "k,v,extra\n5,c0,x\n,c1,y\n");
   EXPECT_ROWS(ScanRows(Spec(repo, "d/*", {{"v", kStr}, {"k", kI64}})),
@@ -72,7 +74,8 @@ TEST(SourceScanTest, MissingPlainPathIsNotFound) {
 
 TEST(SourceScanTest, HivePartitionsBecomeColumns) {
   ScratchRepo repo;
-  repo.WriteParquet("ev/dt=2024-03-02/region=eu/part-0.parquet", {{"k", kI64}}, {{I64(2)}, {I64(3)}});
+  repo.WriteParquet("ev/dt=2024-03-02/region=eu/part-0.parquet", {{"k", kI64}},
+                    {{I64(2)}, {I64(3)}});
   repo.WriteParquet("ev/dt=2024-03-01/region=us%2Fwest/part-0.parquet", {{"k", kI64}}, {{I64(1)}});
   repo.WriteParquet("ev/dt=2024-03-03/region=__HIVE_DEFAULT_PARTITION__/part-0.parquet",
                     {{"k", kI64}, {"region", kStr}}, {{I64(4), Str("from-file")}});
@@ -80,12 +83,13 @@ TEST(SourceScanTest, HivePartitionsBecomeColumns) {
   // dt as a timestamp: the date at midnight UTC (seconds from `date -u -d
   // 2024-03-01 +%s`); region percent-decoded; a column in the file wins over
   // its folder; "" and Hive's default partition are null.
-  EXPECT_ROWS(ScanRows(Spec(repo, "ev/*/*/*.parquet", {{"k", kI64}, {"dt", kTs}, {"region", kStr}})),
-              (std::vector<Row>{{I64(5), Null(kTs), Null(kStr)},
-                                {I64(1), Ts(Sec(1709251200)), Str("us/west")},
-                                {I64(2), Ts(Sec(1709337600)), Str("eu")},
-                                {I64(3), Ts(Sec(1709337600)), Str("eu")},
-                                {I64(4), Ts(Sec(1709424000)), Str("from-file")}}));
+  EXPECT_ROWS(
+      ScanRows(Spec(repo, "ev/*/*/*.parquet", {{"k", kI64}, {"dt", kTs}, {"region", kStr}})),
+      (std::vector<Row>{{I64(5), Null(kTs), Null(kStr)},
+                        {I64(1), Ts(Sec(1709251200)), Str("us/west")},
+                        {I64(2), Ts(Sec(1709337600)), Str("eu")},
+                        {I64(3), Ts(Sec(1709337600)), Str("eu")},
+                        {I64(4), Ts(Sec(1709424000)), Str("from-file")}}));
   // Partition folders in the fixed prefix are not partitions: only those
   // between it and the file are.
   EXPECT_ROWS(ScanRows(Spec(repo, "ev/dt=2024-03-02/*/*.parquet",
@@ -116,7 +120,8 @@ TEST(SourceScanTest, PartitionFilterPrunesFoldersUnopened) {
   spec.filters.push_back({"dt", INT64_MIN, Sec(1709337600)});  // dt <= 2024-03-02
   EXPECT_ROWS(ScanRows(spec),
               (std::vector<Row>{{I64(1), Ts(Sec(1709251200))}, {I64(2), Ts(Sec(1709337600))}}));
-  spec.filters = {{"dt", Sec(1709337600) + 1, INT64_MAX}};  // after 2024-03-02: only the corrupt one
+  spec.filters = {
+      {"dt", Sec(1709337600) + 1, INT64_MAX}};  // after 2024-03-02: only the corrupt one
   auto reader = OpenSourceScan(spec);
   // The corrupt file is reached by the scan, not by Open.
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
@@ -148,7 +153,8 @@ TEST(SourceScanTest, MissingRequiredColumnNamesFileAndColumn) {
   repo.WriteParquet("d/2.parquet", {{"k", kI64}}, {{I64(3)}});
   auto reader = OpenSourceScan(Spec(repo, "d/*.parquet", {{"k", kI64}, {"x", kI64, false}}));
   ASSERT_FALSE(reader.ok());
-  EXPECT_EQ(reader.status().message(), "file 'd/2.parquet' has no column 'x' (the scan requires it)");
+  EXPECT_EQ(reader.status().message(),
+            "file 'd/2.parquet' has no column 'x' (the scan requires it)");
 }
 
 TEST(SourceScanTest, IncompatibleTypeNamesBothFilesAtOpen) {
@@ -240,8 +246,8 @@ TEST(SourceScanTest, AnyFailedIoCallFailsTheScanOrChangesNothing) {
   repo.WriteParquet("d/p=1/a.parquet", {{"k", kI64}}, {{I64(1)}, {I64(2)}}, 1);
   repo.WriteParquet("d/p=2/b.parquet", {{"k", kI32}}, {{I32(3)}});
   repo.WriteText("d/p=3/c.csv", "k\n4\n");
-  const std::vector<Row> expected = {{I64(1), I64(1)}, {I64(2), I64(1)}, {I64(3), I64(2)},
-                                     {I64(4), I64(3)}};
+  const std::vector<Row> expected = {
+      {I64(1), I64(1)}, {I64(2), I64(1)}, {I64(3), I64(2)}, {I64(4), I64(3)}};
   FaultPolicy policy;
   FaultInjectionEnv env(Env::Default(), &policy);
   SourceScanSpec spec = Spec(repo, "d/*/*", {{"k", kI64}, {"p", kI64}});

@@ -99,10 +99,10 @@ inline int64_t Sec(int64_t seconds) { return seconds * 1000000; }
 
 }  // namespace tessera::offline::testing
 
-#define EXPECT_ROWS(actual_result, expected)                                   \
-  do {                                                                         \
-    auto _r = (actual_result);                                                 \
-    ASSERT_TRUE(_r.ok()) << _r.status().ToString();                            \
-    EXPECT_EQ(::tessera::offline::testing::RowsToString(*_r),                  \
-              ::tessera::offline::testing::RowsToString(expected));           \
+#define EXPECT_ROWS(actual_result, expected)                        \
+  do {                                                              \
+    auto _r = (actual_result);                                      \
+    ASSERT_TRUE(_r.ok()) << _r.status().ToString();                 \
+    EXPECT_EQ(::tessera::offline::testing::RowsToString(*_r),       \
+              ::tessera::offline::testing::RowsToString(expected)); \
   } while (0)

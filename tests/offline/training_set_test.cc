@@ -112,7 +112,8 @@ class TrainingSetTest : public ::testing::Test {
     registry::Source request;
     request.name = "txn";
     request.kind = registry::SourceKind::kRequest;
-    request.schema = {{"amount", DataType::Double()}, {"hour", DataType::Int32()}};  // hour: never read
+    request.schema = {{"amount", DataType::Double()},
+                      {"hour", DataType::Int32()}};  // hour: never read
     defs_.sources = {users, merchants, push, request};
 
     registry::FeatureView profile;
@@ -120,8 +121,7 @@ class TrainingSetTest : public ::testing::Test {
     profile.entities = {"user"};
     profile.source = "users";
     profile.ttl = 5 * kSec;
-    profile.features = {Feature("age", DataType::Int32()),
-                        Feature("country", DataType::String()),
+    profile.features = {Feature("age", DataType::Int32()), Feature("country", DataType::String()),
                         Feature("is_adult", DataType::Bool(), "age >= 18"),
                         Feature("age_next", DataType::Int64(), "age_next_base + 1"),
                         Feature("age_or_zero", DataType::Int64(), "coalesce(age, 0)")};
@@ -140,9 +140,9 @@ class TrainingSetTest : public ::testing::Test {
     registry::OnDemandFeatureView scores;
     scores.name = "scores";
     scores.inputs = {"user_profile", "txn"};
-    scores.features = {Feature("amount_per_year", DataType::Double(),
-                               "amount / nullif(user_profile.age, 0)"),
-                       Feature("big", DataType::Bool(), "amount_per_year > 2")};
+    scores.features = {
+        Feature("amount_per_year", DataType::Double(), "amount / nullif(user_profile.age, 0)"),
+        Feature("big", DataType::Bool(), "amount_per_year > 2")};
     registry::OnDemandFeatureView over_agg;
     over_agg.name = "over_agg";
     over_agg.inputs = {"user_spend"};
@@ -174,14 +174,13 @@ class TrainingSetTest : public ::testing::Test {
                       Value::String(r.country),
                       r.age ? Value::Int64(*r.age) : Value::Null(DataType::Int64())});
     }
-    Write("users.parquet",
-          MakeBatch({{"user_id", DataType::Int64()},
-                     {"event_timestamp", DataType::Timestamp()},
-                     {"created", DataType::Timestamp()},
-                     {"age", DataType::Int32()},
-                     {"country", DataType::String()},
-                     {"age_next_base", DataType::Int64()}},
-                    rows));
+    Write("users.parquet", MakeBatch({{"user_id", DataType::Int64()},
+                                      {"event_timestamp", DataType::Timestamp()},
+                                      {"created", DataType::Timestamp()},
+                                      {"age", DataType::Int32()},
+                                      {"country", DataType::String()},
+                                      {"age_next_base", DataType::Int64()}},
+                                     rows));
     merchants_.clear();
     rows.clear();
     for (int i = 0; i < 60; ++i) {
@@ -292,21 +291,32 @@ TEST_F(TrainingSetTest, MatchesBruteForceReference) {
     std::mt19937_64 rng(params.seed + static_cast<uint64_t>(iteration));
     WriteRandomSources(rng);
     RecordBatchPtr spine = RandomSpine(rng, 200);
-    TrainingSetRequest r = Request({"user_profile", "merchant_risk:risk", "scores",
-                                    "merchant_risk:country"});
+    TrainingSetRequest r =
+        Request({"user_profile", "merchant_risk:risk", "scores", "merchant_risk:country"});
     r.full_feature_names = true;
     r.with_timestamps = true;
     Result<TrainingSet> set = Build(r, spine);
     ASSERT_TRUE(set.ok()) << set.status().ToString() << " " << params.Trace();
     const RecordBatch& t = *set->table;
-    std::vector<std::string> expected_names = {
-        "user_id", "merchant_id", "label", "event_timestamp", "amount",
-        "user_profile__age", "user_profile__country", "user_profile__is_adult",
-        "user_profile__age_next", "user_profile__age_or_zero", "merchant_risk__risk",
-        "scores__amount_per_year", "scores__big", "merchant_risk__country",
-        "user_profile__event_timestamp", "merchant_risk__event_timestamp"};
+    std::vector<std::string> expected_names = {"user_id",
+                                               "merchant_id",
+                                               "label",
+                                               "event_timestamp",
+                                               "amount",
+                                               "user_profile__age",
+                                               "user_profile__country",
+                                               "user_profile__is_adult",
+                                               "user_profile__age_next",
+                                               "user_profile__age_or_zero",
+                                               "merchant_risk__risk",
+                                               "scores__amount_per_year",
+                                               "scores__big",
+                                               "merchant_risk__country",
+                                               "user_profile__event_timestamp",
+                                               "merchant_risk__event_timestamp"};
     ASSERT_EQ(t.num_columns(), static_cast<int>(expected_names.size()));
-    for (int c = 0; c < t.num_columns(); ++c) EXPECT_EQ(t.schema()->field(c).name, expected_names[c]);
+    for (int c = 0; c < t.num_columns(); ++c)
+      EXPECT_EQ(t.schema()->field(c).name, expected_names[c]);
     ASSERT_EQ(t.num_rows(), static_cast<int64_t>(spine_.size()));
     for (int c = 0; c < 5; ++c) EXPECT_TRUE(t.column(c)->Equals(*spine->column(c)));
     for (size_t i = 0; i < spine_.size(); ++i) {
@@ -367,16 +377,17 @@ TEST_F(TrainingSetTest, ErrorsNameWhatIsWrong) {
   EXPECT_EQ(BuildError(Request({"user_profiel:age"}), spine).message(),
             "unknown feature view 'user_profiel' in 'user_profiel:age' (did you mean "
             "'user_profile'?)");
-  EXPECT_EQ(BuildError(Request({"user_profile:age", "merchant_risk:country",
-                                "user_profile:country"}),
-                       spine)
-                .message(),
-            "output column 'country' would come from both feature 'merchant_risk:country' and "
-            "feature 'user_profile:country'; use --full-feature-names (view__feature)");
+  EXPECT_EQ(
+      BuildError(Request({"user_profile:age", "merchant_risk:country", "user_profile:country"}),
+                 spine)
+          .message(),
+      "output column 'country' would come from both feature 'merchant_risk:country' and "
+      "feature 'user_profile:country'; use --full-feature-names (view__feature)");
   Status agg = BuildError(Request({"user_spend:age_sum_1h"}), spine);
   EXPECT_EQ(agg.code(), StatusCode::kUnsupported);
   EXPECT_EQ(agg.message(),
-            "feature reference 'user_spend:age_sum_1h': feature view 'user_spend' is aggregated (aggregations:): "
+            "feature reference 'user_spend:age_sum_1h': feature view 'user_spend' is aggregated "
+            "(aggregations:): "
             "aggregated views are not computed yet");
   EXPECT_EQ(BuildError(Request({"over_agg"}), spine).message(),
             "on-demand view 'over_agg' reads feature view 'user_spend', which is aggregated "
@@ -427,13 +438,15 @@ TEST_F(TrainingSetTest, PinnedVersionAppliesThatDefinition) {
   for (size_t i = 0; i < spine_.size(); ++i) {
     int u = PickUser(spine_[i], 0);
     bool present = u >= 0 && users_[static_cast<size_t>(u)].age.has_value();
-    Value expected = OrNull(present, Value::Int32(present ? *users_[static_cast<size_t>(u)].age : 0));
+    Value expected =
+        OrNull(present, Value::Int32(present ? *users_[static_cast<size_t>(u)].age : 0));
     EXPECT_EQ(set->table->column(5)->GetValue(static_cast<int64_t>(i)).ToString(),
               expected.ToString())
         << "row " << i;
   }
   r.features = {"user_profile@3:age"};
-  EXPECT_EQ(BuildError(r, spine).message(), "feature reference 'user_profile@3:age': no such version");
+  EXPECT_EQ(BuildError(r, spine).message(),
+            "feature reference 'user_profile@3:age': no such version");
 }
 
 TEST_F(TrainingSetTest, ExpressionErrorsBecomeWarnings) {
@@ -453,8 +466,10 @@ TEST_F(TrainingSetTest, ExpressionErrorsBecomeWarnings) {
   ASSERT_GT(picked, 0);
   ASSERT_EQ(set->warnings.size(), 1u);
   std::string prefix = "feature view 'user_profile': " + std::to_string(picked) +
-                       (picked == 1 ? " row" : " rows") + " evaluated to null because of an error; "
-                       "first at row " + std::to_string(first) + ":";
+                       (picked == 1 ? " row" : " rows") +
+                       " evaluated to null because of an error; "
+                       "first at row " +
+                       std::to_string(first) + ":";
   EXPECT_EQ(set->warnings[0].substr(0, prefix.size()), prefix) << set->warnings[0];
 }
 

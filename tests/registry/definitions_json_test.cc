@@ -95,7 +95,8 @@ TEST(DefinitionsJsonTest, OlderVersionOfAViewReadsBack) {
 
   Result<FeatureView> old = registry->FeatureViewAt("user_profile", 1);
   ASSERT_TRUE(old.ok()) << old.status().ToString();
-  Result<ObjectDescription> stored = registry->Describe("user_profile", ObjectKind::kFeatureView, 1);
+  Result<ObjectDescription> stored =
+      registry->Describe("user_profile", ObjectKind::kFeatureView, 1);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(CanonicalText(*old), stored->definition_json);
   EXPECT_EQ(CanonicalText(*old), CanonicalText(v1.feature_views[0]));
@@ -109,7 +110,8 @@ TEST(DefinitionsJsonTest, OlderVersionOfAViewReadsBack) {
 
   Result<FeatureView> missing = registry->FeatureViewAt("user_profile", 3);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().message(), "feature-view 'user_profile' has no version 3 (versions 1 to 2)");
+  EXPECT_EQ(missing.status().message(),
+            "feature-view 'user_profile' has no version 3 (versions 1 to 2)");
 }
 
 TEST(DefinitionsJsonTest, DeletedObjectsAreNotLive) {

@@ -183,8 +183,8 @@ TEST(SourceCheckTest, HivePartitionFoldersAreColumns) {
   repo.Write("f.yaml", UserView("data/ev/*/*.parquet", "      - {name: country, type: string}\n"));
   EXPECT_EQ(repo.Errors(), Lines{});
   // In the fixed prefix it is only a folder name.
-  repo.Write("f.yaml", UserView("data/ev/country=NL/*.parquet",
-                                "      - {name: country, type: string}\n"));
+  repo.Write("f.yaml",
+             UserView("data/ev/country=NL/*.parquet", "      - {name: country, type: string}\n"));
   EXPECT_EQ(repo.Errors().size(), 1u);
 }
 

@@ -61,7 +61,8 @@ void RegisterCompactCommand(CLI::App* app, CommandContext* ctx) {
       "larger ones; rows, their order and their _ingest_seq are kept");
   compact->add_option("SOURCE", *source, "A batch or push source");
   compact->fallthrough();  // -r/--repo may follow the arguments
-  compact->callback([ctx, source] { ctx->run = [ctx, source] { return RunCompact(ctx->repo, *source); }; });
+  compact->callback(
+      [ctx, source] { ctx->run = [ctx, source] { return RunCompact(ctx->repo, *source); }; });
 }
 
 }  // namespace tessera::cli

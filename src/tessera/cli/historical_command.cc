@@ -5,9 +5,9 @@
 // Parquet or CSV by extension; OUT is written through an AtomicFileWriter,
 // so a failure leaves it as it was. Progress (rows, rate, ETA) goes to
 // stderr when it is a terminal, unless --quiet.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -163,8 +163,7 @@ void RegisterHistoricalCommand(CLI::App* app, CommandContext* ctx) {
                   "version), or view (all its features)");
   cmd->add_option("--service", o->service, "A feature service whose features to use");
   cmd->add_option("--out", o->out, "The output file (.parquet or .csv)")->required();
-  cmd->add_flag("--full-feature-names", o->full_feature_names,
-                "Name output columns view__feature");
+  cmd->add_flag("--full-feature-names", o->full_feature_names, "Name output columns view__feature");
   cmd->add_option("--timestamp-column", o->timestamp_column,
                   "The spine's timestamp column (default: event_timestamp)");
   cmd->add_flag("--with-timestamps", o->with_timestamps,

@@ -53,7 +53,9 @@ struct SlotAllocator {
     }
   }
   template <typename U>
-  bool operator==(const SlotAllocator<U>& other) const { return slot == other.slot; }
+  bool operator==(const SlotAllocator<U>& other) const {
+    return slot == other.slot;
+  }
 };
 
 }  // namespace
@@ -62,8 +64,8 @@ Result<std::unique_ptr<Buffer>> Buffer::Allocate(int64_t size) {
   static_assert(sizeof(Buffer) <= kInlineOffset);
   if (size < 0 || size > kMaxAllocation) return AllocationFailed(size);
   const bool inline_bytes = size <= kInlineBytes;
-  void* block = std::malloc(kSlotBytes + (inline_bytes ? kInlineOffset + static_cast<size_t>(size)
-                                                       : sizeof(Buffer)));
+  void* block = std::malloc(
+      kSlotBytes + (inline_bytes ? kInlineOffset + static_cast<size_t>(size) : sizeof(Buffer)));
   if (block == nullptr) return AllocationFailed(size);
   uint8_t* mem = static_cast<uint8_t*>(block) + kSlotBytes;
   uint8_t* data = mem + kInlineOffset;

@@ -227,9 +227,9 @@ Result<Datum> ScatterBinary(const std::vector<Piece>& pieces, DataType type, int
     const uint8_t* from = s.data + s.off[idx != nullptr ? idx[i] : 0];
     CopyBytes(d + o[i], from, len);
   }
-  TS_ASSIGN_OR_RETURN(ArrayPtr out,
-                      Array::Make(type, n, Buffer::Share(std::move(bits)), Buffer::Share(std::move(data)),
-                                  Buffer::Share(std::move(offsets))));
+  TS_ASSIGN_OR_RETURN(
+      ArrayPtr out, Array::Make(type, n, Buffer::Share(std::move(bits)),
+                                Buffer::Share(std::move(data)), Buffer::Share(std::move(offsets))));
   return Datum{out, false};
 }
 

@@ -33,8 +33,8 @@ Result<Datum> EvalListLiteral(const std::vector<Datum>& elements, DataType type,
   TS_ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate((n + 1) * 8));
   int64_t* o = offsets->mutable_data_as<int64_t>();
   for (int64_t i = 0; i <= n; ++i) o[i] = i * k;
-  TS_ASSIGN_OR_RETURN(ArrayPtr out,
-                      Array::Make(type, n, nullptr, nullptr, Buffer::Share(std::move(offsets)), child));
+  TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(type, n, nullptr, nullptr,
+                                                Buffer::Share(std::move(offsets)), child));
   return Datum{out, false};
 }
 

@@ -56,8 +56,8 @@ Result<Datum> EvalAndOr(Op op, const Datum& a, const Datum& b, int64_t n) {
     o[i] = (da | db) ? decider : !decider;
     ob[i >> 3] |= static_cast<uint8_t>(valid << (i & 7));
   }
-  TS_ASSIGN_OR_RETURN(
-      ArrayPtr out, MakeFixed(DataType::Bool(), n, Buffer::Share(std::move(bits)), std::move(values)));
+  TS_ASSIGN_OR_RETURN(ArrayPtr out, MakeFixed(DataType::Bool(), n, Buffer::Share(std::move(bits)),
+                                              std::move(values)));
   return Datum{out, false};
 }
 

@@ -111,8 +111,9 @@ Result<Datum> EvalConcat(const Datum& a, const Datum& b, int64_t n) {
     const std::string_view v = y.GetView(i * sb);
     std::memcpy(d + o[i] + static_cast<int64_t>(u.size()), v.data(), v.size());
   }
-  TS_ASSIGN_OR_RETURN(ArrayPtr out, Array::Make(x.type(), n, validity, Buffer::Share(std::move(data)),
-                                                Buffer::Share(std::move(offsets))));
+  TS_ASSIGN_OR_RETURN(ArrayPtr out,
+                      Array::Make(x.type(), n, validity, Buffer::Share(std::move(data)),
+                                  Buffer::Share(std::move(offsets))));
   return Datum{out, false};
 }
 

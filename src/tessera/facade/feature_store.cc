@@ -151,7 +151,8 @@ Result<std::unique_ptr<RecordBatchReader>> FeatureStore::OpenSpineFile(
                            "' (expected .parquet or .csv)");
   }
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return Status::NotFound("spine file '" + path + "' does not exist");
+  if (!fs::is_regular_file(path, ec))
+    return Status::NotFound("spine file '" + path + "' does not exist");
   if (ext == ".parquet") {
     TS_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(path));
     return std::unique_ptr<RecordBatchReader>(std::move(reader));

@@ -12,7 +12,9 @@ PlanSummary SummarizePlan(const registry::Plan& plan) {
     switch (e.change) {
       case registry::ChangeKind::kUnchanged: ++out.unchanged; continue;
       case registry::ChangeKind::kAdded: c.change = "added"; break;
-      case registry::ChangeKind::kChanged: c.change = e.IsDocOnly() ? "doc-changed" : "changed"; break;
+      case registry::ChangeKind::kChanged:
+        c.change = e.IsDocOnly() ? "doc-changed" : "changed";
+        break;
       case registry::ChangeKind::kRemoved: c.change = "removed"; break;
     }
     out.changes.push_back(std::move(c));
@@ -38,8 +40,7 @@ std::string PlanSummary::ToString() const {
     }
     out += ")\n";
   }
-  out += std::to_string(changes.size()) + " changed, " + std::to_string(unchanged) +
-         " unchanged\n";
+  out += std::to_string(changes.size()) + " changed, " + std::to_string(unchanged) + " unchanged\n";
   return out;
 }
 

@@ -181,7 +181,8 @@ Status CandidateStore::Finish(std::vector<JoinCandidate>* candidates) {
     for (size_t s : slots_of[c]) {
       int64_t row = (*candidates)[s].ref.row;
       size_t b = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), row) -
-                                     starts.begin()) - 1;
+                                     starts.begin()) -
+                 1;
       refs.push_back(RowRef{static_cast<uint32_t>(b), static_cast<uint32_t>(row - starts[b])});
     }
     TS_ASSIGN_OR_RETURN(RecordBatchPtr live, TakeRows(schema_, batches, refs, num_threads_));

@@ -65,10 +65,10 @@ class CandidateStore {
   std::string spill_folder_;  // created on the first spill
   Env* env_;
   int num_threads_;
-  std::vector<RecordBatchPtr> chunks_;    // null once released or spilled
-  std::vector<int64_t> live_;             // live candidates per chunk
-  std::vector<int64_t> bytes_;            // per chunk in memory
-  std::vector<std::string> spill_path_;   // per chunk: its spill file, or ""
+  std::vector<RecordBatchPtr> chunks_;   // null once released or spilled
+  std::vector<int64_t> live_;            // live candidates per chunk
+  std::vector<int64_t> bytes_;           // per chunk in memory
+  std::vector<std::string> spill_path_;  // per chunk: its spill file, or ""
   int64_t bytes_in_memory_ = 0;
   int64_t num_spills_ = 0;
 };

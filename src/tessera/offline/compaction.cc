@@ -88,8 +88,8 @@ class LogCompaction {
         continue;
       }
       TS_ASSIGN_OR_RETURN(SchemaPtr schema, PartSchema(p));
-      bool fits = run_schema != nullptr && *schema == *run_schema &&
-                  rows + p.num_rows <= spec_.target_rows;
+      bool fits =
+          run_schema != nullptr && *schema == *run_schema && rows + p.num_rows <= spec_.target_rows;
       if (!fits) close(i);
       run.end = i + 1;
       rows += p.num_rows;

@@ -152,8 +152,7 @@ class Resolver {
                                 Q(input) + ", which is aggregated (aggregations:)");
         }
         ViewIndex(*v, 0);
-      } else if (const OnDemandFeatureView* o =
-                     FindByName(defs_.on_demand_feature_views, input)) {
+      } else if (const OnDemandFeatureView* o = FindByName(defs_.on_demand_feature_views, input)) {
         TS_RETURN_NOT_OK(OnDemandIndex(*o, depth + 1).status());
       }  // else a request source: its fields come from the spine
     }
@@ -181,7 +180,8 @@ class Resolver {
 
   Status AddOutput(const std::string& ref, bool on_demand, int index, int feature) {
     if (!asked_.insert({on_demand, index, feature}).second) {
-      return Status::Invalid("feature reference " + Q(ref) + " asks for a feature already asked for");
+      return Status::Invalid("feature reference " + Q(ref) +
+                             " asks for a feature already asked for");
     }
     std::vector<int>& list = on_demand ? out_.on_demand[static_cast<size_t>(index)].output_features
                                        : out_.views[static_cast<size_t>(index)].output_features;

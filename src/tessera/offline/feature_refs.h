@@ -44,7 +44,7 @@ struct OutputFeature {
 };
 
 struct ResolvedFeatures {
-  std::vector<ViewRequest> views;        // every view joined, first use first
+  std::vector<ViewRequest> views;          // every view joined, first use first
   std::vector<OnDemandRequest> on_demand;  // inputs before the views reading them
   std::vector<OutputFeature> outputs;
 };

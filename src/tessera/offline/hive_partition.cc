@@ -57,17 +57,14 @@ Result<Value> ParsePartitionValue(const std::string& text, DataType type) {
       TS_ASSIGN_OR_RETURN(double v, ParseReal(text, type));
       return Value::Double(v);
     }
-    case TypeId::kString:
-      return Value::String(text);
-    case TypeId::kBytes:
-      return Value::Bytes(text);
+    case TypeId::kString: return Value::String(text);
+    case TypeId::kBytes: return Value::Bytes(text);
     case TypeId::kTimestamp: {
       Result<int64_t> micros = ParseTimestamp(text);
       if (!micros.ok()) return NotA(text, type);
       return Value::Timestamp(*micros);
     }
-    case TypeId::kList:
-      break;
+    case TypeId::kList: break;
   }
   return Status::Invalid("a partition folder cannot hold a " + type.ToString() + " column");
 }

@@ -23,7 +23,8 @@ Result<FileFormat> FormatOf(const std::string& path) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == ".parquet") return FileFormat::kParquet;
   if (ext == ".csv") return FileFormat::kCsv;
-  return Status::Invalid(path + ": neither Parquet nor CSV (the name must end in .parquet or .csv)");
+  return Status::Invalid(path +
+                         ": neither Parquet nor CSV (the name must end in .parquet or .csv)");
 }
 
 Result<ArrayPtr> NullArray(DataType type, int64_t n) {
@@ -150,8 +151,8 @@ class InputFile {
       return Status::Invalid(path_ + ":1:" + c.name + ": column missing from the header (it is " +
                              c.required_by + ")");
     }
-    return Status::Invalid(path_ + ": column " + Q(c.name) + " is missing (it is " +
-                           c.required_by + ")");
+    return Status::Invalid(path_ + ": column " + Q(c.name) + " is missing (it is " + c.required_by +
+                           ")");
   }
 
   Status OpenReader(FileFormat format, const IngestOptions& options) {
@@ -192,7 +193,8 @@ class InputFile {
       }
     }
     if (first_col == nullptr) return Status::OK();
-    const int64_t row = csv_ != nullptr ? csv_->RecordNumber(first_row) : rows_before_ + first_row + 1;
+    const int64_t row =
+        csv_ != nullptr ? csv_->RecordNumber(first_row) : rows_before_ + first_row + 1;
     return Status::Invalid(path_ + ":" + std::to_string(row) + ":" + first_col->name +
                            ": null, but it is " + first_col->required_by + " and may not be null");
   }

@@ -67,20 +67,20 @@ Result<std::unique_ptr<RecordBatchReader>> OpenJoinInput(const JoinInputSpec& sp
     mapping.push_back(AddColumn(&scan.columns, spec.keys[k].name, spec.keys[k].type, false));
     out_fields.push_back(Field{"__key" + std::to_string(k), spec.keys[k].type});
   }
-  mapping.push_back(
-      AddColumn(&scan.columns, source.timestamp_field, DataType::Timestamp(), false));
+  mapping.push_back(AddColumn(&scan.columns, source.timestamp_field, DataType::Timestamp(), false));
   out_fields.push_back(Field{"__event_ts", DataType::Timestamp()});
-  mapping.push_back(source.created_timestamp_field.empty()
-                        ? -1
-                        : AddColumn(&scan.columns, source.created_timestamp_field,
-                                    DataType::Timestamp(), true));
+  mapping.push_back(
+      source.created_timestamp_field.empty()
+          ? -1
+          : AddColumn(&scan.columns, source.created_timestamp_field, DataType::Timestamp(), true));
   out_fields.push_back(Field{"__created_ts", DataType::Timestamp()});
   for (const Field& f : spec.carried) {
     mapping.push_back(AddColumn(&scan.columns, f.name, f.type, true));
     out_fields.push_back(f);
   }
   if (spec.min_event_ts != INT64_MIN || spec.max_event_ts != INT64_MAX) {
-    scan.filters.push_back(ScanFilter{source.timestamp_field, spec.min_event_ts, spec.max_event_ts});
+    scan.filters.push_back(
+        ScanFilter{source.timestamp_field, spec.min_event_ts, spec.max_event_ts});
   }
   TS_ASSIGN_OR_RETURN(SchemaPtr schema, Schema::Make(std::move(out_fields)));
   TS_ASSIGN_OR_RETURN(std::unique_ptr<RecordBatchReader> reader, OpenSourceScan(scan));

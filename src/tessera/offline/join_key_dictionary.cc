@@ -152,8 +152,8 @@ int32_t JoinKeyDictionary::InsertBytes(const std::string& key, uint64_t hash) {
   return slot_id_[s];
 }
 
-void JoinKeyDictionary::Lookup(const std::vector<const Array*>& columns, int64_t begin,
-                               int64_t end, int32_t* out) const {
+void JoinKeyDictionary::Lookup(const std::vector<const Array*>& columns, int64_t begin, int64_t end,
+                               int32_t* out) const {
   if (int_mode_) {
     LookupInt(*columns[0], begin, end, out);
     return;

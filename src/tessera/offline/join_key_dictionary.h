@@ -35,8 +35,8 @@ class JoinKeyDictionary {
   // Ids for the keys of `columns` (one per key part, all of one length), in
   // order of first appearance; `row_ids` gets one id per row (kNoId for a
   // row with a null part). OutOfRange past 2^31 - 1 distinct keys.
-  static Result<std::unique_ptr<JoinKeyDictionary>> Build(
-      const std::vector<const Array*>& columns, std::vector<int32_t>* row_ids);
+  static Result<std::unique_ptr<JoinKeyDictionary>> Build(const std::vector<const Array*>& columns,
+                                                          std::vector<int32_t>* row_ids);
 
   int64_t size() const { return num_keys_; }
 
@@ -59,7 +59,7 @@ class JoinKeyDictionary {
 
   bool int_mode_ = true;
   int64_t num_keys_ = 0;
-  uint64_t mask_ = 0;          // capacity - 1 (capacity a power of two)
+  uint64_t mask_ = 0;  // capacity - 1 (capacity a power of two)
   // Int mode: key and id side by side, so a probe touches one cache line.
   struct IntSlot {
     int64_t key;

@@ -12,8 +12,8 @@ Result<OnDemandFeatures> OnDemandFeatures::Make(const registry::OnDemandFeatureV
     Result<std::shared_ptr<const expr::Expression>> compiled =
         expr::Expression::Compile(f.expr, scope);
     if (compiled.ok() && (*compiled)->type() != f.type) {
-      compiled = expr::Expression::Compile("CAST((" + f.expr + ") AS " + f.type.ToString() + ")",
-                                           scope);
+      compiled =
+          expr::Expression::Compile("CAST((" + f.expr + ") AS " + f.type.ToString() + ")", scope);
     }
     if (!compiled.ok()) {
       return Status::Invalid("on-demand view '" + view.name + "', feature '" + f.name +

@@ -32,7 +32,8 @@ class OnDemandFeatures {
 
   // One array per feature of the view. `inputs` holds one array of
   // `num_rows` values per input column given to Make, in that order and of
-  // its type (null for a column no feature reads: !Reads(i)). Errors are counted in `stats` (rows as in `inputs`).
+  // its type (null for a column no feature reads: !Reads(i)). Errors are counted in `stats` (rows
+  // as in `inputs`).
   Result<std::vector<ArrayPtr>> Compute(std::vector<ArrayPtr> inputs, int64_t num_rows,
                                         expr::EvalStats* stats) const;
 

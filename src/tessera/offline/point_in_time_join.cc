@@ -97,8 +97,8 @@ Result<std::shared_ptr<const SpineIndex>> BuildSpineIndex(const RecordBatch& spi
 class ViewJoin {
  public:
   // `rows_before`: view rows read by earlier views (progress counts on).
-  ViewJoin(const RecordBatch& spine, std::shared_ptr<const SpineIndex> index,
-           JoinViewInput* view, const JoinOptions& options, int64_t rows_before)
+  ViewJoin(const RecordBatch& spine, std::shared_ptr<const SpineIndex> index, JoinViewInput* view,
+           const JoinOptions& options, int64_t rows_before)
       : spine_(spine),
         index_(std::move(index)),
         dictionary_(index_->dictionary.get()),
@@ -119,8 +119,7 @@ class ViewJoin {
     while (true) {
       TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, std::move(next));
       if (batch == nullptr) break;
-      if (batch->schema() != view_.rows->schema() &&
-          !(*batch->schema() == *view_.rows->schema())) {
+      if (batch->schema() != view_.rows->schema() && !(*batch->schema() == *view_.rows->schema())) {
         return Status::Invalid(ViewLabel(view_) + ": a batch of its input has columns (" +
                                batch->schema()->ToString() + "), not (" +
                                view_.rows->schema()->ToString() + ")");
@@ -205,7 +204,8 @@ class ViewJoin {
       for (size_t i = 0; i < slot.size(); ++i) {
         if (i + kAhead < slot.size()) {
           const int64_t ahead = slot[i + kAhead];
-          if (ahead >= lo && ahead < hi) __builtin_prefetch(&candidates_[static_cast<size_t>(ahead)]);
+          if (ahead >= lo && ahead < hi)
+            __builtin_prefetch(&candidates_[static_cast<size_t>(ahead)]);
         }
         const int64_t s = slot[i];
         if (s < lo || s >= hi) continue;
@@ -305,8 +305,8 @@ class ViewJoin {
 }  // namespace
 
 Result<std::vector<RecordBatchPtr>> PointInTimeJoin(const RecordBatch& spine, int timestamp_column,
-                                                     std::vector<JoinViewInput> views,
-                                                     const JoinOptions& options) {
+                                                    std::vector<JoinViewInput> views,
+                                                    const JoinOptions& options) {
   if (timestamp_column < 0 || timestamp_column >= spine.num_columns()) {
     return Status::Invalid("point-in-time join: spine timestamp column " +
                            std::to_string(timestamp_column) + " is out of range");

@@ -51,7 +51,7 @@ struct JoinViewInput {
 struct JoinOptions {
   int num_threads = 1;
   int64_t memory_budget_bytes = int64_t{2} << 30;
-  std::string spill_dir;  // where partitions spill; a temp folder under it, removed after
+  std::string spill_dir;      // where partitions spill; a temp folder under it, removed after
   Env* env = Env::Default();  // not owned
   // Called now and then with the view rows consumed so far (progress).
   std::function<void(int64_t rows_read)> progress;
@@ -63,7 +63,7 @@ struct JoinOptions {
 // InvalidArgument when a key part's type cannot match the spine column's
 // (a string key against an int64 spine column), naming both.
 Result<std::vector<RecordBatchPtr>> PointInTimeJoin(const RecordBatch& spine, int timestamp_column,
-                                                     std::vector<JoinViewInput> views,
-                                                     const JoinOptions& options);
+                                                    std::vector<JoinViewInput> views,
+                                                    const JoinOptions& options);
 
 }  // namespace tessera::offline

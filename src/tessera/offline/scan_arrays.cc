@@ -82,22 +82,17 @@ Result<ArrayPtr> WidenArray(const ArrayPtr& array, DataType to) {
 Result<ArrayPtr> MakeConstantArray(const Value& value, DataType type, int64_t length) {
   if (value.is_null()) return NullArray(type, length);
   switch (type.id()) {
-    case TypeId::kBool:
-      return Repeat<uint8_t>(value.bool_value() ? 1 : 0, type, length);
+    case TypeId::kBool: return Repeat<uint8_t>(value.bool_value() ? 1 : 0, type, length);
     case TypeId::kInt32:
       return Repeat<int32_t>(static_cast<int32_t>(value.int_value()), type, length);
     case TypeId::kInt64:
-    case TypeId::kTimestamp:
-      return Repeat<int64_t>(value.int_value(), type, length);
+    case TypeId::kTimestamp: return Repeat<int64_t>(value.int_value(), type, length);
     case TypeId::kFloat:
       return Repeat<float>(static_cast<float>(value.double_value()), type, length);
-    case TypeId::kDouble:
-      return Repeat<double>(value.double_value(), type, length);
+    case TypeId::kDouble: return Repeat<double>(value.double_value(), type, length);
     case TypeId::kString:
-    case TypeId::kBytes:
-      return RepeatBinary(value.string_value(), type, length);
-    case TypeId::kList:
-      break;
+    case TypeId::kBytes: return RepeatBinary(value.string_value(), type, length);
+    case TypeId::kList: break;
   }
   return Status::Internal("no constant " + type.ToString() + " column");
 }

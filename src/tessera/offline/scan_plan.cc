@@ -73,13 +73,15 @@ Result<std::vector<FileColumn>> MapParquetFooter(Env* env, const std::string& pa
   uint8_t tail[kTail];
   TS_RETURN_NOT_OK(file->ReadAt(size - kTail, kTail, tail));
   const uint32_t footer_len = DecodeFixed32(tail);
-  if (std::memcmp(tail + 4, "PAR1", 4) != 0 || footer_len > static_cast<uint64_t>(size - 4 - kTail)) {
+  if (std::memcmp(tail + 4, "PAR1", 4) != 0 ||
+      footer_len > static_cast<uint64_t>(size - 4 - kTail)) {
     return Status::Corruption("not a Parquet file");
   }
   TS_ASSIGN_OR_RETURN(BufferPtr footer, file->ReadBuffer(size - kTail - footer_len, footer_len));
   TS_ASSIGN_OR_RETURN(parquet::FileMetaData md,
                       parquet::DecodeFileMetaData(footer->data(), footer->size()));
-  int64_t leaves = md.row_groups.empty() ? -1 : static_cast<int64_t>(md.row_groups[0].columns.size());
+  int64_t leaves =
+      md.row_groups.empty() ? -1 : static_cast<int64_t>(md.row_groups[0].columns.size());
   TS_ASSIGN_OR_RETURN(std::vector<parquet::FieldMapping> fields,
                       parquet::MapSchema(md.schema, leaves));
   std::vector<FileColumn> out;
@@ -93,20 +95,23 @@ Result<std::vector<FileColumn>> MapParquetFooter(Env* env, const std::string& pa
 Result<std::vector<FileColumn>> ParquetColumns(Env* env, const std::string& path) {
   parquet::ReadOptions options;
   options.env = env;
-  Result<std::unique_ptr<parquet::ParquetReader>> reader = parquet::ParquetReader::Open(path, options);
+  Result<std::unique_ptr<parquet::ParquetReader>> reader =
+      parquet::ParquetReader::Open(path, options);
   if (!reader.ok()) {
     Result<std::vector<FileColumn>> mapped = MapParquetFooter(env, path);
     return mapped.ok() ? mapped : reader.status();
   }
   std::vector<FileColumn> out;
-  for (const Field& f : (*reader)->schema()->fields()) out.push_back({f.name, f.type, Status::OK()});
+  for (const Field& f : (*reader)->schema()->fields())
+    out.push_back({f.name, f.type, Status::OK()});
   return out;
 }
 
 Result<std::vector<FileColumn>> CsvColumns(Env* env, const std::string& path) {
   TS_ASSIGN_OR_RETURN(std::vector<std::string> header, csv::ReadCsvHeader(path, env));
   std::vector<FileColumn> out;
-  for (std::string& name : header) out.push_back({std::move(name), DataType::String(), Status::OK()});
+  for (std::string& name : header)
+    out.push_back({std::move(name), DataType::String(), Status::OK()});
   return out;
 }
 
@@ -161,8 +166,8 @@ class Planner {
       if (seen) continue;  // the outermost folder of a name decides
       Result<Value> v = ParsePartitionValue(p.text, plan_.schema->field(index).type);
       if (!v.ok()) {
-        return Status::Invalid("file " + Q(file) + ": partition folder " + Q(p.name + "=" + p.text) +
-                               ": " + v.status().message());
+        return Status::Invalid("file " + Q(file) + ": partition folder " +
+                               Q(p.name + "=" + p.text) + ": " + v.status().message());
       }
       unit->partitions.emplace_back(index, std::move(v).MoveValueUnsafe());
     }
@@ -259,7 +264,8 @@ class Planner {
                           column.type.ToString() + " where " + asked.type.ToString() +
                           " is asked for";
     if (auto it = first_readable_.find(asked.name); it != first_readable_.end()) {
-      message += " (file " + Q(it->second.first) + " has it as " + it->second.second.ToString() + ")";
+      message +=
+          " (file " + Q(it->second.first) + " has it as " + it->second.second.ToString() + ")";
     }
     return Status::Invalid(message);
   }

@@ -1,5 +1,4 @@
 #include "tessera/offline/source_log.h"
-#include "tessera/offline/source_log_internal.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -7,6 +6,8 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <set>
+
+#include "tessera/offline/source_log_internal.h"
 
 namespace tessera::offline {
 namespace {
@@ -169,7 +170,9 @@ std::string SourceLogDir(const std::string& offline_root, const std::string& pro
   return offline_root + "/" + project + "/sources/" + source;
 }
 
-std::string ManifestPath(const std::string& log_dir) { return log_dir + "/" + internal::kManifestFile; }
+std::string ManifestPath(const std::string& log_dir) {
+  return log_dir + "/" + internal::kManifestFile;
+}
 
 Result<Manifest> ReadManifest(Env* env, const std::string& log_dir) {
   std::string path = ManifestPath(log_dir);

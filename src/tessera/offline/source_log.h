@@ -56,8 +56,8 @@ struct LogPart {
 };
 
 struct Manifest {
-  int64_t generation = 0;  // +1 per commit or compaction; 0 = no log yet
-  int64_t last_seq = 0;    // the largest _ingest_seq ever given
+  int64_t generation = 0;      // +1 per commit or compaction; 0 = no log yet
+  int64_t last_seq = 0;        // the largest _ingest_seq ever given
   std::vector<LogPart> parts;  // ascending first_seq
   // Files a compaction took out of `parts` and kept for readers of older
   // manifests; the next compaction removes them (see the invariants).

@@ -179,7 +179,9 @@ class LogCommit {
   // After a failure: removes what this commit created, newest first, so the
   // folder is as before (best effort: a failing Env may refuse).
   void Undo() {
-    if (done_ || (manifest_attempted_ && internal::ManifestMayName(env_, spec_.log_dir, part_.file))) return;
+    if (done_ ||
+        (manifest_attempted_ && internal::ManifestMayName(env_, spec_.log_dir, part_.file)))
+      return;
     if (wrote_part_) (void)env_->RemoveFile(spec_.log_dir + "/" + part_.file);
     if (lock_ != nullptr && created_lock_file_) {
       (void)env_->RemoveFile(lock_->path());  // waiters retry on the path

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <deque>
-#include <optional>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "tessera/core/file_glob.h"
@@ -50,7 +50,8 @@ std::vector<int> SelectGroups(const parquet::ParquetReader& reader,
                               const std::vector<ScanFilter>& filters) {
   const parquet::FileMetaData& md = reader.metadata();
   std::vector<const parquet::ColumnDesc*> descs(filters.size(), nullptr);
-  int64_t leaves = md.row_groups.empty() ? -1 : static_cast<int64_t>(md.row_groups[0].columns.size());
+  int64_t leaves =
+      md.row_groups.empty() ? -1 : static_cast<int64_t>(md.row_groups[0].columns.size());
   Result<std::vector<parquet::FieldMapping>> fields = parquet::MapSchema(md.schema, leaves);
   std::vector<int> groups;
   for (int g = 0; g < reader.num_row_groups(); ++g) {
@@ -116,7 +117,8 @@ class SourceScan : public RecordBatchReader {
       TS_ASSIGN_OR_RETURN(SchemaPtr schema, Schema::Make(std::move(fields)));
       csv::CsvReadOptions options;
       options.env = env_;
-      Result<std::unique_ptr<csv::CsvReader>> reader = csv::CsvReader::Open(unit.full, schema, options);
+      Result<std::unique_ptr<csv::CsvReader>> reader =
+          csv::CsvReader::Open(unit.full, schema, options);
       if (!reader.ok()) return Shown(reader.status(), unit);
       csv_ = std::move(reader).MoveValueUnsafe();
     }
@@ -183,7 +185,8 @@ class SourceScan : public RecordBatchReader {
   Status StepParquet() {
     size_t u = unit_;
     std::vector<Task> tasks = GatherTasks(&u);
-    std::vector<Result<std::vector<ArrayPtr>>> decoded(tasks.size(), Status::Internal("not decoded"));
+    std::vector<Result<std::vector<ArrayPtr>>> decoded(tasks.size(),
+                                                       Status::Internal("not decoded"));
     std::vector<std::thread> threads;
     for (size_t t = 1; t < tasks.size(); ++t) {
       threads.emplace_back([&, t] { decoded[t] = Decode(tasks[t]); });
@@ -212,9 +215,8 @@ class SourceScan : public RecordBatchReader {
     columns.reserve(unit.read_columns.size());
     for (size_t i = 0; i < unit.read_columns.size(); ++i) {
       const int asked = AskedIndex(unit, static_cast<int>(i));
-      TS_ASSIGN_OR_RETURN(ArrayPtr a,
-                          WidenArray(batch->column(static_cast<int>(i)),
-                                     plan_.schema->field(asked).type));
+      TS_ASSIGN_OR_RETURN(ArrayPtr a, WidenArray(batch->column(static_cast<int>(i)),
+                                                 plan_.schema->field(asked).type));
       columns.push_back(std::move(a));
     }
     return columns;
@@ -251,7 +253,8 @@ class SourceScan : public RecordBatchReader {
   Result<ArrayPtr> Constant(size_t j, const Value& value, int64_t rows) {
     ArrayPtr& cached = cache_array_[j];
     if (cached == nullptr || cached->length() != rows || !(*cache_value_[j] == value)) {
-      TS_ASSIGN_OR_RETURN(cached, MakeConstantArray(value, plan_.schema->field(static_cast<int>(j)).type, rows));
+      TS_ASSIGN_OR_RETURN(
+          cached, MakeConstantArray(value, plan_.schema->field(static_cast<int>(j)).type, rows));
       cache_value_[j] = value;
     }
     return cached;

@@ -62,10 +62,10 @@ struct ScanFilter {
 };
 
 struct SourceScanSpec {
-  std::string repo_root;  // absolute; `path` is relative to it unless absolute
-  std::string path;       // the batch source's file or glob ("" = no files, log only)
-  std::string log_dir;    // source_log.h SourceLogDir(...) ("" = no log)
-  std::string timestamp_column;  // the source's timestamp_field (for log pruning)
+  std::string repo_root;            // absolute; `path` is relative to it unless absolute
+  std::string path;                 // the batch source's file or glob ("" = no files, log only)
+  std::string log_dir;              // source_log.h SourceLogDir(...) ("" = no log)
+  std::string timestamp_column;     // the source's timestamp_field (for log pruning)
   std::vector<ScanColumn> columns;  // the output schema, in this order
   std::vector<ScanFilter> filters;
   int num_threads = 1;

@@ -14,12 +14,14 @@ SpineSlots::SpineSlots(const std::vector<int32_t>& row_ids, int64_t num_ids, con
       ++start[static_cast<size_t>(row_ids[static_cast<size_t>(r)]) + 1];
     }
   }
-  for (int64_t k = 0; k < num_ids; ++k) start[static_cast<size_t>(k) + 1] += start[static_cast<size_t>(k)];
+  for (int64_t k = 0; k < num_ids; ++k)
+    start[static_cast<size_t>(k) + 1] += start[static_cast<size_t>(k)];
   std::vector<int64_t> order(static_cast<size_t>(start.back()));
   std::vector<int64_t> fill(start.begin(), start.end() - 1);
   for (int64_t r = 0; r < n; ++r) {
     int32_t id = row_ids[static_cast<size_t>(r)];
-    if (id >= 0 && times.IsValid(r)) order[static_cast<size_t>(fill[static_cast<size_t>(id)]++)] = r;
+    if (id >= 0 && times.IsValid(r))
+      order[static_cast<size_t>(fill[static_cast<size_t>(id)]++)] = r;
   }
   row_slot_.assign(static_cast<size_t>(n), kNoSlot);
   key_first_slot_.resize(static_cast<size_t>(num_ids) + 1);
@@ -62,9 +64,9 @@ void SpineSlots::FindMany(const int32_t* ids, const int64_t* e, int64_t n, int64
     }
     for (int64_t i = 0; i < m; ++i) {
       const int32_t id = ids[b + i];
-      out[b + i] = id < 0 ? kNoSlot
-                          : FindIn(first[i], key_first_slot_[static_cast<size_t>(id) + 1],
-                                   e[b + i], ttl);
+      out[b + i] =
+          id < 0 ? kNoSlot
+                 : FindIn(first[i], key_first_slot_[static_cast<size_t>(id) + 1], e[b + i], ttl);
     }
   }
 }

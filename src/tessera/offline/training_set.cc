@@ -70,9 +70,7 @@ const T* FindByName(const std::vector<T>& objects, const std::string& name) {
   return nullptr;
 }
 
-int64_t SaturatingSub(int64_t a, int64_t b) {
-  return a < INT64_MIN + b ? INT64_MIN : a - b;
-}
+int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 // One joined view: its definition, features and join result.
 struct JoinedView {
@@ -140,14 +138,13 @@ class Builder {
       for (const std::string& entity_name : v.entities) {
         const registry::Entity* entity = FindByName(defs_.entities, entity_name);
         if (entity == nullptr) {
-          return Status::Invalid("feature view " + Q(v.name) + " names entity " +
-                                 Q(entity_name) + ", which is not defined");
+          return Status::Invalid("feature view " + Q(v.name) + " names entity " + Q(entity_name) +
+                                 ", which is not defined");
         }
         for (const registry::JoinKey& key : entity->join_keys) {
-          TS_ASSIGN_OR_RETURN(int column,
-                              SpineColumn(*spine_, key.name,
-                                          "join key of entity " + Q(entity_name) +
-                                              " of feature view " + Q(v.name)));
+          TS_ASSIGN_OR_RETURN(int column, SpineColumn(*spine_, key.name,
+                                                      "join key of entity " + Q(entity_name) +
+                                                          " of feature view " + Q(v.name)));
           input.spine_key_columns.push_back(column);
           joined.keys.push_back(Field{key.name, key.type});
         }
@@ -357,20 +354,20 @@ class Builder {
     std::vector<ArrayPtr> columns;
     for (int c = 0; c < spine_->num_columns(); ++c) {
       const std::string& name = spine_->schema()->field(c).name;
-      TS_RETURN_NOT_OK(AddOutput(name, "spine column " + Q(name), spine_->column(c), &fields,
-                                 &columns));
+      TS_RETURN_NOT_OK(
+          AddOutput(name, "spine column " + Q(name), spine_->column(c), &fields, &columns));
     }
     for (const OutputFeature& o : resolved_.outputs) {
-      std::string view_name = o.on_demand ? resolved_.on_demand[o.index].view.name
-                                          : resolved_.views[o.index].view.name;
+      std::string view_name =
+          o.on_demand ? resolved_.on_demand[o.index].view.name : resolved_.views[o.index].view.name;
       const auto& defs = o.on_demand ? resolved_.on_demand[o.index].view.features
                                      : resolved_.views[o.index].view.features;
       const std::string& feature = defs[static_cast<size_t>(o.feature)].name;
       ArrayPtr value = o.on_demand ? odfv_values_[view_name][static_cast<size_t>(o.feature)]
                                    : views_[o.index].values[static_cast<size_t>(o.feature)];
       std::string name = request_.full_feature_names ? view_name + "__" + feature : feature;
-      TS_RETURN_NOT_OK(AddOutput(name, "feature " + Q(view_name + ":" + feature), value, &fields,
-                                 &columns));
+      TS_RETURN_NOT_OK(
+          AddOutput(name, "feature " + Q(view_name + ":" + feature), value, &fields, &columns));
     }
     if (request_.with_timestamps) {
       for (const JoinedView& v : views_) {

@@ -38,9 +38,9 @@ namespace tessera::offline {
 
 // Where a training set is in its work, for progress displays.
 struct TrainingSetProgress {
-  std::string stage;     // "join" (view rows read), "features" (spine rows done)
+  std::string stage;  // "join" (view rows read), "features" (spine rows done)
   int64_t done = 0;
-  int64_t total = -1;    // -1: unknown
+  int64_t total = -1;  // -1: unknown
 };
 
 struct TrainingSetRequest {
@@ -48,7 +48,7 @@ struct TrainingSetRequest {
   std::string offline_root;  // absolute; source logs live under it
   std::string project;
   registry::RepoDefinitions definitions;  // the live definitions
-  ViewVersionLookup view_at;  // pinned versions (view@N:feature); may be empty
+  ViewVersionLookup view_at;              // pinned versions (view@N:feature); may be empty
   // `V:F`, `V@N:F`, `V` (every feature of V), on-demand views likewise.
   std::vector<std::string> features;
   std::string timestamp_column = "event_timestamp";
@@ -56,8 +56,8 @@ struct TrainingSetRequest {
   bool with_timestamps = false;
   int num_threads = 1;
   int64_t memory_budget_bytes = int64_t{2} << 30;
-  std::string spill_dir;  // "" = <offline_root>/<project>/tmp
-  Env* env = Env::Default();  // not owned
+  std::string spill_dir;                                     // "" = <offline_root>/<project>/tmp
+  Env* env = Env::Default();                                 // not owned
   std::function<void(const TrainingSetProgress&)> progress;  // may be empty
 };
 

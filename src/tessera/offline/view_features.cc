@@ -25,7 +25,8 @@ Result<std::shared_ptr<const expr::Expression>> CompileAs(const std::string& tex
 // compacted input is row rows[r].
 expr::EvalStats Renumber(const expr::EvalStats& stats, const std::vector<int64_t>& rows) {
   expr::EvalStats out = stats;
-  if (out.first_error_row >= 0) out.first_error_row = rows[static_cast<size_t>(out.first_error_row)];
+  if (out.first_error_row >= 0)
+    out.first_error_row = rows[static_cast<size_t>(out.first_error_row)];
   return out;
 }
 
@@ -49,7 +50,8 @@ Result<ArrayPtr> NullArray(DataType type, int64_t length) {
 Result<ArrayPtr> CastArray(const ArrayPtr& array, DataType type, expr::EvalStats* stats) {
   if (array->type() == type) return array;
   expr::Scope scope({expr::ScopeColumn{"", "c", array->type()}});
-  TS_ASSIGN_OR_RETURN(auto e, expr::Expression::Compile("CAST(c AS " + type.ToString() + ")", scope));
+  TS_ASSIGN_OR_RETURN(auto e,
+                      expr::Expression::Compile("CAST(c AS " + type.ToString() + ")", scope));
   return e->Evaluate({array}, array->length(), stats);
 }
 

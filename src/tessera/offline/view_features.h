@@ -52,7 +52,7 @@ class ViewFeatures {
     int scope_position = 0;  // where the feature's value goes in the scope
     int carried = -1;        // no expr: index into carried_
     std::shared_ptr<const expr::Expression> expression;  // expr: compiled
-    int scope_size = 0;      // columns the expression was compiled against
+    int scope_size = 0;  // columns the expression was compiled against
   };
 
   std::string view_name_;

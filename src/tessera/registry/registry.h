@@ -121,7 +121,7 @@ struct ObjectDescription {
 // The live (not deleted) objects of a registry at their current versions,
 // decoded from their stored definitions (definitions_json.h).
 struct LiveDefinitions {
-  RepoDefinitions definitions;  // each list in name order
+  RepoDefinitions definitions;            // each list in name order
   std::map<ObjectRef, int64_t> versions;  // current version of each object
   int64_t registry_version = 0;
 };

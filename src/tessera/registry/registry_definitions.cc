@@ -22,8 +22,8 @@ Result<LiveDefinitions> Registry::LiveDefinitionsNow() const {
     TS_ASSIGN_OR_RETURN(ObjectKind kind, internal::KindFromDb(db_.get(), stmt.ColumnText(0)));
     std::string name = stmt.ColumnText(1);
     int64_t version = stmt.ColumnInt64(2);
-    std::string origin = db_->Label() + ": " + ObjectKindName(kind) + " '" + name + "' v" +
-                         std::to_string(version);
+    std::string origin =
+        db_->Label() + ": " + ObjectKindName(kind) + " '" + name + "' v" + std::to_string(version);
     TS_RETURN_NOT_OK(AddDefinitionFromJson(kind, stmt.ColumnText(3), origin, &out.definitions));
     out.versions[ObjectRef{kind, name}] = version;
   }

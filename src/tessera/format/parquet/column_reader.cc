@@ -56,7 +56,8 @@ Result<ArrayPtr> MakeSpaced(DataType type, int64_t length, BufferPtr validity, i
       SpreadFixed(reinterpret_cast<const uint64_t*>(src), valid, length,
                   reinterpret_cast<uint64_t*>(dst));
   }
-  return Array::Make(type, length, validity, Buffer::Share(std::move(out)), nullptr, nullptr, nulls);
+  return Array::Make(type, length, validity, Buffer::Share(std::move(out)), nullptr, nullptr,
+                     nulls);
 }
 
 class ChunkDecoder {
