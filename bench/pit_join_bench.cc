@@ -188,21 +188,6 @@ class GeneratedReader : public RecordBatchReader {
   int64_t next_ = 0;
 };
 
-class VectorReader : public RecordBatchReader {
- public:
-  VectorReader(SchemaPtr schema, const std::vector<RecordBatchPtr>& batches)
-      : schema_(std::move(schema)), batches_(batches) {}
-  const SchemaPtr& schema() const override { return schema_; }
-  Result<RecordBatchPtr> Next() override {
-    return next_ < batches_.size() ? batches_[next_++] : RecordBatchPtr();
-  }
-
- private:
-  SchemaPtr schema_;
-  const std::vector<RecordBatchPtr>& batches_;
-  size_t next_ = 0;
-};
-
 double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 }  // namespace
@@ -240,7 +225,7 @@ int main(int argc, char** argv) {
     if (a.stream) {
       inputs[0].rows = std::make_unique<GeneratedReader>(a, schema);
     } else {
-      inputs[0].rows = std::make_unique<VectorReader>(schema, view);
+      inputs[0].rows = std::make_unique<VectorBatchReader>(schema, view);
     }
     inputs[0].spine_key_columns = {0};
     offline::JoinOptions options;

@@ -15,22 +15,12 @@
 namespace tessera {
 namespace {
 
+std::unique_ptr<RecordBatchReader> OneBatch(RecordBatchPtr b) {
+  SchemaPtr schema = b->schema();
+  return std::make_unique<VectorBatchReader>(schema, std::vector<RecordBatchPtr>{std::move(b)});
+}
+
 namespace fs = std::filesystem;
-
-class OneBatch : public RecordBatchReader {
- public:
-  explicit OneBatch(RecordBatchPtr b) : batch_(std::move(b)) {}
-  const SchemaPtr& schema() const override { return batch_->schema(); }
-  Result<RecordBatchPtr> Next() override {
-    RecordBatchPtr out = done_ ? nullptr : batch_;
-    done_ = true;
-    return out;
-  }
-
- private:
-  RecordBatchPtr batch_;
-  bool done_ = false;
-};
 
 class FeatureStoreTest : public ::testing::Test {
  protected:
@@ -66,8 +56,7 @@ feature_views:
     EXPECT_TRUE(builder.AppendRow({Value::Int64(2), Value::Timestamp(20000000)}).ok());
     HistoricalRequest request;
     request.features = {"user_profile:age"};
-    auto reader =
-        store->GetHistoricalFeatures(std::make_unique<OneBatch>(*builder.Finish()), request);
+    auto reader = store->GetHistoricalFeatures(OneBatch(*builder.Finish()), request);
     if (!reader.ok()) return reader.status().ToString();
     auto batches = ReadAll(reader->get());
     EXPECT_TRUE(batches.ok());

@@ -26,21 +26,7 @@ namespace tessera::offline::testing {
 
 constexpr int64_t kSecond = 1000000;
 
-class VectorReader : public RecordBatchReader {
- public:
-  VectorReader(SchemaPtr schema, std::vector<RecordBatchPtr> batches)
-      : schema_(std::move(schema)), batches_(std::move(batches)) {}
-  const SchemaPtr& schema() const override { return schema_; }
-  Result<RecordBatchPtr> Next() override {
-    if (next_ >= batches_.size()) return RecordBatchPtr();
-    return batches_[next_++];
-  }
-
- private:
-  SchemaPtr schema_;
-  std::vector<RecordBatchPtr> batches_;
-  size_t next_ = 0;
-};
+using VectorReader = VectorBatchReader;
 
 struct PitView {
   std::string name;

@@ -23,20 +23,10 @@ using registry::FeatureDef;
 
 constexpr int64_t kSec = 1000000;
 
-class BatchReader : public RecordBatchReader {
- public:
-  explicit BatchReader(RecordBatchPtr batch) : batch_(std::move(batch)) {}
-  const SchemaPtr& schema() const override { return batch_->schema(); }
-  Result<RecordBatchPtr> Next() override {
-    RecordBatchPtr out = done_ ? nullptr : batch_;
-    done_ = true;
-    return out;
-  }
-
- private:
-  RecordBatchPtr batch_;
-  bool done_ = false;
-};
+std::unique_ptr<RecordBatchReader> BatchReader(RecordBatchPtr batch) {
+  SchemaPtr schema = batch->schema();
+  return std::make_unique<VectorBatchReader>(schema, std::vector<RecordBatchPtr>{std::move(batch)});
+}
 
 FeatureDef Feature(std::string name, DataType type, std::string expr = "") {
   FeatureDef f;
@@ -239,8 +229,8 @@ class TrainingSetTest : public ::testing::Test {
   }
 
   Result<TrainingSet> Build(const TrainingSetRequest& r, RecordBatchPtr spine) {
-    BatchReader reader(std::move(spine));
-    return BuildTrainingSet(r, &reader);
+    std::unique_ptr<RecordBatchReader> reader = BatchReader(std::move(spine));
+    return BuildTrainingSet(r, reader.get());
   }
 
   Status BuildError(const TrainingSetRequest& r, RecordBatchPtr spine) {

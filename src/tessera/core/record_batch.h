@@ -58,6 +58,22 @@ class RecordBatchReader {
   virtual Result<RecordBatchPtr> Next() = 0;
 };
 
+// A reader over batches already in memory (all of `schema`), in order.
+class VectorBatchReader final : public RecordBatchReader {
+ public:
+  VectorBatchReader(SchemaPtr schema, std::vector<RecordBatchPtr> batches)
+      : schema_(std::move(schema)), batches_(std::move(batches)) {}
+  const SchemaPtr& schema() const override { return schema_; }
+  Result<RecordBatchPtr> Next() override {
+    return next_ < batches_.size() ? batches_[next_++] : RecordBatchPtr();
+  }
+
+ private:
+  SchemaPtr schema_;
+  std::vector<RecordBatchPtr> batches_;
+  size_t next_ = 0;
+};
+
 // Reads every batch of `reader`; for tests and small inputs.
 Result<std::vector<RecordBatchPtr>> ReadAll(RecordBatchReader* reader);
 
