@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tessera/cli/command.h"
@@ -97,7 +99,11 @@ Result<int64_t> WriteOutput(const std::string& path, FileFormat format, RecordBa
     TS_ASSIGN_OR_RETURN(auto writer, csv::CsvWriter::Open(path, reader->schema()));
     return WriteAll(writer.get(), reader, total, progress);
   }
-  TS_ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Open(path, reader->schema()));
+  // Columns are encoded and compressed on every core (the file is the same
+  // whatever the thread count).
+  parquet::WriteOptions options;
+  options.num_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  TS_ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Open(path, reader->schema(), options));
   return WriteAll(writer.get(), reader, total, progress);
 }
 

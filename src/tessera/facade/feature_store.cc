@@ -2,6 +2,7 @@
 // back) and the offline store (ingest, training sets).
 #include "tessera/feature_store.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <thread>
@@ -154,7 +155,9 @@ Result<std::unique_ptr<RecordBatchReader>> FeatureStore::OpenSpineFile(
   if (!fs::is_regular_file(path, ec))
     return Status::NotFound("spine file '" + path + "' does not exist");
   if (ext == ".parquet") {
-    TS_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(path));
+    parquet::ReadOptions options;  // row groups decoded on every core
+    options.num_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    TS_ASSIGN_OR_RETURN(auto reader, parquet::ParquetReader::Open(path, options));
     return std::unique_ptr<RecordBatchReader>(std::move(reader));
   }
   TS_ASSIGN_OR_RETURN(std::unique_ptr<registry::Registry> reg, impl_->OpenRegistry());

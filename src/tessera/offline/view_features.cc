@@ -1,5 +1,7 @@
 #include "tessera/offline/view_features.h"
 
+#include <algorithm>
+
 #include "tessera/expr/eval_util.h"
 
 namespace tessera::offline {
@@ -120,6 +122,18 @@ Result<std::vector<ArrayPtr>> ViewFeatures::Compute(const std::vector<ArrayPtr>&
                                                     const Array& event_ts,
                                                     expr::EvalStats* stats) const {
   const int64_t n = event_ts.length();
+  // Plain features only: the join's columns are the result as they are
+  // (null where no row was picked), with no gather and scatter.
+  if (std::all_of(steps_.begin(), steps_.end(),
+                  [&](const Step& s) { return s.expression == nullptr; })) {
+    std::vector<ArrayPtr> out;
+    for (const Step& step : steps_) {
+      const int c = scope_carried_[static_cast<size_t>(step.scope_position)];
+      if (c < 0) return Status::Invalid("view features: a plain feature without a column");
+      out.push_back(carried[static_cast<size_t>(c)]);
+    }
+    return out;
+  }
   std::vector<int64_t> rows;       // picked rows
   std::vector<int64_t> positions;  // per input row: index in `rows`, or rows.size()
   positions.resize(static_cast<size_t>(n));
