@@ -122,48 +122,45 @@ Result<std::vector<ArrayPtr>> ViewFeatures::Compute(const std::vector<ArrayPtr>&
                                                     const Array& event_ts,
                                                     expr::EvalStats* stats) const {
   const int64_t n = event_ts.length();
-  // Plain features only: the join's columns are the result as they are
-  // (null where no row was picked), with no gather and scatter.
-  if (std::all_of(steps_.begin(), steps_.end(),
-                  [&](const Step& s) { return s.expression == nullptr; })) {
-    std::vector<ArrayPtr> out;
-    for (const Step& step : steps_) {
-      const int c = scope_carried_[static_cast<size_t>(step.scope_position)];
-      if (c < 0) return Status::Invalid("view features: a plain feature without a column");
-      out.push_back(carried[static_cast<size_t>(c)]);
-    }
-    return out;
-  }
+  // A plain feature's value is the join's column as it is (null where no
+  // row was picked). Expressions run on the picked rows only, gathered
+  // once, and their results are scattered back.
+  const bool any_expression = std::any_of(steps_.begin(), steps_.end(),
+                                          [](const Step& s) { return s.expression != nullptr; });
   std::vector<int64_t> rows;       // picked rows
   std::vector<int64_t> positions;  // per input row: index in `rows`, or rows.size()
-  positions.resize(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    if (event_ts.IsValid(i)) rows.push_back(i);
-  }
-  const int64_t m = static_cast<int64_t>(rows.size());
-  for (int64_t i = 0, r = 0; i < n; ++i) {
-    positions[static_cast<size_t>(i)] = event_ts.IsValid(i) ? r++ : m;
-  }
   std::vector<ArrayPtr> scope(static_cast<size_t>(scope_size_));
-  for (size_t p = 0; p < scope_carried_.size(); ++p) {
-    int c = scope_carried_[p];
-    if (c < 0) continue;
-    TS_ASSIGN_OR_RETURN(scope[p], expr::Take(*carried[static_cast<size_t>(c)], rows.data(), m));
+  int64_t m = n;
+  if (any_expression) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (event_ts.IsValid(i)) rows.push_back(i);
+    }
+    m = static_cast<int64_t>(rows.size());
+    positions.resize(static_cast<size_t>(n));
+    for (int64_t i = 0, r = 0; i < n; ++i) {
+      positions[static_cast<size_t>(i)] = event_ts.IsValid(i) ? r++ : m;
+    }
+    for (size_t p = 0; p < scope_carried_.size(); ++p) {
+      int c = scope_carried_[p];
+      if (c < 0) continue;
+      TS_ASSIGN_OR_RETURN(scope[p], expr::Take(*carried[static_cast<size_t>(c)], rows.data(), m));
+    }
   }
   std::vector<ArrayPtr> out;
   for (const Step& step : steps_) {
-    ArrayPtr value;
     if (step.expression == nullptr) {
-      value = scope[static_cast<size_t>(step.scope_position)];
-    } else {
-      std::vector<ArrayPtr> inputs(scope.begin(), scope.begin() + step.scope_size);
-      expr::EvalStats local;
-      TS_ASSIGN_OR_RETURN(value, step.expression->Evaluate(inputs, m, &local));
-      if (stats != nullptr) stats->Merge(Renumber(local, rows));
-      scope[static_cast<size_t>(step.scope_position)] = value;
+      if (step.carried < 0)
+        return Status::Invalid("view features: a plain feature without a column");
+      out.push_back(carried[static_cast<size_t>(step.carried)]);
+      continue;
     }
+    std::vector<ArrayPtr> inputs(scope.begin(), scope.begin() + step.scope_size);
+    expr::EvalStats local;
+    TS_ASSIGN_OR_RETURN(ArrayPtr value, step.expression->Evaluate(inputs, m, &local));
+    if (stats != nullptr) stats->Merge(Renumber(local, rows));
+    scope[static_cast<size_t>(step.scope_position)] = value;
     if (m == n) {
-      out.push_back(value);
+      out.push_back(std::move(value));
     } else {
       TS_ASSIGN_OR_RETURN(ArrayPtr full, Scatter(value, positions));
       out.push_back(std::move(full));
