@@ -1,5 +1,7 @@
 #include "tessera/core/env.h"
 
+#include <filesystem>
+
 namespace tessera {
 
 std::string ParentDir(const std::string& path) {
@@ -18,6 +20,22 @@ Result<std::string> ReadFileToString(Env* env, const std::string& path) {
     if (n == 0) return out;
     out.append(buf, n);
   }
+}
+
+Status CreateMissingDirs(Env* env, const std::string& dir, std::vector<std::string>* created) {
+  std::vector<std::string> missing;
+  for (std::filesystem::path p(dir); !p.empty() && !env->FileExists(p.string());
+       p = p.parent_path()) {
+    missing.push_back(p.string());
+    if (p == p.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    Status st = env->CreateDir(*it);
+    if (st.IsAlreadyExists()) continue;
+    TS_RETURN_NOT_OK(st);
+    created->push_back(*it);
+  }
+  return Status::OK();
 }
 
 }  // namespace tessera

@@ -170,6 +170,12 @@ class EnvWrapper : public Env {
 // The folder holding `path` ("." for a bare name, "/" for "/x").
 std::string ParentDir(const std::string& path);
 
+// Creates the missing folders of `dir`, outermost first, appending each
+// one this call created to `created` (a folder another process creates
+// meanwhile is not counted), so a caller that fails later can remove
+// exactly its own folders again. On error `created` holds those made so far.
+Status CreateMissingDirs(Env* env, const std::string& dir, std::vector<std::string>* created);
+
 // Reads a whole file through `env`.
 Result<std::string> ReadFileToString(Env* env, const std::string& path);
 

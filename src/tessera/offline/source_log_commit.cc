@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
-#include <filesystem>
 #include <limits>
 
 #include "tessera/format/parquet/writer.h"
@@ -91,21 +90,7 @@ class LogCommit {
     }
   }
 
-  Status CreateFolders() {
-    std::vector<std::string> missing;
-    for (std::filesystem::path p(spec_.log_dir); !p.empty() && !env_->FileExists(p.string());
-         p = p.parent_path()) {
-      missing.push_back(p.string());
-      if (p == p.parent_path()) break;
-    }
-    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-      Status st = env_->CreateDir(*it);
-      if (st.IsAlreadyExists()) continue;
-      TS_RETURN_NOT_OK(st);
-      created_folders_.push_back(*it);
-    }
-    return Status::OK();
-  }
+  Status CreateFolders() { return CreateMissingDirs(env_, spec_.log_dir, &created_folders_); }
 
   Status WritePart(RecordBatchReader* rows) {
     parquet::WriteOptions options;

@@ -60,20 +60,12 @@ class NewRegistryFiles {
 // one created (a folder another process creates meanwhile is not ours).
 Status CreateFolders(Env* env, const std::string& dir, const std::string& label,
                      NewRegistryFiles* files) {
-  std::vector<std::string> missing;
-  for (std::filesystem::path p(dir); !p.empty() && !env->FileExists(p.string());
-       p = p.parent_path()) {
-    missing.push_back(p.string());
-    if (p == p.parent_path()) break;
-  }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    Status st = env->CreateDir(*it);
-    if (st.IsAlreadyExists()) continue;
-    if (!st.ok()) {
-      return Status::IOError(label + ": cannot create its folder '" + dir + "' (" + st.message() +
-                             ")");
-    }
-    files->AddFolder(*it);
+  std::vector<std::string> created;
+  Status st = CreateMissingDirs(env, dir, &created);
+  for (const std::string& folder : created) files->AddFolder(folder);
+  if (!st.ok()) {
+    return Status::IOError(label + ": cannot create its folder '" + dir + "' (" + st.message() +
+                           ")");
   }
   return Status::OK();
 }
