@@ -22,6 +22,9 @@ size_t EditDistance(std::string_view a, std::string_view b);
 // suggested first. Empty when no candidate is close enough.
 std::string SuggestName(std::string_view name, const std::vector<std::string>& candidates);
 
+// A name as messages show it: 'amount'.
+inline std::string Quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
+
 // " (did you mean 'x'?)" for SuggestName's answer, or empty.
 std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
 

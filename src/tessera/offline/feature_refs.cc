@@ -16,8 +16,6 @@ using registry::FeatureView;
 using registry::OnDemandFeatureView;
 using registry::RepoDefinitions;
 
-std::string Q(const std::string& s) { return "'" + s + "'"; }
-
 struct ParsedRef {
   std::string name;
   int64_t version = 0;  // 0: not pinned
@@ -31,7 +29,7 @@ Result<ParsedRef> ParseRef(const std::string& ref) {
     head = ref.substr(0, colon);
     out.feature = ref.substr(colon + 1);
     if (out.feature.empty() || out.feature.find(':') != std::string::npos) {
-      return Status::Invalid("feature reference " + Q(ref) +
+      return Status::Invalid("feature reference " + Quoted(ref) +
                              " is malformed (expected view:feature, view@N:feature or view)");
     }
   }
@@ -42,12 +40,12 @@ Result<ParsedRef> ParseRef(const std::string& ref) {
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out.version);
     if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
         out.version < 1) {
-      return Status::Invalid("feature reference " + Q(ref) + ": version " + Q(digits) +
+      return Status::Invalid("feature reference " + Quoted(ref) + ": version " + Quoted(digits) +
                              " is not a positive integer");
     }
   }
   if (out.name.empty()) {
-    return Status::Invalid("feature reference " + Q(ref) + " names no view");
+    return Status::Invalid("feature reference " + Quoted(ref) + " names no view");
   }
   return out;
 }
@@ -86,21 +84,21 @@ class Resolver {
     TS_ASSIGN_OR_RETURN(ParsedRef parsed, ParseRef(ref));
     if (const OnDemandFeatureView* odfv = FindByName(defs_.on_demand_feature_views, parsed.name)) {
       if (parsed.version != 0) {
-        return Status::Invalid("feature reference " + Q(ref) + ": on-demand view " +
-                               Q(parsed.name) + " cannot be pinned to a version");
+        return Status::Invalid("feature reference " + Quoted(ref) + ": on-demand view " +
+                               Quoted(parsed.name) + " cannot be pinned to a version");
       }
       TS_ASSIGN_OR_RETURN(int index, OnDemandIndex(*odfv, 0));
       return AddFeatures(ref, parsed.feature, true, index, out_.on_demand[index].view.features,
-                         "on-demand view " + Q(parsed.name));
+                         "on-demand view " + Quoted(parsed.name));
     }
     TS_ASSIGN_OR_RETURN(FeatureView view, FindView(ref, parsed));
     if (!view.aggregations.empty()) {
-      return NotComputedYet("feature reference " + Q(ref) + ": feature view " + Q(view.name) +
-                            " is aggregated (aggregations:)");
+      return NotComputedYet("feature reference " + Quoted(ref) + ": feature view " +
+                            Quoted(view.name) + " is aggregated (aggregations:)");
     }
     int index = ViewIndex(std::move(view), parsed.version);
     return AddFeatures(ref, parsed.feature, false, index, out_.views[index].view.features,
-                       "feature view " + Q(parsed.name) +
+                       "feature view " + Quoted(parsed.name) +
                            (parsed.version ? " version " + std::to_string(parsed.version) : ""));
   }
 
@@ -113,20 +111,21 @@ class Resolver {
       Result<FeatureView> pinned = lookup_(parsed.name, parsed.version);
       if (pinned.ok() || live != nullptr) {
         if (!pinned.ok()) {
-          return Status::Invalid("feature reference " + Q(ref) + ": " + pinned.status().message());
+          return Status::Invalid("feature reference " + Quoted(ref) + ": " +
+                                 pinned.status().message());
         }
         return pinned;
       }
     } else if (live != nullptr) {
       if (parsed.version != 0) {
-        return Status::Invalid("feature reference " + Q(ref) +
+        return Status::Invalid("feature reference " + Quoted(ref) +
                                ": no registry to read pinned versions from");
       }
       return *live;
     }
     std::vector<std::string> names = NamesOf(defs_.feature_views);
     for (const std::string& n : NamesOf(defs_.on_demand_feature_views)) names.push_back(n);
-    return Status::Invalid("unknown feature view " + Q(parsed.name) + " in " + Q(ref) +
+    return Status::Invalid("unknown feature view " + Quoted(parsed.name) + " in " + Quoted(ref) +
                            DidYouMean(parsed.name, names));
   }
 
@@ -143,13 +142,13 @@ class Resolver {
   Result<int> OnDemandIndex(const OnDemandFeatureView& odfv, int depth) {
     if (auto it = odfv_index_.find(odfv.name); it != odfv_index_.end()) return it->second;
     if (depth > registry::kMaxOnDemandChainDepth) {
-      return Status::Invalid("on-demand view " + Q(odfv.name) + ": inputs nest too deep");
+      return Status::Invalid("on-demand view " + Quoted(odfv.name) + ": inputs nest too deep");
     }
     for (const std::string& input : odfv.inputs) {
       if (const FeatureView* v = FindByName(defs_.feature_views, input)) {
         if (!v->aggregations.empty()) {
-          return NotComputedYet("on-demand view " + Q(odfv.name) + " reads feature view " +
-                                Q(input) + ", which is aggregated (aggregations:)");
+          return NotComputedYet("on-demand view " + Quoted(odfv.name) + " reads feature view " +
+                                Quoted(input) + ", which is aggregated (aggregations:)");
         }
         ViewIndex(*v, 0);
       } else if (const OnDemandFeatureView* o = FindByName(defs_.on_demand_feature_views, input)) {
@@ -174,13 +173,13 @@ class Resolver {
     for (int f = 0; f < static_cast<int>(features.size()); ++f) {
       if (names[static_cast<size_t>(f)] == feature) return AddOutput(ref, on_demand, index, f);
     }
-    return Status::Invalid(what + " has no feature " + Q(feature) + " (in " + Q(ref) + ")" +
-                           DidYouMean(feature, names));
+    return Status::Invalid(what + " has no feature " + Quoted(feature) + " (in " + Quoted(ref) +
+                           ")" + DidYouMean(feature, names));
   }
 
   Status AddOutput(const std::string& ref, bool on_demand, int index, int feature) {
     if (!asked_.insert({on_demand, index, feature}).second) {
-      return Status::Invalid("feature reference " + Q(ref) +
+      return Status::Invalid("feature reference " + Quoted(ref) +
                              " asks for a feature already asked for");
     }
     std::vector<int>& list = on_demand ? out_.on_demand[static_cast<size_t>(index)].output_features
@@ -205,7 +204,7 @@ Result<std::vector<std::string>> ExpandFeatureService(const RepoDefinitions& def
   if (const registry::FeatureService* s = FindByName(defs.feature_services, name)) {
     return s->features;
   }
-  return Status::NotFound("no feature service named " + Q(name) +
+  return Status::NotFound("no feature service named " + Quoted(name) +
                           DidYouMean(name, NamesOf(defs.feature_services)));
 }
 

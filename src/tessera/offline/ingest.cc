@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "tessera/core/suggest.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
 #include "tessera/offline/ingest_contract.h"
@@ -12,8 +13,6 @@
 
 namespace tessera::offline {
 namespace {
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 enum class FileFormat { kParquet, kCsv };
 
@@ -136,8 +135,8 @@ class InputFile {
         continue;
       }
       if (!text && !registry::IsLosslessWidening(it->type, c.type)) {
-        return Status::Invalid(path_ + ": column " + Q(c.name) + " is " + it->type.ToString() +
-                               ", but source " + Q(contract_.source) + " takes " +
+        return Status::Invalid(path_ + ": column " + Quoted(c.name) + " is " + it->type.ToString() +
+                               ", but source " + Quoted(contract_.source) + " takes " +
                                c.type.ToString());
       }
       input_column_.push_back(static_cast<int>(read_fields_.size()));
@@ -151,8 +150,8 @@ class InputFile {
       return Status::Invalid(path_ + ":1:" + c.name + ": column missing from the header (it is " +
                              c.required_by + ")");
     }
-    return Status::Invalid(path_ + ": column " + Q(c.name) + " is missing (it is " + c.required_by +
-                           ")");
+    return Status::Invalid(path_ + ": column " + Quoted(c.name) + " is missing (it is " +
+                           c.required_by + ")");
   }
 
   Status OpenReader(FileFormat format, const IngestOptions& options) {

@@ -11,8 +11,6 @@ namespace {
 using registry::Source;
 using registry::SourceKind;
 
-std::string Q(const std::string& s) { return "'" + s + "'"; }
-
 const Source* FindSource(const registry::RepoDefinitions& defs, const std::string& name) {
   for (const Source& s : defs.sources) {
     if (s.name == name) return &s;
@@ -46,7 +44,7 @@ class ContractBuilder {
     std::map<std::string, const registry::Entity*> entities;
     for (const registry::Entity& e : defs_.entities) entities.emplace(e.name, &e);
     Declare(log_source.timestamp_field, DataType::Timestamp(),
-            "the timestamp field of source " + Q(log_source.name));
+            "the timestamp field of source " + Quoted(log_source.name));
     if (!log_source.created_timestamp_field.empty()) {
       Declare(log_source.created_timestamp_field, DataType::Timestamp(), "");
     }
@@ -55,7 +53,7 @@ class ContractBuilder {
         auto e = entities.find(entity);
         if (e == entities.end()) continue;
         for (const registry::JoinKey& k : e->second->join_keys) {
-          Declare(k.name, k.type, "a join key of view " + Q(v->name));
+          Declare(k.name, k.type, "a join key of view " + Quoted(v->name));
         }
       }
       for (const registry::FeatureDef& f : v->features) {
@@ -111,14 +109,15 @@ Result<const Source*> LookUp(const registry::RepoDefinitions& defs, const std::s
   if (s != nullptr) return s;
   std::vector<std::string> names;
   for (const Source& x : defs.sources) names.push_back(x.name);
-  return Status::NotFound("no source " + Q(name) + " in the definitions" + DidYouMean(name, names));
+  return Status::NotFound("no source " + Quoted(name) + " in the definitions" +
+                          DidYouMean(name, names));
 }
 
 // The batch source whose log `name` writes to.
 Result<const Source*> LogSource(const registry::RepoDefinitions& defs, const std::string& name) {
   TS_ASSIGN_OR_RETURN(const Source* s, LookUp(defs, name));
   if (s->kind == SourceKind::kRequest) {
-    return Status::Invalid("source " + Q(name) +
+    return Status::Invalid("source " + Quoted(name) +
                            " is a request source: its fields come with each request and it "
                            "has no log");
   }

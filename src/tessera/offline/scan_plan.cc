@@ -8,6 +8,7 @@
 
 #include "tessera/core/coding.h"
 #include "tessera/core/file_glob.h"
+#include "tessera/core/suggest.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/file_io.h"
 #include "tessera/format/parquet/reader.h"
@@ -18,8 +19,6 @@
 
 namespace tessera::offline {
 namespace {
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 bool EndsWithNoCase(const std::string& s, const char* suffix) {
   const size_t n = std::strlen(suffix);
@@ -146,7 +145,7 @@ class Planner {
       } else if (EndsWithNoCase(file, ".csv")) {
         unit.format = FileFormat::kCsv;
       } else {
-        return Status::Invalid("file " + Q(file) +
+        return Status::Invalid("file " + Quoted(file) +
                                " is neither Parquet nor CSV (its name must end in .parquet or "
                                ".csv)");
       }
@@ -166,8 +165,8 @@ class Planner {
       if (seen) continue;  // the outermost folder of a name decides
       Result<Value> v = ParsePartitionValue(p.text, plan_.schema->field(index).type);
       if (!v.ok()) {
-        return Status::Invalid("file " + Q(file) + ": partition folder " +
-                               Q(p.name + "=" + p.text) + ": " + v.status().message());
+        return Status::Invalid("file " + Quoted(file) + ": partition folder " +
+                               Quoted(p.name + "=" + p.text) + ": " + v.status().message());
       }
       unit->partitions.emplace_back(index, std::move(v).MoveValueUnsafe());
     }
@@ -236,8 +235,8 @@ class Planner {
       } else if (asked.optional) {
         fill.constant = Value::Null(asked.type);
       } else {
-        return Status::Invalid("file " + Q(unit->shown) + " has no column " + Q(asked.name) +
-                               " (the scan requires it)");
+        return Status::Invalid("file " + Quoted(unit->shown) + " has no column " +
+                               Quoted(asked.name) + " (the scan requires it)");
       }
       unit->fills.push_back(std::move(fill));
     }
@@ -254,18 +253,19 @@ class Planner {
   Status CheckType(const ScanUnit& unit, const ScanColumn& asked, const FileColumn& column) {
     if (unit.format == FileFormat::kCsv) return Status::OK();  // text, parsed as asked
     if (!column.status.ok()) {
-      return column.status.WithContext("file " + Q(unit.shown) + ": column " + Q(asked.name));
+      return column.status.WithContext("file " + Quoted(unit.shown) + ": column " +
+                                       Quoted(asked.name));
     }
     if (registry::IsLosslessWidening(column.type, asked.type)) {
       first_readable_.emplace(asked.name, std::make_pair(unit.shown, column.type));
       return Status::OK();
     }
-    std::string message = "file " + Q(unit.shown) + ": column " + Q(asked.name) + " is " +
+    std::string message = "file " + Quoted(unit.shown) + ": column " + Quoted(asked.name) + " is " +
                           column.type.ToString() + " where " + asked.type.ToString() +
                           " is asked for";
     if (auto it = first_readable_.find(asked.name); it != first_readable_.end()) {
       message +=
-          " (file " + Q(it->second.first) + " has it as " + it->second.second.ToString() + ")";
+          " (file " + Quoted(it->second.first) + " has it as " + it->second.second.ToString() + ")";
     }
     return Status::Invalid(message);
   }

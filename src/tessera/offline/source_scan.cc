@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tessera/core/file_glob.h"
+#include "tessera/core/suggest.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
 #include "tessera/format/parquet/row_group_filter.h"
@@ -16,8 +17,6 @@
 
 namespace tessera::offline {
 namespace {
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 // `status` with the opened path replaced by the one messages show.
 Status Shown(const Status& status, const ScanUnit& unit) {
@@ -285,11 +284,11 @@ Result<std::vector<std::string>> MatchSourceFiles(const std::string& repo_root,
   const std::string full = path[0] == '/' ? path : repo_root + "/" + path;
   Result<uint64_t> size = env->GetFileSize(full);
   if (!size.ok() && size.status().IsNotFound()) {
-    return Status::NotFound("file " + Q(path) + " does not exist");
+    return Status::NotFound("file " + Quoted(path) + " does not exist");
   }
   TS_RETURN_NOT_OK(size.status());
   if (env->GetChildren(full).ok()) {
-    return Status::Invalid(Q(path) + " is a folder; a glob such as '" + path +
+    return Status::Invalid(Quoted(path) + " is a folder; a glob such as '" + path +
                            "/*.parquet' reads its files");
   }
   return std::vector<std::string>{path};

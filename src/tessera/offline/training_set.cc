@@ -19,8 +19,6 @@ using registry::FeatureView;
 using registry::OnDemandFeatureView;
 using registry::RepoDefinitions;
 
-std::string Q(const std::string& s) { return "'" + s + "'"; }
-
 // The whole spine as one batch.
 Result<RecordBatchPtr> ReadSpine(RecordBatchReader* reader) {
   TS_ASSIGN_OR_RETURN(std::vector<RecordBatchPtr> batches, ReadAll(reader));
@@ -58,7 +56,7 @@ Result<int> SpineColumn(const RecordBatch& spine, const std::string& name, const
   int index = spine.schema()->IndexOf(name);
   if (index >= 0) return index;
   std::vector<std::string> names = ColumnNames(*spine.schema());
-  return Status::Invalid("the spine has no column " + Q(name) + " (" + why + ")" +
+  return Status::Invalid("the spine has no column " + Quoted(name) + " (" + why + ")" +
                          DidYouMean(name, names) + "; its columns: " + ListNames(names));
 }
 
@@ -103,7 +101,7 @@ class Builder {
                                                 "the spine's timestamp column"));
     DataType type = spine_->schema()->field(ts_column_).type;
     if (type != DataType::Timestamp()) {
-      return Status::Invalid("spine column " + Q(request_.timestamp_column) + " is " +
+      return Status::Invalid("spine column " + Quoted(request_.timestamp_column) + " is " +
                              type.ToString() + ", not timestamp");
     }
     const Array& ts = *spine_->column(ts_column_);
@@ -138,13 +136,13 @@ class Builder {
       for (const std::string& entity_name : v.entities) {
         const registry::Entity* entity = FindByName(defs_.entities, entity_name);
         if (entity == nullptr) {
-          return Status::Invalid("feature view " + Q(v.name) + " names entity " + Q(entity_name) +
-                                 ", which is not defined");
+          return Status::Invalid("feature view " + Quoted(v.name) + " names entity " +
+                                 Quoted(entity_name) + ", which is not defined");
         }
         for (const registry::JoinKey& key : entity->join_keys) {
           TS_ASSIGN_OR_RETURN(int column, SpineColumn(*spine_, key.name,
-                                                      "join key of entity " + Q(entity_name) +
-                                                          " of feature view " + Q(v.name)));
+                                                      "join key of entity " + Quoted(entity_name) +
+                                                          " of feature view " + Quoted(v.name)));
           input.spine_key_columns.push_back(column);
           joined.keys.push_back(Field{key.name, key.type});
         }
@@ -184,7 +182,7 @@ class Builder {
       source = FindByName(defs_.sources, source->batch_source);
     }
     if (source == nullptr || source->kind != registry::SourceKind::kBatch) {
-      return Status::Invalid("feature view " + Q(v.name) + ": source " + Q(v.source) +
+      return Status::Invalid("feature view " + Quoted(v.name) + ": source " + Quoted(v.source) +
                              " is not a batch source or a push source with one");
     }
     return source;
@@ -254,7 +252,7 @@ class Builder {
     for (JoinedView& v : views_) {
       expr::EvalStats stats;
       TS_ASSIGN_OR_RETURN(v.values, v.features.Compute(v.values, *v.event_ts, &stats));
-      AddWarning("feature view " + Q(v.request->view.name), stats);
+      AddWarning("feature view " + Quoted(v.request->view.name), stats);
     }
     Progress("features", spine_->num_rows());
     return Status::OK();
@@ -279,7 +277,7 @@ class Builder {
       } else if (const registry::Source* s = FindByName(defs_.sources, input)) {
         TS_RETURN_NOT_OK(RequestFields(v, *s, columns, values));
       } else {
-        return Status::Invalid("on-demand view " + Q(v.name) + " reads " + Q(input) +
+        return Status::Invalid("on-demand view " + Quoted(v.name) + " reads " + Quoted(input) +
                                ", which is not defined");
       }
     }
@@ -303,12 +301,13 @@ class Builder {
     for (const PendingField& p : pending_fields_) {
       if (!features.Reads(p.input)) continue;
       TS_ASSIGN_OR_RETURN(int c, SpineColumn(*spine_, p.field.name,
-                                             "request field of " + Q(p.source) +
-                                                 " read by on-demand view " + Q(v.name)));
+                                             "request field of " + Quoted(p.source) +
+                                                 " read by on-demand view " + Quoted(v.name)));
       expr::EvalStats stats;
       TS_ASSIGN_OR_RETURN((*values)[static_cast<size_t>(p.input)],
                           CastArray(spine_->column(c), p.field.type, &stats));
-      AddWarning("spine column " + Q(p.field.name) + " read as " + p.field.type.ToString(), stats);
+      AddWarning("spine column " + Quoted(p.field.name) + " read as " + p.field.type.ToString(),
+                 stats);
     }
     pending_fields_.clear();
     return Status::OK();
@@ -331,7 +330,7 @@ class Builder {
       expr::EvalStats stats;
       TS_ASSIGN_OR_RETURN(odfv_values_[r.view.name],
                           features.Compute(std::move(values), spine_->num_rows(), &stats));
-      AddWarning("on-demand view " + Q(r.view.name), stats);
+      AddWarning("on-demand view " + Quoted(r.view.name), stats);
     }
     return Status::OK();
   }
@@ -340,8 +339,9 @@ class Builder {
   Status AddOutput(const std::string& name, const std::string& what, ArrayPtr column,
                    std::vector<Field>* fields, std::vector<ArrayPtr>* columns) {
     if (auto it = output_origin_.find(name); it != output_origin_.end()) {
-      return Status::Invalid("output column " + Q(name) + " would come from both " + it->second +
-                             " and " + what + "; use --full-feature-names (view__feature)");
+      return Status::Invalid("output column " + Quoted(name) + " would come from both " +
+                             it->second + " and " + what +
+                             "; use --full-feature-names (view__feature)");
     }
     output_origin_[name] = what;
     fields->push_back(Field{name, column->type()});
@@ -355,7 +355,7 @@ class Builder {
     for (int c = 0; c < spine_->num_columns(); ++c) {
       const std::string& name = spine_->schema()->field(c).name;
       TS_RETURN_NOT_OK(
-          AddOutput(name, "spine column " + Q(name), spine_->column(c), &fields, &columns));
+          AddOutput(name, "spine column " + Quoted(name), spine_->column(c), &fields, &columns));
     }
     for (const OutputFeature& o : resolved_.outputs) {
       std::string view_name =
@@ -366,15 +366,15 @@ class Builder {
       ArrayPtr value = o.on_demand ? odfv_values_[view_name][static_cast<size_t>(o.feature)]
                                    : views_[o.index].values[static_cast<size_t>(o.feature)];
       std::string name = request_.full_feature_names ? view_name + "__" + feature : feature;
-      TS_RETURN_NOT_OK(
-          AddOutput(name, "feature " + Q(view_name + ":" + feature), value, &fields, &columns));
+      TS_RETURN_NOT_OK(AddOutput(name, "feature " + Quoted(view_name + ":" + feature), value,
+                                 &fields, &columns));
     }
     if (request_.with_timestamps) {
       for (const JoinedView& v : views_) {
         if (v.request->output_features.empty()) continue;
         const std::string& view_name = v.request->view.name;
         TS_RETURN_NOT_OK(AddOutput(view_name + "__event_timestamp",
-                                   "the event time of " + Q(view_name), v.event_ts, &fields,
+                                   "the event time of " + Quoted(view_name), v.event_ts, &fields,
                                    &columns));
       }
     }

@@ -2,13 +2,12 @@
 
 #include <optional>
 
+#include "tessera/core/suggest.h"
 #include "tessera/expr/binder.h"
 #include "tessera/expr/parser.h"
 
 namespace tessera::registry {
 namespace {
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 using Columns = std::vector<expr::ScopeColumn>;
 
@@ -65,15 +64,15 @@ class ExprChecker {
   }
 
   void CheckOne(const FeatureDef& f, const Columns& columns) {
-    std::string what = "expression " + Q(f.expr) + ": ";
+    std::string what = "expression " + Quoted(f.expr) + ": ";
     Result<expr::NodePtr> root = expr::Parse(f.expr);
     if (!root.ok()) return Error(f.location, what + root.status().message());
     Status bound = expr::Bind(root->get(), expr::Scope(columns));
     if (!bound.ok()) return Error(f.location, what + bound.message());
     DataType inferred = (*root)->type;
     if (IsImplicitWidening(inferred, f.type)) return;
-    Error(f.location, "feature " + Q(f.name) + " is " + f.type.ToString() + " but expression " +
-                          Q(f.expr) + " is " + inferred.ToString());
+    Error(f.location, "feature " + Quoted(f.name) + " is " + f.type.ToString() +
+                          " but expression " + Quoted(f.expr) + " is " + inferred.ToString());
   }
 
   // The features an on-demand view's input offers; nullopt when one of

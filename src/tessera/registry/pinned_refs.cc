@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "tessera/core/suggest.h"
+
 namespace tessera::registry {
 namespace {
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 // "view@N" or "view@N:feature" with 1 <= N < 10^9; nullopt otherwise.
 std::optional<PinnedReference> ParsePin(const std::string& ref) {
@@ -79,8 +79,8 @@ std::vector<LoadError> CheckPinnedReferences(const RepoDefinitions& defs, const 
   std::vector<LoadError> errors;
   for (const PinnedReference& pin : FindPinnedReferences(defs)) {
     ObjectKind kind = PinnedViewKind(defs, pin.view);
-    std::string what = "feature service " + Q(pin.service) + ": ";
-    std::string view = KindWords(kind) + " " + Q(pin.view);
+    std::string what = "feature service " + Quoted(pin.service) + ": ";
+    std::string view = KindWords(kind) + " " + Quoted(pin.view);
     const PlanEntry* entry = FindEntry(plan, kind, pin.view);
     std::vector<std::string> features;
     if (entry != nullptr && entry->BumpsVersion() && pin.version == entry->next_version) {
@@ -91,7 +91,7 @@ std::vector<LoadError> CheckPinnedReferences(const RepoDefinitions& defs, const 
       int64_t latest = entry != nullptr ? entry->next_version : 0;
       errors.push_back(LoadError{pin.location, what + view + " has no version " +
                                                    std::to_string(pin.version) + " (in " +
-                                                   Q(pin.text) + "; its latest version is " +
+                                                   Quoted(pin.text) + "; its latest version is " +
                                                    std::to_string(latest) + ")"});
       continue;
     }
@@ -101,7 +101,8 @@ std::vector<LoadError> CheckPinnedReferences(const RepoDefinitions& defs, const 
     }
     errors.push_back(LoadError{pin.location, what + "version " + std::to_string(pin.version) +
                                                  " of " + view + " has no feature " +
-                                                 Q(pin.feature) + " (in " + Q(pin.text) + ")"});
+                                                 Quoted(pin.feature) + " (in " + Quoted(pin.text) +
+                                                 ")"});
   }
   return errors;
 }

@@ -6,14 +6,13 @@
 #include <tuple>
 #include <utility>
 
+#include "tessera/core/suggest.h"
 #include "tessera/registry/expr_check.h"
 #include "tessera/registry/loader_internal.h"
 #include "tessera/registry/source_schema.h"
 
 namespace tessera::registry {
 namespace {
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 class SourceChecker {
  public:
@@ -54,7 +53,7 @@ class SourceChecker {
     for (const auto& [key, field_ptr] : fields) {
       const std::string& field = *field_ptr;
       if (field.empty()) continue;
-      std::string what = "source " + Q(s.name) + ": " + key + " " + Q(field);
+      std::string what = "source " + Quoted(s.name) + ": " + key + " " + Quoted(field);
       CheckColumn(*schema, field, DataType::Timestamp(), what, s.location);
     }
   }
@@ -66,13 +65,14 @@ class SourceChecker {
       auto e = entities_.find(entity);
       if (e == entities_.end()) continue;
       for (const JoinKey& k : e->second->join_keys) {
-        std::string what =
-            "feature view " + Q(v.name) + ": join key " + Q(k.name) + " of entity " + Q(entity);
+        std::string what = "feature view " + Quoted(v.name) + ": join key " + Quoted(k.name) +
+                           " of entity " + Quoted(entity);
         CheckColumn(*schema, k.name, k.type, what, v.location);
       }
     }
     for (const FeatureDef& f : v.features) {
-      if (f.expr.empty()) CheckColumn(*schema, f.name, f.type, "feature " + Q(f.name), f.location);
+      if (f.expr.empty())
+        CheckColumn(*schema, f.name, f.type, "feature " + Quoted(f.name), f.location);
     }
     for (const Aggregation& agg : v.aggregations) CheckAggregation(*schema, agg);
   }
@@ -88,7 +88,7 @@ class SourceChecker {
         return;
       }
       if (set.text || IsLosslessWidening(column->type, declared)) continue;
-      Error(at, what + " is " + declared.ToString() + " but column " + Q(name) + " of " +
+      Error(at, what + " is " + declared.ToString() + " but column " + Quoted(name) + " of " +
                     set.origin + " is " + column->type.ToString());
       return;
     }
@@ -97,21 +97,21 @@ class SourceChecker {
   void Missing(const ColumnSet& set, const std::string& name, const std::string& what,
                const SourceLocation& at) {
     std::string closest = set.ClosestName(name);
-    std::string hint = closest.empty() ? "" : " (did you mean " + Q(closest) + "?)";
+    std::string hint = closest.empty() ? "" : " (did you mean " + Quoted(closest) + "?)";
     Error(at, what + " is not a column of " + set.origin + hint);
   }
 
   void CheckAggregation(const SourceSchema& schema, const Aggregation& agg) {
-    std::string what = "aggregation " + agg.function + " of column " + Q(agg.column);
+    std::string what = "aggregation " + agg.function + " of column " + Quoted(agg.column);
     for (const ColumnSet& set : schema.sets) {
       const SourceColumn* column = set.Find(agg.column);
       if (column == nullptr) {
-        Missing(set, agg.column, what + ": " + Q(agg.column), agg.location);
+        Missing(set, agg.column, what + ": " + Quoted(agg.column), agg.location);
         return;
       }
       Result<DataType> out = AggregationOutputType(agg.function, column->type);
       if (out.ok()) continue;
-      Error(agg.location, what + ": " + out.status().message() + " (column " + Q(agg.column) +
+      Error(agg.location, what + ": " + out.status().message() + " (column " + Quoted(agg.column) +
                               " of " + set.origin + ")");
       return;
     }

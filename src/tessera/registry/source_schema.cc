@@ -12,8 +12,6 @@
 namespace tessera::registry {
 namespace {
 
-std::string Q(const std::string& s) { return "'" + s + "'"; }
-
 // The regular files matching `pattern` (a path or a glob, core/file_glob.h),
 // sorted; the offline scan (offline/source_scan.h) reads the same list.
 std::vector<std::string> MatchFiles(const std::string& pattern) {
@@ -104,7 +102,7 @@ class Resolver {
     SourceSchema schema;
     schema.declared = true;
     ColumnSet set;
-    set.origin = "the schema of source " + Q(s.name);
+    set.origin = "the schema of source " + Quoted(s.name);
     for (const Field& f : s.schema) set.columns.push_back({f.name, f.type});
     schema.sets.push_back(std::move(set));
     return schema;
@@ -118,7 +116,7 @@ class Resolver {
   }
 
   SourceSchema ResolveBatch(const Source& s) {
-    std::string what = "source " + Q(s.name) + ": ";
+    std::string what = "source " + Quoted(s.name) + ": ";
     std::filesystem::path pattern(s.path);
     std::string full = pattern.is_absolute() ? s.path : repo_.root + "/" + s.path;
     std::vector<std::string> files = s.path.empty() ? std::vector<std::string>{} : MatchFiles(full);
@@ -126,7 +124,7 @@ class Resolver {
       std::string hint = FeedsPush(s) ? " (a push source's history may start empty when its "
                                         "batch source declares schema:)"
                                       : "";
-      Error(s, what + "path " + Q(s.path) + " matches no file" + hint);
+      Error(s, what + "path " + Quoted(s.path) + " matches no file" + hint);
       return {};
     }
     if (!s.schema.empty()) return Declared(s);
@@ -161,7 +159,7 @@ class Resolver {
       schema = *inferred;
       set.text = true;
     } else {
-      return Status::Invalid("file " + Q(set.origin) +
+      return Status::Invalid("file " + Quoted(set.origin) +
                              " is neither Parquet nor CSV (its name "
                              "must end in .parquet or .csv)");
     }
@@ -179,7 +177,7 @@ class Resolver {
   }
 
   static Status Cannot(const std::string& shown, const Status& st) {
-    return Status::Invalid("cannot read " + Q(shown) + ": " + st.message());
+    return Status::Invalid("cannot read " + Quoted(shown) + ": " + st.message());
   }
 
   void Error(const Source& s, std::string message) {

@@ -6,13 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/suggest.h"
 #include "tessera/registry/loader_internal.h"
 
 namespace tessera::registry::internal {
 
 namespace {
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 class Validator {
  public:
@@ -51,7 +50,7 @@ class Validator {
       if (obj.name.empty()) continue;
       auto [it, inserted] = index->emplace(obj.name, &obj);
       if (!inserted) {
-        Error(obj.location, std::string("duplicate ") + kind_word + " " + Q(obj.name) +
+        Error(obj.location, std::string("duplicate ") + kind_word + " " + Quoted(obj.name) +
                                 " (first defined at " + it->second->location.ToString() + ")");
       }
     }
@@ -67,7 +66,7 @@ class Validator {
     for (const OnDemandFeatureView& v : defs_.on_demand_feature_views) {
       auto it = views_.find(v.name);
       if (it == views_.end()) continue;
-      Error(v.location, "on-demand feature view " + Q(v.name) +
+      Error(v.location, "on-demand feature view " + Quoted(v.name) +
                             " has the name of a feature view (defined at " +
                             it->second->location.ToString() +
                             "); views and on-demand views share one namespace");
@@ -82,7 +81,7 @@ class Validator {
       if (name.empty()) continue;
       auto [it, inserted] = seen.emplace(name, at);
       if (!inserted) {
-        Error(at, what + ": duplicate " + item_word + " " + Q(name) + " (first declared at " +
+        Error(at, what + ": duplicate " + item_word + " " + Quoted(name) + " (first declared at " +
                       it->second.ToString() + ")");
       }
     }
@@ -96,12 +95,12 @@ class Validator {
           e.join_keys[k].name,
           Line(ObjectKind::kEntity, i, "join_keys[" + std::to_string(k) + "]", e.location));
     }
-    CheckUnique(names, "entity " + Q(e.name), "join key");
+    CheckUnique(names, "entity " + Quoted(e.name), "join key");
   }
 
   void CheckSource(size_t i) {
     const Source& s = defs_.sources[i];
-    std::string what = std::string(SourceKindName(s.kind)) + " source " + Q(s.name);
+    std::string what = std::string(SourceKindName(s.kind)) + " source " + Quoted(s.name);
     std::vector<std::pair<std::string, SourceLocation>> names;
     for (size_t k = 0; k < s.schema.size(); ++k) {
       names.emplace_back(s.schema[k].name, Line(ObjectKind::kSource, i,
@@ -112,9 +111,9 @@ class Validator {
     const SourceLocation& at = Line(ObjectKind::kSource, i, "batch_source", s.location);
     auto it = sources_.find(s.batch_source);
     if (it == sources_.end()) {
-      Unresolved(at, what + ": unknown batch_source " + Q(s.batch_source));
+      Unresolved(at, what + ": unknown batch_source " + Quoted(s.batch_source));
     } else if (it->second->kind != SourceKind::kBatch) {
-      Error(at, what + ": batch_source " + Q(s.batch_source) + " is a " +
+      Error(at, what + ": batch_source " + Quoted(s.batch_source) + " is a " +
                     SourceKindName(it->second->kind) + " source, not a batch source");
     }
   }
@@ -125,15 +124,15 @@ class Validator {
       if (entities_.count(v.entities[k]) != 0) continue;
       Unresolved(
           Line(ObjectKind::kFeatureView, i, "entities[" + std::to_string(k) + "]", v.location),
-          what + ": unknown entity " + Q(v.entities[k]));
+          what + ": unknown entity " + Quoted(v.entities[k]));
     }
     if (v.source.empty()) return;
     const SourceLocation& at = Line(ObjectKind::kFeatureView, i, "source", v.location);
     auto it = sources_.find(v.source);
     if (it == sources_.end()) {
-      Unresolved(at, what + ": unknown source " + Q(v.source));
+      Unresolved(at, what + ": unknown source " + Quoted(v.source));
     } else if (it->second->kind == SourceKind::kRequest) {
-      Error(at, what + ": source " + Q(v.source) +
+      Error(at, what + ": source " + Quoted(v.source) +
                     " is a request source; feature views read batch or push sources "
                     "(request data feeds on-demand feature views)");
     }
@@ -141,7 +140,7 @@ class Validator {
 
   void CheckView(size_t i) {
     const FeatureView& v = defs_.feature_views[i];
-    std::string what = "feature view " + Q(v.name);
+    std::string what = "feature view " + Quoted(v.name);
     CheckViewReferences(i, what);
     std::vector<std::pair<std::string, SourceLocation>> entity_names;
     for (size_t k = 0; k < v.entities.size(); ++k) {
@@ -162,13 +161,13 @@ class Validator {
     for (const auto& [feature, rule] : v.validation) {
       if (features.count(feature) != 0) continue;
       Error(Line(ObjectKind::kFeatureView, i, "validation." + feature, v.location),
-            what + ": validation rule for unknown feature " + Q(feature));
+            what + ": validation rule for unknown feature " + Quoted(feature));
     }
   }
 
   void CheckOnDemandView(size_t i) {
     const OnDemandFeatureView& v = defs_.on_demand_feature_views[i];
-    std::string what = "on-demand feature view " + Q(v.name);
+    std::string what = "on-demand feature view " + Quoted(v.name);
     for (size_t k = 0; k < v.inputs.size(); ++k) {
       const std::string& input = v.inputs[k];
       const SourceLocation& at = Line(ObjectKind::kOnDemandFeatureView, i,
@@ -176,11 +175,11 @@ class Validator {
       if (views_.count(input) != 0 || odfvs_.count(input) != 0) continue;
       auto src = sources_.find(input);
       if (src == sources_.end()) {
-        Unresolved(at, what + ": unknown input " + Q(input) +
+        Unresolved(at, what + ": unknown input " + Quoted(input) +
                            " (expected a feature view, an on-demand feature view or a request "
                            "source)");
       } else if (src->second->kind != SourceKind::kRequest) {
-        Error(at, what + ": input " + Q(input) + " is a " + SourceKindName(src->second->kind) +
+        Error(at, what + ": input " + Quoted(input) + " is a " + SourceKindName(src->second->kind) +
                       " source; on-demand views read feature views and request sources");
       }
     }
@@ -242,7 +241,7 @@ class Validator {
     for (auto it = first; it != stack.end(); ++it) cycle.push_back(it->view->name);
     cycle.push_back(input);
     Error(odfvs_.at(input)->location,
-          "on-demand feature view " + Q(input) + ": cycle " + ShortChain(cycle));
+          "on-demand feature view " + Quoted(input) + ": cycle " + ShortChain(cycle));
   }
 
   // "a -> b -> c", with the middle of a long chain shown as "..." so that a
@@ -279,7 +278,7 @@ class Validator {
         }
       }
       const std::string shown = ShortChain(chain);
-      Error(v.location, "on-demand feature view " + Q(v.name) + ": chain of " +
+      Error(v.location, "on-demand feature view " + Quoted(v.name) + ": chain of " +
                             std::to_string(chain.size()) + " on-demand views is deeper than the " +
                             "limit of " + std::to_string(kMaxOnDemandChainDepth) + " (" + shown +
                             ")");
@@ -301,7 +300,7 @@ class Validator {
 
 void Validator::CheckService(size_t i) {
   const FeatureService& s = defs_.feature_services[i];
-  std::string what = "feature service " + Q(s.name);
+  std::string what = "feature service " + Quoted(s.name);
   std::vector<std::pair<std::string, SourceLocation>> refs;
   for (size_t k = 0; k < s.features.size(); ++k) {
     const SourceLocation& at =
@@ -328,7 +327,7 @@ void Validator::CheckReference(const std::string& what, const std::string& ref,
       (version.empty() || version.size() > 9 ||
        version.find_first_not_of("0123456789") != std::string::npos || version[0] == '0');
   if (!IsValidName(view) || bad_version || (colon != std::string::npos && !IsValidName(feature))) {
-    Error(at, what + ": invalid feature reference " + Q(ref) +
+    Error(at, what + ": invalid feature reference " + Quoted(ref) +
                   " (expected view, view:feature or view@N:feature)");
     return;
   }
@@ -338,13 +337,13 @@ void Validator::CheckReference(const std::string& what, const std::string& ref,
   } else if (auto o = odfvs_.find(view); o != odfvs_.end()) {
     for (const FeatureDef& f : o->second->features) names.push_back(f.name);
   } else {
-    Unresolved(at, what + ": unknown feature view " + Q(view) + " in " + Q(ref));
+    Unresolved(at, what + ": unknown feature view " + Quoted(view) + " in " + Quoted(ref));
     return;
   }
   if (feature.empty() || !version.empty()) return;
   if (std::find(names.begin(), names.end(), feature) == names.end()) {
-    Error(at, what + ": feature view " + Q(view) + " has no feature " + Q(feature) + " (in " +
-                  Q(ref) + ")");
+    Error(at, what + ": feature view " + Quoted(view) + " has no feature " + Quoted(feature) +
+                  " (in " + Quoted(ref) + ")");
   }
 }
 
