@@ -13,12 +13,13 @@ PACKAGES=(
   libyaml-dev libsqlite3-dev libcli11-dev rapidjson-dev
   libre2-dev libxxhash-dev libutf8proc-dev
   libsnappy-dev libzstd-dev zlib1g-dev libbrotli-dev liblz4-dev
+  librocksdb-dev libhiredis-dev libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # fuzzing and sanitizers
   clang libclang-rt-14-dev
   # interop oracles and benchmark peers (never linked)
-  nodejs
+  nodejs redis-server redis-tools
   # TLS for npm (the DuckDB oracle); a minbase system has no CA certificates
   ca-certificates
 )

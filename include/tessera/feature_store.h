@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
 #include "tessera/core/result.h"
 
@@ -76,11 +77,83 @@ struct HistoricalRequest {
   std::vector<std::string>* warnings = nullptr;
 };
 
+// --- Online (issue 9) ---
+
+// Per value of an online read (Feast's statuses).
+enum class FeatureStatus : uint8_t {
+  kPresent,        // a value (join keys are always present)
+  kNotFound,       // no row for the key in the online store
+  kNullValue,      // a row, but the feature's value is null
+  kOutsideMaxAge,  // a row with event_ts <= now - ttl (value returned as null)
+};
+const char* FeatureStatusName(FeatureStatus status);  // "PRESENT", "NOT_FOUND", ...
+
+struct OnlineRequest {
+  // As HistoricalRequest: "view:feature", "view@N:feature", "view", on-demand
+  // views; or, when empty, the features of `feature_service`.
+  std::vector<std::string> features;
+  std::string feature_service;
+  bool full_feature_names = false;
+};
+
+// Feast's response shape, columnar: names[i] has values[i] (one value per
+// entity row, in request order), statuses[i] and event_timestamps[i] (micros
+// UTC; 0 for join keys and rows not found). Join keys come first, then the
+// features in request order.
+struct OnlineResponse {
+  std::vector<std::string> names;
+  std::vector<ArrayPtr> values;
+  std::vector<std::vector<FeatureStatus>> statuses;
+  std::vector<std::vector<int64_t>> event_timestamps;
+};
+
+struct MaterializeRequest {
+  int64_t start_micros = 0;  // (start, end]; ignored when incremental
+  int64_t end_micros = 0;
+  bool incremental = false;        // from each view's last materialized end
+  std::vector<std::string> views;  // empty: every online feature view
+  // Called now and then with rows scanned so far (total -1 when unknown).
+  std::function<void(const HistoricalProgress&)> progress;
+};
+
+struct MaterializedViewSummary {
+  std::string view;
+  int64_t version = 0;
+  int64_t start_micros = 0;  // the interval this run covered
+  int64_t end_micros = 0;
+  int64_t rows_scanned = 0;
+  int64_t rows_written = 0;  // online rows that won and were stored
+};
+
+struct MaterializeSummary {
+  std::vector<MaterializedViewSummary> views;
+};
+
+enum class PushTarget : uint8_t { kOnline, kOffline, kOnlineAndOffline };
+
+struct PushSummary {
+  std::string source;  // the push source
+  int64_t rows = 0;
+  int64_t online_rows_written = 0;  // over every view fed by the source
+  bool logged = false;              // appended to the batch source's log
+  int64_t first_seq = 0;            // when logged: _ingest_seq range
+  int64_t last_seq = 0;
+};
+
+struct StoreOptions {
+  // Files and the clock ("now": ttl at read, staleness; DESIGN.md section 3
+  // "Time"), so tests set the clock instead of sleeping. Not owned; must
+  // outlive the store. nullptr: Env::Default().
+  Env* env = nullptr;
+};
+
 class FeatureStore {
  public:
   // Opens the feature repo at `repo_dir` (its tessera.yaml; definitions are
   // read when needed). NotFound when there is no tessera.yaml.
   static Result<std::unique_ptr<FeatureStore>> Open(const std::string& repo_dir);
+  static Result<std::unique_ptr<FeatureStore>> Open(const std::string& repo_dir,
+                                                    const StoreOptions& options);
   ~FeatureStore();
   FeatureStore(const FeatureStore&) = delete;
   FeatureStore& operator=(const FeatureStore&) = delete;
@@ -117,6 +190,32 @@ class FeatureStore {
   // (with_timestamps) each view's picked event time.
   Result<std::unique_ptr<RecordBatchReader>> GetHistoricalFeatures(
       std::unique_ptr<RecordBatchReader> spine, const HistoricalRequest& request);
+
+  // --- Online (issue 9). The online store is opened on first use, from
+  // tessera.yaml's online_store (RocksDB by default: one process at a time,
+  // DESIGN.md section 3b). Unlike the methods above, these three may be
+  // called from many threads at once (the server does).
+
+  // Loads the online store as DESIGN.md section 3 says: for every key with
+  // rows in (start, end], the row a spine row at end would get, unless the
+  // store holds a winning row; records the interval per view version.
+  Result<MaterializeSummary> Materialize(const MaterializeRequest& request);
+
+  // Reads the online features of the rows of `entities` (a column per join
+  // key and request field; int64 keys may come as int64 or as decimal
+  // strings, int32 keys as int64; each column is checked against the
+  // entity's type): InvalidArgument naming the column and row for a missing
+  // join key or a value of the wrong type, NotFound naming an unknown
+  // feature, view or service, Unavailable when the store does not answer.
+  Result<OnlineResponse> GetOnlineFeatures(const RecordBatch& entities,
+                                           const OnlineRequest& request);
+
+  // Validates `rows` against push source `source`'s schema and applies them
+  // all or nothing: online rows of every view fed by the source, the source
+  // log (as Ingest), or both. Rows of a source that feeds an aggregated view
+  // are always logged.
+  Result<PushSummary> Push(const std::string& source, std::shared_ptr<const RecordBatch> rows,
+                           PushTarget to);
 
  private:
   struct Impl;

@@ -34,6 +34,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kUnsupported: return "Unsupported";
     case StatusCode::kOutOfRange: return "Out of range";
     case StatusCode::kInternal: return "Internal error";
+    case StatusCode::kUnavailable: return "Unavailable";
   }
   return "Unknown";
 }

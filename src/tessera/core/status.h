@@ -23,7 +23,8 @@ enum class StatusCode : int {
   kCorruption = 5,   // stored data or a file is malformed
   kUnsupported = 6,  // well-formed but outside what Tessera handles
   kOutOfRange = 7,
-  kInternal = 8,  // a bug: an invariant did not hold
+  kInternal = 8,     // a bug: an invariant did not hold
+  kUnavailable = 9,  // a service (an online store, a server) does not answer; retry later
 };
 
 class [[nodiscard]] Status {
@@ -42,6 +43,7 @@ class [[nodiscard]] Status {
   static Status Unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
   static Status OutOfRange(std::string msg) { return {StatusCode::kOutOfRange, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
 
   bool ok() const { return state_ == nullptr; }
   StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "tessera/facade/feature_store_impl.h"
 #include "tessera/facade/plan_summary.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
@@ -33,12 +34,6 @@ Status Errors(const std::vector<registry::LoadError>& errors) {
   return Status::Invalid(std::move(message));
 }
 
-std::string Absolute(const std::string& root, const std::string& path) {
-  fs::path p(path);
-  if (p.is_absolute()) return p.lexically_normal().string();
-  return (fs::path(root) / p).lexically_normal().string();
-}
-
 // The lower-case extension of `path` (".csv").
 std::string Extension(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
@@ -46,45 +41,25 @@ std::string Extension(const std::string& path) {
   return ext;
 }
 
-bool RegistryIsNew(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return true;
-  return fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0;
-}
-
 }  // namespace
 
-struct FeatureStore::Impl {
-  std::string repo_dir;
-  registry::LoadedRepo config;  // root and tessera.yaml only
-
-  std::string RegistryPath() const { return Absolute(config.root, config.config.registry_path); }
-  registry::RegistryOptions Options(bool read_only) const {
-    registry::RegistryOptions options;
-    options.read_only = read_only;
-    options.display_name = config.config.registry_path;
-    return options;
+Result<std::unique_ptr<registry::Registry>> FeatureStore::Impl::OpenRegistry() const {
+  std::string path = RegistryPath();
+  if (facade::RegistryIsNew(path)) {
+    return Status::NotFound("registry '" + config.config.registry_path +
+                            "' does not exist yet: run tessera apply first");
   }
+  return registry::Registry::Open(path, Options(true));
+}
 
-  Result<std::unique_ptr<registry::Registry>> OpenRegistry() const {
-    std::string path = RegistryPath();
-    if (RegistryIsNew(path)) {
-      return Status::NotFound("registry '" + config.config.registry_path +
-                              "' does not exist yet: run tessera apply first");
-    }
-    return registry::Registry::Open(path, Options(true));
-  }
-
-  // The repo's definitions, validated and checked against its sources.
-  Result<registry::LoadedRepo> LoadChecked() const {
-    registry::LoadedRepo repo;
-    std::vector<registry::LoadError> errors = registry::LoadRepoCollectErrors(repo_dir, &repo);
-    if (!errors.empty()) return Errors(errors);
-    errors = registry::CheckSourceFiles(repo);
-    if (!errors.empty()) return Errors(errors);
-    return repo;
-  }
-};
+Result<registry::LoadedRepo> FeatureStore::Impl::LoadChecked() const {
+  registry::LoadedRepo repo;
+  std::vector<registry::LoadError> errors = registry::LoadRepoCollectErrors(repo_dir, &repo);
+  if (!errors.empty()) return Errors(errors);
+  errors = registry::CheckSourceFiles(repo);
+  if (!errors.empty()) return Errors(errors);
+  return repo;
+}
 
 FeatureStore::FeatureStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 FeatureStore::~FeatureStore() = default;
@@ -92,12 +67,18 @@ FeatureStore::~FeatureStore() = default;
 const std::string& FeatureStore::repo_dir() const { return impl_->repo_dir; }
 
 Result<std::unique_ptr<FeatureStore>> FeatureStore::Open(const std::string& repo_dir) {
+  return Open(repo_dir, StoreOptions{});
+}
+
+Result<std::unique_ptr<FeatureStore>> FeatureStore::Open(const std::string& repo_dir,
+                                                         const StoreOptions& options) {
   std::error_code ec;
   if (!fs::is_regular_file(fs::path(repo_dir) / "tessera.yaml", ec)) {
     return Status::NotFound("no tessera.yaml in " + repo_dir + ": not a feature repo");
   }
   auto impl = std::make_unique<Impl>();
   impl->repo_dir = repo_dir;
+  impl->env = options.env != nullptr ? options.env : Env::Default();
   std::vector<registry::LoadError> errors = registry::LoadRepoConfig(repo_dir, &impl->config);
   if (!errors.empty()) return Errors(errors);
   if (impl->config.root.empty()) impl->config.root = fs::absolute(repo_dir).string();
@@ -107,7 +88,7 @@ Result<std::unique_ptr<FeatureStore>> FeatureStore::Open(const std::string& repo
 Result<PlanSummary> FeatureStore::Plan() {
   TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, impl_->LoadChecked());
   std::string path = impl_->RegistryPath();
-  if (RegistryIsNew(path)) {
+  if (facade::RegistryIsNew(path)) {
     TS_ASSIGN_OR_RETURN(auto forms, registry::CanonicalizeAll(repo.definitions));
     registry::Plan plan = registry::DiffObjects({}, forms);
     std::vector<registry::LoadError> errors =
@@ -183,7 +164,7 @@ Result<std::unique_ptr<RecordBatchReader>> FeatureStore::GetHistoricalFeatures(
   TS_ASSIGN_OR_RETURN(registry::LiveDefinitions live, reg->LiveDefinitionsNow());
   offline::TrainingSetRequest r;
   r.repo_root = impl_->config.root;
-  r.offline_root = Absolute(impl_->config.root, impl_->config.config.offline_path);
+  r.offline_root = facade::Absolute(impl_->config.root, impl_->config.config.offline_path);
   r.project = impl_->config.config.project;
   r.definitions = std::move(live.definitions);
   registry::Registry* raw = reg.get();

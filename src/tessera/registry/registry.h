@@ -126,6 +126,21 @@ struct LiveDefinitions {
   int64_t registry_version = 0;
 };
 
+// What the online store holds of one feature view version (issue 9,
+// materialization; DESIGN.md section 3 "Online = offline at the
+// materialized time").
+struct MaterializedView {
+  std::string view;
+  int64_t version = 0;
+  // Merged, sorted, disjoint (start, end] intervals in micros UTC: one entry
+  // per gap-free stretch, never one per run.
+  std::vector<std::pair<int64_t, int64_t>> intervals;
+  // Every row of the view's source log with _ingest_seq <= log_seq has been
+  // applied (incremental runs follow the ingest sequence; 0: none).
+  int64_t log_seq = 0;
+  int64_t updated_at = 0;  // micros UTC of the last record
+};
+
 class Registry {
  public:
   // Opens the registry at `db_path`. For writing (the default), creates the
@@ -210,6 +225,17 @@ class Registry {
   // "feature-view 'v' has no version 3 (versions 1 to 2)" or when no view
   // has the name.
   Result<FeatureView> FeatureViewAt(const std::string& name, int64_t version) const;
+
+  // Records that `view` version `version` now holds the rows of
+  // (start, end] and of its source log up to `log_seq` (kept as the max of
+  // the recorded ones), merging the interval with those recorded before, in
+  // one transaction. Does not change the registry's version (an apply
+  // counter). InvalidArgument when start >= end; NotFound for an unknown
+  // view or version.
+  Status RecordMaterialized(const std::string& view, int64_t version, int64_t start, int64_t end,
+                            int64_t log_seq);
+  // Every materialized view version, by view name then version.
+  Result<std::vector<MaterializedView>> MaterializedViews() const;
 
  private:
   Registry(std::string path, std::unique_ptr<SqliteDb> db, RegistryOptions options);

@@ -1,0 +1,21 @@
+#include <filesystem>
+
+#include "tessera/facade/feature_store_impl.h"
+
+namespace tessera::facade {
+
+namespace fs = std::filesystem;
+
+std::string Absolute(const std::string& root, const std::string& path) {
+  fs::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  return (fs::path(root) / p).lexically_normal().string();
+}
+
+bool RegistryIsNew(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return true;
+  return fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0;
+}
+
+}  // namespace tessera::facade

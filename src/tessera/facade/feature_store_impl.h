@@ -1,0 +1,54 @@
+// FeatureStore::Impl: the facade's state, shared by the .cc files that
+// implement its methods (feature_store.cc: plan, apply, ingest, training
+// sets; the online methods in their own files). Internal to the facade.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "tessera/core/env.h"
+#include "tessera/feature_store.h"
+#include "tessera/online/online_store.h"
+#include "tessera/registry/loader.h"
+#include "tessera/registry/registry.h"
+
+namespace tessera {
+namespace facade {
+
+// `path` made absolute against `root` (paths in tessera.yaml are relative
+// to the repo root).
+std::string Absolute(const std::string& root, const std::string& path);
+// True when nothing has been applied yet (no file, or an empty one).
+bool RegistryIsNew(const std::string& path);
+
+}  // namespace facade
+
+struct FeatureStore::Impl {
+  std::string repo_dir;
+  registry::LoadedRepo config;  // root and tessera.yaml only
+  Env* env = nullptr;           // files and the clock; not owned
+
+  // The online store, opened on first use by Online() (thread-safe).
+  std::mutex online_mu;
+  std::unique_ptr<online::OnlineStore> online_store;
+  Result<online::OnlineStore*> Online();
+
+  std::string RegistryPath() const {
+    return facade::Absolute(config.root, config.config.registry_path);
+  }
+  registry::RegistryOptions Options(bool read_only) const {
+    registry::RegistryOptions options;
+    options.read_only = read_only;
+    options.display_name = config.config.registry_path;
+    return options;
+  }
+
+  // The registry, read-only; NotFound "run tessera apply first" when
+  // nothing has been applied.
+  Result<std::unique_ptr<registry::Registry>> OpenRegistry() const;
+  // The repo's definitions, validated and checked against its sources.
+  Result<registry::LoadedRepo> LoadChecked() const;
+};
+
+}  // namespace tessera

@@ -1,0 +1,15 @@
+#include "tessera/facade/feature_store_impl.h"
+#include "tessera/online/online_store_factory.h"
+
+namespace tessera {
+
+Result<online::OnlineStore*> FeatureStore::Impl::Online() {
+  std::lock_guard lock(online_mu);
+  if (online_store == nullptr) {
+    TS_ASSIGN_OR_RETURN(online_store, online::OpenOnlineStore(config.config.online, config.root,
+                                                              config.config.project, env));
+  }
+  return online_store.get();
+}
+
+}  // namespace tessera

@@ -1,0 +1,16 @@
+#include "tessera/online/online_store_factory.h"
+
+#include "tessera/core/suggest.h"
+#include "tessera/online/memory_online_store.h"
+
+namespace tessera::online {
+
+Result<std::unique_ptr<OnlineStore>> OpenOnlineStore(const registry::OnlineStoreConfig& config,
+                                                     const std::string& repo_root,
+                                                     const std::string& project, Env* env) {
+  if (config.type == "memory") return std::unique_ptr<OnlineStore>(new MemoryOnlineStore());
+  return Status::Unsupported("tessera.yaml: online_store type " + Quoted(config.type) +
+                             " is not built yet");
+}
+
+}  // namespace tessera::online
