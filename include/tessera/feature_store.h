@@ -31,11 +31,14 @@ struct PlanChange {
   std::string kind;  // "entity", "source", "feature-view", ...
   std::string name;
   std::string change;        // "added", "changed", "doc-changed", "removed"
-  int64_t from_version = 0;  // 0 when added
+  int64_t from_version = 0;  // 0 when added (> 0: re-added after a removal)
   int64_t to_version = 0;    // the version after (removed: the last one)
+  bool doc_changed = false;  // "changed": its doc (description, owner, tags) changed too
 };
 
 struct PlanSummary {
+  std::string project;        // tessera.yaml's project
+  std::string registry_path;  // as tessera.yaml spells it
   std::vector<PlanChange> changes;
   int64_t unchanged = 0;         // objects left as they are
   bool applied = false;          // Apply wrote something

@@ -61,6 +61,13 @@ Result<registry::LoadedRepo> FeatureStore::Impl::LoadChecked() const {
   return repo;
 }
 
+PlanSummary FeatureStore::Impl::Summarize(const registry::Plan& plan) const {
+  PlanSummary summary = facade::SummarizePlan(plan);
+  summary.project = config.config.project;
+  summary.registry_path = config.config.registry_path;
+  return summary;
+}
+
 FeatureStore::FeatureStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 FeatureStore::~FeatureStore() = default;
 
@@ -94,11 +101,11 @@ Result<PlanSummary> FeatureStore::Plan() {
     std::vector<registry::LoadError> errors =
         registry::CheckPinnedReferences(repo.definitions, plan, /*stored=*/{});
     if (!errors.empty()) return Errors(errors);
-    return facade::SummarizePlan(plan);
+    return impl_->Summarize(plan);
   }
   TS_ASSIGN_OR_RETURN(auto reg, registry::Registry::Open(path, impl_->Options(true)));
   TS_ASSIGN_OR_RETURN(registry::Plan plan, reg->ComputePlan(repo.definitions));
-  return facade::SummarizePlan(plan);
+  return impl_->Summarize(plan);
 }
 
 Result<PlanSummary> FeatureStore::Apply(const std::string& user) {
@@ -106,7 +113,7 @@ Result<PlanSummary> FeatureStore::Apply(const std::string& user) {
   TS_ASSIGN_OR_RETURN(registry::ApplyResult result,
                       registry::Registry::ApplyTo(impl_->RegistryPath(), impl_->Options(false),
                                                   repo.definitions, user));
-  PlanSummary summary = facade::SummarizePlan(result.plan);
+  PlanSummary summary = impl_->Summarize(result.plan);
   summary.applied = result.changed;
   summary.registry_version = result.registry_version;
   return summary;

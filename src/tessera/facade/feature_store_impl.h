@@ -11,6 +11,7 @@
 #include "tessera/feature_store.h"
 #include "tessera/online/online_store.h"
 #include "tessera/registry/loader.h"
+#include "tessera/registry/plan.h"
 #include "tessera/registry/registry.h"
 
 namespace tessera {
@@ -49,6 +50,8 @@ struct FeatureStore::Impl {
   Result<std::unique_ptr<registry::Registry>> OpenRegistry() const;
   // The repo's definitions, validated and checked against its sources.
   Result<registry::LoadedRepo> LoadChecked() const;
+  // `plan` as the facade reports it, naming this repo's project and registry.
+  PlanSummary Summarize(const registry::Plan& plan) const;
 };
 
 }  // namespace tessera

@@ -14,6 +14,7 @@ PlanSummary SummarizePlan(const registry::Plan& plan) {
       case registry::ChangeKind::kAdded: c.change = "added"; break;
       case registry::ChangeKind::kChanged:
         c.change = e.IsDocOnly() ? "doc-changed" : "changed";
+        c.doc_changed = e.doc_changed;
         break;
       case registry::ChangeKind::kRemoved: c.change = "removed"; break;
     }
