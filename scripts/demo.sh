@@ -78,6 +78,9 @@ user_id,age,country,tenure_days,credit_limit,event_timestamp,created_timestamp
 100158,74,DE,400,9000.0,2024-03-01T00:10:00Z,2024-03-01T00:10:00Z
 CSV
 run "$TESSERA" -r "$REPO" ingest user_profiles "$BUILD_DIR/demo-profile-update.csv"
+# Compaction merges log parts and writes each view's join input as one
+# Parquet file (views/<view>/v<N>/), read while the sources are unchanged.
+run "$TESSERA" -r "$REPO" compact
 run "$TESSERA" -r "$REPO" historical --entities "$SPINE" --features "$FEATURES" --out "$BUILD_DIR/demo-train.parquet" --full-feature-names
 run "$BUILD_DIR/tessera_training_set_example" "$REPO" "$SPINE" user_profile:credit_limit,txn_vs_profile:amount_vs_limit 3
 run_expect_failure "$TESSERA" -r "$REPO" historical --entities "$SPINE" --service fraud_detection_v1 --out "$BUILD_DIR/demo-fail.parquet"

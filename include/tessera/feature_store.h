@@ -143,6 +143,26 @@ struct PushSummary {
   int64_t last_seq = 0;
 };
 
+// What Compact did to one source log and to the derived files of the views
+// reading it.
+struct CompactedLog {
+  std::string source;
+  int64_t parts_before = 0;
+  int64_t parts_after = 0;
+  int64_t parts_removed = 0;  // files an earlier compaction replaced, deleted now
+  bool committed = false;     // false: nothing to merge
+};
+struct CompactedView {
+  std::string view;
+  int64_t version = 0;
+  int64_t rows = 0;
+  bool rebuilt = false;  // false: the derived files were fresh already
+};
+struct CompactSummary {
+  std::vector<CompactedLog> logs;
+  std::vector<CompactedView> views;
+};
+
 struct StoreOptions {
   // Files and the clock ("now": ttl at read, staleness; DESIGN.md section 3
   // "Time"), so tests set the clock instead of sleeping. Not owned; must
@@ -177,6 +197,14 @@ class FeatureStore {
   // is rejected whole with "file:row:column: reason" and nothing of it
   // becomes visible. NotFound when nothing has been applied yet.
   Result<IngestSummary> Ingest(const std::string& source, const std::vector<std::string>& files);
+
+  // Merges the small parts of batch or push source `source`'s log (every
+  // batch source's when empty) and builds the derived view files
+  // (`<offline>/<project>/views/<view>/v<N>/`) of every applied feature view
+  // reading it, which training sets then read instead of the source's files
+  // while they are fresh. Safe while readers and ingests run. NotFound when
+  // nothing has been applied or the source is unknown.
+  Result<CompactSummary> Compact(const std::string& source);
 
   // Opens a spine (entity) file, Parquet or CSV by its extension (.parquet,
   // .csv, any case). A CSV file's columns are typed: join keys of the

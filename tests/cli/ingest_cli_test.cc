@@ -112,14 +112,19 @@ TEST_F(IngestCliTest, CompactKeepsTheRowsAndSaysWhatItDid) {
   // parts' bytes are compared through a second, uncompacted log below.
   CliResult r = Run({"compact", "--repo", "repo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "source 'orders': 3 parts -> 1\n");
+  EXPECT_EQ(r.out,
+            "source 'orders': 3 parts -> 1\n"
+            "feature view 'v' v1: derived files rebuilt (7 rows)\n");
   r = Run({"compact", "orders_push", "--repo", "repo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "source 'orders': 1 part -> 1 (removed 3 files an earlier compaction replaced)\n");
+            "source 'orders': 1 part -> 1 (removed 3 files an earlier compaction replaced)\n"
+            "feature view 'v' v1: derived files up to date (7 rows)\n");
   r = Run({"compact", "orders", "--repo", "repo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "source 'orders': 1 part, nothing to compact\n");
+  EXPECT_EQ(r.out,
+            "source 'orders': 1 part, nothing to compact\n"
+            "feature view 'v' v1: derived files up to date (7 rows)\n");
   // The merged part holds the 6 rows in order: convert it to CSV.
   r = Run({"convert",
            "repo/data/offline/shop/sources/orders/"

@@ -1,7 +1,9 @@
-// `tessera compact [SOURCE] [-r/--repo DIR]`: merges the small parts of a
-// source's log (every batch source's when SOURCE is not given) into larger
-// ones, keeping every row, its order and its _ingest_seq
-// (offline/compaction.h; safe while readers and ingests run).
+// `tessera compact [SOURCE] [-r/--repo DIR]`, through FeatureStore::Compact:
+// merges the small parts of a source's log (every batch source's when
+// SOURCE is not given) into larger ones, keeping every row, its order and
+// its _ingest_seq (offline/compaction.h), then rebuilds the derived files
+// of the feature views reading it (offline/view_files.h); safe while
+// readers and ingests run.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -9,20 +11,13 @@
 
 #include "tessera/cli/command.h"
 #include "tessera/cli/output.h"
-#include "tessera/cli/repo_session.h"
-#include "tessera/offline/compaction.h"
-#include "tessera/offline/ingest.h"
-#include "tessera/offline/ingest_contract.h"
-#include "tessera/offline/source_log.h"
+#include "tessera/feature_store.h"
 
 namespace tessera::cli {
 namespace {
 
-Status CompactOne(const registry::LoadedRepo& repo, const std::string& source) {
-  offline::CompactSpec spec;
-  spec.log_dir = offline::SourceLogDir(offline::OfflineRoot(repo), repo.config.project, source);
-  TS_ASSIGN_OR_RETURN(offline::CompactResult r, offline::CompactLog(spec));
-  std::cout << "source '" << source << "': ";
+void PrintLog(const CompactedLog& r) {
+  std::cout << "source '" << r.source << "': ";
   if (r.parts_before == 0) {
     std::cout << "no log\n";
   } else if (!r.committed) {
@@ -35,18 +30,15 @@ Status CompactOne(const registry::LoadedRepo& repo, const std::string& source) {
     }
     std::cout << "\n";
   }
-  return Status::OK();
 }
 
 CommandStatus RunCompact(const std::string& repo_dir, const std::string& source) {
-  TS_RETURN_NOT_OK(CheckIsRepo(repo_dir));
-  TS_ASSIGN_OR_RETURN(registry::LoadedRepo repo, LoadRepoPrintingErrors(repo_dir));
-  if (!source.empty()) {
-    TS_ASSIGN_OR_RETURN(std::string log_source, offline::LogSourceOf(repo, source));
-    return CompactOne(repo, log_source);
-  }
-  for (const registry::Source& s : repo.definitions.sources) {
-    if (s.kind == registry::SourceKind::kBatch) TS_RETURN_NOT_OK(CompactOne(repo, s.name));
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo_dir));
+  TS_ASSIGN_OR_RETURN(CompactSummary summary, store->Compact(source));
+  for (const CompactedLog& log : summary.logs) PrintLog(log);
+  for (const CompactedView& v : summary.views) {
+    std::cout << "feature view '" << v.view << "' v" << v.version << ": derived files "
+              << (v.rebuilt ? "rebuilt" : "up to date") << " (" << CountOf(v.rows, "row") << ")\n";
   }
   return Status::OK();
 }
@@ -58,7 +50,9 @@ void RegisterCompactCommand(CLI::App* app, CommandContext* ctx) {
   CLI::App* compact = app->add_subcommand(
       "compact",
       "Merge the small parts of a source's log (of every batch source's without SOURCE) into "
-      "larger ones; rows, their order and their _ingest_seq are kept");
+      "larger ones (rows, their order and their _ingest_seq are kept), then rebuild the derived "
+      "files of the applied feature views that read it (views/<view>/v<N>/: the join's columns in "
+      "one Parquet file, read by training sets while the source is unchanged)");
   compact->add_option("SOURCE", *source, "A batch or push source");
   compact->fallthrough();  // -r/--repo may follow the arguments
   compact->callback(

@@ -174,6 +174,9 @@ Result<std::unique_ptr<RecordBatchReader>> FeatureStore::GetHistoricalFeatures(
   r.offline_root = facade::Absolute(impl_->config.root, impl_->config.config.offline_path);
   r.project = impl_->config.config.project;
   r.definitions = std::move(live.definitions);
+  for (const auto& [ref, version] : live.versions) {
+    if (ref.kind == registry::ObjectKind::kFeatureView) r.view_versions[ref.name] = version;
+  }
   registry::Registry* raw = reg.get();
   r.view_at = [raw](const std::string& name, int64_t version) {
     return raw->FeatureViewAt(name, version);

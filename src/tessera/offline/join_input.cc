@@ -3,6 +3,7 @@
 #include "tessera/offline/source_log.h"
 #include "tessera/offline/source_scan.h"
 #include "tessera/offline/view_features.h"
+#include "tessera/offline/view_files.h"
 
 namespace tessera::offline {
 namespace {
@@ -53,6 +54,15 @@ int AddColumn(std::vector<ScanColumn>* columns, const std::string& name, DataTyp
 }  // namespace
 
 Result<std::unique_ptr<RecordBatchReader>> OpenJoinInput(const JoinInputSpec& spec) {
+  if (!spec.view_files_dir.empty()) {
+    TS_ASSIGN_OR_RETURN(std::unique_ptr<RecordBatchReader> derived,
+                        OpenViewFilesInput(spec, spec.view_files_dir));
+    if (derived != nullptr) return derived;
+  }
+  return OpenSourceJoinInput(spec);
+}
+
+Result<std::unique_ptr<RecordBatchReader>> OpenSourceJoinInput(const JoinInputSpec& spec) {
   const registry::Source& source = *spec.source;
   SourceScanSpec scan;
   scan.repo_root = spec.repo_root;
@@ -61,6 +71,8 @@ Result<std::unique_ptr<RecordBatchReader>> OpenJoinInput(const JoinInputSpec& sp
   scan.timestamp_column = source.timestamp_field;
   scan.num_threads = spec.num_threads;
   scan.env = spec.env;
+  scan.manifest = spec.manifest;
+  scan.first_log_part = spec.first_log_part;
   std::vector<Field> out_fields;
   std::vector<int> mapping;
   for (size_t k = 0; k < spec.keys.size(); ++k) {

@@ -14,6 +14,7 @@
 #include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
 #include "tessera/core/result.h"
+#include "tessera/offline/source_log.h"
 #include "tessera/registry/definitions.h"
 
 namespace tessera::offline {
@@ -29,8 +30,19 @@ struct JoinInputSpec {
   int64_t max_event_ts = INT64_MAX;
   int num_threads = 1;
   Env* env = Env::Default();
+  // Derived view files (view_files.h) read instead of the source when they
+  // are fresh; "" = always scan the source.
+  std::string view_files_dir;
+  // Passed to the source scan (source_scan.h): a manifest already read and
+  // the first of its parts to read.
+  std::shared_ptr<const Manifest> manifest;
+  size_t first_log_part = 0;
 };
 
 Result<std::unique_ptr<RecordBatchReader>> OpenJoinInput(const JoinInputSpec& spec);
+
+// The same scan, always of the source (what derived view files are built
+// from).
+Result<std::unique_ptr<RecordBatchReader>> OpenSourceJoinInput(const JoinInputSpec& spec);
 
 }  // namespace tessera::offline

@@ -188,8 +188,13 @@ class Planner {
   }
 
   Status AddLogParts() {
-    TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(spec_.env, spec_.log_dir));
-    for (const LogPart& part : manifest.parts) {
+    std::shared_ptr<const Manifest> manifest = spec_.manifest;
+    if (manifest == nullptr) {
+      TS_ASSIGN_OR_RETURN(Manifest read, ReadManifest(spec_.env, spec_.log_dir));
+      manifest = std::make_shared<const Manifest>(std::move(read));
+    }
+    for (size_t i = spec_.first_log_part; i < manifest->parts.size(); ++i) {
+      const LogPart& part = manifest->parts[i];
       if (part.num_rows <= 0 || !PartMayMatch(part)) continue;
       ScanUnit unit;
       unit.full = spec_.log_dir + "/" + part.file;

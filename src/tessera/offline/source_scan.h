@@ -44,6 +44,7 @@
 #include "tessera/core/record_batch.h"
 #include "tessera/core/result.h"
 #include "tessera/core/types.h"
+#include "tessera/offline/source_log.h"
 
 namespace tessera::offline {
 
@@ -68,6 +69,11 @@ struct SourceScanSpec {
   std::string timestamp_column;     // the source's timestamp_field (for log pruning)
   std::vector<ScanColumn> columns;  // the output schema, in this order
   std::vector<ScanFilter> filters;
+  // When set, the log's parts are manifest->parts from index
+  // `first_log_part` on (a caller that read the manifest already, e.g. to
+  // check what derived view files cover) instead of the manifest read now.
+  std::shared_ptr<const Manifest> manifest;
+  size_t first_log_part = 0;
   int num_threads = 1;
   Env* env = Env::Default();  // not owned
 };

@@ -9,6 +9,7 @@
 #include "tessera/offline/on_demand_features.h"
 #include "tessera/offline/point_in_time_join.h"
 #include "tessera/offline/view_features.h"
+#include "tessera/offline/view_files.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/source_schema.h"
 
@@ -84,6 +85,37 @@ class Builder {
  public:
   Builder(const TrainingSetRequest& request, RecordBatchPtr spine)
       : request_(request), defs_(request.definitions), spine_(std::move(spine)) {}
+
+  // The derived view files of `v` at `version`, with every column its
+  // features read (so any request of the view can use them).
+  Result<ViewFilesBuild> BuildViewFilesOf(const FeatureView& v, int64_t version) {
+    std::map<std::string, registry::SourceSchema> schemas = SourceSchemas();
+    JoinedView joined;
+    for (const std::string& entity_name : v.entities) {
+      const registry::Entity* entity = FindByName(defs_.entities, entity_name);
+      if (entity == nullptr) {
+        return Status::Invalid("feature view " + Quoted(v.name) + " names entity " +
+                               Quoted(entity_name) + ", which is not defined");
+      }
+      for (const registry::JoinKey& key : entity->join_keys) {
+        joined.keys.push_back(Field{key.name, key.type});
+      }
+    }
+    TS_ASSIGN_OR_RETURN(joined.batch_source, BatchSourceOf(v));
+    TS_ASSIGN_OR_RETURN(joined.features,
+                        ViewFeatures::Make(v, SourceColumnsOf(v, joined, schemas)));
+    JoinInputSpec spec;
+    spec.repo_root = request_.repo_root;
+    spec.offline_root = request_.offline_root;
+    spec.project = request_.project;
+    spec.source = joined.batch_source;
+    spec.keys = joined.keys;
+    spec.carried = joined.features.carried_columns();
+    spec.num_threads = request_.num_threads;
+    spec.env = request_.env;
+    return BuildViewFiles(spec,
+                          ViewFilesDir(request_.offline_root, request_.project, v.name, version));
+  }
 
   Result<TrainingSet> Run() {
     TS_ASSIGN_OR_RETURN(resolved_, ResolveFeatureRefs(defs_, request_.features, request_.view_at));
@@ -219,6 +251,14 @@ class Builder {
     }
     spec.num_threads = request_.num_threads;
     spec.env = request_.env;
+    int64_t version = joined.request->pinned_version;
+    if (version == 0) {
+      auto it = request_.view_versions.find(v.name);
+      if (it != request_.view_versions.end()) version = it->second;
+    }
+    if (version > 0) {
+      spec.view_files_dir = ViewFilesDir(request_.offline_root, request_.project, v.name, version);
+    }
     return OpenJoinInput(spec);
   }
 
@@ -445,6 +485,11 @@ class SlicingReader final : public RecordBatchReader {
 Result<TrainingSet> BuildTrainingSet(const TrainingSetRequest& request, RecordBatchReader* spine) {
   TS_ASSIGN_OR_RETURN(RecordBatchPtr table, ReadSpine(spine));
   return Builder(request, std::move(table)).Run();
+}
+
+Result<ViewFilesBuild> BuildViewFilesOf(const TrainingSetRequest& context,
+                                        const registry::FeatureView& view, int64_t version) {
+  return Builder(context, nullptr).BuildViewFilesOf(view, version);
 }
 
 std::unique_ptr<RecordBatchReader> SliceReader(RecordBatchPtr table, int64_t batch_rows) {

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "tessera/core/record_batch.h"
 #include "tessera/core/result.h"
 #include "tessera/offline/feature_refs.h"
+#include "tessera/offline/view_files.h"
 #include "tessera/registry/definitions.h"
 
 namespace tessera::offline {
@@ -49,6 +51,9 @@ struct TrainingSetRequest {
   std::string project;
   registry::RepoDefinitions definitions;  // the live definitions
   ViewVersionLookup view_at;              // pinned versions (view@N:feature); may be empty
+  // The current version of each feature view: its derived view files
+  // (view_files.h) are read when fresh. A view absent here scans its source.
+  std::map<std::string, int64_t> view_versions;
   // `V:F`, `V@N:F`, `V` (every feature of V), on-demand views likewise.
   std::vector<std::string> features;
   std::string timestamp_column = "event_timestamp";
@@ -76,6 +81,13 @@ struct TrainingSet {
 // has the wrong type; an on-demand view's request field is missing from
 // the spine; duplicate output names; any error of the scans or the join.
 Result<TrainingSet> BuildTrainingSet(const TrainingSetRequest& request, RecordBatchReader* spine);
+
+// Builds (or keeps, when fresh) the derived view files (view_files.h) of
+// `view` at `version` with every source column its features read, from
+// the request's repo, offline root, project and definitions (its features
+// and spine fields are not used). What `tessera compact` calls.
+Result<ViewFilesBuild> BuildViewFilesOf(const TrainingSetRequest& context,
+                                        const registry::FeatureView& view, int64_t version);
 
 // The rows of `table` as a stream of batches of at most `batch_rows` rows.
 std::unique_ptr<RecordBatchReader> SliceReader(RecordBatchPtr table, int64_t batch_rows = 65536);
