@@ -91,29 +91,12 @@ class Builder {
   Result<ViewFilesBuild> BuildViewFilesOf(const FeatureView& v, int64_t version) {
     std::map<std::string, registry::SourceSchema> schemas = SourceSchemas();
     JoinedView joined;
-    for (const std::string& entity_name : v.entities) {
-      const registry::Entity* entity = FindByName(defs_.entities, entity_name);
-      if (entity == nullptr) {
-        return Status::Invalid("feature view " + Quoted(v.name) + " names entity " +
-                               Quoted(entity_name) + ", which is not defined");
-      }
-      for (const registry::JoinKey& key : entity->join_keys) {
-        joined.keys.push_back(Field{key.name, key.type});
-      }
-    }
+    TS_ASSIGN_OR_RETURN(std::vector<ViewKey> keys, KeysOf(v));
+    for (const ViewKey& key : keys) joined.keys.push_back(key.field);
     TS_ASSIGN_OR_RETURN(joined.batch_source, BatchSourceOf(v));
     TS_ASSIGN_OR_RETURN(joined.features,
                         ViewFeatures::Make(v, SourceColumnsOf(v, joined, schemas)));
-    JoinInputSpec spec;
-    spec.repo_root = request_.repo_root;
-    spec.offline_root = request_.offline_root;
-    spec.project = request_.project;
-    spec.source = joined.batch_source;
-    spec.keys = joined.keys;
-    spec.carried = joined.features.carried_columns();
-    spec.num_threads = request_.num_threads;
-    spec.env = request_.env;
-    return BuildViewFiles(spec,
+    return BuildViewFiles(InputSpec(joined),
                           ViewFilesDir(request_.offline_root, request_.project, v.name, version));
   }
 
@@ -156,6 +139,41 @@ class Builder {
     return registry::ResolveSourceSchemas(repo, &ignored);
   }
 
+  struct ViewKey {
+    std::string entity;
+    Field field;  // the join key's name and type
+  };
+
+  // The join keys of `v`'s entities, in order.
+  Result<std::vector<ViewKey>> KeysOf(const FeatureView& v) const {
+    std::vector<ViewKey> keys;
+    for (const std::string& entity_name : v.entities) {
+      const registry::Entity* entity = FindByName(defs_.entities, entity_name);
+      if (entity == nullptr) {
+        return Status::Invalid("feature view " + Quoted(v.name) + " names entity " +
+                               Quoted(entity_name) + ", which is not defined");
+      }
+      for (const registry::JoinKey& key : entity->join_keys) {
+        keys.push_back(ViewKey{entity_name, Field{key.name, key.type}});
+      }
+    }
+    return keys;
+  }
+
+  // The scan of `joined`'s source in the join's layout, without bounds.
+  JoinInputSpec InputSpec(const JoinedView& joined) const {
+    JoinInputSpec spec;
+    spec.repo_root = request_.repo_root;
+    spec.offline_root = request_.offline_root;
+    spec.project = request_.project;
+    spec.source = joined.batch_source;
+    spec.keys = joined.keys;
+    spec.carried = joined.features.carried_columns();
+    spec.num_threads = request_.num_threads;
+    spec.env = request_.env;
+    return spec;
+  }
+
   Status PrepareViews() {
     std::map<std::string, registry::SourceSchema> schemas = SourceSchemas();
     for (const ViewRequest& r : resolved_.views) {
@@ -165,19 +183,13 @@ class Builder {
       JoinViewInput input;
       input.name = v.name;
       input.ttl = v.ttl;
-      for (const std::string& entity_name : v.entities) {
-        const registry::Entity* entity = FindByName(defs_.entities, entity_name);
-        if (entity == nullptr) {
-          return Status::Invalid("feature view " + Quoted(v.name) + " names entity " +
-                                 Quoted(entity_name) + ", which is not defined");
-        }
-        for (const registry::JoinKey& key : entity->join_keys) {
-          TS_ASSIGN_OR_RETURN(int column, SpineColumn(*spine_, key.name,
-                                                      "join key of entity " + Quoted(entity_name) +
-                                                          " of feature view " + Quoted(v.name)));
-          input.spine_key_columns.push_back(column);
-          joined.keys.push_back(Field{key.name, key.type});
-        }
+      TS_ASSIGN_OR_RETURN(std::vector<ViewKey> keys, KeysOf(v));
+      for (const ViewKey& key : keys) {
+        TS_ASSIGN_OR_RETURN(int column, SpineColumn(*spine_, key.field.name,
+                                                    "join key of entity " + Quoted(key.entity) +
+                                                        " of feature view " + Quoted(v.name)));
+        input.spine_key_columns.push_back(column);
+        joined.keys.push_back(key.field);
       }
       input.num_keys = static_cast<int>(joined.keys.size());
       TS_ASSIGN_OR_RETURN(joined.batch_source, BatchSourceOf(v));
@@ -238,19 +250,11 @@ class Builder {
 
   Result<std::unique_ptr<RecordBatchReader>> OpenInput(const FeatureView& v,
                                                        const JoinedView& joined) {
-    JoinInputSpec spec;
-    spec.repo_root = request_.repo_root;
-    spec.offline_root = request_.offline_root;
-    spec.project = request_.project;
-    spec.source = joined.batch_source;
-    spec.keys = joined.keys;
-    spec.carried = joined.features.carried_columns();
+    JoinInputSpec spec = InputSpec(joined);
     if (min_t_ <= max_t_) {
       spec.min_event_ts = v.ttl > 0 ? SaturatingSub(min_t_, v.ttl) : INT64_MIN;
       spec.max_event_ts = max_t_;
     }
-    spec.num_threads = request_.num_threads;
-    spec.env = request_.env;
     int64_t version = joined.request->pinned_version;
     if (version == 0) {
       auto it = request_.view_versions.find(v.name);
