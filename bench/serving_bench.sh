@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Serving latency and throughput, RocksDB and Redis backends, with
+# redis-benchmark as the physical anchor, on the same machine in the same
+# run (docs/PERFORMANCE.md "Serving").
+#
+#   bench/serving_bench.sh [--keys N] [--duration S] [--threads N] [--build DIR] [--data DIR]
+#                          [--skip rocksdb,redis]
+#
+#   defaults: --keys 1000000 --duration 15 --threads nproc --build build-release
+#             --data ${TMPDIR:-/tmp}/tessera-serving
+#
+# 1. builds tessera, serving_datagen and tessera_loadgen (Release);
+# 2. per backend: writes the repo (bench/serving/serving_datagen.cc: N keys,
+#    2 views, 10 features), applies it, times `tessera materialize` (rows/s
+#    into the store), starts `tessera serve` on a free loopback port;
+# 3. runs the open-loop load generator (bench/serving/loadgen.cc: latency
+#    from each request's intended send time, keep-alive, 32 connections):
+#    single-entity requests at 10k and 20k req/s, 100-entity requests at
+#    500 req/s, and the maximum single-entity throughput (closed loop);
+# 4. runs `redis-benchmark -t get,mget -c 32` against a redis-server on a
+#    free loopback port (the Redis backend's server);
+# 5. prints every result line. Load generator, server and Redis share the
+#    machine's cores: on 2 cores, the figures are for all three together.
+set -euo pipefail
+
+main() {
+  src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  build="$src/build-release"
+  data="${TMPDIR:-/tmp}/tessera-serving"
+  keys=1000000 duration=15 threads="$(nproc)" skip=""
+  while [[ $# -gt 0 ]]; do
+    [[ $# -ge 2 ]] || { echo "serving_bench.sh: $1 needs a value" >&2; exit 2; }
+    case "$1" in
+      --keys) keys="$2" ;;
+      --duration) duration="$2" ;;
+      --threads) threads="$2" ;;
+      --build) build="$2" ;;
+      --data) data="$2" ;;
+      --skip) skip="$2" ;;
+      *) echo "serving_bench.sh: unknown argument '$1' (see the comment at the top)" >&2; exit 2 ;;
+    esac
+    shift 2
+  done
+  skipped() { [[ ",$skip," == *",$1,"* ]]; }
+  free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  }
+
+  echo "== build ($build, Release)"
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_BUILD_TESTS=OFF \
+    -DTESSERA_BUILD_BENCHMARKS=ON >/dev/null
+  ninja -C "$build" tessera serving_datagen tessera_loadgen >/dev/null
+  tessera="$build/tessera"
+  echo "machine: nproc $(nproc), memory $(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(date -u +%Y-%m-%dT%H:%MZ)"
+
+  server_pid=""
+  redis_pid=""
+  cleanup() {
+    [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    [[ -n "$redis_pid" ]] && kill -TERM "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
+    true
+  }
+  trap cleanup EXIT
+
+  features="user_stats:txn_count_7d,user_stats:txn_sum_7d,user_stats:avg_amount,user_stats:max_amount,user_stats:days_active,user_profile:country,user_profile:is_verified,user_profile:age,user_profile:credit_limit,user_profile:segment"
+
+  run_backend() {
+    local name="$1" repo="$2" redis_url="$3"
+    echo
+    echo "== $name: $keys keys, 2 views, 10 features"
+    rm -rf "$repo"
+    if [[ -n "$redis_url" ]]; then
+      "$build/serving_datagen" --out "$repo" --keys "$keys" --redis-url "$redis_url"
+    else
+      "$build/serving_datagen" --out "$repo" --keys "$keys"
+    fi
+    "$tessera" -r "$repo" apply --user bench >/dev/null
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$tessera" -r "$repo" materialize 2024-02-29T00:00:00Z 2024-03-02T00:00:00Z >/dev/null
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" -v rows="$((2 * keys))" \
+      'BEGIN { printf "materialize: %d source rows in %.2f s = %.0f rows/s (whole process)\n", rows, b - a, rows / (b - a) }'
+    local port
+    port=$(free_port)
+    "$tessera" -r "$repo" serve --host 127.0.0.1 --port "$port" --threads "$threads" >"$repo/serve.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+      sleep 0.1
+    done
+    local lg=("$build/tessera_loadgen" --port "$port" --duration "$duration" --warmup 3
+      --connections 32 --features "$features" --key-name user_id --keys "$keys")
+    echo "$name single-entity 10k/s: $("${lg[@]}" --rate 10000 --entities 1 || true)"
+    echo "$name single-entity 20k/s: $("${lg[@]}" --rate 20000 --entities 1 || true)"
+    echo "$name 100-entity 500/s:    $("${lg[@]}" --rate 500 --entities 100 || true)"
+    echo "$name single-entity max:   $("${lg[@]}" --max --rate 1 --entities 1 || true)"
+    kill -TERM "$server_pid"
+    wait "$server_pid" || true
+    server_pid=""
+  }
+
+  skipped rocksdb || run_backend rocksdb "$data/rocksdb" ""
+
+  if ! skipped redis; then
+    local redis_port
+    redis_port=$(free_port)
+    mkdir -p "$data/redis-server"
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+      --dir "$data/redis-server" >"$data/redis-server/log" 2>&1 &
+    redis_pid=$!
+    for _ in $(seq 1 50); do
+      redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    run_backend redis "$data/redis" "redis://127.0.0.1:$redis_port"
+    echo
+    echo "== redis-benchmark (the anchor), same server, 32 connections"
+    redis-benchmark -p "$redis_port" -t get,mget -c 32 -n 400000 -q
+  fi
+}
+
+main "$@"
