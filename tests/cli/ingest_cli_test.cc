@@ -117,9 +117,12 @@ TEST_F(IngestCliTest, CompactKeepsTheRowsAndSaysWhatItDid) {
             "feature view 'v' v1: derived files rebuilt (7 rows)\n");
   r = Run({"compact", "orders_push", "--repo", "repo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The 3 replaced parts stay for an hour (readers of the old manifest).
   EXPECT_EQ(r.out,
-            "source 'orders': 1 part -> 1 (removed 3 files an earlier compaction replaced)\n"
+            "source 'orders': 1 part, nothing to compact\n"
             "feature view 'v' v1: derived files up to date (7 rows)\n");
+  EXPECT_TRUE(
+      fs::exists(Path("repo/data/offline/shop/sources/orders/part-00000000000000000001.parquet")));
   r = Run({"compact", "orders", "--repo", "repo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,

@@ -1,6 +1,7 @@
 // CompactLog: the log's rows (values, order, seqs, commit times) are the
 // same before and after; small parts merge in runs; replaced parts stay for
-// readers of the previous manifest until the next compaction; each failing
+// readers of older manifests for the retention time, however many
+// compactions run meanwhile; each failing
 // I/O call leaves the old or the new state; readers running beside commits
 // and a compaction always see a whole prefix of the commits.
 #include "tessera/offline/compaction.h"
@@ -25,6 +26,17 @@ using logtest::Rows;
 using logtest::ScratchDir;
 using logtest::Snapshot;
 using logtest::VectorReader;
+
+// An Env (the default one unless given) with a clock the test sets.
+class ClockEnv : public EnvWrapper {
+ public:
+  explicit ClockEnv(Env* target = Env::Default()) : EnvWrapper(target) {}
+  int64_t NowMicros() override { return now_; }
+  void Set(int64_t micros) { now_ = micros; }
+
+ private:
+  int64_t now_ = 0;
+};
 
 class CompactionTest : public ::testing::Test {
  protected:
@@ -90,22 +102,57 @@ TEST_F(CompactionTest, MergesSmallPartsKeepingEveryRowInOrder) {
   // The replaced parts are still on disk: a reader of m0 can finish.
   for (const LogPart& q : m0.parts) EXPECT_TRUE(fs::exists(LogDir() + "/" + q.file)) << q.file;
 
-  // Nothing left to merge: the next compaction only drops the replaced
-  // files (a new manifest without them).
-  r = Compact(100);
+  EXPECT_EQ(LogRows(LogDir()), before);
+}
+
+TEST_F(CompactionTest, ReplacedPartsStayForTheRetentionTimeThenGo) {
+  constexpr int64_t kMinute = int64_t{60} * 1000000;
+  ClockEnv clock;
+  clock.Set(1000 * kMinute);
+  Commits(4);
+  const std::vector<std::string> before = LogRows(LogDir());
+  const Manifest m0 = ReadM();
+  Result<CompactResult> r = Compact(100, &clock);  // retention: an hour
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->committed);
-  EXPECT_EQ(r->parts_removed, 10);
-  EXPECT_EQ(Files(),
-            (std::vector<std::string>{"LOCK", "manifest.json",
-                                      "part-00000000000000000001-00000000000000000030.parquet"}));
-  EXPECT_EQ(LogRows(LogDir()), before);
-  // And then there is nothing at all to do.
-  const auto snapshot = Snapshot(LogDir());
-  r = Compact(100);
+  EXPECT_EQ(ReadM().replaced_at, std::vector<int64_t>(4, 1000 * kMinute));
+  // More commits and a second compaction 59 minutes later: the first's
+  // replaced parts stay (a reader of m0 may still be running), the
+  // second's join them.
+  Commits(2, 100);
+  clock.Set(1059 * kMinute);
+  r = Compact(100, &clock);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->committed);
+  EXPECT_EQ(r->parts_removed, 0);
+  for (const LogPart& q : m0.parts) EXPECT_TRUE(fs::exists(LogDir() + "/" + q.file)) << q.file;
+  Manifest m2 = ReadM();
+  ASSERT_EQ(m2.replaced.size(), 4u + 3u);  // m0's 4 parts, then the merged one and 2 commits
+  // Nothing to merge and nothing expired: nothing at all to do.
+  auto snapshot = Snapshot(LogDir());
+  r = Compact(100, &clock);
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->committed);
   EXPECT_EQ(Snapshot(LogDir()), snapshot);
+  // An hour after the first compaction its replaced parts go; the second's
+  // stay.
+  clock.Set(1060 * kMinute);
+  r = Compact(100, &clock);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->committed);
+  EXPECT_EQ(r->parts_removed, 4);
+  for (const LogPart& q : m0.parts) EXPECT_FALSE(fs::exists(LogDir() + "/" + q.file)) << q.file;
+  EXPECT_EQ(ReadM().replaced.size(), 3u);
+  // And an hour after the second, everything replaced is gone.
+  clock.Set(1119 * kMinute);
+  r = Compact(100, &clock);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->parts_removed, 3);
+  EXPECT_TRUE(ReadM().replaced.empty());
+  EXPECT_EQ(Files().size(), 3u);  // LOCK, manifest.json, the one part
+  std::vector<std::string> after = LogRows(LogDir());
+  ASSERT_EQ(after.size(), before.size() + 6);
+  EXPECT_TRUE(std::equal(before.begin(), before.end(), after.begin()));
 }
 
 TEST_F(CompactionTest, RunsStopAtTheTargetAtBigPartsAndAtSchemaChanges) {
@@ -142,7 +189,9 @@ TEST_F(CompactionTest, EachFailingIoCallLeavesTheOldOrTheNewState) {
   const std::vector<std::string> rows = LogRows(LogDir());
   const auto before = Snapshot(scratch_.path());
   FaultPolicy policy;
-  FaultInjectionEnv env(Env::Default(), &policy);
+  FaultInjectionEnv faults(Env::Default(), &policy);
+  ClockEnv env(&faults);  // one time, so every successful run writes the same manifest
+  env.Set(1700000000000000);
   ASSERT_TRUE(Compact(100, &env).ok());
   const auto after = Snapshot(scratch_.path());
   const int64_t calls = policy.calls();

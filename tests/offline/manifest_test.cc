@@ -35,6 +35,7 @@ Manifest Sample() {
              Part("part-00000000000000000501.parquet", 501, 900, 400),
              Part("part-00000000000000000950.parquet", 950, 999, 50)};
   m.replaced = {"part-00000000000000000001.parquet", "part-00000000000000000002.parquet"};
+  m.replaced_at = {1700000000000000, 1700000000000001};
   return m;
 }
 
@@ -54,6 +55,7 @@ void ExpectSame(const Manifest& a, const Manifest& b) {
     EXPECT_EQ(x.committed_at, y.committed_at);
   }
   EXPECT_EQ(a.replaced, b.replaced);
+  EXPECT_EQ(a.replaced_at, b.replaced_at);
 }
 
 TEST(ManifestJsonTest, RoundTripsEveryField) {
@@ -106,7 +108,8 @@ TEST(ManifestJsonTest, TextIsTheDocumentedLayout) {
             "      \"committed_at\": 1700000000123457\n"
             "    }\n"
             "  ],\n"
-            "  \"replaced\": []\n"
+            "  \"replaced\": [],\n"
+            "  \"replaced_at\": []\n"
             "}\n");
 }
 
@@ -146,7 +149,7 @@ TEST(ManifestJsonTest, RejectsCorruptionNamingTheField) {
   EXPECT_EQ(ErrorOf(Edited("\"last_seq\": 1000", "\"last_seq\": 998")),
             "Corruption: src/manifest.json: last_seq: is below the last part's last_seq");
   EXPECT_EQ(ErrorOf(Edited("\"parts\": [", "\"parts\": {\"x\": [")),
-            "Corruption: src/manifest.json: not valid JSON at offset 931: Missing a comma or "
+            "Corruption: src/manifest.json: not valid JSON at offset 998: Missing a comma or "
             "'}' after an object member.");
   EXPECT_EQ(ErrorOf(Edited("\"num_rows\": 400", "\"num_rows\": 0")),
             "Corruption: src/manifest.json: parts[1].num_rows: must be at least 1");
@@ -178,6 +181,23 @@ TEST(ManifestJsonTest, RejectsCorruptionNamingTheField) {
             "Corruption: src/manifest.json: replaced[1]: not a string");
   EXPECT_EQ(ErrorOf(Edited("\"generation\": 7", "\"generation\": 0")),
             "Corruption: src/manifest.json: generation: is 0 but parts are listed");
+  EXPECT_EQ(ErrorOf(Edited("\"replaced_at\": [", "\"replaced_at\": [1, ")),
+            "Corruption: src/manifest.json: replaced_at: not an array as long as \"replaced\"");
+  EXPECT_EQ(ErrorOf(Edited("1700000000000001", "\"x\"")),
+            "Corruption: src/manifest.json: replaced_at[1]: not an integer");
+}
+
+// A manifest written before replaced_at existed: its replaced parts count
+// as replaced long ago (the next compaction removes them, as it did then).
+TEST(ManifestJsonTest, ReplacedAtIsOptional) {
+  std::string json = ManifestToJson(Sample());
+  size_t at = json.find(",\n  \"replaced_at\"");
+  ASSERT_NE(at, std::string::npos);
+  json = json.substr(0, at) + "\n}\n";
+  Result<Manifest> m = ManifestFromJson(json, "m");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->replaced, Sample().replaced);
+  EXPECT_EQ(m->replaced_at, (std::vector<int64_t>{0, 0}));
 }
 
 TEST(ManifestJsonTest, InvalidUtf8InAFileNameIsNotEchoed) {

@@ -39,26 +39,42 @@ class LogCompaction {
     TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, manifest));
     result.parts_before = static_cast<int64_t>(manifest.parts.size());
     TS_ASSIGN_OR_RETURN(std::vector<struct Run> runs, ChooseRuns(manifest));
-    if (runs.empty() && manifest.replaced.empty()) {
+    const int64_t now = env_->NowMicros();
+    std::vector<std::string> expired;
+    Manifest next = manifest;
+    next.replaced.clear();
+    next.replaced_at.clear();
+    for (size_t r = 0; r < manifest.replaced.size(); ++r) {
+      const int64_t at = r < manifest.replaced_at.size() ? manifest.replaced_at[r] : 0;
+      if (at > now - spec_.retention_micros) {
+        next.replaced.push_back(manifest.replaced[r]);
+        next.replaced_at.push_back(at);
+      } else {
+        expired.push_back(manifest.replaced[r]);
+      }
+    }
+    if (runs.empty() && expired.empty()) {
       result.parts_after = result.parts_before;
       return result;
     }
-    Manifest next = manifest;
     next.generation += 1;
     next.parts.clear();
-    next.replaced.clear();
     size_t i = 0;
     for (const struct Run& run : runs) {
       for (; i < run.begin; ++i) next.parts.push_back(manifest.parts[i]);
       TS_ASSIGN_OR_RETURN(LogPart merged, Merge(manifest, run));
       next.parts.push_back(merged);
-      for (; i < run.end; ++i) next.replaced.push_back(manifest.parts[i].file);
+      for (; i < run.end; ++i) {
+        next.replaced.push_back(manifest.parts[i].file);
+        next.replaced_at.push_back(now);
+      }
     }
     for (; i < manifest.parts.size(); ++i) next.parts.push_back(manifest.parts[i]);
     TS_RETURN_NOT_OK(internal::WriteManifest(env_, spec_.log_dir, next, &manifest_attempted_));
     done_ = true;
-    // The files an earlier compaction replaced: no manifest names them now.
-    for (const std::string& file : manifest.replaced) {
+    // Files replaced longer ago than the retention: no manifest names them
+    // now, and no reader has needed them for that long.
+    for (const std::string& file : expired) {
       Status st = env_->RemoveFile(spec_.log_dir + "/" + file);
       if (st.ok()) result.parts_removed++;
     }

@@ -3,16 +3,16 @@
 // _ingest_seq and its _committed_at, so every query reads the same rows in
 // the same order before and after.
 //
-// Under LOCK, like a commit: removes orphans and the parts an EARLIER
-// compaction replaced (readers have had a whole compaction interval to
-// finish with them), writes each merged part
+// Under LOCK, like a commit: removes orphans, writes each merged part
 // "part-<first seq>-<last seq>.parquet" (synced), then commits a manifest
 // whose `parts` name the merged parts in place of the runs and whose
-// `replaced` names the runs' files, which stay on disk until the next
-// compaction. A reader that read the previous manifest can therefore still
-// open every part it names until the compaction after this one. A failure
-// or a crash leaves the previous manifest and, at worst, orphans the next
-// writer removes.
+// `replaced` names the runs' files (with the time, `replaced_at`), which
+// stay on disk for `retention_micros`; after the commit it deletes the
+// files earlier compactions replaced longer ago than that. A reader that
+// read an older manifest can therefore open every part it names for at
+// least the retention time, however many compactions run meanwhile. A
+// failure or a crash leaves the previous manifest and, at worst, orphans
+// the next writer removes.
 //
 // Only parts with the same columns (as written, in order) are merged; a
 // run stops at a part whose schema differs.
@@ -35,6 +35,10 @@ struct CompactSpec {
   // the merged part would reach this many rows.
   int64_t target_rows = int64_t{1} << 22;
   int64_t row_group_size = 1 << 20;  // of the merged parts
+  // Parts replaced by a compaction stay on disk at least this long (micros;
+  // the clock is env->NowMicros()), so a query that read an older manifest
+  // can still open them; a later compaction removes the older ones.
+  int64_t retention_micros = int64_t{3600} * 1000000;
 };
 
 struct CompactResult {

@@ -113,6 +113,18 @@ class ManifestParser {
       if (!names_.insert(name).second) return Error(where, "names a file listed before");
       m->replaced.push_back(std::move(name));
     }
+    m->replaced_at.assign(m->replaced.size(), 0);
+    auto at = doc.FindMember("replaced_at");
+    if (at == doc.MemberEnd()) return Status::OK();  // written before the field existed
+    if (!at->value.IsArray() || at->value.Size() != m->replaced.size()) {
+      return Error("replaced_at", "not an array as long as \"replaced\"");
+    }
+    for (rapidjson::SizeType i = 0; i < at->value.Size(); ++i) {
+      if (!at->value[i].IsInt64()) {
+        return Error("replaced_at[" + std::to_string(i) + "]", "not an integer");
+      }
+      m->replaced_at[i] = at->value[i].GetInt64();
+    }
     return Status::OK();
   }
 
@@ -200,6 +212,12 @@ std::string ManifestToJson(const Manifest& manifest) {
   w.StartArray();
   for (const std::string& f : manifest.replaced) {
     w.String(f.data(), static_cast<rapidjson::SizeType>(f.size()));
+  }
+  w.EndArray();
+  w.Key("replaced_at");
+  w.StartArray();
+  for (size_t i = 0; i < manifest.replaced.size(); ++i) {
+    w.Int64(i < manifest.replaced_at.size() ? manifest.replaced_at[i] : 0);
   }
   w.EndArray();
   w.EndObject();

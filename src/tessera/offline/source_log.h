@@ -24,9 +24,9 @@
 //  - Writers hold LOCK from reading the manifest to renaming the new one,
 //    so two concurrent commits both land, one after the other.
 //  - Readers never lock: they read manifest.json once and then only the
-//    parts it names; a compaction keeps replaced parts until no reader can
-//    still need them (it removes parts replaced by an earlier compaction,
-//    not its own; docs/OFFLINE.md says how long that is).
+//    parts it names; a compaction keeps the parts it replaces on disk for
+//    a retention time (an hour by default, compaction.h), so a reader of
+//    an older manifest can open them; docs/OFFLINE.md.
 //
 // Thread-safety: the functions are safe to call from several threads and
 // processes at once (the lock is a file lock).
@@ -62,6 +62,9 @@ struct Manifest {
   // Files a compaction took out of `parts` and kept for readers of older
   // manifests; the next compaction removes them (see the invariants).
   std::vector<std::string> replaced;
+  // When each of `replaced` was replaced (micros UTC; same length, 0 for a
+  // manifest written before this field existed).
+  std::vector<int64_t> replaced_at;
 };
 
 // "<offline_root>/<project>/sources/<source>".
@@ -79,7 +82,8 @@ Result<Manifest> ManifestFromJson(const std::string& text, const std::string& or
 
 // manifest.json's JSON: {"format_version": 1, "generation", "last_seq",
 // "parts": [{"file", "num_rows", "min_event_ts", "max_event_ts",
-// "first_seq", "last_seq", "committed_at"}, ...], "replaced": [file, ...]}
+// "first_seq", "last_seq", "committed_at"}, ...], "replaced": [file, ...],
+// "replaced_at": [micros, ...]} ("replaced_at" optional, same length)
 // with every number an integer (times in micros UTC). ManifestFromJson
 // checks what readers rely on (Corruption "<origin>: <json path>: reason"):
 // plain part file names (IsPartFileName), each named once; num_rows >= 1;
