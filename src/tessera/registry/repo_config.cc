@@ -1,4 +1,7 @@
 // tessera.yaml: the repo's project name and where its stores live.
+#include <charconv>
+
+#include "tessera/core/suggest.h"
 #include "tessera/registry/loader_internal.h"
 #include "tessera/registry/yaml_reader.h"
 
@@ -14,6 +17,31 @@ void ReadOfflineStore(MapReader& parent, RepoConfig* config) {
   r.ReportUnknownKeys();
 }
 
+// A whole number in [min, max] (Redis pool size and timeouts); `out` is
+// left unchanged when the key is absent.
+template <typename Int>
+void ReadBoundedInt(MapReader& r, std::string_view key, int64_t min, int64_t max, Int* out) {
+  const YamlNode& node = r.Get(key);
+  if (node.IsNull()) return;
+  int64_t value = 0;
+  const std::string text = node.IsScalar() ? node.Scalar() : std::string();
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!node.IsScalar() || text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      value < min || value > max) {
+    r.ctx().Error(node, "online_store: " + std::string(key) + ": expected a whole number from " +
+                            std::to_string(min) + " to " + std::to_string(max) +
+                            (node.IsScalar() ? ", got " + Quoted(text) : std::string()));
+    return;
+  }
+  *out = static_cast<Int>(value);
+}
+
+void ReadRedisOptions(MapReader& r, OnlineStoreConfig* online) {
+  ReadBoundedInt(r, "pool_size", 1, 1024, &online->pool_size);
+  ReadBoundedInt(r, "connect_timeout_ms", 1, 600'000, &online->connect_timeout_ms);
+  ReadBoundedInt(r, "timeout_ms", 1, 600'000, &online->timeout_ms);
+}
+
 void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   const YamlNode& node = parent.Get("online_store");
   if (node.IsNull() || !ExpectMap(node, "online_store", parent.ctx())) return;
@@ -22,9 +50,15 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   r.String("path", /*required=*/false, &online->path);
   r.String("url", /*required=*/false, &online->url);
   r.StringList("nodes", /*required=*/false, &online->nodes);
+  ReadRedisOptions(r, online);
   r.ReportUnknownKeys();
   if (online->type == "redis" && online->url.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis needs a url (redis://host:port)");
+  } else if (online->type == "redis" && online->url.rfind("redis://", 0) != 0) {
+    // The url is not echoed: it may hold a password.
+    r.ctx().Error(r.Get("url"),
+                  "online_store: url must start with redis:// "
+                  "(redis://[[user]:password@]host[:port][/db])");
   } else if (online->type == "redis-cluster" && online->nodes.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis-cluster needs nodes (host:port list)");
   } else if (online->type != "rocksdb" && online->type != "redis" &&
