@@ -2,6 +2,10 @@
 // restarted (Unavailable naming the address, then recovery, no SIGPIPE
 // death), stopped (bounded by the timeout, and no stale reply afterwards).
 // Each test starts its own server: they kill or stop it.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 
 #include "redis_test_util.h"
@@ -49,6 +53,37 @@ TEST(RedisDownTest, NothingListeningGivesUnavailableNamingTheAddress) {
   ReadOne(*store, v, "k", &read);
   EXPECT_EQ(read.message(), refused);
   EXPECT_EQ(store->DeleteView(v).message(), refused);
+}
+
+// A listener whose accept queue is full drops new SYNs: connecting hangs
+// until connect_timeout_ms.
+TEST(RedisDownTest, ConnectGivesUpAfterTheConnectTimeout) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(listener, 0), 0);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 3; ++i) {
+    fillers.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+    (void)::connect(fillers.back(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  }
+  const int port = ntohs(addr.sin_port);
+  RedisOptions options = TestOptions(port);
+  options.connect_timeout_ms = 200;
+  auto store = OpenTestStore(port, "p", options);
+  const auto start = std::chrono::steady_clock::now();
+  Status ping = store->Ping();
+  EXPECT_EQ(ping.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(ping.message(),
+            "redis 127.0.0.1:" + std::to_string(port) + ": cannot connect: no answer within 200 ms");
+  // Not a performance bound: without the timeout the connect would hang.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  for (int fd : fillers) ::close(fd);
+  ::close(listener);
 }
 
 TEST_F(RedisFailureTest, KilledServerGivesUnavailableThenRecoversAfterRestart) {
