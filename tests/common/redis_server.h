@@ -79,7 +79,8 @@ inline bool RedisAnswers(int port, int timeout_ms = 200) {
   bool ok = false;
   if (c->err == 0 && redisSetTimeout(c, tv) == REDIS_OK) {
     auto* reply = static_cast<redisReply*>(redisCommand(c, "PING"));
-    ok = reply != nullptr && reply->type == REDIS_REPLY_STATUS && std::strcmp(reply->str, "PONG") == 0;
+    ok = reply != nullptr && reply->type == REDIS_REPLY_STATUS &&
+         std::strcmp(reply->str, "PONG") == 0;
     if (reply != nullptr) freeReplyObject(reply);
   }
   redisFree(c);
@@ -93,7 +94,8 @@ class RedisServer {
   static std::unique_ptr<RedisServer> Start(std::string* error) {
     std::optional<std::string> binary = RedisServerBinary();
     if (!binary) {
-      *error = "redis-server not found (TESSERA_REDIS_SERVER or PATH; scripts/setup.sh installs it)";
+      *error =
+          "redis-server not found (TESSERA_REDIS_SERVER or PATH; scripts/setup.sh installs it)";
       return nullptr;
     }
     char dir_template[] = "/tmp/tessera-redis-XXXXXX";
@@ -145,9 +147,9 @@ class RedisServer {
   bool Launch(std::string* error) {
     const std::string port = std::to_string(port_);
     const std::string log = dir_ + "/redis.log";
-    std::vector<std::string> args = {binary_,    "--port",    port,    "--bind",       "127.0.0.1",
-                                     "--save",   "",          "--appendonly", "no",    "--dir",
-                                     dir_,       "--logfile", log,     "--daemonize",  "no"};
+    std::vector<std::string> args = {
+        binary_, "--port", port, "--bind",    "127.0.0.1", "--save",      "",  "--appendonly",
+        "no",    "--dir",  dir_, "--logfile", log,         "--daemonize", "no"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -40,8 +40,8 @@ std::string ReadOne(OnlineStore& store, const ViewId& view, std::string_view key
 TEST(RedisDownTest, NothingListeningGivesUnavailableNamingTheAddress) {
   const int port = testing::FreeLoopbackPort();
   auto store = OpenTestStore(port, "p", TestOptions(port));
-  const std::string refused = "redis 127.0.0.1:" + std::to_string(port) +
-                              ": cannot connect: Connection refused";
+  const std::string refused =
+      "redis 127.0.0.1:" + std::to_string(port) + ": cannot connect: Connection refused";
   Status ping = store->Ping();
   EXPECT_EQ(ping.code(), StatusCode::kUnavailable);
   EXPECT_EQ(ping.message(), refused);
@@ -78,8 +78,8 @@ TEST(RedisDownTest, ConnectGivesUpAfterTheConnectTimeout) {
   const auto start = std::chrono::steady_clock::now();
   Status ping = store->Ping();
   EXPECT_EQ(ping.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(ping.message(),
-            "redis 127.0.0.1:" + std::to_string(port) + ": cannot connect: no answer within 200 ms");
+  EXPECT_EQ(ping.message(), "redis 127.0.0.1:" + std::to_string(port) +
+                                ": cannot connect: no answer within 200 ms");
   // Not a performance bound: without the timeout the connect would hang.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   for (int fd : fillers) ::close(fd);
@@ -165,14 +165,16 @@ TEST_F(RedisFailureTest, WrongPasswordIsReportedWithoutEchoingIt) {
   RawRedis raw(server_->port());
   ASSERT_EQ(raw.Run({"CONFIG", "SET", "requirepass", "s3cret"}), "OK");
   RedisOptions options = TestOptions(server_->port());
-  ASSERT_TRUE(ParseRedisUrl("redis://:wrong@127.0.0.1:" + std::to_string(server_->port()), &options).ok());
+  ASSERT_TRUE(
+      ParseRedisUrl("redis://:wrong@127.0.0.1:" + std::to_string(server_->port()), &options).ok());
   auto store = OpenTestStore(server_->port(), "p", options);
   Status st = store->Ping();
   EXPECT_TRUE(st.IsInvalid()) << st.ToString();
   EXPECT_EQ(st.message().find("wrong"), std::string::npos) << st.message();
   EXPECT_EQ(st.message().rfind(address_ + ": AUTH rejected: ", 0), 0u) << st.message();
-  ASSERT_TRUE(ParseRedisUrl("redis://:s3cret@127.0.0.1:" + std::to_string(server_->port()) + "/3",
-                            &options).ok());
+  ASSERT_TRUE(
+      ParseRedisUrl("redis://:s3cret@127.0.0.1:" + std::to_string(server_->port()) + "/3", &options)
+          .ok());
   auto good = OpenTestStore(server_->port(), "p", options);
   EXPECT_TRUE(good->Ping().ok());
   EXPECT_EQ(good->Describe(), address_ + "/3");

@@ -58,7 +58,8 @@ TEST_F(RedisStoreTest, WritesThenReadsRowsOfSeveralViewsInRequestOrder) {
   const ViewId a{"user_stats", 1}, b{"user_stats", 2};
   const std::string k1 = std::string("\x02\x80\0\0\0\0\0\0\x01", 9), k2 = "\x03user\0\x01";
   std::string binary_values("\0\xff\x01", 3);
-  const OnlineWrite rows_a[] = {{k1, {10, 5, 1}, "a1"}, {k2, {-20, kNullCreatedTs, 0}, binary_values}};
+  const OnlineWrite rows_a[] = {{k1, {10, 5, 1}, "a1"},
+                                {k2, {-20, kNullCreatedTs, 0}, binary_values}};
   const OnlineWrite rows_b[] = {{k1, {30, 7, 2}, ""}};
   ASSERT_EQ(*store_->Write(a, rows_a), 2);
   ASSERT_EQ(*store_->Write(b, rows_b), 1);
@@ -147,7 +148,8 @@ TEST_F(RedisStoreTest, ConcurrentWritersLeaveTheMaxRankRow) {
         }
         std::vector<OnlineWrite> rows;
         // Thread t's rank for key k and round r; unique, so one winner.
-        for (int k = 0; k < kKeys; ++k) rows.push_back({keys[k], {(k * 7 + t) % kThreads, round, t}, values[k]});
+        for (int k = 0; k < kKeys; ++k)
+          rows.push_back({keys[k], {(k * 7 + t) % kThreads, round, t}, values[k]});
         std::shuffle(rows.begin(), rows.end(), rng);
         Result<int64_t> stored = store->Write(v, rows);
         EXPECT_TRUE(stored.ok()) << stored.status().ToString();
@@ -280,8 +282,9 @@ TEST_F(RedisStoreTest, DeleteViewRemovesOnlyThatVersionAndIsIdempotent) {
   EXPECT_EQ(RowText(ReadAll(*store_, {{&v2, "k3"}})[0]), "1/1/1=k3");
   RawRedis raw(server_->port());
   // Hashes left empty are gone; the ten with v@2 stay.
-  EXPECT_EQ(raw.Run({"EVAL", "return #redis.call('KEYS', ARGV[1])", "0", "tessera:{" + project_ + ":*"}),
-            "(integer) 10");
+  EXPECT_EQ(
+      raw.Run({"EVAL", "return #redis.call('KEYS', ARGV[1])", "0", "tessera:{" + project_ + ":*"}),
+      "(integer) 10");
   ASSERT_TRUE(store_->DeleteView(v1).ok());
   ASSERT_TRUE(store_->DeleteView(v2).ok());
   EXPECT_EQ(RowText(ReadAll(*store_, {{&v2, "k3"}})[0]), "none");
@@ -293,7 +296,8 @@ TEST_F(RedisStoreTest, WritesLoadTheScriptAgainAfterScriptFlush) {
   ASSERT_EQ(*store_->Write(v, first), 1);
   RawRedis raw(server_->port());
   ASSERT_EQ(raw.Run({"SCRIPT", "FLUSH"}), "OK");
-  const OnlineWrite rows[] = {{"k", {0, 0, 0}, "loses"}, {"k", {2, 0, 0}, "two"}, {"j", {2, 0, 0}, "j"}};
+  const OnlineWrite rows[] = {
+      {"k", {0, 0, 0}, "loses"}, {"k", {2, 0, 0}, "two"}, {"j", {2, 0, 0}, "j"}};
   Result<int64_t> stored = store_->Write(v, rows);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(*stored, 2);
@@ -311,7 +315,8 @@ TEST_F(RedisStoreTest, ACorruptStoredValueIsReportedAndLosesToAWrite) {
   EXPECT_TRUE(st.IsCorruption());
   EXPECT_EQ(st.message(), "redis 127.0.0.1:" + std::to_string(server_->port()) + ": key " + hash +
                               " field v@1: stored value has 3 bytes, fewer than the 24-byte rank");
-  const OnlineWrite row[] = {{"k", {std::numeric_limits<int64_t>::min(), kNullCreatedTs, 0}, "fixed"}};
+  const OnlineWrite row[] = {
+      {"k", {std::numeric_limits<int64_t>::min(), kNullCreatedTs, 0}, "fixed"}};
   ASSERT_EQ(*store_->Write(v, row), 1);
   EXPECT_EQ(ReadAll(*store_, {{&v, "k"}})[0]->values, "fixed");
 }

@@ -1,10 +1,11 @@
 // tessera.yaml's redis url and options as the Redis backend reads them, and
 // the factory's "redis" type. No server needed.
+#include "tessera/online/redis/redis_options.h"
+
 #include <gtest/gtest.h>
 
 #include "tessera/online/online_store_factory.h"
 #include "tessera/online/redis/redis_online_store.h"
-#include "tessera/online/redis/redis_options.h"
 
 namespace tessera::online::redis {
 namespace {
@@ -35,7 +36,8 @@ TEST(RedisUrlTest, RejectsMalformedUrlsWithoutShowingThePassword) {
   EXPECT_EQ(Parsed("redis://h:0"), prefix + "'redis://h:0': port must be a number from 1 to 65535");
   EXPECT_EQ(Parsed("redis://h:65536"),
             prefix + "'redis://h:65536': port must be a number from 1 to 65535");
-  EXPECT_EQ(Parsed("redis://h:6x"), prefix + "'redis://h:6x': port must be a number from 1 to 65535");
+  EXPECT_EQ(Parsed("redis://h:6x"),
+            prefix + "'redis://h:6x': port must be a number from 1 to 65535");
   EXPECT_EQ(Parsed("redis://:secret@h:99999"),
             prefix + "'redis://***@h:99999': port must be a number from 1 to 65535");
   EXPECT_EQ(Parsed("redis://:secret@:1"), prefix + "'redis://***@:1': missing host");

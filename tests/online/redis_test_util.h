@@ -18,12 +18,13 @@ namespace tessera::online::redis {
 
 // In a test body or SetUp: skips (outside CI) when redis-server is not
 // installed; any other failure to start it fails the test.
-#define TESSERA_REQUIRE_REDIS_SERVER()                                                \
-  do {                                                                                \
-    if (!::tessera::testing::RedisServerBinary()) {                                   \
-      TESSERA_MISSING_ORACLE("redis-server: not installed (TESSERA_REDIS_SERVER or "  \
-                             "PATH; scripts/setup.sh installs it)");                  \
-    }                                                                                 \
+#define TESSERA_REQUIRE_REDIS_SERVER()                            \
+  do {                                                            \
+    if (!::tessera::testing::RedisServerBinary()) {               \
+      TESSERA_MISSING_ORACLE(                                     \
+          "redis-server: not installed (TESSERA_REDIS_SERVER or " \
+          "PATH; scripts/setup.sh installs it)");                 \
+    }                                                             \
   } while (0)
 
 inline RedisOptions TestOptions(int port) {

@@ -20,13 +20,14 @@ using Lines = std::vector<std::string>;
 // The errors of a repo that holds only `config` as tessera.yaml.
 Lines ConfigErrors(const std::string& config, LoadedRepo* loaded) {
   static int counter = 0;
-  const fs::path dir = fs::temp_directory_path() / ("tessera_online_config_" +
-                                                    std::to_string(::getpid()) + "_" +
-                                                    std::to_string(counter++));
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("tessera_online_config_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   fs::create_directories(dir);
   std::ofstream(dir / "tessera.yaml") << config;
   Lines out;
-  for (const LoadError& e : LoadRepoCollectErrors(dir.string(), loaded)) out.push_back(e.ToString());
+  for (const LoadError& e : LoadRepoCollectErrors(dir.string(), loaded))
+    out.push_back(e.ToString());
   fs::remove_all(dir);
   return out;
 }
@@ -56,15 +57,16 @@ TEST(OnlineStoreConfigTest, DefaultsWhenOmitted) {
 
 TEST(OnlineStoreConfigTest, RejectsOutOfRangeOrNonNumericOptions) {
   LoadedRepo loaded;
-  EXPECT_EQ(ConfigErrors("project: p\nonline_store:\n  type: redis\n  url: \"redis://h\"\n"
-                         "  pool_size: 0\n  connect_timeout_ms: soon\n  timeout_ms: [1]\n",
-                         &loaded),
-            (Lines{"tessera.yaml:5: online_store: pool_size: expected a whole number from 1 to 1024, "
-                   "got '0'",
-                   "tessera.yaml:6: online_store: connect_timeout_ms: expected a whole number from 1 "
-                   "to 600000, got 'soon'",
-                   "tessera.yaml:7: online_store: timeout_ms: expected a whole number from 1 to "
-                   "600000"}));
+  EXPECT_EQ(
+      ConfigErrors("project: p\nonline_store:\n  type: redis\n  url: \"redis://h\"\n"
+                   "  pool_size: 0\n  connect_timeout_ms: soon\n  timeout_ms: [1]\n",
+                   &loaded),
+      (Lines{"tessera.yaml:5: online_store: pool_size: expected a whole number from 1 to 1024, "
+             "got '0'",
+             "tessera.yaml:6: online_store: connect_timeout_ms: expected a whole number from 1 "
+             "to 600000, got 'soon'",
+             "tessera.yaml:7: online_store: timeout_ms: expected a whole number from 1 to "
+             "600000"}));
   EXPECT_EQ(ConfigErrors("project: p\nonline_store: {type: redis, url: \"redis://h\", pool_size: "
                          "2.5}\n",
                          &loaded),

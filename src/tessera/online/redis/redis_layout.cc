@@ -39,9 +39,7 @@ std::string ProjectKeyPattern(std::string_view project) {
   return "tessera:{" + std::string(project) + ":*";
 }
 
-std::string ViewField(const ViewId& view) {
-  return view.name + "@" + std::to_string(view.version);
-}
+std::string ViewField(const ViewId& view) { return view.name + "@" + std::to_string(view.version); }
 
 std::string EncodeStoredRow(const RowRank& rank, std::string_view values) {
   std::string out;

@@ -11,7 +11,8 @@ namespace tessera::online::redis {
 namespace {
 
 bool IsNoScript(const redisReply& reply) {
-  return reply.type == REDIS_REPLY_ERROR && std::string_view(reply.str, reply.len).starts_with("NOSCRIPT");
+  return reply.type == REDIS_REPLY_ERROR &&
+         std::string_view(reply.str, reply.len).starts_with("NOSCRIPT");
 }
 
 Status Unexpected(const RedisConnection& connection, std::string_view command) {
@@ -23,10 +24,10 @@ Status Unexpected(const RedisConnection& connection, std::string_view command) {
 
 Result<std::unique_ptr<RedisOnlineStore>> RedisOnlineStore::Open(RedisOptions options,
                                                                  std::string project) {
-  const bool plain = !project.empty() && project.find_first_not_of(
-                                             "abcdefghijklmnopqrstuvwxyz"
-                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
-                                             std::string::npos;
+  const bool plain =
+      !project.empty() && project.find_first_not_of(
+                              "abcdefghijklmnopqrstuvwxyz"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
   if (!plain) {
     return Status::Invalid("redis online store: project name '" + project +
                            "' must be letters, digits and '_' (it is part of every key)");
@@ -42,7 +43,7 @@ Status RedisOnlineStore::WithConnection(Fn&& fn) {
     Status status = fn(*lease);
     if (!lease->broken()) return status;
     if (!lease->closed_by_server()) return status;  // a timeout: retrying would wait again
-    pool_.DropIdle();  // opened before the same restart: stale too
+    pool_.DropIdle();                               // opened before the same restart: stale too
     if (attempt > 0 || !lease.reused()) return status;
   }
 }
@@ -150,15 +151,15 @@ Status RedisOnlineStore::DeleteScanPage(RedisConnection& connection, const std::
   TS_ASSIGN_OR_RETURN(ReplyPtr page, connection.Command(scan));
   TS_RETURN_NOT_OK(connection.ReplyStatus(*page, "SCAN"));
   if (page->type != REDIS_REPLY_ARRAY || page->elements != 2 ||
-      page->element[0]->type != REDIS_REPLY_STRING ||
-      page->element[1]->type != REDIS_REPLY_ARRAY) {
+      page->element[0]->type != REDIS_REPLY_STRING || page->element[1]->type != REDIS_REPLY_ARRAY) {
     return Unexpected(connection, "SCAN");
   }
   cursor->assign(page->element[0]->str, page->element[0]->len);
   const redisReply& keys = *page->element[1];
   for (size_t i = 0; i < keys.elements; ++i) {
     if (keys.element[i]->type != REDIS_REPLY_STRING) return Unexpected(connection, "SCAN");
-    const std::string_view hdel[] = {"HDEL", std::string_view(keys.element[i]->str, keys.element[i]->len), field};
+    const std::string_view hdel[] = {
+        "HDEL", std::string_view(keys.element[i]->str, keys.element[i]->len), field};
     connection.Append(hdel);
   }
   Status error;

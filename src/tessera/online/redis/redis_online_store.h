@@ -55,8 +55,7 @@ class RedisOnlineStore final : public OnlineStore {
 
   Result<int64_t> WriteChunk(RedisConnection& connection, const std::string& field,
                              std::span<const OnlineWrite> rows);
-  Status DeleteScanPage(RedisConnection& connection, const std::string& field,
-                        std::string* cursor);
+  Status DeleteScanPage(RedisConnection& connection, const std::string& field, std::string* cursor);
 
   RedisPool pool_;
   const std::string project_;

@@ -15,10 +15,10 @@ Result<RedisPool::Lease> RedisPool::Acquire() {
   while (idle_.empty() && open_ >= options_.pool_size) {
     if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= options_.pool_size) {
-      return Status::Unavailable("redis " + options_.Address() + ": all " +
-                                 std::to_string(options_.pool_size) + " connections stayed busy for " +
-                                 std::to_string(options_.timeout_ms) +
-                                 " ms (raise online_store pool_size in tessera.yaml)");
+      return Status::Unavailable(
+          "redis " + options_.Address() + ": all " + std::to_string(options_.pool_size) +
+          " connections stayed busy for " + std::to_string(options_.timeout_ms) +
+          " ms (raise online_store pool_size in tessera.yaml)");
     }
   }
   if (!idle_.empty()) {

@@ -67,7 +67,7 @@ class RedisPool {
   std::mutex mu_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<RedisConnection>> idle_;  // guarded by mu_
-  int open_ = 0;  // idle plus leased; guarded by mu_
+  int open_ = 0;                                        // idle plus leased; guarded by mu_
 };
 
 }  // namespace tessera::online::redis

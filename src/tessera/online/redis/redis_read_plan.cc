@@ -31,7 +31,8 @@ ReadPlan::ReadPlan(std::string_view project, std::span<const OnlineLookup> looku
   for (size_t g = 0; g < keys_.size(); ++g) begin_[g + 1] = begin_[g] + count[g];
   std::vector<uint32_t> next(begin_.begin(), begin_.end() - 1);
   members_.resize(lookups.size());
-  for (size_t i = 0; i < lookups.size(); ++i) members_[next[group_of[i]]++] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < lookups.size(); ++i)
+    members_[next[group_of[i]]++] = static_cast<uint32_t>(i);
 }
 
 std::vector<std::string_view> ReadPlan::Command(size_t g) const {
@@ -39,7 +40,8 @@ std::vector<std::string_view> ReadPlan::Command(size_t g) const {
   args.reserve(2 + begin_[g + 1] - begin_[g]);
   args.push_back("HMGET");
   args.push_back(keys_[g]);
-  for (uint32_t m = begin_[g]; m < begin_[g + 1]; ++m) args.push_back(fields_[field_of_[members_[m]]]);
+  for (uint32_t m = begin_[g]; m < begin_[g + 1]; ++m)
+    args.push_back(fields_[field_of_[members_[m]]]);
   return args;
 }
 
@@ -60,10 +62,10 @@ Status ReadPlan::TakeReply(size_t g, const RedisConnection& connection, const re
       return Status::IOError("redis " + connection.address() + ": unexpected reply to HMGET " +
                              keys_[g] + " " + field);
     }
-    TS_RETURN_NOT_OK(DecodeStoredRow(std::string_view(element.str, element.len),
-                                     "redis " + connection.address() + ": key " + keys_[g] +
-                                         " field " + field,
-                                     &(*out)[lookup].emplace()));
+    TS_RETURN_NOT_OK(
+        DecodeStoredRow(std::string_view(element.str, element.len),
+                        "redis " + connection.address() + ": key " + keys_[g] + " field " + field,
+                        &(*out)[lookup].emplace()));
   }
   return Status::OK();
 }

@@ -37,11 +37,11 @@ class ReadPlan {
                    std::vector<std::optional<OnlineRow>>* out) const;
 
  private:
-  std::vector<std::string> keys_;      // per command: the entity's hash
-  std::vector<uint32_t> begin_;        // per command + 1: its range in members_
-  std::vector<uint32_t> members_;      // lookup indices, grouped by command
-  std::vector<uint32_t> field_of_;     // per lookup: index in fields_
-  std::vector<std::string> fields_;    // distinct "<view>@<version>"
+  std::vector<std::string> keys_;    // per command: the entity's hash
+  std::vector<uint32_t> begin_;      // per command + 1: its range in members_
+  std::vector<uint32_t> members_;    // lookup indices, grouped by command
+  std::vector<uint32_t> field_of_;   // per lookup: index in fields_
+  std::vector<std::string> fields_;  // distinct "<view>@<version>"
 };
 
 }  // namespace tessera::online::redis
