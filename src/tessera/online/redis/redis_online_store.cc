@@ -29,7 +29,7 @@ Result<std::unique_ptr<RedisOnlineStore>> RedisOnlineStore::Open(RedisOptions op
                               "abcdefghijklmnopqrstuvwxyz"
                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
   if (!plain) {
-    return Status::Invalid("redis online store: project name '" + project +
+    return Status::Invalid("redis online store: project name '" + PrintableText(project) +
                            "' must be letters, digits and '_' (it is part of every key)");
   }
   return std::unique_ptr<RedisOnlineStore>(
