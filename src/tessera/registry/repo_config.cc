@@ -36,10 +36,20 @@ void ReadBoundedInt(MapReader& r, std::string_view key, int64_t min, int64_t max
   *out = static_cast<Int>(value);
 }
 
+// The Redis connection options; refused for other types (they would be
+// silently ignored there).
 void ReadRedisOptions(MapReader& r, OnlineStoreConfig* online) {
   ReadBoundedInt(r, "pool_size", 1, 1024, &online->pool_size);
   ReadBoundedInt(r, "connect_timeout_ms", 1, 600'000, &online->connect_timeout_ms);
   ReadBoundedInt(r, "timeout_ms", 1, 600'000, &online->timeout_ms);
+  if (online->type == "redis" || online->type == "redis-cluster") return;
+  for (std::string_view key : {"pool_size", "connect_timeout_ms", "timeout_ms"}) {
+    const YamlNode& node = r.Get(key);
+    if (node.IsNull()) continue;
+    r.ctx().Error(node, "online_store: " + std::string(key) +
+                            " applies to types redis and redis-cluster only, not " +
+                            Quoted(online->type));
+  }
 }
 
 // block_cache_mb: a whole number of MiB from 1 to 1 TiB. True when given.
