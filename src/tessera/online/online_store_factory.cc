@@ -2,6 +2,7 @@
 
 #include "tessera/core/suggest.h"
 #include "tessera/online/memory_online_store.h"
+#include "tessera/online/redis/redis_online_store.h"
 #include "tessera/online/rocksdb/rocksdb_online_store.h"
 
 namespace tessera::online {
@@ -29,6 +30,11 @@ Result<std::unique_ptr<OnlineStore>> OpenOnlineStore(const registry::OnlineStore
                                                      const std::string& repo_root,
                                                      const std::string& project, Env* env) {
   if (config.type == "memory") return std::unique_ptr<OnlineStore>(new MemoryOnlineStore());
+  if (config.type == "redis") {
+    TS_ASSIGN_OR_RETURN(redis::RedisOptions options, redis::RedisOptionsFromConfig(config));
+    TS_ASSIGN_OR_RETURN(auto store, redis::RedisOnlineStore::Open(std::move(options), project));
+    return std::unique_ptr<OnlineStore>(std::move(store));
+  }
   if (config.type == "rocksdb") return OpenRocksDb(config, repo_root);
   return Status::Unsupported("tessera.yaml: online_store type " + Quoted(config.type) +
                              " is not built yet");

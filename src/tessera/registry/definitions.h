@@ -141,6 +141,11 @@ struct OnlineStoreConfig {
   int64_t block_cache_mb = 64;  // rocksdb: the block cache, MiB
   std::string url;
   std::vector<std::string> nodes;
+  // Redis: connections open at most at once, and the bounds on connecting
+  // and on each command's send and reply (milliseconds).
+  int pool_size = 8;
+  int64_t connect_timeout_ms = 1000;
+  int64_t timeout_ms = 1000;
 };
 
 // tessera.yaml. Paths are relative to the repo root unless absolute.

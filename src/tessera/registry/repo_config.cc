@@ -17,6 +17,41 @@ void ReadOfflineStore(MapReader& parent, RepoConfig* config) {
   r.ReportUnknownKeys();
 }
 
+// A whole number in [min, max] (Redis pool size and timeouts); `out` is
+// left unchanged when the key is absent.
+template <typename Int>
+void ReadBoundedInt(MapReader& r, std::string_view key, int64_t min, int64_t max, Int* out) {
+  const YamlNode& node = r.Get(key);
+  if (node.IsNull()) return;
+  int64_t value = 0;
+  const std::string text = node.IsScalar() ? node.Scalar() : std::string();
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (!node.IsScalar() || text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      value < min || value > max) {
+    r.ctx().Error(node, "online_store: " + std::string(key) + ": expected a whole number from " +
+                            std::to_string(min) + " to " + std::to_string(max) +
+                            (node.IsScalar() ? ", got " + Quoted(text) : std::string()));
+    return;
+  }
+  *out = static_cast<Int>(value);
+}
+
+// The Redis connection options; refused for other types (they would be
+// silently ignored there).
+void ReadRedisOptions(MapReader& r, OnlineStoreConfig* online) {
+  ReadBoundedInt(r, "pool_size", 1, 1024, &online->pool_size);
+  ReadBoundedInt(r, "connect_timeout_ms", 1, 600'000, &online->connect_timeout_ms);
+  ReadBoundedInt(r, "timeout_ms", 1, 600'000, &online->timeout_ms);
+  if (online->type == "redis" || online->type == "redis-cluster") return;
+  for (std::string_view key : {"pool_size", "connect_timeout_ms", "timeout_ms"}) {
+    const YamlNode& node = r.Get(key);
+    if (node.IsNull()) continue;
+    r.ctx().Error(node, "online_store: " + std::string(key) +
+                            " applies to types redis and redis-cluster only, not " +
+                            Quoted(online->type));
+  }
+}
+
 // block_cache_mb: a whole number of MiB from 1 to 1 TiB. True when given.
 bool ReadBlockCacheMb(MapReader& r, OnlineStoreConfig* online) {
   const YamlNode& node = r.Get("block_cache_mb");
@@ -43,6 +78,7 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   r.String("path", /*required=*/false, &online->path);
   r.String("url", /*required=*/false, &online->url);
   r.StringList("nodes", /*required=*/false, &online->nodes);
+  ReadRedisOptions(r, online);
   bool has_block_cache = ReadBlockCacheMb(r, online);
   r.ReportUnknownKeys();
   if (has_block_cache && online->type != "rocksdb") {
@@ -52,6 +88,11 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   }
   if (online->type == "redis" && online->url.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis needs a url (redis://host:port)");
+  } else if (online->type == "redis" && online->url.rfind("redis://", 0) != 0) {
+    // The url is not echoed: it may hold a password.
+    r.ctx().Error(r.Get("url"),
+                  "online_store: url must start with redis:// "
+                  "(redis://[[user]:password@]host[:port][/db])");
   } else if (online->type == "redis-cluster" && online->nodes.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis-cluster needs nodes (host:port list)");
   } else if (online->type != "rocksdb" && online->type != "redis" &&

@@ -1,0 +1,187 @@
+#include "tessera/online/redis/redis_online_store.h"
+
+#include <string_view>
+
+#include "tessera/online/redis/redis_layout.h"
+#include "tessera/online/redis/redis_read_plan.h"
+#include "tessera/online/redis/redis_script.h"
+
+namespace tessera::online::redis {
+
+namespace {
+
+bool IsNoScript(const redisReply& reply) {
+  return reply.type == REDIS_REPLY_ERROR &&
+         std::string_view(reply.str, reply.len).starts_with("NOSCRIPT");
+}
+
+Status Unexpected(const RedisConnection& connection, std::string_view command) {
+  return Status::IOError("redis " + connection.address() + ": unexpected reply to " +
+                         std::string(command));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RedisOnlineStore>> RedisOnlineStore::Open(RedisOptions options,
+                                                                 std::string project) {
+  const bool plain =
+      !project.empty() && project.find_first_not_of(
+                              "abcdefghijklmnopqrstuvwxyz"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
+  if (!plain) {
+    return Status::Invalid("redis online store: project name '" + PrintableText(project) +
+                           "' must be letters, digits and '_' (it is part of every key)");
+  }
+  return std::unique_ptr<RedisOnlineStore>(
+      new RedisOnlineStore(std::move(options), std::move(project)));
+}
+
+template <typename Fn>
+Status RedisOnlineStore::WithConnection(Fn&& fn) {
+  for (int attempt = 0;; ++attempt) {
+    TS_ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_.Acquire());
+    Status status = fn(*lease);
+    if (!lease->broken()) return status;
+    if (!lease->closed_by_server()) return status;  // a timeout: retrying would wait again
+    pool_.DropIdle();                               // opened before the same restart: stale too
+    if (attempt > 0 || !lease.reused()) return status;
+  }
+}
+
+Result<int64_t> RedisOnlineStore::Write(const ViewId& view, std::span<const OnlineWrite> rows) {
+  const std::string field = ViewField(view);
+  int64_t stored = 0;
+  for (size_t begin = 0; begin < rows.size(); begin += kMaxPipeline) {
+    const auto chunk = rows.subspan(begin, std::min(kMaxPipeline, rows.size() - begin));
+    int64_t chunk_stored = 0;
+    TS_RETURN_NOT_OK(WithConnection([&](RedisConnection& connection) -> Status {
+      TS_ASSIGN_OR_RETURN(chunk_stored, WriteChunk(connection, field, chunk));
+      return Status::OK();
+    }));
+    stored += chunk_stored;
+  }
+  return stored;
+}
+
+// Sends one EVALSHA per row, then reads every reply (a connection goes back
+// to the pool only with none unread). On NOSCRIPT (the server lost its
+// scripts: SCRIPT FLUSH) the script is loaded again and the rows from the
+// first NOSCRIPT on are sent again, in order, so rows of one key still
+// compete in the caller's order.
+Result<int64_t> RedisOnlineStore::WriteChunk(RedisConnection& connection, const std::string& field,
+                                             std::span<const OnlineWrite> rows) {
+  if (connection.script_sha().empty()) TS_RETURN_NOT_OK(LoadTieBreakScript(&connection));
+  int64_t stored = 0;
+  for (size_t from = 0, loads = 0; from < rows.size();) {
+    for (size_t i = from; i < rows.size(); ++i) {
+      const std::string key = EntityHashKey(project_, rows[i].entity_key);
+      const std::string value = EncodeStoredRow(rows[i].rank, rows[i].values);
+      const std::string_view args[] = {"EVALSHA", connection.script_sha(), "1", key, field, value};
+      connection.Append(args);
+    }
+    size_t first_noscript = rows.size();
+    Status error;
+    for (size_t i = from; i < rows.size(); ++i) {
+      TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection.Next());
+      if (IsNoScript(*reply)) {
+        first_noscript = std::min(first_noscript, i);
+      } else if (reply->type == REDIS_REPLY_ERROR) {
+        if (error.ok()) error = connection.ReplyStatus(*reply, "EVALSHA (tie-break write)");
+      } else if (reply->type != REDIS_REPLY_INTEGER) {
+        if (error.ok()) error = Unexpected(connection, "EVALSHA (tie-break write)");
+      } else if (i < first_noscript) {
+        stored += reply->integer;
+      }
+    }
+    TS_RETURN_NOT_OK(error);
+    if (first_noscript == rows.size()) break;
+    if (++loads > 1) {
+      return Status::IOError("redis " + connection.address() +
+                             ": EVALSHA failed: NOSCRIPT again right after SCRIPT LOAD");
+    }
+    TS_RETURN_NOT_OK(LoadTieBreakScript(&connection));
+    from = first_noscript;
+  }
+  return stored;
+}
+
+Status RedisOnlineStore::Read(std::span<const OnlineLookup> lookups,
+                              std::vector<std::optional<OnlineRow>>* out) {
+  out->assign(lookups.size(), std::nullopt);
+  const ReadPlan plan(project_, lookups);
+  for (size_t begin = 0; begin < plan.size(); begin += kMaxPipeline) {
+    const size_t end = std::min(plan.size(), begin + kMaxPipeline);
+    TS_RETURN_NOT_OK(WithConnection([&](RedisConnection& connection) -> Status {
+      for (size_t g = begin; g < end; ++g) connection.Append(plan.Command(g));
+      Status error;
+      for (size_t g = begin; g < end; ++g) {
+        TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection.Next());
+        if (error.ok()) error = plan.TakeReply(g, connection, *reply, out);
+      }
+      return error;
+    }));
+  }
+  return Status::OK();
+}
+
+// DeleteView walks the project's hashes with SCAN and removes the view's
+// field from each (HDEL; Redis deletes a hash left empty). Cost: SCAN visits
+// every key of the database, the other projects' too, in pages of 1000, so
+// it is O(keys in the database) round trips / 1000 plus one pipelined HDEL
+// per hash of the project, whether or not it holds the view. That is the
+// price of the one-hash-per-entity layout that makes reads one HMGET;
+// deleting a view version is rare (version cleanup), reads are the hot
+// path. SCAN may return a key twice; HDEL is idempotent. Keys written
+// during the walk may be missed, as with any SCAN.
+Status RedisOnlineStore::DeleteView(const ViewId& view) {
+  const std::string field = ViewField(view);
+  return WithConnection([&](RedisConnection& connection) -> Status {
+    std::string cursor = "0";
+    do {
+      TS_RETURN_NOT_OK(DeleteScanPage(connection, field, &cursor));
+    } while (cursor != "0");
+    return Status::OK();
+  });
+}
+
+Status RedisOnlineStore::DeleteScanPage(RedisConnection& connection, const std::string& field,
+                                        std::string* cursor) {
+  const std::string pattern = ProjectKeyPattern(project_);
+  const std::string_view scan[] = {"SCAN", *cursor, "MATCH", pattern, "COUNT", "1000"};
+  TS_ASSIGN_OR_RETURN(ReplyPtr page, connection.Command(scan));
+  TS_RETURN_NOT_OK(connection.ReplyStatus(*page, "SCAN"));
+  if (page->type != REDIS_REPLY_ARRAY || page->elements != 2 ||
+      page->element[0]->type != REDIS_REPLY_STRING || page->element[1]->type != REDIS_REPLY_ARRAY) {
+    return Unexpected(connection, "SCAN");
+  }
+  cursor->assign(page->element[0]->str, page->element[0]->len);
+  const redisReply& keys = *page->element[1];
+  for (size_t i = 0; i < keys.elements; ++i) {
+    if (keys.element[i]->type != REDIS_REPLY_STRING) return Unexpected(connection, "SCAN");
+    const std::string_view hdel[] = {
+        "HDEL", std::string_view(keys.element[i]->str, keys.element[i]->len), field};
+    connection.Append(hdel);
+  }
+  Status error;
+  for (size_t i = 0; i < keys.elements; ++i) {
+    TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection.Next());
+    if (error.ok()) error = connection.ReplyStatus(*reply, "HDEL");
+  }
+  return error;
+}
+
+Status RedisOnlineStore::Ping() {
+  return WithConnection([&](RedisConnection& connection) -> Status {
+    const std::string_view ping[] = {"PING"};
+    TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection.Command(ping));
+    TS_RETURN_NOT_OK(connection.ReplyStatus(*reply, "PING"));
+    if (reply->type != REDIS_REPLY_STATUS || std::string_view(reply->str, reply->len) != "PONG") {
+      return Unexpected(connection, "PING");
+    }
+    return Status::OK();
+  });
+}
+
+std::string RedisOnlineStore::Describe() const { return "redis " + pool_.options().Address(); }
+
+}  // namespace tessera::online::redis
