@@ -83,7 +83,7 @@ class MaterializeRepo {
     spec.offline_root = offline::OfflineRoot(repo_);
     spec.project = repo_.config.project;
     spec.registry_path = RegistryPath();
-    spec.store = &store_;
+    spec.open_store = [this]() -> Result<OnlineStore*> { return &store_; };
     spec.start_micros = start;
     spec.end_micros = end;
     spec.views = std::move(views);

@@ -309,9 +309,16 @@ class MaterializeErrors : public ::testing::Test {
     repo_.Write("users/a.csv", std::string(kHeader) + Line(1, Sec(10), -1, 1, "x"));
     repo_.Apply();
   }
-  std::string Fails(const MaterializeSpec& spec) {
+  std::string Fails(MaterializeSpec spec) {
+    int opened = 0;
+    auto open = spec.open_store;
+    spec.open_store = [&]() {
+      ++opened;
+      return open();
+    };
     auto result = repo_.Run(spec);
     EXPECT_FALSE(result.ok());
+    EXPECT_EQ(opened, 0);  // refused before the store was opened
     EXPECT_EQ(repo_.store().size(), 0);
     EXPECT_TRUE(repo_.Records().empty());
     return result.ok() ? "" : result.status().ToString();

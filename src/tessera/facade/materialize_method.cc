@@ -11,14 +11,14 @@ namespace tessera {
 Result<MaterializeSummary> FeatureStore::Materialize(const MaterializeRequest& request) {
   // The friendly "run tessera apply first" before anything else.
   TS_RETURN_NOT_OK(impl_->OpenRegistry().status());
-  TS_ASSIGN_OR_RETURN(online::OnlineStore * store, impl_->Online());
   online::MaterializeSpec spec;
   spec.repo_root = impl_->config.root;
   spec.offline_root = facade::Absolute(impl_->config.root, impl_->config.config.offline_path);
   spec.project = impl_->config.config.project;
   spec.registry_path = impl_->RegistryPath();
   spec.registry_options = impl_->Options(false);
-  spec.store = store;
+  Impl* impl = impl_.get();
+  spec.open_store = [impl] { return impl->Online(); };
   spec.start_micros = request.start_micros;
   spec.end_micros = request.end_micros;
   spec.incremental = request.incremental;

@@ -90,7 +90,7 @@ class Run {
   explicit Run(const MaterializeSpec& spec) : spec_(spec) {}
 
   Result<std::vector<ViewMaterialized>> Go() {
-    if (spec_.store == nullptr) return Status::Invalid("materialize: no online store");
+    if (!spec_.open_store) return Status::Invalid("materialize: no online store");
     if (!spec_.incremental && spec_.end_micros <= spec_.start_micros) {
       return Status::Invalid("END " + FormatTimestamp(spec_.end_micros) +
                              " is not after START " + FormatTimestamp(spec_.start_micros));
@@ -105,6 +105,7 @@ class Run {
       TS_ASSIGN_OR_RETURN(ViewPlan plan, Prepare(*view, schemas));
       plans.push_back(std::move(plan));
     }
+    TS_ASSIGN_OR_RETURN(store_, spec_.open_store());
     std::vector<ViewMaterialized> out;
     for (const ViewPlan& plan : plans) {
       TS_ASSIGN_OR_RETURN(ViewMaterialized done, Materialize(plan));
@@ -240,7 +241,7 @@ class Run {
     const int64_t keys = latest.num_keys();
     TS_RETURN_NOT_OK(latest.ForEachBatch(
         spec_.write_batch_rows, [&](std::span<const OnlineWrite> rows) -> Status {
-          TS_ASSIGN_OR_RETURN(int64_t stored, spec_.store->Write(id, rows));
+          TS_ASSIGN_OR_RETURN(int64_t stored, store_->Write(id, rows));
           out.rows_written += stored;
           Progress(write_stage, out.rows_written, keys);
           return Status::OK();
@@ -295,6 +296,7 @@ class Run {
   std::map<registry::ObjectRef, int64_t> versions_;
   std::vector<registry::MaterializedView> records_;
   std::unique_ptr<registry::Registry> writer_;
+  OnlineStore* store_ = nullptr;
 };
 
 }  // namespace

@@ -22,7 +22,7 @@
 // Runs are idempotent: the same run again stores the same rows. Memory
 // grows with the number of distinct keys of a view (the scan streams).
 //
-// Errors, before anything is written: InvalidArgument "END ... is not
+// Errors, before the store is opened and anything is written: InvalidArgument "END ... is not
 // after START ..." (non-incremental), a view already materialized up to or
 // past END (incremental), a view that is aggregated (the aggregation issue
 // materializes them) or not online; NotFound for an unknown view (did you
@@ -56,7 +56,10 @@ struct MaterializeSpec {
   std::string project;
   std::string registry_path;  // read for definitions, written for records
   registry::RegistryOptions registry_options;  // read_only is set per use
-  OnlineStore* store = nullptr;                // not owned
+  // Opens (or gives) the online store; called once, only after every
+  // check passed, so a refused run never opens the store (opening RocksDB
+  // writes files). The store is not owned.
+  std::function<Result<OnlineStore*>()> open_store;
   int64_t start_micros = 0;                    // (start, end]; ignored when incremental
   int64_t end_micros = 0;
   bool incremental = false;
