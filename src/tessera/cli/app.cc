@@ -49,7 +49,8 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
       "in a versioned registry (init, plan, apply, list, describe, search, lineage) and "
       "converts and inspects Parquet and CSV files (convert, schema), evaluates expressions "
       "over them (eval), ingests rows into sources' logs in the offline store (ingest, "
-      "compact) and builds point-in-time-correct training sets (historical).");
+      "compact), builds point-in-time-correct training sets (historical) and loads the online "
+      "store from them (materialize, materialize-incremental).");
   app.name("tessera");
   app.add_option("-r,--repo", ctx_.repo, "Feature repo directory (default: current directory)");
   app.set_version_flag("--version", "tessera " TESSERA_VERSION, "Print the version and exit");

@@ -19,7 +19,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tessera/core/record_batch.h"
@@ -62,26 +63,46 @@ class LatestRows {
 
  private:
   struct Winner {
+    std::string key;  // EntityKey bytes
     int64_t event_ts = 0;
     int64_t created_ts = kNullCreatedTs;
-    int64_t position = 0;    // order offered: breaks full ties
-    int64_t ingest_seq = 0;  // 0 for rows of the source's files
+    int64_t ingest_seq = 0;      // 0 for rows of the source's files
     int64_t pending_batch = -1;  // the Add call that picked it last
     int64_t pending_row = 0;     // index into that call's picks
     std::string values;          // RowCodec bytes
   };
+  // The key index: open addressing with linear probing over a power-of-two
+  // table at most half full; a slot holds the key's hash and its winner's
+  // index + 1 (0: empty). Flat arrays rather than a node-based map: the
+  // lookup is the per-row cost of materialization, and cache misses are
+  // most of it.
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t index_plus_one = 0;
+  };
+
+  // The index of `key`'s winner, adding a fresh one when absent (second:
+  // true).
+  std::pair<size_t, bool> FindOrInsert(std::string_view key, uint64_t hash);
+  void Grow();
 
   // Computes and encodes the features of the rows picked by one Add.
   Status EncodePicked(const RecordBatch& batch, const std::vector<int64_t>& rows,
-                      const std::vector<Winner*>& winners);
+                      const std::vector<size_t>& winners);
 
   const offline::ViewFeatures* features_;
   const RowCodec* codec_;
   int num_keys_;
-  int64_t next_position_ = 0;
   int64_t batches_ = 0;
   int64_t min_event_ts_ = INT64_MAX;
-  std::unordered_map<std::string, Winner> winners_;
+  std::vector<Winner> winners_;
+  std::vector<Slot> slots_;
+  // Per Add call, reused: the offered rows, their keys (in one buffer) and
+  // hashes.
+  std::vector<int64_t> rows_;
+  std::vector<size_t> key_ends_;
+  std::vector<uint64_t> hashes_;
+  std::string key_bytes_;
 };
 
 }  // namespace tessera::online
