@@ -106,6 +106,10 @@ Result<std::unique_ptr<RocksDbOnlineStore>> RocksDbOnlineStore::Open(
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options), options.path, &raw);
   if (!s.ok()) {
+    // Leave no folder this call made (RemoveDir keeps any that is not empty).
+    for (auto it = created.rbegin(); it != created.rend(); ++it) {
+      (void)Env::Default()->RemoveDir(*it);
+    }
     if (IsLockConflict(s)) {
       return Status::IOError("online store " + shown +
                              " is in use by another process (a running `tessera serve` owns "
