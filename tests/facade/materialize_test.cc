@@ -97,14 +97,14 @@ class MaterializeFacadeTest : public ::testing::Test {
 
   // The training set of `view` for keys 1..32 at `at`, with event times.
   RecordBatchPtr Historical(FeatureStore* store, const std::string& view, int64_t at) {
-    auto schema = *Schema::Make(
-        {{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
+    auto schema =
+        *Schema::Make({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
     RecordBatchBuilder builder(schema);
     for (int64_t id = 1; id <= 32; ++id) {
       EXPECT_TRUE(builder.AppendRow({Value::Int64(id), Value::Timestamp(at)}).ok());
     }
-    auto spine = std::make_unique<VectorBatchReader>(
-        schema, std::vector<RecordBatchPtr>{*builder.Finish()});
+    auto spine =
+        std::make_unique<VectorBatchReader>(schema, std::vector<RecordBatchPtr>{*builder.Finish()});
     HistoricalRequest request;
     request.features = {view};
     request.with_timestamps = true;
@@ -202,8 +202,7 @@ TEST_F(MaterializeFacadeTest, OnlineEqualsHistoricalAtEndInRocksDb) {
   ASSERT_NE(profile_at_50, nullptr);
   ASSERT_NE(recent_at_50, nullptr);
   EXPECT_GT(ExpectOnlineEquals("profile", profile_types, *profile_at_50, Sec(50), 0), 25);
-  EXPECT_GT(ExpectOnlineEquals("recent", {DataType::Int64()}, *recent_at_50, Sec(50), Sec(20)),
-            10);
+  EXPECT_GT(ExpectOnlineEquals("recent", {DataType::Int64()}, *recent_at_50, Sec(50), Sec(20)), 10);
   {
     auto store = Open();
     MaterializeRequest request;

@@ -163,15 +163,15 @@ class MaterializeRepo {
       auto array = b->Finish();
       EXPECT_TRUE(array.ok());
       out.push_back(array.ok() && (*array)->length() == 1 ? (*array)->GetValue(0).ToString()
-                                                           : "<bad>");
+                                                          : "<bad>");
     }
     return out;
   }
 
   // The training set of `view` for a spine of keys 1..max_id at `at`.
   RecordBatchPtr Historical(const std::string& view, int64_t max_id, int64_t at) {
-    auto schema = *Schema::Make(
-        {{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
+    auto schema =
+        *Schema::Make({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
     RecordBatchBuilder builder(schema);
     for (int64_t id = 1; id <= max_id; ++id) {
       EXPECT_TRUE(builder.AppendRow({Value::Int64(id), Value::Timestamp(at)}).ok());

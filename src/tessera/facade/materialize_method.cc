@@ -34,8 +34,8 @@ Result<MaterializeSummary> FeatureStore::Materialize(const MaterializeRequest& r
   TS_ASSIGN_OR_RETURN(std::vector<online::ViewMaterialized> views, online::Materialize(spec));
   MaterializeSummary summary;
   for (const online::ViewMaterialized& v : views) {
-    summary.views.push_back(MaterializedViewSummary{v.view, v.version, v.start_micros,
-                                                    v.end_micros, v.rows_scanned, v.rows_written});
+    summary.views.push_back(MaterializedViewSummary{v.view, v.version, v.start_micros, v.end_micros,
+                                                    v.rows_scanned, v.rows_written});
   }
   return summary;
 }

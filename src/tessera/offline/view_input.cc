@@ -37,8 +37,8 @@ Result<const registry::Source*> ViewBatchSource(const registry::RepoDefinitions&
     source = FindByName(defs.sources, source->batch_source);
   }
   if (source == nullptr || source->kind != registry::SourceKind::kBatch) {
-    return Status::Invalid("feature view " + Quoted(view.name) + ": source " +
-                           Quoted(view.source) + " is not a batch source or a push source with one");
+    return Status::Invalid("feature view " + Quoted(view.name) + ": source " + Quoted(view.source) +
+                           " is not a batch source or a push source with one");
   }
   return source;
 }

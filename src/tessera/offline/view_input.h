@@ -36,7 +36,8 @@ Result<const registry::Source*> ViewBatchSource(const registry::RepoDefinitions&
 // declared schemas; registry/source_schema.h). Problems are left for the
 // scan to report.
 std::map<std::string, registry::SourceSchema> ResolveViewSourceSchemas(
-    const std::string& repo_root, const std::string& project, const registry::RepoDefinitions& defs);
+    const std::string& repo_root, const std::string& project,
+    const registry::RepoDefinitions& defs);
 
 // The columns the view's expressions see (ViewFeatures::Make): the
 // source's (its first column set); without files or a schema, what the

@@ -156,8 +156,7 @@ Status LatestRows::ForEachBatch(
   std::vector<OnlineWrite> writes;
   writes.reserve(static_cast<size_t>(std::max<int64_t>(1, batch_rows)));
   for (const Winner& w : winners_) {
-    writes.push_back(
-        OnlineWrite{w.key, RowRank{w.event_ts, w.created_ts, w.ingest_seq}, w.values});
+    writes.push_back(OnlineWrite{w.key, RowRank{w.event_ts, w.created_ts, w.ingest_seq}, w.values});
     if (static_cast<int64_t>(writes.size()) >= batch_rows) {
       TS_RETURN_NOT_OK(fn(writes));
       writes.clear();

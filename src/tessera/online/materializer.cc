@@ -92,12 +92,11 @@ class Run {
   Result<std::vector<ViewMaterialized>> Go() {
     if (!spec_.open_store) return Status::Invalid("materialize: no online store");
     if (!spec_.incremental && spec_.end_micros <= spec_.start_micros) {
-      return Status::Invalid("END " + FormatTimestamp(spec_.end_micros) +
-                             " is not after START " + FormatTimestamp(spec_.start_micros));
+      return Status::Invalid("END " + FormatTimestamp(spec_.end_micros) + " is not after START " +
+                             FormatTimestamp(spec_.start_micros));
     }
     TS_RETURN_NOT_OK(LoadRegistry());
-    TS_ASSIGN_OR_RETURN(std::vector<const FeatureView*> views,
-                        SelectViews(defs_, spec_.views));
+    TS_ASSIGN_OR_RETURN(std::vector<const FeatureView*> views, SelectViews(defs_, spec_.views));
     std::map<std::string, registry::SourceSchema> schemas =
         offline::ResolveViewSourceSchemas(spec_.repo_root, spec_.project, defs_);
     std::vector<ViewPlan> plans;
@@ -131,7 +130,8 @@ class Run {
                            const std::map<std::string, registry::SourceSchema>& schemas) {
     ViewPlan plan;
     plan.view = &view;
-    auto version = versions_.find(registry::ObjectRef{registry::ObjectKind::kFeatureView, view.name});
+    auto version =
+        versions_.find(registry::ObjectRef{registry::ObjectKind::kFeatureView, view.name});
     if (version == versions_.end()) {
       return Status::Internal("feature view " + Quoted(view.name) + " has no version");
     }
@@ -176,9 +176,8 @@ class Run {
     in.keys = plan.keys;
     in.carried = plan.features->carried_columns();
     in.carried.push_back(Field{offline::kIngestSeqColumn, DataType::Int64()});  // last
-    in.min_event_ts = bounds.min_event_ts_exclusive == INT64_MIN
-                          ? INT64_MIN
-                          : bounds.min_event_ts_exclusive + 1;
+    in.min_event_ts =
+        bounds.min_event_ts_exclusive == INT64_MIN ? INT64_MIN : bounds.min_event_ts_exclusive + 1;
     in.max_event_ts = bounds.max_event_ts;
     in.num_threads = spec_.num_threads;
     in.env = spec_.env;
@@ -222,10 +221,9 @@ class Run {
     ViewMaterialized out;
     out.view = view.name;
     out.version = plan.version;
-    TS_ASSIGN_OR_RETURN(
-        out.rows_scanned,
-        Scan(plan, *plan.source, RowBounds{std::max(plan.start, floor), end, -1}, scan_stage, 0,
-             &latest));
+    TS_ASSIGN_OR_RETURN(out.rows_scanned,
+                        Scan(plan, *plan.source, RowBounds{std::max(plan.start, floor), end, -1},
+                             scan_stage, 0, &latest));
     if (spec_.incremental && plan.record &&
         MayHoldLateRows(manifest, plan.record->log_seq, floor, plan.start)) {
       registry::Source log_only = *plan.source;
@@ -273,8 +271,8 @@ class Run {
       return manifest.last_seq;
     }
     const auto& intervals = plan.record->intervals;
-    bool covers = run.start_micros <= intervals.front().first &&
-                  run.end_micros >= intervals.back().second;
+    bool covers =
+        run.start_micros <= intervals.front().first && run.end_micros >= intervals.back().second;
     return covers ? manifest.last_seq : 0;
   }
 

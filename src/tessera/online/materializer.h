@@ -54,17 +54,17 @@ struct MaterializeSpec {
   std::string repo_root;     // absolute; source paths are relative to it
   std::string offline_root;  // absolute; source logs live under it
   std::string project;
-  std::string registry_path;  // read for definitions, written for records
+  std::string registry_path;                   // read for definitions, written for records
   registry::RegistryOptions registry_options;  // read_only is set per use
   // Opens (or gives) the online store; called once, only after every
   // check passed, so a refused run never opens the store (opening RocksDB
   // writes files). The store is not owned.
   std::function<Result<OnlineStore*>()> open_store;
-  int64_t start_micros = 0;                    // (start, end]; ignored when incremental
+  int64_t start_micros = 0;  // (start, end]; ignored when incremental
   int64_t end_micros = 0;
   bool incremental = false;
-  std::vector<std::string> views;  // empty: every online view without aggregations
-  int num_threads = 1;             // scan decoding
+  std::vector<std::string> views;   // empty: every online view without aggregations
+  int num_threads = 1;              // scan decoding
   int64_t write_batch_rows = 8192;  // rows per OnlineStore::Write
   Env* env = Env::Default();        // not owned
   std::function<void(const MaterializeProgress&)> progress;  // may be empty

@@ -33,9 +33,8 @@ Result<bool> MaterializedTablesExist(SqliteDb* db) {
 }
 
 Status CheckViewVersion(SqliteDb* db, const std::string& view, int64_t version) {
-  TS_ASSIGN_OR_RETURN(SqliteStatement stmt,
-                      db->Prepare("SELECT max(version) FROM object_versions "
-                                  "WHERE kind = ? AND name = ?"));
+  TS_ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare("SELECT max(version) FROM object_versions "
+                                                        "WHERE kind = ? AND name = ?"));
   TS_RETURN_NOT_OK(stmt.BindAll(internal::KindDbName(ObjectKind::kFeatureView), view));
   TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row || stmt.ColumnIsNull(0)) {
@@ -44,8 +43,8 @@ Status CheckViewVersion(SqliteDb* db, const std::string& view, int64_t version) 
   int64_t latest = stmt.ColumnInt64(0);
   if (version < 1 || version > latest) {
     return Status::NotFound("feature-view " + Quoted(view) + " has no version " +
-                            std::to_string(version) + " (versions 1 to " +
-                            std::to_string(latest) + ")");
+                            std::to_string(version) + " (versions 1 to " + std::to_string(latest) +
+                            ")");
   }
   return Status::OK();
 }
@@ -85,9 +84,8 @@ std::vector<std::pair<int64_t, int64_t>> internal::MergeIntervals(
 Status Registry::RecordMaterialized(const std::string& view, int64_t version, int64_t start,
                                     int64_t end, int64_t log_seq) {
   if (start >= end) {
-    return Status::Invalid("materialized interval of feature-view " + Quoted(view) +
-                                   ": start " + FormatTimestamp(start) + " is not before end " +
-                                   FormatTimestamp(end));
+    return Status::Invalid("materialized interval of feature-view " + Quoted(view) + ": start " +
+                           FormatTimestamp(start) + " is not before end " + FormatTimestamp(end));
   }
   SqliteDb* db = db_.get();
   TS_ASSIGN_OR_RETURN(auto txn, SqliteTransaction::Begin(db, SqliteTransaction::Mode::kImmediate));
@@ -97,9 +95,8 @@ Status Registry::RecordMaterialized(const std::string& view, int64_t version, in
   intervals.emplace_back(start, end);
   intervals = internal::MergeIntervals(std::move(intervals));
 
-  TS_ASSIGN_OR_RETURN(SqliteStatement clear,
-                      db->Prepare("DELETE FROM materialized_intervals "
-                                  "WHERE view = ? AND version = ?"));
+  TS_ASSIGN_OR_RETURN(SqliteStatement clear, db->Prepare("DELETE FROM materialized_intervals "
+                                                         "WHERE view = ? AND version = ?"));
   TS_RETURN_NOT_OK(clear.BindAll(view, version));
   TS_RETURN_NOT_OK(clear.Run());
   for (const Interval& interval : intervals) {
