@@ -300,6 +300,34 @@ TEST(Materialize, ANewVersionIsMaterializedForItself) {
   EXPECT_EQ(repo.Records().size(), 2u);
 }
 
+// A plain run vouches for the log's sequence only when its interval covers
+// every recorded one: otherwise late rows in the older intervals would be
+// skipped by the next incremental run.
+TEST(Materialize, PlainRunsRecordTheLogSeqOnlyWhenCoveringTheRecords) {
+  MaterializeRepo repo;
+  repo.Write("features/defs.yaml", kDefs);
+  repo.Write("users/a.csv", std::string(kHeader) + Line(1, Sec(5), -1, 1, "file"));
+  repo.Apply();
+  repo.Ingest("users", std::string(kHeader) + Line(2, Sec(5), -1, 2, "log"));  // seq 1
+  ASSERT_TRUE(repo.Run(repo.Spec(Sec(0), Sec(10), {"profile"})).ok());
+  EXPECT_EQ(repo.Records()[0].log_seq, 1);  // the first record covers everything recorded
+  // Committed late into (0, 10], then a run over (20, 30] only.
+  repo.Ingest("users", std::string(kHeader) + Line(1, Sec(6), -1, 10, "late"));  // seq 2
+  ASSERT_TRUE(repo.Run(repo.Spec(Sec(20), Sec(30), {"profile"})).ok());
+  EXPECT_EQ(repo.Records()[0].log_seq, 1);
+  EXPECT_EQ(repo.Decode(repo.View("profile"), *repo.Online("profile", 1))[1], "\"file\"");
+  // So the next incremental run still applies the late row.
+  ASSERT_TRUE(repo.Run(repo.Incremental(Sec(40), {"profile"})).ok());
+  EXPECT_EQ(repo.Decode(repo.View("profile"), *repo.Online("profile", 1))[1], "\"late\"");
+  EXPECT_EQ(repo.Records()[0].log_seq, 2);
+  EXPECT_EQ(repo.ExpectOnlineEqualsHistorical("profile", 2, Sec(40)), 2);
+  // A plain run covering every recorded interval records the sequence.
+  repo.Ingest("users", std::string(kHeader) + Line(2, Sec(7), -1, 20, "late"));  // seq 3
+  ASSERT_TRUE(repo.Run(repo.Spec(Sec(-1), Sec(40), {"profile"})).ok());
+  EXPECT_EQ(repo.Records()[0].log_seq, 3);
+  EXPECT_EQ(repo.Records()[0].intervals, (Intervals{{Sec(-1), Sec(40)}}));
+}
+
 // Every refusal happens before anything is written: the store stays empty
 // and no interval is recorded.
 class MaterializeErrors : public ::testing::Test {
