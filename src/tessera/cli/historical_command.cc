@@ -9,8 +9,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,6 +17,7 @@
 
 #include "tessera/cli/command.h"
 #include "tessera/cli/format_commands.h"
+#include "tessera/cli/progress_line.h"
 #include "tessera/feature_store.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/writer.h"
@@ -36,45 +35,6 @@ struct HistoricalOptions {
   bool full_feature_names = false;
   bool with_timestamps = false;
   bool quiet = false;
-};
-
-// One progress line, redrawn in place at most every 200 ms.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
-  ~ProgressLine() { Done(); }
-
-  void Show(const std::string& stage, int64_t done, int64_t total) {
-    if (!enabled_) return;
-    auto now = Clock::now();
-    if (shown_ && now - last_ < std::chrono::milliseconds(200) && done != total) return;
-    last_ = now;
-    double seconds = std::chrono::duration<double>(now - start_).count();
-    double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-    char line[160];
-    if (total > 0) {
-      double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
-      std::snprintf(line, sizeof(line), "\r%s: %lld/%lld rows, %.0f rows/s, ETA %.0fs   ",
-                    stage.c_str(), static_cast<long long>(done), static_cast<long long>(total),
-                    rate, eta);
-    } else {
-      std::snprintf(line, sizeof(line), "\r%s: %lld rows, %.0f rows/s   ", stage.c_str(),
-                    static_cast<long long>(done), rate);
-    }
-    std::cerr << line << std::flush;
-    shown_ = true;
-  }
-  void Done() {
-    if (enabled_ && shown_) std::cerr << "\n";
-    shown_ = false;
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  bool enabled_;
-  bool shown_ = false;
-  Clock::time_point start_;
-  Clock::time_point last_;
 };
 
 // Writes every batch of `reader` to `path` in `format`; the row count.
