@@ -58,5 +58,7 @@ void RegisterHistoricalCommand(CLI::App* app, CommandContext* ctx);
 void RegisterIngestCommand(CLI::App* app, CommandContext* ctx);
 // cli/compact_command.cc: compact.
 void RegisterCompactCommand(CLI::App* app, CommandContext* ctx);
+// cli/online_commands.cc: get, push.
+void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx);
 
 }  // namespace tessera::cli
