@@ -21,7 +21,7 @@ class OnlineReadTest : public OnlineRepoTest {
   }
 };
 
-TEST_F(OnlineReadTest, EveryStatusAndTtlAtTheBoundary) {
+TEST_P(OnlineReadTest, EveryStatusAndTtlAtTheBoundary) {
   PushUsers();
   clock_.Set(100 * kSec + 3600 * kSec - 1);  // 1 us inside the ttl of 1h
   auto r = Get(UserIds({1, 2, 3}), {"user_profile:age", "user_profile:city", "user_profile:age2"});
@@ -38,12 +38,12 @@ TEST_F(OnlineReadTest, EveryStatusAndTtlAtTheBoundary) {
             "city: null OUTSIDE_MAX_AGE@100 | null OUTSIDE_MAX_AGE@100 | null NOT_FOUND@0\n");
 }
 
-TEST_F(OnlineReadTest, ViewNeverWrittenIsNotFound) {
+TEST_P(OnlineReadTest, ViewNeverWrittenIsNotFound) {
   auto r = Get(UserIds({1}), {"user_profile:age"});
   EXPECT_EQ(Show(r), "user_id: 1 PRESENT@0\nage: null NOT_FOUND@0\n");
 }
 
-TEST_F(OnlineReadTest, SeveralViewsCompositeKeysAndRepeatedEntities) {
+TEST_P(OnlineReadTest, SeveralViewsCompositeKeysAndRepeatedEntities) {
   PushUsers();
   auto txn = Batch({{"user_id", DataType::Int64()},
                     {"merchant_id", DataType::String()},
@@ -69,7 +69,7 @@ TEST_F(OnlineReadTest, SeveralViewsCompositeKeysAndRepeatedEntities) {
             "PRESENT@100\n");
 }
 
-TEST_F(OnlineReadTest, WholeViewAndService) {
+TEST_P(OnlineReadTest, WholeViewAndService) {
   PushUsers();
   auto r = Get(UserIds({2}), {"user_profile"});
   EXPECT_EQ(Show(r),
@@ -88,7 +88,7 @@ TEST_F(OnlineReadTest, WholeViewAndService) {
 
 // The on-demand view served equals the one `historical` computes at the
 // same time from the same rows (pushed online and logged offline).
-TEST_F(OnlineReadTest, OnDemandAtRequestTimeEqualsHistorical) {
+TEST_P(OnlineReadTest, OnDemandAtRequestTimeEqualsHistorical) {
   auto pushed = store_->Push("users_push",
                              UserRows({{1, 100, 30, "a"}, {2, 100, -1, "b"}, {3, 200, 7, "c"}}),
                              PushTarget::kOnlineAndOffline);
@@ -131,7 +131,7 @@ TEST_F(OnlineReadTest, OnDemandAtRequestTimeEqualsHistorical) {
   EXPECT_TRUE(online->values[1]->IsNull(1));
 }
 
-TEST_F(OnlineReadTest, KeysCoercedFromStringsAndInt32) {
+TEST_P(OnlineReadTest, KeysCoercedFromStringsAndInt32) {
   PushUsers();
   auto as_strings = Batch({{"user_id", DataType::String()}},
                           {{Value::String("1")}, {Value::String("-5")}});
@@ -159,7 +159,7 @@ TEST_F(OnlineReadTest, KeysCoercedFromStringsAndInt32) {
             "(join key of entity 'shop' of feature view 'shop_stats')");
 }
 
-TEST_F(OnlineReadTest, EveryError) {
+TEST_P(OnlineReadTest, EveryError) {
   PushUsers();
   auto bad_text = Batch({{"user_id", DataType::String()}}, {{Value::String("1")}, {Value::String("1x")}});
   EXPECT_EQ(Show(Get(bad_text, {"user_profile:age"})),
@@ -213,7 +213,7 @@ TEST_F(OnlineReadTest, EveryError) {
   EXPECT_EQ(aggregated.status().code(), StatusCode::kUnsupported);
 }
 
-TEST_F(OnlineReadTest, NothingAppliedYet) {
+TEST_P(OnlineReadTest, NothingAppliedYet) {
   fs::remove(dir_ / "data" / "registry.db");
   auto store = FeatureStore::Open(dir_.string());
   ASSERT_TRUE(store.ok());
@@ -225,7 +225,7 @@ TEST_F(OnlineReadTest, NothingAppliedYet) {
 }
 
 // A new apply is seen by the next read of the same FeatureStore.
-TEST_F(OnlineReadTest, SeesANewApplyWithoutReopening) {
+TEST_P(OnlineReadTest, SeesANewApplyWithoutReopening) {
   PushUsers();
   ASSERT_TRUE(Get(UserIds({1}), {"user_profile:age"}).ok());
   EXPECT_EQ(Get(UserIds({1}), {"shop_stats:visits"}).status().code(), StatusCode::kInvalidArgument);
@@ -241,7 +241,7 @@ TEST_F(OnlineReadTest, SeesANewApplyWithoutReopening) {
             "user_id: 1 PRESENT@0\nage: null NOT_FOUND@0\n");
 }
 
-TEST_F(OnlineReadTest, ManyThreadsAtOnce) {
+TEST_P(OnlineReadTest, ManyThreadsAtOnce) {
   PushUsers();
   auto entities = Batch({{"user_id", DataType::Int64()}, {"amount", DataType::Double()}},
                         {{Value::Int64(1), Value::Double(2)}, {Value::Int64(2), Value::Double(3)},
@@ -262,6 +262,8 @@ TEST_F(OnlineReadTest, ManyThreadsAtOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(mismatches.load(), 0);
 }
+
+TESSERA_ONLINE_BACKENDS(OnlineReadTest);
 
 }  // namespace
 }  // namespace tessera::online_test

@@ -1,4 +1,5 @@
-// A small feature repo for the online tests (memory online store), a clock
+// A small feature repo for the online tests (each test runs on the memory
+// and the RocksDB online store), a clock
 // the tests set, and helpers to build entity and push batches and to print
 // responses as "name: value STATUS@seconds | ...".
 #pragma once
@@ -95,15 +96,19 @@ feature_services:
 )" + extra;
 }
 
-class OnlineRepoTest : public ::testing::Test {
+// Runs each test on every online store backend the repo can name.
+class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tessera_online_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
+    dir_ = fs::temp_directory_path() / ("tessera_online_" + std::to_string(::getpid()) + "_" +
+                                        GetParam() + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "features");
-    Write("tessera.yaml", "project: p\nonline_store: {type: memory}\n");
+    Write("tessera.yaml", "project: p\nonline_store: {type: " + GetParam() + "}\n");
     Write("features/defs.yaml", Definitions());
     Write("users.csv", "user_id,event_timestamp,age,city\n1," + Ts(10) + ",20,old\n");
     Write("txn.csv", "user_id,merchant_id,event_timestamp,spend\n");
@@ -196,5 +201,9 @@ class OnlineRepoTest : public ::testing::Test {
   ClockEnv clock_;
   std::unique_ptr<FeatureStore> store_;
 };
+
+#define TESSERA_ONLINE_BACKENDS(Fixture)                                              \
+  INSTANTIATE_TEST_SUITE_P(Stores, Fixture, ::testing::Values("memory", "rocksdb"), \
+                           [](const auto& info) { return info.param; })
 
 }  // namespace tessera::online_test

@@ -25,7 +25,7 @@ class OnlineVersionsTest : public OnlineRepoTest {
   }
 };
 
-TEST_F(OnlineVersionsTest, PinnedAndNewestMaterialized) {
+TEST_P(OnlineVersionsTest, PinnedAndNewestMaterialized) {
   ASSERT_TRUE(store_->Push("users_push", UserRows({{1, 100, 30, "a"}}), PushTarget::kOnline).ok());
   EXPECT_EQ(Ages("user_profile:age"), "30 PRESENT");  // v1, current, not materialized
 
@@ -63,6 +63,8 @@ TEST_F(OnlineVersionsTest, PinnedAndNewestMaterialized) {
   EXPECT_EQ(Ages("user_profile:tier"), "\"A\" PRESENT");  // computed at push
   EXPECT_EQ(Ages("user_profile@1:age"), "35 PRESENT");
 }
+
+TESSERA_ONLINE_BACKENDS(OnlineVersionsTest);
 
 }  // namespace
 }  // namespace tessera::online_test

@@ -34,7 +34,7 @@ class PushTest : public OnlineRepoTest {
   }
 };
 
-TEST_F(PushTest, OnlineOnlyWritesNoLog) {
+TEST_P(PushTest, OnlineOnlyWritesNoLog) {
   auto r = store_->Push("users_push", UserRows({{1, 100, 30, "a"}, {2, 100, 40, "b"}}),
                         PushTarget::kOnline);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -52,7 +52,7 @@ TEST_F(PushTest, OnlineOnlyWritesNoLog) {
   EXPECT_EQ(OnlineAges(), "30,41");
 }
 
-TEST_F(PushTest, OfflineOnlyLogsAsIngest) {
+TEST_P(PushTest, OfflineOnlyLogsAsIngest) {
   auto r = store_->Push("users_push", UserRows({{1, 100, 30, "a"}, {2, 100, 40, "b"}}),
                         PushTarget::kOffline);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -65,7 +65,7 @@ TEST_F(PushTest, OfflineOnlyLogsAsIngest) {
   EXPECT_EQ(HistoricalAges(200), "30,40");
 }
 
-TEST_F(PushTest, OnlineAndOfflineLogsThenWritesWithTheSeqs) {
+TEST_P(PushTest, OnlineAndOfflineLogsThenWritesWithTheSeqs) {
   auto r = store_->Push("users_push", UserRows({{1, 100, 30, "a"}, {2, 100, 40, "b"}}),
                         PushTarget::kOnlineAndOffline);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -84,7 +84,7 @@ TEST_F(PushTest, OnlineAndOfflineLogsThenWritesWithTheSeqs) {
   EXPECT_EQ(HistoricalAges(200), "31,40");
 }
 
-TEST_F(PushTest, AggregatedViewSourceIsAlwaysLogged) {
+TEST_P(PushTest, AggregatedViewSourceIsAlwaysLogged) {
   auto rows = Batch({{"user_id", DataType::Int64()},
                      {"event_timestamp", DataType::Timestamp()},
                      {"amount", DataType::Double()}},
@@ -96,7 +96,7 @@ TEST_F(PushTest, AggregatedViewSourceIsAlwaysLogged) {
   EXPECT_TRUE(fs::exists(LogDir("spend") / "manifest.json"));
 }
 
-TEST_F(PushTest, BadRowsChangeNothing) {
+TEST_P(PushTest, BadRowsChangeNothing) {
   ASSERT_TRUE(store_->Push("users_push", UserRows({{1, 100, 30, "a"}, {2, 100, 40, "b"}}),
                            PushTarget::kOnlineAndOffline)
                   .ok());
@@ -142,7 +142,7 @@ TEST_F(PushTest, BadRowsChangeNothing) {
   EXPECT_TRUE(DataFiles() == files) << "a rejected push changed a stored file";
 }
 
-TEST_F(PushTest, ExtraColumnsIgnoredMissingOptionalAreNull) {
+TEST_P(PushTest, ExtraColumnsIgnoredMissingOptionalAreNull) {
   auto rows = Batch({{"user_id", DataType::Int64()},
                      {"event_timestamp", DataType::Timestamp()},
                      {"age", DataType::Int32()},
@@ -155,6 +155,8 @@ TEST_F(PushTest, ExtraColumnsIgnoredMissingOptionalAreNull) {
             "user_id: 1 PRESENT@0\nage: 5 PRESENT@100\ncity: null NULL_VALUE@100\n"
             "age2: 10 PRESENT@100\n");
 }
+
+TESSERA_ONLINE_BACKENDS(PushTest);
 
 }  // namespace
 }  // namespace tessera::online_test
