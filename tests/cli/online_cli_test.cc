@@ -150,5 +150,24 @@ TEST_F(OnlineCliTest, PushToEachTargetAndErrors) {
   EXPECT_EQ(Tree(Path("repo/data")), before);
 }
 
+// With the default RocksDB store the online rows outlive the process: a
+// push is what the next `get` reads.
+TEST_F(OnlineCliTest, PushThenGetWithRocksDb) {
+  Write("repo/tessera.yaml", "project: p\n");
+  Write("rows.csv", "user_id,event_timestamp,age\n1,2024-02-01T00:00:00Z,21\n");
+  CliResult r = Run({"-r", "repo", "push", "users_push", "rows.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(Path("repo/data/online")));
+  r = Run({"-r", "repo", "get", "--entity", "user_id=1", "--entity", "user_id=2", "--features",
+           "user_profile:age"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "entity  feature  value  status     event_timestamp\n"
+            "0       user_id  1      PRESENT    -\n"
+            "0       age      21     PRESENT    2024-02-01T00:00:00.000000Z\n"
+            "1       user_id  2      PRESENT    -\n"
+            "1       age      null   NOT_FOUND  -\n");
+}
+
 }  // namespace
 }  // namespace tessera::cli_test
