@@ -263,6 +263,40 @@ TEST_P(OnlineReadTest, ManyThreadsAtOnce) {
   EXPECT_EQ(mismatches.load(), 0);
 }
 
+// Reads on many threads while another thread pushes ever newer rows of one
+// key: every read sees a pushed value, and no thread ever sees it go back.
+TEST_P(OnlineReadTest, ReadsWhilePushing) {
+  ASSERT_TRUE(store_->Push("users_push", UserRows({{1, 1, 1, "a"}}), PushTarget::kOnline).ok());
+  clock_.Set(10 * kSec);
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      int64_t last = 0;
+      while (!done.load()) {
+        auto r = Get(UserIds({1}), {"user_profile:age", "user_profile:age2"});
+        if (!r.ok() || r->values[1]->IsNull(0)) {
+          ++bad;
+          continue;
+        }
+        const int64_t age = r->values[1]->GetInt64(0);
+        // age2 comes from the same stored row, so it is always 2 * age.
+        if (age < last || age > 200 || r->values[2]->GetInt64(0) != 2 * age) ++bad;
+        last = age;
+      }
+    });
+  }
+  for (int64_t i = 2; i <= 200; ++i) {
+    auto pushed = store_->Push("users_push", UserRows({{1, i, i, "a"}}), PushTarget::kOnline);
+    if (!pushed.ok()) ++bad;
+  }
+  done.store(true);
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(Show(Get(UserIds({1}), {"user_profile:age"})), "user_id: 1 PRESENT@0\nage: 200 PRESENT@200\n");
+}
+
 TESSERA_ONLINE_BACKENDS(OnlineReadTest);
 
 }  // namespace
