@@ -209,6 +209,8 @@ TEST_P(OnlineReadTest, EveryError) {
                          {{Value::Int64(1), Value::String("m")}}),
                    {"user_profile:city", "user_merchant:spend", "user_profile:age"});
   EXPECT_TRUE(clash.ok());
+  EXPECT_EQ(Show(Get(UserIds({1}), {})),
+            "Invalid argument: no features asked for: give feature references or a feature service");
   auto aggregated = Get(UserIds({1}), {"user_spend:amount_sum_1h"});
   EXPECT_EQ(aggregated.status().code(), StatusCode::kUnsupported);
 }

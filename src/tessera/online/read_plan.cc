@@ -301,6 +301,9 @@ Result<std::shared_ptr<const ReadPlan>> GetReadPlan(const CatalogSnapshot& snaps
                                                     const std::vector<std::string>& features,
                                                     const std::string& service,
                                                     bool full_feature_names) {
+  if (features.empty() && service.empty()) {
+    return Status::Invalid("no features asked for: give feature references or a feature service");
+  }
   return snapshot.Cached<ReadPlan>(
       PlanKey(features, service, full_feature_names),
       [&]() -> Result<std::shared_ptr<const ReadPlan>> {
