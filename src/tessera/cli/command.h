@@ -60,5 +60,7 @@ void RegisterIngestCommand(CLI::App* app, CommandContext* ctx);
 void RegisterCompactCommand(CLI::App* app, CommandContext* ctx);
 // cli/materialize_command.cc: materialize, materialize-incremental.
 void RegisterMaterializeCommands(CLI::App* app, CommandContext* ctx);
+// cli/online_commands.cc: get, push.
+void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx);
 
 }  // namespace tessera::cli

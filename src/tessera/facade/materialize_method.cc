@@ -32,6 +32,7 @@ Result<MaterializeSummary> FeatureStore::Materialize(const MaterializeRequest& r
     };
   }
   TS_ASSIGN_OR_RETURN(std::vector<online::ViewMaterialized> views, online::Materialize(spec));
+  impl_->Catalog()->Invalidate();  // reads move to the versions just materialized
   MaterializeSummary summary;
   for (const online::ViewMaterialized& v : views) {
     summary.views.push_back(MaterializedViewSummary{v.view, v.version, v.start_micros, v.end_micros,
