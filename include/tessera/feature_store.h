@@ -217,6 +217,30 @@ class FeatureStore {
   Result<PushSummary> Push(const std::string& source, std::shared_ptr<const RecordBatch> rows,
                            PushTarget to);
 
+  // --- Serving support (issue 9; src/tessera/facade/serving_support.cc).
+  // Read-only, and like the online methods callable from many threads at
+  // once (each call opens the registry for reading).
+
+  // Opens the online store when not yet open and asks it to answer (Redis:
+  // a PING). Its description ("rocksdb data/online") when it does;
+  // Unavailable, or the open's error, otherwise. What /health reports.
+  Result<std::string> PingOnlineStore();
+
+  // The registry's discovery documents, as `list`, `describe`, `search` and
+  // `lineage` print them with --json (registry/json_documents.h). `kind` is
+  // empty (any kind) or a kind as the CLI spells it ("feature-view",
+  // "view", ...): InvalidArgument otherwise. NotFound for an unknown name
+  // or version, and when nothing has been applied yet.
+  Result<std::string> ListJson(const std::string& kind);
+  // `version` 0: the current one.
+  Result<std::string> DescribeJson(const std::string& name, const std::string& kind,
+                                   int64_t version);
+  Result<std::string> SearchJson(const std::string& text);
+  // Upstream, downstream or both (neither means both); `transitive`: every
+  // level, else direct edges only.
+  Result<std::string> LineageJson(const std::string& name, const std::string& kind,
+                                  bool upstream, bool downstream, bool transitive);
+
  private:
   struct Impl;
   explicit FeatureStore(std::unique_ptr<Impl> impl);

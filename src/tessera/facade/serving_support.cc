@@ -1,0 +1,71 @@
+// FeatureStore's serving support: the online store's health and the
+// registry's discovery documents for the HTTP server's /health and
+// /registry/... endpoints (the same documents the CLI prints with --json).
+// Every method opens its own read-only Registry, so calls from many threads
+// never share one (a Registry is not thread-safe).
+#include <optional>
+
+#include "tessera/facade/feature_store_impl.h"
+#include "tessera/registry/json_documents.h"
+#include "tessera/registry/object_kinds.h"
+
+namespace tessera {
+namespace {
+
+// An empty `kind` means any kind.
+Result<std::optional<registry::ObjectKind>> OptionalKind(const std::string& kind) {
+  if (kind.empty()) return std::optional<registry::ObjectKind>();
+  TS_ASSIGN_OR_RETURN(registry::ObjectKind parsed, registry::ParseKindName(kind));
+  return std::optional<registry::ObjectKind>(parsed);
+}
+
+}  // namespace
+
+Result<std::string> FeatureStore::PingOnlineStore() {
+  TS_ASSIGN_OR_RETURN(online::OnlineStore * store, impl_->Online());
+  TS_RETURN_NOT_OK(store->Ping());
+  return store->Describe();
+}
+
+Result<std::string> FeatureStore::ListJson(const std::string& kind) {
+  TS_ASSIGN_OR_RETURN(std::optional<registry::ObjectKind> k, OptionalKind(kind));
+  TS_ASSIGN_OR_RETURN(auto reg, impl_->OpenRegistry());
+  TS_ASSIGN_OR_RETURN(std::vector<registry::ObjectSummary> objects, reg->List(k));
+  return registry::ListDocument(objects);
+}
+
+Result<std::string> FeatureStore::DescribeJson(const std::string& name, const std::string& kind,
+                                               int64_t version) {
+  TS_ASSIGN_OR_RETURN(std::optional<registry::ObjectKind> k, OptionalKind(kind));
+  TS_ASSIGN_OR_RETURN(auto reg, impl_->OpenRegistry());
+  std::optional<int64_t> v;
+  if (version > 0) v = version;
+  TS_ASSIGN_OR_RETURN(registry::ObjectDescription d, reg->Describe(name, k, v));
+  return registry::DescribeDocument(d);
+}
+
+Result<std::string> FeatureStore::SearchJson(const std::string& text) {
+  TS_ASSIGN_OR_RETURN(auto reg, impl_->OpenRegistry());
+  TS_ASSIGN_OR_RETURN(std::vector<registry::SearchResult> results, reg->Search(text));
+  return registry::SearchDocument(results);
+}
+
+Result<std::string> FeatureStore::LineageJson(const std::string& name, const std::string& kind,
+                                              bool upstream, bool downstream, bool transitive) {
+  TS_ASSIGN_OR_RETURN(std::optional<registry::ObjectKind> k, OptionalKind(kind));
+  TS_ASSIGN_OR_RETURN(auto reg, impl_->OpenRegistry());
+  std::vector<registry::LineageGraph> graphs;
+  if (upstream || !downstream) {
+    TS_ASSIGN_OR_RETURN(registry::LineageGraph g,
+                        reg->Lineage(name, registry::LineageDirection::kUpstream, transitive, k));
+    graphs.push_back(std::move(g));
+  }
+  if (downstream || !upstream) {
+    TS_ASSIGN_OR_RETURN(registry::LineageGraph g,
+                        reg->Lineage(name, registry::LineageDirection::kDownstream, transitive, k));
+    graphs.push_back(std::move(g));
+  }
+  return registry::LineageDocument(graphs);
+}
+
+}  // namespace tessera
