@@ -58,5 +58,7 @@ void RegisterHistoricalCommand(CLI::App* app, CommandContext* ctx);
 void RegisterIngestCommand(CLI::App* app, CommandContext* ctx);
 // cli/compact_command.cc: compact.
 void RegisterCompactCommand(CLI::App* app, CommandContext* ctx);
+// cli/serve_command.cc: serve (the HTTP server).
+void RegisterServeCommand(CLI::App* app, CommandContext* ctx);
 
 }  // namespace tessera::cli
