@@ -116,8 +116,13 @@ HttpResponse HandleRegistry(Backend* backend, const HttpTarget& target) {
   Result<std::string> doc = backend->Discover(query);
   if (!doc.ok()) {
     const Status& st = doc.status();
-    std::string field = query.what == DiscoveryQuery::Kind::kSearch ? "q" : "name";
-    if (st.IsInvalid() && st.message().find("kind") != std::string::npos) field = "kind";
+    // Describe and lineage fail about the name (unknown, ambiguous across
+    // kinds), list about its kind; nothing applied yet is about no field.
+    bool named = query.what == DiscoveryQuery::Kind::kDescribe ||
+                 query.what == DiscoveryQuery::Kind::kLineage;
+    std::string field = named ? "name" : "";
+    if (st.IsInvalid() && !named) field = "kind";
+    if (st.IsInvalid() && query.what == DiscoveryQuery::Kind::kSearch) field = "q";
     return ErrorResponse(ErrorForStatus(st, field));
   }
   HttpResponse r;

@@ -151,7 +151,16 @@ void HttpServer::RunUntilSignal() {
   impl_->signals->async_wait([this](beast::error_code ec, int) {
     if (!ec) impl_->Stop();
   });
+  // A caller may have blocked the signals until now (serve.cc does, so
+  // that one arriving before this point is not lost); they reach the
+  // handler just installed from here on.
+  sigset_t signals, old_mask;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &signals, &old_mask);
   Run();
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   impl_->signals.reset();
   // Asio resets the signals to SIG_DFL; give back what was there before.
   sigaction(SIGINT, &old_int, nullptr);

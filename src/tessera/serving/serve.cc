@@ -1,5 +1,7 @@
 #include "tessera/serving/serve.h"
 
+#include <signal.h>
+
 #include "tessera/core/time.h"
 #include "tessera/feature_store.h"
 #include "tessera/serving/api.h"
@@ -8,8 +10,30 @@
 #include "tessera/serving/serve_lock.h"
 
 namespace tessera::serving {
+namespace {
+
+// Blocks SIGINT and SIGTERM in this thread while it lives: a stop asked for
+// before the server's handler is installed then waits for it (instead of
+// killing the process with the lock taken); RunUntilSignal unblocks them.
+class BlockStopSignals {
+ public:
+  BlockStopSignals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, &old_);
+  }
+  ~BlockStopSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ private:
+  sigset_t old_;
+};
+
+}  // namespace
 
 Status Serve(const ServeOptions& options) {
+  BlockStopSignals block;
   TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(options.repo_dir));
   // A live server is reported before binding, so its port being taken is
   // not what the user sees.
