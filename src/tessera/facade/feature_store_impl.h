@@ -10,6 +10,7 @@
 #include "tessera/core/env.h"
 #include "tessera/feature_store.h"
 #include "tessera/online/online_store.h"
+#include "tessera/online/serving_catalog.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/registry.h"
 
@@ -33,6 +34,12 @@ struct FeatureStore::Impl {
   std::mutex online_mu;
   std::unique_ptr<online::OnlineStore> online_store;
   Result<online::OnlineStore*> Online();
+
+  // The definitions online reads and pushes use, kept in memory and fresh
+  // (serving_catalog.h); created on first use by Catalog() (thread-safe).
+  std::once_flag catalog_once;
+  std::unique_ptr<online::ServingCatalog> catalog;
+  online::ServingCatalog* Catalog();
 
   std::string RegistryPath() const {
     return facade::Absolute(config.root, config.config.registry_path);

@@ -1,11 +1,22 @@
-// FeatureStore::Push (placeholder until issue 9 builds it).
+// FeatureStore::Push: the facade's thin layer over online/push.h.
 #include "tessera/facade/feature_store_impl.h"
+#include "tessera/online/push.h"
 
 namespace tessera {
 
-Result<PushSummary> FeatureStore::Push(const std::string&, std::shared_ptr<const RecordBatch>,
-                                       PushTarget) {
-  return Status::Unsupported("push is not built yet");
+Result<PushSummary> FeatureStore::Push(const std::string& source,
+                                       std::shared_ptr<const RecordBatch> rows, PushTarget to) {
+  if (rows == nullptr) return Status::Invalid("push to " + source + ": no rows");
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
+                      impl_->Catalog()->Current());
+  online::PushTo target = to == PushTarget::kOnline    ? online::PushTo::kOnline
+                          : to == PushTarget::kOffline ? online::PushTo::kOffline
+                                                       : online::PushTo::kOnlineAndOffline;
+  Impl* impl = impl_.get();
+  TS_ASSIGN_OR_RETURN(online::PushOutcome r,
+                      online::PushRows(*snapshot, source, *rows, target,
+                                       [impl] { return impl->Online(); }, impl_->env));
+  return PushSummary{r.source, r.rows, r.online_rows_written, r.logged, r.first_seq, r.last_seq};
 }
 
 }  // namespace tessera

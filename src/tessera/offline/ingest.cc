@@ -273,4 +273,67 @@ Result<IngestResult> Ingest(const registry::LoadedRepo& repo, const std::string&
   return result;
 }
 
+Result<RecordBatchPtr> ConformRows(const IngestContract& contract, const RecordBatch& rows,
+                                   const std::string& label) {
+  TS_ASSIGN_OR_RETURN(SchemaPtr schema, contract.ToSchema());
+  std::vector<ArrayPtr> columns;
+  for (const ContractColumn& c : contract.columns) {
+    ArrayPtr in = rows.GetColumnByName(c.name);
+    if (in == nullptr) {
+      if (c.required()) {
+        return Status::Invalid(label + ": column " + Quoted(c.name) + " is missing (it is " +
+                               c.required_by + ")");
+      }
+      TS_ASSIGN_OR_RETURN(in, NullArray(c.type, rows.num_rows()));
+    } else if (!registry::IsLosslessWidening(in->type(), c.type)) {
+      return Status::Invalid(label + ": column " + Quoted(c.name) + " is " +
+                             in->type().ToString() + ", but source " + Quoted(contract.source) +
+                             " takes " + c.type.ToString());
+    }
+    TS_ASSIGN_OR_RETURN(in, Widen(in, c.type));
+    columns.push_back(std::move(in));
+  }
+  // The first null of a required column, in row order.
+  int64_t first_row = rows.num_rows();
+  const ContractColumn* first_col = nullptr;
+  for (size_t c = 0; c < contract.columns.size(); ++c) {
+    const Array& a = *columns[c];
+    if (!contract.columns[c].required() || a.null_count() == 0) continue;
+    for (int64_t i = 0; i < first_row; ++i) {
+      if (a.IsNull(i)) {
+        first_row = i;
+        first_col = &contract.columns[c];
+        break;
+      }
+    }
+  }
+  if (first_col != nullptr) {
+    return Status::Invalid(label + "." + first_col->name + "[" + std::to_string(first_row) +
+                           "]: null, but it is " + first_col->required_by +
+                           " and may not be null");
+  }
+  return RecordBatch::Make(std::move(schema), std::move(columns));
+}
+
+Result<IngestResult> IngestRows(const registry::LoadedRepo& repo, const std::string& source,
+                                const RecordBatch& rows, const std::string& label,
+                                const IngestOptions& options) {
+  TS_ASSIGN_OR_RETURN(IngestContract contract, ResolveIngestContract(repo, source));
+  TS_ASSIGN_OR_RETURN(RecordBatchPtr conformed, ConformRows(contract, rows, label));
+  IngestResult result;
+  result.log_source = contract.log_source;
+  result.log_dir = SourceLogDir(OfflineRoot(repo), repo.config.project, contract.log_source);
+  VectorBatchReader reader(conformed->schema(), {conformed});
+  CommitSpec spec;
+  spec.log_dir = result.log_dir;
+  spec.timestamp_column = contract.timestamp_column;
+  spec.env = options.env;
+  spec.row_group_size = options.row_group_size;
+  TS_ASSIGN_OR_RETURN(LogPart part, CommitBatches(&reader, spec));
+  result.num_rows = part.num_rows;
+  result.first_seq = part.first_seq;
+  result.last_seq = part.last_seq;
+  return result;
+}
+
 }  // namespace tessera::offline

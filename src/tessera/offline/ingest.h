@@ -30,7 +30,9 @@
 #include <vector>
 
 #include "tessera/core/env.h"
+#include "tessera/core/record_batch.h"
 #include "tessera/core/result.h"
+#include "tessera/offline/ingest_contract.h"
 #include "tessera/registry/loader.h"
 
 namespace tessera::offline {
@@ -60,5 +62,21 @@ std::string OfflineRoot(const registry::LoadedRepo& repo);
 Result<IngestResult> Ingest(const registry::LoadedRepo& repo, const std::string& source,
                             const std::vector<std::string>& files,
                             const IngestOptions& options = {});
+
+// Rows already in memory (a push): `rows` as the contract's columns, checked
+// as a file's are (columns by name, the same type or a lossless widening,
+// required columns present and never null, other columns dropped).
+// InvalidArgument, `label` naming the rows: "<label>: column 'user_id' is
+// missing (it is a join key of view 'v')", "<label>: column 'age' is
+// string, but source 's' takes int64", "<label>.user_id[2]: null, but it
+// is ... and may not be null" (rows counted from 0, as in a JSON list).
+Result<RecordBatchPtr> ConformRows(const IngestContract& contract, const RecordBatch& rows,
+                                   const std::string& label);
+
+// Ingest for rows in memory: ConformRows, then ONE commit as Ingest makes
+// (what a push to the offline store runs). Nothing is logged on error.
+Result<IngestResult> IngestRows(const registry::LoadedRepo& repo, const std::string& source,
+                                const RecordBatch& rows, const std::string& label,
+                                const IngestOptions& options = {});
 
 }  // namespace tessera::offline

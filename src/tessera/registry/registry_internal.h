@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tessera/core/result.h"
@@ -37,6 +38,15 @@ Result<SchemaState> VerifySchema(SqliteDb* db);
 // switches it to WAL and creates the schema when it is empty. Writes
 // nothing to a current registry already in WAL mode.
 Status EnsureSchema(SqliteDb* db);
+
+// Creates the materialization tables when absent (registry_schema.cc), in
+// the caller's write transaction.
+Status CreateMaterializedTables(SqliteDb* db);
+
+// (start, end] intervals sorted and merged: overlapping or touching ones
+// ((a,b] and (b,c]) become one.
+std::vector<std::pair<int64_t, int64_t>> MergeIntervals(
+    std::vector<std::pair<int64_t, int64_t>> intervals);
 
 // Spellings stored in the database. They never change (a rename would need a
 // schema migration), independently of how the CLI prints kinds.

@@ -84,6 +84,27 @@ INSERT INTO schema_version (version) VALUES (1);
 INSERT INTO registry_meta (key, value) VALUES ('registry_version', 0);
 )sql";
 
+// Materialization records (registry_materialized.cc): added after schema
+// version 2 without a version bump, so older binaries keep opening newer
+// files; created with a new registry and, in a registry from before, by the
+// first RecordMaterialized.
+constexpr const char* kMaterializedTables = R"sql(
+CREATE TABLE IF NOT EXISTS materialized_views (
+  view       TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  log_seq    INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (view, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS materialized_intervals (
+  view         TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  start_micros INTEGER NOT NULL,
+  end_micros   INTEGER NOT NULL,
+  PRIMARY KEY (view, version, start_micros)
+) WITHOUT ROWID;
+)sql";
+
 Result<int64_t> CountTables(SqliteDb* db, bool only_schema_version) {
   std::string sql =
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
@@ -182,6 +203,7 @@ Status CreateSchema(SqliteDb* db) {
     return NotARegistry(db);
   }
   TS_RETURN_NOT_OK(db->Exec(kSchemaV1));
+  TS_RETURN_NOT_OK(CreateMaterializedTables(db));
   TS_RETURN_NOT_OK(MigrateToCanonicalExprs(db));  // nothing stored yet: sets the version
   return txn.Commit();
 }
@@ -198,6 +220,8 @@ Status EnableWal(SqliteDb* db) {
 }
 
 }  // namespace
+
+Status CreateMaterializedTables(SqliteDb* db) { return db->Exec(kMaterializedTables); }
 
 Result<SchemaState> VerifySchema(SqliteDb* db) {
   // Reads only: sqlite_master and, for a registry, schema_version.

@@ -28,7 +28,7 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   } else if (online->type == "redis-cluster" && online->nodes.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis-cluster needs nodes (host:port list)");
   } else if (online->type != "rocksdb" && online->type != "redis" &&
-             online->type != "redis-cluster") {
+             online->type != "redis-cluster" && online->type != "memory") {
     r.ctx().Error(r.Get("type"), "online_store: unknown type '" + online->type +
                                      "' (expected rocksdb, redis or redis-cluster)");
   }

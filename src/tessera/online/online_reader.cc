@@ -1,0 +1,349 @@
+#include "tessera/online/online_reader.h"
+
+#include <charconv>
+#include <limits>
+#include <unordered_map>
+
+#include "tessera/core/builder.h"
+#include "tessera/core/entity_key.h"
+#include "tessera/core/suggest.h"
+#include "tessera/offline/view_features.h"
+
+namespace tessera::online {
+namespace {
+
+// A join key's values for every entity row, in the entity's type.
+struct KeyColumn {
+  const PlannedKey* key = nullptr;
+  std::vector<int64_t> ints;           // int32/int64 keys
+  std::vector<std::string_view> text;  // string/bytes keys (into the entity column)
+  ArrayPtr output;                     // the key as the response shows it
+};
+
+std::string Place(const std::string& column, int64_t row) {
+  return "entities." + column + "[" + std::to_string(row) + "]";
+}
+
+std::string ColumnList(const RecordBatch& entities) {
+  std::string out;
+  for (const Field& f : entities.schema()->fields()) out += (out.empty() ? "" : ", ") + f.name;
+  return out.empty() ? "none" : out;
+}
+
+Status Missing(const RecordBatch& entities, const std::string& what, const std::string& name,
+               const std::string& why) {
+  std::vector<std::string> names;
+  for (const Field& f : entities.schema()->fields()) names.push_back(f.name);
+  return Status::Invalid("missing " + what + " " + Quoted(name) + " (" + why + ")" +
+                         DidYouMean(name, names) + "; the entities have: " +
+                         ColumnList(entities));
+}
+
+// A decimal integer with nothing around it, within [lo, hi].
+bool ParseInt(std::string_view text, int64_t lo, int64_t hi, int64_t* out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end && !text.empty() && *out >= lo && *out <= hi;
+}
+
+std::string Escaped(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text.substr(0, 64)) {
+    if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return text.size() > 64 ? out + "..." : out;
+}
+
+Status IntKey(const Array& in, const PlannedKey& key, KeyColumn* out) {
+  const bool narrow = key.type.id() == TypeId::kInt32;
+  const int64_t lo = narrow ? std::numeric_limits<int32_t>::min() : INT64_MIN;
+  const int64_t hi = narrow ? std::numeric_limits<int32_t>::max() : INT64_MAX;
+  const TypeId id = in.type().id();
+  if (id != TypeId::kInt32 && id != TypeId::kInt64 && id != TypeId::kString) {
+    return Status::Invalid("entities." + key.name + " is " + in.type().ToString() + ", but " +
+                           key.why + " is " + key.type.ToString());
+  }
+  out->ints.resize(static_cast<size_t>(in.length()));
+  for (int64_t r = 0; r < in.length(); ++r) {
+    if (in.IsNull(r)) {
+      return Status::Invalid(Place(key.name, r) + ": null, but a " + key.why + " may not be null");
+    }
+    int64_t v = 0;
+    if (id == TypeId::kString) {
+      if (!ParseInt(in.GetView(r), lo, hi, &v)) {
+        return Status::Invalid(Place(key.name, r) + ": '" + Escaped(in.GetView(r)) +
+                               "' is not an " + key.type.ToString() + " (" + key.why + ")");
+      }
+    } else {
+      v = id == TypeId::kInt32 ? in.GetInt32(r) : in.GetInt64(r);
+      if (v < lo || v > hi) {
+        return Status::Invalid(Place(key.name, r) + ": " + std::to_string(v) +
+                               " is outside the range of int32 (" + key.why + ")");
+      }
+    }
+    out->ints[static_cast<size_t>(r)] = v;
+  }
+  if (in.type() == key.type) return Status::OK();
+  std::unique_ptr<ArrayBuilder> b = ArrayBuilder::Make(key.type);
+  TS_RETURN_NOT_OK(b->Reserve(in.length()));
+  for (int64_t v : out->ints) {
+    TS_RETURN_NOT_OK(narrow ? static_cast<Int32Builder*>(b.get())->Append(static_cast<int32_t>(v))
+                            : static_cast<Int64Builder*>(b.get())->Append(v));
+  }
+  TS_ASSIGN_OR_RETURN(out->output, b->Finish());
+  return Status::OK();
+}
+
+Status TextKey(const Array& in, const PlannedKey& key, KeyColumn* out) {
+  if (!in.type().is_binary_like()) {
+    return Status::Invalid("entities." + key.name + " is " + in.type().ToString() + ", but " +
+                           key.why + " is " + key.type.ToString());
+  }
+  out->text.resize(static_cast<size_t>(in.length()));
+  for (int64_t r = 0; r < in.length(); ++r) {
+    if (in.IsNull(r)) {
+      return Status::Invalid(Place(key.name, r) + ": null, but a " + key.why + " may not be null");
+    }
+    out->text[static_cast<size_t>(r)] = in.GetView(r);
+  }
+  if (in.type() == key.type) return Status::OK();
+  BinaryBuilder b(key.type);
+  TS_RETURN_NOT_OK(b.Reserve(in.length()));
+  for (std::string_view v : out->text) TS_RETURN_NOT_OK(b.Append(v));
+  TS_ASSIGN_OR_RETURN(out->output, b.Finish());
+  return Status::OK();
+}
+
+Result<std::vector<KeyColumn>> CoerceKeys(const ReadPlan& plan, const RecordBatch& entities) {
+  std::vector<KeyColumn> keys(plan.keys.size());
+  for (size_t k = 0; k < plan.keys.size(); ++k) {
+    const PlannedKey& key = plan.keys[k];
+    const ArrayPtr column = entities.GetColumnByName(key.name);
+    if (column == nullptr) return Missing(entities, "join key", key.name, key.why);
+    keys[k].key = &key;
+    keys[k].output = column;
+    switch (key.type.id()) {
+      case TypeId::kInt32:
+      case TypeId::kInt64: TS_RETURN_NOT_OK(IntKey(*column, key, &keys[k])); break;
+      case TypeId::kString:
+      case TypeId::kBytes: TS_RETURN_NOT_OK(TextKey(*column, key, &keys[k])); break;
+      default:
+        return Status::Invalid(key.why + " " + Quoted(key.name) + " has type " +
+                               key.type.ToString() + ", which cannot be a join key");
+    }
+  }
+  return keys;
+}
+
+void AppendKey(const KeyColumn& k, int64_t row, EntityKey::Builder* b) {
+  const size_t r = static_cast<size_t>(row);
+  switch (k.key->type.id()) {
+    case TypeId::kString: b->AppendString(k.text[r]); break;
+    case TypeId::kBytes: b->AppendBytes(k.text[r]); break;
+    default: b->AppendInt(k.ints[r]); break;
+  }
+}
+
+// One view version's decoded values, per feature (empty when not decoded).
+struct ViewValues {
+  std::vector<ArrayPtr> values;
+  std::vector<std::vector<ValueStatus>> statuses;
+  std::vector<int64_t> event_ts;  // per row
+};
+
+int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
+
+class Reader {
+ public:
+  Reader(const ReadPlan& plan, const RecordBatch& entities, OnlineStore* store, int64_t now)
+      : plan_(plan), entities_(entities), store_(store), now_(now), n_(entities.num_rows()) {}
+
+  Result<OnlineValues> Run() {
+    TS_ASSIGN_OR_RETURN(keys_, CoerceKeys(plan_, entities_));
+    TS_RETURN_NOT_OK(CheckRequestFields());
+    TS_RETURN_NOT_OK(Lookup());
+    views_.resize(plan_.views.size());
+    for (size_t v = 0; v < plan_.views.size(); ++v) TS_RETURN_NOT_OK(Decode(v));
+    TS_RETURN_NOT_OK(ComputeOnDemand());
+    return Assemble();
+  }
+
+ private:
+  Status CheckRequestFields() {
+    for (size_t i = 0; i < plan_.request_fields.size(); ++i) {
+      const Field& f = plan_.request_fields[i];
+      ArrayPtr column = entities_.GetColumnByName(f.name);
+      if (column == nullptr) {
+        return Missing(entities_, "request field", f.name, plan_.request_field_why[i]);
+      }
+      expr::EvalStats stats;  // a value that does not cast is null, as in `historical`
+      TS_ASSIGN_OR_RETURN(column, offline::CastArray(column, f.type, &stats));
+      request_values_.push_back(std::move(column));
+    }
+    return Status::OK();
+  }
+
+  // Every (view version, distinct key) once, in one store read.
+  Status Lookup() {
+    key_bytes_.reserve(plan_.views.size() * static_cast<size_t>(n_));
+    row_lookup_.resize(plan_.views.size());
+    std::vector<OnlineLookup> lookups;
+    EntityKey::Builder builder;
+    for (size_t v = 0; v < plan_.views.size(); ++v) {
+      const PlannedView& view = plan_.views[v];
+      std::unordered_map<std::string_view, int> seen;
+      row_lookup_[v].resize(static_cast<size_t>(n_));
+      for (int64_t r = 0; r < n_; ++r) {
+        builder.Reset();
+        for (int k : view.keys) AppendKey(keys_[static_cast<size_t>(k)], r, &builder);
+        key_bytes_.push_back(builder.Build().bytes());
+        std::string_view key = key_bytes_.back();
+        auto [it, fresh] = seen.emplace(key, static_cast<int>(lookups.size()));
+        if (fresh) lookups.push_back(OnlineLookup{&view.id, key});
+        row_lookup_[v][static_cast<size_t>(r)] = it->second;
+      }
+    }
+    if (lookups.empty()) return Status::OK();
+    return store_->Read(lookups, &rows_);
+  }
+
+  Status Decode(size_t v) {
+    const PlannedView& view = plan_.views[v];
+    const size_t nf = view.def.features.size();
+    std::vector<std::unique_ptr<ArrayBuilder>> owned(nf);
+    std::vector<ArrayBuilder*> builders(nf, nullptr);
+    ViewValues& out = views_[v];
+    out.values.resize(nf);
+    out.statuses.resize(nf);
+    out.event_ts.assign(static_cast<size_t>(n_), 0);
+    for (size_t f = 0; f < nf; ++f) {
+      if (!view.decode[f]) continue;
+      owned[f] = ArrayBuilder::Make(view.def.features[f].type);
+      TS_RETURN_NOT_OK(owned[f]->Reserve(n_));
+      builders[f] = owned[f].get();
+      out.statuses[f].resize(static_cast<size_t>(n_));
+    }
+    const int64_t ttl = view.def.ttl;
+    std::vector<uint8_t> is_null;
+    for (int64_t r = 0; r < n_; ++r) {
+      const std::optional<OnlineRow>& row =
+          rows_[static_cast<size_t>(row_lookup_[v][static_cast<size_t>(r)])];
+      ValueStatus status = ValueStatus::kNotFound;
+      if (row.has_value()) {
+        out.event_ts[static_cast<size_t>(r)] = row->rank.event_ts;
+        const bool expired = ttl > 0 && row->rank.event_ts <= SaturatingSub(now_, ttl);
+        status = expired ? ValueStatus::kOutsideMaxAge : ValueStatus::kPresent;
+      }
+      if (status == ValueStatus::kPresent) {
+        Status decoded = view.codec->DecodeRow(row->values, builders, &is_null);
+        if (!decoded.ok()) {
+          return Status::Corruption("online row of feature view " + Quoted(view.id.name) +
+                                    " version " + std::to_string(view.id.version) + " for " +
+                                    Place(plan_.keys[static_cast<size_t>(view.keys[0])].name, r) +
+                                    ": " + decoded.message());
+        }
+      }
+      for (size_t f = 0; f < nf; ++f) {
+        if (builders[f] == nullptr) continue;
+        if (status != ValueStatus::kPresent) {
+          TS_RETURN_NOT_OK(builders[f]->AppendNull());
+          out.statuses[f][static_cast<size_t>(r)] = status;
+        } else {
+          out.statuses[f][static_cast<size_t>(r)] =
+              is_null[f] ? ValueStatus::kNullValue : ValueStatus::kPresent;
+        }
+      }
+    }
+    for (size_t f = 0; f < nf; ++f) {
+      if (builders[f] == nullptr) continue;
+      TS_ASSIGN_OR_RETURN(out.values[f], builders[f]->Finish());
+    }
+    return Status::OK();
+  }
+
+  Status ComputeOnDemand() {
+    for (const PlannedOnDemand& od : plan_.on_demand) {
+      std::vector<ArrayPtr> inputs;
+      for (const OnDemandInput& in : od.inputs) {
+        const size_t i = static_cast<size_t>(in.index);
+        switch (in.kind) {
+          case OnDemandInput::Kind::kView:
+            inputs.push_back(views_[i].values[static_cast<size_t>(in.feature)]);
+            break;
+          case OnDemandInput::Kind::kOnDemand:
+            inputs.push_back(on_demand_[i][static_cast<size_t>(in.feature)]);
+            break;
+          case OnDemandInput::Kind::kRequest: inputs.push_back(request_values_[i]); break;
+          case OnDemandInput::Kind::kUnread: inputs.push_back(nullptr); break;
+        }
+      }
+      expr::EvalStats stats;  // a row whose expression fails is null (NULL_VALUE)
+      TS_ASSIGN_OR_RETURN(std::vector<ArrayPtr> values,
+                          od.compiled->Compute(std::move(inputs), n_, &stats));
+      on_demand_.push_back(std::move(values));
+    }
+    return Status::OK();
+  }
+
+  void AddColumn(std::string name, ArrayPtr values, std::vector<ValueStatus> statuses,
+                 std::vector<int64_t> ts, OnlineValues* out) {
+    out->names.push_back(std::move(name));
+    out->values.push_back(std::move(values));
+    out->statuses.push_back(std::move(statuses));
+    out->event_timestamps.push_back(std::move(ts));
+  }
+
+  Result<OnlineValues> Assemble() {
+    OnlineValues out;
+    const size_t n = static_cast<size_t>(n_);
+    for (const KeyColumn& k : keys_) {
+      AddColumn(k.key->name, k.output, std::vector<ValueStatus>(n, ValueStatus::kPresent),
+                std::vector<int64_t>(n, 0), &out);
+    }
+    for (const PlannedOutput& o : plan_.outputs) {
+      const size_t i = static_cast<size_t>(o.index);
+      const size_t f = static_cast<size_t>(o.feature);
+      if (!o.on_demand) {
+        AddColumn(o.name, views_[i].values[f], views_[i].statuses[f], views_[i].event_ts, &out);
+        continue;
+      }
+      const ArrayPtr& values = on_demand_[i][f];
+      std::vector<ValueStatus> statuses(n);
+      for (size_t r = 0; r < n; ++r) {
+        statuses[r] = values->IsNull(static_cast<int64_t>(r)) ? ValueStatus::kNullValue
+                                                             : ValueStatus::kPresent;
+      }
+      AddColumn(o.name, values, std::move(statuses), std::vector<int64_t>(n, 0), &out);
+    }
+    return out;
+  }
+
+  const ReadPlan& plan_;
+  const RecordBatch& entities_;
+  OnlineStore* store_;
+  const int64_t now_;
+  const int64_t n_;
+  std::vector<KeyColumn> keys_;
+  std::vector<ArrayPtr> request_values_;
+  std::vector<std::string> key_bytes_;              // reserved up front: views stay valid
+  std::vector<std::vector<int>> row_lookup_;        // per view, per row: index into rows_
+  std::vector<std::optional<OnlineRow>> rows_;
+  std::vector<ViewValues> views_;
+  std::vector<std::vector<ArrayPtr>> on_demand_;
+};
+
+}  // namespace
+
+Result<OnlineValues> ReadOnlineFeatures(const ReadPlan& plan, const RecordBatch& entities,
+                                        OnlineStore* store, int64_t now_micros) {
+  return Reader(plan, entities, store, now_micros).Run();
+}
+
+}  // namespace tessera::online

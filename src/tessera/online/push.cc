@@ -1,0 +1,223 @@
+#include "tessera/online/push.h"
+
+#include "tessera/core/entity_key.h"
+#include "tessera/core/suggest.h"
+#include "tessera/offline/ingest.h"
+#include "tessera/offline/ingest_contract.h"
+#include "tessera/offline/view_features.h"
+#include "tessera/online/row_codec.h"
+#include "tessera/registry/source_schema.h"
+
+namespace tessera::online {
+namespace {
+
+using registry::FeatureView;
+
+// One view version the push writes.
+struct PushView {
+  ViewId id;
+  std::shared_ptr<const offline::ViewFeatures> features;
+  std::vector<int> carried;  // per carried column: its contract column
+  std::vector<int> keys;     // join key contract columns, in key-encoding order
+  std::shared_ptr<const RowCodec> codec;
+};
+
+// What a push to one source does, compiled once per snapshot.
+struct PushPlan {
+  offline::IngestContract contract;
+  bool always_log = false;  // the source feeds an aggregated view
+  std::vector<PushView> views;
+  int ts_column = -1;
+  int created_column = -1;
+};
+
+template <typename T>
+const T* FindByName(const std::vector<T>& objects, const std::string& name) {
+  for (const T& o : objects) {
+    if (o.name == name) return &o;
+  }
+  return nullptr;
+}
+
+int ContractIndex(const offline::IngestContract& contract, const std::string& name) {
+  for (size_t i = 0; i < contract.columns.size(); ++i) {
+    if (contract.columns[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Status CheckPushSource(const registry::RepoDefinitions& defs, const std::string& name) {
+  const registry::Source* source = FindByName(defs.sources, name);
+  if (source == nullptr) {
+    std::vector<std::string> names;
+    for (const registry::Source& s : defs.sources) {
+      if (s.kind == registry::SourceKind::kPush) names.push_back(s.name);
+    }
+    return Status::NotFound("no push source named " + Quoted(name) + DidYouMean(name, names));
+  }
+  if (source->kind != registry::SourceKind::kPush) {
+    return Status::Invalid("source " + Quoted(name) + " is a " +
+                           registry::SourceKindName(source->kind) +
+                           " source; push takes a push source (tessera ingest appends files to "
+                           "a batch source's log)");
+  }
+  return Status::OK();
+}
+
+// The version a push writes: the newest materialized one still reading
+// this source, else the current one.
+std::pair<int64_t, const FeatureView*> TargetVersion(const CatalogSnapshot& snap,
+                                                     const FeatureView& current) {
+  auto it = snap.newest_materialized.find(current.name);
+  if (it != snap.newest_materialized.end() && it->second.second.source == current.source) {
+    return {it->second.first, &it->second.second};
+  }
+  return {snap.CurrentVersion(current.name), &current};
+}
+
+Status AddView(const CatalogSnapshot& snap, const FeatureView& current,
+               const std::vector<registry::SourceColumn>& source_columns, PushPlan* plan) {
+  auto [version, def] = TargetVersion(snap, current);
+  PushView v;
+  v.id = ViewId{def->name, version};
+  TS_ASSIGN_OR_RETURN(offline::ViewFeatures features,
+                      offline::ViewFeatures::Make(*def, source_columns));
+  v.features = std::make_shared<const offline::ViewFeatures>(std::move(features));
+  for (const Field& c : v.features->carried_columns()) {
+    int index = ContractIndex(plan->contract, c.name);
+    if (index < 0) {
+      return Status::Invalid("feature view " + Quoted(def->name) + " reads column " +
+                             Quoted(c.name) + ", which push source " +
+                             Quoted(plan->contract.source) + " does not have");
+    }
+    v.carried.push_back(index);
+  }
+  for (const std::string& entity_name : def->entities) {
+    const registry::Entity* entity = FindByName(snap.repo.definitions.entities, entity_name);
+    if (entity == nullptr) {
+      return Status::Invalid("feature view " + Quoted(def->name) + " names entity " +
+                             Quoted(entity_name) + ", which is not defined");
+    }
+    for (const registry::JoinKey& key : entity->join_keys) {
+      int index = ContractIndex(plan->contract, key.name);
+      if (index < 0) {
+        return Status::Invalid("push source " + Quoted(plan->contract.source) +
+                               " has no column " + Quoted(key.name) + " (join key of view " +
+                               Quoted(def->name) + ")");
+      }
+      v.keys.push_back(index);
+    }
+  }
+  std::vector<DataType> types;
+  for (const registry::FeatureDef& f : def->features) types.push_back(f.type);
+  v.codec = std::make_shared<const RowCodec>(std::move(types));
+  plan->views.push_back(std::move(v));
+  return Status::OK();
+}
+
+Result<std::shared_ptr<const PushPlan>> BuildPlan(const CatalogSnapshot& snap,
+                                                  const std::string& source) {
+  const registry::RepoDefinitions& defs = snap.repo.definitions;
+  TS_RETURN_NOT_OK(CheckPushSource(defs, source));
+  auto plan = std::make_shared<PushPlan>();
+  TS_ASSIGN_OR_RETURN(plan->contract, offline::ResolveIngestContract(snap.repo, source));
+  std::vector<registry::LoadError> ignored;  // plan and apply reported them
+  auto schemas = registry::ResolveSourceSchemas(snap.repo, &ignored);
+  std::vector<registry::SourceColumn> columns;
+  if (auto it = schemas.find(source); it != schemas.end() && !it->second.sets.empty()) {
+    columns = it->second.sets[0].columns;
+  } else {
+    for (const offline::ContractColumn& c : plan->contract.columns) {
+      columns.push_back({c.name, c.type});
+    }
+  }
+  for (const FeatureView& v : defs.feature_views) {
+    if (v.source != source) continue;
+    if (!v.aggregations.empty()) {
+      plan->always_log = true;
+      continue;
+    }
+    if (v.online) TS_RETURN_NOT_OK(AddView(snap, v, columns, plan.get()));
+  }
+  plan->ts_column = ContractIndex(plan->contract, plan->contract.timestamp_column);
+  const registry::Source* log = FindByName(defs.sources, plan->contract.log_source);
+  if (log != nullptr && !log->created_timestamp_field.empty()) {
+    plan->created_column = ContractIndex(plan->contract, log->created_timestamp_field);
+  }
+  return std::shared_ptr<const PushPlan>(std::move(plan));
+}
+
+// The online rows of one view, written.
+Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const RecordBatch& rows,
+                          int64_t first_seq, OnlineStore* store) {
+  const int64_t n = rows.num_rows();
+  std::vector<ArrayPtr> carried;
+  expr::EvalStats stats;  // an expression error is a null value, as in training sets
+  for (size_t c = 0; c < view.carried.size(); ++c) {
+    TS_ASSIGN_OR_RETURN(ArrayPtr column,
+                        offline::CastArray(rows.column(view.carried[c]),
+                                           view.features->carried_columns()[c].type, &stats));
+    carried.push_back(std::move(column));
+  }
+  const Array& event_ts = *rows.column(plan.ts_column);
+  TS_ASSIGN_OR_RETURN(std::vector<ArrayPtr> values, view.features->Compute(carried, event_ts, &stats));
+  std::vector<const Array*> columns;
+  for (const ArrayPtr& a : values) columns.push_back(a.get());
+  std::vector<std::string> keys(static_cast<size_t>(n));
+  std::vector<std::string> encoded(static_cast<size_t>(n));
+  std::vector<OnlineWrite> writes(static_cast<size_t>(n));
+  const Array* created = plan.created_column >= 0 ? rows.column(plan.created_column).get() : nullptr;
+  EntityKey::Builder builder;
+  for (int64_t r = 0; r < n; ++r) {
+    const size_t i = static_cast<size_t>(r);
+    builder.Reset();
+    for (int k : view.keys) TS_RETURN_NOT_OK(builder.AppendFromArray(*rows.column(k), r));
+    keys[i] = builder.Build().bytes();
+    TS_RETURN_NOT_OK(view.codec->EncodeRow(columns, r, &encoded[i]));
+    RowRank rank;
+    rank.event_ts = event_ts.GetInt64(r);
+    if (created != nullptr && created->IsValid(r)) rank.created_ts = created->GetInt64(r);
+    rank.ingest_seq = first_seq > 0 ? first_seq + r : 0;
+    writes[i] = OnlineWrite{keys[i], rank, encoded[i]};
+  }
+  return store->Write(view.id, writes);
+}
+
+}  // namespace
+
+Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string& source,
+                             const RecordBatch& rows, PushTo to,
+                             const std::function<Result<OnlineStore*>()>& store, Env* env) {
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const PushPlan> plan,
+                      snapshot.Cached<PushPlan>("push:" + source, [&] {
+                        return BuildPlan(snapshot, source);
+                      }));
+  TS_ASSIGN_OR_RETURN(RecordBatchPtr conformed, offline::ConformRows(plan->contract, rows, "rows"));
+  PushOutcome out;
+  out.source = source;
+  out.rows = conformed->num_rows();
+  if (out.rows == 0) return out;
+  const bool online = to != PushTo::kOffline && !plan->views.empty();
+  OnlineStore* online_store = nullptr;
+  if (online) {  // before logging, so that a store that does not open changes nothing
+    TS_ASSIGN_OR_RETURN(online_store, store());
+  }
+  if (to != PushTo::kOnline || plan->always_log) {
+    offline::IngestOptions options;
+    options.env = env;
+    TS_ASSIGN_OR_RETURN(offline::IngestResult logged,
+                        offline::IngestRows(snapshot.repo, source, *conformed, "rows", options));
+    out.logged = true;
+    out.first_seq = logged.first_seq;
+    out.last_seq = logged.last_seq;
+  }
+  if (!online) return out;
+  for (const PushView& view : plan->views) {
+    TS_ASSIGN_OR_RETURN(int64_t written,
+                        WriteView(*plan, view, *conformed, out.first_seq, online_store));
+    out.online_rows_written += written;
+  }
+  return out;
+}
+
+}  // namespace tessera::online

@@ -1,0 +1,59 @@
+// PushRows: rows sent to a push source (POST /push, `tessera push`,
+// FeatureStore::Push; issue 9, DESIGN.md section 3b), applied all or
+// nothing.
+//
+// The rows are checked first against the source's ingest contract
+// (offline/ingest_contract.h: columns by name, the same type or a lossless
+// widening, timestamp and join keys never null), so a bad row changes
+// nothing anywhere. Then:
+//  - offline (or online_and_offline, or whenever the source feeds an
+//    aggregated view, whose windows need every event): the rows are
+//    appended to the batch source's log as ONE commit, exactly as ingest
+//    appends a file (offline::IngestRows);
+//  - online (or online_and_offline): for every online, non-aggregated
+//    feature view reading the push source, its features are computed from
+//    the rows (row transformations, offline/view_features.h) and written
+//    to the view's newest materialized version, or its current version
+//    when none is materialized, each row ranked (event_ts, created_ts,
+//    ingest_seq): the logged seq when the rows were logged first, else 0.
+//    The store keeps a row only where it wins that tie-break.
+// The log commit comes first; an online write failing after it leaves the
+// rows logged (the next materialize-incremental applies them).
+//
+// Thread-safety: calls are independent (the log serializes commits; the
+// store is thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "tessera/core/env.h"
+#include "tessera/core/record_batch.h"
+#include "tessera/core/result.h"
+#include "tessera/online/online_store.h"
+#include "tessera/online/serving_catalog.h"
+
+namespace tessera::online {
+
+enum class PushTo : uint8_t { kOnline, kOffline, kOnlineAndOffline };
+
+struct PushOutcome {
+  std::string source;
+  int64_t rows = 0;
+  int64_t online_rows_written = 0;  // rows stored, over every view fed
+  bool logged = false;
+  int64_t first_seq = 0;  // when logged: the _ingest_seq range
+  int64_t last_seq = 0;
+};
+
+// Pushes `rows` to push source `source`. `store` is called only when an
+// online write is due (a push to the offline store alone never opens the
+// online store). NotFound for an unknown source (did you mean);
+// InvalidArgument for a source that is not a push source and for rows
+// that break the contract (ConformRows' messages, the rows named "rows").
+Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string& source,
+                             const RecordBatch& rows, PushTo to,
+                             const std::function<Result<OnlineStore*>()>& store, Env* env);
+
+}  // namespace tessera::online

@@ -1,0 +1,134 @@
+#include "tessera/online/serving_catalog.h"
+
+#include <sys/stat.h>
+
+namespace tessera::online {
+
+int64_t CatalogSnapshot::CurrentVersion(const std::string& name) const {
+  auto it = versions.find(registry::ObjectRef{registry::ObjectKind::kFeatureView, name});
+  return it == versions.end() ? 0 : it->second;
+}
+
+ServingCatalog::ServingCatalog(ServingCatalogOptions options) : options_(std::move(options)) {
+  options_.registry_options.read_only = true;
+}
+
+void ServingCatalog::Invalidate() {
+  std::unique_lock lock(mu_);
+  ++invalidations_;
+}
+
+namespace {
+
+// What stat(2) says of `path` that changes when SQLite writes it (size -1:
+// absent). mtime alone is too coarse (the kernel's clock tick), so size and
+// inode come with it; the periodic recheck covers what all three miss.
+auto StatOf(const std::string& path) {
+  struct ::stat st {};
+  std::tuple<uint64_t, int64_t, int64_t> out{0, -1, 0};
+  if (::stat(path.c_str(), &st) == 0) {
+    out = {st.st_ino, st.st_size,
+           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  }
+  return out;
+}
+
+bool SameMaterialized(const std::vector<registry::MaterializedView>& a,
+                      const std::vector<registry::MaterializedView>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].view != b[i].view || a[i].version != b[i].version ||
+        a[i].intervals != b[i].intervals || a[i].log_seq != b[i].log_seq ||
+        a[i].updated_at != b[i].updated_at) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::pair<FileStamp, FileStamp> ServingCatalog::Stamp() const {
+  auto [ino, size, mtime] = StatOf(options_.registry_path);
+  auto [wino, wsize, wmtime] = StatOf(options_.registry_path + "-wal");
+  return {FileStamp{ino, size, mtime}, FileStamp{wino, wsize, wmtime}};
+}
+
+Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Current() {
+  const auto now = std::chrono::steady_clock::now();
+  const auto stamp = Stamp();
+  auto fresh_enough = [&] {
+    return snapshot_ != nullptr && seen_invalidations_ == invalidations_ && stamp == stamp_ &&
+           now < next_check_;
+  };
+  std::shared_ptr<const CatalogSnapshot> old;
+  {
+    std::shared_lock lock(mu_);
+    if (fresh_enough()) return snapshot_;
+    old = snapshot_;
+  }
+  // One thread refreshes; the others keep serving the snapshot they have
+  // (or, before the first one exists, wait for it).
+  std::unique_lock refresh(refresh_mu_, std::defer_lock);
+  if (old != nullptr) {
+    if (!refresh.try_lock()) return old;
+  } else {
+    refresh.lock();
+  }
+  uint64_t invalidations = 0;
+  {
+    std::shared_lock lock(mu_);
+    if (fresh_enough()) return snapshot_;
+    old = snapshot_;
+    invalidations = invalidations_;
+  }
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const CatalogSnapshot> fresh, Refresh(old));
+  std::unique_lock lock(mu_);
+  snapshot_ = fresh;
+  stamp_ = stamp;  // taken before reading: a write in between shows next time
+  next_check_ = now + options_.recheck_interval;
+  seen_invalidations_ = invalidations;
+  return snapshot_;
+}
+
+Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Refresh(
+    const std::shared_ptr<const CatalogSnapshot>& old) {
+  if (Stamp().first.size <= 0) {
+    return Status::NotFound("registry '" + options_.config.config.registry_path +
+                            "' does not exist yet: run tessera apply first");
+  }
+  const std::string path = options_.registry_path;
+  const registry::RegistryOptions ro = options_.registry_options;
+  auto open = [path, ro]() { return registry::Registry::Open(path, ro); };
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<registry::Registry> reg, open());
+  TS_ASSIGN_OR_RETURN(int64_t version, reg->Version());
+  TS_ASSIGN_OR_RETURN(std::vector<registry::MaterializedView> materialized,
+                      reg->MaterializedViews());
+  if (old != nullptr && old->registry_version == version &&
+      SameMaterialized(old->materialized, materialized)) {
+    return old;
+  }
+  auto snap = std::make_shared<CatalogSnapshot>();
+  snap->repo = options_.config;
+  if (old != nullptr && old->registry_version == version) {
+    snap->repo.definitions = old->repo.definitions;
+    snap->versions = old->versions;
+    snap->registry_version = version;
+  } else {
+    TS_ASSIGN_OR_RETURN(registry::LiveDefinitions live, reg->LiveDefinitionsNow());
+    snap->repo.definitions = std::move(live.definitions);
+    snap->versions = std::move(live.versions);
+    snap->registry_version = live.registry_version;
+  }
+  for (const registry::MaterializedView& m : materialized) {
+    auto it = snap->newest_materialized.find(m.view);
+    if (it != snap->newest_materialized.end() && it->second.first >= m.version) continue;
+    TS_ASSIGN_OR_RETURN(registry::FeatureView def, reg->FeatureViewAt(m.view, m.version));
+    snap->newest_materialized[m.view] = {m.version, std::move(def)};
+  }
+  snap->materialized = std::move(materialized);
+  snap->open_registry = open;
+  return std::shared_ptr<const CatalogSnapshot>(std::move(snap));
+}
+
+}  // namespace tessera::online
