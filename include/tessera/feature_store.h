@@ -241,6 +241,11 @@ class FeatureStore {
   Result<std::string> LineageJson(const std::string& name, const std::string& kind,
                                   bool upstream, bool downstream, bool transitive);
 
+  // The columns (names and types) push source `source` takes: what Push
+  // checks rows against, so a client layer (the server's JSON) can convert
+  // its values to them first. NotFound for an unknown source.
+  Result<std::shared_ptr<const Schema>> PushSchema(const std::string& source);
+
  private:
   struct Impl;
   explicit FeatureStore(std::unique_ptr<Impl> impl);

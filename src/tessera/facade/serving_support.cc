@@ -1,11 +1,14 @@
 // FeatureStore's serving support: the online store's health and the
 // registry's discovery documents for the HTTP server's /health and
-// /registry/... endpoints (the same documents the CLI prints with --json).
-// Every method opens its own read-only Registry, so calls from many threads
-// never share one (a Registry is not thread-safe).
+// /registry/... endpoints (the same documents the CLI prints with --json),
+// and the columns a push source takes. The discovery methods open their
+// own read-only Registry, so calls from many threads never share one (a
+// Registry is not thread-safe); PushSchema reads the serving catalog.
 #include <optional>
 
 #include "tessera/facade/feature_store_impl.h"
+#include "tessera/offline/ingest_contract.h"
+#include "tessera/online/serving_catalog.h"
 #include "tessera/registry/json_documents.h"
 #include "tessera/registry/object_kinds.h"
 
@@ -66,6 +69,18 @@ Result<std::string> FeatureStore::LineageJson(const std::string& name, const std
     graphs.push_back(std::move(g));
   }
   return registry::LineageDocument(graphs);
+}
+
+Result<std::shared_ptr<const Schema>> FeatureStore::PushSchema(const std::string& source) {
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
+                      impl_->Catalog()->Current());
+  const online::CatalogSnapshot* s = snapshot.get();
+  return s->Cached<Schema>("serving_support/push_schema/" + source,
+                           [s, &source]() -> Result<std::shared_ptr<const Schema>> {
+                             TS_ASSIGN_OR_RETURN(offline::IngestContract contract,
+                                                 offline::ResolveIngestContract(s->repo, source));
+                             return contract.ToSchema();
+                           });
 }
 
 }  // namespace tessera
