@@ -126,8 +126,9 @@ TEST(ParsePushTest, DefaultsToOnlineAndBuildsTheRows) {
                              &call));
   EXPECT_EQ(call.source, "txn_push");
   EXPECT_EQ(call.to, PushTarget::kOnline);
-  EXPECT_EQ(call.rows->schema()->ToString(), "user_id: int64, amount: double, ts: string");
-  EXPECT_EQ(call.rows->num_rows(), 2);
+  EXPECT_EQ((*Schema::Make(call.df.fields))->ToString(),
+            "user_id: int64, amount: double, ts: string");
+  EXPECT_EQ(call.df.num_rows, 2);
 }
 
 TEST(ParsePushTest, Targets) {

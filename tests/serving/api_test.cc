@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_backend.h"
+#include "tessera/core/time.h"
 
 namespace tessera::serving {
 namespace {
@@ -79,6 +80,41 @@ TEST_F(ApiTest, PushAnswersItsSummary) {
   backend_.push_status = Status::Invalid("df.amount: expected double, got string");
   EXPECT_EQ(StatusAndBody(Call("POST", "/push", R"({"push_source_name": "x", "df": {"a": [1]}})")),
             R"(400 {"error":"df.amount: expected double, got string","field":"df"})");
+}
+
+TEST_F(ApiTest, PushConvertsJsonToTheSourcesTypes) {
+  HttpResponse r = Call("POST", "/push", R"({"push_source_name": "p", "df": {
+      "user_id": [1, 2], "amount": [1, 2.5], "ts": ["2024-03-01T12:00:00Z", null],
+      "blob": ["Zm9v", null], "n": [5, null], "emb": [[1, 2.5], null], "extra": ["x", "y"]}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(backend_.last_push_rows(),
+            "user_id: int64, amount: float, ts: timestamp, blob: bytes, n: int32, "
+            "emb: list<float>, extra: string\n"
+            "user_id=1, amount=1, ts=2024-03-01T12:00:00.000000Z, blob=\"foo\", n=5, "
+            "emb=[1, 2.5], extra=\"x\"\n"
+            "user_id=2, amount=2.5, ts=null, blob=null, n=null, emb=null, extra=\"y\"\n");
+  // A null-only column takes the declared type.
+  EXPECT_EQ(Call("POST", "/push", R"({"push_source_name": "p", "df": {"ts": [null]}})").status,
+            200);
+  EXPECT_EQ(backend_.last_push_rows(), "ts: timestamp\nts=null\n");
+}
+
+TEST_F(ApiTest, PushValuesThatDoNotConvertAre400NamingTheRow) {
+  auto push = [&](const std::string& df) {
+    return StatusAndBody(Call("POST", "/push", R"({"push_source_name": "p", "df": )" + df + "}"));
+  };
+  EXPECT_EQ(push(R"({"ts": ["2024-03-01", "soon"]})"),
+            R"(400 {"error":"'soon' is not a timestamp: )" +
+                ParseTimestamp("soon").status().message() + R"(","field":"df.ts[1]"})");
+  EXPECT_EQ(push(R"({"blob": ["Zm9"]})"),
+            R"(400 {"error":"'Zm9' is not base64","field":"df.blob[0]"})");
+  EXPECT_EQ(push(R"({"n": [1, 3000000000]})"),
+            R"(400 {"error":"3000000000 is outside the int32 range","field":"df.n[1]"})");
+  EXPECT_EQ(push(R"({"user_id": ["12x"]})"),
+            R"(400 {"error":"'12x' is not an integer","field":"df.user_id[0]"})");
+  backend_.push_schema_status = Status::NotFound("no source 'p' (did you mean 'p2'?)");
+  EXPECT_EQ(push(R"({"a": [1]})"),
+            R"j(404 {"error":"no source 'p' (did you mean 'p2'?)","field":"push_source_name"})j");
 }
 
 TEST_F(ApiTest, MaterializeAnswersItsSummary) {

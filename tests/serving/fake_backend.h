@@ -32,9 +32,21 @@ class FakeBackend : public Backend {
     return Echo(entities);
   }
 
+  Result<SchemaPtr> PushSchema(const std::string& source) override {
+    std::lock_guard lock(mu_);
+    if (!push_schema_status.ok()) return push_schema_status;
+    return *Schema::Make({{"user_id", DataType::Int64()},
+                          {"amount", DataType::Float()},
+                          {"ts", DataType::Timestamp()},
+                          {"blob", DataType::Bytes()},
+                          {"n", DataType::Int32()},
+                          {"emb", DataType::List(TypeId::kFloat)}});
+  }
+
   Result<PushSummary> Push(const std::string& source, RecordBatchPtr rows, PushTarget to) override {
     std::lock_guard lock(mu_);
     last_push_source_ = source;
+    last_push_rows_ = rows->schema()->ToString() + "\n" + rows->ToString();
     last_push_to_ = to;
     if (!push_status.ok()) return push_status;
     PushSummary s;
@@ -114,6 +126,7 @@ class FakeBackend : public Backend {
   // Settable by tests before requests run.
   Status online_status;
   Status push_status;
+  Status push_schema_status;
   Status materialize_status;
   Status health_status;
   Status discover_status;
@@ -139,6 +152,10 @@ class FakeBackend : public Backend {
     std::lock_guard lock(mu_);
     return last_push_source_;
   }
+  std::string last_push_rows() {
+    std::lock_guard lock(mu_);
+    return last_push_rows_;
+  }
   int online_calls() {
     std::lock_guard lock(mu_);
     return online_calls_;
@@ -151,6 +168,7 @@ class FakeBackend : public Backend {
   DiscoveryQuery last_query_;
   MaterializeRequest last_materialize_;
   std::string last_push_source_;
+  std::string last_push_rows_;
   PushTarget last_push_to_ = PushTarget::kOnline;
   int online_calls_ = 0;
 };

@@ -7,6 +7,7 @@
 #include "tessera/serving/api_requests.h"
 #include "tessera/serving/api_responses.h"
 #include "tessera/serving/http_target.h"
+#include "tessera/serving/json_conform.h"
 #include "tessera/serving/json_writer.h"
 
 namespace tessera::serving {
@@ -137,7 +138,12 @@ HttpResponse Api::GetOnlineFeatures(const HttpRequest& request) {
 HttpResponse Api::Push(const HttpRequest& request) {
   PushCall call;
   if (auto err = ParsePushBody(request.body, &call)) return ErrorResponse(*err);
-  Result<PushSummary> summary = backend_->Push(call.source, call.rows, call.to);
+  Result<SchemaPtr> schema = backend_->PushSchema(call.source);
+  if (!schema.ok()) return ErrorResponse(ErrorForStatus(schema.status(), "push_source_name"));
+  if (auto err = ConformJsonColumns(**schema, "df", &call.df)) return ErrorResponse(*err);
+  RecordBatchPtr rows;
+  if (auto err = JsonColumnsToBatch(std::move(call.df), "df", &rows)) return ErrorResponse(*err);
+  Result<PushSummary> summary = backend_->Push(call.source, rows, call.to);
   if (!summary.ok()) {
     const Status& st = summary.status();
     return ErrorResponse(ErrorForStatus(st, st.IsNotFound() ? "push_source_name" : "df"));

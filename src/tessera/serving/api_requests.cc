@@ -82,16 +82,6 @@ std::optional<ApiError> GetTimestamp(const Value& object, const char* name, int6
   return std::nullopt;
 }
 
-std::optional<ApiError> MakeBatch(JsonColumns columns, const char* field, RecordBatchPtr* out) {
-  if (columns.fields.empty()) return Error(field, "has no columns");
-  Result<SchemaPtr> schema = Schema::Make(std::move(columns.fields));
-  if (!schema.ok()) return Error(field, schema.status().message());
-  Result<RecordBatchPtr> batch = RecordBatch::Make(*schema, std::move(columns.columns));
-  if (!batch.ok()) return ApiError{500, field, batch.status().message()};
-  *out = std::move(*batch);
-  return std::nullopt;
-}
-
 std::optional<ApiError> ParseFeatureSelection(const Value& doc, OnlineRequest* request) {
   if (auto err = GetStringList(doc, "features", &request->features)) return err;
   if (auto err = GetString(doc, "feature_service", false, &request->feature_service)) return err;
@@ -134,7 +124,7 @@ std::optional<ApiError> ParseOnlineFeaturesBody(std::string_view body, OnlineFea
   if (const Value* context = Member(doc, "request_context"); context && !context->IsNull()) {
     if (auto err = AppendJsonColumns(*context, "request_context", &columns)) return err;
   }
-  return MakeBatch(std::move(columns), "entities", &out->entities);
+  return JsonColumnsToBatch(std::move(columns), "entities", &out->entities);
 }
 
 std::optional<ApiError> ParsePushBody(std::string_view body, PushCall* out) {
@@ -144,9 +134,9 @@ std::optional<ApiError> ParsePushBody(std::string_view body, PushCall* out) {
   if (auto err = ParsePushTarget(doc, &out->to)) return err;
   const Value* df = Member(doc, "df");
   if (df == nullptr || df->IsNull()) return Error("df", "missing: expected {\"column\": [values]}");
-  JsonColumns columns;
-  if (auto err = AppendJsonColumns(*df, "df", &columns)) return err;
-  return MakeBatch(std::move(columns), "df", &out->rows);
+  if (auto err = AppendJsonColumns(*df, "df", &out->df)) return err;
+  if (out->df.fields.empty()) return Error("df", "has no columns");
+  return std::nullopt;
 }
 
 std::optional<ApiError> ParseMaterializeBody(std::string_view body, bool incremental,

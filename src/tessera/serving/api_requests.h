@@ -16,6 +16,7 @@
 #include "tessera/core/record_batch.h"
 #include "tessera/feature_store.h"
 #include "tessera/serving/http_message.h"
+#include "tessera/serving/json_columns.h"
 
 namespace tessera::serving {
 
@@ -32,9 +33,11 @@ struct OnlineFeaturesCall {
 
 // POST /push: {"push_source_name": "...", "df": {col: [values]}, "to":
 // "online" | "offline" | "online_and_offline"} ("to" defaults to online).
+// The columns stay as JSON typed them (at least one); the handler converts
+// them to the source's types (json_conform.h).
 struct PushCall {
   std::string source;
-  RecordBatchPtr rows;
+  JsonColumns df;
   PushTarget to = PushTarget::kOnline;
 };
 [[nodiscard]] std::optional<ApiError> ParsePushBody(std::string_view body, PushCall* out);

@@ -30,6 +30,8 @@ class Backend {
   virtual ~Backend() = default;
   virtual Result<OnlineResponse> GetOnlineFeatures(const RecordBatch& entities,
                                                    const OnlineRequest& request) = 0;
+  // The columns push source `source` takes (its JSON is converted to them).
+  virtual Result<SchemaPtr> PushSchema(const std::string& source) = 0;
   virtual Result<PushSummary> Push(const std::string& source, RecordBatchPtr rows,
                                    PushTarget to) = 0;
   virtual Result<MaterializeSummary> Materialize(const MaterializeRequest& request) = 0;

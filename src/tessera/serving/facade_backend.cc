@@ -12,6 +12,9 @@ class FacadeBackend final : public Backend {
                                            const OnlineRequest& request) override {
     return store_->GetOnlineFeatures(entities, request);
   }
+  Result<SchemaPtr> PushSchema(const std::string& source) override {
+    return store_->PushSchema(source);
+  }
   Result<PushSummary> Push(const std::string& source, RecordBatchPtr rows,
                            PushTarget to) override {
     return store_->Push(source, std::move(rows), to);

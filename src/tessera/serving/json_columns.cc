@@ -190,6 +190,17 @@ Result<ArrayPtr> BuildColumn(const Value& array, DataType type) {
 
 }  // namespace
 
+std::optional<ApiError> JsonColumnsToBatch(JsonColumns columns, std::string_view field,
+                                           RecordBatchPtr* out) {
+  if (columns.fields.empty()) return Error(std::string(field), "has no columns");
+  Result<SchemaPtr> schema = Schema::Make(std::move(columns.fields));
+  if (!schema.ok()) return Error(std::string(field), schema.status().message());
+  Result<RecordBatchPtr> batch = RecordBatch::Make(*schema, std::move(columns.columns));
+  if (!batch.ok()) return ApiError{500, std::string(field), batch.status().message()};
+  *out = std::move(*batch);
+  return std::nullopt;
+}
+
 std::optional<ApiError> AppendJsonColumns(const Value& object, std::string_view field,
                                           JsonColumns* out) {
   if (!object.IsObject()) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "tessera/core/array.h"
+#include "tessera/core/record_batch.h"
 #include "tessera/core/schema.h"
 #include "tessera/serving/http_message.h"
 
@@ -44,5 +45,10 @@ struct JsonColumns {
 // ("entities", "request_context", "df").
 [[nodiscard]] std::optional<ApiError> AppendJsonColumns(const rapidjson::Value& object,
                                                         std::string_view field, JsonColumns* out);
+
+// The columns as one batch; 400 naming `field` when there are none.
+[[nodiscard]] std::optional<ApiError> JsonColumnsToBatch(JsonColumns columns,
+                                                         std::string_view field,
+                                                         RecordBatchPtr* out);
 
 }  // namespace tessera::serving
