@@ -3,6 +3,7 @@
 #include "online_store_contract.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <random>
 #include <thread>
@@ -212,32 +213,37 @@ TEST_P(OnlineStoreContractTest, DeleteViewDeletesOnlyThatVersion) {
   ExpectRow(ReadOne(store_.get(), v1, "k1"), low, "after delete");
 }
 
-// Writers on several threads race on the same keys; every rank is distinct
-// (unique ingest_seq), so exactly one row per key wins: the brute-force max.
+// Writers on several threads race on the same keys: every thread writes
+// every key once, in the same order, so the threads' rows of a key arrive
+// at nearly the same time. Every rank is distinct (unique ingest_seq), so
+// exactly one row per key wins: the brute-force max.
 TEST_P(OnlineStoreContractTest, ConcurrentWritersLeaveTheMaxRankRow) {
-  ::tessera::testing::RandomTestParams params(99, 400);
+  ::tessera::testing::RandomTestParams params(99, 1500);
   SCOPED_TRACE(params.Trace());
-  constexpr int kThreads = 4, kKeys = 40;
+  constexpr int kThreads = 4;
   ViewId view{"race", 1};
   std::vector<std::vector<Row>> per_thread(kThreads);
   std::mt19937_64 rng(params.seed);
   for (int t = 0; t < kThreads; ++t) {
     for (int i = 0; i < params.iterations; ++i) {
-      RowRank rank{static_cast<int64_t>(rng() % 4),
-                   rng() % 2 ? kNullCreatedTs : static_cast<int64_t>(rng() % 3),
-                   static_cast<int64_t>(t * params.iterations + i)};
-      per_thread[t].push_back({"key" + std::to_string(rng() % kKeys), rank,
+      RowRank rank{static_cast<int64_t>(rng() % 3),
+                   rng() % 2 ? kNullCreatedTs : static_cast<int64_t>(rng() % 2),
+                   static_cast<int64_t>(rng() % 1000) * kThreads + t};
+      per_thread[t].push_back({"key" + std::to_string(i), rank,
                                "t" + std::to_string(t) + "i" + std::to_string(i)});
     }
   }
   std::vector<std::thread> threads;
   std::vector<Status> results(kThreads);
+  std::atomic<int> waiting{kThreads};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
+      waiting.fetch_sub(1);
+      while (waiting.load() > 0) std::this_thread::yield();  // start together
       // Batches of varying size, so calls interleave with different shapes.
       const auto& rows = per_thread[t];
       for (size_t i = 0; i < rows.size();) {
-        size_t n = std::min(rows.size() - i, size_t{1} + (i * 7 + t) % 9);
+        size_t n = std::min(rows.size() - i, size_t{1} + (i + t) % 3);
         std::vector<Row> batch(rows.begin() + i, rows.begin() + i + n);
         auto r = WriteRows(store_.get(), view, batch);
         if (!r.ok()) {

@@ -2,13 +2,34 @@
 
 #include "tessera/core/suggest.h"
 #include "tessera/online/memory_online_store.h"
+#include "tessera/online/rocksdb/rocksdb_online_store.h"
 
 namespace tessera::online {
+
+namespace {
+
+Result<std::unique_ptr<OnlineStore>> OpenRocksDb(const registry::OnlineStoreConfig& config,
+                                                 const std::string& repo_root) {
+  if (config.path.empty()) {
+    return Status::Invalid("tessera.yaml: online_store: type rocksdb needs a path");
+  }
+  RocksDbOnlineStoreOptions options;
+  options.path = config.path.front() == '/' || repo_root.empty()
+                     ? config.path
+                     : repo_root + "/" + config.path;
+  options.display_path = config.path;
+  options.block_cache_mb = config.block_cache_mb;
+  TS_ASSIGN_OR_RETURN(auto store, RocksDbOnlineStore::Open(options));
+  return std::unique_ptr<OnlineStore>(std::move(store));
+}
+
+}  // namespace
 
 Result<std::unique_ptr<OnlineStore>> OpenOnlineStore(const registry::OnlineStoreConfig& config,
                                                      const std::string& repo_root,
                                                      const std::string& project, Env* env) {
   if (config.type == "memory") return std::unique_ptr<OnlineStore>(new MemoryOnlineStore());
+  if (config.type == "rocksdb") return OpenRocksDb(config, repo_root);
   return Status::Unsupported("tessera.yaml: online_store type " + Quoted(config.type) +
                              " is not built yet");
 }

@@ -138,6 +138,7 @@ struct FeatureService {
 struct OnlineStoreConfig {
   std::string type = "rocksdb";  // rocksdb | redis | redis-cluster
   std::string path = "data/online";
+  int64_t block_cache_mb = 64;  // rocksdb: the block cache, MiB
   std::string url;
   std::vector<std::string> nodes;
 };

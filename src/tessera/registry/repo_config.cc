@@ -1,4 +1,7 @@
 // tessera.yaml: the repo's project name and where its stores live.
+#include <charconv>
+
+#include "tessera/core/suggest.h"
 #include "tessera/registry/loader_internal.h"
 #include "tessera/registry/yaml_reader.h"
 
@@ -14,6 +17,24 @@ void ReadOfflineStore(MapReader& parent, RepoConfig* config) {
   r.ReportUnknownKeys();
 }
 
+// block_cache_mb: a whole number of MiB from 1 to 1 TiB. True when given.
+bool ReadBlockCacheMb(MapReader& r, OnlineStoreConfig* online) {
+  const YamlNode& node = r.Get("block_cache_mb");
+  std::string text;
+  if (node.IsNull()) return false;
+  if (!r.String("block_cache_mb", /*required=*/false, &text)) return true;
+  constexpr int64_t kMax = int64_t{1} << 20;
+  int64_t mb = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mb);
+  if (ec != std::errc() || end != text.data() + text.size() || mb < 1 || mb > kMax) {
+    r.ctx().Error(node, "online_store: block_cache_mb: expected a whole number of MiB from 1 to " +
+                            std::to_string(kMax) + ", got " + Quoted(text));
+    return true;
+  }
+  online->block_cache_mb = mb;
+  return true;
+}
+
 void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   const YamlNode& node = parent.Get("online_store");
   if (node.IsNull() || !ExpectMap(node, "online_store", parent.ctx())) return;
@@ -22,7 +43,13 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   r.String("path", /*required=*/false, &online->path);
   r.String("url", /*required=*/false, &online->url);
   r.StringList("nodes", /*required=*/false, &online->nodes);
+  bool has_block_cache = ReadBlockCacheMb(r, online);
   r.ReportUnknownKeys();
+  if (has_block_cache && online->type != "rocksdb") {
+    r.ctx().Error(r.Get("block_cache_mb"),
+                  "online_store: block_cache_mb applies to type rocksdb only, not " +
+                      Quoted(online->type));
+  }
   if (online->type == "redis" && online->url.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis needs a url (redis://host:port)");
   } else if (online->type == "redis-cluster" && online->nodes.empty()) {
