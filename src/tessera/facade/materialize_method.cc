@@ -1,10 +1,43 @@
-// FeatureStore::Materialize (placeholder until issue 9 builds it).
+// FeatureStore::Materialize: the online store loaded from the offline store
+// (online/materializer.h), with the definitions applied to the registry.
+#include <algorithm>
+#include <thread>
+
 #include "tessera/facade/feature_store_impl.h"
+#include "tessera/online/materializer.h"
 
 namespace tessera {
 
-Result<MaterializeSummary> FeatureStore::Materialize(const MaterializeRequest&) {
-  return Status::Unsupported("materialize is not built yet");
+Result<MaterializeSummary> FeatureStore::Materialize(const MaterializeRequest& request) {
+  // The friendly "run tessera apply first" before anything else.
+  TS_RETURN_NOT_OK(impl_->OpenRegistry().status());
+  TS_ASSIGN_OR_RETURN(online::OnlineStore * store, impl_->Online());
+  online::MaterializeSpec spec;
+  spec.repo_root = impl_->config.root;
+  spec.offline_root = facade::Absolute(impl_->config.root, impl_->config.config.offline_path);
+  spec.project = impl_->config.config.project;
+  spec.registry_path = impl_->RegistryPath();
+  spec.registry_options = impl_->Options(false);
+  spec.store = store;
+  spec.start_micros = request.start_micros;
+  spec.end_micros = request.end_micros;
+  spec.incremental = request.incremental;
+  spec.views = request.views;
+  spec.num_threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  spec.env = impl_->env;
+  if (request.progress) {
+    auto progress = request.progress;
+    spec.progress = [progress](const online::MaterializeProgress& p) {
+      progress(HistoricalProgress{p.stage, p.done, p.total});
+    };
+  }
+  TS_ASSIGN_OR_RETURN(std::vector<online::ViewMaterialized> views, online::Materialize(spec));
+  MaterializeSummary summary;
+  for (const online::ViewMaterialized& v : views) {
+    summary.views.push_back(MaterializedViewSummary{v.view, v.version, v.start_micros,
+                                                    v.end_micros, v.rows_scanned, v.rows_written});
+  }
+  return summary;
 }
 
 }  // namespace tessera

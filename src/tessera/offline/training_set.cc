@@ -9,6 +9,7 @@
 #include "tessera/offline/on_demand_features.h"
 #include "tessera/offline/point_in_time_join.h"
 #include "tessera/offline/view_features.h"
+#include "tessera/offline/view_input.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/source_schema.h"
 
@@ -113,19 +114,9 @@ class Builder {
     return Status::OK();
   }
 
-  // The columns of each view's source (for expressions), from the files'
-  // footers or the declared schema.
-  std::map<std::string, registry::SourceSchema> SourceSchemas() {
-    registry::LoadedRepo repo;
-    repo.root = request_.repo_root;
-    repo.config.project = request_.project;
-    repo.definitions = defs_;
-    std::vector<registry::LoadError> ignored;  // a scan reports real problems
-    return registry::ResolveSourceSchemas(repo, &ignored);
-  }
-
   Status PrepareViews() {
-    std::map<std::string, registry::SourceSchema> schemas = SourceSchemas();
+    std::map<std::string, registry::SourceSchema> schemas =
+        ResolveViewSourceSchemas(request_.repo_root, request_.project, defs_);
     for (const ViewRequest& r : resolved_.views) {
       const FeatureView& v = r.view;
       JoinedView joined;
@@ -133,23 +124,18 @@ class Builder {
       JoinViewInput input;
       input.name = v.name;
       input.ttl = v.ttl;
-      for (const std::string& entity_name : v.entities) {
-        const registry::Entity* entity = FindByName(defs_.entities, entity_name);
-        if (entity == nullptr) {
-          return Status::Invalid("feature view " + Quoted(v.name) + " names entity " +
-                                 Quoted(entity_name) + ", which is not defined");
-        }
-        for (const registry::JoinKey& key : entity->join_keys) {
-          TS_ASSIGN_OR_RETURN(int column, SpineColumn(*spine_, key.name,
-                                                      "join key of entity " + Quoted(entity_name) +
-                                                          " of feature view " + Quoted(v.name)));
-          input.spine_key_columns.push_back(column);
-          joined.keys.push_back(Field{key.name, key.type});
-        }
+      TS_ASSIGN_OR_RETURN(joined.keys, ViewJoinKeys(defs_, v));
+      for (const Field& key : joined.keys) {
+        TS_ASSIGN_OR_RETURN(int column,
+                            SpineColumn(*spine_, key.name,
+                                        "join key of entity " + Quoted(EntityOfKey(v, key.name)) +
+                                            " of feature view " + Quoted(v.name)));
+        input.spine_key_columns.push_back(column);
       }
       input.num_keys = static_cast<int>(joined.keys.size());
-      TS_ASSIGN_OR_RETURN(joined.batch_source, BatchSourceOf(v));
-      std::vector<registry::SourceColumn> columns = SourceColumnsOf(v, joined, schemas);
+      TS_ASSIGN_OR_RETURN(joined.batch_source, ViewBatchSource(defs_, v));
+      std::vector<registry::SourceColumn> columns =
+          ViewSourceColumns(v, joined.keys, *joined.batch_source, schemas);
       TS_ASSIGN_OR_RETURN(joined.features, ViewFeatures::Make(FeaturesNeeded(r), columns));
       TS_ASSIGN_OR_RETURN(input.rows, OpenInput(v, joined));
       inputs_.push_back(std::move(input));
@@ -176,32 +162,15 @@ class Builder {
     return v;
   }
 
-  Result<const registry::Source*> BatchSourceOf(const FeatureView& v) {
-    const registry::Source* source = FindByName(defs_.sources, v.source);
-    if (source != nullptr && source->kind == registry::SourceKind::kPush) {
-      source = FindByName(defs_.sources, source->batch_source);
+  // The entity of `v` whose join key is `key` (for messages).
+  std::string EntityOfKey(const FeatureView& v, const std::string& key) const {
+    for (const std::string& entity_name : v.entities) {
+      const registry::Entity* entity = FindByName(defs_.entities, entity_name);
+      for (const registry::JoinKey& k : entity->join_keys) {
+        if (k.name == key) return entity_name;
+      }
     }
-    if (source == nullptr || source->kind != registry::SourceKind::kBatch) {
-      return Status::Invalid("feature view " + Quoted(v.name) + ": source " + Quoted(v.source) +
-                             " is not a batch source or a push source with one");
-    }
-    return source;
-  }
-
-  // The source's columns; without files or a schema, what the view
-  // declares (keys, timestamp, features read as columns).
-  std::vector<registry::SourceColumn> SourceColumnsOf(
-      const FeatureView& v, const JoinedView& joined,
-      const std::map<std::string, registry::SourceSchema>& schemas) {
-    auto it = schemas.find(v.source);
-    if (it != schemas.end() && !it->second.sets.empty()) return it->second.sets[0].columns;
-    std::vector<registry::SourceColumn> out;
-    for (const Field& k : joined.keys) out.push_back({k.name, k.type});
-    out.push_back({joined.batch_source->timestamp_field, DataType::Timestamp()});
-    for (const registry::FeatureDef& f : v.features) {
-      if (f.expr.empty()) out.push_back({f.name, f.type});
-    }
-    return out;
+    return "";
   }
 
   Result<std::unique_ptr<RecordBatchReader>> OpenInput(const FeatureView& v,

@@ -1,0 +1,87 @@
+// LatestRows: per entity key, the row of one feature view that DESIGN.md
+// section 3's tie-break picks among the rows offered so far: the largest
+// event_ts, then the largest created_ts (null the smallest), then the row
+// offered last (ingest order: files in path order, then the log). It is the
+// reduction materialization runs over a view's scan: the row a spine row at
+// END gets is the winner among the rows that qualify at END.
+//
+// Rows come in the point-in-time join's input layout (join_input.h): key
+// parts, event_ts, created_ts, the view's carried columns, and (last) the
+// log's _ingest_seq (null for rows of the source's own files). When a row
+// becomes its key's winner, the view's row transformations are computed on
+// it (offline::ViewFeatures, the code training sets use; batched per input
+// batch) and the features are kept RowCodec-encoded, so memory grows with
+// the number of distinct keys and never with the number of rows.
+//
+// Thread-safety: not thread-safe; one scan feeds one LatestRows.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tessera/core/record_batch.h"
+#include "tessera/core/result.h"
+#include "tessera/offline/view_features.h"
+#include "tessera/online/online_store.h"
+#include "tessera/online/row_codec.h"
+
+namespace tessera::online {
+
+// Which rows of a batch are offered: event_ts in (min_event_ts_exclusive,
+// max_event_ts], and, when min_ingest_seq_exclusive >= 0, only log rows
+// with _ingest_seq above it.
+struct RowBounds {
+  int64_t min_event_ts_exclusive = INT64_MIN;  // INT64_MIN: unbounded
+  int64_t max_event_ts = INT64_MAX;
+  int64_t min_ingest_seq_exclusive = -1;
+};
+
+class LatestRows {
+ public:
+  // `features` and `codec` are borrowed and must outlive this object;
+  // codec.types() are the features' types, in order.
+  LatestRows(const offline::ViewFeatures* features, const RowCodec* codec, int num_keys);
+
+  // Offers the rows of `batch` within `bounds` (rows with a null key part
+  // or a null event_ts are never picked, as in the join). Returns how many
+  // rows were within bounds.
+  Result<int64_t> Add(const RecordBatch& batch, const RowBounds& bounds);
+
+  int64_t num_keys() const { return static_cast<int64_t>(winners_.size()); }
+  // The smallest event_ts among the rows within bounds (INT64_MAX: none).
+  int64_t min_event_ts() const { return min_event_ts_; }
+
+  // Calls `fn` with every key's winner (in no particular order), as
+  // OnlineWrites grouped in spans of at most `batch_rows`; stops at the
+  // first error.
+  Status ForEachBatch(int64_t batch_rows,
+                      const std::function<Status(std::span<const OnlineWrite>)>& fn) const;
+
+ private:
+  struct Winner {
+    int64_t event_ts = 0;
+    int64_t created_ts = kNullCreatedTs;
+    int64_t position = 0;    // order offered: breaks full ties
+    int64_t ingest_seq = 0;  // 0 for rows of the source's files
+    int64_t pending_batch = -1;  // the Add call that picked it last
+    int64_t pending_row = 0;     // index into that call's picks
+    std::string values;          // RowCodec bytes
+  };
+
+  // Computes and encodes the features of the rows picked by one Add.
+  Status EncodePicked(const RecordBatch& batch, const std::vector<int64_t>& rows,
+                      const std::vector<Winner*>& winners);
+
+  const offline::ViewFeatures* features_;
+  const RowCodec* codec_;
+  int num_keys_;
+  int64_t next_position_ = 0;
+  int64_t batches_ = 0;
+  int64_t min_event_ts_ = INT64_MAX;
+  std::unordered_map<std::string, Winner> winners_;
+};
+
+}  // namespace tessera::online

@@ -1,0 +1,82 @@
+// Materialize: loads the online store from the offline store, as DESIGN.md
+// section 3 ("Online = offline at the materialized time") says.
+//
+// For each feature view asked for (its newest version; none asked: every
+// online view without aggregations), its source is scanned as training sets
+// scan it (offline/view_input.h, join_input.h; row transformations by
+// offline::ViewFeatures), and for every entity key with rows in (start,
+// end] the row a spine row at `end` gets is written to the store
+// (LatestRows), which keeps a stored row that wins the tie-break. With a
+// ttl, rows with event_ts <= end - ttl are not written: a spine row at end
+// gets nothing from them, and a read at `end` would find them outside max
+// age. Then (start, end] and the source log's sequence number read before
+// the scan are recorded in the registry (Registry::RecordMaterialized).
+//
+// Incremental runs start at each view version's last recorded end (the
+// first run: before the earliest row, recording from the earliest row it
+// applied). They also follow the source log's ingest sequence: a log row
+// committed after the last recorded log_seq with an event time at or before
+// the start (committed late) is offered too, so it is applied when it wins.
+// Rows of the source's own files count by event time only.
+//
+// Runs are idempotent: the same run again stores the same rows. Memory
+// grows with the number of distinct keys of a view (the scan streams).
+//
+// Errors, before anything is written: InvalidArgument "END ... is not
+// after START ..." (non-incremental), a view already materialized up to or
+// past END (incremental), a view that is aggregated (the aggregation issue
+// materializes them) or not online; NotFound for an unknown view (did you
+// mean).
+//
+// Thread-safety: one call per thread; calls are independent (the store is
+// thread-safe, the registry is opened per call).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "tessera/core/env.h"
+#include "tessera/core/result.h"
+#include "tessera/online/online_store.h"
+#include "tessera/registry/registry.h"
+
+namespace tessera::online {
+
+struct MaterializeProgress {
+  std::string stage;  // "scan <view>" (rows scanned) or "write <view>" (keys written)
+  int64_t done = 0;
+  int64_t total = -1;  // -1: unknown
+};
+
+struct MaterializeSpec {
+  std::string repo_root;     // absolute; source paths are relative to it
+  std::string offline_root;  // absolute; source logs live under it
+  std::string project;
+  std::string registry_path;  // read for definitions, written for records
+  registry::RegistryOptions registry_options;  // read_only is set per use
+  OnlineStore* store = nullptr;                // not owned
+  int64_t start_micros = 0;                    // (start, end]; ignored when incremental
+  int64_t end_micros = 0;
+  bool incremental = false;
+  std::vector<std::string> views;  // empty: every online view without aggregations
+  int num_threads = 1;             // scan decoding
+  int64_t write_batch_rows = 8192;  // rows per OnlineStore::Write
+  Env* env = Env::Default();        // not owned
+  std::function<void(const MaterializeProgress&)> progress;  // may be empty
+};
+
+struct ViewMaterialized {
+  std::string view;
+  int64_t version = 0;
+  int64_t start_micros = 0;  // the interval covered (recorded when rows were applied)
+  int64_t end_micros = 0;
+  int64_t rows_scanned = 0;  // source rows read (files and row groups outside the
+                             // bounds are skipped unread)
+  int64_t rows_written = 0;  // rows the store took (Write's count)
+};
+
+Result<std::vector<ViewMaterialized>> Materialize(const MaterializeSpec& spec);
+
+}  // namespace tessera::online
