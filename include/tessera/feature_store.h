@@ -140,6 +140,17 @@ struct PushSummary {
   int64_t last_seq = 0;
 };
 
+// What the online store holds of one online feature view (GET /metrics).
+struct ViewFreshness {
+  std::string view;
+  int64_t current_version = 0;  // the applied version
+  // The newest materialized version (0: none yet), the end of its latest
+  // materialized interval and now minus that end (now: the store's Env).
+  int64_t materialized_version = 0;
+  int64_t last_end_micros = 0;
+  int64_t staleness_micros = 0;
+};
+
 struct StoreOptions {
   // Files and the clock ("now": ttl at read, staleness; DESIGN.md section 3
   // "Time"), so tests set the clock instead of sleeping. Not owned; must
@@ -245,6 +256,10 @@ class FeatureStore {
   // checks rows against, so a client layer (the server's JSON) can convert
   // its values to them first. NotFound for an unknown source.
   Result<std::shared_ptr<const Schema>> PushSchema(const std::string& source);
+
+  // Every live online feature view, by name, with how fresh its online rows
+  // are. NotFound when nothing has been applied yet.
+  Result<std::vector<ViewFreshness>> Freshness();
 
  private:
   struct Impl;

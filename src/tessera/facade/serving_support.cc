@@ -83,4 +83,25 @@ Result<std::shared_ptr<const Schema>> FeatureStore::PushSchema(const std::string
                            });
 }
 
+Result<std::vector<ViewFreshness>> FeatureStore::Freshness() {
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
+                      impl_->Catalog()->Current());
+  int64_t now = impl_->env->NowMicros();
+  std::vector<ViewFreshness> out;
+  for (const registry::FeatureView& v : snapshot->repo.definitions.feature_views) {
+    if (!v.online) continue;
+    ViewFreshness f;
+    f.view = v.name;
+    f.current_version = snapshot->CurrentVersion(v.name);
+    for (const registry::MaterializedView& m : snapshot->materialized) {
+      if (m.view != v.name || m.version < f.materialized_version || m.intervals.empty()) continue;
+      f.materialized_version = m.version;
+      f.last_end_micros = m.intervals.back().second;
+      f.staleness_micros = now - f.last_end_micros;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 }  // namespace tessera
