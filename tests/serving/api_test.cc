@@ -221,6 +221,33 @@ TEST_F(ApiTest, MetricsCountRequestsErrorsAndKeys) {
   EXPECT_TRUE(has(R"(tessera_http_requests_total{endpoint="metrics"} 0)"));
 }
 
+TEST_F(ApiTest, MetricsShowEachViewsFreshness) {
+  backend_.freshness = {{"user_profile", 3, 2, 1709337600000000, 90500000},
+                        {"new_view", 1, 0, 0, 0}};
+  std::string m = Call("GET", "/metrics").body;
+  std::string tail = m.substr(m.find("# HELP tessera_feature_view_version"));
+  EXPECT_EQ(tail,
+            "# HELP tessera_feature_view_version Applied (current) and newest materialized "
+            "version.\n"
+            "# TYPE tessera_feature_view_version gauge\n"
+            "tessera_feature_view_version{view=\"user_profile\",state=\"current\"} 3\n"
+            "tessera_feature_view_version{view=\"user_profile\",state=\"materialized\"} 2\n"
+            "tessera_feature_view_version{view=\"new_view\",state=\"current\"} 1\n"
+            "tessera_feature_view_version{view=\"new_view\",state=\"materialized\"} 0\n"
+            "# HELP tessera_materialized_end_seconds End of the last materialized interval.\n"
+            "# TYPE tessera_materialized_end_seconds gauge\n"
+            "tessera_materialized_end_seconds{view=\"user_profile\",version=\"2\"} "
+            "1709337600.000000\n"
+            "# HELP tessera_materialization_staleness_seconds Now minus the materialized end.\n"
+            "# TYPE tessera_materialization_staleness_seconds gauge\n"
+            "tessera_materialization_staleness_seconds{view=\"user_profile\",version=\"2\"} "
+            "90.500000\n");
+  backend_.freshness_status = Status::NotFound("run tessera apply first");
+  m = Call("GET", "/metrics").body;
+  EXPECT_EQ(m.find("tessera_feature_view_version"), std::string::npos);
+  EXPECT_NE(m.find("tessera_http_requests_total"), std::string::npos);
+}
+
 TEST(LatencyHistogramTest, BucketsAreCumulativeWithInclusiveBounds) {
   LatencyHistogram h;
   h.Record(50);       // le 0.00005

@@ -173,6 +173,35 @@ TEST_F(EndToEndTest, ClientMistakesTheStoreFindsAre4xxNamingTheField) {
   EXPECT_NE(r.find(R"("field":"push_source_name")"), std::string::npos) << r;
 }
 
+TEST_F(EndToEndTest, MaterializeThenReadAndSeeFreshnessInMetrics) {
+  std::string r = Post("/materialize", R"({"start_ts": "1970-01-01T00:00:00Z", "end_ts": ")" +
+                                           Ts(500) + R"("})");
+  std::string head =
+      R"(200 {"views":[{"view":"user_profile","version":1,"start_ts":"1970-01-01T00:00:00.000000Z",)";
+  EXPECT_EQ(r.substr(0, head.size()), head) << r;
+  EXPECT_NE(r.find(R"("end_ts":")" + Ts(500) + R"(",)"), std::string::npos) << r;
+  EXPECT_NE(r.find(R"("rows_written":1})"), std::string::npos) << r;
+  EXPECT_EQ(Post("/get-online-features",
+                 R"({"features": ["user_profile:city"], "entities": {"user_id": [9]}})"),
+            R"(200 {"metadata":{"feature_names":["user_id","city"]},"results":[)"
+            R"({"values":[9],"statuses":["PRESENT"],"event_timestamps":["1970-01-01T00:00:00.000000Z"]},)"
+            R"({"values":["x"],"statuses":["PRESENT"],"event_timestamps":[")" +
+                Ts(1) + R"("]}]})");
+  std::string metrics = client_->Request("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("tessera_feature_view_version{view=\"user_profile\",state=\"materialized\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("tessera_materialized_end_seconds{view=\"user_profile\",version=\"1\"} "
+                         "500.000000\n"),
+            std::string::npos);
+  // now (1000 s) - end (500 s)
+  EXPECT_NE(metrics.find("tessera_materialization_staleness_seconds{view=\"user_profile\","
+                         "version=\"1\"} 500.000000\n"),
+            std::string::npos);
+  EXPECT_EQ(Post("/materialize-incremental", R"({"end_ts": ")" + Ts(400) + R"("})").substr(0, 4),
+            "400 ");
+}
+
 TEST_F(EndToEndTest, HealthAndDiscovery) {
   ClientResponse health = client_->Request("GET", "/health");
   EXPECT_EQ(health.status, 200);

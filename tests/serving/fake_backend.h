@@ -90,6 +90,12 @@ class FakeBackend : public Backend {
     return std::string("{\"fake\":true}");
   }
 
+  Result<std::vector<ViewFreshness>> Freshness() override {
+    std::lock_guard lock(mu_);
+    if (!freshness_status.ok()) return freshness_status;
+    return freshness;
+  }
+
   // The feature column of Echo: key * 10 for keys != 0.
   static Result<OnlineResponse> Echo(const RecordBatch& entities) {
     OnlineResponse r;
@@ -130,6 +136,8 @@ class FakeBackend : public Backend {
   Status materialize_status;
   Status health_status;
   Status discover_status;
+  Status freshness_status;
+  std::vector<ViewFreshness> freshness;
   std::function<void()> before_online;  // called in GetOnlineFeatures (unlocked)
 
   OnlineRequest last_request() {

@@ -180,6 +180,9 @@ HttpResponse Api::MetricsText() {
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = metrics_->Render();
+  // Freshness needs applied definitions; before the first apply there is none.
+  Result<std::vector<ViewFreshness>> views = backend_->Freshness();
+  if (views.ok()) Metrics::RenderFreshness(*views, &r.body);
   return r;
 }
 

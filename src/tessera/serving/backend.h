@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tessera/feature_store.h"
 
@@ -39,6 +40,8 @@ class Backend {
   virtual Result<std::string> Health() = 0;
   // A discovery document (JSON).
   virtual Result<std::string> Discover(const DiscoveryQuery& query) = 0;
+  // How fresh each online view is (GET /metrics).
+  virtual Result<std::vector<ViewFreshness>> Freshness() = 0;
 };
 
 // Forwards to `store`, which must outlive it (not owned).

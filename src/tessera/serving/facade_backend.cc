@@ -23,6 +23,7 @@ class FacadeBackend final : public Backend {
     return store_->Materialize(request);
   }
   Result<std::string> Health() override { return store_->PingOnlineStore(); }
+  Result<std::vector<ViewFreshness>> Freshness() override { return store_->Freshness(); }
 
   Result<std::string> Discover(const DiscoveryQuery& q) override {
     switch (q.what) {

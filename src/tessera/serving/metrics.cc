@@ -70,6 +70,59 @@ void LatencyHistogram::Render(const std::string& name, const std::string& labels
   Line(out, name + "_count", labels, cumulative);
 }
 
+namespace {
+
+// A label value escaped as the text format asks (backslash, quote, newline).
+std::string LabelValue(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string SecondsValue(int64_t micros) {
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%.6f", static_cast<double>(micros) / 1e6);
+  return buf;
+}
+
+}  // namespace
+
+void Metrics::RenderFreshness(const std::vector<ViewFreshness>& views, std::string* out) {
+  *out += "# HELP tessera_feature_view_version Applied (current) and newest materialized version.\n";
+  *out += "# TYPE tessera_feature_view_version gauge\n";
+  for (const ViewFreshness& v : views) {
+    std::string view = "view=\"" + LabelValue(v.view) + "\"";
+    *out += "tessera_feature_view_version{" + view + ",state=\"current\"} " +
+            std::to_string(v.current_version) + "\n";
+    *out += "tessera_feature_view_version{" + view + ",state=\"materialized\"} " +
+            std::to_string(v.materialized_version) + "\n";
+  }
+  *out += "# HELP tessera_materialized_end_seconds End of the last materialized interval.\n";
+  *out += "# TYPE tessera_materialized_end_seconds gauge\n";
+  auto labels = [](const ViewFreshness& v) {
+    return "{view=\"" + LabelValue(v.view) + "\",version=\"" +
+           std::to_string(v.materialized_version) + "\"} ";
+  };
+  for (const ViewFreshness& v : views) {
+    if (v.materialized_version == 0) continue;
+    *out += "tessera_materialized_end_seconds" + labels(v) + SecondsValue(v.last_end_micros) + "\n";
+  }
+  *out += "# HELP tessera_materialization_staleness_seconds Now minus the materialized end.\n";
+  *out += "# TYPE tessera_materialization_staleness_seconds gauge\n";
+  for (const ViewFreshness& v : views) {
+    if (v.materialized_version == 0) continue;
+    *out += "tessera_materialization_staleness_seconds" + labels(v) +
+            SecondsValue(v.staleness_micros) + "\n";
+  }
+}
+
 void Metrics::RecordRequest(Endpoint endpoint, int http_status, int64_t micros) {
   PerEndpoint& p = per_endpoint_[static_cast<int>(endpoint)];
   p.requests.fetch_add(1, kRelaxed);

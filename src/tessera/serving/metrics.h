@@ -8,6 +8,15 @@
 //                                                    GetOnlineFeatures call)
 //   tessera_online_keys_read_total                   counter (entity rows)
 //
+// and, from the store at each scrape (RenderFreshness), per online view:
+//
+//   tessera_feature_view_version{view,state}         gauge (state current,
+//                                                    materialized: the newest
+//                                                    materialized, 0 for none)
+//   tessera_materialized_end_seconds{view,version}   gauge (end of the newest
+//                                                    version's last interval)
+//   tessera_materialization_staleness_seconds{view,version}  gauge (now - end)
+//
 // Thread-safety: Record* may be called from many threads at once (relaxed
 // atomics, no lock); Render reads a snapshot that may mix counts from
 // requests finishing meanwhile, as Prometheus clients accept.
@@ -17,6 +26,9 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "tessera/feature_store.h"
 
 namespace tessera::serving {
 
@@ -57,6 +69,9 @@ class Metrics {
     return per_endpoint_[static_cast<int>(e)].requests.load(std::memory_order_relaxed);
   }
   std::string Render() const;
+  // The per-view gauges above (views never materialized have only the
+  // version gauges), appended to `out`.
+  static void RenderFreshness(const std::vector<ViewFreshness>& views, std::string* out);
 
  private:
   struct PerEndpoint {
