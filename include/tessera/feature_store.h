@@ -163,6 +163,17 @@ struct CompactSummary {
   std::vector<CompactedView> views;
 };
 
+// What the online store holds of one online feature view (GET /metrics).
+struct ViewFreshness {
+  std::string view;
+  int64_t current_version = 0;  // the applied version
+  // The newest materialized version (0: none yet), the end of its latest
+  // materialized interval and now minus that end (now: the store's Env).
+  int64_t materialized_version = 0;
+  int64_t last_end_micros = 0;
+  int64_t staleness_micros = 0;
+};
+
 struct StoreOptions {
   // Files and the clock ("now": ttl at read, staleness; DESIGN.md section 3
   // "Time"), so tests set the clock instead of sleeping. Not owned; must
@@ -247,6 +258,39 @@ class FeatureStore {
   // are always logged.
   Result<PushSummary> Push(const std::string& source, std::shared_ptr<const RecordBatch> rows,
                            PushTarget to);
+
+  // --- Serving support (issue 9; src/tessera/facade/serving_support.cc).
+  // Read-only, and like the online methods callable from many threads at
+  // once (each call opens the registry for reading).
+
+  // Opens the online store when not yet open and asks it to answer (Redis:
+  // a PING). Its description ("rocksdb data/online") when it does;
+  // Unavailable, or the open's error, otherwise. What /health reports.
+  Result<std::string> PingOnlineStore();
+
+  // The registry's discovery documents, as `list`, `describe`, `search` and
+  // `lineage` print them with --json (registry/json_documents.h). `kind` is
+  // empty (any kind) or a kind as the CLI spells it ("feature-view",
+  // "view", ...): InvalidArgument otherwise. NotFound for an unknown name
+  // or version, and when nothing has been applied yet.
+  Result<std::string> ListJson(const std::string& kind);
+  // `version` 0: the current one.
+  Result<std::string> DescribeJson(const std::string& name, const std::string& kind,
+                                   int64_t version);
+  Result<std::string> SearchJson(const std::string& text);
+  // Upstream, downstream or both (neither means both); `transitive`: every
+  // level, else direct edges only.
+  Result<std::string> LineageJson(const std::string& name, const std::string& kind,
+                                  bool upstream, bool downstream, bool transitive);
+
+  // The columns (names and types) push source `source` takes: what Push
+  // checks rows against, so a client layer (the server's JSON) can convert
+  // its values to them first. NotFound for an unknown source.
+  Result<std::shared_ptr<const Schema>> PushSchema(const std::string& source);
+
+  // Every live online feature view, by name, with how fresh its online rows
+  // are. NotFound when nothing has been applied yet.
+  Result<std::vector<ViewFreshness>> Freshness();
 
  private:
   struct Impl;

@@ -49,8 +49,9 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
       "in a versioned registry (init, plan, apply, list, describe, search, lineage) and "
       "converts and inspects Parquet and CSV files (convert, schema), evaluates expressions "
       "over them (eval), ingests rows into sources' logs in the offline store (ingest, "
-      "compact), builds point-in-time-correct training sets (historical) and loads the online "
-      "store from them (materialize, materialize-incremental).");
+      "compact), builds point-in-time-correct training sets (historical), loads the online "
+      "store (materialize, materialize-incremental) and serves online features over HTTP "
+      "(serve, get, push).");
   app.name("tessera");
   app.add_option("-r,--repo", ctx_.repo, "Feature repo directory (default: current directory)");
   app.set_version_flag("--version", "tessera " TESSERA_VERSION, "Print the version and exit");
@@ -62,6 +63,7 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
   RegisterIngestCommand(&app, &ctx_);
   RegisterCompactCommand(&app, &ctx_);
   RegisterMaterializeCommands(&app, &ctx_);
+  RegisterServeCommand(&app, &ctx_);
   RegisterOnlineCommands(&app, &ctx_);
   CLI::App* help = app.add_subcommand("help", "Show help: of tessera, or of COMMAND");
   help->add_option("COMMAND", help_topic_, "The command to explain");

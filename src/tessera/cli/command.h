@@ -60,6 +60,8 @@ void RegisterIngestCommand(CLI::App* app, CommandContext* ctx);
 void RegisterCompactCommand(CLI::App* app, CommandContext* ctx);
 // cli/materialize_command.cc: materialize, materialize-incremental.
 void RegisterMaterializeCommands(CLI::App* app, CommandContext* ctx);
+// cli/serve_command.cc: serve (the HTTP server).
+void RegisterServeCommand(CLI::App* app, CommandContext* ctx);
 // cli/online_commands.cc: get, push.
 void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx);
 

@@ -1,0 +1,157 @@
+#include "tessera/serving/api_requests.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "tessera/core/time.h"
+#include "tessera/serving/json_columns.h"
+
+namespace tessera::serving {
+namespace {
+
+using rapidjson::Value;
+
+ApiError Error(std::string field, std::string reason) {
+  return {400, std::move(field), std::move(reason)};
+}
+
+// Parses `body` into `doc`; the body must be a JSON object.
+std::optional<ApiError> ParseObject(std::string_view body, rapidjson::Document* doc) {
+  if (body.empty()) return Error("body", "the body is empty: expected a JSON object");
+  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+  doc->Parse<kFlags>(body.data(), body.size());
+  if (doc->HasParseError()) {
+    return Error("body", std::string("malformed JSON at byte ") +
+                             std::to_string(doc->GetErrorOffset()) + ": " +
+                             rapidjson::GetParseError_En(doc->GetParseError()));
+  }
+  if (!doc->IsObject()) return Error("body", "expected a JSON object");
+  return std::nullopt;
+}
+
+const Value* Member(const Value& object, const char* name) {
+  auto it = object.FindMember(name);
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
+std::string String(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+// A required or optional non-empty string member.
+std::optional<ApiError> GetString(const Value& object, const char* name, bool required,
+                                  std::string* out) {
+  const Value* v = Member(object, name);
+  if (v == nullptr || v->IsNull()) {
+    if (required) return Error(name, "missing: expected a string");
+    return std::nullopt;
+  }
+  if (!v->IsString()) return Error(name, "expected a string");
+  *out = String(*v);
+  if (out->empty()) return Error(name, "is empty");
+  return std::nullopt;
+}
+
+// An optional array of non-empty strings.
+std::optional<ApiError> GetStringList(const Value& object, const char* name,
+                                      std::vector<std::string>* out) {
+  const Value* v = Member(object, name);
+  if (v == nullptr || v->IsNull()) return std::nullopt;
+  if (!v->IsArray()) return Error(name, "expected an array of strings");
+  for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+    std::string at = std::string(name) + "[" + std::to_string(i) + "]";
+    if (!(*v)[i].IsString()) return Error(at, "expected a string");
+    out->push_back(String((*v)[i]));
+    if (out->back().empty()) return Error(at, "is empty");
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> GetBool(const Value& object, const char* name, bool* out) {
+  const Value* v = Member(object, name);
+  if (v == nullptr || v->IsNull()) return std::nullopt;
+  if (!v->IsBool()) return Error(name, "expected true or false");
+  *out = v->GetBool();
+  return std::nullopt;
+}
+
+std::optional<ApiError> GetTimestamp(const Value& object, const char* name, int64_t* out) {
+  std::string text;
+  if (auto err = GetString(object, name, /*required=*/true, &text)) return err;
+  Result<int64_t> ts = ParseTimestamp(text);
+  if (!ts.ok()) return Error(name, ts.status().message());
+  *out = *ts;
+  return std::nullopt;
+}
+
+std::optional<ApiError> ParseFeatureSelection(const Value& doc, OnlineRequest* request) {
+  if (auto err = GetStringList(doc, "features", &request->features)) return err;
+  if (auto err = GetString(doc, "feature_service", false, &request->feature_service)) return err;
+  if (request->features.empty() && request->feature_service.empty()) {
+    return Error("features", "give features (a list of \"view:feature\") or feature_service");
+  }
+  if (!request->features.empty() && !request->feature_service.empty()) {
+    return Error("feature_service", "give either features or feature_service, not both");
+  }
+  return GetBool(doc, "full_feature_names", &request->full_feature_names);
+}
+
+std::optional<ApiError> ParsePushTarget(const Value& doc, PushTarget* to) {
+  std::string text;
+  if (auto err = GetString(doc, "to", false, &text)) return err;
+  if (text.empty() || text == "online") {
+    *to = PushTarget::kOnline;
+  } else if (text == "offline") {
+    *to = PushTarget::kOffline;
+  } else if (text == "online_and_offline") {
+    *to = PushTarget::kOnlineAndOffline;
+  } else {
+    return Error("to", "expected \"online\", \"offline\" or \"online_and_offline\"");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ApiError> ParseOnlineFeaturesBody(std::string_view body, OnlineFeaturesCall* out) {
+  rapidjson::Document doc;
+  if (auto err = ParseObject(body, &doc)) return err;
+  if (auto err = ParseFeatureSelection(doc, &out->request)) return err;
+  const Value* entities = Member(doc, "entities");
+  if (entities == nullptr || entities->IsNull()) {
+    return Error("entities", "missing: expected {\"join_key\": [values], ...}");
+  }
+  JsonColumns columns;
+  if (auto err = AppendJsonColumns(*entities, "entities", &columns)) return err;
+  if (const Value* context = Member(doc, "request_context"); context && !context->IsNull()) {
+    if (auto err = AppendJsonColumns(*context, "request_context", &columns)) return err;
+  }
+  return JsonColumnsToBatch(std::move(columns), "entities", &out->entities);
+}
+
+std::optional<ApiError> ParsePushBody(std::string_view body, PushCall* out) {
+  rapidjson::Document doc;
+  if (auto err = ParseObject(body, &doc)) return err;
+  if (auto err = GetString(doc, "push_source_name", true, &out->source)) return err;
+  if (auto err = ParsePushTarget(doc, &out->to)) return err;
+  const Value* df = Member(doc, "df");
+  if (df == nullptr || df->IsNull()) return Error("df", "missing: expected {\"column\": [values]}");
+  if (auto err = AppendJsonColumns(*df, "df", &out->df)) return err;
+  if (out->df.fields.empty()) return Error("df", "has no columns");
+  return std::nullopt;
+}
+
+std::optional<ApiError> ParseMaterializeBody(std::string_view body, bool incremental,
+                                             MaterializeRequest* out) {
+  rapidjson::Document doc;
+  if (auto err = ParseObject(body, &doc)) return err;
+  out->incremental = incremental;
+  if (!incremental) {
+    if (auto err = GetTimestamp(doc, "start_ts", &out->start_micros)) return err;
+  }
+  if (auto err = GetTimestamp(doc, "end_ts", &out->end_micros)) return err;
+  if (!incremental && out->start_micros >= out->end_micros) {
+    return Error("end_ts", "must be after start_ts");
+  }
+  return GetStringList(doc, "feature_views", &out->views);
+}
+
+}  // namespace tessera::serving

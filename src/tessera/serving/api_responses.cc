@@ -1,0 +1,134 @@
+#include "tessera/serving/api_responses.h"
+
+#include "tessera/serving/json_writer.h"
+
+namespace tessera::serving {
+namespace {
+
+// Value i of a non-list array (REQUIRES: valid).
+void WriteScalar(const Array& a, TypeId type, int64_t i, JsonWriter* w) {
+  switch (type) {
+    case TypeId::kBool: return w->Bool(a.GetBool(i));
+    case TypeId::kInt32: return w->Int(a.GetInt32(i));
+    case TypeId::kInt64: return w->Int(a.GetInt64(i));
+    case TypeId::kFloat: return w->Float(a.GetFloat(i));
+    case TypeId::kDouble: return w->Double(a.GetDouble(i));
+    case TypeId::kString: return w->String(a.GetView(i));
+    case TypeId::kBytes: return w->Base64(a.GetView(i));
+    case TypeId::kTimestamp: return w->Timestamp(a.GetInt64(i));
+    case TypeId::kList: return w->Null();  // lists are written by WriteValue
+  }
+}
+
+void WriteValue(const Array& a, int64_t i, JsonWriter* w) {
+  if (a.IsNull(i)) return w->Null();
+  if (!a.type().is_list()) return WriteScalar(a, a.type().id(), i, w);
+  const Array& child = a.child();
+  w->StartArray();
+  for (int64_t j = a.offset(i); j < a.offset(i + 1); ++j) {
+    if (child.IsNull(j)) {
+      w->Null();
+    } else {
+      WriteScalar(child, child.type().id(), j, w);
+    }
+  }
+  w->EndArray();
+}
+
+void WriteResult(const OnlineResponse& r, size_t k, JsonWriter* w) {
+  w->StartObject();
+  w->Key("values");
+  w->StartArray();
+  if (k < r.values.size() && r.values[k] != nullptr) {
+    const Array& a = *r.values[k];
+    for (int64_t i = 0; i < a.length(); ++i) WriteValue(a, i, w);
+  }
+  w->EndArray();
+  w->Key("statuses");
+  w->StartArray();
+  if (k < r.statuses.size()) {
+    for (FeatureStatus s : r.statuses[k]) w->String(FeatureStatusName(s));
+  }
+  w->EndArray();
+  w->Key("event_timestamps");
+  w->StartArray();
+  if (k < r.event_timestamps.size()) {
+    for (int64_t ts : r.event_timestamps[k]) w->Timestamp(ts);
+  }
+  w->EndArray();
+  w->EndObject();
+}
+
+}  // namespace
+
+std::string OnlineResponseJson(const OnlineResponse& response) {
+  std::string out;
+  int64_t rows = response.values.empty() || !response.values[0] ? 0 : response.values[0]->length();
+  out.reserve(static_cast<size_t>(128 + 48 * rows * static_cast<int64_t>(response.names.size())));
+  JsonWriter w(&out);
+  w.StartObject();
+  w.Key("metadata");
+  w.StartObject();
+  w.Key("feature_names");
+  w.StartArray();
+  for (const std::string& name : response.names) w.String(name);
+  w.EndArray();
+  w.EndObject();
+  w.Key("results");
+  w.StartArray();
+  for (size_t k = 0; k < response.names.size(); ++k) WriteResult(response, k, &w);
+  w.EndArray();
+  w.EndObject();
+  return out;
+}
+
+std::string PushSummaryJson(const PushSummary& s) {
+  std::string out;
+  JsonWriter w(&out);
+  w.StartObject();
+  w.Key("push_source_name");
+  w.String(s.source);
+  w.Key("rows");
+  w.Int(s.rows);
+  w.Key("online_rows_written");
+  w.Int(s.online_rows_written);
+  w.Key("logged");
+  w.Bool(s.logged);
+  if (s.logged) {
+    w.Key("first_seq");
+    w.Int(s.first_seq);
+    w.Key("last_seq");
+    w.Int(s.last_seq);
+  }
+  w.EndObject();
+  return out;
+}
+
+std::string MaterializeSummaryJson(const MaterializeSummary& summary) {
+  std::string out;
+  JsonWriter w(&out);
+  w.StartObject();
+  w.Key("views");
+  w.StartArray();
+  for (const MaterializedViewSummary& v : summary.views) {
+    w.StartObject();
+    w.Key("view");
+    w.String(v.view);
+    w.Key("version");
+    w.Int(v.version);
+    w.Key("start_ts");
+    w.Timestamp(v.start_micros);
+    w.Key("end_ts");
+    w.Timestamp(v.end_micros);
+    w.Key("rows_scanned");
+    w.Int(v.rows_scanned);
+    w.Key("rows_written");
+    w.Int(v.rows_written);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return out;
+}
+
+}  // namespace tessera::serving

@@ -1,0 +1,29 @@
+// The JSON bodies the endpoints answer with (shapes: docs/HTTP.md), written
+// with JsonWriter (DESIGN.md 3b spellings).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "tessera/feature_store.h"
+
+namespace tessera::serving {
+
+// Feast's column-oriented response:
+// {"metadata": {"feature_names": [...]}, "results": [{"values": [...],
+//  "statuses": [...], "event_timestamps": [...]}, ...]}, one results entry
+// per name. Values by type: int32/int64 numbers, float/double numbers (or
+// "NaN"/"Infinity"/"-Infinity"), bool, string, bytes as base64, timestamp
+// as an RFC 3339 string, lists as arrays; nulls as null.
+std::string OnlineResponseJson(const OnlineResponse& response);
+
+// {"push_source_name", "rows", "online_rows_written", "logged"[, "first_seq",
+// "last_seq"]}.
+std::string PushSummaryJson(const PushSummary& summary);
+
+// {"views": [{"view", "version", "start_ts", "end_ts", "rows_scanned",
+// "rows_written"}, ...]}.
+std::string MaterializeSummaryJson(const MaterializeSummary& summary);
+
+}  // namespace tessera::serving

@@ -1,0 +1,56 @@
+// HttpRequest / HttpResponse: the server's messages as plain values, so the
+// handlers (api.h) are written and tested without sockets or Boost.Beast,
+// and ApiError, the one shape of a client-facing error.
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tessera::serving {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ... as received
+  std::string target;  // path and query: "/registry/objects?kind=view"
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  // Extra headers ("Allow" for a 405).
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A request the API refuses: the HTTP status, the request field it is about
+// ("entities.user_id", "features[2]", "body"; empty when none) and the
+// reason, one line a client can act on.
+struct ApiError {
+  int http_status = 400;
+  std::string field;
+  std::string reason;
+};
+
+// {"error": reason, "field": field} (field omitted when empty); always
+// valid JSON in valid UTF-8.
+std::string ErrorBody(const ApiError& error);
+HttpResponse ErrorResponse(const ApiError& error);
+
+// What the server calls for each request it has read whole (api.h is the
+// real one; tests give the server their own).
+// Thread-safety: called from the server's threads at once.
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  virtual HttpResponse Handle(HttpRequest& request) = 0;
+  // A request the server answered itself without Handle (413 for a body
+  // over the limit, 400 for malformed HTTP): `target` as far as it was read
+  // (may be empty), for metrics.
+  virtual void Refused(std::string_view target, int http_status) {}
+};
+
+}  // namespace tessera::serving

@@ -1,0 +1,172 @@
+#include "tessera/serving/http_server.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "tessera/serving/http_session.h"
+
+namespace tessera::serving {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+struct HttpServer::Impl final : public SessionOwner {
+  Impl(const HttpServerOptions& o, HttpHandler* h) : options(o), handler(h), acceptor(ioc) {}
+
+  // SessionOwner
+  const HttpServerOptions& Options() const override { return options; }
+  HttpHandler* Handler() const override { return handler; }
+  bool Stopping() const override { return stopping.load(std::memory_order_acquire); }
+  void Forget(HttpSession* session) override {
+    std::lock_guard lock(sessions_mu);
+    sessions.erase(session);
+  }
+
+  void DoAccept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+  void Stop();
+
+  HttpServerOptions options;
+  HttpHandler* handler;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  std::optional<net::steady_timer> retry_timer;  // after a failed accept (EMFILE)
+  std::optional<net::signal_set> signals;
+  std::atomic<bool> stopping{false};
+  int port = 0;
+  std::mutex sessions_mu;
+  std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions;
+};
+
+void HttpServer::Impl::DoAccept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
+}
+
+void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (Stopping() || !acceptor.is_open()) return;
+  if (ec) {
+    // Out of descriptors and the like: try again shortly instead of spinning.
+    retry_timer.emplace(ioc, std::chrono::milliseconds(50));
+    retry_timer->async_wait([this](beast::error_code) {
+      if (!Stopping()) DoAccept();
+    });
+    return;
+  }
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  auto session = std::make_shared<HttpSession>(std::move(socket), this);
+  {
+    std::lock_guard lock(sessions_mu);
+    sessions.emplace(session.get(), session);
+  }
+  session->Start();
+  DoAccept();
+}
+
+void HttpServer::Impl::Stop() {
+  if (stopping.exchange(true, std::memory_order_acq_rel)) return;
+  net::post(ioc, [this] {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    if (retry_timer) retry_timer->cancel();
+    if (signals) signals->cancel(ignored);
+  });
+  std::vector<std::shared_ptr<HttpSession>> live;
+  {
+    std::lock_guard lock(sessions_mu);
+    for (auto& [raw, weak] : sessions) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->StopIfIdle();
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Open(const HttpServerOptions& options,
+                                                     HttpHandler* handler) {
+  if (options.port < 0 || options.port > 65535) {
+    return Status::Invalid("--port " + std::to_string(options.port) + " is not a port (0-65535)");
+  }
+  auto impl = std::make_unique<Impl>(options, handler);
+  impl->options.threads = std::max(1, options.threads);
+  std::string where = options.host + ":" + std::to_string(options.port);
+  beast::error_code ec;
+  tcp::resolver resolver(impl->ioc);
+  auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || endpoints.empty()) {
+    return Status::Invalid("--host " + options.host + " is not an address: " + ec.message());
+  }
+  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::acceptor& a = impl->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) impl->port = a.local_endpoint(ec).port();
+  if (ec) return Status::IOError("cannot listen on " + where + ": " + ec.message());
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+std::string HttpServer::address() const {
+  const std::string& host = impl_->options.host;
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+}
+
+void HttpServer::Run() {
+  net::post(impl_->ioc, [this] {
+    if (!impl_->Stopping()) impl_->DoAccept();
+  });
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.threads; ++i) {
+    threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+  impl_->ioc.run();
+  for (std::thread& t : threads) t.join();
+}
+
+void HttpServer::RunUntilSignal() {
+  struct sigaction old_int {}, old_term {};
+  sigaction(SIGINT, nullptr, &old_int);
+  sigaction(SIGTERM, nullptr, &old_term);
+  impl_->signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+  impl_->signals->async_wait([this](beast::error_code ec, int) {
+    if (!ec) impl_->Stop();
+  });
+  // A caller may have blocked the signals until now (serve.cc does, so
+  // that one arriving before this point is not lost); they reach the
+  // handler just installed from here on.
+  sigset_t signals, old_mask;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &signals, &old_mask);
+  Run();
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  impl_->signals.reset();
+  // Asio resets the signals to SIG_DFL; give back what was there before.
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+}
+
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace tessera::serving

@@ -1,0 +1,88 @@
+// Metrics: the server's counters and latency histograms, rendered as
+// Prometheus text (exposition format 0.0.4) by GET /metrics.
+//
+//   tessera_http_requests_total{endpoint}            counter
+//   tessera_http_errors_total{endpoint,class}        counter (class 4xx, 5xx)
+//   tessera_http_request_duration_seconds{endpoint}  histogram
+//   tessera_online_read_duration_seconds             histogram (the facade's
+//                                                    GetOnlineFeatures call)
+//   tessera_online_keys_read_total                   counter (entity rows)
+//
+// and, from the store at each scrape (RenderFreshness), per online view:
+//
+//   tessera_feature_view_version{view,state}         gauge (state current,
+//                                                    materialized: the newest
+//                                                    materialized, 0 for none)
+//   tessera_materialized_end_seconds{view,version}   gauge (end of the newest
+//                                                    version's last interval)
+//   tessera_materialization_staleness_seconds{view,version}  gauge (now - end)
+//
+// Thread-safety: Record* may be called from many threads at once (relaxed
+// atomics, no lock); Render reads a snapshot that may mix counts from
+// requests finishing meanwhile, as Prometheus clients accept.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tessera/feature_store.h"
+
+namespace tessera::serving {
+
+enum class Endpoint : int {
+  kGetOnlineFeatures,
+  kPush,
+  kMaterialize,
+  kMaterializeIncremental,
+  kHealth,
+  kMetrics,
+  kRegistry,
+  kOther,  // unknown paths
+  kCount
+};
+const char* EndpointName(Endpoint e);  // "get-online-features", ...
+
+// A latency histogram with fixed buckets from 50 us to 10 s.
+class LatencyHistogram {
+ public:
+  static constexpr int kBuckets = 18;
+  // Upper bounds in microseconds (the last bucket is +Inf).
+  static const std::array<int64_t, kBuckets - 1>& Bounds();
+
+  void Record(int64_t micros);
+  // The histogram's lines: name_bucket{labels,le="..."}, name_sum, name_count.
+  void Render(const std::string& name, const std::string& labels, std::string* out) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBuckets> counts_{};
+  std::atomic<uint64_t> sum_micros_{0};
+};
+
+class Metrics {
+ public:
+  void RecordRequest(Endpoint endpoint, int http_status, int64_t micros);
+  void RecordOnlineRead(int64_t keys, int64_t micros);
+  uint64_t requests(Endpoint e) const {
+    return per_endpoint_[static_cast<int>(e)].requests.load(std::memory_order_relaxed);
+  }
+  std::string Render() const;
+  // The per-view gauges above (views never materialized have only the
+  // version gauges), appended to `out`.
+  static void RenderFreshness(const std::vector<ViewFreshness>& views, std::string* out);
+
+ private:
+  struct PerEndpoint {
+    std::atomic<uint64_t> requests{0};
+    std::atomic<uint64_t> errors_4xx{0};
+    std::atomic<uint64_t> errors_5xx{0};
+    LatencyHistogram latency;
+  };
+  std::array<PerEndpoint, static_cast<int>(Endpoint::kCount)> per_endpoint_;
+  LatencyHistogram online_read_;
+  std::atomic<uint64_t> keys_read_{0};
+};
+
+}  // namespace tessera::serving

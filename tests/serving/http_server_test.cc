@@ -1,0 +1,261 @@
+// HttpServer through real sockets on a free loopback port: keep-alive, the
+// body limit, 100-continue, malformed HTTP, and graceful stops (Stop() and
+// SIGTERM) with requests in flight.
+#include "tessera/serving/http_server.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "http_test_client.h"
+
+namespace tessera::serving {
+namespace {
+
+using testing::ClientResponse;
+using testing::HttpTestClient;
+
+// Echoes "METHOD TARGET BODY"; /slow waits until Release(); /throw throws.
+class TestHandler : public HttpHandler {
+ public:
+  HttpResponse Handle(HttpRequest& request) override {
+    calls_.fetch_add(1);
+    if (request.target == "/throw") throw std::runtime_error("boom");
+    if (request.target == "/slow") {
+      std::unique_lock lock(mu_);
+      slow_entered_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    HttpResponse r;
+    r.content_type = "text/plain";
+    r.body = request.method + " " + request.target + " " + request.body;
+    return r;
+  }
+  void Refused(std::string_view target, int status) override {
+    std::lock_guard lock(mu_);
+    refused_ += std::string(target) + " " + std::to_string(status) + ";";
+  }
+  void WaitSlowEntered() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return slow_entered_; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  std::string refused() {
+    std::lock_guard lock(mu_);
+    return refused_;
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool slow_entered_ = false;
+  bool released_ = false;
+  std::string refused_;
+  std::atomic<int> calls_{0};
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(HttpServerOptions options = {}, bool signals = false) {
+    options.port = 0;
+    if (options.threads < 2) options.threads = 2;
+    auto server = HttpServer::Open(options, &handler_);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+    runner_ = std::thread([this, signals] {
+      if (signals) {
+        server_->RunUntilSignal();
+      } else {
+        server_->Run();
+      }
+    });
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    handler_.Release();
+    if (runner_.joinable()) runner_.join();
+  }
+  int port() const { return server_->port(); }
+
+  TestHandler handler_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread runner_;
+};
+
+TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  Start();
+  HttpTestClient client(port());
+  ASSERT_TRUE(client.Connect()) << client.error();
+  for (int i = 0; i < 3; ++i) {
+    ClientResponse r = client.Request("POST", "/echo?i=" + std::to_string(i), "body");
+    ASSERT_EQ(r.status, 200) << r.error;
+    EXPECT_EQ(r.body, "POST /echo?i=" + std::to_string(i) + " body");
+    EXPECT_TRUE(r.keep_alive);
+    EXPECT_EQ(r.content_type, "text/plain");
+  }
+  ClientResponse last = client.Request("GET", "/bye", "", /*keep_alive=*/false);
+  EXPECT_EQ(last.status, 200);
+  EXPECT_FALSE(last.keep_alive);
+  EXPECT_TRUE(client.ServerClosed());
+}
+
+TEST_F(HttpServerTest, BodyOverTheLimitGets413WithAJsonBody) {
+  HttpServerOptions options;
+  options.body_limit = 1000;
+  Start(options);
+  {
+    HttpTestClient client(port());
+    ASSERT_TRUE(client.Connect());
+    ClientResponse ok = client.Request("POST", "/p", std::string(1000, 'x'));
+    EXPECT_EQ(ok.status, 200);
+    ClientResponse r = client.Request("POST", "/push", std::string(1001, 'x'));
+    EXPECT_EQ(r.status, 413) << r.error;
+    EXPECT_EQ(r.body,
+              R"({"error":"the request body is larger than the limit of 1000 bytes","field":"body"})");
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_FALSE(r.keep_alive);
+    EXPECT_TRUE(client.ServerClosed());
+  }
+  {
+    // A chunked body has no length up front; the limit stops it mid-way.
+    HttpTestClient client(port());
+    ASSERT_TRUE(client.Connect());
+    std::string chunk = "320\r\n" + std::string(800, 'y') + "\r\n";
+    ASSERT_TRUE(client.Send("POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                            chunk + chunk + "0\r\n\r\n"));
+    ClientResponse r = client.Read();
+    EXPECT_EQ(r.status, 413) << r.error;
+  }
+  EXPECT_EQ(handler_.calls(), 1);
+  EXPECT_EQ(handler_.refused(), "/push 413;/chunked 413;");
+}
+
+TEST_F(HttpServerTest, Expect100ContinueIsAnsweredBeforeTheBody) {
+  Start();
+  HttpTestClient client(port());
+  ASSERT_TRUE(client.Connect());
+  ASSERT_TRUE(client.Send(
+      "POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+  ClientResponse interim = client.Read();
+  EXPECT_EQ(interim.status, 100) << interim.error;
+  ASSERT_TRUE(client.Send("hello"));
+  ClientResponse r = client.Read();
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.body, "POST /e hello");
+}
+
+TEST_F(HttpServerTest, MalformedHttpGets400AndHandlerExceptionsGet500) {
+  Start();
+  {
+    HttpTestClient client(port());
+    ASSERT_TRUE(client.Connect());
+    ASSERT_TRUE(client.Send("NOT HTTP AT ALL\r\n\r\n"));
+    ClientResponse r = client.Read();
+    EXPECT_EQ(r.status, 400) << r.error;
+    EXPECT_EQ(r.body.substr(0, 36), R"({"error":"malformed HTTP request: ba)");
+    EXPECT_TRUE(client.ServerClosed());
+  }
+  HttpTestClient client(port());
+  ASSERT_TRUE(client.Connect());
+  ClientResponse r = client.Request("GET", "/throw");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, R"({"error":"internal error: boom"})");
+  EXPECT_EQ(client.Request("GET", "/after").status, 200);  // the server lives on
+}
+
+TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {
+  Start();
+  HttpTestClient idle(port());
+  ASSERT_TRUE(idle.Connect());
+  ASSERT_EQ(idle.Request("GET", "/warm").status, 200);  // now idle, kept alive
+
+  ClientResponse slow;
+  std::thread in_flight([&] {
+    HttpTestClient c(port());
+    if (c.Connect()) slow = c.Request("GET", "/slow");
+  });
+  handler_.WaitSlowEntered();
+  server_->Stop();
+
+  EXPECT_TRUE(idle.ServerClosed());
+  // New connections are refused once the listening socket is closed.
+  bool refused = false;
+  for (int i = 0; i < 200 && !refused; ++i) {
+    HttpTestClient c(port(), std::chrono::milliseconds(500));
+    refused = !c.Connect();
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(refused);
+
+  handler_.Release();
+  in_flight.join();
+  EXPECT_EQ(slow.status, 200) << slow.error;
+  EXPECT_EQ(slow.body, "GET /slow ");
+  EXPECT_FALSE(slow.keep_alive);
+  runner_.join();  // Run() returned: no connection is left
+}
+
+bool g_old_handler_ran = false;
+void OldHandler(int) { g_old_handler_ran = true; }
+
+TEST_F(HttpServerTest, SigtermStopsGracefullyAndGivesTheSignalBack) {
+  struct sigaction sa {}, saved {};
+  sa.sa_handler = OldHandler;
+  sigaction(SIGTERM, &sa, &saved);
+  Start(HttpServerOptions{}, /*signals=*/true);
+  {
+    HttpTestClient c(port());
+    ASSERT_TRUE(c.Connect());
+    ASSERT_EQ(c.Request("GET", "/up").status, 200);  // running, signals taken
+  }
+  ClientResponse slow;
+  std::thread in_flight([&] {
+    HttpTestClient c(port());
+    if (c.Connect()) slow = c.Request("GET", "/slow");
+  });
+  handler_.WaitSlowEntered();
+  kill(getpid(), SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  handler_.Release();
+  in_flight.join();
+  runner_.join();
+  EXPECT_EQ(slow.status, 200) << slow.error;
+  EXPECT_FALSE(g_old_handler_ran);
+  raise(SIGTERM);  // the handler from before RunUntilSignal is back
+  EXPECT_TRUE(g_old_handler_ran);
+  sigaction(SIGTERM, &saved, nullptr);
+}
+
+TEST(HttpServerOpenTest, RefusesBadAddresses) {
+  TestHandler handler;
+  HttpServerOptions options;
+  options.host = "not a host";
+  options.port = 0;
+  auto server = HttpServer::Open(options, &handler);
+  ASSERT_FALSE(server.ok());
+  EXPECT_TRUE(server.status().IsInvalid()) << server.status().ToString();
+
+  options.host = "127.0.0.1";
+  auto first = HttpServer::Open(options, &handler);
+  ASSERT_TRUE(first.ok());
+  options.port = (*first)->port();
+  auto second = HttpServer::Open(options, &handler);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().message(),
+            "cannot listen on 127.0.0.1:" + std::to_string(options.port) + ": Address already in use");
+}
+
+}  // namespace
+}  // namespace tessera::serving
