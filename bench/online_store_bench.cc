@@ -33,7 +33,8 @@ int64_t KeysPerView() {
 }
 
 std::string TempFolder() {
-  std::string tmpl = std::filesystem::temp_directory_path().string() + "/tessera_online_bench_XXXXXX";
+  std::string tmpl =
+      std::filesystem::temp_directory_path().string() + "/tessera_online_bench_XXXXXX";
   if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
   return tmpl;
 }
@@ -56,7 +57,8 @@ std::vector<std::string> EncodedRows(int64_t n, uint64_t seed) {
       (void)static_cast<DoubleBuilder*>(builders[c].get())->Append(double(rng() % 100000) / 7);
     }
     (void)static_cast<Int64Builder*>(builders[3].get())->Append(static_cast<int64_t>(rng()));
-    (void)static_cast<BinaryBuilder*>(builders[4].get())->Append("country-" + std::to_string(rng() % 100000000));
+    (void)static_cast<BinaryBuilder*>(builders[4].get())
+        ->Append("country-" + std::to_string(rng() % 100000000));
   }
   std::vector<ArrayPtr> cols;
   std::vector<const Array*> raw;
@@ -154,7 +156,8 @@ void BM_MultiGet(benchmark::State& state) {
     auto start = std::chrono::steady_clock::now();
     if (!rs.store->Read(lookups, &out).ok()) std::abort();
     micros.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+            .count());
     benchmark::DoNotOptimize(out.data());
   }
   std::sort(micros.begin(), micros.end());

@@ -93,6 +93,41 @@ run "$TESSERA" eval "hash_bucket(merchant_id, 16)" "$TXNS" --out "$BUILD_DIR/dem
 run_expect_failure "$TESSERA" eval "amout / 2" "$TXNS"
 
 echo
+echo "== load the online store and serve features =="
+# The sample data is from March 2024, older than the views' ttl today, so a
+# fresh profile update (event time now) shows a PRESENT value next to
+# expired ones (OUTSIDE_MAX_AGE: the ttl applies again at read time).
+NOW="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+cat > "$BUILD_DIR/demo-profile-now.csv" <<CSV
+user_id,age,country,tenure_days,credit_limit,event_timestamp,created_timestamp
+100158,75,DE,401,9500.0,$NOW,$NOW
+CSV
+run "$TESSERA" -r "$REPO" materialize 2024-01-01T00:00:00Z 2024-03-02T00:00:00Z
+run "$TESSERA" -r "$REPO" ingest user_profiles "$BUILD_DIR/demo-profile-now.csv"
+run "$TESSERA" -r "$REPO" materialize-incremental "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+run "$TESSERA" -r "$REPO" get --entity user_id=100158 --entity user_id=100159 --features user_profile:age,user_profile:credit_limit
+# The HTTP server (port 0: any free port; data/serve.lock names it), one
+# Feast-shaped request, then a graceful stop.
+"$TESSERA" -r "$REPO" serve --port 0 --threads 2 > "$BUILD_DIR/demo-serve.log" 2>&1 &
+SERVE_PID=$!
+for _ in $(seq 1 100); do
+  [ -s "$REPO/data/serve.lock" ] && grep -q '"port"' "$REPO/data/serve.lock" && break
+  sleep 0.1
+done
+PORT="$(sed -n 's/.*"port": *\([0-9]*\).*/\1/p' "$REPO/data/serve.lock" | head -n 1)"
+BODY='{"features": ["user_profile:age", "user_profile:credit_limit"], "entities": {"user_id": [100158, 100159]}}'
+echo "\$ POST http://127.0.0.1:$PORT/get-online-features $BODY"
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'POST /get-online-features HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' "${#BODY}" "$BODY" >&3
+RESPONSE="$(cat <&3)"
+exec 3<&-
+echo "$RESPONSE" | tail -n 1
+echo
+echo "$RESPONSE" | head -n 1 | grep -q ' 200 ' || { echo "demo: the server did not answer 200" >&2; kill "$SERVE_PID"; exit 1; }
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID"
+
+echo
 echo "== a schema change gives a new version; the old one stays readable =="
 run sed -i 's/ttl: 30d/ttl: 14d/' "$REPO/features/user_features.yaml"
 run "$TESSERA" -r "$REPO" plan

@@ -280,8 +280,8 @@ class FeatureStore {
   Result<std::string> SearchJson(const std::string& text);
   // Upstream, downstream or both (neither means both); `transitive`: every
   // level, else direct edges only.
-  Result<std::string> LineageJson(const std::string& name, const std::string& kind,
-                                  bool upstream, bool downstream, bool transitive);
+  Result<std::string> LineageJson(const std::string& name, const std::string& kind, bool upstream,
+                                  bool downstream, bool transitive);
 
   // The columns (names and types) push source `source` takes: what Push
   // checks rows against, so a client layer (the server's JSON) can convert

@@ -69,10 +69,9 @@ TEST(TopLevelCli, HelpAdvertisesOnlyWhatExists) {
   for (const char* absent : {"serving"}) {
     EXPECT_THAT(r.out, Not(HasSubstr(absent))) << r.out;
   }
-  for (const char* cmd :
-       {"init", "plan", "apply", "list", "describe", "search", "lineage", "convert", "schema",
-        "eval", "historical", "ingest", "compact", "materialize", "materialize-incremental",
-        "help", "--version"}) {
+  for (const char* cmd : {"init", "plan", "apply", "list", "describe", "search", "lineage",
+                          "convert", "schema", "eval", "historical", "ingest", "compact",
+                          "materialize", "materialize-incremental", "help", "--version"}) {
     EXPECT_THAT(r.out, HasSubstr(cmd));
   }
 }

@@ -82,8 +82,8 @@ TEST_F(OnlineCliTest, GetPrintsATableOrFeastJson) {
 }
 
 TEST_F(OnlineCliTest, GetErrors) {
-  CliResult r = Run({"-r", "repo", "get", "--entity", "user_id=x", "--features",
-                     "user_profile:age"});
+  CliResult r =
+      Run({"-r", "repo", "get", "--entity", "user_id=x", "--features", "user_profile:age"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
             "error: entities.user_id[0]: 'x' is not an int64 (join key of entity 'user' of "
@@ -111,8 +111,9 @@ TEST_F(OnlineCliTest, GetErrors) {
 }
 
 TEST_F(OnlineCliTest, PushToEachTargetAndErrors) {
-  Write("good.csv", "user_id,event_timestamp,age,extra\n1,2024-02-01T00:00:00Z,21,x\n"
-                    "2,2024-02-01T00:00:00Z,,y\n");
+  Write("good.csv",
+        "user_id,event_timestamp,age,extra\n1,2024-02-01T00:00:00Z,21,x\n"
+        "2,2024-02-01T00:00:00Z,,y\n");
   CliResult r = Run({"-r", "repo", "push", "users_push", "good.csv"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "pushed 2 rows to push source 'users_push': 2 online rows written\n");
@@ -127,7 +128,8 @@ TEST_F(OnlineCliTest, PushToEachTargetAndErrors) {
             "written\n");
 
   const auto before = Tree(Path("repo/data"));
-  Write("bad.csv", "user_id,event_timestamp,age\n1,2024-02-01T00:00:00Z,21\n,2024-02-01T00:00:00Z,5\n");
+  Write("bad.csv",
+        "user_id,event_timestamp,age\n1,2024-02-01T00:00:00Z,21\n,2024-02-01T00:00:00Z,5\n");
   r = Run({"-r", "repo", "push", "users_push", "bad.csv", "--to", "online_and_offline"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,

@@ -52,7 +52,8 @@ TEST_P(OnlineMaterializedTest, ReadsEqualHistoricalAtEnd) {
   for (size_t f = 0; f < features.size(); ++f) {
     const Array& historical = *(*batches)[0]->GetColumnByName(features[f]);
     EXPECT_TRUE(online->values[f + 1]->Equals(historical))
-        << features[f] << "\n" << Show(online) << (*batches)[0]->ToString();
+        << features[f] << "\n"
+        << Show(online) << (*batches)[0]->ToString();
   }
   // User 2's only row is outside the ttl at END: a spine row at END gets
   // none, so none is materialized.

@@ -45,14 +45,13 @@ TEST_P(OnlineReadTest, ViewNeverWrittenIsNotFound) {
 
 TEST_P(OnlineReadTest, SeveralViewsCompositeKeysAndRepeatedEntities) {
   PushUsers();
-  auto txn = Batch({{"user_id", DataType::Int64()},
-                    {"merchant_id", DataType::String()},
-                    {"event_timestamp", DataType::Timestamp()},
-                    {"spend", DataType::Double()}},
-                   {{Value::Int64(1), Value::String("m1"), Value::Timestamp(50 * kSec),
-                     Value::Double(1.5)},
-                    {Value::Int64(2), Value::String("m1"), Value::Timestamp(60 * kSec),
-                     Value::Double(2.5)}});
+  auto txn = Batch(
+      {{"user_id", DataType::Int64()},
+       {"merchant_id", DataType::String()},
+       {"event_timestamp", DataType::Timestamp()},
+       {"spend", DataType::Double()}},
+      {{Value::Int64(1), Value::String("m1"), Value::Timestamp(50 * kSec), Value::Double(1.5)},
+       {Value::Int64(2), Value::String("m1"), Value::Timestamp(60 * kSec), Value::Double(2.5)}});
   ASSERT_TRUE(store_->Push("txn_push", txn, PushTarget::kOnline).ok());
   auto entities = Batch({{"merchant_id", DataType::String()}, {"user_id", DataType::Int64()}},
                         {{Value::String("m1"), Value::Int64(2)},
@@ -60,13 +59,14 @@ TEST_P(OnlineReadTest, SeveralViewsCompositeKeysAndRepeatedEntities) {
                          {Value::String("m2"), Value::Int64(1)},
                          {Value::String("m1"), Value::Int64(2)}});
   auto r = Get(entities, {"user_merchant:spend", "user_profile:age"}, /*full_names=*/true);
-  EXPECT_EQ(Show(r),
-            "user_id: 2 PRESENT@0 | 1 PRESENT@0 | 1 PRESENT@0 | 2 PRESENT@0\n"
-            "merchant_id: \"m1\" PRESENT@0 | \"m1\" PRESENT@0 | \"m2\" PRESENT@0 | \"m1\" PRESENT@0\n"
-            "user_merchant__spend: 2.5 PRESENT@60 | 1.5 PRESENT@50 | null NOT_FOUND@0 | 2.5 "
-            "PRESENT@60\n"
-            "user_profile__age: 40 PRESENT@100 | 30 PRESENT@100 | 30 PRESENT@100 | 40 "
-            "PRESENT@100\n");
+  EXPECT_EQ(
+      Show(r),
+      "user_id: 2 PRESENT@0 | 1 PRESENT@0 | 1 PRESENT@0 | 2 PRESENT@0\n"
+      "merchant_id: \"m1\" PRESENT@0 | \"m1\" PRESENT@0 | \"m2\" PRESENT@0 | \"m1\" PRESENT@0\n"
+      "user_merchant__spend: 2.5 PRESENT@60 | 1.5 PRESENT@50 | null NOT_FOUND@0 | 2.5 "
+      "PRESENT@60\n"
+      "user_profile__age: 40 PRESENT@100 | 30 PRESENT@100 | 30 PRESENT@100 | 40 "
+      "PRESENT@100\n");
 }
 
 TEST_P(OnlineReadTest, WholeViewAndService) {
@@ -77,9 +77,9 @@ TEST_P(OnlineReadTest, WholeViewAndService) {
             "age2: 80 PRESENT@100\n");
   OnlineRequest request;
   request.feature_service = "svc";
-  auto entities = Batch({{"user_id", DataType::Int64()}, {"amount", DataType::Double()}},
-                        {{Value::Int64(1), Value::Double(0.5)},
-                         {Value::Int64(3), Value::Double(2.0)}});
+  auto entities =
+      Batch({{"user_id", DataType::Int64()}, {"amount", DataType::Double()}},
+            {{Value::Int64(1), Value::Double(0.5)}, {Value::Int64(3), Value::Double(2.0)}});
   EXPECT_EQ(Show(store_->GetOnlineFeatures(*entities, request)),
             "user_id: 1 PRESENT@0 | 3 PRESENT@0\n"
             "age: 30 PRESENT@100 | null NOT_FOUND@0\n"
@@ -89,9 +89,9 @@ TEST_P(OnlineReadTest, WholeViewAndService) {
 // The on-demand view served equals the one `historical` computes at the
 // same time from the same rows (pushed online and logged offline).
 TEST_P(OnlineReadTest, OnDemandAtRequestTimeEqualsHistorical) {
-  auto pushed = store_->Push("users_push",
-                             UserRows({{1, 100, 30, "a"}, {2, 100, -1, "b"}, {3, 200, 7, "c"}}),
-                             PushTarget::kOnlineAndOffline);
+  auto pushed =
+      store_->Push("users_push", UserRows({{1, 100, 30, "a"}, {2, 100, -1, "b"}, {3, 200, 7, "c"}}),
+                   PushTarget::kOnlineAndOffline);
   ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
   const int64_t now = 300;
   clock_.Set(now * kSec);
@@ -133,8 +133,8 @@ TEST_P(OnlineReadTest, OnDemandAtRequestTimeEqualsHistorical) {
 
 TEST_P(OnlineReadTest, KeysCoercedFromStringsAndInt32) {
   PushUsers();
-  auto as_strings = Batch({{"user_id", DataType::String()}},
-                          {{Value::String("1")}, {Value::String("-5")}});
+  auto as_strings =
+      Batch({{"user_id", DataType::String()}}, {{Value::String("1")}, {Value::String("-5")}});
   EXPECT_EQ(Show(Get(as_strings, {"user_profile:age"})),
             "user_id: 1 PRESENT@0 | -5 PRESENT@0\nage: 30 PRESENT@100 | null NOT_FOUND@0\n");
   auto as_int32 = Batch({{"user_id", DataType::Int32()}}, {{Value::Int32(2)}});
@@ -153,7 +153,8 @@ TEST_P(OnlineReadTest, KeysCoercedFromStringsAndInt32) {
   EXPECT_EQ(Show(Get(ids, {"shop_stats:visits"})), "shop_id: 7 PRESENT@0\nvisits: 70 PRESENT@5\n");
   auto text = Batch({{"shop_id", DataType::String()}}, {{Value::String("7")}});
   EXPECT_EQ(Show(Get(text, {"shop_stats:visits"})), "shop_id: 7 PRESENT@0\nvisits: 70 PRESENT@5\n");
-  auto big = Batch({{"shop_id", DataType::Int64()}}, {{Value::Int64(7)}, {Value::Int64(1LL << 31)}});
+  auto big =
+      Batch({{"shop_id", DataType::Int64()}}, {{Value::Int64(7)}, {Value::Int64(1LL << 31)}});
   EXPECT_EQ(Show(Get(big, {"shop_stats:visits"})),
             "Invalid argument: entities.shop_id[1]: 2147483648 is outside the range of int32 "
             "(join key of entity 'shop' of feature view 'shop_stats')");
@@ -161,7 +162,8 @@ TEST_P(OnlineReadTest, KeysCoercedFromStringsAndInt32) {
 
 TEST_P(OnlineReadTest, EveryError) {
   PushUsers();
-  auto bad_text = Batch({{"user_id", DataType::String()}}, {{Value::String("1")}, {Value::String("1x")}});
+  auto bad_text =
+      Batch({{"user_id", DataType::String()}}, {{Value::String("1")}, {Value::String("1x")}});
   EXPECT_EQ(Show(Get(bad_text, {"user_profile:age"})),
             "Invalid argument: entities.user_id[1]: '1x' is not an int64 (join key of entity "
             "'user' of feature view 'user_profile')");
@@ -178,8 +180,9 @@ TEST_P(OnlineReadTest, EveryError) {
   EXPECT_EQ(Show(Get(missing, {"user_profile:age"})),
             "Invalid argument: missing join key 'user_id' (join key of entity 'user' of feature "
             "view 'user_profile') (did you mean 'usr_id'?); the entities have: usr_id");
-  auto string_for_merchant = Batch({{"user_id", DataType::Int64()}, {"merchant_id", DataType::Int64()}},
-                                   {{Value::Int64(1), Value::Int64(5)}});
+  auto string_for_merchant =
+      Batch({{"user_id", DataType::Int64()}, {"merchant_id", DataType::Int64()}},
+            {{Value::Int64(1), Value::Int64(5)}});
   EXPECT_EQ(Show(Get(string_for_merchant, {"user_merchant:spend"})),
             "Invalid argument: entities.merchant_id is int64, but join key of entity 'merchant' "
             "of feature view 'user_merchant' is string");
@@ -209,8 +212,9 @@ TEST_P(OnlineReadTest, EveryError) {
                          {{Value::Int64(1), Value::String("m")}}),
                    {"user_profile:city", "user_merchant:spend", "user_profile:age"});
   EXPECT_TRUE(clash.ok());
-  EXPECT_EQ(Show(Get(UserIds({1}), {})),
-            "Invalid argument: no features asked for: give feature references or a feature service");
+  EXPECT_EQ(
+      Show(Get(UserIds({1}), {})),
+      "Invalid argument: no features asked for: give feature references or a feature service");
   auto aggregated = Get(UserIds({1}), {"user_spend:amount_sum_1h"});
   EXPECT_EQ(aggregated.status().code(), StatusCode::kUnsupported);
 }
@@ -246,7 +250,8 @@ TEST_P(OnlineReadTest, SeesANewApplyWithoutReopening) {
 TEST_P(OnlineReadTest, ManyThreadsAtOnce) {
   PushUsers();
   auto entities = Batch({{"user_id", DataType::Int64()}, {"amount", DataType::Double()}},
-                        {{Value::Int64(1), Value::Double(2)}, {Value::Int64(2), Value::Double(3)},
+                        {{Value::Int64(1), Value::Double(2)},
+                         {Value::Int64(2), Value::Double(3)},
                          {Value::Int64(9), Value::Double(4)}});
   const std::vector<std::string> features = {"user_profile:age", "scored:score",
                                              "user_profile:city"};
@@ -296,7 +301,8 @@ TEST_P(OnlineReadTest, ReadsWhilePushing) {
   done.store(true);
   for (auto& t : readers) t.join();
   EXPECT_EQ(bad.load(), 0);
-  EXPECT_EQ(Show(Get(UserIds({1}), {"user_profile:age"})), "user_id: 1 PRESENT@0\nage: 200 PRESENT@200\n");
+  EXPECT_EQ(Show(Get(UserIds({1}), {"user_profile:age"})),
+            "user_id: 1 PRESENT@0\nage: 200 PRESENT@200\n");
 }
 
 TESSERA_ONLINE_BACKENDS(OnlineReadTest);

@@ -104,8 +104,8 @@ class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
     for (char& c : name) {
       if (c == '/') c = '_';
     }
-    dir_ = fs::temp_directory_path() / ("tessera_online_" + std::to_string(::getpid()) + "_" +
-                                        GetParam() + "_" + name);
+    dir_ = fs::temp_directory_path() /
+           ("tessera_online_" + std::to_string(::getpid()) + "_" + GetParam() + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "features");
     Write("tessera.yaml", "project: p\nonline_store: {type: " + GetParam() + "}\n");
@@ -128,9 +128,7 @@ class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
     fs::remove_all(dir_);
   }
 
-  void Write(const std::string& rel, const std::string& text) {
-    std::ofstream(dir_ / rel) << text;
-  }
+  void Write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
 
   static RecordBatchPtr Batch(const std::vector<Field>& fields,
                               const std::vector<std::vector<Value>>& rows) {
@@ -141,7 +139,8 @@ class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
 
   // Users' rows (user_id, event_timestamp in seconds, age, city; a
   // negative age or empty city is null).
-  static RecordBatchPtr UserRows(const std::vector<std::tuple<int64_t, int64_t, int64_t, std::string>>& rows) {
+  static RecordBatchPtr UserRows(
+      const std::vector<std::tuple<int64_t, int64_t, int64_t, std::string>>& rows) {
     std::vector<std::vector<Value>> values;
     for (const auto& [id, ts, age, city] : rows) {
       values.push_back({Value::Int64(id), Value::Timestamp(ts * kSec),
@@ -202,7 +201,7 @@ class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<FeatureStore> store_;
 };
 
-#define TESSERA_ONLINE_BACKENDS(Fixture)                                              \
+#define TESSERA_ONLINE_BACKENDS(Fixture)                                            \
   INSTANTIATE_TEST_SUITE_P(Stores, Fixture, ::testing::Values("memory", "rocksdb"), \
                            [](const auto& info) { return info.param; })
 

@@ -33,7 +33,8 @@ TEST_P(OnlineVersionsTest, PinnedAndNewestMaterialized) {
   // the current version (empty), pinned @1 the rows pushed to v1.
   std::string defs = Definitions();
   const std::string city = "      - {name: city, type: string}\n";
-  defs.insert(defs.find(city) + city.size(), "      - {name: tier, type: string, expr: \"upper(city)\"}\n");
+  defs.insert(defs.find(city) + city.size(),
+              "      - {name: tier, type: string, expr: \"upper(city)\"}\n");
   Write("features/defs.yaml", defs);
   auto applied = store_->Apply("t");
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();

@@ -46,9 +46,10 @@ TEST_P(PushTest, OnlineOnlyWritesNoLog) {
   EXPECT_EQ(OnlineAges(), "30,40");
   EXPECT_EQ(HistoricalAges(200), "20,null");  // only users.csv
   // An older row loses online; a newer one wins.
-  ASSERT_TRUE(store_->Push("users_push", UserRows({{1, 50, 1, "z"}, {2, 150, 41, "b"}}),
-                           PushTarget::kOnline)
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Push("users_push", UserRows({{1, 50, 1, "z"}, {2, 150, 41, "b"}}), PushTarget::kOnline)
+          .ok());
   EXPECT_EQ(OnlineAges(), "30,41");
 }
 
@@ -77,9 +78,9 @@ TEST_P(PushTest, OnlineAndOfflineLogsThenWritesWithTheSeqs) {
   EXPECT_EQ(HistoricalAges(200), "30,40");
   // A full tie on event time: the later push has the larger seq and wins
   // online as it does in training sets.
-  ASSERT_TRUE(store_->Push("users_push", UserRows({{1, 100, 31, "a"}}),
-                           PushTarget::kOnlineAndOffline)
-                  .ok());
+  ASSERT_TRUE(
+      store_->Push("users_push", UserRows({{1, 100, 31, "a"}}), PushTarget::kOnlineAndOffline)
+          .ok());
   EXPECT_EQ(OnlineAges(), "31,40");
   EXPECT_EQ(HistoricalAges(200), "31,40");
 }
@@ -97,8 +98,9 @@ TEST_P(PushTest, AggregatedViewSourceIsAlwaysLogged) {
 }
 
 TEST_P(PushTest, BadRowsChangeNothing) {
-  ASSERT_TRUE(store_->Push("users_push", UserRows({{1, 100, 30, "a"}, {2, 100, 40, "b"}}),
-                           PushTarget::kOnlineAndOffline)
+  ASSERT_TRUE(store_
+                  ->Push("users_push", UserRows({{1, 100, 30, "a"}, {2, 100, 40, "b"}}),
+                         PushTarget::kOnlineAndOffline)
                   .ok());
   const auto files = DataFiles();
   ASSERT_FALSE(files.empty());
@@ -115,16 +117,19 @@ TEST_P(PushTest, BadRowsChangeNothing) {
               "Invalid argument: rows.event_timestamp[1]: null, but it is the timestamp field of "
               "source 'users' and may not be null");
   }
-  auto null_key = Batch({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}},
-                        {{Value::Null(DataType::Int64()), Value::Timestamp(200 * kSec)}});
+  auto null_key =
+      Batch({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}},
+            {{Value::Null(DataType::Int64()), Value::Timestamp(200 * kSec)}});
   auto r = store_->Push("users_push", null_key, PushTarget::kOnlineAndOffline);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status().message().substr(0, 38), "rows.user_id[0]: null, but it is a joi");
-  auto wrong_type = Batch({{"user_id", DataType::String()}, {"event_timestamp", DataType::Timestamp()}},
-                          {{Value::String("1"), Value::Timestamp(200 * kSec)}});
+  auto wrong_type =
+      Batch({{"user_id", DataType::String()}, {"event_timestamp", DataType::Timestamp()}},
+            {{Value::String("1"), Value::Timestamp(200 * kSec)}});
   r = store_->Push("users_push", wrong_type, PushTarget::kOnlineAndOffline);
-  EXPECT_EQ(r.status().ToString(),
-            "Invalid argument: rows: column 'user_id' is string, but source 'users_push' takes int64");
+  EXPECT_EQ(
+      r.status().ToString(),
+      "Invalid argument: rows: column 'user_id' is string, but source 'users_push' takes int64");
   auto no_ts = Batch({{"user_id", DataType::Int64()}}, {{Value::Int64(1)}});
   r = store_->Push("users_push", no_ts, PushTarget::kOnline);
   EXPECT_EQ(r.status().ToString(),
@@ -143,12 +148,12 @@ TEST_P(PushTest, BadRowsChangeNothing) {
 }
 
 TEST_P(PushTest, ExtraColumnsIgnoredMissingOptionalAreNull) {
-  auto rows = Batch({{"user_id", DataType::Int64()},
-                     {"event_timestamp", DataType::Timestamp()},
-                     {"age", DataType::Int32()},
-                     {"note", DataType::String()}},
-                    {{Value::Int64(1), Value::Timestamp(100 * kSec), Value::Int32(5),
-                      Value::String("x")}});
+  auto rows =
+      Batch({{"user_id", DataType::Int64()},
+             {"event_timestamp", DataType::Timestamp()},
+             {"age", DataType::Int32()},
+             {"note", DataType::String()}},
+            {{Value::Int64(1), Value::Timestamp(100 * kSec), Value::Int32(5), Value::String("x")}});
   auto r = store_->Push("users_push", rows, PushTarget::kOnline);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Show(Get(UserIds({1}), {"user_profile"})),

@@ -51,9 +51,8 @@ class OnlineStoreContractTest : public ::testing::TestWithParam<StoreFactory> {
 // Instantiates every contract test for one backend; use at global
 // namespace scope. PREFIX is a C++ identifier for the instantiation, the
 // rest are StoreFactory values (parenthesize a braced one).
-#define TESSERA_ONLINE_STORE_CONTRACT(PREFIX, ...)                             \
-  namespace tessera::online::contract {                                       \
-  INSTANTIATE_TEST_SUITE_P(PREFIX, OnlineStoreContractTest,                   \
-                           ::testing::Values(__VA_ARGS__),                    \
-                           [](const auto& info) { return info.param.name; }); \
+#define TESSERA_ONLINE_STORE_CONTRACT(PREFIX, ...)                                          \
+  namespace tessera::online::contract {                                                     \
+  INSTANTIATE_TEST_SUITE_P(PREFIX, OnlineStoreContractTest, ::testing::Values(__VA_ARGS__), \
+                           [](const auto& info) { return info.param.name; });               \
   }

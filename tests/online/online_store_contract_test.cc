@@ -57,8 +57,8 @@ void ExpectRow(const std::optional<OnlineRow>& got, const std::optional<Row>& wa
     return;
   }
   ASSERT_TRUE(got.has_value()) << where << ": expected a row, got none";
-  EXPECT_EQ(got->rank, want->rank) << where << ": " << RankText(got->rank) << " vs "
-                                   << RankText(want->rank);
+  EXPECT_EQ(got->rank, want->rank)
+      << where << ": " << RankText(got->rank) << " vs " << RankText(want->rank);
   EXPECT_EQ(got->values, want->values) << where;
 }
 
@@ -78,8 +78,11 @@ TEST_P(OnlineStoreContractTest, WriteThenReadReturnsRankAndValues) {
 TEST_P(OnlineStoreContractTest, MissingKeysViewsAndVersionsAreNullopt) {
   ViewId view{"v", 1}, other_version{"v", 2}, other_name{"w", 1};
   ASSERT_TRUE(WriteRows(store_.get(), view, {{"k", {1, 1, 1}, "x"}}).ok());
-  auto out = ReadRows(store_.get(), {{&view, "nope"}, {&other_version, "k"}, {&other_name, "k"},
-                                     {&view, "k"}, {&view, std::string("k\0", 2)}});
+  auto out = ReadRows(store_.get(), {{&view, "nope"},
+                                     {&other_version, "k"},
+                                     {&other_name, "k"},
+                                     {&view, "k"},
+                                     {&view, std::string("k\0", 2)}});
   EXPECT_FALSE(out[0].has_value());
   EXPECT_FALSE(out[1].has_value());
   EXPECT_FALSE(out[2].has_value());
@@ -129,7 +132,8 @@ TEST_P(OnlineStoreContractTest, RowsOfOneKeyInOneWriteCompete) {
     std::vector<Row> rows;
     int n = 1 + static_cast<int>(rng() % 12);
     for (int i = 0; i < n; ++i) {
-      RowRank rank{static_cast<int64_t>(rng() % 3), rng() % 3 == 0 ? kNullCreatedTs : int64_t(rng() % 2),
+      RowRank rank{static_cast<int64_t>(rng() % 3),
+                   rng() % 3 == 0 ? kNullCreatedTs : int64_t(rng() % 2),
                    static_cast<int64_t>(rng() % 2)};
       rows.push_back({"key" + std::to_string(rng() % 3), rank,
                       "it" + std::to_string(it) + "row" + std::to_string(i)});
@@ -229,8 +233,8 @@ TEST_P(OnlineStoreContractTest, ConcurrentWritersLeaveTheMaxRankRow) {
       RowRank rank{static_cast<int64_t>(rng() % 3),
                    rng() % 2 ? kNullCreatedTs : static_cast<int64_t>(rng() % 2),
                    static_cast<int64_t>(rng() % 1000) * kThreads + t};
-      per_thread[t].push_back({"key" + std::to_string(i), rank,
-                               "t" + std::to_string(t) + "i" + std::to_string(i)});
+      per_thread[t].push_back(
+          {"key" + std::to_string(i), rank, "t" + std::to_string(t) + "i" + std::to_string(i)});
     }
   }
   std::vector<std::thread> threads;
@@ -279,8 +283,8 @@ TEST_P(OnlineStoreContractTest, BinaryKeysAndValuesRoundTrip) {
   ASSERT_EQ(*WriteRows(store_.get(), c, rows), static_cast<int64_t>(rows.size()));
   Row a_in_bc{"a", {1, 1, 1}, "in bc"};
   ASSERT_EQ(*WriteRows(store_.get(), bc, {a_in_bc}), 1);
-  for (const Row& r : rows) ExpectRow(ReadOne(store_.get(), c, r.key), r, "key of size " +
-                                                                          std::to_string(r.key.size()));
+  for (const Row& r : rows)
+    ExpectRow(ReadOne(store_.get(), c, r.key), r, "key of size " + std::to_string(r.key.size()));
   ExpectRow(ReadOne(store_.get(), bc, "a"), a_in_bc, "a in bc");
   EXPECT_FALSE(ReadOne(store_.get(), bc, "ab").has_value());
   EXPECT_FALSE(ReadOne(store_.get(), c, "a").has_value());
@@ -345,8 +349,9 @@ TEST_P(OnlineStoreContractTest, RandomOperationsMatchTheReference) {
   for (size_t i = 0; i < keys.size(); ++i) {
     std::optional<Row> w;
     if (want[i]) w = Row{keys[i].second, want[i]->rank, want[i]->values};
-    ExpectRow(got[i], w, keys[i].first->name + "@" + std::to_string(keys[i].first->version) +
-                             " " + keys[i].second);
+    ExpectRow(
+        got[i], w,
+        keys[i].first->name + "@" + std::to_string(keys[i].first->version) + " " + keys[i].second);
   }
 }
 
@@ -354,7 +359,8 @@ TEST_P(OnlineStoreContractTest, RandomOperationsMatchTheReference) {
 
 }  // namespace tessera::online::contract
 
-TESSERA_ONLINE_STORE_CONTRACT(Memory, (tessera::online::contract::StoreFactory{"memory", [] {
-                                return std::unique_ptr<tessera::online::OnlineStore>(
-                                    new tessera::online::MemoryOnlineStore());
-                              }}))
+TESSERA_ONLINE_STORE_CONTRACT(Memory, (tessera::online::contract::StoreFactory{
+                                          "memory", [] {
+                                            return std::unique_ptr<tessera::online::OnlineStore>(
+                                                new tessera::online::MemoryOnlineStore());
+                                          }}))

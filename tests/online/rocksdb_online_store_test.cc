@@ -267,8 +267,8 @@ class RepoConfigTest : public ::testing::Test {
 };
 
 TEST_F(RepoConfigTest, BlockCacheMbIsRead) {
-  ASSERT_TRUE(Load("project: p\nonline_store: {type: rocksdb, path: x, block_cache_mb: 512}\n")
-                  .empty());
+  ASSERT_TRUE(
+      Load("project: p\nonline_store: {type: rocksdb, path: x, block_cache_mb: 512}\n").empty());
   EXPECT_EQ(loaded_.config.online.block_cache_mb, 512);
   EXPECT_EQ(loaded_.config.online.path, "x");
 }
@@ -297,7 +297,8 @@ TEST_F(RepoConfigTest, BadBlockCacheMbIsAnErrorNamingTheLine) {
 }  // namespace
 }  // namespace tessera::online
 
-TESSERA_ONLINE_STORE_CONTRACT(RocksDb, (tessera::online::contract::StoreFactory{"rocksdb", [] {
-                                return std::unique_ptr<tessera::online::OnlineStore>(
-                                    new tessera::online::TempRocksDbStore());
-                              }}))
+TESSERA_ONLINE_STORE_CONTRACT(RocksDb, (tessera::online::contract::StoreFactory{
+                                           "rocksdb", [] {
+                                             return std::unique_ptr<tessera::online::OnlineStore>(
+                                                 new tessera::online::TempRocksDbStore());
+                                           }}))

@@ -19,12 +19,18 @@ namespace tessera::online {
 namespace {
 
 const std::vector<DataType>& AllTypes() {
-  static const std::vector<DataType> types = {
-      DataType::Bool(),   DataType::Int32(),  DataType::Int64(),
-      DataType::Float(),  DataType::Double(), DataType::String(),
-      DataType::Bytes(),  DataType::Timestamp(),
-      DataType::List(TypeId::kFloat), DataType::List(TypeId::kDouble),
-      DataType::List(TypeId::kInt64), DataType::List(TypeId::kString)};
+  static const std::vector<DataType> types = {DataType::Bool(),
+                                              DataType::Int32(),
+                                              DataType::Int64(),
+                                              DataType::Float(),
+                                              DataType::Double(),
+                                              DataType::String(),
+                                              DataType::Bytes(),
+                                              DataType::Timestamp(),
+                                              DataType::List(TypeId::kFloat),
+                                              DataType::List(TypeId::kDouble),
+                                              DataType::List(TypeId::kInt64),
+                                              DataType::List(TypeId::kString)};
   return types;
 }
 
@@ -54,8 +60,9 @@ class Gen {
       default: return std::bit_cast<float>(static_cast<uint32_t>(rng_()));
     }
   }
-  int64_t Int64() { return Chance(4) ? std::numeric_limits<int64_t>::min() + Pick(2)
-                                     : static_cast<int64_t>(rng_()); }
+  int64_t Int64() {
+    return Chance(4) ? std::numeric_limits<int64_t>::min() + Pick(2) : static_cast<int64_t>(rng_());
+  }
   std::string Text(bool utf8) {
     std::string s;
     int n = Chance(3) ? 0 : Pick(40);
@@ -72,7 +79,8 @@ class Gen {
   Status AppendScalar(ArrayBuilder* b, TypeId id) {
     switch (id) {
       case TypeId::kBool: return static_cast<BoolBuilder*>(b)->Append(Pick(2));
-      case TypeId::kInt32: return static_cast<Int32Builder*>(b)->Append(static_cast<int32_t>(Int64()));
+      case TypeId::kInt32:
+        return static_cast<Int32Builder*>(b)->Append(static_cast<int32_t>(Int64()));
       case TypeId::kInt64:
       case TypeId::kTimestamp: return static_cast<Int64Builder*>(b)->Append(Int64());
       case TypeId::kFloat: return static_cast<FloatBuilder*>(b)->Append(Float());
@@ -194,8 +202,8 @@ TEST(RowCodecTest, RandomRowsOfEveryTypeRoundTripExactly) {
 }
 
 TEST(RowCodecTest, EdgeValuesKeepTheirBits) {
-  RowCodec codec({DataType::Double(), DataType::Float(), DataType::String(),
-                  DataType::List(TypeId::kDouble)});
+  RowCodec codec(
+      {DataType::Double(), DataType::Float(), DataType::String(), DataType::List(TypeId::kDouble)});
   DoubleBuilder d(DataType::Double());
   FloatBuilder f(DataType::Float());
   BinaryBuilder s(DataType::String());
@@ -246,7 +254,8 @@ TEST(RowCodecTest, WrongVersionCountOrTrailingBytesAreCorruption) {
   std::string ok("\x01\x01\x01\x07\x00\x00\x00", 7);
   ASSERT_TRUE(codec.DecodeRow(ok, none).ok());
   Status s = codec.DecodeRow(std::string("\x02\x01\x01\x07\x00\x00\x00", 7), none);
-  EXPECT_EQ(s.ToString(), "Corruption: online row: unknown format version 0x02 (this build reads version 1)");
+  EXPECT_EQ(s.ToString(),
+            "Corruption: online row: unknown format version 0x02 (this build reads version 1)");
   s = codec.DecodeRow(std::string("\x01\x02\x03\x07\x00\x00\x00", 7), none);
   EXPECT_EQ(s.ToString(), "Corruption: online row: holds 2 values, the view version has 1");
   s = codec.DecodeRow(ok + "z", none);

@@ -76,10 +76,10 @@ TEST(OnlineStoreConfigTest, RejectsOutOfRangeOrNonNumericOptions) {
 
 TEST(OnlineStoreConfigTest, RedisOptionsAreRefusedForOtherTypes) {
   LoadedRepo loaded;
-  EXPECT_EQ(ConfigErrors("project: p\nonline_store:\n  path: data/online\n  timeout_ms: 5\n",
-                         &loaded),
-            Lines{"tessera.yaml:4: online_store: timeout_ms applies to types redis and "
-                  "redis-cluster only, not 'rocksdb'"});
+  EXPECT_EQ(
+      ConfigErrors("project: p\nonline_store:\n  path: data/online\n  timeout_ms: 5\n", &loaded),
+      Lines{"tessera.yaml:4: online_store: timeout_ms applies to types redis and "
+            "redis-cluster only, not 'rocksdb'"});
 }
 
 TEST(OnlineStoreConfigTest, RejectsAUrlOfAnotherSchemeWithoutEchoingIt) {

@@ -8,8 +8,8 @@
 #include <random>
 
 #include "fake_backend.h"
-#include "test_seed.h"
 #include "tessera/serving/api.h"
+#include "test_seed.h"
 
 namespace tessera::serving {
 namespace {
@@ -22,13 +22,16 @@ const char* const kSeeds[][2] = {
      R"({"feature_service": "svc", "entities": {"k": [[1, 2], [3.5], null], "b": [true, false, null]}})"},
     {"/push",
      R"({"push_source_name": "p", "df": {"user_id": [1], "ts": ["2024-03-01T00:00:00Z"]}, "to": "offline"})"},
-    {"/materialize", R"({"start_ts": "2024-03-01", "end_ts": "2024-03-02", "feature_views": ["a"]})"},
+    {"/materialize",
+     R"({"start_ts": "2024-03-01", "end_ts": "2024-03-02", "feature_views": ["a"]})"},
     {"/materialize-incremental", R"({"end_ts": "2024-03-02T00:00:00.5+01:00"})"},
 };
 
-const char* const kTokens[] = {"{", "}", "[", "]", ",", ":", "\"", "null", "true", "1e999",
-                               "-0", "18446744073709551616", "\"\\u0000\"", "\"\\ud800\"",
-                               "\xff", "\xc3", "[[[[", "\"NaN\"", "{\"a\":", "1.5"};
+const char* const kTokens[] = {"{",           "}",           "[",       "]",
+                               ",",           ":",           "\"",      "null",
+                               "true",        "1e999",       "-0",      "18446744073709551616",
+                               "\"\\u0000\"", "\"\\ud800\"", "\xff",    "\xc3",
+                               "[[[[",        "\"NaN\"",     "{\"a\":", "1.5"};
 
 std::string Mutate(std::string s, std::mt19937_64& rng) {
   int edits = 1 + static_cast<int>(rng() % 4);
@@ -71,7 +74,8 @@ TEST(ApiFuzzTest, GarbledBodiesGet4xxWithJsonNever5xx) {
     HttpRequest request{"POST", seed[0], body};
     HttpResponse r = api.Handle(request);
     ASSERT_TRUE(r.status == 200 || (r.status >= 400 && r.status < 500))
-        << "status " << r.status << " for " << seed[0] << " body: " << body << "\n" << r.body;
+        << "status " << r.status << " for " << seed[0] << " body: " << body << "\n"
+        << r.body;
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag>(r.body.data(), r.body.size());
     ASSERT_FALSE(doc.HasParseError()) << r.body;

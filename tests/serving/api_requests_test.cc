@@ -80,7 +80,8 @@ TEST(ParseOnlineFeaturesTest, RefusesClientMistakesNamingTheField) {
             "400 features[1]: expected a string");
   EXPECT_EQ(OnlineError(R"({"features": ["a:b"]})"),
             "400 entities: missing: expected {\"join_key\": [values], ...}");
-  EXPECT_EQ(OnlineError(R"({"features": ["a:b"], "entities": {}})"), "400 entities: has no columns");
+  EXPECT_EQ(OnlineError(R"({"features": ["a:b"], "entities": {}})"),
+            "400 entities: has no columns");
   EXPECT_EQ(OnlineError(R"({"features": ["a:b"], "entities": {"u": 1}})"),
             "400 entities.u: expected an array of values, one per row");
   EXPECT_EQ(OnlineError(R"({"features": ["a:b"], "entities": {"u": [1, 2], "m": ["x"]}})"),
@@ -132,12 +133,12 @@ TEST(ParsePushTest, DefaultsToOnlineAndBuildsTheRows) {
 }
 
 TEST(ParsePushTest, Targets) {
-  for (auto [text, target] : {std::pair{"online", PushTarget::kOnline},
-                              std::pair{"offline", PushTarget::kOffline},
-                              std::pair{"online_and_offline", PushTarget::kOnlineAndOffline}}) {
+  for (auto [text, target] :
+       {std::pair{"online", PushTarget::kOnline}, std::pair{"offline", PushTarget::kOffline},
+        std::pair{"online_and_offline", PushTarget::kOnlineAndOffline}}) {
     PushCall call;
-    std::string body = std::string(R"({"push_source_name": "p", "df": {"a": [1]}, "to": ")") +
-                       text + "\"}";
+    std::string body =
+        std::string(R"({"push_source_name": "p", "df": {"a": [1]}, "to": ")") + text + "\"}";
     ASSERT_FALSE(ParsePushBody(body, &call)) << text;
     EXPECT_EQ(call.to, target) << text;
   }
@@ -166,8 +167,8 @@ TEST(ParseMaterializeTest, TimestampsAndViews) {
   EXPECT_EQ(request.views, std::vector<std::string>{"a"});
 
   MaterializeRequest incremental;
-  ASSERT_FALSE(ParseMaterializeBody(R"({"end_ts": "2024-03-02T00:00:00+01:00"})", true,
-                                    &incremental));
+  ASSERT_FALSE(
+      ParseMaterializeBody(R"({"end_ts": "2024-03-02T00:00:00+01:00"})", true, &incremental));
   EXPECT_TRUE(incremental.incremental);
   EXPECT_EQ(incremental.end_micros, 1709334000000000);
   EXPECT_TRUE(incremental.views.empty());

@@ -30,12 +30,13 @@ TEST_F(ApiTest, GetOnlineFeaturesAnswersFeastsColumnarShape) {
                         R"({"features": ["v:f"], "entities": {"user_id": [3, 0, 5]}})");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "application/json");
-  EXPECT_EQ(r.body,
-            R"({"metadata":{"feature_names":["user_id","v:f"]},"results":[)"
-            R"({"values":[3,0,5],"statuses":["PRESENT","PRESENT","PRESENT"],"event_timestamps":)"
-            R"(["1970-01-01T00:00:00.000000Z","1970-01-01T00:00:00.000000Z","1970-01-01T00:00:00.000000Z"]},)"
-            R"({"values":[30,null,50],"statuses":["PRESENT","NOT_FOUND","PRESENT"],"event_timestamps":)"
-            R"(["2024-03-01T12:00:00.000003Z","1970-01-01T00:00:00.000000Z","2024-03-01T12:00:00.000005Z"]}]})");
+  EXPECT_EQ(
+      r.body,
+      R"({"metadata":{"feature_names":["user_id","v:f"]},"results":[)"
+      R"({"values":[3,0,5],"statuses":["PRESENT","PRESENT","PRESENT"],"event_timestamps":)"
+      R"(["1970-01-01T00:00:00.000000Z","1970-01-01T00:00:00.000000Z","1970-01-01T00:00:00.000000Z"]},)"
+      R"({"values":[30,null,50],"statuses":["PRESENT","NOT_FOUND","PRESENT"],"event_timestamps":)"
+      R"(["2024-03-01T12:00:00.000003Z","1970-01-01T00:00:00.000000Z","2024-03-01T12:00:00.000005Z"]}]})");
   EXPECT_EQ(backend_.last_request().features, std::vector<std::string>{"v:f"});
   EXPECT_EQ(backend_.last_entities(), "user_id=3\nuser_id=0\nuser_id=5\n");
 }
@@ -63,8 +64,9 @@ TEST_F(ApiTest, FacadeFailuresMapToStatusesWithTheField) {
 }
 
 TEST_F(ApiTest, MalformedBodiesNeverReachTheBackend) {
-  EXPECT_EQ(StatusAndBody(Call("POST", "/get-online-features", "{")),
-            R"(400 {"error":"malformed JSON at byte 1: Missing a name for object member.","field":"body"})");
+  EXPECT_EQ(
+      StatusAndBody(Call("POST", "/get-online-features", "{")),
+      R"(400 {"error":"malformed JSON at byte 1: Missing a name for object member.","field":"body"})");
   EXPECT_EQ(backend_.online_calls(), 0);
 }
 
@@ -125,7 +127,8 @@ TEST_F(ApiTest, MaterializeAnswersItsSummary) {
             R"("start_ts":"2024-03-01T00:00:00.000000Z","end_ts":"2024-03-02T00:00:00.000000Z",)"
             R"("rows_scanned":10,"rows_written":4}]})");
   EXPECT_FALSE(backend_.last_materialize().incremental);
-  r = Call("POST", "/materialize-incremental", R"({"end_ts": "2024-03-02", "feature_views": ["a"]})");
+  r = Call("POST", "/materialize-incremental",
+           R"({"end_ts": "2024-03-02", "feature_views": ["a"]})");
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(backend_.last_materialize().incremental);
   EXPECT_EQ(backend_.last_materialize().views, std::vector<std::string>{"a"});
@@ -169,17 +172,18 @@ TEST_F(ApiTest, RegistryQueries) {
   EXPECT_EQ(Call("GET", "/registry/search?q=spend+24h").status, 200);
   EXPECT_EQ(backend_.last_query().text, "spend 24h");
 
-  EXPECT_EQ(Call("GET", "/registry/lineage/user_profile?direction=upstream&transitive=false")
-                .status,
-            200);
+  EXPECT_EQ(
+      Call("GET", "/registry/lineage/user_profile?direction=upstream&transitive=false").status,
+      200);
   DiscoveryQuery q = backend_.last_query();
   EXPECT_EQ(q.what, DiscoveryQuery::Kind::kLineage);
   EXPECT_TRUE(q.upstream);
   EXPECT_FALSE(q.downstream);
   EXPECT_FALSE(q.transitive);
 
-  EXPECT_EQ(StatusAndBody(Call("GET", "/registry/objects?color=red")),
-            R"j(400 {"error":"unknown query parameter (this endpoint takes kind)","field":"color"})j");
+  EXPECT_EQ(
+      StatusAndBody(Call("GET", "/registry/objects?color=red")),
+      R"j(400 {"error":"unknown query parameter (this endpoint takes kind)","field":"color"})j");
   EXPECT_EQ(StatusAndBody(Call("GET", "/registry/objects/x?version=0")),
             R"j(400 {"error":"expected a version number (1, 2, ...)","field":"version"})j");
   EXPECT_EQ(StatusAndBody(Call("GET", "/registry/search")),
@@ -216,7 +220,8 @@ TEST_F(ApiTest, MetricsCountRequestsErrorsAndKeys) {
   EXPECT_TRUE(has(R"(tessera_online_read_duration_seconds_count 1)"));
   EXPECT_TRUE(has(
       R"(tessera_http_request_duration_seconds_bucket{endpoint="get-online-features",le="+Inf"} 2)"));
-  EXPECT_TRUE(has(R"(tessera_http_request_duration_seconds_count{endpoint="get-online-features"} 2)"));
+  EXPECT_TRUE(
+      has(R"(tessera_http_request_duration_seconds_count{endpoint="get-online-features"} 2)"));
   // The /metrics request itself is counted after it answers.
   EXPECT_TRUE(has(R"(tessera_http_requests_total{endpoint="metrics"} 0)"));
 }
@@ -250,10 +255,10 @@ TEST_F(ApiTest, MetricsShowEachViewsFreshness) {
 
 TEST(LatencyHistogramTest, BucketsAreCumulativeWithInclusiveBounds) {
   LatencyHistogram h;
-  h.Record(50);       // le 0.00005
-  h.Record(51);       // le 0.0001
-  h.Record(1000);     // le 0.001
-  h.Record(2000000);  // le 2.5
+  h.Record(50);        // le 0.00005
+  h.Record(51);        // le 0.0001
+  h.Record(1000);      // le 0.001
+  h.Record(2000000);   // le 2.5
   h.Record(99000000);  // +Inf
   std::string out;
   h.Render("x", "", &out);

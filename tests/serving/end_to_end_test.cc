@@ -66,8 +66,8 @@ class EndToEndTest : public ::testing::Test {
     fs::create_directories(dir_ / "features");
     std::ofstream(dir_ / "tessera.yaml") << "project: p\nonline_store: {type: memory}\n";
     std::ofstream(dir_ / "features/defs.yaml") << kDefinitions;
-    std::ofstream(dir_ / "users.csv") << "user_id,event_timestamp,age,city\n9," << Ts(1)
-                                      << ",50,x\n";
+    std::ofstream(dir_ / "users.csv")
+        << "user_id,event_timestamp,age,city\n9," << Ts(1) << ",50,x\n";
     clock_.Set(1000 * kSec);
     StoreOptions options;
     options.env = &clock_;
@@ -113,24 +113,27 @@ class EndToEndTest : public ::testing::Test {
 };
 
 TEST_F(EndToEndTest, PushThenReadEveryStatusAndTheTtl) {
-  EXPECT_EQ(Post("/push", R"({"push_source_name": "users_push", "df": {"user_id": [1, 2],
-                 "event_timestamp": [")" + Ts(900) + R"(", ")" + Ts(100) + R"("],
+  EXPECT_EQ(
+      Post("/push", R"({"push_source_name": "users_push", "df": {"user_id": [1, 2],
+                 "event_timestamp": [")" +
+                        Ts(900) + R"(", ")" + Ts(100) + R"("],
                  "age": [30, 40], "city": ["paris", null]}})"),
-            R"(200 {"push_source_name":"users_push","rows":2,"online_rows_written":2,"logged":false})");
+      R"(200 {"push_source_name":"users_push","rows":2,"online_rows_written":2,"logged":false})");
   std::string read = R"({"features": ["user_profile:age", "user_profile:city"],
                          "entities": {"user_id": ["1", "2", "3"]}})";  // int64 keys as strings
   std::string epoch = "\"1970-01-01T00:00:00.000000Z\"";
   std::string key_ts = "[" + epoch + "," + epoch + "," + epoch + "]";
-  EXPECT_EQ(Post("/get-online-features", read),
-            R"(200 {"metadata":{"feature_names":["user_id","age","city"]},"results":[)"
-            R"({"values":[1,2,3],"statuses":["PRESENT","PRESENT","PRESENT"],"event_timestamps":)" +
-                key_ts +
-                R"(},{"values":[30,40,null],"statuses":["PRESENT","PRESENT","NOT_FOUND"],)"
-                R"("event_timestamps":[")" +
-                Ts(900) + R"(",")" + Ts(100) + R"(",)" + epoch +
-                R"(]},{"values":["paris",null,null],"statuses":["PRESENT","NULL_VALUE","NOT_FOUND"],)"
-                R"("event_timestamps":[")" +
-                Ts(900) + R"(",")" + Ts(100) + R"(",)" + epoch + "]}]}");
+  EXPECT_EQ(
+      Post("/get-online-features", read),
+      R"(200 {"metadata":{"feature_names":["user_id","age","city"]},"results":[)"
+      R"({"values":[1,2,3],"statuses":["PRESENT","PRESENT","PRESENT"],"event_timestamps":)" +
+          key_ts +
+          R"(},{"values":[30,40,null],"statuses":["PRESENT","PRESENT","NOT_FOUND"],)"
+          R"("event_timestamps":[")" +
+          Ts(900) + R"(",")" + Ts(100) + R"(",)" + epoch +
+          R"(]},{"values":["paris",null,null],"statuses":["PRESENT","NULL_VALUE","NOT_FOUND"],)"
+          R"("event_timestamps":[")" +
+          Ts(900) + R"(",")" + Ts(100) + R"(",)" + epoch + "]}]}");
 
   // One hour after user 2's row: event_ts <= now - ttl, so OUTSIDE_MAX_AGE.
   clock_.Set((100 + 3600) * kSec);
@@ -174,21 +177,23 @@ TEST_F(EndToEndTest, ClientMistakesTheStoreFindsAre4xxNamingTheField) {
 }
 
 TEST_F(EndToEndTest, MaterializeThenReadAndSeeFreshnessInMetrics) {
-  std::string r = Post("/materialize", R"({"start_ts": "1970-01-01T00:00:00Z", "end_ts": ")" +
-                                           Ts(500) + R"("})");
+  std::string r = Post("/materialize",
+                       R"({"start_ts": "1970-01-01T00:00:00Z", "end_ts": ")" + Ts(500) + R"("})");
   std::string head =
       R"(200 {"views":[{"view":"user_profile","version":1,"start_ts":"1970-01-01T00:00:00.000000Z",)";
   EXPECT_EQ(r.substr(0, head.size()), head) << r;
   EXPECT_NE(r.find(R"("end_ts":")" + Ts(500) + R"(",)"), std::string::npos) << r;
   EXPECT_NE(r.find(R"("rows_written":1})"), std::string::npos) << r;
-  EXPECT_EQ(Post("/get-online-features",
-                 R"({"features": ["user_profile:city"], "entities": {"user_id": [9]}})"),
-            R"(200 {"metadata":{"feature_names":["user_id","city"]},"results":[)"
-            R"({"values":[9],"statuses":["PRESENT"],"event_timestamps":["1970-01-01T00:00:00.000000Z"]},)"
-            R"({"values":["x"],"statuses":["PRESENT"],"event_timestamps":[")" +
-                Ts(1) + R"("]}]})");
+  EXPECT_EQ(
+      Post("/get-online-features",
+           R"({"features": ["user_profile:city"], "entities": {"user_id": [9]}})"),
+      R"(200 {"metadata":{"feature_names":["user_id","city"]},"results":[)"
+      R"({"values":[9],"statuses":["PRESENT"],"event_timestamps":["1970-01-01T00:00:00.000000Z"]},)"
+      R"({"values":["x"],"statuses":["PRESENT"],"event_timestamps":[")" +
+          Ts(1) + R"("]}]})");
   std::string metrics = client_->Request("GET", "/metrics").body;
-  EXPECT_NE(metrics.find("tessera_feature_view_version{view=\"user_profile\",state=\"materialized\"} 1\n"),
+  EXPECT_NE(metrics.find(
+                "tessera_feature_view_version{view=\"user_profile\",state=\"materialized\"} 1\n"),
             std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("tessera_materialized_end_seconds{view=\"user_profile\",version=\"1\"} "

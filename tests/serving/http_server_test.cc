@@ -122,8 +122,9 @@ TEST_F(HttpServerTest, BodyOverTheLimitGets413WithAJsonBody) {
     EXPECT_EQ(ok.status, 200);
     ClientResponse r = client.Request("POST", "/push", std::string(1001, 'x'));
     EXPECT_EQ(r.status, 413) << r.error;
-    EXPECT_EQ(r.body,
-              R"({"error":"the request body is larger than the limit of 1000 bytes","field":"body"})");
+    EXPECT_EQ(
+        r.body,
+        R"({"error":"the request body is larger than the limit of 1000 bytes","field":"body"})");
     EXPECT_EQ(r.content_type, "application/json");
     EXPECT_FALSE(r.keep_alive);
     EXPECT_TRUE(client.ServerClosed());
@@ -133,8 +134,9 @@ TEST_F(HttpServerTest, BodyOverTheLimitGets413WithAJsonBody) {
     HttpTestClient client(port());
     ASSERT_TRUE(client.Connect());
     std::string chunk = "320\r\n" + std::string(800, 'y') + "\r\n";
-    ASSERT_TRUE(client.Send("POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                            chunk + chunk + "0\r\n\r\n"));
+    ASSERT_TRUE(
+        client.Send("POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                    chunk + chunk + "0\r\n\r\n"));
     ClientResponse r = client.Read();
     EXPECT_EQ(r.status, 413) << r.error;
   }
@@ -211,7 +213,8 @@ bool g_old_handler_ran = false;
 void OldHandler(int) { g_old_handler_ran = true; }
 
 TEST_F(HttpServerTest, SigtermStopsGracefullyAndGivesTheSignalBack) {
-  struct sigaction sa {}, saved {};
+  struct sigaction sa {
+  }, saved{};
   sa.sa_handler = OldHandler;
   sigaction(SIGTERM, &sa, &saved);
   Start(HttpServerOptions{}, /*signals=*/true);
@@ -253,8 +256,9 @@ TEST(HttpServerOpenTest, RefusesBadAddresses) {
   options.port = (*first)->port();
   auto second = HttpServer::Open(options, &handler);
   ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().message(),
-            "cannot listen on 127.0.0.1:" + std::to_string(options.port) + ": Address already in use");
+  EXPECT_EQ(
+      second.status().message(),
+      "cannot listen on 127.0.0.1:" + std::to_string(options.port) + ": Address already in use");
 }
 
 }  // namespace

@@ -34,10 +34,9 @@ class HttpTestClient {
   bool Connect() {
     boost::beast::error_code ec;
     stream_.expires_after(timeout_);
-    stream_.async_connect(
-        boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                                       static_cast<unsigned short>(port_)),
-        [&](boost::beast::error_code e) { ec = e; });
+    stream_.async_connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                         static_cast<unsigned short>(port_)),
+                          [&](boost::beast::error_code e) { ec = e; });
     RunIo();
     error_ = ec ? ec.message() : "";
     return !ec;

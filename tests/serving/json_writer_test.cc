@@ -83,7 +83,8 @@ TEST(JsonWriterTest, EscapesControlCharactersQuotesAndBackslashes) {
   std::string out;
   JsonWriter w(&out);
   w.String(std::string("a\"b\\c\n\t\r\b\f\x01\x1f") + std::string(1, '\0') + "\x7f");
-  EXPECT_EQ(out, R"("a\"b\\c\n\t\r\b\f\u0001\u001f\u0000)" "\x7f\"");
+  EXPECT_EQ(out, R"("a\"b\\c\n\t\r\b\f\u0001\u001f\u0000)"
+                 "\x7f\"");
 }
 
 TEST(JsonWriterTest, InvalidUtf8BecomesReplacementCharacters) {
@@ -91,7 +92,11 @@ TEST(JsonWriterTest, InvalidUtf8BecomesReplacementCharacters) {
   JsonWriter w(&out);
   // A stray continuation byte, a valid "é", an overlong "/" (2 bytes), a
   // truncated 3-byte sequence at the end.
-  w.String("a\x80" "\xC3\xA9" "\xC0\xAF" "z\xE2\x82");
+  w.String(
+      "a\x80"
+      "\xC3\xA9"
+      "\xC0\xAF"
+      "z\xE2\x82");
   EXPECT_EQ(out, "\"a\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBDz\xEF\xBF\xBD\xEF\xBF\xBD\"");
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(out.c_str());

@@ -127,8 +127,8 @@ TEST_F(ServeCliTest, SecondServerIsRefusedAndSigtermRemovesTheLock) {
   EXPECT_EQ(server.Wait(), 0) << server.err();
   EXPECT_FALSE(fs::exists(repo_ + "/data/serve.lock"));
   std::string log = server.err();
-  std::string listening = "tessera serve: listening on http://127.0.0.1:" +
-                          std::to_string(port) + " (pid " + std::to_string(server_pid) + ", ";
+  std::string listening = "tessera serve: listening on http://127.0.0.1:" + std::to_string(port) +
+                          " (pid " + std::to_string(server_pid) + ", ";
   EXPECT_EQ(log.substr(0, listening.size()), listening) << log;
   EXPECT_EQ(log.substr(log.size() - 23), "tessera serve: stopped\n");
 }
@@ -172,8 +172,8 @@ TEST_F(ServeCliTest, SigtermUnderLoadAnswersEveryRequestWhole) {
         HttpTestClient client(port, std::chrono::seconds(5));
         if (!client.Connect()) continue;  // refused: the server is stopping or gone
         for (int i = 0; i < 50 && !stop.load(); ++i) {
-          ClientResponse r = client.Request(
-              "POST", "/get-online-features", R"({"features": ["v:f"], "entities": {"u": [1]}})");
+          ClientResponse r = client.Request("POST", "/get-online-features",
+                                            R"({"features": ["v:f"], "entities": {"u": [1]}})");
           bool partial = r.status == 0 && r.error == "partial message";
           if (r.status == 0 && !partial) break;  // closed before an answer: retry
           if (r.status > 0 && r.status != 500) {

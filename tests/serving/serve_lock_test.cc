@@ -72,9 +72,9 @@ TEST_F(ServeLockTest, ALiveHolderKeepsIt) {
   auto second = ServeLock::Acquire(repo_, Info(7000));
   ASSERT_FALSE(second.ok());
   EXPECT_TRUE(second.status().IsAlreadyExists());
-  EXPECT_EQ(second.status().message(),
-            "a tessera server already runs for this repo (pid " + std::to_string(getpid()) +
-                ", http://127.0.0.1:6566; data/serve.lock)");
+  EXPECT_EQ(second.status().message(), "a tessera server already runs for this repo (pid " +
+                                           std::to_string(getpid()) +
+                                           ", http://127.0.0.1:6566; data/serve.lock)");
   EXPECT_EQ(Read(repo_ + "/data/serve.lock"), before);
 }
 

@@ -11,10 +11,10 @@
 // the facade reads an int64 key from decimal text, and request fields are
 // cast to their declared types. `push` reads a Parquet file as it is, a CSV
 // file with the push source's column types.
-#include <CLI/CLI.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -86,8 +86,7 @@ Result<RecordBatchPtr> EntityBatch(const std::vector<std::string>& rows) {
 }
 
 std::string Base64(std::string_view bytes) {
-  static const char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
@@ -332,9 +331,8 @@ void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx) {
   get->add_flag("--full-feature-names", get_args->full_feature_names,
                 "Name features view__feature");
   get->fallthrough();
-  get->callback([ctx, get_args] {
-    ctx->run = [ctx, get_args] { return RunGet(ctx->repo, *get_args); };
-  });
+  get->callback(
+      [ctx, get_args] { ctx->run = [ctx, get_args] { return RunGet(ctx->repo, *get_args); }; });
 
   auto push_args = std::make_shared<PushArgs>();
   CLI::App* push = app->add_subcommand(
@@ -348,9 +346,8 @@ void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx) {
                    "online (default), offline or online_and_offline; rows of a source feeding "
                    "an aggregated view are always logged");
   push->fallthrough();
-  push->callback([ctx, push_args] {
-    ctx->run = [ctx, push_args] { return RunPush(ctx->repo, *push_args); };
-  });
+  push->callback(
+      [ctx, push_args] { ctx->run = [ctx, push_args] { return RunPush(ctx->repo, *push_args); }; });
 }
 
 }  // namespace tessera::cli

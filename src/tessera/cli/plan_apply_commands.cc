@@ -26,8 +26,8 @@ std::string DescribeChange(const PlanChange& c) {
            (c.from_version > 0 ? ", re-added)" : ")");
   }
   if (c.change == "doc-changed") {
-    return "  ~ " + what + "  (doc only: description/owner/tags; stays " +
-           Version(c.from_version) + ")";
+    return "  ~ " + what + "  (doc only: description/owner/tags; stays " + Version(c.from_version) +
+           ")";
   }
   if (c.change == "changed") {
     return "  ~ " + what + "  (" + Version(c.from_version) + " -> " + Version(c.to_version) +
@@ -117,8 +117,8 @@ CommandStatus RunApply(const std::string& repo_dir, const std::string& user) {
     return Status::OK();
   }
   PrintChanges(*result, std::cout);
-  std::cout << "Applied: " << Summary(*result) << ". Registry version "
-            << result->registry_version << ", by " << user << ".\n";
+  std::cout << "Applied: " << Summary(*result) << ". Registry version " << result->registry_version
+            << ", by " << user << ".\n";
   return Status::OK();
 }
 

@@ -13,9 +13,9 @@ Result<PushSummary> FeatureStore::Push(const std::string& source,
                           : to == PushTarget::kOffline ? online::PushTo::kOffline
                                                        : online::PushTo::kOnlineAndOffline;
   Impl* impl = impl_.get();
-  TS_ASSIGN_OR_RETURN(online::PushOutcome r,
-                      online::PushRows(*snapshot, source, *rows, target,
-                                       [impl] { return impl->Online(); }, impl_->env));
+  TS_ASSIGN_OR_RETURN(online::PushOutcome r, online::PushRows(
+                                                 *snapshot, source, *rows, target,
+                                                 [impl] { return impl->Online(); }, impl_->env));
   return PushSummary{r.source, r.rows, r.online_rows_written, r.logged, r.first_seq, r.last_seq};
 }
 

@@ -286,9 +286,9 @@ Result<RecordBatchPtr> ConformRows(const IngestContract& contract, const RecordB
       }
       TS_ASSIGN_OR_RETURN(in, NullArray(c.type, rows.num_rows()));
     } else if (!registry::IsLosslessWidening(in->type(), c.type)) {
-      return Status::Invalid(label + ": column " + Quoted(c.name) + " is " +
-                             in->type().ToString() + ", but source " + Quoted(contract.source) +
-                             " takes " + c.type.ToString());
+      return Status::Invalid(label + ": column " + Quoted(c.name) + " is " + in->type().ToString() +
+                             ", but source " + Quoted(contract.source) + " takes " +
+                             c.type.ToString());
     }
     TS_ASSIGN_OR_RETURN(in, Widen(in, c.type));
     columns.push_back(std::move(in));
@@ -309,8 +309,7 @@ Result<RecordBatchPtr> ConformRows(const IngestContract& contract, const RecordB
   }
   if (first_col != nullptr) {
     return Status::Invalid(label + "." + first_col->name + "[" + std::to_string(first_row) +
-                           "]: null, but it is " + first_col->required_by +
-                           " and may not be null");
+                           "]: null, but it is " + first_col->required_by + " and may not be null");
   }
   return RecordBatch::Make(std::move(schema), std::move(columns));
 }

@@ -95,9 +95,9 @@ class Builder {
     TS_ASSIGN_OR_RETURN(joined.batch_source, ViewBatchSource(defs_, v));
     std::map<std::string, registry::SourceSchema> schemas =
         ResolveViewSourceSchemas(request_.repo_root, request_.project, defs_);
-    TS_ASSIGN_OR_RETURN(joined.features,
-                        ViewFeatures::Make(v, ViewSourceColumns(v, joined.keys,
-                                                                *joined.batch_source, schemas)));
+    TS_ASSIGN_OR_RETURN(
+        joined.features,
+        ViewFeatures::Make(v, ViewSourceColumns(v, joined.keys, *joined.batch_source, schemas)));
     return BuildViewFiles(InputSpec(joined),
                           ViewFilesDir(request_.offline_root, request_.project, v.name, version));
   }

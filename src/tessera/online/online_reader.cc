@@ -35,8 +35,7 @@ Status Missing(const RecordBatch& entities, const std::string& what, const std::
   std::vector<std::string> names;
   for (const Field& f : entities.schema()->fields()) names.push_back(f.name);
   return Status::Invalid("missing " + what + " " + Quoted(name) + " (" + why + ")" +
-                         DidYouMean(name, names) + "; the entities have: " +
-                         ColumnList(entities));
+                         DidYouMean(name, names) + "; the entities have: " + ColumnList(entities));
 }
 
 // A decimal integer with nothing around it, within [lo, hi].
@@ -318,7 +317,7 @@ class Reader {
       std::vector<ValueStatus> statuses(n);
       for (size_t r = 0; r < n; ++r) {
         statuses[r] = values->IsNull(static_cast<int64_t>(r)) ? ValueStatus::kNullValue
-                                                             : ValueStatus::kPresent;
+                                                              : ValueStatus::kPresent;
       }
       AddColumn(o.name, values, std::move(statuses), std::vector<int64_t>(n, 0), &out);
     }
@@ -332,8 +331,8 @@ class Reader {
   const int64_t n_;
   std::vector<KeyColumn> keys_;
   std::vector<ArrayPtr> request_values_;
-  std::vector<std::string> key_bytes_;              // reserved up front: views stay valid
-  std::vector<std::vector<int>> row_lookup_;        // per view, per row: index into rows_
+  std::vector<std::string> key_bytes_;        // reserved up front: views stay valid
+  std::vector<std::vector<int>> row_lookup_;  // per view, per row: index into rows_
   std::vector<std::optional<OnlineRow>> rows_;
   std::vector<ViewValues> views_;
   std::vector<std::vector<ArrayPtr>> on_demand_;

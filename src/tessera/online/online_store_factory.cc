@@ -15,9 +15,8 @@ Result<std::unique_ptr<OnlineStore>> OpenRocksDb(const registry::OnlineStoreConf
     return Status::Invalid("tessera.yaml: online_store: type rocksdb needs a path");
   }
   RocksDbOnlineStoreOptions options;
-  options.path = config.path.front() == '/' || repo_root.empty()
-                     ? config.path
-                     : repo_root + "/" + config.path;
+  options.path =
+      config.path.front() == '/' || repo_root.empty() ? config.path : repo_root + "/" + config.path;
   options.display_path = config.path;
   options.block_cache_mb = config.block_cache_mb;
   TS_ASSIGN_OR_RETURN(auto store, RocksDbOnlineStore::Open(options));

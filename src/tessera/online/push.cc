@@ -101,9 +101,8 @@ Status AddView(const CatalogSnapshot& snap, const FeatureView& current,
     for (const registry::JoinKey& key : entity->join_keys) {
       int index = ContractIndex(plan->contract, key.name);
       if (index < 0) {
-        return Status::Invalid("push source " + Quoted(plan->contract.source) +
-                               " has no column " + Quoted(key.name) + " (join key of view " +
-                               Quoted(def->name) + ")");
+        return Status::Invalid("push source " + Quoted(plan->contract.source) + " has no column " +
+                               Quoted(key.name) + " (join key of view " + Quoted(def->name) + ")");
       }
       v.keys.push_back(index);
     }
@@ -160,13 +159,15 @@ Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const Reco
     carried.push_back(std::move(column));
   }
   const Array& event_ts = *rows.column(plan.ts_column);
-  TS_ASSIGN_OR_RETURN(std::vector<ArrayPtr> values, view.features->Compute(carried, event_ts, &stats));
+  TS_ASSIGN_OR_RETURN(std::vector<ArrayPtr> values,
+                      view.features->Compute(carried, event_ts, &stats));
   std::vector<const Array*> columns;
   for (const ArrayPtr& a : values) columns.push_back(a.get());
   std::vector<std::string> keys(static_cast<size_t>(n));
   std::vector<std::string> encoded(static_cast<size_t>(n));
   std::vector<OnlineWrite> writes(static_cast<size_t>(n));
-  const Array* created = plan.created_column >= 0 ? rows.column(plan.created_column).get() : nullptr;
+  const Array* created =
+      plan.created_column >= 0 ? rows.column(plan.created_column).get() : nullptr;
   EntityKey::Builder builder;
   for (int64_t r = 0; r < n; ++r) {
     const size_t i = static_cast<size_t>(r);
@@ -188,10 +189,9 @@ Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const Reco
 Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string& source,
                              const RecordBatch& rows, PushTo to,
                              const std::function<Result<OnlineStore*>()>& store, Env* env) {
-  TS_ASSIGN_OR_RETURN(std::shared_ptr<const PushPlan> plan,
-                      snapshot.Cached<PushPlan>("push:" + source, [&] {
-                        return BuildPlan(snapshot, source);
-                      }));
+  TS_ASSIGN_OR_RETURN(
+      std::shared_ptr<const PushPlan> plan,
+      snapshot.Cached<PushPlan>("push:" + source, [&] { return BuildPlan(snapshot, source); }));
   TS_ASSIGN_OR_RETURN(RecordBatchPtr conformed, offline::ConformRows(plan->contract, rows, "rows"));
   PushOutcome out;
   out.source = source;

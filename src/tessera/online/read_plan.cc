@@ -147,8 +147,8 @@ class Planner {
         if (k < 0) {
           k = static_cast<int>(plan_->keys.size());
           plan_->keys.push_back({key.name, key.type,
-                                 "join key of entity " + Quoted(entity_name) +
-                                     " of feature view " + Quoted(v->def.name)});
+                                 "join key of entity " + Quoted(entity_name) + " of feature view " +
+                                     Quoted(v->def.name)});
         }
         v->keys.push_back(k);
       }

@@ -41,10 +41,10 @@ struct PlannedKey {
 // One view version looked up.
 struct PlannedView {
   ViewId id;
-  registry::FeatureView def;      // the definition of id.version
-  std::vector<int> keys;          // into ReadPlan::keys, in key-encoding order
+  registry::FeatureView def;  // the definition of id.version
+  std::vector<int> keys;      // into ReadPlan::keys, in key-encoding order
   std::shared_ptr<const RowCodec> codec;
-  std::vector<uint8_t> decode;    // per def.features: 1 when the request needs it
+  std::vector<uint8_t> decode;  // per def.features: 1 when the request needs it
 };
 
 // Where an on-demand view's input column comes from.
@@ -70,8 +70,8 @@ struct PlannedOutput {
 };
 
 struct ReadPlan {
-  std::vector<PlannedKey> keys;        // output first, in first-use order
-  std::vector<Field> request_fields;   // read by on-demand views
+  std::vector<PlannedKey> keys;       // output first, in first-use order
+  std::vector<Field> request_fields;  // read by on-demand views
   std::vector<std::string> request_field_why;
   std::vector<PlannedView> views;
   std::vector<PlannedOnDemand> on_demand;  // inputs before readers

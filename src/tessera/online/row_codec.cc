@@ -162,7 +162,8 @@ Status GetScalar(Reader* r, TypeId id, ArrayBuilder* b) {
     case TypeId::kBool: {
       uint8_t v = 0;
       TS_RETURN_NOT_OK(r->Byte(&v));
-      if (v > 1) return Status::Corruption("online row: bool byte " + ByteHex(v) + " is not 0 or 1");
+      if (v > 1)
+        return Status::Corruption("online row: bool byte " + ByteHex(v) + " is not 0 or 1");
       return b ? static_cast<BoolBuilder*>(b)->Append(v) : Status::OK();
     }
     case TypeId::kInt32: {
@@ -264,8 +265,7 @@ Status RowCodec::DecodeRow(std::string_view bytes, std::span<ArrayBuilder* const
   for (size_t i = 0; i < builders.size(); ++i) {
     if (builders[i] && builders[i]->type() != types_[i]) {
       return Status::Invalid("RowCodec: builder " + std::to_string(i) + " is " +
-                             builders[i]->type().ToString() + ", expected " +
-                             types_[i].ToString());
+                             builders[i]->type().ToString() + ", expected " + types_[i].ToString());
     }
   }
   Reader r(bytes);

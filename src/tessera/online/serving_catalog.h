@@ -54,8 +54,9 @@ class CatalogSnapshot {
   // threads may both build; one result is kept). T is any type; keys of
   // different types must not collide (callers prefix them).
   template <typename T>
-  Result<std::shared_ptr<const T>> Cached(const std::string& key,
-                                          const std::function<Result<std::shared_ptr<const T>>()>& build) const {
+  Result<std::shared_ptr<const T>> Cached(
+      const std::string& key,
+      const std::function<Result<std::shared_ptr<const T>>()>& build) const {
     {
       std::shared_lock lock(cache_mu_);
       if (auto it = cache_.find(key); it != cache_.end()) {
@@ -80,8 +81,8 @@ class CatalogSnapshot {
 };
 
 struct ServingCatalogOptions {
-  registry::LoadedRepo config;  // root and tessera.yaml (definitions unused)
-  std::string registry_path;    // absolute
+  registry::LoadedRepo config;                 // root and tessera.yaml (definitions unused)
+  std::string registry_path;                   // absolute
   registry::RegistryOptions registry_options;  // read_only is forced
   std::chrono::milliseconds recheck_interval{1000};
 };

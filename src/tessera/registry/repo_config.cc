@@ -82,9 +82,9 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   bool has_block_cache = ReadBlockCacheMb(r, online);
   r.ReportUnknownKeys();
   if (has_block_cache && online->type != "rocksdb") {
-    r.ctx().Error(r.Get("block_cache_mb"),
-                  "online_store: block_cache_mb applies to type rocksdb only, not " +
-                      Quoted(online->type));
+    r.ctx().Error(
+        r.Get("block_cache_mb"),
+        "online_store: block_cache_mb applies to type rocksdb only, not " + Quoted(online->type));
   }
   if (online->type == "redis" && online->url.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis needs a url (redis://host:port)");

@@ -55,8 +55,8 @@ Endpoint EndpointOf(const HttpTarget& target, const char** method) {
 }
 
 HttpResponse MethodNotAllowed(const std::string& method, const char* allowed) {
-  HttpResponse r = ErrorResponse(
-      {405, "method", method + " is not allowed here; use " + std::string(allowed)});
+  HttpResponse r =
+      ErrorResponse({405, "method", method + " is not allowed here; use " + std::string(allowed)});
   r.headers.emplace_back("Allow", allowed);
   return r;
 }

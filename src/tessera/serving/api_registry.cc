@@ -27,10 +27,10 @@ std::optional<ApiError> CheckParams(const HttpTarget& target,
       list += (list.empty() ? "" : ", ") + std::string(k);
     }
     if (!ok) {
-      return ApiError{400, key,
-                      "unknown query parameter" +
-                          (list.empty() ? std::string(" (this endpoint takes none)")
-                                        : " (this endpoint takes " + list + ")")};
+      return ApiError{
+          400, key,
+          "unknown query parameter" + (list.empty() ? std::string(" (this endpoint takes none)")
+                                                    : " (this endpoint takes " + list + ")")};
     }
   }
   return std::nullopt;

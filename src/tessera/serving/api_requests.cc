@@ -18,7 +18,8 @@ ApiError Error(std::string field, std::string reason) {
 // Parses `body` into `doc`; the body must be a JSON object.
 std::optional<ApiError> ParseObject(std::string_view body, rapidjson::Document* doc) {
   if (body.empty()) return Error("body", "the body is empty: expected a JSON object");
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+  constexpr unsigned kFlags =
+      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
   doc->Parse<kFlags>(body.data(), body.size());
   if (doc->HasParseError()) {
     return Error("body", std::string("malformed JSON at byte ") +

@@ -17,10 +17,10 @@ namespace tessera::serving {
 // One GET /registry/... question.
 struct DiscoveryQuery {
   enum class Kind { kList, kDescribe, kSearch, kLineage } what = Kind::kList;
-  std::string name;  // describe, lineage
-  std::string kind;  // object kind filter ("" any)
-  int64_t version = 0;  // describe; 0 the current one
-  std::string text;     // search
+  std::string name;       // describe, lineage
+  std::string kind;       // object kind filter ("" any)
+  int64_t version = 0;    // describe; 0 the current one
+  std::string text;       // search
   bool upstream = false;  // lineage; neither means both
   bool downstream = false;
   bool transitive = true;

@@ -15,8 +15,7 @@ class FacadeBackend final : public Backend {
   Result<SchemaPtr> PushSchema(const std::string& source) override {
     return store_->PushSchema(source);
   }
-  Result<PushSummary> Push(const std::string& source, RecordBatchPtr rows,
-                           PushTarget to) override {
+  Result<PushSummary> Push(const std::string& source, RecordBatchPtr rows, PushTarget to) override {
     return store_->Push(source, std::move(rows), to);
   }
   Result<MaterializeSummary> Materialize(const MaterializeRequest& request) override {

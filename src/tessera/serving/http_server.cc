@@ -144,7 +144,8 @@ void HttpServer::Run() {
 }
 
 void HttpServer::RunUntilSignal() {
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   sigaction(SIGINT, nullptr, &old_int);
   sigaction(SIGTERM, nullptr, &old_term);
   impl_->signals.emplace(impl_->ioc, SIGINT, SIGTERM);

@@ -38,7 +38,8 @@ void HttpSession::Start() {
 
 void HttpSession::StopIfIdle() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
-    bool nothing_received = self->buffer_.size() == 0 && (!self->parser_ || !self->parser_->got_some());
+    bool nothing_received =
+        self->buffer_.size() == 0 && (!self->parser_ || !self->parser_->got_some());
     if (self->waiting_ && nothing_received) self->stream_.cancel();
   });
 }
@@ -50,10 +51,9 @@ void HttpSession::ReadHeader() {
   parser_->header_limit(kHeaderLimit);
   waiting_ = true;
   stream_.expires_after(std::chrono::seconds(owner_->Options().idle_timeout_seconds));
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
-                            self->OnHeader(ec);
-                          });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
 }
 
 void HttpSession::OnHeader(beast::error_code ec) {

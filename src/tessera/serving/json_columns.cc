@@ -117,8 +117,8 @@ std::optional<ApiError> ColumnType(const Value& array, const std::string& column
     for (rapidjson::SizeType j = 0; j < v.Size(); ++j, ++element_index) {
       Kind e = KindOf(v[j]);
       if (e == kArray || e == kObject || e == kBool) {
-        return Error(At(column, i), std::string("a list may hold numbers or strings, not ") +
-                                        KindName(e));
+        return Error(At(column, i),
+                     std::string("a list may hold numbers or strings, not ") + KindName(e));
       }
       elements.Add(e, element_index);
     }
@@ -224,8 +224,8 @@ std::optional<ApiError> AppendJsonColumns(const Value& object, std::string_view 
     }
     DataType type;
     if (auto err = ColumnType(values, column, &type)) return err;
-    bool int_elements = type.id() == TypeId::kInt64 ||
-                        (type.is_list() && type.element() == TypeId::kInt64);
+    bool int_elements =
+        type.id() == TypeId::kInt64 || (type.is_list() && type.element() == TypeId::kInt64);
     if (int_elements) {
       if (auto err = CheckRanges(values, column, type.is_list())) return err;
     }

@@ -40,16 +40,16 @@ const char* EndpointName(Endpoint e) {
 
 const std::array<int64_t, LatencyHistogram::kBuckets - 1>& LatencyHistogram::Bounds() {
   static const std::array<int64_t, kBuckets - 1> kBounds = {
-      50,     100,    250,     500,     1000,    2500,    5000,    10000,  25000,
-      50000,  100000, 250000,  500000,  1000000, 2500000, 5000000, 10000000};
+      50,    100,    250,    500,    1000,    2500,    5000,    10000,   25000,
+      50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
   return kBounds;
 }
 
 void LatencyHistogram::Record(int64_t micros) {
   micros = std::max<int64_t>(micros, 0);
   const auto& bounds = Bounds();
-  size_t i = static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), micros) -
-                                 bounds.begin());
+  size_t i =
+      static_cast<size_t>(std::lower_bound(bounds.begin(), bounds.end(), micros) - bounds.begin());
   counts_[i].fetch_add(1, kRelaxed);
   sum_micros_.fetch_add(static_cast<uint64_t>(micros), kRelaxed);
 }
@@ -95,7 +95,8 @@ std::string SecondsValue(int64_t micros) {
 }  // namespace
 
 void Metrics::RenderFreshness(const std::vector<ViewFreshness>& views, std::string* out) {
-  *out += "# HELP tessera_feature_view_version Applied (current) and newest materialized version.\n";
+  *out +=
+      "# HELP tessera_feature_view_version Applied (current) and newest materialized version.\n";
   *out += "# TYPE tessera_feature_view_version gauge\n";
   for (const ViewFreshness& v : views) {
     std::string view = "view=\"" + LabelValue(v.view) + "\"";

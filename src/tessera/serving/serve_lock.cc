@@ -214,7 +214,8 @@ ServeLock::~ServeLock() { (void)Release(); }
 Status ServeLock::Release() {
   if (fd_ < 0) return Status::OK();
   // Remove the file only when it is still ours (not replaced by hand).
-  struct stat mine {}, there {};
+  struct stat mine {
+  }, there{};
   Status st;
   if (fstat(fd_, &mine) == 0 && stat(path_.c_str(), &there) == 0 && mine.st_dev == there.st_dev &&
       mine.st_ino == there.st_ino && unlink(path_.c_str()) != 0) {

@@ -28,7 +28,7 @@ struct ServeLockInfo {
   int64_t pid = 0;
   std::string host;
   int port = 0;
-  std::string address;  // "host:port" ("[::1]:port")
+  std::string address;     // "host:port" ("[::1]:port")
   int64_t started_at = 0;  // micros UTC
 };
 

@@ -157,8 +157,9 @@ Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const On
     if (statuses[g].ok()) {
       RowRank rank;
       Status st = DecodeRocksDbValue(stored[g].ToStringView(), &rank, nullptr);
-      if (!st.ok()) return st.WithContext("online store " + display_path_ + ", view " +
-                                          Quoted(view.name) + "@" + std::to_string(view.version));
+      if (!st.ok())
+        return st.WithContext("online store " + display_path_ + ", view " + Quoted(view.name) +
+                              "@" + std::to_string(view.version));
       current = rank;
     } else if (!statuses[g].IsNotFound()) {
       return FromRocks(statuses[g], display_path_, "read before write");
@@ -195,8 +196,8 @@ Status RocksDbOnlineStore::Read(std::span<const OnlineLookup> lookups,
   }
   std::vector<rocksdb::PinnableSlice> values(n);
   std::vector<rocksdb::Status> statuses(n);
-  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, slices.data(),
-                values.data(), statuses.data());
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, slices.data(), values.data(),
+                statuses.data());
   for (size_t i = 0; i < n; ++i) {
     if (statuses[i].IsNotFound()) continue;
     if (!statuses[i].ok()) return FromRocks(statuses[i], display_path_, "read");
