@@ -58,7 +58,7 @@ TEST(JsonWriterTest, NonFiniteNumbersAreStrings) {
   w.Double(-0.0);
   w.Double(1e300);
   w.EndArray();
-  EXPECT_EQ(out, R"(["NaN","Infinity","-Infinity","NaN",0.1,0.1,-0,1e+300])");
+  EXPECT_EQ(out, R"(["NaN","Infinity","-Infinity","NaN",0.1,0.1,-0.0,1e+300])");
 }
 
 // Every finite double comes back bit for bit through a JSON parser.

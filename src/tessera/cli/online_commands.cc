@@ -11,11 +11,8 @@
 // the facade reads an int64 key from decimal text, and request fields are
 // cast to their declared types. `push` reads a Parquet file as it is, a CSV
 // file with the push source's column types.
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -31,6 +28,7 @@
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
 #include "tessera/offline/ingest_contract.h"
+#include "tessera/serving/api_responses.h"
 
 namespace tessera::cli {
 namespace {
@@ -85,101 +83,6 @@ Result<RecordBatchPtr> EntityBatch(const std::vector<std::string>& rows) {
   return builder.Finish();
 }
 
-std::string Base64(std::string_view bytes) {
-  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kChars[(n >> s) & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    uint32_t n = uint8_t(bytes[i]) << 16;
-    out += kChars[(n >> 18) & 63];
-    out += kChars[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
-    out += kChars[(n >> 18) & 63];
-    out += kChars[(n >> 12) & 63];
-    out += kChars[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void WriteDouble(double v, JsonWriter* w) {
-  if (std::isnan(v)) {
-    w->String("NaN");
-  } else if (std::isinf(v)) {
-    w->String(v > 0 ? "Infinity" : "-Infinity");
-  } else {
-    w->Double(v);
-  }
-}
-
-// One value as DESIGN.md 3b's JSON: null, numbers, base64 bytes, RFC 3339
-// timestamps, lists as arrays.
-void WriteValue(const Value& v, JsonWriter* w) {
-  if (v.is_null()) {
-    w->Null();
-    return;
-  }
-  switch (v.type().id()) {
-    case TypeId::kBool: w->Bool(v.bool_value()); break;
-    case TypeId::kInt32:
-    case TypeId::kInt64: w->Int64(v.int_value()); break;
-    case TypeId::kFloat:
-    case TypeId::kDouble: WriteDouble(v.double_value(), w); break;
-    case TypeId::kString: w->String(v.string_value().c_str(), v.string_value().size()); break;
-    case TypeId::kBytes: w->String(Base64(v.string_value()).c_str()); break;
-    case TypeId::kTimestamp: w->String(FormatTimestamp(v.int_value()).c_str()); break;
-    case TypeId::kList:
-      w->StartArray();
-      for (const Value& e : v.list_value()) WriteValue(e, w);
-      w->EndArray();
-      break;
-  }
-}
-
-std::string ResponseJson(const OnlineResponse& r) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  w.Key("metadata");
-  w.StartObject();
-  w.Key("feature_names");
-  w.StartArray();
-  for (const std::string& n : r.names) w.String(n.c_str(), n.size());
-  w.EndArray();
-  w.EndObject();
-  w.Key("results");
-  w.StartArray();
-  for (size_t i = 0; i < r.names.size(); ++i) {
-    w.StartObject();
-    w.Key("values");
-    w.StartArray();
-    for (int64_t row = 0; row < r.values[i]->length(); ++row) {
-      WriteValue(r.values[i]->GetValue(row), &w);
-    }
-    w.EndArray();
-    w.Key("statuses");
-    w.StartArray();
-    for (FeatureStatus s : r.statuses[i]) w.String(FeatureStatusName(s));
-    w.EndArray();
-    w.Key("event_timestamps");
-    w.StartArray();
-    for (int64_t ts : r.event_timestamps[i]) w.String(FormatTimestamp(ts).c_str());
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 void PrintTable(const OnlineResponse& r, std::ostream& out) {
   const int64_t rows = r.values.empty() ? 0 : r.values[0]->length();
   std::vector<std::string> header = {"feature", "value", "status", "event_timestamp"};
@@ -215,7 +118,7 @@ CommandStatus RunGet(const std::string& repo, const GetArgs& args) {
   TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
   TS_ASSIGN_OR_RETURN(OnlineResponse response, store->GetOnlineFeatures(**entities, request));
   if (args.json) {
-    std::cout << ResponseJson(response) << "\n";
+    std::cout << serving::OnlineResponseJson(response) << "\n";
   } else {
     PrintTable(response, std::cout);
   }

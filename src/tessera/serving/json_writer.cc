@@ -70,7 +70,12 @@ void AppendFloating(std::string* out, T v) {
   } else if (std::isinf(v)) {
     out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   } else {
+    // Shortest round-trip digits, always with a fraction or an exponent, so
+    // a JSON reader (Python's, Feast's clients) reads a float back as a
+    // float and -0.0 keeps its sign ("2.0", not "2"; "-0.0", not "-0").
+    const size_t start = out->size();
     AppendNumber(out, v);
+    if (out->find_first_of(".eE", start) == std::string::npos) out->append(".0");
   }
 }
 
