@@ -138,8 +138,9 @@ int Run(int argc, char** argv) {
   std::filesystem::create_directories(o.out + "/sources");
   std::ofstream(o.out + "/tessera.yaml")
       << "project: serving_bench\n"
-      << (o.redis_url.empty() ? "online_store: {type: rocksdb, path: data/online}\n"
-                              : "online_store: {type: redis, url: \"" + o.redis_url + "\"}\n");
+      << (o.redis_url.empty()
+              ? "online_store: {type: rocksdb, path: data/online, block_cache_mb: 512}\n"
+              : "online_store: {type: redis, url: \"" + o.redis_url + "\"}\n");
   std::ofstream(o.out + "/features/features.yaml") << kFeaturesYaml;
   std::mt19937_64 rng(o.seed);
   Status st = WriteStats(o, &rng);

@@ -148,5 +148,25 @@ TEST(TimeTest, FormatsDurationsInTheLargestUnit) {
   }
 }
 
+// The hand-written formatting of years 0 to 9999 against the C library's
+// gmtime_r and snprintf on random instants (an independent reference).
+TEST(TimeTest, FormatTimestampMatchesGmtimeOnRandomInstants) {
+  std::mt19937_64 rng(20261130);
+  const int64_t lo = -62167219200LL;  // 0000-01-01T00:00:00Z, seconds
+  const int64_t hi = 253402300799LL;  // 9999-12-31T23:59:59Z
+  for (int i = 0; i < 20000; ++i) {
+    int64_t secs = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+    int64_t frac = static_cast<int64_t>(rng() % 1000000);
+    time_t t = static_cast<time_t>(secs);
+    struct tm tm {};
+    ASSERT_NE(gmtime_r(&t, &tm), nullptr);
+    char want[64];
+    std::snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<long long>(frac));
+    ASSERT_EQ(FormatTimestamp(secs * 1000000 + frac), want) << secs;
+  }
+}
+
 }  // namespace
 }  // namespace tessera
