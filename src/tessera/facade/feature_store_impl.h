@@ -3,6 +3,7 @@
 // sets; the online methods in their own files). Internal to the facade.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,9 +19,6 @@
 namespace tessera {
 namespace facade {
 
-// `path` made absolute against `root` (paths in tessera.yaml are relative
-// to the repo root).
-std::string Absolute(const std::string& root, const std::string& path);
 // True when nothing has been applied yet (no file, or an empty one).
 bool RegistryIsNew(const std::string& path);
 
@@ -31,9 +29,12 @@ struct FeatureStore::Impl {
   registry::LoadedRepo config;  // root and tessera.yaml only
   Env* env = nullptr;           // files and the clock; not owned
 
-  // The online store, opened on first use by Online() (thread-safe).
+  // The online store, opened on first use by Online() (thread-safe). Once
+  // open it never changes, so requests read `online_ready` without the
+  // mutex (every serving request asks for it).
   std::mutex online_mu;
   std::unique_ptr<online::OnlineStore> online_store;
+  std::atomic<online::OnlineStore*> online_ready{nullptr};
   Result<online::OnlineStore*> Online();
 
   // The definitions online reads and pushes use, kept in memory and fresh
@@ -42,9 +43,7 @@ struct FeatureStore::Impl {
   std::unique_ptr<online::ServingCatalog> catalog;
   online::ServingCatalog* Catalog();
 
-  std::string RegistryPath() const {
-    return facade::Absolute(config.root, config.config.registry_path);
-  }
+  std::string RegistryPath() const { return ResolvePath(config.root, config.config.registry_path); }
   registry::RegistryOptions Options(bool read_only) const {
     registry::RegistryOptions options;
     options.read_only = read_only;
