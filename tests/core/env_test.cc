@@ -136,6 +136,14 @@ TEST(ParentDirTest, Cases) {
   EXPECT_EQ(ParentDir("x/y/a.csv"), "x/y");
 }
 
+TEST(ResolvePathTest, RelativeToTheRootAbsoluteAsIsBothNormalized) {
+  EXPECT_EQ(ResolvePath("/repo", "data/offline"), "/repo/data/offline");
+  EXPECT_EQ(ResolvePath("/repo/", "./data/../data/registry.db"), "/repo/data/registry.db");
+  EXPECT_EQ(ResolvePath("/repo", "/srv/offline/"), "/srv/offline/");
+  EXPECT_EQ(ResolvePath("/repo", "/srv/./x/../offline"), "/srv/offline");
+  EXPECT_EQ(ResolvePath("rel", "a.csv"), "rel/a.csv");
+}
+
 TEST_F(EnvTest, AtomicWriterCommitReplacesAndLeavesNoTemp) {
   Put("out", "old contents");
   auto w = AtomicFileWriter::Create(Env::Default(), Path("out"));

@@ -20,9 +20,7 @@ Status CheckIsRepo(const std::string& repo_dir) {
 }
 
 std::string RegistryPath(const registry::LoadedRepo& repo) {
-  fs::path path(repo.config.registry_path);
-  if (path.is_absolute()) return path.string();
-  return (fs::path(repo.root) / path).lexically_normal().string();
+  return ResolvePath(repo.root, repo.config.registry_path);
 }
 
 Result<registry::LoadedRepo> LoadRepoPrintingErrors(const std::string& repo_dir) {

@@ -4,6 +4,12 @@
 
 namespace tessera {
 
+std::string ResolvePath(const std::string& root, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  return (std::filesystem::path(root) / p).lexically_normal().string();
+}
+
 std::string ParentDir(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   if (slash == std::string::npos) return ".";

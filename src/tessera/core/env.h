@@ -170,6 +170,11 @@ class EnvWrapper : public Env {
 // The folder holding `path` ("." for a bare name, "/" for "/x").
 std::string ParentDir(const std::string& path);
 
+// `path` resolved against `root` unless absolute, lexically normalized
+// ("a/./b/../c" -> "a/c"): how every path in tessera.yaml and in a
+// source definition is read (relative to the repo root).
+std::string ResolvePath(const std::string& root, const std::string& path);
+
 // Creates the missing folders of `dir`, outermost first, appending each
 // one this call created to `created` (a folder another process creates
 // meanwhile is not counted), so a caller that fails later can remove

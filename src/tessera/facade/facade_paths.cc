@@ -6,12 +6,6 @@ namespace tessera::facade {
 
 namespace fs = std::filesystem;
 
-std::string Absolute(const std::string& root, const std::string& path) {
-  fs::path p(path);
-  if (p.is_absolute()) return p.lexically_normal().string();
-  return (fs::path(root) / p).lexically_normal().string();
-}
-
 bool RegistryIsNew(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return true;

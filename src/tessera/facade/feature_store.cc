@@ -171,7 +171,7 @@ Result<std::unique_ptr<RecordBatchReader>> FeatureStore::GetHistoricalFeatures(
   TS_ASSIGN_OR_RETURN(registry::LiveDefinitions live, reg->LiveDefinitionsNow());
   offline::TrainingSetRequest r;
   r.repo_root = impl_->config.root;
-  r.offline_root = facade::Absolute(impl_->config.root, impl_->config.config.offline_path);
+  r.offline_root = offline::OfflineRoot(impl_->config);
   r.project = impl_->config.config.project;
   r.definitions = std::move(live.definitions);
   for (const auto& [ref, version] : live.versions) {

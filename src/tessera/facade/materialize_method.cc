@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "tessera/facade/feature_store_impl.h"
+#include "tessera/offline/ingest.h"
 #include "tessera/online/materializer.h"
 
 namespace tessera {
@@ -13,7 +14,7 @@ Result<MaterializeSummary> FeatureStore::Materialize(const MaterializeRequest& r
   TS_RETURN_NOT_OK(impl_->OpenRegistry().status());
   online::MaterializeSpec spec;
   spec.repo_root = impl_->config.root;
-  spec.offline_root = facade::Absolute(impl_->config.root, impl_->config.config.offline_path);
+  spec.offline_root = offline::OfflineRoot(impl_->config);
   spec.project = impl_->config.config.project;
   spec.registry_path = impl_->RegistryPath();
   spec.registry_options = impl_->Options(false);

@@ -243,9 +243,7 @@ class IngestReader final : public RecordBatchReader {
 }  // namespace
 
 std::string OfflineRoot(const registry::LoadedRepo& repo) {
-  const std::string& path = repo.config.offline_path;
-  if (!path.empty() && path[0] == '/') return path;
-  return repo.root + "/" + path;
+  return ResolvePath(repo.root, repo.config.offline_path);
 }
 
 Result<IngestResult> Ingest(const registry::LoadedRepo& repo, const std::string& source,

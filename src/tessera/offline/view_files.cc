@@ -37,11 +37,6 @@ struct ViewFilesIndex {
   std::vector<Field> columns;          // carried columns
 };
 
-std::string Absolute(const std::string& root, const std::string& path) {
-  std::filesystem::path p(path);
-  return p.is_absolute() ? path : (std::filesystem::path(root) / p).string();
-}
-
 // The source's files now, each with its size and modification time. The
 // time comes from the file system directly: Env has no clock for files,
 // and a fingerprint needs no fault injection (a failure is "stale").
@@ -52,7 +47,7 @@ Result<std::vector<SourceFile>> Fingerprint(const JoinInputSpec& spec) {
                       MatchSourceFiles(spec.repo_root, spec.source->path, spec.env));
   for (const std::string& f : files) {
     std::error_code ec;
-    std::string full = Absolute(spec.repo_root, f);
+    std::string full = ResolvePath(spec.repo_root, f);
     auto size = std::filesystem::file_size(full, ec);
     if (ec) return Status::IOError("cannot stat " + full + ": " + ec.message());
     auto mtime = std::filesystem::last_write_time(full, ec);
