@@ -79,11 +79,27 @@ struct FeatureDef {
 };
 
 struct Aggregation {
+  // The aggregated column; empty only for `count` without a column (it
+  // counts events; its features are named `count_<window>`).
   std::string column;
-  std::string function;          // sum, count, count_distinct, avg, min, max, last, stddev
+  // count, sum, avg, min, max, var, stddev, first, last, last_n,
+  // count_distinct, approx_count_distinct, approx_percentile
+  // (docs/DEFINITIONS.md).
+  std::string function;
   std::vector<int64_t> windows;  // microseconds, > 0
+  // Parameters, 0 when the function has none: `k` of last_n (>= 1), `p` of
+  // approx_percentile (in [0, 1]).
+  int64_t k = 0;
+  double p = 0;
+  // The tile width of each window (same length as `windows` once loaded),
+  // microseconds; 0 means the default agg chooses (agg/window_plan.h). A
+  // default stays out of the canonical form, so existing views keep their
+  // versions.
+  std::vector<int64_t> tile_widths;
   SourceLocation location;
-  // "amount_sum_24h": <column>_<function>_<FormatDuration(window)>.
+  // "amount_sum_24h": <column>_<function part>_<FormatDuration(window)>,
+  // where the function part carries the parameter (`amount_p99_24h`,
+  // `amount_last5_7d`) and a count of events is `count_24h`.
   std::string FeatureName(int64_t window) const;
 };
 
