@@ -210,10 +210,6 @@ TEST_F(HistoricalCliTest, ErrorsAreOneLineAndLeaveTheOutputAlone) {
                  "--out", "out.csv"},
                 "feature view 'user_profile' has no feature 'agee' (in 'user_profile:agee') (did "
                 "you mean 'age'?)");
-  ExpectFailure(
-      {"historical", "--entities", "spine.csv", "--features", "user_spend", "--out", "out.csv"},
-      "feature reference 'user_spend': feature view 'user_spend' is aggregated (aggregations:): "
-      "aggregated views are not computed yet");
   Write("no_extra.csv", "user_id,merchant_id,event_timestamp\n1,m0," + Ts(5) + "\n");
   ExpectFailure(
       {"historical", "--entities", "no_extra.csv", "--features", "fees:total", "--out", "out.csv"},

@@ -373,15 +373,6 @@ TEST_F(TrainingSetTest, ErrorsNameWhatIsWrong) {
           .message(),
       "output column 'country' would come from both feature 'merchant_risk:country' and "
       "feature 'user_profile:country'; use --full-feature-names (view__feature)");
-  Status agg = BuildError(Request({"user_spend:age_sum_1h"}), spine);
-  EXPECT_EQ(agg.code(), StatusCode::kUnsupported);
-  EXPECT_EQ(agg.message(),
-            "feature reference 'user_spend:age_sum_1h': feature view 'user_spend' is aggregated "
-            "(aggregations:): "
-            "aggregated views are not computed yet");
-  EXPECT_EQ(BuildError(Request({"over_agg"}), spine).message(),
-            "on-demand view 'over_agg' reads feature view 'user_spend', which is aggregated "
-            "(aggregations:): aggregated views are not computed yet");
   EXPECT_EQ(BuildError(Request({"user_profile@2:age"}), spine).message(),
             "feature reference 'user_profile@2:age': no registry to read pinned versions from");
 

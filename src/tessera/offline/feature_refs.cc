@@ -71,10 +71,6 @@ std::vector<std::string> FeatureNamesOf(const std::vector<registry::FeatureDef>&
   return names;
 }
 
-Status NotComputedYet(const std::string& what) {
-  return Status::Unsupported(what + ": aggregated views are not computed yet");
-}
-
 class Resolver {
  public:
   Resolver(const RepoDefinitions& defs, const ViewVersionLookup& lookup)
@@ -92,10 +88,6 @@ class Resolver {
                          "on-demand view " + Quoted(parsed.name));
     }
     TS_ASSIGN_OR_RETURN(FeatureView view, FindView(ref, parsed));
-    if (!view.aggregations.empty()) {
-      return NotComputedYet("feature reference " + Quoted(ref) + ": feature view " +
-                            Quoted(view.name) + " is aggregated (aggregations:)");
-    }
     int index = ViewIndex(std::move(view), parsed.version);
     return AddFeatures(ref, parsed.feature, false, index, out_.views[index].view.features,
                        "feature view " + Quoted(parsed.name) +
@@ -133,7 +125,16 @@ class Resolver {
     auto key = std::make_pair(view.name, version);
     if (auto it = view_index_.find(key); it != view_index_.end()) return it->second;
     int index = static_cast<int>(out_.views.size());
-    out_.views.push_back(ViewRequest{std::move(view), version, {}});
+    const int num_declared = static_cast<int>(view.features.size());
+    // Aggregate features follow the declared ones, named as the registry
+    // names them; the training set types them from the aggregation plan.
+    std::vector<std::string> names = registry::FeatureNames(view);
+    for (size_t f = view.features.size(); f < names.size(); ++f) {
+      registry::FeatureDef def;
+      def.name = names[f];
+      view.features.push_back(std::move(def));
+    }
+    out_.views.push_back(ViewRequest{std::move(view), version, {}, num_declared});
     view_index_[key] = index;
     return index;
   }
@@ -146,10 +147,6 @@ class Resolver {
     }
     for (const std::string& input : odfv.inputs) {
       if (const FeatureView* v = FindByName(defs_.feature_views, input)) {
-        if (!v->aggregations.empty()) {
-          return NotComputedYet("on-demand view " + Quoted(odfv.name) + " reads feature view " +
-                                Quoted(input) + ", which is aggregated (aggregations:)");
-        }
         ViewIndex(*v, 0);
       } else if (const OnDemandFeatureView* o = FindByName(defs_.on_demand_feature_views, input)) {
         TS_RETURN_NOT_OK(OnDemandIndex(*o, depth + 1).status());

@@ -8,8 +8,8 @@
 // what on-demand views read (their input views, at the current version,
 // computed but not output unless asked for, and their input on-demand
 // views). Errors name the reference and suggest a close name (did you
-// mean); a reference to an aggregated view, or an on-demand view reading
-// one, fails: aggregated views are not computed yet (the aggregation issue).
+// mean). An aggregated view's features are its declared ones followed by
+// its aggregations' outputs (registry::FeatureNames).
 // Thread-safe (pure functions).
 #pragma once
 
@@ -29,6 +29,11 @@ struct ViewRequest {
   int64_t pinned_version = 0;  // 0: the current definition
   // Indices into view.features of the features to output, in request order.
   std::vector<int> output_features;
+  // view.features holds the declared features (the first num_declared),
+  // then one per aggregation and window, named as registry::FeatureNames
+  // names them, whose types the training set sets from the aggregation
+  // plan (agg::WindowPlan).
+  int num_declared = 0;
 };
 
 struct OnDemandRequest {
@@ -62,9 +67,7 @@ Result<std::vector<std::string>> ExpandFeatureService(const registry::RepoDefini
 // Resolves `refs` (at least one). InvalidArgument naming the reference:
 //   "unknown feature view 'usr_profile' in 'usr_profile:age' (did you mean
 //   'user_profile'?)", "feature view 'user_profile' has no feature 'agee'
-//   (did you mean 'age'?)", "feature view 'user_spend' is aggregated
-//   (aggregations:): aggregated views are not computed yet", a pin on an
-//   on-demand view, a malformed reference; the same feature asked twice.
+//   (did you mean 'age'?)", a pin on an on-demand view, a malformed reference; the same feature asked twice.
 Result<ResolvedFeatures> ResolveFeatureRefs(const registry::RepoDefinitions& defs,
                                             const std::vector<std::string>& refs,
                                             const ViewVersionLookup& lookup);

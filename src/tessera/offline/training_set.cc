@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "tessera/agg/window_plan.h"
 #include "tessera/core/suggest.h"
 #include "tessera/expr/eval_util.h"
 #include "tessera/offline/join_input.h"
@@ -11,6 +12,7 @@
 #include "tessera/offline/view_features.h"
 #include "tessera/offline/view_files.h"
 #include "tessera/offline/view_input.h"
+#include "tessera/offline/window_features.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/source_schema.h"
 
@@ -80,6 +82,26 @@ struct JoinedView {
   const registry::Source* batch_source = nullptr;
   std::vector<ArrayPtr> values;  // after the join: one per feature
   ArrayPtr event_ts;
+  // An aggregated view: its plan and its events (window_features.h), in
+  // place of a point-in-time join.
+  std::unique_ptr<agg::WindowPlan> plan;
+  WindowFeaturesInput window;
+};
+
+// Column types by name, for the aggregation plan.
+class SourceColumnTypes final : public agg::ColumnTypeLookup {
+ public:
+  explicit SourceColumnTypes(std::vector<registry::SourceColumn> columns)
+      : columns_(std::move(columns)) {}
+  Result<DataType> TypeOf(const std::string& column) const override {
+    for (const registry::SourceColumn& c : columns_) {
+      if (c.name == column) return c.type;
+    }
+    return Status::Invalid("column " + Quoted(column) + " is not in the source");
+  }
+
+ private:
+  std::vector<registry::SourceColumn> columns_;
 };
 
 class Builder {
@@ -133,7 +155,11 @@ class Builder {
   Status PrepareViews() {
     std::map<std::string, registry::SourceSchema> schemas =
         ResolveViewSourceSchemas(request_.repo_root, request_.project, defs_);
-    for (const ViewRequest& r : resolved_.views) {
+    for (ViewRequest& r : resolved_.views) {
+      if (!r.view.aggregations.empty()) {
+        TS_RETURN_NOT_OK(PrepareAggregatedView(r, schemas));
+        continue;
+      }
       const FeatureView& v = r.view;
       JoinedView joined;
       joined.request = &r;
@@ -155,8 +181,58 @@ class Builder {
       TS_ASSIGN_OR_RETURN(joined.features, ViewFeatures::Make(FeaturesNeeded(r), columns));
       TS_ASSIGN_OR_RETURN(input.rows, OpenInput(v, joined));
       inputs_.push_back(std::move(input));
+      join_views_.push_back(views_.size());
       views_.push_back(std::move(joined));
     }
+    return Status::OK();
+  }
+
+  // An aggregated view: its plan (which types its aggregate features) and
+  // its source's events (window_features.h).
+  Status PrepareAggregatedView(ViewRequest& r,
+                               const std::map<std::string, registry::SourceSchema>& schemas) {
+    const FeatureView& v = r.view;
+    if (r.num_declared > 0) {
+      return Status::Unsupported("feature view " + Quoted(v.name) +
+                                 " declares features and aggregations; a training set computes "
+                                 "a view with aggregations only from its aggregations");
+    }
+    JoinedView joined;
+    joined.request = &r;
+    TS_ASSIGN_OR_RETURN(joined.keys, ViewJoinKeys(defs_, v));
+    for (const Field& key : joined.keys) {
+      TS_ASSIGN_OR_RETURN(int column,
+                          SpineColumn(*spine_, key.name,
+                                      "join key of entity " + Quoted(EntityOfKey(v, key.name)) +
+                                          " of feature view " + Quoted(v.name)));
+      joined.window.spine_key_columns.push_back(column);
+    }
+    TS_ASSIGN_OR_RETURN(joined.batch_source, ViewBatchSource(defs_, v));
+    SourceColumnTypes types(ViewSourceColumns(v, joined.keys, *joined.batch_source, schemas));
+    Result<agg::WindowPlan> plan = agg::MakeWindowPlan(v, types);
+    if (!plan.ok()) {
+      return Status::Invalid("feature view " + Quoted(v.name) + ": " + plan.status().message());
+    }
+    joined.plan = std::make_unique<agg::WindowPlan>(std::move(plan).value());
+    for (size_t a = 0; a < joined.plan->aggs.size(); ++a) {
+      r.view.features[a].type = joined.plan->aggs[a].spec.output;
+    }
+    JoinInputSpec spec = InputSpec(joined);
+    spec.carried.clear();
+    for (size_t c = 0; c < joined.plan->column_names.size(); ++c) {
+      spec.carried.push_back(Field{joined.plan->column_names[c], joined.plan->column_types[c]});
+    }
+    spec.carried.push_back(Field{kIngestSeqColumn, DataType::Int64()});
+    if (min_t_ <= max_t_) {
+      spec.min_event_ts = SaturatingSub(min_t_, joined.plan->max_window);
+      spec.max_event_ts = max_t_;
+    }
+    TS_ASSIGN_OR_RETURN(joined.window.events, OpenSourceJoinInput(spec));
+    joined.window.plan = joined.plan.get();
+    joined.window.num_keys = static_cast<int>(joined.keys.size());
+    joined.window.spine_ts_column = ts_column_;
+    joined.window.num_threads = request_.num_threads;
+    views_.push_back(std::move(joined));
     return Status::OK();
   }
 
@@ -222,6 +298,7 @@ class Builder {
   }
 
   Status Join() {
+    if (join_views_.empty()) return Status::OK();
     JoinOptions options;
     options.num_threads = request_.num_threads;
     options.memory_budget_bytes = request_.memory_budget_bytes;
@@ -234,21 +311,26 @@ class Builder {
     }
     TS_ASSIGN_OR_RETURN(std::vector<RecordBatchPtr> joined,
                         PointInTimeJoin(*spine_, ts_column_, std::move(inputs_), options));
-    if (joined.size() != views_.size()) {
+    if (joined.size() != join_views_.size()) {
       return Status::Internal("the join returned " + std::to_string(joined.size()) +
-                              " results for " + std::to_string(views_.size()) + " views");
+                              " results for " + std::to_string(join_views_.size()) + " views");
     }
-    for (size_t i = 0; i < views_.size(); ++i) {
+    for (size_t i = 0; i < join_views_.size(); ++i) {
       const RecordBatch& batch = *joined[i];
+      JoinedView& view = views_[join_views_[i]];
       std::vector<ArrayPtr> carried(batch.columns().begin(), batch.columns().end() - 1);
-      views_[i].event_ts = batch.column(batch.num_columns() - 1);
-      views_[i].values = std::move(carried);  // carried columns until ComputeViews
+      view.event_ts = batch.column(batch.num_columns() - 1);
+      view.values = std::move(carried);  // carried columns until ComputeViews
     }
     return Status::OK();
   }
 
   Status ComputeViews() {
     for (JoinedView& v : views_) {
+      if (v.plan != nullptr) {
+        TS_ASSIGN_OR_RETURN(v.values, ComputeWindowFeatures(*spine_, std::move(v.window)));
+        continue;
+      }
       expr::EvalStats stats;
       TS_ASSIGN_OR_RETURN(v.values, v.features.Compute(v.values, *v.event_ts, &stats));
       AddWarning("feature view " + Quoted(v.request->view.name), stats);
@@ -370,7 +452,7 @@ class Builder {
     }
     if (request_.with_timestamps) {
       for (const JoinedView& v : views_) {
-        if (v.request->output_features.empty()) continue;
+        if (v.request->output_features.empty() || v.event_ts == nullptr) continue;
         const std::string& view_name = v.request->view.name;
         TS_RETURN_NOT_OK(AddOutput(view_name + "__event_timestamp",
                                    "the event time of " + Quoted(view_name), v.event_ts, &fields,
@@ -399,8 +481,9 @@ class Builder {
   int ts_column_ = -1;
   int64_t min_t_ = INT64_MAX;
   int64_t max_t_ = INT64_MIN;
-  std::vector<JoinedView> views_;
+  std::vector<JoinedView> views_;  // one per resolved_.views entry
   std::vector<JoinViewInput> inputs_;
+  std::vector<size_t> join_views_;  // the views_ the join computes (inputs_ order)
   std::map<std::string, std::vector<ArrayPtr>> odfv_values_;
   struct PendingField {
     int input;  // index into the on-demand view's input columns

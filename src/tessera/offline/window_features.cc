@@ -1,0 +1,306 @@
+#include "tessera/offline/window_features.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "tessera/agg/window_state.h"
+#include "tessera/core/builder.h"
+#include "tessera/core/entity_key.h"
+#include "tessera/offline/parallel_for.h"
+
+namespace tessera::offline {
+
+agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t created_ts,
+                               bool has_seq, int64_t ingest_seq, int64_t in_place_position) {
+  agg::EventRank rank;
+  rank.event_ts = event_ts;
+  rank.created_ts = has_created ? created_ts : agg::kNullCreatedTs;
+  // Logged rows have sequences >= 1; rows read in place come first, in
+  // scan order.
+  rank.ingest_seq =
+      has_seq ? ingest_seq : std::numeric_limits<int64_t>::min() + in_place_position;
+  return rank;
+}
+
+agg::AggInput AggInputAt(const Array& column, int64_t row) {
+  agg::AggInput in;
+  switch (column.type().id()) {
+    case TypeId::kBool: in.i = column.GetBool(row) ? 1 : 0; break;
+    case TypeId::kInt32: in.i = column.GetInt32(row); break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp: in.i = column.GetInt64(row); break;
+    case TypeId::kFloat: in.d = column.GetFloat(row); break;
+    case TypeId::kDouble: in.d = column.GetDouble(row); break;
+    case TypeId::kString:
+    case TypeId::kBytes: in.s = column.GetView(row); break;
+    case TypeId::kList: break;  // not an aggregation input (plan rejects it)
+  }
+  return in;
+}
+
+namespace {
+
+// Spine rows that get no window: a null timestamp gives nulls; a null key
+// part gives the empty window (no event has a null key).
+constexpr int32_t kNoTimestamp = -1;
+constexpr int32_t kNullKey = -2;
+
+// One output column filled out of row order by many threads (each row
+// once), then built in row order.
+class OutColumn {
+ public:
+  OutColumn(DataType type, int64_t rows) : type_(type), valid_(static_cast<size_t>(rows), 0) {
+    if (Fixed()) {
+      fixed_.resize(static_cast<size_t>(rows));
+    } else {
+      other_.resize(static_cast<size_t>(rows), Value::Null(type));
+    }
+  }
+
+  void Set(int64_t row, const Value& v) {
+    const auto r = static_cast<size_t>(row);
+    if (v.is_null()) return;
+    valid_[r] = 1;
+    if (!Fixed()) {
+      other_[r] = v;
+    } else if (type_ == DataType::Double() || type_ == DataType::Float()) {
+      fixed_[r].d = v.double_value();
+    } else if (type_ == DataType::Bool()) {
+      fixed_[r].i = v.bool_value() ? 1 : 0;
+    } else {
+      fixed_[r].i = v.int_value();
+    }
+  }
+
+  Result<ArrayPtr> Finish() const {
+    std::unique_ptr<ArrayBuilder> builder = ArrayBuilder::Make(type_);
+    for (size_t r = 0; r < valid_.size(); ++r) {
+      if (!valid_[r]) {
+        TS_RETURN_NOT_OK(builder->AppendNull());
+      } else if (!Fixed()) {
+        TS_RETURN_NOT_OK(builder->AppendValue(other_[r]));
+      } else {
+        TS_RETURN_NOT_OK(builder->AppendValue(AsValue(fixed_[r])));
+      }
+    }
+    return builder->Finish();
+  }
+
+ private:
+  union Cell {
+    int64_t i;
+    double d;
+  };
+  bool Fixed() const { return !type_.is_list() && !type_.is_binary_like(); }
+  Value AsValue(Cell c) const {
+    switch (type_.id()) {
+      case TypeId::kBool: return Value::Bool(c.i != 0);
+      case TypeId::kInt32: return Value::Int32(static_cast<int32_t>(c.i));
+      case TypeId::kInt64: return Value::Int64(c.i);
+      case TypeId::kTimestamp: return Value::Timestamp(c.i);
+      case TypeId::kFloat: return Value::Float(static_cast<float>(c.d));
+      default: return Value::Double(c.d);
+    }
+  }
+
+  DataType type_;
+  std::vector<uint8_t> valid_;
+  std::vector<Cell> fixed_;
+  std::vector<Value> other_;
+};
+
+// An event kept for the spine: where its row is and whose key it has.
+struct EventRef {
+  int32_t key;
+  int32_t batch;
+  int32_t row;
+  int64_t in_place_position;
+};
+
+class Computation {
+ public:
+  Computation(const RecordBatch& spine, WindowFeaturesInput input)
+      : spine_(spine), in_(std::move(input)), plan_(*in_.plan) {}
+
+  Result<std::vector<ArrayPtr>> Run() {
+    TS_RETURN_NOT_OK(KeySpine());
+    TS_RETURN_NOT_OK(ReadEvents());
+    Group();
+    for (const agg::WindowedAgg& a : plan_.aggs) outputs_.emplace_back(a.spec.output, spine_.num_rows());
+    const int64_t num_keys = static_cast<int64_t>(key_ids_.size());
+    ParallelFor(num_keys, std::max(1, in_.num_threads),
+                [this](int, int64_t begin, int64_t end) { ComputeKeys(begin, end); });
+    ComputeEmptyWindows();
+    std::vector<ArrayPtr> out;
+    for (const OutColumn& c : outputs_) {
+      TS_ASSIGN_OR_RETURN(ArrayPtr array, c.Finish());
+      out.push_back(std::move(array));
+    }
+    return out;
+  }
+
+ private:
+  Status KeySpine() {
+    const int64_t n = spine_.num_rows();
+    const Array& ts = *spine_.column(in_.spine_ts_column);
+    row_key_.assign(static_cast<size_t>(n), kNoTimestamp);
+    EntityKey::Builder builder;
+    for (int64_t r = 0; r < n; ++r) {
+      if (ts.IsNull(r)) continue;
+      min_t_ = std::min(min_t_, ts.GetInt64(r));
+      max_t_ = std::max(max_t_, ts.GetInt64(r));
+      builder.Reset();
+      bool null_part = false;
+      for (int c : in_.spine_key_columns) {
+        const Array& key = *spine_.column(c);
+        if (key.IsNull(r)) null_part = true;
+        TS_RETURN_NOT_OK(builder.AppendFromArray(key, r));
+      }
+      if (null_part) {
+        row_key_[static_cast<size_t>(r)] = kNullKey;
+        continue;
+      }
+      auto [it, inserted] =
+          key_ids_.emplace(builder.Build().bytes(), static_cast<int32_t>(key_ids_.size()));
+      row_key_[static_cast<size_t>(r)] = it->second;
+    }
+    return Status::OK();
+  }
+
+  // Keeps the events of spine keys with event_ts in (min t - max window,
+  // max t]; every row read in place counts for the scan position.
+  Status ReadEvents() {
+    const int64_t lo = min_t_ < std::numeric_limits<int64_t>::min() + plan_.max_window
+                           ? std::numeric_limits<int64_t>::min()
+                           : min_t_ - plan_.max_window;
+    const int ts_col = in_.num_keys;
+    const int seq_col = in_.num_keys + 2 + static_cast<int>(plan_.column_names.size());
+    int64_t in_place = 0;
+    EntityKey::Builder builder;
+    while (true) {
+      TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, in_.events->Next());
+      if (batch == nullptr) break;
+      const Array& ts = *batch->column(ts_col);
+      const Array& seq = *batch->column(seq_col);
+      const auto batch_index = static_cast<int32_t>(batches_.size());
+      bool used = false;
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        const int64_t position = seq.IsNull(r) ? in_place++ : 0;
+        if (key_ids_.empty() || ts.IsNull(r)) continue;
+        const int64_t t = ts.GetInt64(r);
+        if (t <= lo || t > max_t_) continue;
+        builder.Reset();
+        bool null_part = false;
+        for (int k = 0; k < in_.num_keys; ++k) {
+          const Array& key = *batch->column(k);
+          if (key.IsNull(r)) null_part = true;
+          TS_RETURN_NOT_OK(builder.AppendFromArray(key, r));
+        }
+        if (null_part) continue;
+        auto it = key_ids_.find(builder.Build().bytes());
+        if (it == key_ids_.end()) continue;
+        events_.push_back(EventRef{it->second, batch_index, static_cast<int32_t>(r), position});
+        used = true;
+      }
+      batches_.push_back(used ? batch : nullptr);
+    }
+    return Status::OK();
+  }
+
+  // Counting sort of events and of spine rows by key (each read is
+  // independent of the others, so rows stay in spine order within a key).
+  void Group() {
+    const size_t keys = key_ids_.size();
+    event_start_.assign(keys + 1, 0);
+    for (const EventRef& e : events_) ++event_start_[static_cast<size_t>(e.key) + 1];
+    for (size_t k = 0; k < keys; ++k) event_start_[k + 1] += event_start_[k];
+    std::vector<EventRef> sorted(events_.size());
+    std::vector<size_t> fill(event_start_.begin(), event_start_.end() - 1);
+    for (const EventRef& e : events_) sorted[fill[static_cast<size_t>(e.key)]++] = e;
+    events_ = std::move(sorted);
+
+    row_start_.assign(keys + 1, 0);
+    for (int32_t k : row_key_) {
+      if (k >= 0) ++row_start_[static_cast<size_t>(k) + 1];
+    }
+    for (size_t k = 0; k < keys; ++k) row_start_[k + 1] += row_start_[k];
+    rows_.resize(row_start_[keys]);
+    std::vector<size_t> next(row_start_.begin(), row_start_.end() - 1);
+    for (size_t r = 0; r < row_key_.size(); ++r) {
+      if (row_key_[r] >= 0) rows_[next[static_cast<size_t>(row_key_[r])]++] = static_cast<int64_t>(r);
+    }
+  }
+
+  void ComputeKeys(int64_t begin, int64_t end) {
+    const Array& ts = *spine_.column(in_.spine_ts_column);
+    const size_t num_columns = plan_.column_names.size();
+    std::vector<std::optional<agg::AggInput>> values(num_columns);
+    std::vector<Value> out;
+    for (int64_t key = begin; key < end; ++key) {
+      agg::WindowState state(&plan_);
+      const auto k = static_cast<size_t>(key);
+      for (size_t e = event_start_[k]; e < event_start_[k + 1]; ++e) {
+        const EventRef& ref = events_[e];
+        const RecordBatch& batch = *batches_[static_cast<size_t>(ref.batch)];
+        const int64_t r = ref.row;
+        const Array& created = *batch.column(in_.num_keys + 1);
+        const Array& seq = *batch.column(in_.num_keys + 2 + static_cast<int>(num_columns));
+        agg::EventRank rank = WindowEventRank(
+            batch.column(in_.num_keys)->GetInt64(r), !created.IsNull(r),
+            created.IsNull(r) ? 0 : created.GetInt64(r), !seq.IsNull(r),
+            seq.IsNull(r) ? 0 : seq.GetInt64(r), ref.in_place_position);
+        for (size_t c = 0; c < num_columns; ++c) {
+          const Array& column = *batch.column(in_.num_keys + 2 + static_cast<int>(c));
+          values[c] = column.IsNull(r) ? std::nullopt
+                                       : std::optional<agg::AggInput>(AggInputAt(column, r));
+        }
+        (void)state.Add(rank, values);
+      }
+      for (size_t i = row_start_[k]; i < row_start_[k + 1]; ++i) {
+        const int64_t row = rows_[i];
+        state.Read(ts.GetInt64(row), &out);
+        for (size_t a = 0; a < outputs_.size(); ++a) outputs_[a].Set(row, out[a]);
+      }
+    }
+  }
+
+  void ComputeEmptyWindows() {
+    const Array& ts = *spine_.column(in_.spine_ts_column);
+    agg::WindowState empty(&plan_);
+    std::vector<Value> out;
+    for (size_t r = 0; r < row_key_.size(); ++r) {
+      if (row_key_[r] != kNullKey) continue;
+      empty.Read(ts.GetInt64(static_cast<int64_t>(r)), &out);
+      for (size_t a = 0; a < outputs_.size(); ++a) outputs_[a].Set(static_cast<int64_t>(r), out[a]);
+    }
+  }
+
+  const RecordBatch& spine_;
+  WindowFeaturesInput in_;
+  const agg::WindowPlan& plan_;
+  int64_t min_t_ = std::numeric_limits<int64_t>::max();
+  int64_t max_t_ = std::numeric_limits<int64_t>::min();
+  std::unordered_map<std::string, int32_t> key_ids_;
+  std::vector<int32_t> row_key_;  // per spine row: key id, kNoTimestamp or kNullKey
+  std::vector<RecordBatchPtr> batches_;
+  std::vector<EventRef> events_;
+  std::vector<size_t> event_start_;
+  std::vector<int64_t> rows_;  // spine rows grouped by key, in spine order within a key
+  std::vector<size_t> row_start_;
+  std::vector<OutColumn> outputs_;
+};
+
+}  // namespace
+
+Result<std::vector<ArrayPtr>> ComputeWindowFeatures(const RecordBatch& spine,
+                                                    WindowFeaturesInput input) {
+  if (input.plan == nullptr || input.events == nullptr) {
+    return Status::Invalid("window features need a plan and an event input");
+  }
+  return Computation(spine, std::move(input)).Run();
+}
+
+}  // namespace tessera::offline

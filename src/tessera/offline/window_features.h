@@ -1,0 +1,63 @@
+// Window features: the aggregate features of one aggregated feature view
+// for every row of a training-set spine (DESIGN.md section 3, "Windowed
+// aggregations"). For a spine row with keys k and time t, each feature is
+// its aggregation over the view's events of k with event_ts in
+// (t - window, t], computed by agg::WindowState, the same code the online
+// store serves from, so the training value at t equals the value served at
+// t bit for bit.
+//
+// Events are the view's batch source read as a point-in-time join input
+// (join_input.h: the files in place, then the log) with the plan's columns
+// and `_ingest_seq` carried. Their rank (agg::EventRank) is WindowEventRank:
+// the only order `first`, `last` and `last_n` see.
+//
+// Memory: the events of the spine's keys within (min t - max window,
+// max t] are held (compactly, as the scan's batches plus one index entry
+// each), and one key's window state at a time per thread.
+//
+// Thread-safety: one call at a time per input; `num_threads` threads inside.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tessera/agg/agg_spec.h"
+#include "tessera/agg/window_plan.h"
+#include "tessera/core/record_batch.h"
+#include "tessera/core/result.h"
+#include "tessera/offline/source_log.h"  // kIngestSeqColumn
+
+namespace tessera::offline {
+
+// The rank of an event: event_ts, created_ts (null smallest), then the
+// ingest order of DESIGN.md section 3: a logged row's `_ingest_seq`; a row
+// read in place ranks below every logged row and, among rows read in place,
+// by scan position (files in path order, each in row order), which
+// `in_place_position` counts from 0 in scan order.
+agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t created_ts,
+                               bool has_seq, int64_t ingest_seq, int64_t in_place_position);
+
+// One non-null cell as an aggregation input (widened numbers, borrowed
+// strings). REQUIRES: !column.IsNull(row) and a non-list column.
+agg::AggInput AggInputAt(const Array& column, int64_t row);
+
+struct WindowFeaturesInput {
+  const agg::WindowPlan* plan = nullptr;  // not owned
+  // Join-input layout (join_input.h): num_keys key parts, event_ts,
+  // created_ts, then the plan's columns in plan order, then _ingest_seq.
+  std::unique_ptr<RecordBatchReader> events;
+  int num_keys = 0;
+  std::vector<int> spine_key_columns;  // one per key part
+  int spine_ts_column = -1;
+  int num_threads = 1;
+};
+
+// One array per plan aggregation (plan->aggs order), of its output type,
+// one row per spine row: null for a spine row without a timestamp;
+// otherwise the aggregate of its window (an empty window gives null, and
+// 0 for counts; a key part that is null matches no event).
+Result<std::vector<ArrayPtr>> ComputeWindowFeatures(const RecordBatch& spine,
+                                                    WindowFeaturesInput input);
+
+}  // namespace tessera::offline
