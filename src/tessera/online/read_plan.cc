@@ -108,6 +108,11 @@ class Planner {
       return Status::Invalid("feature view " + Quoted(def->name) +
                              " is not online (its definition says online: false)");
     }
+    if (!def->aggregations.empty()) {
+      return Status::Unsupported("feature view " + Quoted(def->name) +
+                                 " is aggregated (aggregations:): its window state is not "
+                                 "served yet");
+    }
     int index = -1;
     for (size_t i = 0; i < plan_->views.size(); ++i) {
       const ViewId& id = plan_->views[i].id;

@@ -82,7 +82,7 @@ struct ReadPlan {
 // NotFound naming an unknown feature, view or service with a did-you-mean;
 // InvalidArgument for a malformed reference, a view that is not online, or
 // two outputs with one name (suggesting full feature names); Unsupported
-// for aggregated views (not computed yet).
+// for aggregated views (their window state is not served yet).
 Result<std::shared_ptr<const ReadPlan>> GetReadPlan(const CatalogSnapshot& snapshot,
                                                     const std::vector<std::string>& features,
                                                     const std::string& service,
