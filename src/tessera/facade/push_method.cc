@@ -13,9 +13,12 @@ Result<PushSummary> FeatureStore::Push(const std::string& source,
                           : to == PushTarget::kOffline ? online::PushTo::kOffline
                                                        : online::PushTo::kOnlineAndOffline;
   Impl* impl = impl_.get();
-  TS_ASSIGN_OR_RETURN(online::PushOutcome r, online::PushRows(
-                                                 *snapshot, source, *rows, target,
-                                                 [impl] { return impl->Online(); }, impl_->env));
+  online::PushContext context;
+  context.store = [impl] { return impl->Online(); };
+  context.env = impl->env;
+  context.windows = &impl->window_writer;
+  TS_ASSIGN_OR_RETURN(online::PushOutcome r,
+                      online::PushRows(*snapshot, source, *rows, target, context));
   return PushSummary{r.source, r.rows, r.online_rows_written, r.logged, r.first_seq, r.last_seq};
 }
 

@@ -9,7 +9,9 @@
 #include "tessera/agg/window_state.h"
 #include "tessera/core/builder.h"
 #include "tessera/core/entity_key.h"
+#include "tessera/core/suggest.h"
 #include "tessera/offline/parallel_for.h"
+#include "tessera/offline/view_input.h"
 
 namespace tessera::offline {
 
@@ -23,6 +25,39 @@ agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t creat
   rank.ingest_seq =
       has_seq ? ingest_seq : std::numeric_limits<int64_t>::min() + in_place_position;
   return rank;
+}
+
+namespace {
+
+// Column types by name, for the aggregation plan.
+class SourceColumnTypes final : public agg::ColumnTypeLookup {
+ public:
+  explicit SourceColumnTypes(std::vector<registry::SourceColumn> columns)
+      : columns_(std::move(columns)) {}
+  Result<DataType> TypeOf(const std::string& column) const override {
+    for (const registry::SourceColumn& c : columns_) {
+      if (c.name == column) return c.type;
+    }
+    return Status::Invalid("column " + Quoted(column) + " is not in its source");
+  }
+
+ private:
+  std::vector<registry::SourceColumn> columns_;
+};
+
+}  // namespace
+
+Result<agg::WindowPlan> ViewWindowPlan(
+    const registry::RepoDefinitions& defs, const registry::FeatureView& view,
+    const std::map<std::string, registry::SourceSchema>& schemas) {
+  TS_ASSIGN_OR_RETURN(std::vector<Field> keys, ViewJoinKeys(defs, view));
+  TS_ASSIGN_OR_RETURN(const registry::Source* source, ViewBatchSource(defs, view));
+  SourceColumnTypes types(ViewSourceColumns(view, keys, *source, schemas));
+  Result<agg::WindowPlan> plan = agg::MakeWindowPlan(view, types);
+  if (!plan.ok()) {
+    return Status::Invalid("feature view " + Quoted(view.name) + ": " + plan.status().message());
+  }
+  return plan;
 }
 
 agg::AggInput AggInputAt(const Array& column, int64_t row) {
