@@ -36,10 +36,44 @@ agg::EventRank ToEventRank(const RowRank& r) {
 struct KeyRows {
   std::string key;
   std::vector<int64_t> rows;
-  size_t stripe = 0;
 };
 
 }  // namespace
+
+std::vector<std::unique_lock<std::mutex>> WindowWriter::LockKeys(
+    const std::vector<std::string_view>& keys) {
+  std::vector<size_t> stripes;
+  stripes.reserve(keys.size());
+  for (std::string_view k : keys) stripes.push_back(std::hash<std::string_view>()(k) % kStripes);
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  std::vector<std::unique_lock<std::mutex>> held;
+  held.reserve(stripes.size());
+  for (size_t s : stripes) held.emplace_back(stripes_[s]);
+  return held;
+}
+
+Status WindowWriter::Replace(const ViewId& view, std::span<const WindowStateWrite> states,
+                             OnlineStore* store) {
+  if (states.empty()) return Status::OK();
+  std::vector<std::string_view> keys;
+  std::vector<OnlineLookup> lookups;
+  for (const WindowStateWrite& s : states) {
+    keys.push_back(s.entity_key);
+    lookups.push_back(OnlineLookup{&view, s.entity_key});
+  }
+  std::vector<std::unique_lock<std::mutex>> held = LockKeys(keys);
+  std::vector<std::optional<OnlineRow>> stored;
+  TS_RETURN_NOT_OK(store->Read(lookups, &stored));
+  std::vector<OnlineWrite> writes;
+  writes.reserve(states.size());
+  for (size_t i = 0; i < states.size(); ++i) {
+    RowRank rank = StateRank(states[i].top);
+    if (stored[i].has_value() && rank < stored[i]->rank) rank = stored[i]->rank;
+    writes.push_back(OnlineWrite{states[i].entity_key, rank, states[i].state});
+  }
+  return store->Write(view, writes).status();
+}
 
 Result<WindowApplyStats> WindowWriter::Apply(const ViewId& view, const agg::WindowPlan& plan,
                                              const WindowEvents& events, int64_t now,
@@ -59,7 +93,7 @@ Result<WindowApplyStats> WindowWriter::Apply(const ViewId& view, const agg::Wind
     std::string key = builder.Build().bytes();
     auto [it, inserted] = index.emplace(key, keys.size());
     if (inserted) {
-      keys.push_back(KeyRows{key, {}, std::hash<std::string>()(key) % kStripes});
+      keys.push_back(KeyRows{key, {}});
     }
     keys[it->second].rows.push_back(r);
   }
@@ -67,14 +101,10 @@ Result<WindowApplyStats> WindowWriter::Apply(const ViewId& view, const agg::Wind
   stats.keys = static_cast<int64_t>(keys.size());
   if (keys.empty()) return stats;
 
-  // Lock the stripes in order; hold them across the read-modify-write.
-  std::vector<size_t> stripes;
-  for (const KeyRows& k : keys) stripes.push_back(k.stripe);
-  std::sort(stripes.begin(), stripes.end());
-  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
-  std::vector<std::unique_lock<std::mutex>> held;
-  held.reserve(stripes.size());
-  for (size_t s : stripes) held.emplace_back(stripes_[s]);
+  // Hold the keys' stripes across the read-modify-write.
+  std::vector<std::string_view> key_views;
+  for (const KeyRows& k : keys) key_views.push_back(k.key);
+  std::vector<std::unique_lock<std::mutex>> held = LockKeys(key_views);
 
   std::vector<OnlineLookup> lookups;
   lookups.reserve(keys.size());

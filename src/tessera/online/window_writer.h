@@ -26,6 +26,8 @@
 #include <cstdint>
 #include <mutex>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "tessera/agg/agg_spec.h"
@@ -53,12 +55,28 @@ struct WindowApplyStats {
   int64_t keys = 0;
 };
 
+// A whole state to store for one key (WindowWriter::Replace).
+struct WindowStateWrite {
+  std::string_view entity_key;
+  agg::EventRank top;  // the largest rank the state holds
+  std::string_view state;  // WindowState encoding
+};
+
 class WindowWriter {
  public:
   Result<WindowApplyStats> Apply(const ViewId& view, const agg::WindowPlan& plan,
                                  const WindowEvents& events, int64_t now, OnlineStore* store);
 
+  // Stores each state in place of the key's (a backfill's rebuild), under
+  // the keys' stripes; the stored rank is the larger of the old row's and
+  // the state's, so the store takes it.
+  Status Replace(const ViewId& view, std::span<const WindowStateWrite> states,
+                 OnlineStore* store);
+
  private:
+  // Locks the stripes of `keys` in stripe order.
+  std::vector<std::unique_lock<std::mutex>> LockKeys(const std::vector<std::string_view>& keys);
+
   static constexpr size_t kStripes = 256;
   std::array<std::mutex, kStripes> stripes_;
 };
