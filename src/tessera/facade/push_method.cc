@@ -19,7 +19,8 @@ Result<PushSummary> FeatureStore::Push(const std::string& source,
   context.windows = &impl->window_writer;
   TS_ASSIGN_OR_RETURN(online::PushOutcome r,
                       online::PushRows(*snapshot, source, *rows, target, context));
-  return PushSummary{r.source, r.rows, r.online_rows_written, r.logged, r.first_seq, r.last_seq};
+  return PushSummary{r.source,    r.rows,     r.online_rows_written,    r.logged,
+                     r.first_seq, r.last_seq, r.window_events_applied, r.window_events_too_old};
 }
 
 }  // namespace tessera
