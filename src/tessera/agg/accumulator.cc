@@ -1,6 +1,7 @@
 #include "tessera/agg/accumulator.h"
 
 #include "tessera/agg/basic_accumulators.h"
+#include "tessera/agg/moment_accumulators.h"
 
 namespace tessera::agg {
 
@@ -9,7 +10,10 @@ std::unique_ptr<Accumulator> NewAccumulator(const AggSpec& spec) {
     case AggFunction::kCount: return NewCountAccumulator(spec);
     case AggFunction::kSum:
       if (spec.output == DataType::Int64()) return NewIntSumAccumulator(spec);
-      return nullptr;  // exact double sum: next commit
+      return NewMeanAccumulator(spec);
+    case AggFunction::kAvg: return NewMeanAccumulator(spec);
+    case AggFunction::kVar:
+    case AggFunction::kStddev: return NewVarianceAccumulator(spec);
     case AggFunction::kMin:
     case AggFunction::kMax: return NewExtremeAccumulator(spec);
     case AggFunction::kFirst:
