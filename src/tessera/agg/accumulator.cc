@@ -1,12 +1,16 @@
 #include "tessera/agg/accumulator.h"
 
 #include "tessera/agg/basic_accumulators.h"
+#include "tessera/agg/count_distinct.h"
+#include "tessera/agg/hyperloglog.h"
+#include "tessera/agg/last_n.h"
 #include "tessera/agg/moment_accumulators.h"
+#include "tessera/agg/quantile_sketch.h"
 
 namespace tessera::agg {
 
 std::unique_ptr<Accumulator> NewAccumulator(const AggSpec& spec) {
-  switch (spec.function) {
+  switch (spec.function) {  // every case returns: MakeAggSpec checked the types
     case AggFunction::kCount: return NewCountAccumulator(spec);
     case AggFunction::kSum:
       if (spec.output == DataType::Int64()) return NewIntSumAccumulator(spec);
@@ -18,8 +22,12 @@ std::unique_ptr<Accumulator> NewAccumulator(const AggSpec& spec) {
     case AggFunction::kMax: return NewExtremeAccumulator(spec);
     case AggFunction::kFirst:
     case AggFunction::kLast: return NewRankedAccumulator(spec);
-    default: return nullptr;  // not yet implemented on this branch
+    case AggFunction::kLastN: return NewLastNAccumulator(spec);
+    case AggFunction::kCountDistinct: return NewCountDistinctAccumulator(spec);
+    case AggFunction::kApproxCountDistinct: return NewHyperLogLogAccumulator(spec);
+    case AggFunction::kApproxPercentile: return NewQuantileAccumulator(spec);
   }
+  return NewCountAccumulator(spec);  // unreachable: the switch covers every function
 }
 
 }  // namespace tessera::agg
