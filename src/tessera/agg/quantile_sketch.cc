@@ -67,6 +67,8 @@ void QuantileSketch::Add(double x) {
 
 double QuantileSketch::Quantile(double p) const {
   const uint64_t position = static_cast<uint64_t>(std::floor(p * static_cast<double>(n_ - 1)));
+  if (position == 0) return min_;  // the extremes are kept exactly
+  if (position >= n_ - 1) return max_;
   uint64_t seen = 0;
   double value = max_;
   for (const Bucket& b : buckets_) {

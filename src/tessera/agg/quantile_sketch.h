@@ -15,7 +15,8 @@
 // Quantile(p) is the value at 0-based position floor(p * (n - 1)) of the
 // sorted multiset, to within that relative error: the representative of
 // the bucket holding that position, clamped to the exact minimum and
-// maximum (so one value, or p = 0 and p = 1, are exact).
+// maximum; positions 0 and n - 1 give the exact minimum and maximum (so
+// one value, p = 0 and p = 1 are exact).
 //
 // Partial: varint bucket count, then per bucket (ascending) the key (the
 // first zigzagged, then varint differences) and a varint count, then the
