@@ -63,18 +63,26 @@ size_t EventColumns::LowerBoundTs(int64_t ts) const {
 void EventColumns::Insert(size_t pos, const EventRank& rank,
                           std::span<const std::optional<AggInput>> values) {
   const size_t old_size = ts_.size();
-  if (created_.empty() && rank.created_ts != kNullCreatedTs) created_.assign(old_size, kNullCreatedTs);
-  if (seq_.empty() && rank.ingest_seq != 0) seq_.assign(old_size, 0);
+  // The optional vectors start (filled with the defaults) at the first
+  // event that needs them; once started they hold one entry per event.
+  if (has_created() || rank.created_ts != kNullCreatedTs) {
+    if (created_.empty()) created_.assign(old_size, kNullCreatedTs);
+    InsertAt(&created_, pos, rank.created_ts);
+  }
+  if (has_seq() || rank.ingest_seq != 0) {
+    if (seq_.empty()) seq_.assign(old_size, 0);
+    InsertAt(&seq_, pos, rank.ingest_seq);
+  }
   InsertAt(&ts_, pos, rank.event_ts);
-  if (!created_.empty()) InsertAt(&created_, pos, rank.created_ts);
-  if (!seq_.empty()) InsertAt(&seq_, pos, rank.ingest_seq);
   for (size_t c = 0; c < columns_.size(); ++c) InsertValue(&columns_[c], pos, values[c], old_size);
 }
 
 void EventColumns::InsertValue(Column* col, size_t pos, const std::optional<AggInput>& value,
                                size_t old_size) {
-  if (!value.has_value() && col->valid.empty()) col->valid.assign(old_size, 1);
-  if (!col->valid.empty()) InsertAt<uint8_t>(&col->valid, pos, value.has_value() ? 1 : 0);
+  if (!col->valid.empty() || !value.has_value()) {
+    if (col->valid.empty()) col->valid.assign(old_size, 1);
+    InsertAt<uint8_t>(&col->valid, pos, value.has_value() ? 1 : 0);
+  }
   const AggInput v = value.value_or(AggInput{});
   if (IsIntLike(col->type)) {
     InsertAt(&col->ints, pos, v.i);
@@ -93,6 +101,20 @@ void EventColumns::EraseFront(size_t count) {
   EraseFirst(&created_, count);
   EraseFirst(&seq_, count);
   for (Column& col : columns_) EraseFrontValues(&col, count);
+  if (ts_.size() < ts_.capacity() / 4) ShrinkToFit();  // state stays sized to its contents
+}
+
+void EventColumns::ShrinkToFit() {
+  ts_.shrink_to_fit();
+  created_.shrink_to_fit();
+  seq_.shrink_to_fit();
+  for (Column& col : columns_) {
+    col.ints.shrink_to_fit();
+    col.doubles.shrink_to_fit();
+    col.strings.shrink_to_fit();
+    col.valid.shrink_to_fit();
+    col.arena.shrink_to_fit();
+  }
 }
 
 void EventColumns::EraseFrontValues(Column* col, size_t count) {

@@ -61,6 +61,7 @@ class EventColumns {
   static void InsertValue(Column* col, size_t pos, const std::optional<AggInput>& value,
                           size_t old_size);
   static void EraseFrontValues(Column* col, size_t count);
+  void ShrinkToFit();
 
   std::vector<int64_t> ts_;
   std::vector<int64_t> created_;  // empty: every created_ts is null

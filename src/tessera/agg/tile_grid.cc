@@ -40,6 +40,10 @@ void TileGrid::EraseBefore(int64_t k) {
   const auto end = static_cast<ptrdiff_t>(LowerBound(k));
   index_.erase(index_.begin(), index_.begin() + end);
   bytes_.erase(bytes_.begin(), bytes_.begin() + end);
+  if (index_.size() < index_.capacity() / 4) {
+    index_.shrink_to_fit();
+    bytes_.shrink_to_fit();
+  }
 }
 
 size_t TileGrid::MemoryBytes() const {

@@ -122,7 +122,7 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
       acc->Reset();
       // Cannot fail: the partial was written by EncodeTo or checked by Decode.
       if (exists) (void)acc->MergeEncoded(grid.Partial(pos, static_cast<int>(s)));
-      acc->Add(agg.column < 0 ? AggInput{} : *values[agg.column], rank);
+      if (Takes(agg, values)) acc->Add(agg.column < 0 ? AggInput{} : *values[agg.column], rank);
       acc->EncodeTo(&partial);
     }
     PutVarint64(&bytes, partial.size());
