@@ -80,26 +80,25 @@ TEST(AggregationCanonicalTest, EveryFunctionThatExistedBeforeKeepsItsFormAndHash
       "    features: [{name: country, type: string}]\n");
   v.name = "every_old_function";
   CanonicalForm form = Canon(v);
-  EXPECT_EQ(
-      form.logic_json,
-      R"({"entities":["user"],"source":"txns","ttl":"0","online":false,)"
-      R"("features":[{"name":"country","type":"string","expr":""}],"aggregations":[)"
-      R"({"column":"amount","function":"sum","windows":["1h","90m","24h","14d"]},)"
-      R"({"column":"amount","function":"count","windows":["24h"]},)"
-      R"({"column":"merchant_id","function":"count_distinct","windows":["7d"]},)"
-      R"({"column":"amount","function":"avg","windows":["30s"]},)"
-      R"({"column":"amount","function":"min","windows":["15m"]},)"
-      R"({"column":"amount","function":"max","windows":["15m"]},)"
-      R"({"column":"country","function":"last","windows":["3d"]},)"
-      R"({"column":"amount","function":"stddev","windows":["1s"]}],"validation":{}})");
+  EXPECT_EQ(form.logic_json,
+            R"({"entities":["user"],"source":"txns","ttl":"0","online":false,)"
+            R"("features":[{"name":"country","type":"string","expr":""}],"aggregations":[)"
+            R"({"column":"amount","function":"sum","windows":["1h","90m","24h","14d"]},)"
+            R"({"column":"amount","function":"count","windows":["24h"]},)"
+            R"({"column":"merchant_id","function":"count_distinct","windows":["7d"]},)"
+            R"({"column":"amount","function":"avg","windows":["30s"]},)"
+            R"({"column":"amount","function":"min","windows":["15m"]},)"
+            R"({"column":"amount","function":"max","windows":["15m"]},)"
+            R"({"column":"country","function":"last","windows":["3d"]},)"
+            R"({"column":"amount","function":"stddev","windows":["1s"]}],"validation":{}})");
   EXPECT_EQ(form.logic_hash, "f2942cdba50a791e901d2d143f82e8ecb9a751a8f75ed8b18fd30a166dad4ce8");
 }
 
 // A window written as a mapping without a tile is the plain window.
 TEST(AggregationCanonicalTest, AWindowMappingWithoutTileIsThePlainWindow) {
   FeatureView plain = LoadView("      - {column: amount, function: sum, windows: [1h, 24h]}\n");
-  FeatureView mapping = LoadView(
-      "      - {column: amount, function: sum, windows: [{window: 1h}, {window: 24h}]}\n");
+  FeatureView mapping =
+      LoadView("      - {column: amount, function: sum, windows: [{window: 1h}, {window: 24h}]}\n");
   EXPECT_EQ(Canon(mapping).definition_json, Canon(plain).definition_json);
   EXPECT_EQ(Canon(plain).logic_json.find("tiles"), std::string::npos);
 }
@@ -126,8 +125,10 @@ TEST(AggregationCanonicalTest, ExactFormOfTheNewKeys) {
 }
 
 TEST(AggregationCanonicalTest, ParametersAndTilesAreLogic) {
-  const std::string base = Canon(LoadView(
-      "      - {column: amount, function: approx_percentile, p: 0.99, windows: [24h]}\n")).logic_hash;
+  const std::string base =
+      Canon(LoadView(
+                "      - {column: amount, function: approx_percentile, p: 0.99, windows: [24h]}\n"))
+          .logic_hash;
   EXPECT_NE(Canon(LoadView("      - {column: amount, function: approx_percentile, p: 0.95, "
                            "windows: [24h]}\n"))
                 .logic_hash,
@@ -148,10 +149,11 @@ TEST(AggregationCanonicalTest, ParametersAndTilesAreLogic) {
                            "windows: [1d]}\n"))
                 .logic_json);
   const std::string k5 =
-      Canon(LoadView("      - {column: amount, function: last_n, k: 5, windows: [1h]}\n")).logic_hash;
-  EXPECT_NE(
-      Canon(LoadView("      - {column: amount, function: last_n, k: 6, windows: [1h]}\n")).logic_hash,
-      k5);
+      Canon(LoadView("      - {column: amount, function: last_n, k: 5, windows: [1h]}\n"))
+          .logic_hash;
+  EXPECT_NE(Canon(LoadView("      - {column: amount, function: last_n, k: 6, windows: [1h]}\n"))
+                .logic_hash,
+            k5);
 }
 
 // Stored JSON reads back to the same values (p to the same bits) and
@@ -221,9 +223,8 @@ TEST(AggregationCanonicalTest, StoredJsonWithoutARequiredParameterIsCorruption) 
     EXPECT_EQ(v.status().message(), c.message);
   }
   // Without the optional members: the defaults.
-  Result<FeatureView> old =
-      FeatureViewFromJson(view_json(R"({"column":"a","function":"sum","windows":["1h","2h"]})"),
-                          "reg: v");
+  Result<FeatureView> old = FeatureViewFromJson(
+      view_json(R"({"column":"a","function":"sum","windows":["1h","2h"]})"), "reg: v");
   ASSERT_TRUE(old.ok()) << old.status().ToString();
   EXPECT_EQ(old->aggregations.at(0).tile_widths, (std::vector<int64_t>{0, 0}));
   EXPECT_EQ(old->aggregations.at(0).k, 0);

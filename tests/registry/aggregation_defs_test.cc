@@ -70,18 +70,19 @@ TEST(AggregationNameTest, PercentilesAreSpelledFromTheDecimalDigitsOfP) {
     double p;
     const char* name;
   };
-  for (const Case& c : std::vector<Case>{{0.99, "amount_p99_24h"},
-                                         {0.5, "amount_p50_24h"},
-                                         {0.999, "amount_p99_9_24h"},
-                                         {0.9999, "amount_p99_99_24h"},
-                                         {0.0, "amount_p0_24h"},
-                                         {1.0, "amount_p100_24h"},
-                                         {0.95, "amount_p95_24h"},
-                                         {0.125, "amount_p12_5_24h"},
-                                         {0.07, "amount_p7_24h"},  // 0.07 * 100 is 7.000000000000001
-                                         {0.001, "amount_p0_1_24h"},
-                                         {0.00001, "amount_p0_001_24h"},
-                                         {0.1, "amount_p10_24h"}}) {
+  for (const Case& c :
+       std::vector<Case>{{0.99, "amount_p99_24h"},
+                         {0.5, "amount_p50_24h"},
+                         {0.999, "amount_p99_9_24h"},
+                         {0.9999, "amount_p99_99_24h"},
+                         {0.0, "amount_p0_24h"},
+                         {1.0, "amount_p100_24h"},
+                         {0.95, "amount_p95_24h"},
+                         {0.125, "amount_p12_5_24h"},
+                         {0.07, "amount_p7_24h"},  // 0.07 * 100 is 7.000000000000001
+                         {0.001, "amount_p0_1_24h"},
+                         {0.00001, "amount_p0_001_24h"},
+                         {0.1, "amount_p10_24h"}}) {
     EXPECT_EQ(Agg("amount", "approx_percentile", 0, c.p).FeatureName(kDay), c.name) << c.p;
   }
 }
@@ -122,8 +123,9 @@ TEST(AggregationOutputTypeTest, TheNewFunctions) {
                           << out.status().ToString();
     EXPECT_EQ(*out, c.output) << c.function << " " << c.input.ToString();
   }
-  const char* kLastN = "last_n needs float, double, int64, int32 or string (a list holds its "
-                       "values), not ";
+  const char* kLastN =
+      "last_n needs float, double, int64, int32 or string (a list holds its "
+      "values), not ";
   EXPECT_EQ(AggregationOutputType("last_n", b).status().message(), std::string(kLastN) + "bool");
   EXPECT_EQ(AggregationOutputType("last_n", DataType::Bytes()).status().message(),
             std::string(kLastN) + "bytes");
@@ -146,49 +148,37 @@ TEST(AggregationOutputTypeTest, TheNewFunctions) {
 TEST(AggregationDefsTest, EveryFunctionPlansClean) {
   ScratchRepo repo;
   WriteTxns(&repo);
-  repo.Write("f.yaml",
-             AggView("      - {function: count, windows: [1h, 24h]}\n"
-                     "      - {column: amount, function: count, windows: [24h]}\n"
-                     "      - {column: qty, function: sum, windows: [24h]}\n"
-                     "      - {column: amount, function: avg, windows: [24h]}\n"
-                     "      - {column: country, function: min, windows: [24h]}\n"
-                     "      - {column: amount, function: max, windows: [24h]}\n"
-                     "      - {column: score, function: var, windows: [24h]}\n"
-                     "      - {column: amount, function: stddev, windows: [24h]}\n"
-                     "      - {column: country, function: first, windows: [24h]}\n"
-                     "      - {column: emb, function: last, windows: [24h]}\n"
-                     "      - {column: amount, function: last_n, k: 5, windows: [7d]}\n"
-                     "      - {column: qty, function: last_n, k: 1000, windows: [7d]}\n"
-                     "      - {column: flag, function: count_distinct, windows: [7d]}\n"
-                     "      - {column: country, function: approx_count_distinct, windows: [7d]}\n"
-                     "      - column: amount\n"
-                     "        function: approx_percentile\n"
-                     "        p: 0.99\n"
-                     "        windows: [24h, {window: 7d, tile: 6h}]\n"
-                     "      - {column: qty, function: approx_percentile, p: 5e-1, windows: [1h]}\n"));
+  repo.Write(
+      "f.yaml",
+      AggView("      - {function: count, windows: [1h, 24h]}\n"
+              "      - {column: amount, function: count, windows: [24h]}\n"
+              "      - {column: qty, function: sum, windows: [24h]}\n"
+              "      - {column: amount, function: avg, windows: [24h]}\n"
+              "      - {column: country, function: min, windows: [24h]}\n"
+              "      - {column: amount, function: max, windows: [24h]}\n"
+              "      - {column: score, function: var, windows: [24h]}\n"
+              "      - {column: amount, function: stddev, windows: [24h]}\n"
+              "      - {column: country, function: first, windows: [24h]}\n"
+              "      - {column: emb, function: last, windows: [24h]}\n"
+              "      - {column: amount, function: last_n, k: 5, windows: [7d]}\n"
+              "      - {column: qty, function: last_n, k: 1000, windows: [7d]}\n"
+              "      - {column: flag, function: count_distinct, windows: [7d]}\n"
+              "      - {column: country, function: approx_count_distinct, windows: [7d]}\n"
+              "      - column: amount\n"
+              "        function: approx_percentile\n"
+              "        p: 0.99\n"
+              "        windows: [24h, {window: 7d, tile: 6h}]\n"
+              "      - {column: qty, function: approx_percentile, p: 5e-1, windows: [1h]}\n"));
   EXPECT_EQ(repo.Errors(), Lines{});
   Result<LoadedRepo> loaded = LoadRepo(repo.dir());
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   const FeatureView& v = loaded->definitions.feature_views.at(0);
   EXPECT_EQ(FeatureNames(v),
-            (Lines{"count_1h",
-                   "count_24h",
-                   "amount_count_24h",
-                   "qty_sum_24h",
-                   "amount_avg_24h",
-                   "country_min_24h",
-                   "amount_max_24h",
-                   "score_var_24h",
-                   "amount_stddev_24h",
-                   "country_first_24h",
-                   "emb_last_24h",
-                   "amount_last5_7d",
-                   "qty_last1000_7d",
-                   "flag_count_distinct_7d",
-                   "country_approx_count_distinct_7d",
-                   "amount_p99_24h",
-                   "amount_p99_7d",
-                   "qty_p50_1h"}));
+            (Lines{"count_1h", "count_24h", "amount_count_24h", "qty_sum_24h", "amount_avg_24h",
+                   "country_min_24h", "amount_max_24h", "score_var_24h", "amount_stddev_24h",
+                   "country_first_24h", "emb_last_24h", "amount_last5_7d", "qty_last1000_7d",
+                   "flag_count_distinct_7d", "country_approx_count_distinct_7d", "amount_p99_24h",
+                   "amount_p99_7d", "qty_p50_1h"}));
   ASSERT_EQ(v.aggregations.size(), 16u);
   EXPECT_EQ(v.aggregations[0].column, "");
   EXPECT_EQ(v.aggregations[10].k, 5);
@@ -204,67 +194,66 @@ TEST(AggregationDefsTest, EveryFunctionPlansClean) {
 
 TEST(AggregationDefsTest, FunctionColumnAndParameterErrors) {
   ScratchRepo repo;
-  repo.Write("f.yaml",
-             AggView("      - {column: amount, function: median, windows: [1h]}\n"             // 11
-                     "      - {function: sum, windows: [1h]}\n"                                // 12
-                     "      - {column: amount, function: last_n, windows: [1h]}\n"             // 13
-                     "      - {column: amount, function: last_n, k: 0, windows: [2h]}\n"       // 14
-                     "      - {column: amount, function: last_n, k: 1001, windows: [3h]}\n"    // 15
-                     "      - {column: amount, function: last_n, k: 2.5, windows: [4h]}\n"     // 16
-                     "      - {column: amount, function: sum, k: 3, windows: [1h]}\n"          // 17
-                     "      - {column: amount, function: approx_percentile, windows: [1h]}\n"  // 18
-                     "      - {column: amount, function: approx_percentile, p: 99, windows: "
-                     "[2h]}\n"  // 19
-                     "      - {column: amount, function: approx_percentile, p: -0.1, windows: "
-                     "[3h]}\n"  // 20
-                     "      - {column: amount, function: approx_percentile, p: high, windows: "
-                     "[4h]}\n"                                                              // 21
-                     "      - {column: amount, function: avg, p: 0.5, windows: [1h]}\n"     // 22
-                     "      - {column: amount, function: last_n, k: 3, p: 0.5, windows: [5h]}\n"  // 23
-                     "      - {column: amount, function: count, k: 3, windows: [1h]}\n"));  // 24
+  repo.Write(
+      "f.yaml",
+      AggView("      - {column: amount, function: median, windows: [1h]}\n"             // 11
+              "      - {function: sum, windows: [1h]}\n"                                // 12
+              "      - {column: amount, function: last_n, windows: [1h]}\n"             // 13
+              "      - {column: amount, function: last_n, k: 0, windows: [2h]}\n"       // 14
+              "      - {column: amount, function: last_n, k: 1001, windows: [3h]}\n"    // 15
+              "      - {column: amount, function: last_n, k: 2.5, windows: [4h]}\n"     // 16
+              "      - {column: amount, function: sum, k: 3, windows: [1h]}\n"          // 17
+              "      - {column: amount, function: approx_percentile, windows: [1h]}\n"  // 18
+              "      - {column: amount, function: approx_percentile, p: 99, windows: "
+              "[2h]}\n"  // 19
+              "      - {column: amount, function: approx_percentile, p: -0.1, windows: "
+              "[3h]}\n"  // 20
+              "      - {column: amount, function: approx_percentile, p: high, windows: "
+              "[4h]}\n"                                                                    // 21
+              "      - {column: amount, function: avg, p: 0.5, windows: [1h]}\n"           // 22
+              "      - {column: amount, function: last_n, k: 3, p: 0.5, windows: [5h]}\n"  // 23
+              "      - {column: amount, function: count, k: 3, windows: [1h]}\n"));        // 24
   const std::string agg = "aggregation of feature view 'v': ";
-  EXPECT_EQ(repo.Errors(),
-            (Lines{"load: f.yaml:11: " + agg +
-                       "unknown function 'median' (expected count, sum, avg, min, max, var, "
-                       "stddev, first, last, last_n, count_distinct, approx_count_distinct or "
-                       "approx_percentile)",
-                   "load: f.yaml:12: " + agg +
-                       "sum needs a 'column' (only count may omit it, to count events)",
-                   "load: f.yaml:13: " + agg +
-                       "last_n needs 'k', how many of the latest values to keep (1 to 1000)",
-                   "load: f.yaml:14: " + agg + "k: expected a whole number from 1 to 1000, got '0'",
-                   "load: f.yaml:15: " + agg +
-                       "k: expected a whole number from 1 to 1000, got '1001'",
-                   "load: f.yaml:16: " + agg +
-                       "k: expected a whole number from 1 to 1000, got '2.5'",
-                   "load: f.yaml:17: " + agg + "'k' applies only to last_n, not sum",
-                   "load: f.yaml:18: " + agg +
-                       "approx_percentile needs 'p', the quantile from 0 to 1 (0.99 for the 99th "
-                       "percentile)",
-                   "load: f.yaml:19: " + agg + "p: expected a number from 0 to 1, got '99'",
-                   "load: f.yaml:20: " + agg + "p: expected a number from 0 to 1, got '-0.1'",
-                   "load: f.yaml:21: " + agg + "p: expected a number, got 'high'",
-                   "load: f.yaml:22: " + agg + "'p' applies only to approx_percentile, not avg",
-                   "load: f.yaml:23: " + agg +
-                       "'p' applies only to approx_percentile, not last_n",
-                   "load: f.yaml:24: " + agg + "'k' applies only to last_n, not count"}));
+  EXPECT_EQ(
+      repo.Errors(),
+      (Lines{"load: f.yaml:11: " + agg +
+                 "unknown function 'median' (expected count, sum, avg, min, max, var, "
+                 "stddev, first, last, last_n, count_distinct, approx_count_distinct or "
+                 "approx_percentile)",
+             "load: f.yaml:12: " + agg +
+                 "sum needs a 'column' (only count may omit it, to count events)",
+             "load: f.yaml:13: " + agg +
+                 "last_n needs 'k', how many of the latest values to keep (1 to 1000)",
+             "load: f.yaml:14: " + agg + "k: expected a whole number from 1 to 1000, got '0'",
+             "load: f.yaml:15: " + agg + "k: expected a whole number from 1 to 1000, got '1001'",
+             "load: f.yaml:16: " + agg + "k: expected a whole number from 1 to 1000, got '2.5'",
+             "load: f.yaml:17: " + agg + "'k' applies only to last_n, not sum",
+             "load: f.yaml:18: " + agg +
+                 "approx_percentile needs 'p', the quantile from 0 to 1 (0.99 for the 99th "
+                 "percentile)",
+             "load: f.yaml:19: " + agg + "p: expected a number from 0 to 1, got '99'",
+             "load: f.yaml:20: " + agg + "p: expected a number from 0 to 1, got '-0.1'",
+             "load: f.yaml:21: " + agg + "p: expected a number, got 'high'",
+             "load: f.yaml:22: " + agg + "'p' applies only to approx_percentile, not avg",
+             "load: f.yaml:23: " + agg + "'p' applies only to approx_percentile, not last_n",
+             "load: f.yaml:24: " + agg + "'k' applies only to last_n, not count"}));
 }
 
 TEST(AggregationDefsTest, WindowAndTileErrors) {
   ScratchRepo repo;
-  repo.Write("f.yaml", AggView("      - column: amount\n"                          // 11
-                               "        function: sum\n"                           // 12
-                               "        windows:\n"                                // 13
-                               "          - {window: 1h, tile: 2h}\n"              // 14
-                               "          - {window: 2h, tile: 0}\n"               // 15
-                               "          - {window: 3h, tile: 1 hour}\n"          // 16
-                               "          - {tile: 1h}\n"                          // 17
-                               "          - {window: 4h, tiel: 1h}\n"              // 18
-                               "          - {window: 5h, tile: 5h}\n"              // 19
-                               "          - {window: 300m, tile: 1h}\n"            // 20
-                               "          - [6h]\n"                                // 21
-                               "          - {window: 0, tile: 1h}\n"               // 22
-                               "          - 7h\n"));                               // 23
+  repo.Write("f.yaml", AggView("      - column: amount\n"                  // 11
+                               "        function: sum\n"                   // 12
+                               "        windows:\n"                        // 13
+                               "          - {window: 1h, tile: 2h}\n"      // 14
+                               "          - {window: 2h, tile: 0}\n"       // 15
+                               "          - {window: 3h, tile: 1 hour}\n"  // 16
+                               "          - {tile: 1h}\n"                  // 17
+                               "          - {window: 4h, tiel: 1h}\n"      // 18
+                               "          - {window: 5h, tile: 5h}\n"      // 19
+                               "          - {window: 300m, tile: 1h}\n"    // 20
+                               "          - [6h]\n"                        // 21
+                               "          - {window: 0, tile: 1h}\n"       // 22
+                               "          - 7h\n"));                       // 23
   const std::string what = "aggregation of feature view 'v'";
   const std::string agg = what + ": ";
   EXPECT_EQ(repo.Errors(),
@@ -289,17 +278,17 @@ TEST(AggregationDefsTest, WindowAndTileErrors) {
 TEST(AggregationDefsTest, TtlOnAViewWithAggregationsIsAnError) {
   ScratchRepo repo;
   repo.Write("f.yaml",
-             AggView("      - {function: count, windows: [1h]}\n"                            // 11
-                     "  - name: w\n    entities: [user]\n    source: txns\n"                  // 12-14
-                     "    ttl: 7d\n"                                                          // 15
-                     "    features: [{name: amount, type: double}]\n"                         // 16
+             AggView("      - {function: count, windows: [1h]}\n"             // 11
+                     "  - name: w\n    entities: [user]\n    source: txns\n"  // 12-14
+                     "    ttl: 7d\n"                                          // 15
+                     "    features: [{name: amount, type: double}]\n"         // 16
                      "    aggregations: [{column: amount, function: sum, windows: [1h]}]\n"  // 17
-                     "  - name: zero_ttl\n    entities: [user]\n    source: txns\n"           // 18-20
-                     "    ttl: 0\n"                                                           // 21
-                     "    aggregations: [{function: count, windows: [1h]}]\n"                // 22
-                     "  - name: plain\n    entities: [user]\n    source: txns\n"              // 23-25
-                     "    ttl: 7d\n"                                                          // 26
-                     "    features: [{name: amount, type: double}]\n"));                      // 27
+                     "  - name: zero_ttl\n    entities: [user]\n    source: txns\n"  // 18-20
+                     "    ttl: 0\n"                                                  // 21
+                     "    aggregations: [{function: count, windows: [1h]}]\n"        // 22
+                     "  - name: plain\n    entities: [user]\n    source: txns\n"     // 23-25
+                     "    ttl: 7d\n"                                                 // 26
+                     "    features: [{name: amount, type: double}]\n"));             // 27
   EXPECT_EQ(repo.Errors(),
             (Lines{"load: f.yaml:15: feature view 'w': ttl does not apply to a view with "
                    "aggregations (its windows say what is recent); remove 'ttl'"}));
@@ -312,19 +301,20 @@ TEST(AggregationDefsTest, OneNameFromTwoPlacesIsAnError) {
   ScratchRepo repo;
   repo.Write(
       "f.yaml",
-      AggView("      - {column: amount, function: approx_percentile, p: 0.99, windows: [24h]}\n"  // 11
-              "      - {column: amount, function: approx_percentile, p: 0.990, windows: [1d]}\n"  // 12
-              "      - {column: amount, function: last_n, k: 5, windows: [7d]}\n"                 // 13
-              "      - {column: amount, function: last_n, k: 05, windows: [1w]}\n"                // 14
-              "      - {function: count, windows: [24h]}\n"                                       // 15
-              "    features:\n"                                                                   // 16
-              "      - {name: count_24h, type: int64}\n"                                          // 17
-              "      - {name: amount_p50_1h, type: double}\n"                                     // 18
-              "  - name: w\n    entities: [user]\n    source: txns\n"                             // 19-21
-              "    aggregations:\n"                                                               // 22
-              "      - {column: amount, function: approx_percentile, p: 0.5, windows: [1h]}\n"   // 23
-              "      - {column: amount, function: approx_percentile, p: 0.5, windows: [2h]}\n"   // 24
-              "      - {function: count, windows: [1h]}\n"));                                     // 25
+      AggView(
+          "      - {column: amount, function: approx_percentile, p: 0.99, windows: [24h]}\n"  // 11
+          "      - {column: amount, function: approx_percentile, p: 0.990, windows: [1d]}\n"  // 12
+          "      - {column: amount, function: last_n, k: 5, windows: [7d]}\n"                 // 13
+          "      - {column: amount, function: last_n, k: 05, windows: [1w]}\n"                // 14
+          "      - {function: count, windows: [24h]}\n"                                       // 15
+          "    features:\n"                                                                   // 16
+          "      - {name: count_24h, type: int64}\n"                                          // 17
+          "      - {name: amount_p50_1h, type: double}\n"                                     // 18
+          "  - name: w\n    entities: [user]\n    source: txns\n"                           // 19-21
+          "    aggregations:\n"                                                             // 22
+          "      - {column: amount, function: approx_percentile, p: 0.5, windows: [1h]}\n"  // 23
+          "      - {column: amount, function: approx_percentile, p: 0.5, windows: [2h]}\n"  // 24
+          "      - {function: count, windows: [1h]}\n"));                                   // 25
   EXPECT_EQ(repo.Errors(),
             (Lines{"load: f.yaml:12: feature view 'v': duplicate feature 'amount_p99_24h' (first "
                    "declared at f.yaml:11)",
@@ -357,56 +347,58 @@ TEST(AggregationDefsTest, OverlongGeneratedNamesAreAnError) {
 TEST(AggregationDefsTest, FunctionsMustSuitTheColumnType) {
   ScratchRepo repo;
   WriteTxns(&repo);
-  repo.Write("f.yaml",
-             AggView("      - {column: flag, function: last_n, k: 2, windows: [1h]}\n"                // 11
-                     "      - {column: raw, function: last_n, k: 2, windows: [1h]}\n"                 // 12
-                     "      - {column: ts, function: last_n, k: 2, windows: [1h]}\n"                  // 13
-                     "      - {column: emb, function: last_n, k: 2, windows: [1h]}\n"                 // 14
-                     "      - {column: country, function: approx_percentile, p: 0.5, windows: "
-                     "[1h]}\n"                                                                        // 15
-                     "      - {column: emb, function: approx_count_distinct, windows: [1h]}\n"       // 16
-                     "      - {column: country, function: var, windows: [1h]}\n"                      // 17
-                     "      - {column: amont, function: first, windows: [1h]}\n"                      // 18
-                     "      - {function: count, windows: [2h]}\n"));                                  // 19
+  repo.Write(
+      "f.yaml",
+      AggView("      - {column: flag, function: last_n, k: 2, windows: [1h]}\n"  // 11
+              "      - {column: raw, function: last_n, k: 2, windows: [1h]}\n"   // 12
+              "      - {column: ts, function: last_n, k: 2, windows: [1h]}\n"    // 13
+              "      - {column: emb, function: last_n, k: 2, windows: [1h]}\n"   // 14
+              "      - {column: country, function: approx_percentile, p: 0.5, windows: "
+              "[1h]}\n"                                                                  // 15
+              "      - {column: emb, function: approx_count_distinct, windows: [1h]}\n"  // 16
+              "      - {column: country, function: var, windows: [1h]}\n"                // 17
+              "      - {column: amont, function: first, windows: [1h]}\n"                // 18
+              "      - {function: count, windows: [2h]}\n"));                            // 19
   auto last_n = [](const std::string& type, const std::string& column) {
     return "aggregation last_n of column '" + column +
            "': last_n needs float, double, int64, int32 or string (a list holds its values), "
            "not " +
            type + " (column '" + column + "' of data/t.parquet)";
   };
-  EXPECT_EQ(repo.Errors(),
-            (Lines{"f.yaml:11: " + last_n("bool", "flag"),
-                   "f.yaml:12: " + last_n("bytes", "raw"),
-                   "f.yaml:13: " + last_n("timestamp", "ts"),
-                   "f.yaml:14: " + last_n("list<float>", "emb"),
-                   "f.yaml:15: aggregation approx_percentile of column 'country': approx_percentile "
-                   "needs a number (int32, int64, float or double), not string (column 'country' "
-                   "of data/t.parquet)",
-                   "f.yaml:16: aggregation approx_count_distinct of column 'emb': "
-                   "approx_count_distinct needs a single value, not list<float> (column 'emb' of "
-                   "data/t.parquet)",
-                   "f.yaml:17: aggregation var of column 'country': var needs a number (int32, "
-                   "int64, float or double), not string (column 'country' of data/t.parquet)",
-                   "f.yaml:18: aggregation first of column 'amont': 'amont' is not a column of "
-                   "data/t.parquet (did you mean 'amount'?)"}));
+  EXPECT_EQ(
+      repo.Errors(),
+      (Lines{"f.yaml:11: " + last_n("bool", "flag"), "f.yaml:12: " + last_n("bytes", "raw"),
+             "f.yaml:13: " + last_n("timestamp", "ts"),
+             "f.yaml:14: " + last_n("list<float>", "emb"),
+             "f.yaml:15: aggregation approx_percentile of column 'country': approx_percentile "
+             "needs a number (int32, int64, float or double), not string (column 'country' "
+             "of data/t.parquet)",
+             "f.yaml:16: aggregation approx_count_distinct of column 'emb': "
+             "approx_count_distinct needs a single value, not list<float> (column 'emb' of "
+             "data/t.parquet)",
+             "f.yaml:17: aggregation var of column 'country': var needs a number (int32, "
+             "int64, float or double), not string (column 'country' of data/t.parquet)",
+             "f.yaml:18: aggregation first of column 'amont': 'amont' is not a column of "
+             "data/t.parquet (did you mean 'amount'?)"}));
 }
 
 // On-demand features see the new outputs with their types.
 TEST(AggregationDefsTest, OnDemandFeaturesSeeTheNewOutputTypes) {
   ScratchRepo repo;
   WriteTxns(&repo);
-  repo.Write("f.yaml",
-             AggView("      - {function: count, windows: [24h]}\n"                                   // 11
-                     "      - {column: amount, function: approx_percentile, p: 0.99, windows: "
-                     "[24h]}\n"                                                                      // 12
-                     "      - {column: qty, function: last_n, k: 5, windows: [7d]}\n"                // 13
-                     "      - {column: country, function: approx_count_distinct, windows: [7d]}\n"  // 14
-                     "on_demand_feature_views:\n  - name: o\n    inputs: [v]\n    features:\n"     // 15-18
-                     "      - {name: a, type: int32, expr: \"count_24h\"}\n"                        // 19
-                     "      - {name: b, type: double, expr: \"amount_p99_24h / 2\"}\n"              // 20
-                     "      - {name: c, type: int64, expr: \"count_24h + "
-                     "country_approx_count_distinct_7d\"}\n"                                         // 21
-                     "      - {name: d, type: int64, expr: \"qty_last5_7d\"}\n"));                  // 22
+  repo.Write(
+      "f.yaml",
+      AggView("      - {function: count, windows: [24h]}\n"  // 11
+              "      - {column: amount, function: approx_percentile, p: 0.99, windows: "
+              "[24h]}\n"                                                                     // 12
+              "      - {column: qty, function: last_n, k: 5, windows: [7d]}\n"               // 13
+              "      - {column: country, function: approx_count_distinct, windows: [7d]}\n"  // 14
+              "on_demand_feature_views:\n  - name: o\n    inputs: [v]\n    features:\n"  // 15-18
+              "      - {name: a, type: int32, expr: \"count_24h\"}\n"                    // 19
+              "      - {name: b, type: double, expr: \"amount_p99_24h / 2\"}\n"          // 20
+              "      - {name: c, type: int64, expr: \"count_24h + "
+              "country_approx_count_distinct_7d\"}\n"                        // 21
+              "      - {name: d, type: int64, expr: \"qty_last5_7d\"}\n"));  // 22
   EXPECT_EQ(repo.Errors(),
             (Lines{"f.yaml:19: feature 'a' is int32 but expression 'count_24h' is int64",
                    "f.yaml:22: feature 'd' is int64 but expression 'qty_last5_7d' is "

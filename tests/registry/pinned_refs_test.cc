@@ -128,8 +128,7 @@ TEST_F(PinnedRefsTest, StoredVersionsHaveTheGeneratedNamesOfEveryFunction) {
                                          {count, p99, last5});
   ASSERT_TRUE(reg_->Apply(d, "alice").ok());  // user_spend version 2, stored
   RepoDefinitions pinned = WithPins(
-      {"user_spend@2:count_24h", "user_spend@2:amount_p99_24h", "user_spend@2:amount_last5_7d"},
-      d);
+      {"user_spend@2:count_24h", "user_spend@2:amount_p99_24h", "user_spend@2:amount_last5_7d"}, d);
   auto plan = reg_->ComputePlan(pinned);
   EXPECT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(PlanAndApplyError(WithPins({"user_spend@2:amount_approx_percentile_24h"}, d)),

@@ -61,7 +61,7 @@ Result<DataType> LastNType(DataType input) {
 }  // namespace
 
 std::string Aggregation::FeatureName(int64_t window) const {
-  std::string suffix = FormatDuration(window);  // 24h stays "24h", 7d "7d"
+  std::string suffix = FormatDuration(window);         // 24h stays "24h", 7d "7d"
   if (column.empty()) return function + "_" + suffix;  // count of events: count_24h
   std::string part = function;
   if (function == "approx_percentile") part = "p" + PercentileText(p);

@@ -193,7 +193,8 @@ Status ReadAggregationParameters(const ObjectReader& item, Aggregation* a) {
   a->tile_widths.assign(a->windows.size(), 0);
   if (!item.Has("tiles")) return Status::OK();
   TS_ASSIGN_OR_RETURN(std::vector<std::string> tiles, item.StringList("tiles"));
-  if (tiles.size() != a->windows.size()) return item.Error("'tiles' and 'windows' differ in length");
+  if (tiles.size() != a->windows.size())
+    return item.Error("'tiles' and 'windows' differ in length");
   for (size_t i = 0; i < tiles.size(); ++i) {
     Result<int64_t> d = ParseDuration(tiles[i]);
     if (!d.ok()) return item.Error("tile '" + tiles[i] + "' is not a duration");

@@ -26,11 +26,10 @@ Result<std::optional<std::vector<std::string>>> StoredFeatureNames(SqliteDb* db,
   TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<std::vector<std::string>>();
   RepoDefinitions decoded;
-  TS_RETURN_NOT_OK(AddDefinitionFromJson(
-      kind, stmt.ColumnText(0),
-      "registry: " + std::string(ObjectKindName(kind)) + " '" + name + "' version " +
-          std::to_string(version),
-      &decoded));
+  TS_RETURN_NOT_OK(AddDefinitionFromJson(kind, stmt.ColumnText(0),
+                                         "registry: " + std::string(ObjectKindName(kind)) + " '" +
+                                             name + "' version " + std::to_string(version),
+                                         &decoded));
   std::vector<std::string> names;
   if (!decoded.feature_views.empty()) names = FeatureNames(decoded.feature_views[0]);
   for (const OnDemandFeatureView& v : decoded.on_demand_feature_views) {

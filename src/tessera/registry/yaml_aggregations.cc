@@ -4,8 +4,8 @@
 // its line; column types are checked against the source at plan
 // (source_check.cc), name collisions by the validator.
 #include <algorithm>
-#include <array>
 #include <charconv>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -20,10 +20,19 @@ namespace tessera::registry::internal {
 namespace {
 
 // The documented aggregation functions (docs/DEFINITIONS.md).
-constexpr std::array<std::string_view, 13> kAggregationFunctions = {
-    "count", "sum",  "avg",    "min",           "max",
-    "var",   "stddev", "first", "last",         "last_n",
-    "count_distinct", "approx_count_distinct",  "approx_percentile"};
+constexpr std::string_view kAggregationFunctions[] = {"count",
+                                                      "sum",
+                                                      "avg",
+                                                      "min",
+                                                      "max",
+                                                      "var",
+                                                      "stddev",
+                                                      "first",
+                                                      "last",
+                                                      "last_n",
+                                                      "count_distinct",
+                                                      "approx_count_distinct",
+                                                      "approx_percentile"};
 constexpr const char* kFunctionList =
     "count, sum, avg, min, max, var, stddev, first, last, last_n, count_distinct, "
     "approx_count_distinct or approx_percentile";
@@ -33,8 +42,8 @@ constexpr const char* kFunctionList =
 constexpr int64_t kMaxLastN = 1000;
 
 bool IsKnownFunction(const std::string& function) {
-  return std::find(kAggregationFunctions.begin(), kAggregationFunctions.end(), function) !=
-         kAggregationFunctions.end();
+  return std::find(std::begin(kAggregationFunctions), std::end(kAggregationFunctions), function) !=
+         std::end(kAggregationFunctions);
 }
 
 // The function; true when it is one of kAggregationFunctions.
@@ -125,8 +134,7 @@ void ReadWindows(MapReader& r, Aggregation* agg) {
       entry.window = PositiveDuration(r, item, "window");
     }
     if (!entry.window || !entry.ok) continue;
-    if (std::find(agg->windows.begin(), agg->windows.end(), *entry.window) !=
-        agg->windows.end()) {
+    if (std::find(agg->windows.begin(), agg->windows.end(), *entry.window) != agg->windows.end()) {
       // Kept out so the repeat is not also reported as a duplicate feature.
       r.ctx().Error(*entry.window_node,
                     r.what() + ": duplicate window " + Quoted(entry.window_node->Scalar()));
@@ -151,8 +159,10 @@ bool RejectParameter(MapReader& r, const Aggregation& agg, std::string_view key,
 void ReadK(MapReader& r, Aggregation* agg) {
   const YamlNode& node = r.Get("k");
   if (node.IsNull()) {
-    r.ctx().ErrorAt(r.location(), r.what() + ": last_n needs 'k', how many of the latest values "
-                                             "to keep (1 to " + std::to_string(kMaxLastN) + ")");
+    r.ctx().ErrorAt(r.location(), r.what() +
+                                      ": last_n needs 'k', how many of the latest values "
+                                      "to keep (1 to " +
+                                      std::to_string(kMaxLastN) + ")");
     return;
   }
   std::string text;
@@ -172,15 +182,16 @@ void ReadK(MapReader& r, Aggregation* agg) {
 void ReadP(MapReader& r, Aggregation* agg) {
   const YamlNode& node = r.Get("p");
   if (node.IsNull()) {
-    r.ctx().ErrorAt(r.location(), r.what() + ": approx_percentile needs 'p', the quantile from 0 "
-                                             "to 1 (0.99 for the 99th percentile)");
+    r.ctx().ErrorAt(r.location(), r.what() +
+                                      ": approx_percentile needs 'p', the quantile from 0 "
+                                      "to 1 (0.99 for the 99th percentile)");
     return;
   }
   std::optional<double> p;
   if (!r.Double("p", &p) || !p) return;
   if (*p < 0 || *p > 1) {
-    r.ctx().Error(node, r.what() + ": p: expected a number from 0 to 1, got " +
-                            Quoted(node.Scalar()));
+    r.ctx().Error(node,
+                  r.what() + ": p: expected a number from 0 to 1, got " + Quoted(node.Scalar()));
     return;
   }
   agg->p = *p == 0 ? 0.0 : *p;  // -0 is 0: one name, one canonical form
@@ -194,8 +205,7 @@ void ReadParameters(MapReader& r, bool function_known, Aggregation* agg) {
     return;
   }
   if (!RejectParameter(r, *agg, "k", "last_n") && agg->function == "last_n") ReadK(r, agg);
-  if (!RejectParameter(r, *agg, "p", "approx_percentile") &&
-      agg->function == "approx_percentile") {
+  if (!RejectParameter(r, *agg, "p", "approx_percentile") && agg->function == "approx_percentile") {
     ReadP(r, agg);
   }
 }
