@@ -131,6 +131,12 @@ TEST_F(PinnedRefsTest, StoredVersionsHaveTheGeneratedNamesOfEveryFunction) {
       {"user_spend@2:count_24h", "user_spend@2:amount_p99_24h", "user_spend@2:amount_last5_7d"}, d);
   auto plan = reg_->ComputePlan(pinned);
   EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  // The stored version reads back with its parameters.
+  Result<FeatureView> stored = reg_->FeatureViewAt("user_spend", 2);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(FeatureNames(*stored), FeatureNames(d.feature_views[1]));
+  EXPECT_EQ(stored->aggregations.at(4).p, 0.99);
+  EXPECT_EQ(stored->aggregations.at(5).k, 5);
   EXPECT_EQ(PlanAndApplyError(WithPins({"user_spend@2:amount_approx_percentile_24h"}, d)),
             "services.yaml:8: feature service 'fraud_model_v1': version 2 of feature view "
             "'user_spend' has no feature 'amount_approx_percentile_24h' (in "
