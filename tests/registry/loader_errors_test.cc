@@ -68,7 +68,11 @@ const BrokenCase kCases[] = {
      "sources.yaml:2: missing required key 'schema' in request source 'txn_request'"},
     {"broken_agg_unknown_function",
      "features.yaml:12: aggregation of feature view 'user_spend': unknown function 'median' "
-     "(expected sum, count, count_distinct, avg, min, max, last or stddev)"},
+     "(expected count, sum, avg, min, max, var, stddev, first, last, last_n, count_distinct, "
+     "approx_count_distinct or approx_percentile)"},
+    {"broken_agg_with_ttl",
+     "features.yaml:10: feature view 'user_spend': ttl does not apply to a view with "
+     "aggregations (its windows say what is recent); remove 'ttl'"},
     {"broken_agg_zero_window",
      "features.yaml:13: aggregation of feature view 'user_spend': window must be positive, got "
      "'0'"},

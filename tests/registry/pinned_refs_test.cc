@@ -106,6 +106,43 @@ TEST_F(PinnedRefsTest, VersionCreatedByThisApplyCounts) {
             "version 3 (in 'user_profile@3:score'; its latest version is 2)");
 }
 
+// A stored version's generated names are Aggregation::FeatureName's: a
+// count of events, a percentile and last_n carry their own spellings.
+TEST_F(PinnedRefsTest, StoredVersionsHaveTheGeneratedNamesOfEveryFunction) {
+  RepoDefinitions d = FraudRepo();
+  Aggregation count;
+  count.function = "count";
+  count.windows = {24 * kMicrosPerHour};
+  Aggregation p99;
+  p99.column = "amount";
+  p99.function = "approx_percentile";
+  p99.p = 0.99;
+  p99.windows = {24 * kMicrosPerHour};
+  Aggregation last5;
+  last5.column = "amount";
+  last5.function = "last_n";
+  last5.k = 5;
+  last5.windows = {7 * kMicrosPerDay};
+  for (Aggregation* a : {&count, &p99, &last5}) a->tile_widths.assign(a->windows.size(), 0);
+  d.feature_views[1].aggregations.insert(d.feature_views[1].aggregations.end(),
+                                         {count, p99, last5});
+  ASSERT_TRUE(reg_->Apply(d, "alice").ok());  // user_spend version 2, stored
+  RepoDefinitions pinned = WithPins(
+      {"user_spend@2:count_24h", "user_spend@2:amount_p99_24h", "user_spend@2:amount_last5_7d"}, d);
+  auto plan = reg_->ComputePlan(pinned);
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  // The stored version reads back with its parameters.
+  Result<FeatureView> stored = reg_->FeatureViewAt("user_spend", 2);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(FeatureNames(*stored), FeatureNames(d.feature_views[1]));
+  EXPECT_EQ(stored->aggregations.at(4).p, 0.99);
+  EXPECT_EQ(stored->aggregations.at(5).k, 5);
+  EXPECT_EQ(PlanAndApplyError(WithPins({"user_spend@2:amount_approx_percentile_24h"}, d)),
+            "services.yaml:8: feature service 'fraud_model_v1': version 2 of feature view "
+            "'user_spend' has no feature 'amount_approx_percentile_24h' (in "
+            "'user_spend@2:amount_approx_percentile_24h')");
+}
+
 TEST(CheckPinnedReferences, AgainstANewRegistryOnlyTheCreatedVersionsExist) {
   RepoDefinitions defs = WithPins({"user_profile@1:age", "user_profile@2:age"});
   Result<std::vector<CanonicalForm>> forms = CanonicalizeAll(defs);

@@ -84,7 +84,8 @@ feature_views:
     description: How much and where a user spent recently.
     owner: risk@example.com
     tags: {domain: payments}
-    aggregations:
+    # No ttl on an aggregated view: its windows say what is recent.
+    aggregations:                    # features amount_sum_1h, ..., amount_count_24h, ...
       - {column: amount, function: sum, windows: [1h, 24h, 7d]}
       - {column: amount, function: count, windows: [24h]}
       - {column: merchant_id, function: count_distinct, windows: [7d]}

@@ -86,6 +86,31 @@ void Validation(Writer& w, const std::map<std::string, ValidationRule>& rules) {
   w.EndObject();
 }
 
+// The members only some aggregations have, written only when present so
+// that the canonical form (and so the version) of every view defined before
+// they existed stays the same: `k` of last_n, `p` of approx_percentile, and
+// `tiles` (parallel to `windows`, "0" for the default) when a window has a
+// tile width.
+void AggregationParameters(Writer& w, const Aggregation& a) {
+  if (a.function == "last_n") {
+    Key(w, "k");
+    w.Int64(a.k);
+  }
+  if (a.function == "approx_percentile") {
+    Key(w, "p");
+    w.Double(a.p);
+  }
+  bool has_tiles = std::any_of(a.tile_widths.begin(), a.tile_widths.end(),
+                               [](int64_t width) { return width != 0; });
+  if (!has_tiles) return;
+  Key(w, "tiles");
+  w.StartArray();
+  for (size_t i = 0; i < a.windows.size(); ++i) {
+    Str(w, FormatDuration(i < a.tile_widths.size() ? a.tile_widths[i] : 0));
+  }
+  w.EndArray();
+}
+
 void Aggregations(Writer& w, const std::vector<Aggregation>& aggs) {
   w.StartArray();
   for (const Aggregation& a : aggs) {
@@ -98,6 +123,7 @@ void Aggregations(Writer& w, const std::vector<Aggregation>& aggs) {
     w.StartArray();
     for (int64_t window : a.windows) Str(w, FormatDuration(window));
     w.EndArray();
+    AggregationParameters(w, a);
     w.EndObject();
   }
   w.EndArray();

@@ -1,6 +1,8 @@
 // Decoding of canonical definition JSON (canonical.cc writes it). Every
 // member canonical.cc writes is required here: a missing one means the text
-// is not what this build stored, which is corruption, not a default.
+// is not what this build stored, which is corruption, not a default. The
+// exceptions are the aggregation members canonical.cc writes only when they
+// differ from a default (ReadAggregationParameters).
 #include "tessera/registry/definitions_json.h"
 
 #include <rapidjson/document.h>
@@ -18,6 +20,7 @@ class ObjectReader {
   ObjectReader(const JsonValue& value, const std::string& origin, std::string path)
       : value_(value), origin_(origin), path_(std::move(path)) {}
 
+  bool Has(const char* key) const { return value_.HasMember(key); }
   Result<const JsonValue*> Member(const char* key) const {
     auto it = value_.FindMember(key);
     if (it == value_.MemberEnd()) return Error(std::string("member '") + key + "' is missing");
@@ -171,6 +174,35 @@ Result<std::map<std::string, ValidationRule>> ReadValidation(const ObjectReader&
   return out;
 }
 
+// k, p and tiles: canonical.cc writes k for last_n and p for
+// approx_percentile (required then), and tiles only when a window has a
+// tile width (absent: every window has the default, 0).
+Status ReadAggregationParameters(const ObjectReader& item, Aggregation* a) {
+  if (a->function == "last_n") {
+    TS_ASSIGN_OR_RETURN(const JsonValue* k, item.Member("k"));
+    if (!k->IsInt64() || k->GetInt64() < 1) return item.Error("'k' is not a positive integer");
+    a->k = k->GetInt64();
+  }
+  if (a->function == "approx_percentile") {
+    TS_ASSIGN_OR_RETURN(const JsonValue* p, item.Member("p"));
+    if (!p->IsNumber() || !(p->GetDouble() >= 0 && p->GetDouble() <= 1)) {
+      return item.Error("'p' is not a number from 0 to 1");
+    }
+    a->p = p->GetDouble();
+  }
+  a->tile_widths.assign(a->windows.size(), 0);
+  if (!item.Has("tiles")) return Status::OK();
+  TS_ASSIGN_OR_RETURN(std::vector<std::string> tiles, item.StringList("tiles"));
+  if (tiles.size() != a->windows.size())
+    return item.Error("'tiles' and 'windows' differ in length");
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    Result<int64_t> d = ParseDuration(tiles[i]);
+    if (!d.ok()) return item.Error("tile '" + tiles[i] + "' is not a duration");
+    a->tile_widths[i] = *d;
+  }
+  return Status::OK();
+}
+
 Result<std::vector<Aggregation>> ReadAggregations(const ObjectReader& r,
                                                   const std::string& origin) {
   TS_ASSIGN_OR_RETURN(auto items, r.Objects("aggregations"));
@@ -185,6 +217,7 @@ Result<std::vector<Aggregation>> ReadAggregations(const ObjectReader& r,
       if (!d.ok()) return item.Error("window '" + w + "' is not a duration");
       a.windows.push_back(*d);
     }
+    TS_RETURN_NOT_OK(ReadAggregationParameters(item, &a));
     a.location.file = origin;
     out.push_back(std::move(a));
   }

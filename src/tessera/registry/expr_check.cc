@@ -94,9 +94,11 @@ class ExprChecker {
     const ColumnSet* set = SourceColumns(v->second->source);
     if (set == nullptr) return std::nullopt;
     for (const Aggregation& agg : v->second->aggregations) {
-      const SourceColumn* column = set->Find(agg.column);
-      if (column == nullptr) return std::nullopt;
-      Result<DataType> type = AggregationOutputType(agg.function, column->type);
+      // A count of events (no column) is int64 whatever the source holds.
+      const SourceColumn* column = agg.column.empty() ? nullptr : set->Find(agg.column);
+      if (column == nullptr && !agg.column.empty()) return std::nullopt;
+      Result<DataType> type =
+          AggregationOutputType(agg.function, column == nullptr ? DataType::Int64() : column->type);
       if (!type.ok()) return std::nullopt;
       for (int64_t w : agg.windows) out.push_back({input, agg.FeatureName(w), *type});
     }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/registry/definitions_json.h"
 #include "tessera/registry/pinned_refs.h"
 #include "tessera/registry/registry_internal.h"
 
@@ -11,35 +12,28 @@ namespace tessera::registry {
 
 namespace {
 
-// The feature names of stored version `version` of (kind, name), read from
-// its canonical logic (declared features, then one per aggregation window,
-// as FeatureNames); nullopt when that version is not stored.
+// The feature names of stored version `version` of (kind, name), from its
+// stored definition decoded as any reader decodes it (so generated names
+// come from Aggregation::FeatureName, never from a second spelling here);
+// nullopt when that version is not stored.
 Result<std::optional<std::vector<std::string>>> StoredFeatureNames(SqliteDb* db, ObjectKind kind,
                                                                    const std::string& name,
                                                                    int64_t version) {
-  TS_ASSIGN_OR_RETURN(SqliteStatement exists,
-                      db->Prepare("SELECT count(*) FROM object_versions "
+  TS_ASSIGN_OR_RETURN(SqliteStatement stmt,
+                      db->Prepare("SELECT definition_json FROM object_versions "
                                   "WHERE kind = ? AND name = ? AND version = ?"));
-  TS_RETURN_NOT_OK(exists.BindAll(internal::KindDbName(kind), name, version));
-  TS_ASSIGN_OR_RETURN(bool row, exists.Step());
-  if (!row || exists.ColumnInt64(0) == 0) return std::optional<std::vector<std::string>>();
-  TS_ASSIGN_OR_RETURN(
-      SqliteStatement stmt,
-      db->Prepare("SELECT json_extract(f.value, '$.name') FROM object_versions v, "
-                  "json_each(v.logic_json, '$.features') f "
-                  "WHERE v.kind = ?1 AND v.name = ?2 AND v.version = ?3 "
-                  "UNION ALL "
-                  "SELECT json_extract(a.value, '$.column') || '_' || "
-                  "json_extract(a.value, '$.function') || '_' || w.value "
-                  "FROM object_versions v, json_each(v.logic_json, '$.aggregations') a, "
-                  "json_each(a.value, '$.windows') w "
-                  "WHERE v.kind = ?1 AND v.name = ?2 AND v.version = ?3"));
   TS_RETURN_NOT_OK(stmt.BindAll(internal::KindDbName(kind), name, version));
+  TS_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<std::vector<std::string>>();
+  RepoDefinitions decoded;
+  TS_RETURN_NOT_OK(AddDefinitionFromJson(kind, stmt.ColumnText(0),
+                                         "registry: " + std::string(ObjectKindName(kind)) + " '" +
+                                             name + "' version " + std::to_string(version),
+                                         &decoded));
   std::vector<std::string> names;
-  while (true) {
-    TS_ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) break;
-    names.push_back(stmt.ColumnText(0));
+  if (!decoded.feature_views.empty()) names = FeatureNames(decoded.feature_views[0]);
+  for (const OnDemandFeatureView& v : decoded.on_demand_feature_views) {
+    for (const FeatureDef& f : v.features) names.push_back(f.name);
   }
   return std::optional<std::vector<std::string>>(std::move(names));
 }

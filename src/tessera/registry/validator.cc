@@ -153,7 +153,17 @@ class Validator {
     std::vector<std::pair<std::string, SourceLocation>> names;
     for (const FeatureDef& f : v.features) names.emplace_back(f.name, f.location);
     for (const Aggregation& agg : v.aggregations) {
-      for (int64_t w : agg.windows) names.emplace_back(agg.FeatureName(w), agg.location);
+      for (int64_t w : agg.windows) {
+        std::string name = agg.FeatureName(w);
+        // Only length can make it invalid: a valid column plus a suffix
+        // (an invalid column was reported where it was read).
+        if (IsValidName(agg.column) && !IsValidName(name)) {
+          Error(agg.location, what + ": the generated feature name " + Quoted(name) +
+                                  " is longer than 128 characters (shorten the column name" +
+                                  (agg.function == "approx_percentile" ? " or p" : "") + ")");
+        }
+        names.emplace_back(std::move(name), agg.location);
+      }
     }
     CheckUnique(names, what, "feature");
     std::set<std::string> features;

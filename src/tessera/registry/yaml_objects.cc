@@ -1,20 +1,13 @@
 #include "tessera/registry/yaml_objects.h"
 
-#include <algorithm>
-#include <array>
 #include <string_view>
 
-#include "tessera/core/time.h"
 #include "tessera/registry/loader_internal.h"
 #include "tessera/registry/yaml_reader.h"
 
 namespace tessera::registry::internal {
 
 namespace {
-
-// The documented aggregation functions (docs/DEFINITIONS.md).
-constexpr std::array<std::string_view, 8> kAggregationFunctions = {
-    "sum", "count", "count_distinct", "avg", "min", "max", "last", "stddev"};
 
 bool IsJoinKeyType(DataType t) {
   return t == DataType::Int32() || t == DataType::Int64() || t == DataType::String() ||
@@ -148,53 +141,6 @@ void ReadFeatures(MapReader& parent, bool expr_required, std::vector<FeatureDef>
     r.String("description", /*required=*/false, &f.description);
     r.ReportUnknownKeys();
     out->push_back(std::move(f));
-  }
-}
-
-namespace {
-
-void ReadWindows(MapReader& r, Aggregation* agg) {
-  const YamlNode& list = r.Require("windows");
-  if (list.IsNull() || !ExpectSequence(list, "windows", r)) return;
-  if (list.size() == 0) r.ctx().Error(list, r.what() + ": 'windows' is empty");
-  for (const YamlNode& item : list.items()) {
-    Result<int64_t> window = item.IsScalar() ? ParseDuration(item.Scalar())
-                                             : Status::Invalid("a window must be a duration");
-    if (!window.ok()) {
-      r.ctx().Error(item, r.what() + ": window: " + window.status().message());
-    } else if (*window <= 0) {
-      r.ctx().Error(item, r.what() + ": window must be positive, got '" + item.Scalar() + "'");
-    } else if (std::find(agg->windows.begin(), agg->windows.end(), *window) != agg->windows.end()) {
-      // Kept out so the repeat is not also reported as a duplicate feature.
-      r.ctx().Error(item, r.what() + ": duplicate window '" + item.Scalar() + "'");
-    } else {
-      agg->windows.push_back(*window);
-    }
-  }
-}
-
-}  // namespace
-
-void ReadAggregations(MapReader& parent, std::vector<Aggregation>* out) {
-  const YamlNode& list = parent.Get("aggregations");
-  if (list.IsNull() || !ExpectSequence(list, "aggregations", parent)) return;
-  for (const YamlNode& item : list.items()) {
-    std::string what = "aggregation of " + parent.what();
-    if (!ExpectMap(item, what, parent.ctx())) continue;
-    MapReader r(item, what, &parent.ctx());
-    Aggregation agg;
-    agg.location = r.location();
-    r.Name("column", "column", &agg.column);
-    if (r.String("function", /*required=*/true, &agg.function) && !agg.function.empty() &&
-        std::find(kAggregationFunctions.begin(), kAggregationFunctions.end(), agg.function) ==
-            kAggregationFunctions.end()) {
-      r.ctx().Error(r.Get("function"),
-                    what + ": unknown function '" + agg.function +
-                        "' (expected sum, count, count_distinct, avg, min, max, last or stddev)");
-    }
-    ReadWindows(r, &agg);
-    r.ReportUnknownKeys();
-    out->push_back(std::move(agg));
   }
 }
 

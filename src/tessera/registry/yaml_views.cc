@@ -61,6 +61,12 @@ void ReadFeatureView(const YamlNode& node, const FileContext& ctx, ParsedRepo* r
   r.Bool("online", &v.online);
   ReadFeatures(r, /*expr_required=*/false, &v.features);
   ReadAggregations(r, &v.aggregations);
+  if (v.ttl != 0 && !v.aggregations.empty()) {
+    // DESIGN.md section 3: an aggregate's windows say what is recent.
+    ctx.Error(r.Get("ttl"), r.what() +
+                                ": ttl does not apply to a view with aggregations (its "
+                                "windows say what is recent); remove 'ttl'");
+  }
   if (r.Get("features").size() == 0 && r.Get("aggregations").size() == 0) {
     ctx.ErrorAt(v.location, r.what() + " has no features and no aggregations");
   }
