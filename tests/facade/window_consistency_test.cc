@@ -155,7 +155,10 @@ class WindowConsistencyTest : public ::testing::Test {
     fs::create_directories(dir_ / "features");
     std::ofstream(dir_ / "tessera.yaml") << "project: p\n";
     std::ofstream(dir_ / "features/defs.yaml") << Definitions();
-    std::ofstream(dir_ / "events.csv") << "user_id,event_timestamp,amount,qty,merchant\n";
+    // One row of history (user 99, never read here) so the CSV's column
+    // types are inferred: amount double, qty int64, merchant string.
+    std::ofstream(dir_ / "events.csv") << "user_id,event_timestamp,amount,qty,merchant\n"
+                                          "99,2024-01-01T00:00:00Z,0.5,1,z\n";
     clock_.Set(1000 * kHour);
     Open();
     auto applied = store_->Apply("test");
