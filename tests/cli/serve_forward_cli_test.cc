@@ -33,9 +33,12 @@ namespace fs = std::filesystem;
 // of scope unless stopped.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& repo, const std::string& log) : repo_(repo) {
+  ServeProcess(const std::string& repo, const std::string& log,
+               const std::vector<std::string>& extra)
+      : repo_(repo) {
     std::vector<std::string> args = {TESSERA_BINARY, "-r",     repo, "serve", "--port",
                                      "0",            "--threads", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -138,8 +141,8 @@ feature_views:
   }
 
   // Starts the server of repo "served"; its port.
-  int StartServer() {
-    server_ = std::make_unique<ServeProcess>(Path("served"), Path("serve.log"));
+  int StartServer(const std::vector<std::string>& extra = {}) {
+    server_ = std::make_unique<ServeProcess>(Path("served"), Path("serve.log"), extra);
     int port = server_->WaitUntilServing();
     EXPECT_GT(port, 0) << Slurp("serve.log");
     return port;
@@ -299,6 +302,22 @@ TEST_F(ServeForwardCliTest, APushIsVisibleToTheServersNextRead) {
             "\"2024-03-05T00:00:00.000000Z\"]},"
             "{\"values\":[\"Zürich \\\"Nord\\\"\"],\"statuses\":[\"PRESENT\"],"
             "\"event_timestamps\":[\"2024-03-05T00:00:00.000000Z\"]}]}");
+}
+
+// A push larger than the server's body limit: the server's 413, and whose
+// limit it is.
+TEST_F(ServeForwardCliTest, APushOverTheServersBodyLimitSaysSo) {
+  int port = StartServer({"--body-limit", "100"});
+  ASSERT_GT(port, 0);
+  CliResult r = Run({"-r", "served", "push", "users_push", "push.csv"});
+  EXPECT_EQ(r.exit_code, 1);
+  const std::string head = Note(port) +
+                           "error: push.csv: the request body is larger than the limit of 100 "
+                           "bytes (this request: ";
+  EXPECT_EQ(r.err.substr(0, head.size()), head) << r.err;
+  const std::string tail = " bytes of JSON; the server's --body-limit)\n";
+  ASSERT_GT(r.err.size(), head.size() + tail.size()) << r.err;
+  EXPECT_EQ(r.err.substr(r.err.size() - tail.size()), tail) << r.err;
 }
 
 // The lock of a killed server is stale: the CLI ignores it and opens the

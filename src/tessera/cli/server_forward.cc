@@ -29,8 +29,9 @@ Result<std::optional<std::string>> ForwardToServer(const std::string& repo_dir,
   }
   serving::HttpClientOptions http;
   if (!options.long_running) http.response_timeout = kResponseTimeout;
+  const std::string body = make_body();
   Result<serving::HttpClientResponse> answer =
-      serving::HttpPost(server->host, server->port, path, make_body(), http);
+      serving::HttpPost(server->host, server->port, path, body, http);
   if (!answer.ok()) {
     if (answer.status().code() != StatusCode::kUnavailable) {
       return Status(answer.status().code(),
@@ -43,6 +44,12 @@ Result<std::optional<std::string>> ForwardToServer(const std::string& repo_dir,
     if (!again) return std::optional<std::string>();
     return Status::Unavailable(Describe(*server) + " does not answer: " +
                                answer.status().message());
+  }
+  if (answer->status == 413) {
+    // The body is the command's whole input as JSON; say whose limit it hit.
+    Status st = serving::StatusOfErrorAnswer(answer->status, answer->body);
+    return Status(st.code(), st.message() + " (this request: " + std::to_string(body.size()) +
+                                 " bytes of JSON; the server's --body-limit)");
   }
   if (answer->status / 100 != 2) return serving::StatusOfErrorAnswer(answer->status, answer->body);
   return std::optional<std::string>(std::move(answer->body));
