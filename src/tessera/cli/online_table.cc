@@ -28,6 +28,8 @@ std::string Spell(const Value& v) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string Text(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
 // One name's column: its values, statuses and event times, each an array
 // of `rows` entries.
 struct Column {
@@ -81,10 +83,10 @@ Status PrintOnlineTable(std::string_view response_json, std::ostream& out) {
       if (!name.IsString() || !status.IsString() || !time.IsString()) {
         return NotAResponse("a name, status or event time is not a string");
       }
-      std::string when = time.GetString();
+      std::string when = Text(time);
       std::vector<std::string> line = {
-          name.GetString(), Spell((*columns[i].values)[static_cast<rapidjson::SizeType>(row)]),
-          status.GetString(), when == kEpoch ? "-" : when};
+          Text(name), Spell((*columns[i].values)[static_cast<rapidjson::SizeType>(row)]),
+          Text(status), when == kEpoch ? "-" : when};
       if (rows > 1) line.insert(line.begin(), std::to_string(row));
       table.AddRow(std::move(line));
     }
