@@ -23,7 +23,8 @@ constexpr char kEpoch[] = "\"1970-01-01T00:00:00.000000Z\"";
 TEST(OnlineTableTest, ValuesAreSpelledAsOnTheWire) {
   std::string at = "\"2024-03-01T12:00:00.000001Z\"";
   std::string json =
-      std::string("{\"metadata\":{\"feature_names\":[\"k\",\"d\",\"s\",\"l\",\"n\"]},\"results\":[") +
+      std::string(
+          "{\"metadata\":{\"feature_names\":[\"k\",\"d\",\"s\",\"l\",\"n\"]},\"results\":[") +
       "{\"values\":[\"a\\u0001\"],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[" + kEpoch +
       "]}," + "{\"values\":[2.0],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[" + at + "]}," +
       "{\"values\":[\"NaN\"],\"statuses\":[\"PRESENT\"],\"event_timestamps\":[" + at + "]}," +
@@ -41,7 +42,8 @@ TEST(OnlineTableTest, ValuesAreSpelledAsOnTheWire) {
 TEST(OnlineTableTest, SeveralRowsGetAnEntityColumn) {
   std::string json = std::string("{\"metadata\":{\"feature_names\":[\"k\"]},\"results\":[") +
                      "{\"values\":[1,2],\"statuses\":[\"PRESENT\",\"PRESENT\"],"
-                     "\"event_timestamps\":[" + kEpoch + "," + kEpoch + "]}]}";
+                     "\"event_timestamps\":[" +
+                     kEpoch + "," + kEpoch + "]}]}";
   EXPECT_EQ(Table(json),
             "entity  feature  value  status   event_timestamp\n"
             "0       k        1      PRESENT  -\n"

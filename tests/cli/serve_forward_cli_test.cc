@@ -36,8 +36,8 @@ class ServeProcess {
   ServeProcess(const std::string& repo, const std::string& log,
                const std::vector<std::string>& extra)
       : repo_(repo) {
-    std::vector<std::string> args = {TESSERA_BINARY, "-r",     repo, "serve", "--port",
-                                     "0",            "--threads", "2"};
+    std::vector<std::string> args = {TESSERA_BINARY, "-r", repo,        "serve",
+                                     "--port",       "0",  "--threads", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -194,9 +194,9 @@ TEST_F(ServeForwardCliTest, EveryOnlineCommandPrintsWhatItPrintsWithoutAServer) 
   r = RunTwice({"push", "users_push", Path("push.csv"), "--to", "offline"}, port);
   EXPECT_EQ(r.out, "pushed 2 rows to push source 'users_push': logged, _ingest_seq 3..4\n");
 
-  const std::vector<std::string> get = {"get",        "--entity", "user_id=1", "--entity",
-                                        "user_id=2",  "--entity", "user_id=3", "--entity",
-                                        "user_id=4",  "--features", "user_profile"};
+  const std::vector<std::string> get = {"get",       "--entity",   "user_id=1",   "--entity",
+                                        "user_id=2", "--entity",   "user_id=3",   "--entity",
+                                        "user_id=4", "--features", "user_profile"};
   std::vector<std::string> get_json = get;
   get_json.push_back("--json");
   r = RunTwice(get_json, port, /*note=*/false);
@@ -232,9 +232,9 @@ TEST_F(ServeForwardCliTest, EveryOnlineCommandPrintsWhatItPrintsWithoutAServer) 
             "3       ratio    null               NOT_FOUND   -\n"
             "3       city     null               NOT_FOUND   -\n"
             "3       vip      null               NOT_FOUND   -\n");
-  r = RunTwice({"get", "--entity", "user_id=2", "--features", "user_profile:age",
-                "--full-feature-names"},
-               port);
+  r = RunTwice(
+      {"get", "--entity", "user_id=2", "--features", "user_profile:age", "--full-feature-names"},
+      port);
   EXPECT_EQ(r.out,
             "feature            value  status   event_timestamp\n"
             "user_id            2      PRESENT  -\n"
@@ -265,7 +265,8 @@ TEST_F(ServeForwardCliTest, ErrorsAreTheOnesWithoutAServer) {
             "'user_profile'?)\n");
   r = RunTwice({"get", "--entity", "user_id=1", "--service", "nope"}, port);
   EXPECT_EQ(r.exit_code, 1);
-  Write("bad.csv", "user_id,event_timestamp,age\n1,2024-02-01T00:00:00Z,21\n,2024-02-01T00:00:00Z,5\n");
+  Write("bad.csv",
+        "user_id,event_timestamp,age\n1,2024-02-01T00:00:00Z,21\n,2024-02-01T00:00:00Z,5\n");
   r = RunTwice({"push", "users_push", "bad.csv"}, port);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, Note(port) +
@@ -349,8 +350,8 @@ TEST_F(ServeForwardCliTest, ALiveLockWhoseServerDoesNotAnswerIsAnError) {
   info.address = "127.0.0.1:" + std::to_string(info.port);
   auto lock = serving::ServeLock::Acquire(Path("served"), info);
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
-  CliResult r = Run({"-r", "served", "get", "--entity", "user_id=1", "--features",
-                     "user_profile:age", "--json"});
+  CliResult r = Run(
+      {"-r", "served", "get", "--entity", "user_id=1", "--features", "user_profile:age", "--json"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "error: the tessera server of this repo (pid " + std::to_string(getpid()) +
                        ", data/serve.lock) does not answer: cannot connect to http://" +

@@ -15,7 +15,8 @@
 namespace tessera::serving {
 namespace {
 
-RecordBatchPtr Batch(const std::vector<Field>& fields, const std::vector<std::vector<Value>>& rows) {
+RecordBatchPtr Batch(const std::vector<Field>& fields,
+                     const std::vector<std::vector<Value>>& rows) {
   auto schema = Schema::Make(fields);
   EXPECT_TRUE(schema.ok());
   RecordBatchBuilder builder(*schema);
@@ -26,9 +27,9 @@ RecordBatchPtr Batch(const std::vector<Field>& fields, const std::vector<std::ve
 }
 
 TEST(ApiClientTest, OnlineFeaturesBodyParsesBackToTheSameRequest) {
-  RecordBatchPtr entities = Batch({{"user_id", DataType::String()}, {"amount", DataType::String()}},
-                                  {{Value::String("1"), Value::String("2.5")},
-                                   {Value::String("\"x\"\n"), Value::String("")}});
+  RecordBatchPtr entities = Batch(
+      {{"user_id", DataType::String()}, {"amount", DataType::String()}},
+      {{Value::String("1"), Value::String("2.5")}, {Value::String("\"x\"\n"), Value::String("")}});
   OnlineRequest request;
   request.features = {"user_profile:age", "v@2:f"};
   request.full_feature_names = true;
@@ -58,18 +59,18 @@ TEST(ApiClientTest, OnlineFeaturesBodyParsesBackToTheSameRequest) {
 // Every column type survives the JSON and the server's conversion to the
 // source's types (float, timestamp, bytes have no JSON type of their own).
 TEST(ApiClientTest, PushBodyRoundTripsEveryTypeThroughTheServersConversion) {
-  const std::vector<Field> fields = {
-      {"i", DataType::Int64()},     {"i32", DataType::Int32()},  {"d", DataType::Double()},
-      {"f", DataType::Float()},     {"s", DataType::String()},   {"by", DataType::Bytes()},
-      {"b", DataType::Bool()},      {"ts", DataType::Timestamp()}};
+  const std::vector<Field> fields = {{"i", DataType::Int64()},  {"i32", DataType::Int32()},
+                                     {"d", DataType::Double()}, {"f", DataType::Float()},
+                                     {"s", DataType::String()}, {"by", DataType::Bytes()},
+                                     {"b", DataType::Bool()},   {"ts", DataType::Timestamp()}};
   RecordBatchPtr rows = Batch(
       fields,
       {{Value::Int64(-9007199254740993), Value::Int32(7), Value::Double(0.1), Value::Float(0.1f),
         Value::String("Zürich"), Value::Bytes(std::string("\0\xff\x01", 3)), Value::Bool(true),
         Value::Timestamp(1709294400000001)},
-       {Value::Null(DataType::Int64()), Value::Null(DataType::Int32()),
-        Value::Double(-2.5e-300), Value::Null(DataType::Float()), Value::String(""),
-        Value::Null(DataType::Bytes()), Value::Bool(false), Value::Null(DataType::Timestamp())}});
+       {Value::Null(DataType::Int64()), Value::Null(DataType::Int32()), Value::Double(-2.5e-300),
+        Value::Null(DataType::Float()), Value::String(""), Value::Null(DataType::Bytes()),
+        Value::Bool(false), Value::Null(DataType::Timestamp())}});
   PushCall call;
   auto err = ParsePushBody(PushBody("src", *rows, PushTarget::kOnlineAndOffline), &call);
   ASSERT_FALSE(err) << err->field << ": " << err->reason;

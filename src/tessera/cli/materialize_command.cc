@@ -54,11 +54,10 @@ Result<MaterializeSummary> Materialize(const std::string& repo, const Materializ
   ForwardOptions forward;
   forward.note = quiet ? nullptr : &std::cerr;
   forward.long_running = true;
-  TS_ASSIGN_OR_RETURN(
-      std::optional<std::string> answer,
-      ForwardToServer(
-          repo, serving::MaterializePath(request),
-          [&] { return serving::MaterializeBody(request); }, forward));
+  TS_ASSIGN_OR_RETURN(std::optional<std::string> answer,
+                      ForwardToServer(
+                          repo, serving::MaterializePath(request),
+                          [&] { return serving::MaterializeBody(request); }, forward));
   if (answer) return serving::ParseMaterializeSummary(*answer);
   TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
   return store->Materialize(request);

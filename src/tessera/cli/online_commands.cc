@@ -258,7 +258,8 @@ void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx) {
       "Push the rows of a Parquet or CSV file to a push source, checked against its schema and "
       "applied all or nothing: to the online store (the online views fed by the source), to "
       "its batch source's log in the offline store (as tessera ingest), or both");
-  push->footer("While `tessera serve` runs for the repo (data/serve.lock), the rows are sent to it.");
+  push->footer(
+      "While `tessera serve` runs for the repo (data/serve.lock), the rows are sent to it.");
   push->add_option("SOURCE", push_args->source, "The push source")->required();
   push->add_option("FILE", push_args->file, "Parquet (.parquet) or CSV (.csv) file")->required();
   push->add_option("--to", push_args->to,

@@ -34,16 +34,15 @@ Result<std::optional<std::string>> ForwardToServer(const std::string& repo_dir,
       serving::HttpPost(server->host, server->port, path, body, http);
   if (!answer.ok()) {
     if (answer.status().code() != StatusCode::kUnavailable) {
-      return Status(answer.status().code(),
-                    Describe(*server) + ": " + answer.status().message());
+      return Status(answer.status().code(), Describe(*server) + ": " + answer.status().message());
     }
     // Refused: a server that has just stopped has removed its lock (or the
     // kernel has dropped it); then the store is free.
     TS_ASSIGN_OR_RETURN(std::optional<serving::ServeLockInfo> again,
                         serving::FindRunningServer(repo_dir));
     if (!again) return std::optional<std::string>();
-    return Status::Unavailable(Describe(*server) + " does not answer: " +
-                               answer.status().message());
+    return Status::Unavailable(Describe(*server) +
+                               " does not answer: " + answer.status().message());
   }
   if (answer->status == 413) {
     // The body is the command's whole input as JSON; say whose limit it hit.

@@ -35,8 +35,9 @@ struct ForwardOptions {
 // Unavailable "the tessera server of this repo (pid N, data/serve.lock)
 // does not answer: cannot connect to http://ADDRESS: ..." when the lock is
 // held but the connection is refused.
-Result<std::optional<std::string>> ForwardToServer(
-    const std::string& repo_dir, const std::string& path,
-    const std::function<std::string()>& make_body, const ForwardOptions& options);
+Result<std::optional<std::string>> ForwardToServer(const std::string& repo_dir,
+                                                   const std::string& path,
+                                                   const std::function<std::string()>& make_body,
+                                                   const ForwardOptions& options);
 
 }  // namespace tessera::cli

@@ -122,14 +122,13 @@ void HttpSession::Handle() {
     return Write(response, keep_alive && !owner_->Stopping());
   }
   // Off the connection threads; the answer is written back on the strand.
-  owner_->RunLong([self = shared_from_this(), handler, request = std::move(request),
-                   keep_alive]() mutable {
-    HttpResponse response = Answer(handler, request);
-    net::post(self->stream_.get_executor(),
-              [self, response = std::move(response), keep_alive] {
-                self->Write(response, keep_alive && !self->owner_->Stopping());
-              });
-  });
+  owner_->RunLong(
+      [self = shared_from_this(), handler, request = std::move(request), keep_alive]() mutable {
+        HttpResponse response = Answer(handler, request);
+        net::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive] {
+          self->Write(response, keep_alive && !self->owner_->Stopping());
+        });
+      });
 }
 
 void HttpSession::Write(const HttpResponse& r, bool keep_alive) {
