@@ -68,7 +68,7 @@ TEST_F(OnlineCliTest, GetPrintsATableOrFeastJson) {
             "feature  value  status     event_timestamp\n"
             "user_id  1      PRESENT    -\n"
             "age      null   NOT_FOUND  -\n"
-            "score    5      PRESENT    -\n");
+            "score    5.0    PRESENT    -\n");  // a double keeps its .0 (the JSON spelling)
   r = Run({"-r", "repo", "get", "--entity", "user_id=1,amount=1", "--entity",
            "user_id=2,amount=NaN", "--features", "scored:score", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

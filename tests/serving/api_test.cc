@@ -137,6 +137,22 @@ TEST_F(ApiTest, MaterializeAnswersItsSummary) {
             R"(501 {"error":"view 'user_spend' is aggregated"})");
 }
 
+// Materializations run off the connection threads (HttpServer); nothing
+// else does, not even a materialization path asked for with another method.
+TEST_F(ApiTest, OnlyMaterializationsRunLong) {
+  auto runs_long = [&](std::string method, std::string target) {
+    HttpRequest r{std::move(method), std::move(target), ""};
+    return api_.RunsLong(r);
+  };
+  EXPECT_TRUE(runs_long("POST", "/materialize"));
+  EXPECT_TRUE(runs_long("POST", "/materialize-incremental?x=1"));
+  EXPECT_FALSE(runs_long("GET", "/materialize"));
+  EXPECT_FALSE(runs_long("POST", "/push"));
+  EXPECT_FALSE(runs_long("POST", "/get-online-features"));
+  EXPECT_FALSE(runs_long("POST", "/materialize/x"));
+  EXPECT_FALSE(runs_long("POST", "%zz"));
+}
+
 TEST_F(ApiTest, HealthIs503WhenTheStoreDoesNotAnswer) {
   EXPECT_EQ(StatusAndBody(Call("GET", "/health")),
             R"(200 {"status":"ok","online_store":"memory"})");

@@ -21,13 +21,15 @@ namespace {
 using testing::ClientResponse;
 using testing::HttpTestClient;
 
-// Echoes "METHOD TARGET BODY"; /slow waits until Release(); /throw throws.
+// Echoes "METHOD TARGET BODY"; /slow waits until Release(); /throw throws;
+// /long says it runs long and waits like /slow.
 class TestHandler : public HttpHandler {
  public:
+  bool RunsLong(const HttpRequest& request) const override { return request.target == "/long"; }
   HttpResponse Handle(HttpRequest& request) override {
     calls_.fetch_add(1);
     if (request.target == "/throw") throw std::runtime_error("boom");
-    if (request.target == "/slow") {
+    if (request.target == "/slow" || request.target == "/long") {
       std::unique_lock lock(mu_);
       slow_entered_ = true;
       cv_.notify_all();
@@ -70,7 +72,7 @@ class HttpServerTest : public ::testing::Test {
  protected:
   void Start(HttpServerOptions options = {}, bool signals = false) {
     options.port = 0;
-    if (options.threads < 2) options.threads = 2;
+    if (options.threads < 2 && !exact_threads_) options.threads = 2;
     auto server = HttpServer::Open(options, &handler_);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(*server);
@@ -89,6 +91,7 @@ class HttpServerTest : public ::testing::Test {
   }
   int port() const { return server_->port(); }
 
+  bool exact_threads_ = false;
   TestHandler handler_;
   std::unique_ptr<HttpServer> server_;
   std::thread runner_;
@@ -175,6 +178,36 @@ TEST_F(HttpServerTest, MalformedHttpGets400AndHandlerExceptionsGet500) {
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body, R"({"error":"internal error: boom"})");
   EXPECT_EQ(client.Request("GET", "/after").status, 200);  // the server lives on
+}
+
+// A long request (a materialization) runs off the connection threads: with
+// one thread, other requests are answered while it runs, and it is
+// answered (kept alive) when it is done, also when the server stops
+// meanwhile (then with Connection: close).
+TEST_F(HttpServerTest, LongRequestsDoNotHoldTheConnectionThreads) {
+  exact_threads_ = true;
+  HttpServerOptions options;
+  options.threads = 1;
+  Start(options);
+  ClientResponse long_answer;
+  std::thread in_flight([&] {
+    HttpTestClient c(port());
+    if (c.Connect()) long_answer = c.Request("POST", "/long", "job");
+  });
+  handler_.WaitSlowEntered();
+  HttpTestClient client(port(), std::chrono::seconds(5));
+  ASSERT_TRUE(client.Connect());
+  for (int i = 0; i < 3; ++i) {
+    ClientResponse r = client.Request("GET", "/health");
+    EXPECT_EQ(r.status, 200) << r.error;  // a timeout (status 0) before the fix
+  }
+  server_->Stop();
+  handler_.Release();
+  in_flight.join();
+  EXPECT_EQ(long_answer.status, 200) << long_answer.error;
+  EXPECT_EQ(long_answer.body, "POST /long job");
+  EXPECT_FALSE(long_answer.keep_alive);
+  runner_.join();  // Run() returned: nothing left behind
 }
 
 TEST_F(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleConnections) {

@@ -3,12 +3,15 @@
 // the offline store through FeatureStore::Materialize (DESIGN.md section 3,
 // "Online = offline at the materialized time"; this file parses and
 // prints). Times are RFC 3339 / ISO 8601 (no zone: UTC). Progress (rows,
-// rate) goes to stderr when it is a terminal, unless --quiet.
+// rate) goes to stderr when it is a terminal, unless --quiet. While a
+// `tessera serve` runs for the repo the request is sent to it
+// (server_forward.h: it owns the online store) and its answer printed.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +20,10 @@
 #include "tessera/cli/output.h"
 #include "tessera/cli/progress_line.h"
 #include "tessera/cli/repo_session.h"
+#include "tessera/cli/server_forward.h"
 #include "tessera/core/time.h"
 #include "tessera/feature_store.h"
+#include "tessera/serving/api_client.h"
 
 namespace tessera::cli {
 namespace {
@@ -39,6 +44,23 @@ Result<int64_t> ParseTime(const std::string& name, const std::string& text) {
                            " (RFC 3339, e.g. 2024-03-01T00:00:00Z)");
   }
   return micros;
+}
+
+// Through the running server when there is one (it owns the online store;
+// no progress then, the server does not report it), else through a
+// FeatureStore of our own.
+Result<MaterializeSummary> Materialize(const std::string& repo, const MaterializeRequest& request,
+                                       bool quiet) {
+  ForwardOptions forward;
+  forward.note = quiet ? nullptr : &std::cerr;
+  forward.long_running = true;
+  TS_ASSIGN_OR_RETURN(std::optional<std::string> answer,
+                      ForwardToServer(
+                          repo, serving::MaterializePath(request),
+                          [&] { return serving::MaterializeBody(request); }, forward));
+  if (answer) return serving::ParseMaterializeSummary(*answer);
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
+  return store->Materialize(request);
 }
 
 CommandStatus RunMaterialize(const MaterializeArgs& args, bool incremental,
@@ -66,8 +88,7 @@ CommandStatus RunMaterialize(const MaterializeArgs& args, bool incremental,
     progress.Show(p.stage, p.done, p.total);
   };
   TS_RETURN_NOT_OK(CheckIsRepo(repo));
-  TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
-  TS_ASSIGN_OR_RETURN(MaterializeSummary summary, store->Materialize(request));
+  TS_ASSIGN_OR_RETURN(MaterializeSummary summary, Materialize(repo, request, args.quiet));
   progress.Done();
   if (summary.views.empty()) {
     std::cout << "no online feature view to materialize\n";
@@ -93,6 +114,9 @@ CLI::App* AddCommonOptions(CLI::App* cmd, MaterializeArgs* args) {
                   "aggregated view is rebuilt at now whatever START and END say)");
   cmd->add_flag("--quiet", args->quiet, "No progress display");
   cmd->add_option("--repo", args->repo, "Feature repo directory (as -r)");
+  cmd->footer(cmd->get_footer() +
+              "\nWhile `tessera serve` runs for the repo (data/serve.lock), the run is sent to "
+              "it (no progress display then).");
   cmd->fallthrough();  // -r may follow the arguments too
   return cmd;
 }

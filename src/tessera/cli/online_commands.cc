@@ -6,8 +6,11 @@
 //               (--features V:F[,...] | --service S) [--json] [--full-feature-names]
 //   tessera push SOURCE FILE [--to online|offline|online_and_offline]
 //
-// `get` prints a table (one line per feature and entity row) or, with
-// --json, the response Feast's HTTP server gives. Entity values are text:
+// `get` prints a table (one line per feature and entity row,
+// online_table.h) or, with --json, the response Feast's HTTP server gives.
+// While a `tessera serve` runs for the repo, both commands are sent to it
+// (server_forward.h: it owns the online store) and print what they would
+// print otherwise. Entity values are text:
 // the facade reads an int64 key from decimal text, and request fields are
 // cast to their declared types. `push` reads a Parquet file as it is, a CSV
 // file with the push source's column types.
@@ -15,19 +18,23 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tessera/cli/command.h"
 #include "tessera/cli/format_commands.h"
+#include "tessera/cli/online_table.h"
 #include "tessera/cli/output.h"
 #include "tessera/cli/repo_session.h"
+#include "tessera/cli/server_forward.h"
 #include "tessera/core/time.h"
 #include "tessera/expr/eval_util.h"
 #include "tessera/feature_store.h"
 #include "tessera/format/csv/csv.h"
 #include "tessera/format/parquet/reader.h"
 #include "tessera/offline/ingest_contract.h"
+#include "tessera/serving/api_client.h"
 #include "tessera/serving/api_responses.h"
 
 namespace tessera::cli {
@@ -83,24 +90,6 @@ Result<RecordBatchPtr> EntityBatch(const std::vector<std::string>& rows) {
   return builder.Finish();
 }
 
-void PrintTable(const OnlineResponse& r, std::ostream& out) {
-  const int64_t rows = r.values.empty() ? 0 : r.values[0]->length();
-  std::vector<std::string> header = {"feature", "value", "status", "event_timestamp"};
-  if (rows > 1) header.insert(header.begin(), "entity");
-  Table table(header);
-  for (int64_t row = 0; row < rows; ++row) {
-    for (size_t i = 0; i < r.names.size(); ++i) {
-      const int64_t ts = r.event_timestamps[i][static_cast<size_t>(row)];
-      std::vector<std::string> line = {r.names[i], r.values[i]->GetValue(row).ToString(),
-                                       FeatureStatusName(r.statuses[i][static_cast<size_t>(row)]),
-                                       ts == 0 ? "-" : FormatTimestamp(ts)};
-      if (rows > 1) line.insert(line.begin(), std::to_string(row));
-      table.AddRow(std::move(line));
-    }
-  }
-  table.Print(out);
-}
-
 CommandStatus RunGet(const std::string& repo, const GetArgs& args) {
   if (args.features.empty() == args.service.empty()) {
     return CommandStatus::Usage("give exactly one of --features and --service");
@@ -115,14 +104,23 @@ CommandStatus RunGet(const std::string& repo, const GetArgs& args) {
   Result<RecordBatchPtr> entities = EntityBatch(args.entities);
   if (!entities.ok()) return CommandStatus::Usage(entities.status().message());
   TS_RETURN_NOT_OK(CheckIsRepo(repo));
-  TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
-  TS_ASSIGN_OR_RETURN(OnlineResponse response, store->GetOnlineFeatures(**entities, request));
-  if (args.json) {
-    std::cout << serving::OnlineResponseJson(response) << "\n";
-  } else {
-    PrintTable(response, std::cout);
+  ForwardOptions forward;
+  forward.note = args.json ? nullptr : &std::cerr;
+  TS_ASSIGN_OR_RETURN(
+      std::optional<std::string> json,
+      ForwardToServer(
+          repo, "/get-online-features",
+          [&] { return serving::OnlineFeaturesBody(**entities, request); }, forward));
+  if (!json) {
+    TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
+    TS_ASSIGN_OR_RETURN(OnlineResponse response, store->GetOnlineFeatures(**entities, request));
+    json = serving::OnlineResponseJson(response);
   }
-  return Status::OK();
+  if (args.json) {
+    std::cout << *json << "\n";
+    return Status::OK();
+  }
+  return PrintOnlineTable(*json, std::cout);
 }
 
 // The push source's column types (for a CSV file), from the applied
@@ -178,6 +176,23 @@ Result<RecordBatchPtr> ReadPushFile(const std::string& repo, const PushArgs& arg
   return RecordBatch::Make(reader->schema(), std::move(columns));
 }
 
+// Through the running server when there is one (it owns the online store),
+// else through a FeatureStore of our own. The server logs offline rows
+// exactly as the facade here would, so --to offline is sent too: one rule
+// for every target.
+Result<PushSummary> PushRows(const std::string& repo, const std::string& source,
+                             const RecordBatchPtr& rows, PushTarget to) {
+  ForwardOptions forward;
+  forward.note = &std::cerr;
+  TS_ASSIGN_OR_RETURN(
+      std::optional<std::string> answer,
+      ForwardToServer(
+          repo, "/push", [&] { return serving::PushBody(source, *rows, to); }, forward));
+  if (answer) return serving::ParsePushSummary(*answer);
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
+  return store->Push(source, rows, to);
+}
+
 CommandStatus RunPush(const std::string& repo, const PushArgs& args) {
   PushTarget to = PushTarget::kOnline;
   if (args.to == "offline") {
@@ -191,9 +206,8 @@ CommandStatus RunPush(const std::string& repo, const PushArgs& args) {
   Result<FileFormat> format = FormatOfPath(args.file);
   if (!format.ok()) return CommandStatus::Usage("FILE: " + format.status().message());
   TS_RETURN_NOT_OK(CheckIsRepo(repo));
-  TS_ASSIGN_OR_RETURN(std::unique_ptr<FeatureStore> store, FeatureStore::Open(repo));
   TS_ASSIGN_OR_RETURN(RecordBatchPtr rows, ReadPushFile(repo, args, *format));
-  Result<PushSummary> pushed = store->Push(args.source, rows, to);
+  Result<PushSummary> pushed = PushRows(repo, args.source, rows, to);
   if (!pushed.ok()) {
     // "rows.user_id[2]" counts data rows from 0; say which file they are.
     return Status(pushed.status().code(), args.file + ": " + pushed.status().message());
@@ -223,7 +237,8 @@ void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx) {
       "  tessera get --entity user_id=1 --features user_profile:age,user_profile:city\n"
       "  tessera get --entity user_id=1,merchant_id=m5 --entity user_id=2,merchant_id=m5 "
       "--service fraud_v1 --json\n"
-      "Request fields of on-demand views are given like keys: --entity user_id=1,amount=9.5");
+      "Request fields of on-demand views are given like keys: --entity user_id=1,amount=9.5\n"
+      "While `tessera serve` runs for the repo (data/serve.lock), the read is sent to it.");
   get->add_option("--entity", get_args->entities,
                   "One entity row: KEY=VALUE[,KEY=VALUE...] (repeat for more rows)")
       ->required();
@@ -243,6 +258,8 @@ void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx) {
       "Push the rows of a Parquet or CSV file to a push source, checked against its schema and "
       "applied all or nothing: to the online store (the online views fed by the source), to "
       "its batch source's log in the offline store (as tessera ingest), or both");
+  push->footer(
+      "While `tessera serve` runs for the repo (data/serve.lock), the rows are sent to it.");
   push->add_option("SOURCE", push_args->source, "The push source")->required();
   push->add_option("FILE", push_args->file, "Parquet (.parquet) or CSV (.csv) file")->required();
   push->add_option("--to", push_args->to,

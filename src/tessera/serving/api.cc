@@ -90,6 +90,14 @@ HttpResponse Api::Handle(HttpRequest& request) {
   return response;
 }
 
+bool Api::RunsLong(const HttpRequest& request) const {
+  HttpTarget target;
+  const char* method = nullptr;
+  if (request.method != "POST" || ParseTarget(request.target, &target)) return false;
+  Endpoint endpoint = EndpointOf(target, &method);
+  return endpoint == Endpoint::kMaterialize || endpoint == Endpoint::kMaterializeIncremental;
+}
+
 void Api::Refused(std::string_view target, int http_status) {
   HttpTarget parsed;
   const char* method = nullptr;

@@ -39,6 +39,8 @@ class Api final : public HttpHandler {
   Api(Backend* backend, Metrics* metrics) : backend_(backend), metrics_(metrics) {}
 
   HttpResponse Handle(HttpRequest& request) override;
+  // POST /materialize and /materialize-incremental.
+  bool RunsLong(const HttpRequest& request) const override;
   void Refused(std::string_view target, int http_status) override;
 
  private:

@@ -20,7 +20,9 @@ void WriteScalar(const Array& a, TypeId type, int64_t i, JsonWriter* w) {
   }
 }
 
-void WriteValue(const Array& a, int64_t i, JsonWriter* w) {
+}  // namespace
+
+void WriteJsonValue(const Array& a, int64_t i, JsonWriter* w) {
   if (a.IsNull(i)) return w->Null();
   if (!a.type().is_list()) return WriteScalar(a, a.type().id(), i, w);
   const Array& child = a.child();
@@ -35,13 +37,15 @@ void WriteValue(const Array& a, int64_t i, JsonWriter* w) {
   w->EndArray();
 }
 
+namespace {
+
 void WriteResult(const OnlineResponse& r, size_t k, JsonWriter* w) {
   w->StartObject();
   w->Key("values");
   w->StartArray();
   if (k < r.values.size() && r.values[k] != nullptr) {
     const Array& a = *r.values[k];
-    for (int64_t i = 0; i < a.length(); ++i) WriteValue(a, i, w);
+    for (int64_t i = 0; i < a.length(); ++i) WriteJsonValue(a, i, w);
   }
   w->EndArray();
   w->Key("statuses");

@@ -7,8 +7,13 @@
 #include <string>
 
 #include "tessera/feature_store.h"
+#include "tessera/serving/json_writer.h"
 
 namespace tessera::serving {
+
+// Value `i` of `array` in the wire's spelling (the table below): null,
+// a number, a string, base64 bytes, an RFC 3339 timestamp or an array.
+void WriteJsonValue(const Array& array, int64_t i, JsonWriter* w);
 
 // Feast's column-oriented response:
 // {"metadata": {"feature_names": [...]}, "results": [{"values": [...],

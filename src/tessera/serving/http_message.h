@@ -47,6 +47,10 @@ class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
   virtual HttpResponse Handle(HttpRequest& request) = 0;
+  // True for a request that may take long (a materialization): the server
+  // hands it to a thread of its own instead of blocking one of the threads
+  // that serve connections (HttpServer). Called before Handle.
+  virtual bool RunsLong(const HttpRequest& request) const { return false; }
   // A request the server answered itself without Handle (413 for a body
   // over the limit, 400 for malformed HTTP): `target` as far as it was read
   // (may be empty), for metrics.

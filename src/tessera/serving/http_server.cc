@@ -32,6 +32,14 @@ struct HttpServer::Impl final : public SessionOwner {
     std::lock_guard lock(sessions_mu);
     sessions.erase(session);
   }
+  void RunLong(std::function<void()> job) override {
+    // The guard keeps ioc.run() from returning while the job waits or runs;
+    // the job posts its answer to the session before the guard goes.
+    net::post(long_jobs, [job = std::move(job), guard = net::make_work_guard(ioc)]() mutable {
+      job();
+      guard.reset();
+    });
+  }
 
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
@@ -40,6 +48,10 @@ struct HttpServer::Impl final : public SessionOwner {
   HttpServerOptions options;
   HttpHandler* handler;
   net::io_context ioc;
+  // Long requests (HttpHandler::RunsLong), one at a time. Declared after
+  // ioc, so it is joined before ioc goes; idle by then, since Run() returns
+  // only after every job has answered.
+  net::thread_pool long_jobs{1};
   tcp::acceptor acceptor;
   std::optional<net::steady_timer> retry_timer;  // after a failed accept (EMFILE)
   std::optional<net::signal_set> signals;

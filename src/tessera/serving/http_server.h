@@ -14,8 +14,11 @@
 //   refused), idle connections are closed, a request being received or
 //   handled is finished and answered with `Connection: close`; Run()
 //   returns when the last connection is gone.
-// - The handler runs on the server's threads (a long /materialize holds
-//   one of them; --threads sets how many).
+// - The handler runs on the server's threads (--threads sets how many),
+//   except for requests it says run long (HttpHandler::RunsLong: a
+//   materialization), which run one at a time on a thread of their own,
+//   so connections keep being served meanwhile; their answer is written
+//   when they are done, and Stop() waits for them like for any request.
 //
 // Ownership: borrows the handler, which must outlive the server.
 // Thread-safety: Stop() may be called from any thread, any number of times;

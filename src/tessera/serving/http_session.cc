@@ -98,6 +98,16 @@ void HttpSession::OnReadError(beast::error_code ec) {
   Close();
 }
 
+HttpResponse HttpSession::Answer(HttpHandler* handler, HttpRequest& request) {
+  try {
+    return handler->Handle(request);
+  } catch (const std::exception& e) {
+    return ErrorResponse({500, "", std::string("internal error: ") + e.what()});
+  } catch (...) {
+    return ErrorResponse({500, "", "internal error"});
+  }
+}
+
 void HttpSession::Handle() {
   auto& req = parser_->get();
   HttpRequest request;
@@ -106,15 +116,19 @@ void HttpSession::Handle() {
   request.body = std::move(req.body());
   bool keep_alive = req.keep_alive();
   stream_.expires_never();
-  HttpResponse response;
-  try {
-    response = owner_->Handler()->Handle(request);
-  } catch (const std::exception& e) {
-    response = ErrorResponse({500, "", std::string("internal error: ") + e.what()});
-  } catch (...) {
-    response = ErrorResponse({500, "", "internal error"});
+  HttpHandler* handler = owner_->Handler();
+  if (!handler->RunsLong(request)) {
+    HttpResponse response = Answer(handler, request);
+    return Write(response, keep_alive && !owner_->Stopping());
   }
-  Write(response, keep_alive && !owner_->Stopping());
+  // Off the connection threads; the answer is written back on the strand.
+  owner_->RunLong(
+      [self = shared_from_this(), handler, request = std::move(request), keep_alive]() mutable {
+        HttpResponse response = Answer(handler, request);
+        net::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive] {
+          self->Write(response, keep_alive && !self->owner_->Stopping());
+        });
+      });
 }
 
 void HttpSession::Write(const HttpResponse& r, bool keep_alive) {

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ class SessionOwner {
   virtual HttpHandler* Handler() const = 0;
   virtual bool Stopping() const = 0;
   virtual void Forget(HttpSession* session) = 0;  // from the destructor
+  // Runs `job` on the server's thread for long requests (one at a time, in
+  // order); the server keeps running until it has run.
+  virtual void RunLong(std::function<void()> job) = 0;
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -53,6 +57,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnBody(boost::beast::error_code ec);
   void OnReadError(boost::beast::error_code ec);
   void Handle();
+  // The handler's answer, with a 500 for anything it throws.
+  static HttpResponse Answer(HttpHandler* handler, HttpRequest& request);
   void Write(const HttpResponse& r, bool keep_alive);
   void OnWrite(boost::beast::error_code ec);
   // Answers `status` itself and closes, draining what the client still
