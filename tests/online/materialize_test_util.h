@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tessera/core/entity_key.h"
+#include "tessera/online/window_writer.h"
 #include "tessera/core/time.h"
 #include "tessera/core/value.h"
 #include "tessera/offline/ingest.h"
@@ -84,6 +85,7 @@ class MaterializeRepo {
     spec.project = repo_.config.project;
     spec.registry_path = RegistryPath();
     spec.open_store = [this]() -> Result<OnlineStore*> { return &store_; };
+    spec.windows = &windows_;
     spec.start_micros = start;
     spec.end_micros = end;
     spec.views = std::move(views);
@@ -236,6 +238,7 @@ class MaterializeRepo {
   fs::path dir_;
   registry::LoadedRepo repo_;
   MemoryOnlineStore store_;
+  WindowWriter windows_;
   int ingests_ = 0;
 };
 

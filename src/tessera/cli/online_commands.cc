@@ -219,6 +219,14 @@ CommandStatus RunPush(const std::string& repo, const PushArgs& args) {
     std::cout << (r.logged ? "; " : ": ") << CountOf(r.online_rows_written, "online row")
               << " written";
   }
+  if (r.window_events_applied > 0 || r.window_events_too_old > 0) {
+    std::cout << "; " << CountOf(r.window_events_applied, "event")
+              << " applied to window state";
+    if (r.window_events_too_old > 0) {
+      std::cout << " (" << r.window_events_too_old
+                << " older than the largest window: skipped online, kept in the log)";
+    }
+  }
   std::cout << "\n";
   return Status::OK();
 }
