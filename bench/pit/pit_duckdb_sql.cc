@@ -44,4 +44,96 @@ std::string DuckDbJoinQuery(const PitSpec& spec) {
          ") ORDER BY file_row_number";
 }
 
+namespace {
+
+std::string Micros(int64_t seconds) { return std::to_string(seconds * kMicrosPerSecond); }
+
+// The spine's columns as the output's first columns, from table alias `s`.
+std::string SpineSelect(const PitSpec& spec, const std::string& alias) {
+  const SchemaPtr spine_schema = SpineSchema(spec);
+  std::string select;
+  for (const Field& f : spine_schema->fields()) {
+    select += (select.empty() ? "" : ", ") + alias + testing::PitAsofQuote(f.name);
+  }
+  return select;
+}
+
+std::string EventsTable(const ViewSpec& v) {
+  return "read_parquet('sources/" + v.name + "/*.parquet')";
+}
+
+std::string WindowForm(const PitSpec& spec) {
+  using testing::PitAsofQuote;
+  const ViewSpec& v = spec.views[0];
+  const std::string key = PitAsofQuote(v.key_column);
+  const SchemaPtr spine_schema = SpineSchema(spec);  // held: the loops borrow its fields
+  // One table: events (_row null) and spine rows (_row = their row number,
+  // amount null), with the spine's other columns carried along.
+  std::string spine_cols, null_spine_cols;
+  for (const Field& f : spine_schema->fields()) {
+    if (f.name == v.key_column) continue;
+    spine_cols += ", " + PitAsofQuote(f.name);
+    null_spine_cols += ", NULL AS " + PitAsofQuote(f.name);  // typed by the union
+  }
+  std::string windows, aggs;
+  for (size_t w = 0; w < std::size(kAggWindows); ++w) {
+    windows += std::string(w ? ", " : "") + "_w" + std::to_string(w) + " AS (PARTITION BY " +
+               key + " ORDER BY _t RANGE BETWEEN " +
+               std::to_string(kAggWindows[w].seconds * kMicrosPerSecond - 1) +
+               " PRECEDING AND CURRENT ROW)";
+  }
+  const std::vector<std::string> names = AggFeatureNames();
+  size_t n = 0;
+  for (const char* f : kAggFunctions) {
+    for (size_t w = 0; w < std::size(kAggWindows); ++w) {
+      aggs += ", " + std::string(f) + "(_a) OVER _w" + std::to_string(w) + " AS " +
+              PitAsofQuote(names[n++]);
+    }
+  }
+  std::string spine_out;
+  for (const Field& f : spine_schema->fields()) {
+    spine_out += (spine_out.empty() ? "" : ", ") + PitAsofQuote(f.name);
+  }
+  std::string out_names;
+  for (const std::string& name : names) out_names += ", " + PitAsofQuote(name);
+  return "SELECT " + spine_out + out_names + " FROM (SELECT " + key + spine_cols + ", _row" +
+         aggs + " FROM (SELECT " + key + null_spine_cols + ", epoch_us(" +
+         PitAsofQuote("event_ts") + ") AS _t, " + PitAsofQuote(kAggColumn) +
+         " AS _a, NULL::BIGINT AS _row FROM " + EventsTable(v) + " UNION ALL SELECT " + key +
+         spine_cols + ", epoch_us(event_timestamp) AS _t, NULL::DOUBLE AS _a, file_row_number AS _row"
+         " FROM read_parquet('" + kSpineParquet + "', file_row_number = true)) WINDOW " + windows +
+         " QUALIFY _row IS NOT NULL) ORDER BY _row";
+}
+
+std::string JoinForm(const PitSpec& spec) {
+  using testing::PitAsofQuote;
+  const ViewSpec& v = spec.views[0];
+  const std::string key = PitAsofQuote(v.key_column);
+  const int64_t largest = kAggWindows[std::size(kAggWindows) - 1].seconds;
+  const std::vector<std::string> names = AggFeatureNames();
+  std::string aggs;
+  size_t n = 0;
+  for (const char* f : kAggFunctions) {
+    for (const AggWindow& w : kAggWindows) {
+      aggs += ", " + std::string(f) + "(e._a)";
+      if (w.seconds != largest) aggs += " FILTER (WHERE e._t > s._t - " + Micros(w.seconds) + ")";
+      aggs += " AS " + PitAsofQuote(names[n++]);
+    }
+  }
+  const std::string spine = SpineSelect(spec, "s.");
+  return "SELECT " + spine + aggs + " FROM (SELECT *, epoch_us(event_timestamp) AS _t FROM "
+         "read_parquet('" + kSpineParquet + "', file_row_number = true)) s LEFT JOIN (SELECT " +
+         key + ", epoch_us(" + PitAsofQuote("event_ts") + ") AS _t, " +
+         PitAsofQuote(kAggColumn) + " AS _a FROM " + EventsTable(v) + ") e ON e." + key +
+         " = s." + key + " AND e._t > s._t - " + Micros(largest) +
+         " AND e._t <= s._t GROUP BY s.file_row_number, " + spine +
+         " ORDER BY s.file_row_number";
+}
+
+}  // namespace
+
+std::string DuckDbAggQuery(const PitSpec& spec, AggSqlForm form) {
+  return form == AggSqlForm::kWindow ? WindowForm(spec) : JoinForm(spec);
+}
+
 }  // namespace tessera::pitbench
