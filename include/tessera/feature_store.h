@@ -141,6 +141,11 @@ struct PushSummary {
   bool logged = false;              // appended to the batch source's log
   int64_t first_seq = 0;            // when logged: _ingest_seq range
   int64_t last_seq = 0;
+  // Aggregated views fed (online): events applied to their window state,
+  // and events older than a view's largest window, skipped online (they
+  // are in the log, so training sets see them).
+  int64_t window_events_applied = 0;
+  int64_t window_events_too_old = 0;
 };
 
 // What Compact did to one source log and to the derived files of the views

@@ -354,12 +354,6 @@ class MaterializeErrors : public ::testing::Test {
   MaterializeRepo repo_;
 };
 
-TEST_F(MaterializeErrors, AggregatedView) {
-  EXPECT_EQ(Fails(repo_.Spec(0, Sec(20), {"profile", "spend"})),
-            "Invalid argument: feature view 'spend' is aggregated (aggregations:): aggregated "
-            "views are not materialized yet (they come with windowed aggregations)");
-}
-
 TEST_F(MaterializeErrors, UnknownView) {
   EXPECT_EQ(Fails(repo_.Spec(0, Sec(20), {"profil"})),
             "Not found: no feature view named 'profil' (did you mean 'profile'?)");

@@ -53,14 +53,15 @@ class WindowState {
   WindowState(WindowState&&) noexcept;
   WindowState& operator=(WindowState&&) noexcept;
 
-  enum class AddResult { kApplied, kTooOld };
+  enum class AddResult { kApplied, kTooOld, kDuplicate };
 
   // Adds one event: `values[c]` is the event's value of plan column c, or
   // nullopt for a null (an event always counts for counts of events).
-  // REQUIRES: values.size() == plan->column_names.size(). Adding two events
-  // of equal rank is allowed (each counts); `first`/`last` then break the
-  // tie by the value itself, so the result still depends on the multiset
-  // only.
+  // REQUIRES: values.size() == plan->column_names.size(). Ranks identify
+  // events (the ingest sequence is unique per source), so an event whose
+  // rank the state already holds is the same event applied again: kDuplicate,
+  // nothing changes (re-applying a batch, or a backfill overlapping pushes,
+  // never counts an event twice).
   AddResult Add(const EventRank& rank, std::span<const std::optional<AggInput>> values);
 
   // Drops what no window ending at or after `now` can reach.

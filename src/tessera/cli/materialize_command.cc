@@ -89,8 +89,8 @@ CommandStatus RunMaterialize(const MaterializeArgs& args, bool incremental,
 
 CLI::App* AddCommonOptions(CLI::App* cmd, MaterializeArgs* args) {
   cmd->add_option("--views", args->views,
-                  "Comma-separated feature views (default: every online view without "
-                  "aggregations)");
+                  "Comma-separated feature views (default: every online view; an "
+                  "aggregated view is rebuilt at now whatever START and END say)");
   cmd->add_flag("--quiet", args->quiet, "No progress display");
   cmd->add_option("--repo", args->repo, "Feature repo directory (as -r)");
   cmd->fallthrough();  // -r may follow the arguments too

@@ -12,6 +12,7 @@
 #include "tessera/feature_store.h"
 #include "tessera/online/online_store.h"
 #include "tessera/online/serving_catalog.h"
+#include "tessera/online/window_writer.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/plan.h"
 #include "tessera/registry/registry.h"
@@ -36,6 +37,8 @@ struct FeatureStore::Impl {
   std::unique_ptr<online::OnlineStore> online_store;
   std::atomic<online::OnlineStore*> online_ready{nullptr};
   Result<online::OnlineStore*> Online();
+  // Fronts every write to aggregated views' window state in that store.
+  online::WindowWriter window_writer;
 
   // The definitions online reads and pushes use, kept in memory and fresh
   // (serving_catalog.h); created on first use by Catalog() (thread-safe).

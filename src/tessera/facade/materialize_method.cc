@@ -20,6 +20,7 @@ Result<MaterializeSummary> FeatureStore::Materialize(const MaterializeRequest& r
   spec.registry_options = impl_->Options(false);
   Impl* impl = impl_.get();
   spec.open_store = [impl] { return impl->Online(); };
+  spec.windows = &impl->window_writer;
   spec.start_micros = request.start_micros;
   spec.end_micros = request.end_micros;
   spec.incremental = request.incremental;

@@ -13,10 +13,14 @@ Result<PushSummary> FeatureStore::Push(const std::string& source,
                           : to == PushTarget::kOffline ? online::PushTo::kOffline
                                                        : online::PushTo::kOnlineAndOffline;
   Impl* impl = impl_.get();
-  TS_ASSIGN_OR_RETURN(online::PushOutcome r, online::PushRows(
-                                                 *snapshot, source, *rows, target,
-                                                 [impl] { return impl->Online(); }, impl_->env));
-  return PushSummary{r.source, r.rows, r.online_rows_written, r.logged, r.first_seq, r.last_seq};
+  online::PushContext context;
+  context.store = [impl] { return impl->Online(); };
+  context.env = impl->env;
+  context.windows = &impl->window_writer;
+  TS_ASSIGN_OR_RETURN(online::PushOutcome r,
+                      online::PushRows(*snapshot, source, *rows, target, context));
+  return PushSummary{r.source,    r.rows,     r.online_rows_written,    r.logged,
+                     r.first_seq, r.last_seq, r.window_events_applied, r.window_events_too_old};
 }
 
 }  // namespace tessera

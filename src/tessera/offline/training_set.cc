@@ -88,22 +88,6 @@ struct JoinedView {
   WindowFeaturesInput window;
 };
 
-// Column types by name, for the aggregation plan.
-class SourceColumnTypes final : public agg::ColumnTypeLookup {
- public:
-  explicit SourceColumnTypes(std::vector<registry::SourceColumn> columns)
-      : columns_(std::move(columns)) {}
-  Result<DataType> TypeOf(const std::string& column) const override {
-    for (const registry::SourceColumn& c : columns_) {
-      if (c.name == column) return c.type;
-    }
-    return Status::Invalid("column " + Quoted(column) + " is not in the source");
-  }
-
- private:
-  std::vector<registry::SourceColumn> columns_;
-};
-
 class Builder {
  public:
   Builder(const TrainingSetRequest& request, RecordBatchPtr spine)
@@ -208,12 +192,10 @@ class Builder {
       joined.window.spine_key_columns.push_back(column);
     }
     TS_ASSIGN_OR_RETURN(joined.batch_source, ViewBatchSource(defs_, v));
-    SourceColumnTypes types(ViewSourceColumns(v, joined.keys, *joined.batch_source, schemas));
-    Result<agg::WindowPlan> plan = agg::MakeWindowPlan(v, types);
-    if (!plan.ok()) {
-      return Status::Invalid("feature view " + Quoted(v.name) + ": " + plan.status().message());
-    }
-    joined.plan = std::make_unique<agg::WindowPlan>(std::move(plan).value());
+    FeatureView aggregated = v;  // without the aggregate features resolution added
+    aggregated.features.clear();
+    TS_ASSIGN_OR_RETURN(agg::WindowPlan plan, ViewWindowPlan(defs_, aggregated, schemas));
+    joined.plan = std::make_unique<agg::WindowPlan>(std::move(plan));
     for (size_t a = 0; a < joined.plan->aggs.size(); ++a) {
       r.view.features[a].type = joined.plan->aggs[a].spec.output;
     }

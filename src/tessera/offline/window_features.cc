@@ -9,7 +9,10 @@
 #include "tessera/agg/window_state.h"
 #include "tessera/core/builder.h"
 #include "tessera/core/entity_key.h"
+#include "tessera/core/suggest.h"
+#include "tessera/offline/keyed_events.h"
 #include "tessera/offline/parallel_for.h"
+#include "tessera/offline/view_input.h"
 
 namespace tessera::offline {
 
@@ -23,6 +26,39 @@ agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t creat
   rank.ingest_seq =
       has_seq ? ingest_seq : std::numeric_limits<int64_t>::min() + in_place_position;
   return rank;
+}
+
+namespace {
+
+// Column types by name, for the aggregation plan.
+class SourceColumnTypes final : public agg::ColumnTypeLookup {
+ public:
+  explicit SourceColumnTypes(std::vector<registry::SourceColumn> columns)
+      : columns_(std::move(columns)) {}
+  Result<DataType> TypeOf(const std::string& column) const override {
+    for (const registry::SourceColumn& c : columns_) {
+      if (c.name == column) return c.type;
+    }
+    return Status::Invalid("column " + Quoted(column) + " is not in its source");
+  }
+
+ private:
+  std::vector<registry::SourceColumn> columns_;
+};
+
+}  // namespace
+
+Result<agg::WindowPlan> ViewWindowPlan(
+    const registry::RepoDefinitions& defs, const registry::FeatureView& view,
+    const std::map<std::string, registry::SourceSchema>& schemas) {
+  TS_ASSIGN_OR_RETURN(std::vector<Field> keys, ViewJoinKeys(defs, view));
+  TS_ASSIGN_OR_RETURN(const registry::Source* source, ViewBatchSource(defs, view));
+  SourceColumnTypes types(ViewSourceColumns(view, keys, *source, schemas));
+  Result<agg::WindowPlan> plan = agg::MakeWindowPlan(view, types);
+  if (!plan.ok()) {
+    return Status::Invalid("feature view " + Quoted(view.name) + ": " + plan.status().message());
+  }
+  return plan;
 }
 
 agg::AggInput AggInputAt(const Array& column, int64_t row) {
@@ -112,14 +148,6 @@ class OutColumn {
   std::vector<Value> other_;
 };
 
-// An event kept for the spine: where its row is and whose key it has.
-struct EventRef {
-  int32_t key;
-  int32_t batch;
-  int32_t row;
-  int64_t in_place_position;
-};
-
 class Computation {
  public:
   Computation(const RecordBatch& spine, WindowFeaturesInput input)
@@ -171,57 +199,21 @@ class Computation {
   }
 
   // Keeps the events of spine keys with event_ts in (min t - max window,
-  // max t]; every row read in place counts for the scan position.
+  // max t].
   Status ReadEvents() {
     const int64_t lo = min_t_ < std::numeric_limits<int64_t>::min() + plan_.max_window
                            ? std::numeric_limits<int64_t>::min()
                            : min_t_ - plan_.max_window;
-    const int ts_col = in_.num_keys;
-    const int seq_col = in_.num_keys + 2 + static_cast<int>(plan_.column_names.size());
-    int64_t in_place = 0;
-    EntityKey::Builder builder;
-    while (true) {
-      TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, in_.events->Next());
-      if (batch == nullptr) break;
-      const Array& ts = *batch->column(ts_col);
-      const Array& seq = *batch->column(seq_col);
-      const auto batch_index = static_cast<int32_t>(batches_.size());
-      bool used = false;
-      for (int64_t r = 0; r < batch->num_rows(); ++r) {
-        const int64_t position = seq.IsNull(r) ? in_place++ : 0;
-        if (key_ids_.empty() || ts.IsNull(r)) continue;
-        const int64_t t = ts.GetInt64(r);
-        if (t <= lo || t > max_t_) continue;
-        builder.Reset();
-        bool null_part = false;
-        for (int k = 0; k < in_.num_keys; ++k) {
-          const Array& key = *batch->column(k);
-          if (key.IsNull(r)) null_part = true;
-          TS_RETURN_NOT_OK(builder.AppendFromArray(key, r));
-        }
-        if (null_part) continue;
-        auto it = key_ids_.find(builder.Build().bytes());
-        if (it == key_ids_.end()) continue;
-        events_.push_back(EventRef{it->second, batch_index, static_cast<int32_t>(r), position});
-        used = true;
-      }
-      batches_.push_back(used ? batch : nullptr);
-    }
+    TS_ASSIGN_OR_RETURN(events_, KeyedEvents::Read(in_.events.get(), in_.num_keys,
+                                                   plan_.column_names.size(), lo, max_t_,
+                                                   &key_ids_));
     return Status::OK();
   }
 
-  // Counting sort of events and of spine rows by key (each read is
-  // independent of the others, so rows stay in spine order within a key).
+  // Spine rows grouped by key (a counting sort; each read is independent of
+  // the others, so rows stay in spine order within a key).
   void Group() {
     const size_t keys = key_ids_.size();
-    event_start_.assign(keys + 1, 0);
-    for (const EventRef& e : events_) ++event_start_[static_cast<size_t>(e.key) + 1];
-    for (size_t k = 0; k < keys; ++k) event_start_[k + 1] += event_start_[k];
-    std::vector<EventRef> sorted(events_.size());
-    std::vector<size_t> fill(event_start_.begin(), event_start_.end() - 1);
-    for (const EventRef& e : events_) sorted[fill[static_cast<size_t>(e.key)]++] = e;
-    events_ = std::move(sorted);
-
     row_start_.assign(keys + 1, 0);
     for (int32_t k : row_key_) {
       if (k >= 0) ++row_start_[static_cast<size_t>(k) + 1];
@@ -236,29 +228,11 @@ class Computation {
 
   void ComputeKeys(int64_t begin, int64_t end) {
     const Array& ts = *spine_.column(in_.spine_ts_column);
-    const size_t num_columns = plan_.column_names.size();
-    std::vector<std::optional<agg::AggInput>> values(num_columns);
     std::vector<Value> out;
     for (int64_t key = begin; key < end; ++key) {
       agg::WindowState state(&plan_);
       const auto k = static_cast<size_t>(key);
-      for (size_t e = event_start_[k]; e < event_start_[k + 1]; ++e) {
-        const EventRef& ref = events_[e];
-        const RecordBatch& batch = *batches_[static_cast<size_t>(ref.batch)];
-        const int64_t r = ref.row;
-        const Array& created = *batch.column(in_.num_keys + 1);
-        const Array& seq = *batch.column(in_.num_keys + 2 + static_cast<int>(num_columns));
-        agg::EventRank rank = WindowEventRank(
-            batch.column(in_.num_keys)->GetInt64(r), !created.IsNull(r),
-            created.IsNull(r) ? 0 : created.GetInt64(r), !seq.IsNull(r),
-            seq.IsNull(r) ? 0 : seq.GetInt64(r), ref.in_place_position);
-        for (size_t c = 0; c < num_columns; ++c) {
-          const Array& column = *batch.column(in_.num_keys + 2 + static_cast<int>(c));
-          values[c] = column.IsNull(r) ? std::nullopt
-                                       : std::optional<agg::AggInput>(AggInputAt(column, r));
-        }
-        (void)state.Add(rank, values);
-      }
+      (void)events_.AddTo(k, &state);
       for (size_t i = row_start_[k]; i < row_start_[k + 1]; ++i) {
         const int64_t row = rows_[i];
         state.Read(ts.GetInt64(row), &out);
@@ -285,9 +259,7 @@ class Computation {
   int64_t max_t_ = std::numeric_limits<int64_t>::min();
   std::unordered_map<std::string, int32_t> key_ids_;
   std::vector<int32_t> row_key_;  // per spine row: key id, kNoTimestamp or kNullKey
-  std::vector<RecordBatchPtr> batches_;
-  std::vector<EventRef> events_;
-  std::vector<size_t> event_start_;
+  KeyedEvents events_;
   std::vector<int64_t> rows_;  // spine rows grouped by key, in spine order within a key
   std::vector<size_t> row_start_;
   std::vector<OutColumn> outputs_;

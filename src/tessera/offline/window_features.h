@@ -19,7 +19,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "tessera/agg/agg_spec.h"
@@ -27,6 +29,8 @@
 #include "tessera/core/record_batch.h"
 #include "tessera/core/result.h"
 #include "tessera/offline/source_log.h"  // kIngestSeqColumn
+#include "tessera/registry/definitions.h"
+#include "tessera/registry/source_schema.h"
 
 namespace tessera::offline {
 
@@ -37,6 +41,15 @@ namespace tessera::offline {
 // `in_place_position` counts from 0 in scan order.
 agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t created_ts,
                                bool has_seq, int64_t ingest_seq, int64_t in_place_position);
+
+// The aggregation plan of aggregated view `view`, its columns typed as its
+// batch source's columns are (view_input.h ViewSourceColumns over
+// `schemas`, from ResolveViewSourceSchemas): what training sets, pushes
+// and serving all build, so they agree on every type. InvalidArgument
+// "feature view 'v': <reason>".
+Result<agg::WindowPlan> ViewWindowPlan(
+    const registry::RepoDefinitions& defs, const registry::FeatureView& view,
+    const std::map<std::string, registry::SourceSchema>& schemas);
 
 // One non-null cell as an aggregation input (widened numbers, borrowed
 // strings). REQUIRES: !column.IsNull(row) and a non-list column.

@@ -12,7 +12,9 @@
 #include "tessera/offline/view_features.h"
 #include "tessera/offline/view_input.h"
 #include "tessera/online/latest_rows.h"
+#include "tessera/offline/window_features.h"
 #include "tessera/online/row_codec.h"
+#include "tessera/online/window_backfill.h"
 
 namespace tessera::online {
 namespace {
@@ -32,11 +34,6 @@ const T* FindByName(const std::vector<T>& objects, const std::string& name) {
 
 // Checks that `view` can be materialized.
 Status CheckMaterializable(const FeatureView& view) {
-  if (!view.aggregations.empty()) {
-    return Status::Invalid("feature view " + Quoted(view.name) +
-                           " is aggregated (aggregations:): aggregated views are not "
-                           "materialized yet (they come with windowed aggregations)");
-  }
   if (!view.online) {
     return Status::Invalid("feature view " + Quoted(view.name) +
                            " is not online (online: false): it has no online rows");
@@ -45,13 +42,13 @@ Status CheckMaterializable(const FeatureView& view) {
 }
 
 // The views `names` asks for, in that order without repeats; none asked:
-// every online view without aggregations, in name order.
+// every online view, in name order.
 Result<std::vector<const FeatureView*>> SelectViews(const RepoDefinitions& defs,
                                                     const std::vector<std::string>& names) {
   std::vector<const FeatureView*> out;
   if (names.empty()) {
     for (const FeatureView& v : defs.feature_views) {
-      if (v.online && v.aggregations.empty()) out.push_back(&v);
+      if (v.online) out.push_back(&v);
     }
     return out;
   }
@@ -83,6 +80,7 @@ struct ViewPlan {
   const registry::Source* source = nullptr;  // the batch source
   std::unique_ptr<offline::ViewFeatures> features;
   std::unique_ptr<RowCodec> codec;
+  std::unique_ptr<agg::WindowPlan> window;  // an aggregated view: its plan
 };
 
 class Run {
@@ -140,6 +138,7 @@ class Run {
       if (r.view == view.name && r.version == plan.version) plan.record = r;
     }
     plan.start = spec_.start_micros;
+    if (!view.aggregations.empty()) return PrepareWindows(view, schemas, std::move(plan));
     if (spec_.incremental) {
       plan.start = INT64_MIN;
       if (plan.record && !plan.record->intervals.empty()) {
@@ -162,6 +161,52 @@ class Run {
     for (const registry::FeatureDef& f : view.features) types.push_back(f.type);
     plan.codec = std::make_unique<RowCodec>(std::move(types));
     return plan;
+  }
+
+  // An aggregated view: its window plan. START and END do not apply: its
+  // windows are relative to now.
+  Result<ViewPlan> PrepareWindows(const FeatureView& view,
+                                  const std::map<std::string, registry::SourceSchema>& schemas,
+                                  ViewPlan plan) {
+    if (spec_.windows == nullptr) {
+      return Status::Internal("materialize: no window writer for aggregated views");
+    }
+    TS_ASSIGN_OR_RETURN(plan.keys, offline::ViewJoinKeys(defs_, view));
+    TS_ASSIGN_OR_RETURN(plan.source, offline::ViewBatchSource(defs_, view));
+    TS_ASSIGN_OR_RETURN(agg::WindowPlan window, offline::ViewWindowPlan(defs_, view, schemas));
+    plan.window = std::make_unique<agg::WindowPlan>(std::move(window));
+    return plan;
+  }
+
+  // An aggregated view: its window state rebuilt at now (window_backfill.h),
+  // recorded as (now - largest window, now].
+  Result<ViewMaterialized> MaterializeWindows(const ViewPlan& plan) {
+    const FeatureView& view = *plan.view;
+    WindowBackfillSpec b;
+    b.repo_root = spec_.repo_root;
+    b.offline_root = spec_.offline_root;
+    b.project = spec_.project;
+    b.source = plan.source;
+    b.keys = plan.keys;
+    b.plan = plan.window.get();
+    b.id = ViewId{view.name, plan.version};
+    b.now = spec_.env->NowMicros();
+    b.num_threads = spec_.num_threads;
+    b.env = spec_.env;
+    b.store = store_;
+    b.writer = spec_.windows;
+    const std::string stage = "write " + view.name;
+    b.progress = [&](int64_t done, int64_t total) { Progress(stage, done, total); };
+    TS_ASSIGN_OR_RETURN(WindowBackfillResult done, BackfillWindows(b));
+    ViewMaterialized out;
+    out.view = view.name;
+    out.version = plan.version;
+    out.start_micros = SaturatingSub(b.now, plan.window->max_window);
+    out.end_micros = b.now;
+    out.rows_scanned = done.events_scanned + done.tail_events;
+    out.rows_written = done.keys_written;
+    TS_RETURN_NOT_OK(Record(plan, out.start_micros, out.end_micros, done.log_seq));
+    return out;
   }
 
   // Offers the rows of `source` within `bounds` to `latest`; rows read.
@@ -206,6 +251,7 @@ class Run {
   }
 
   Result<ViewMaterialized> Materialize(const ViewPlan& plan) {
+    if (plan.window != nullptr) return MaterializeWindows(plan);
     const FeatureView& view = *plan.view;
     const int64_t end = spec_.end_micros;
     // Read before the scan: rows committed meanwhile are left to the next

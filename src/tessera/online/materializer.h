@@ -1,8 +1,13 @@
 // Materialize: loads the online store from the offline store, as DESIGN.md
 // section 3 ("Online = offline at the materialized time") says.
 //
-// For each feature view asked for (its newest version; none asked: every
-// online view without aggregations), its source is scanned as training sets
+// An aggregated view (aggregations:) is rebuilt at now whatever START and
+// END say, since its windows are relative to now: its window state from
+// the offline events of its largest window (window_backfill.h), recorded
+// as (now - largest window, now].
+//
+// For each other feature view asked for (its newest version; none asked:
+// every online view), its source is scanned as training sets
 // scan it (offline/view_input.h, join_input.h; row transformations by
 // offline::ViewFeatures), and for every entity key with rows in (start,
 // end] the row a spine row at `end` gets is written to the store
@@ -24,9 +29,8 @@
 //
 // Errors, before the store is opened and anything is written: InvalidArgument "END ... is not
 // after START ..." (non-incremental), a view already materialized up to or
-// past END (incremental), a view that is aggregated (the aggregation issue
-// materializes them) or not online; NotFound for an unknown view (did you
-// mean).
+// past END (incremental), a view that is not online; NotFound for an
+// unknown view (did you mean).
 //
 // Thread-safety: one call per thread; calls are independent (the store is
 // thread-safe, the registry is opened per call).
@@ -40,6 +44,7 @@
 #include "tessera/core/env.h"
 #include "tessera/core/result.h"
 #include "tessera/online/online_store.h"
+#include "tessera/online/window_writer.h"
 #include "tessera/registry/registry.h"
 
 namespace tessera::online {
@@ -63,11 +68,14 @@ struct MaterializeSpec {
   int64_t start_micros = 0;  // (start, end]; ignored when incremental
   int64_t end_micros = 0;
   bool incremental = false;
-  std::vector<std::string> views;   // empty: every online view without aggregations
+  std::vector<std::string> views;   // empty: every online view
   int num_threads = 1;              // scan decoding
   int64_t write_batch_rows = 8192;  // rows per OnlineStore::Write
   Env* env = Env::Default();        // not owned
   std::function<void(const MaterializeProgress&)> progress;  // may be empty
+  // Fronts the store's window-state writes (aggregated views); required
+  // when one is materialized. Not owned.
+  WindowWriter* windows = nullptr;
 };
 
 struct ViewMaterialized {

@@ -4,6 +4,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "tessera/agg/window_state.h"
 #include "tessera/core/builder.h"
 #include "tessera/core/entity_key.h"
 #include "tessera/core/suggest.h"
@@ -213,8 +214,59 @@ class Reader {
     return store_->Read(lookups, &rows_);
   }
 
+  // An aggregated view's values: its window state read at now (an absent
+  // state reads as the empty window: counts 0, the rest NOT_FOUND).
+  Status DecodeWindow(size_t v) {
+    const PlannedView& view = plan_.views[v];
+    const agg::WindowPlan& window = *view.window;
+    const size_t nf = view.def.features.size();
+    std::vector<std::unique_ptr<ArrayBuilder>> builders(nf);
+    ViewValues& out = views_[v];
+    out.values.resize(nf);
+    out.statuses.resize(nf);
+    out.event_ts.assign(static_cast<size_t>(n_), 0);
+    for (size_t f = 0; f < nf; ++f) {
+      if (!view.decode[f]) continue;
+      builders[f] = ArrayBuilder::Make(view.def.features[f].type);
+      TS_RETURN_NOT_OK(builders[f]->Reserve(n_));
+      out.statuses[f].resize(static_cast<size_t>(n_));
+    }
+    const agg::WindowState empty(&window);
+    std::vector<Value> values;
+    for (int64_t r = 0; r < n_; ++r) {
+      const std::optional<OnlineRow>& row =
+          rows_[static_cast<size_t>(row_lookup_[v][static_cast<size_t>(r)])];
+      if (row.has_value()) {
+        out.event_ts[static_cast<size_t>(r)] = row->rank.event_ts;
+        Status read = agg::WindowState::ReadEncoded(window, row->values, now_, &values);
+        if (!read.ok()) {
+          return Status::Corruption("window state of feature view " + Quoted(view.id.name) +
+                                    " version " + std::to_string(view.id.version) + " for " +
+                                    Place(plan_.keys[static_cast<size_t>(view.keys[0])].name, r) +
+                                    ": " + read.message());
+        }
+      } else {
+        empty.Read(now_, &values);
+      }
+      for (size_t f = 0; f < nf; ++f) {
+        if (builders[f] == nullptr) continue;
+        TS_RETURN_NOT_OK(builders[f]->AppendValue(values[f]));
+        out.statuses[f][static_cast<size_t>(r)] =
+            !values[f].is_null() ? ValueStatus::kPresent
+            : row.has_value()    ? ValueStatus::kNullValue
+                                 : ValueStatus::kNotFound;
+      }
+    }
+    for (size_t f = 0; f < nf; ++f) {
+      if (builders[f] == nullptr) continue;
+      TS_ASSIGN_OR_RETURN(out.values[f], builders[f]->Finish());
+    }
+    return Status::OK();
+  }
+
   Status Decode(size_t v) {
     const PlannedView& view = plan_.views[v];
+    if (view.window != nullptr) return DecodeWindow(v);
     const size_t nf = view.def.features.size();
     std::vector<std::unique_ptr<ArrayBuilder>> owned(nf);
     std::vector<ArrayBuilder*> builders(nf, nullptr);

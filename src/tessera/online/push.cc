@@ -5,7 +5,10 @@
 #include "tessera/offline/ingest.h"
 #include "tessera/offline/ingest_contract.h"
 #include "tessera/offline/view_features.h"
+#include "tessera/offline/view_input.h"
+#include "tessera/offline/window_features.h"
 #include "tessera/online/row_codec.h"
+#include "tessera/online/window_writer.h"
 #include "tessera/registry/source_schema.h"
 
 namespace tessera::online {
@@ -22,11 +25,20 @@ struct PushView {
   std::shared_ptr<const RowCodec> codec;
 };
 
+// One aggregated view version whose window state the push feeds.
+struct PushWindowView {
+  ViewId id;
+  std::shared_ptr<const agg::WindowPlan> plan;
+  std::vector<int> keys;     // join key contract columns, in key-encoding order
+  std::vector<int> columns;  // per plan column: its contract column
+};
+
 // What a push to one source does, compiled once per snapshot.
 struct PushPlan {
   offline::IngestContract contract;
   bool always_log = false;  // the source feeds an aggregated view
   std::vector<PushView> views;
+  std::vector<PushWindowView> window_views;
   int ts_column = -1;
   int created_column = -1;
 };
@@ -75,6 +87,29 @@ std::pair<int64_t, const FeatureView*> TargetVersion(const CatalogSnapshot& snap
   return {snap.CurrentVersion(current.name), &current};
 }
 
+// The contract columns of `def`'s join keys, entity by entity.
+Result<std::vector<int>> KeyColumns(const CatalogSnapshot& snap, const FeatureView& def,
+                                    const PushPlan& plan) {
+  std::vector<int> keys;
+  for (const std::string& entity_name : def.entities) {
+    const registry::Entity* entity = FindByName(snap.repo.definitions.entities, entity_name);
+    if (entity == nullptr) {
+      return Status::Invalid("feature view " + Quoted(def.name) + " names entity " +
+                             Quoted(entity_name) + ", which is not defined");
+    }
+    for (const registry::JoinKey& key : entity->join_keys) {
+      int index = ContractIndex(plan.contract, key.name);
+      if (index < 0) {
+        return Status::Invalid("push source " + Quoted(plan.contract.source) +
+                               " has no column " + Quoted(key.name) + " (join key of view " +
+                               Quoted(def.name) + ")");
+      }
+      keys.push_back(index);
+    }
+  }
+  return keys;
+}
+
 Status AddView(const CatalogSnapshot& snap, const FeatureView& current,
                const std::vector<registry::SourceColumn>& source_columns, PushPlan* plan) {
   auto [version, def] = TargetVersion(snap, current);
@@ -92,25 +127,30 @@ Status AddView(const CatalogSnapshot& snap, const FeatureView& current,
     }
     v.carried.push_back(index);
   }
-  for (const std::string& entity_name : def->entities) {
-    const registry::Entity* entity = FindByName(snap.repo.definitions.entities, entity_name);
-    if (entity == nullptr) {
-      return Status::Invalid("feature view " + Quoted(def->name) + " names entity " +
-                             Quoted(entity_name) + ", which is not defined");
-    }
-    for (const registry::JoinKey& key : entity->join_keys) {
-      int index = ContractIndex(plan->contract, key.name);
-      if (index < 0) {
-        return Status::Invalid("push source " + Quoted(plan->contract.source) + " has no column " +
-                               Quoted(key.name) + " (join key of view " + Quoted(def->name) + ")");
-      }
-      v.keys.push_back(index);
-    }
-  }
+  TS_ASSIGN_OR_RETURN(v.keys, KeyColumns(snap, *def, *plan));
   std::vector<DataType> types;
   for (const registry::FeatureDef& f : def->features) types.push_back(f.type);
   v.codec = std::make_shared<const RowCodec>(std::move(types));
   plan->views.push_back(std::move(v));
+  return Status::OK();
+}
+
+// The window plan is the one training sets build (offline::ViewWindowPlan),
+// so pushed events aggregate with the same types.
+Status AddWindowView(const CatalogSnapshot& snap, const FeatureView& current,
+                     const std::map<std::string, registry::SourceSchema>& view_schemas,
+                     PushPlan* plan) {
+  auto [version, def] = TargetVersion(snap, current);
+  PushWindowView v;
+  v.id = ViewId{def->name, version};
+  TS_ASSIGN_OR_RETURN(agg::WindowPlan window,
+                      offline::ViewWindowPlan(snap.repo.definitions, *def, view_schemas));
+  v.plan = std::make_shared<const agg::WindowPlan>(std::move(window));
+  TS_ASSIGN_OR_RETURN(v.keys, KeyColumns(snap, *def, *plan));
+  for (const std::string& column : v.plan->column_names) {
+    v.columns.push_back(ContractIndex(plan->contract, column));
+  }
+  plan->window_views.push_back(std::move(v));
   return Status::OK();
 }
 
@@ -130,10 +170,17 @@ Result<std::shared_ptr<const PushPlan>> BuildPlan(const CatalogSnapshot& snap,
       columns.push_back({c.name, c.type});
     }
   }
+  std::map<std::string, registry::SourceSchema> view_schemas;  // resolved when needed
   for (const FeatureView& v : defs.feature_views) {
     if (v.source != source) continue;
     if (!v.aggregations.empty()) {
       plan->always_log = true;
+      if (!v.online) continue;
+      if (view_schemas.empty()) {
+        view_schemas = offline::ResolveViewSourceSchemas(snap.repo.root,
+                                                         snap.repo.config.project, defs);
+      }
+      TS_RETURN_NOT_OK(AddWindowView(snap, v, view_schemas, plan.get()));
       continue;
     }
     if (v.online) TS_RETURN_NOT_OK(AddView(snap, v, columns, plan.get()));
@@ -184,11 +231,42 @@ Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const Reco
   return store->Write(view.id, writes);
 }
 
+// Applies the logged rows to the window state of every aggregated view the
+// source feeds, ranked by (event_ts, created_ts, their _ingest_seq).
+Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, int64_t first_seq,
+                    const PushContext& context, OnlineStore* store, PushOutcome* out) {
+  const int64_t n = rows.num_rows();
+  const Array& event_ts = *rows.column(plan.ts_column);
+  const Array* created =
+      plan.created_column >= 0 ? rows.column(plan.created_column).get() : nullptr;
+  std::vector<agg::EventRank> ranks(static_cast<size_t>(n));
+  for (int64_t r = 0; r < n; ++r) {
+    agg::EventRank& rank = ranks[static_cast<size_t>(r)];
+    rank.event_ts = event_ts.GetInt64(r);
+    if (created != nullptr && created->IsValid(r)) rank.created_ts = created->GetInt64(r);
+    rank.ingest_seq = first_seq + r;
+  }
+  const int64_t now = context.env->NowMicros();
+  for (const PushWindowView& view : plan.window_views) {
+    WindowEvents events;
+    events.rows = &rows;
+    events.key_columns = view.keys;
+    events.value_columns = view.columns;
+    events.ranks = ranks;
+    TS_ASSIGN_OR_RETURN(WindowApplyStats stats,
+                        context.windows->Apply(view.id, *view.plan, events, now, store));
+    out->window_events_applied += stats.applied;
+    out->window_events_too_old += stats.too_old;
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string& source,
-                             const RecordBatch& rows, PushTo to,
-                             const std::function<Result<OnlineStore*>()>& store, Env* env) {
+                             const RecordBatch& rows, PushTo to, const PushContext& context) {
+  const auto& store = context.store;
+  Env* env = context.env;
   TS_ASSIGN_OR_RETURN(
       std::shared_ptr<const PushPlan> plan,
       snapshot.Cached<PushPlan>("push:" + source, [&] { return BuildPlan(snapshot, source); }));
@@ -197,7 +275,11 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
   out.source = source;
   out.rows = conformed->num_rows();
   if (out.rows == 0) return out;
-  const bool online = to != PushTo::kOffline && !plan->views.empty();
+  const bool windows = to != PushTo::kOffline && !plan->window_views.empty();
+  if (windows && context.windows == nullptr) {
+    return Status::Internal("push to " + source + ": no window writer for aggregated views");
+  }
+  const bool online = to != PushTo::kOffline && (!plan->views.empty() || windows);
   OnlineStore* online_store = nullptr;
   if (online) {  // before logging, so that a store that does not open changes nothing
     TS_ASSIGN_OR_RETURN(online_store, store());
@@ -212,6 +294,9 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
     out.last_seq = logged.last_seq;
   }
   if (!online) return out;
+  if (windows) {
+    TS_RETURN_NOT_OK(ApplyWindows(*plan, *conformed, out.first_seq, context, online_store, &out));
+  }
   for (const PushView& view : plan->views) {
     TS_ASSIGN_OR_RETURN(int64_t written,
                         WriteView(*plan, view, *conformed, out.first_seq, online_store));

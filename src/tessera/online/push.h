@@ -10,6 +10,11 @@
 //    aggregated view, whose windows need every event): the rows are
 //    appended to the batch source's log as ONE commit, exactly as ingest
 //    appends a file (offline::IngestRows);
+//  - online (or online_and_offline), for every online aggregated view
+//    reading the push source: the logged rows (aggregated views always log
+//    first) are applied to the view's window state (window_writer.h),
+//    ranked (event_ts, created_ts, their _ingest_seq); events older than
+//    the largest window are counted and skipped (they stay in the log);
 //  - online (or online_and_offline): for every online, non-aggregated
 //    feature view reading the push source, its features are computed from
 //    the rows (row transformations, offline/view_features.h) and written
@@ -33,6 +38,7 @@
 #include "tessera/core/result.h"
 #include "tessera/online/online_store.h"
 #include "tessera/online/serving_catalog.h"
+#include "tessera/online/window_writer.h"
 
 namespace tessera::online {
 
@@ -45,15 +51,24 @@ struct PushOutcome {
   bool logged = false;
   int64_t first_seq = 0;  // when logged: the _ingest_seq range
   int64_t last_seq = 0;
+  int64_t window_events_applied = 0;  // into aggregated views' window state
+  int64_t window_events_too_old = 0;  // older than a view's largest window: skipped online
 };
 
-// Pushes `rows` to push source `source`. `store` is called only when an
-// online write is due (a push to the offline store alone never opens the
-// online store). NotFound for an unknown source (did you mean);
-// InvalidArgument for a source that is not a push source and for rows
+struct PushContext {
+  // The online store, called only when an online write is due (a push to
+  // the offline store alone never opens it).
+  std::function<Result<OnlineStore*>()> store;
+  Env* env = nullptr;  // files and the clock (now, for window expiry)
+  // Fronts every window-state write of the store; required when the source
+  // feeds an online aggregated view.
+  WindowWriter* windows = nullptr;
+};
+
+// Pushes `rows` to push source `source`. NotFound for an unknown source
+// (did you mean); InvalidArgument for a source that is not a push source and for rows
 // that break the contract (ConformRows' messages, the rows named "rows").
 Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string& source,
-                             const RecordBatch& rows, PushTo to,
-                             const std::function<Result<OnlineStore*>()>& store, Env* env);
+                             const RecordBatch& rows, PushTo to, const PushContext& context);
 
 }  // namespace tessera::online

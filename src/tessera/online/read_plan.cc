@@ -5,6 +5,8 @@
 
 #include "tessera/core/suggest.h"
 #include "tessera/offline/feature_refs.h"
+#include "tessera/offline/view_input.h"
+#include "tessera/offline/window_features.h"
 
 namespace tessera::online {
 namespace {
@@ -51,12 +53,14 @@ class Planner {
     auto resolved = offline::ResolveFeatureRefs(defs_, refs, lookup);
     if (!resolved.ok()) return AsNotFound(resolved.status());
     resolved_ = std::move(*resolved);
+    for (offline::ViewRequest& r : resolved_.views) TS_RETURN_NOT_OK(PlanWindows(&r));
     for (const offline::ViewRequest& r : resolved_.views) TS_RETURN_NOT_OK(AddView(r));
     for (size_t j = 0; j < resolved_.on_demand.size(); ++j) {
       TS_RETURN_NOT_OK(AddOnDemand(resolved_.on_demand[j], static_cast<int>(j)));
     }
     TS_RETURN_NOT_OK(AddOutputs());
     for (PlannedView& v : plan_->views) {
+      if (v.window != nullptr) continue;  // read by agg::WindowState, not a codec
       std::vector<DataType> types;
       for (const registry::FeatureDef& f : v.def.features) types.push_back(f.type);
       v.codec = std::make_shared<RowCodec>(std::move(types));
@@ -70,6 +74,32 @@ class Planner {
       TS_ASSIGN_OR_RETURN(registry_, snap_.open_registry());
     }
     return registry_->FeatureViewAt(name, version);
+  }
+
+  // An aggregated view: its window plan (the one training sets build,
+  // offline::ViewWindowPlan), which types its aggregate features.
+  Status PlanWindows(offline::ViewRequest* r) {
+    if (r->view.aggregations.empty()) return Status::OK();
+    if (r->num_declared > 0) {
+      return Status::Unsupported("feature view " + Quoted(r->view.name) +
+                                 " declares features and aggregations; serving reads a view "
+                                 "with aggregations only from its aggregations");
+    }
+    if (!schemas_resolved_) {
+      schemas_ = offline::ResolveViewSourceSchemas(snap_.repo.root, snap_.repo.config.project,
+                                                   defs_);
+      schemas_resolved_ = true;
+    }
+    registry::FeatureView aggregated = r->view;  // without the features resolution added
+    aggregated.features.clear();
+    TS_ASSIGN_OR_RETURN(agg::WindowPlan plan,
+                        offline::ViewWindowPlan(defs_, aggregated, schemas_));
+    for (size_t a = 0; a < plan.aggs.size(); ++a) {
+      r->view.features[a].type = plan.aggs[a].spec.output;
+    }
+    windows_[{r->view.name, r->pinned_version}] =
+        std::make_shared<const agg::WindowPlan>(std::move(plan));
+    return Status::OK();
   }
 
   bool ReadByOnDemand(const std::string& view) const {
@@ -102,8 +132,12 @@ class Planner {
   }
 
   Status AddView(const offline::ViewRequest& r) {
-    auto [version, def] =
-        r.pinned_version != 0 ? std::make_pair(r.pinned_version, &r.view) : ChooseVersion(r);
+    // An aggregated view reads the version pushes feed: the current one
+    // (aggregated views are not materialized by version yet).
+    auto [version, def] = r.pinned_version != 0 ? std::make_pair(r.pinned_version, &r.view)
+                          : r.view.aggregations.empty()
+                              ? ChooseVersion(r)
+                              : std::make_pair(snap_.CurrentVersion(r.view.name), &r.view);
     if (!def->online) {
       return Status::Invalid("feature view " + Quoted(def->name) +
                              " is not online (its definition says online: false)");
@@ -119,6 +153,9 @@ class Planner {
       v.id = ViewId{def->name, version};
       v.def = *def;
       v.decode.assign(def->features.size(), 0);
+      if (auto w = windows_.find({r.view.name, r.pinned_version}); w != windows_.end()) {
+        v.window = w->second;
+      }
       TS_RETURN_NOT_OK(AddKeys(&v));
       plan_->views.push_back(std::move(v));
     }
@@ -282,6 +319,11 @@ class Planner {
   const registry::RepoDefinitions& defs_;
   bool full_names_;
   std::unique_ptr<registry::Registry> registry_;  // opened for pinned versions only
+  // Aggregated views' plans by (name, pinned version), and the source
+  // schemas they are typed from (resolved on first need).
+  std::map<std::pair<std::string, int64_t>, std::shared_ptr<const agg::WindowPlan>> windows_;
+  std::map<std::string, registry::SourceSchema> schemas_;
+  bool schemas_resolved_ = false;
   offline::ResolvedFeatures resolved_;
   std::vector<int> request_view_;  // per resolved view: its planned view
   std::shared_ptr<ReadPlan> plan_ = std::make_shared<ReadPlan>();

@@ -9,8 +9,10 @@
 // materialized version of the view (DESIGN.md section 3) when that version
 // has every feature the request needs with the same type, else the current
 // version (a view never materialized: its rows are NOT_FOUND until a push
-// or a materialization writes them). On-demand views read their input views
-// the same way and their request fields from the entity columns.
+// or a materialization writes them). An aggregated view reads its current
+// (or pinned) version's window state, pushes' target (window_writer.h).
+// On-demand views read their input views the same way and their request
+// fields from the entity columns.
 //
 // Plans are cached in the snapshot (GetReadPlan), so a request of a shape
 // seen before costs one map lookup.
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/agg/window_plan.h"
 #include "tessera/core/result.h"
 #include "tessera/core/schema.h"
 #include "tessera/offline/on_demand_features.h"
@@ -43,8 +46,12 @@ struct PlannedView {
   ViewId id;
   registry::FeatureView def;  // the definition of id.version
   std::vector<int> keys;      // into ReadPlan::keys, in key-encoding order
-  std::shared_ptr<const RowCodec> codec;
+  std::shared_ptr<const RowCodec> codec;  // null for an aggregated view
   std::vector<uint8_t> decode;  // per def.features: 1 when the request needs it
+  // An aggregated view: its stored rows are window state (agg/window_state.h,
+  // written by window_writer.h), read at now by this plan; def.features are
+  // the aggregate features, one per plan aggregation.
+  std::shared_ptr<const agg::WindowPlan> window;
 };
 
 // Where an on-demand view's input column comes from.
@@ -81,8 +88,7 @@ struct ReadPlan {
 // The plan of `features` (or, when empty, of feature service `service`).
 // NotFound naming an unknown feature, view or service with a did-you-mean;
 // InvalidArgument for a malformed reference, a view that is not online, or
-// two outputs with one name (suggesting full feature names); Unsupported
-// for aggregated views (not computed yet).
+// two outputs with one name (suggesting full feature names).
 Result<std::shared_ptr<const ReadPlan>> GetReadPlan(const CatalogSnapshot& snapshot,
                                                     const std::vector<std::string>& features,
                                                     const std::string& service,

@@ -100,6 +100,12 @@ std::string PushSummaryJson(const PushSummary& s) {
     w.Key("last_seq");
     w.Int(s.last_seq);
   }
+  if (s.window_events_applied > 0 || s.window_events_too_old > 0) {
+    w.Key("window_events_applied");
+    w.Int(s.window_events_applied);
+    w.Key("window_events_too_old");
+    w.Int(s.window_events_too_old);
+  }
   w.EndObject();
   return out;
 }

@@ -19,7 +19,8 @@ namespace tessera::serving {
 std::string OnlineResponseJson(const OnlineResponse& response);
 
 // {"push_source_name", "rows", "online_rows_written", "logged"[, "first_seq",
-// "last_seq"]}.
+// "last_seq"][, "window_events_applied", "window_events_too_old"]} (the
+// window counts when the push fed an aggregated view's state).
 std::string PushSummaryJson(const PushSummary& summary);
 
 // {"views": [{"view", "version", "start_ts", "end_ts", "rows_scanned",

@@ -1,0 +1,150 @@
+#include "tessera/agg/event_columns.h"
+
+#include <algorithm>
+
+namespace tessera::agg {
+
+namespace {
+
+bool IsIntLike(TypeId t) {
+  return t == TypeId::kBool || t == TypeId::kInt32 || t == TypeId::kInt64 ||
+         t == TypeId::kTimestamp;
+}
+bool IsFloating(TypeId t) { return t == TypeId::kFloat || t == TypeId::kDouble; }
+bool IsBinary(TypeId t) { return t == TypeId::kString || t == TypeId::kBytes; }
+
+template <typename T>
+void InsertAt(std::vector<T>* v, size_t pos, T value) {
+  v->insert(v->begin() + static_cast<ptrdiff_t>(pos), value);
+}
+
+template <typename T>
+void EraseFirst(std::vector<T>* v, size_t count) {
+  if (!v->empty()) v->erase(v->begin(), v->begin() + static_cast<ptrdiff_t>(count));
+}
+
+}  // namespace
+
+EventColumns::EventColumns(const std::vector<DataType>& types) {
+  columns_.reserve(types.size());
+  for (DataType t : types) columns_.push_back(Column{t.id(), {}, {}, {}, {}, {}});
+}
+
+bool EventColumns::Input(int c, size_t i, AggInput* out) const {
+  const Column& col = columns_[c];
+  if (!col.valid.empty() && !col.valid[i]) return false;
+  if (IsIntLike(col.type)) {
+    out->i = col.ints[i];
+  } else if (IsFloating(col.type)) {
+    out->d = col.doubles[i];
+  } else if (IsBinary(col.type)) {
+    out->s = std::string_view(col.arena).substr(col.strings[i].first, col.strings[i].second);
+  }
+  return true;
+}
+
+size_t EventColumns::UpperBound(const EventRank& rank) const {
+  size_t lo = 0, hi = ts_.size();
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (rank < this->rank(mid)) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+size_t EventColumns::LowerBoundTs(int64_t ts) const {
+  return static_cast<size_t>(std::lower_bound(ts_.begin(), ts_.end(), ts) - ts_.begin());
+}
+
+void EventColumns::Insert(size_t pos, const EventRank& rank,
+                          std::span<const std::optional<AggInput>> values) {
+  const size_t old_size = ts_.size();
+  // The optional vectors start (filled with the defaults) at the first
+  // event that needs them; once started they hold one entry per event.
+  if (has_created() || rank.created_ts != kNullCreatedTs) {
+    if (created_.empty()) created_.assign(old_size, kNullCreatedTs);
+    InsertAt(&created_, pos, rank.created_ts);
+  }
+  if (has_seq() || rank.ingest_seq != 0) {
+    if (seq_.empty()) seq_.assign(old_size, 0);
+    InsertAt(&seq_, pos, rank.ingest_seq);
+  }
+  InsertAt(&ts_, pos, rank.event_ts);
+  for (size_t c = 0; c < columns_.size(); ++c) InsertValue(&columns_[c], pos, values[c], old_size);
+}
+
+void EventColumns::InsertValue(Column* col, size_t pos, const std::optional<AggInput>& value,
+                               size_t old_size) {
+  if (!col->valid.empty() || !value.has_value()) {
+    if (col->valid.empty()) col->valid.assign(old_size, 1);
+    InsertAt<uint8_t>(&col->valid, pos, value.has_value() ? 1 : 0);
+  }
+  const AggInput v = value.value_or(AggInput{});
+  if (IsIntLike(col->type)) {
+    InsertAt(&col->ints, pos, v.i);
+  } else if (IsFloating(col->type)) {
+    InsertAt(&col->doubles, pos, v.d);
+  } else if (IsBinary(col->type)) {
+    const auto offset = static_cast<uint32_t>(col->arena.size());
+    col->arena.append(v.s);
+    InsertAt(&col->strings, pos, std::pair<uint32_t, uint32_t>(offset, v.s.size()));
+  }
+}
+
+void EventColumns::EraseFront(size_t count) {
+  if (count == 0) return;
+  EraseFirst(&ts_, count);
+  EraseFirst(&created_, count);
+  EraseFirst(&seq_, count);
+  for (Column& col : columns_) EraseFrontValues(&col, count);
+  if (ts_.size() < ts_.capacity() / 4) ShrinkToFit();  // state stays sized to its contents
+}
+
+void EventColumns::ShrinkToFit() {
+  ts_.shrink_to_fit();
+  created_.shrink_to_fit();
+  seq_.shrink_to_fit();
+  for (Column& col : columns_) {
+    col.ints.shrink_to_fit();
+    col.doubles.shrink_to_fit();
+    col.strings.shrink_to_fit();
+    col.valid.shrink_to_fit();
+    col.arena.shrink_to_fit();
+  }
+}
+
+void EventColumns::EraseFrontValues(Column* col, size_t count) {
+  EraseFirst(&col->valid, count);
+  EraseFirst(&col->ints, count);
+  EraseFirst(&col->doubles, count);
+  EraseFirst(&col->strings, count);
+  if (col->strings.empty()) {
+    col->arena.clear();
+    return;
+  }
+  // Compact the arena: erased events' strings leave no garbage behind.
+  std::string arena;
+  for (auto& [offset, length] : col->strings) {
+    const auto moved = static_cast<uint32_t>(arena.size());
+    arena.append(col->arena, offset, length);
+    offset = moved;
+  }
+  col->arena.swap(arena);
+}
+
+size_t EventColumns::MemoryBytes() const {
+  size_t bytes = (ts_.capacity() + created_.capacity() + seq_.capacity()) * sizeof(int64_t) +
+                 columns_.capacity() * sizeof(Column);
+  for (const Column& col : columns_) {
+    bytes += col.ints.capacity() * sizeof(int64_t) + col.doubles.capacity() * sizeof(double) +
+             col.strings.capacity() * sizeof(col.strings[0]) + col.valid.capacity();
+    if (col.arena.capacity() > 15) bytes += col.arena.capacity() + 1;
+  }
+  return bytes;
+}
+
+}  // namespace tessera::agg

@@ -1,0 +1,72 @@
+// EventColumns: the raw events of one window state, columnar and sorted by
+// EventRank: one timestamp vector, created_ts and ingest_seq vectors only
+// once some event needs them (empty while every created_ts is null, every
+// ingest_seq 0), and per plan column one value vector (int64 for bool,
+// int32, int64 and timestamp; double for float and double; for string and
+// bytes an (offset, length) pair into one arena) with a validity vector
+// only once a null arrived. Lists keep validity only (only `count` reads
+// them). No object per event.
+//
+// Thread-safety: none. Ownership: owns its values (strings copied in).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "tessera/agg/agg_spec.h"
+#include "tessera/core/types.h"
+
+namespace tessera::agg {
+
+class EventColumns {
+ public:
+  explicit EventColumns(const std::vector<DataType>& types);
+
+  size_t size() const { return ts_.size(); }
+  int64_t ts(size_t i) const { return ts_[i]; }
+  EventRank rank(size_t i) const {
+    return {ts_[i], created_.empty() ? kNullCreatedTs : created_[i], seq_.empty() ? 0 : seq_[i]};
+  }
+  bool has_created() const { return !created_.empty(); }
+  bool has_seq() const { return !seq_.empty(); }
+
+  // Column c of event i into *out; false for a null.
+  bool Input(int c, size_t i, AggInput* out) const;
+
+  // The first index whose rank is greater than `rank` (where an event of
+  // that rank goes, after its equals), and the first with ts >= `ts`.
+  size_t UpperBound(const EventRank& rank) const;
+  size_t LowerBoundTs(int64_t ts) const;
+
+  // REQUIRES: pos keeps the order (pos == UpperBound(rank) does);
+  // values.size() == the number of columns.
+  void Insert(size_t pos, const EventRank& rank, std::span<const std::optional<AggInput>> values);
+  // Drops the first `count` events.
+  void EraseFront(size_t count);
+
+  size_t MemoryBytes() const;
+
+ private:
+  struct Column {
+    TypeId type;
+    std::vector<int64_t> ints;
+    std::vector<double> doubles;
+    std::vector<std::pair<uint32_t, uint32_t>> strings;  // offset, length in arena
+    std::string arena;
+    std::vector<uint8_t> valid;  // empty: all valid
+  };
+  static void InsertValue(Column* col, size_t pos, const std::optional<AggInput>& value,
+                          size_t old_size);
+  static void EraseFrontValues(Column* col, size_t count);
+  void ShrinkToFit();
+
+  std::vector<int64_t> ts_;
+  std::vector<int64_t> created_;  // empty: every created_ts is null
+  std::vector<int64_t> seq_;      // empty: every ingest_seq is 0
+  std::vector<Column> columns_;
+};
+
+}  // namespace tessera::agg

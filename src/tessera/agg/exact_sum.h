@@ -1,0 +1,83 @@
+// ExactSum: the exact sum of a multiset of doubles and int64s, with IEEE's
+// special values kept aside, and the correctly rounded results built on it
+// (docs/DEFINITIONS.md, "Aggregation semantics"):
+//
+//   Sum()   the double nearest (ties to even) to the exact real sum of the
+//           finite values; +/-inf when that rounds beyond the double range.
+//           No intermediate rounding or overflow: terms are kept as exact
+//           binary fixed point (LongAccumulator, units of 2^-1074).
+//   Mean()  the double nearest to (exact sum) / n, n counting every value.
+//   special values: any NaN, or +inf with -inf, gives NaN (the quiet NaN
+//           0x7FF8000000000000); else +inf or -inf if present.
+//   zero    an exact zero sum is -0.0 only when every value is -0.0 (as
+//           IEEE addition gives), else +0.0.
+//
+// SquareSum is the exact sum of squares for var/stddev: x^2 = m^2 * 2^(2e)
+// is an integer times a power of two, added exactly (no FMA needed, so no
+// overflow or underflow of x*x either).
+//
+// Thread-safety: none; plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "tessera/agg/long_accumulator.h"
+#include "tessera/agg/partial_coding.h"
+
+namespace tessera::agg {
+
+class ExactSum {
+ public:
+  ExactSum();
+
+  void Clear();
+  void AddDouble(double x);
+  void AddInt(int64_t v);
+
+  uint64_t count() const { return n_; }
+  // NaN or +/-inf when a NaN or an infinity was added; nullopt otherwise.
+  std::optional<double> Special() const;
+
+  // REQUIRES: count() > 0.
+  double Sum() const;
+  double Mean() const;
+
+  // The exact finite sum: (-1)^negative * mag * 2^(32 * low_digit - 1074).
+  void GetExact(BigNat* mag, bool* negative, int64_t* low_digit) const {
+    sum_.Get(mag, negative, low_digit);
+  }
+  static constexpr int64_t kScale = -1074;
+
+  // varint count, flags byte, then the exact finite sum.
+  void EncodeTo(std::string* out) const;
+  [[nodiscard]] bool MergeFrom(PartialReader* in);
+
+ private:
+  enum Flag : uint8_t { kNaN = 1, kPosInf = 2, kNegInf = 4, kNotNegZero = 8 };
+  double SignedZero() const;
+
+  uint64_t n_ = 0;
+  uint8_t flags_ = 0;
+  LongAccumulator sum_;
+};
+
+// The exact sum of the squares of finite values, in units of 2^-2148.
+class SquareSum {
+ public:
+  SquareSum();
+  void Clear() { sum_.Clear(); }
+  void AddDouble(double x);  // non-finite values are ignored (ExactSum flags them)
+  void AddInt(int64_t v);
+  void GetExact(BigNat* mag, int64_t* low_digit) const;
+  static constexpr int64_t kScale = -2148;
+
+  void EncodeTo(std::string* out) const { sum_.EncodeTo(out); }
+  [[nodiscard]] bool MergeFrom(PartialReader* in);
+
+ private:
+  LongAccumulator sum_;
+};
+
+}  // namespace tessera::agg

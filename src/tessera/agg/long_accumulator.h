@@ -1,0 +1,57 @@
+// LongAccumulator: an exact signed fixed-point number of any size, the sum
+// of the terms Added, kept sparsely: only the 32-bit digits between the
+// lowest and highest term Added exist (a sum of amounts in cents needs two
+// or three digits, not the ~70 that span every double). Digits are kept
+// carry-save (signed 64-bit, carries propagated every 2^30 Adds), so Add
+// is a few integer additions and never rounds.
+//
+// The value is a function of the multiset of terms only; its encoding is
+// canonical (sign, lowest nonzero digit index, digits), so equal sums
+// encode equally whatever the order of Adds.
+//
+// Thread-safety: none. A plain value (copyable).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tessera/agg/big_nat.h"
+#include "tessera/agg/partial_coding.h"
+
+namespace tessera::agg {
+
+class LongAccumulator {
+ public:
+  // `max_digits` bounds the digit positions (so decoding bad bytes cannot
+  // allocate without bound): terms must lie below 2^(32 * max_digits - 64).
+  explicit LongAccumulator(int max_digits) : max_digits_(max_digits) {}
+
+  void Clear();
+  bool is_zero() const;
+
+  // Adds (-1)^negative * v * 2^position, in units of the LSB.
+  // REQUIRES: position + 64 <= 32 * max_digits - 64.
+  void Add(uint64_t v, int64_t position, bool negative);
+
+  // The exact value: (-1)^*negative * mag * 2^(32 * *low_digit).
+  void Get(BigNat* mag, bool* negative, int64_t* low_digit) const;
+
+  // Appends: varint digit count (0 for zero), then sign byte, varint low
+  // digit index and each digit as a varint.
+  void EncodeTo(std::string* out) const;
+  // Adds an encoded value. False on bad bytes (the value is then
+  // unspecified but valid).
+  [[nodiscard]] bool MergeFrom(PartialReader* in);
+
+ private:
+  void Cover(int64_t first, int64_t last);  // make digits [first, last] exist
+  void Normalize(std::vector<int64_t>* limbs) const;
+
+  int max_digits_;
+  int64_t low_ = 0;                 // digit index of limbs_[0]
+  std::vector<int64_t> limbs_;      // carry-save digits
+  uint32_t pending_ = 0;            // Adds since the last carry propagation
+};
+
+}  // namespace tessera::agg

@@ -1,0 +1,51 @@
+// TileLayout: how a WindowPlan's aggregates share tiles. Aggregates with
+// the same tile width share one tile grid (a "group"): a tile of a group
+// holds, per aggregate of the group (its "slot"), that aggregate's partial
+// over the tile's events. Tile k of width w covers event_ts in
+// [k * w, (k + 1) * w) (aligned to the epoch, so every key's grid agrees).
+//
+// Also the plan's fingerprint (what the window state encoding depends on:
+// column types and, per aggregate, spec, column, window and tile width; not
+// feature names) and a per-thread cache of scratch accumulators.
+//
+// Internal to agg (window_state.cc and its codec). Immutable once built;
+// ScratchAccumulators is per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tessera/agg/accumulator.h"
+#include "tessera/agg/window_plan.h"
+
+namespace tessera::agg {
+
+struct TileLayout {
+  struct Group {
+    int64_t width = 0;       // micros
+    int64_t max_window = 0;  // the largest window of the group's aggregates
+    std::vector<int> aggs;   // indexes into plan.aggs, slot order
+  };
+  std::vector<Group> groups;  // in order of first use in plan.aggs
+  std::vector<int> agg_group;  // per plan agg: its group
+  std::vector<int> agg_slot;   // per plan agg: its slot in the group
+  uint32_t fingerprint = 0;
+
+  explicit TileLayout(const WindowPlan& plan);
+
+  // The first tile of group g that a read at any t >= horizon + max_window
+  // can merge whole; tiles below it are garbage.
+  int64_t FirstLiveTile(int g, int64_t horizon, int64_t plan_max_window) const;
+};
+
+// Reusable accumulators, one per aggregate of `plan`, Reset by the caller
+// before use. Cached per thread (a few plans), so steady-state reads and
+// adds allocate nothing. The reference stays valid until the next call on
+// the same thread.
+std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan);
+
+// Integer helpers on tile grids (exact for every int64 input).
+inline int64_t CeilDiv(int64_t a, int64_t b) { return a / b + (a % b > 0 ? 1 : 0); }  // b > 0
+
+}  // namespace tessera::agg

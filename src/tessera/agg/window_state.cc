@@ -1,0 +1,210 @@
+#include "tessera/agg/window_state.h"
+
+#include <algorithm>
+
+#include "tessera/agg/event_columns.h"
+#include "tessera/agg/partial_coding.h"
+#include "tessera/agg/tile_grid.h"
+#include "tessera/agg/tile_layout.h"
+#include "tessera/agg/window_read.h"
+#include "tessera/agg/window_state_codec.h"
+#include "tessera/core/time.h"
+
+namespace tessera::agg {
+
+namespace {
+
+// The in-memory tiles as window_read.h reads them.
+struct GridTiles {
+  const std::vector<TileGrid>& grids;
+  size_t TileCount(int g) const { return grids[g].size(); }
+  int64_t TileIndex(int g, size_t pos) const { return grids[g].index(pos); }
+  size_t TileLowerBound(int g, int64_t k) const { return grids[g].LowerBound(k); }
+  std::string_view Partial(int g, size_t pos, int slot) const {
+    return grids[g].Partial(pos, slot);
+  }
+};
+
+bool Takes(const WindowedAgg& agg, std::span<const std::optional<AggInput>> values) {
+  return agg.column < 0 || values[agg.column].has_value();
+}
+
+Status CorruptEvents(const char* reason) {
+  return Status::Corruption(std::string("window state: events ") + reason);
+}
+
+// The events of `in` appended to *events, checked: sorted by rank, after
+// the horizon, values inside the bytes.
+Status DecodeEvents(const EncodedState& in, EventColumns* events) {
+  std::vector<std::optional<AggInput>> values(in.column_count());
+  for (size_t i = 0; i < in.size(); ++i) {
+    const EventRank rank = in.rank(i);
+    if (i == 0 ? rank.event_ts <= in.horizon() : rank < in.rank(i - 1)) {
+      return CorruptEvents("out of order or at the horizon");
+    }
+    for (size_t c = 0; c < values.size(); ++c) {
+      AggInput input;
+      values[c] = in.Input(static_cast<int>(c), i, &input) ? std::optional(input) : std::nullopt;
+    }
+    if (in.corrupt()) return CorruptEvents("value offsets out of bounds");
+    events->Insert(events->size(), rank, values);
+  }
+  return Status::OK();
+}
+
+// The tiles of `in` into *grids, each partial checked by merging it into a
+// scratch accumulator of its aggregate.
+Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const EncodedState& in,
+                   std::vector<TileGrid>* grids) {
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(plan);
+  for (size_t g = 0; g < layout.groups.size(); ++g) {
+    const std::vector<int>& slots = layout.groups[g].aggs;
+    for (size_t pos = 0; pos < in.TileCount(static_cast<int>(g)); ++pos) {
+      const int64_t k = in.TileIndex(static_cast<int>(g), pos);
+      if (pos > 0 && k <= in.TileIndex(static_cast<int>(g), pos - 1)) {
+        return Status::Corruption("window state: tiles out of order");
+      }
+      std::string bytes;
+      for (size_t s = 0; s < slots.size(); ++s) {
+        const std::string_view partial = in.Partial(static_cast<int>(g), pos, static_cast<int>(s));
+        if (in.corrupt()) return Status::Corruption("window state: tile offsets out of bounds");
+        accs[slots[s]]->Reset();
+        Status st = accs[slots[s]]->MergeEncoded(partial);
+        if (!st.ok()) return Status::Corruption("window state: tile " + st.message());
+        PutVarint64(&bytes, partial.size());
+        bytes.append(partial);
+      }
+      (*grids)[g].Append(k, std::move(bytes));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+struct WindowState::Rep {
+  explicit Rep(const WindowPlan* p)
+      : plan(p), layout(*p), events(p->column_types), grids(layout.groups.size()) {}
+
+  void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values);
+
+  const WindowPlan* plan;
+  TileLayout layout;
+  int64_t horizon = std::numeric_limits<int64_t>::min();
+  EventColumns events;
+  std::vector<TileGrid> grids;  // per layout group
+};
+
+// Rebuilds tile bytes: per slot, the old partial merged into a Reset
+// scratch accumulator, the event added, the result encoded.
+void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
+                                  std::span<const std::optional<AggInput>> values) {
+  const TileLayout::Group& group = layout.groups[g];
+  if (std::none_of(group.aggs.begin(), group.aggs.end(),
+                   [&](int a) { return Takes(plan->aggs[a], values); })) {
+    return;  // tiles stay sparse: only events some aggregate takes make one
+  }
+  const int64_t k = FloorDiv(rank.event_ts, group.width);
+  if (k < layout.FirstLiveTile(g, horizon, plan->max_window)) return;  // no read merges it
+  TileGrid& grid = grids[g];
+  const size_t pos = grid.LowerBound(k);
+  const bool exists = pos < grid.size() && grid.index(pos) == k;
+  thread_local std::string bytes, partial;
+  bytes.clear();
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*plan);
+  for (size_t s = 0; s < group.aggs.size(); ++s) {
+    const WindowedAgg& agg = plan->aggs[group.aggs[s]];
+    partial.clear();
+    if (exists && !Takes(agg, values)) {
+      partial.append(grid.Partial(pos, static_cast<int>(s)));
+    } else {
+      Accumulator* acc = accs[group.aggs[s]].get();
+      acc->Reset();
+      // Cannot fail: the partial was written by EncodeTo or checked by Decode.
+      if (exists) (void)acc->MergeEncoded(grid.Partial(pos, static_cast<int>(s)));
+      if (Takes(agg, values)) acc->Add(agg.column < 0 ? AggInput{} : *values[agg.column], rank);
+      acc->EncodeTo(&partial);
+    }
+    PutVarint64(&bytes, partial.size());
+    bytes.append(partial);
+  }
+  grid.Swap(k, &bytes);
+}
+
+WindowState::WindowState(const WindowPlan* plan) : rep_(std::make_unique<Rep>(plan)) {}
+WindowState::~WindowState() = default;
+WindowState::WindowState(WindowState&&) noexcept = default;
+WindowState& WindowState::operator=(WindowState&&) noexcept = default;
+
+WindowState::AddResult WindowState::Add(const EventRank& rank,
+                                        std::span<const std::optional<AggInput>> values) {
+  Rep& r = *rep_;
+  if (rank.event_ts <= r.horizon) return AddResult::kTooOld;
+  r.events.Insert(r.events.UpperBound(rank), rank, values);
+  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), rank, values);
+  return AddResult::kApplied;
+}
+
+void WindowState::Expire(int64_t now) {
+  Rep& r = *rep_;
+  const int64_t cutoff = window_read_internal::Clamp64(static_cast<__int128>(now) -
+                                                       r.plan->max_window);
+  if (cutoff <= r.horizon) return;
+  r.horizon = cutoff;
+  size_t gone = r.events.LowerBoundTs(cutoff);
+  while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
+  r.events.EraseFront(gone);
+  for (size_t g = 0; g < r.grids.size(); ++g) {
+    r.grids[g].EraseBefore(r.layout.FirstLiveTile(static_cast<int>(g), cutoff, r.plan->max_window));
+  }
+}
+
+int64_t WindowState::horizon() const { return rep_->horizon; }
+
+void WindowState::Read(int64_t t, std::vector<Value>* out) const {
+  const Rep& r = *rep_;
+  // Cannot fail: every partial was written by EncodeTo or checked by Decode.
+  Status st = ReadWindow(*r.plan, r.layout, r.events, GridTiles{r.grids}, t, out);
+  (void)st;
+}
+
+void WindowState::EncodeTo(std::string* out) const {
+  const Rep& r = *rep_;
+  EncodeWindowState(*r.plan, r.layout, r.horizon, r.events, r.grids, out);
+}
+
+Result<WindowState> WindowState::Decode(const WindowPlan* plan, std::string_view bytes) {
+  WindowState state(plan);
+  Rep& r = *state.rep_;
+  EncodedState in;
+  TS_RETURN_NOT_OK(in.Parse(*plan, r.layout, bytes));
+  r.horizon = in.horizon();
+  TS_RETURN_NOT_OK(DecodeEvents(in, &r.events));
+  TS_RETURN_NOT_OK(DecodeTiles(*plan, r.layout, in, &r.grids));
+  return state;
+}
+
+Status WindowState::ReadEncoded(const WindowPlan& plan, std::string_view bytes, int64_t t,
+                                std::vector<Value>* out) {
+  const TileLayout layout(plan);
+  EncodedState in;
+  TS_RETURN_NOT_OK(in.Parse(plan, layout, bytes));
+  Status st = ReadWindow(plan, layout, in, in, t, out);
+  if (!st.ok()) return Status::Corruption("window state: tile " + st.message());
+  if (in.corrupt()) return Status::Corruption("window state: value offsets out of bounds");
+  return Status::OK();
+}
+
+size_t WindowState::event_count() const { return rep_->events.size(); }
+
+size_t WindowState::MemoryBytes() const {
+  const Rep& r = *rep_;
+  size_t bytes = sizeof(Rep) + r.events.MemoryBytes() + r.grids.capacity() * sizeof(TileGrid) +
+                 r.layout.groups.capacity() * sizeof(TileLayout::Group) +
+                 (r.layout.agg_group.capacity() + r.layout.agg_slot.capacity()) * sizeof(int);
+  for (const TileLayout::Group& g : r.layout.groups) bytes += g.aggs.capacity() * sizeof(int);
+  for (const TileGrid& grid : r.grids) bytes += grid.MemoryBytes();
+  return bytes;
+}
+
+}  // namespace tessera::agg

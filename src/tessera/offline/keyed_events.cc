@@ -1,0 +1,102 @@
+#include "tessera/offline/keyed_events.h"
+
+#include <optional>
+
+#include "tessera/core/entity_key.h"
+#include "tessera/offline/window_features.h"
+
+namespace tessera::offline {
+
+Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys,
+                                      size_t num_columns, int64_t lo, int64_t hi,
+                                      const std::unordered_map<std::string, int32_t>* known) {
+  KeyedEvents out;
+  out.num_keys_ = num_keys;
+  out.num_columns_ = num_columns;
+  std::unordered_map<std::string, int32_t> seen;
+  const int ts_col = num_keys;
+  const int seq_col = num_keys + 2 + static_cast<int>(num_columns);
+  int64_t in_place = 0;
+  EntityKey::Builder builder;
+  while (true) {
+    TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, events->Next());
+    if (batch == nullptr) break;
+    const Array& ts = *batch->column(ts_col);
+    const Array& seq = *batch->column(seq_col);
+    const auto batch_index = static_cast<int32_t>(out.batches_.size());
+    bool used = false;
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      // Every row read in place counts for the position, kept or not.
+      const int64_t position = seq.IsNull(r) ? in_place++ : 0;
+      if (ts.IsNull(r)) continue;
+      const int64_t t = ts.GetInt64(r);
+      if (t <= lo || t > hi) continue;
+      builder.Reset();
+      bool null_part = false;
+      for (int k = 0; k < num_keys; ++k) {
+        const Array& key = *batch->column(k);
+        if (key.IsNull(r)) null_part = true;
+        TS_RETURN_NOT_OK(builder.AppendFromArray(key, r));
+      }
+      if (null_part) continue;
+      int32_t id = 0;
+      if (known != nullptr) {
+        auto it = known->find(builder.Build().bytes());
+        if (it == known->end()) continue;
+        id = it->second;
+      } else {
+        std::string bytes = builder.Build().bytes();
+        auto [it, inserted] = seen.emplace(bytes, static_cast<int32_t>(out.keys_.size()));
+        if (inserted) out.keys_.push_back(std::move(bytes));
+        id = it->second;
+      }
+      out.events_.push_back(Ref{id, batch_index, static_cast<int32_t>(r), position});
+      used = true;
+    }
+    out.batches_.push_back(used ? batch : nullptr);
+  }
+  out.Group(known != nullptr ? known->size() : out.keys_.size());
+  return out;
+}
+
+// A counting sort by key; events keep their scan order within a key.
+void KeyedEvents::Group(size_t num_keys) {
+  starts_.assign(num_keys + 1, 0);
+  for (const Ref& e : events_) ++starts_[static_cast<size_t>(e.key) + 1];
+  for (size_t k = 0; k < num_keys; ++k) starts_[k + 1] += starts_[k];
+  std::vector<Ref> sorted(events_.size());
+  std::vector<size_t> fill(starts_.begin(), starts_.end() - 1);
+  for (const Ref& e : events_) sorted[fill[static_cast<size_t>(e.key)]++] = e;
+  events_ = std::move(sorted);
+}
+
+int64_t KeyedEvents::AddTo(size_t id, agg::WindowState* state, agg::EventRank* top) const {
+  std::vector<std::optional<agg::AggInput>> values(num_columns_);
+  int64_t too_old = 0;
+  for (size_t e = starts_[id]; e < starts_[id + 1]; ++e) {
+    const Ref& ref = events_[e];
+    const RecordBatch& batch = *batches_[static_cast<size_t>(ref.batch)];
+    const int64_t r = ref.row;
+    const Array& created = *batch.column(num_keys_ + 1);
+    const Array& seq = *batch.column(num_keys_ + 2 + static_cast<int>(num_columns_));
+    const agg::EventRank rank = WindowEventRank(
+        batch.column(num_keys_)->GetInt64(r), created.IsValid(r),
+        created.IsValid(r) ? created.GetInt64(r) : 0, seq.IsValid(r),
+        seq.IsValid(r) ? seq.GetInt64(r) : 0, ref.in_place_position);
+    for (size_t c = 0; c < num_columns_; ++c) {
+      const Array& column = *batch.column(num_keys_ + 2 + static_cast<int>(c));
+      values[c] = column.IsNull(r) ? std::nullopt
+                                   : std::optional<agg::AggInput>(AggInputAt(column, r));
+    }
+    switch (state->Add(rank, values)) {
+      case agg::WindowState::AddResult::kApplied:
+        if (top != nullptr && *top < rank) *top = rank;
+        break;
+      case agg::WindowState::AddResult::kTooOld: ++too_old; break;
+      case agg::WindowState::AddResult::kDuplicate: break;
+    }
+  }
+  return too_old;
+}
+
+}  // namespace tessera::offline

@@ -1,0 +1,70 @@
+// KeyedEvents: the events of one aggregated feature view, read from its
+// source (a point-in-time join input: join_input.h layout, with the plan's
+// columns and `_ingest_seq` carried) and grouped by entity key, so each
+// key's agg::WindowState can be built in one pass. Training sets
+// (window_features.h) read the events of their spine's keys; the online
+// backfill (online/window_backfill.h) reads every key's.
+//
+// Each event's rank is WindowEventRank (window_features.h): logged rows by
+// their _ingest_seq; rows read in place below them, by scan position.
+//
+// Memory: the scan's batches that hold a kept event, plus 24 bytes per
+// kept event.
+//
+// Thread-safety: built by one thread; AddTo may then be called from many
+// threads at once (distinct states).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tessera/agg/window_state.h"
+#include "tessera/core/record_batch.h"
+#include "tessera/core/result.h"
+
+namespace tessera::offline {
+
+class KeyedEvents {
+ public:
+  // Reads every event of `events` (num_keys key parts, event_ts,
+  // created_ts, the num_columns plan columns, then _ingest_seq) with
+  // event_ts in (lo, hi] and no null key part. With `known` set, only
+  // events of those keys, with their ids; else every key, ids given in
+  // first-seen order (key(id) gives its bytes).
+  static Result<KeyedEvents> Read(RecordBatchReader* events, int num_keys, size_t num_columns,
+                                  int64_t lo, int64_t hi,
+                                  const std::unordered_map<std::string, int32_t>* known);
+
+  // Keys: the size of `known`, or the keys seen.
+  size_t num_keys() const { return starts_.empty() ? 0 : starts_.size() - 1; }
+  // EntityKey bytes of key `id` (only when no `known` map was given).
+  const std::string& key(size_t id) const { return keys_[id]; }
+  size_t num_events() const { return events_.size(); }
+  size_t events_of(size_t id) const { return starts_[id + 1] - starts_[id]; }
+
+  // Adds the events of key `id` to `state`; returns how many were refused
+  // as too old for it. `top` (may be null) is raised to the largest rank
+  // applied.
+  int64_t AddTo(size_t id, agg::WindowState* state, agg::EventRank* top = nullptr) const;
+
+ private:
+  struct Ref {
+    int32_t key;
+    int32_t batch;
+    int32_t row;
+    int64_t in_place_position;
+  };
+  void Group(size_t num_keys);
+
+  int num_keys_ = 0;
+  size_t num_columns_ = 0;
+  std::vector<RecordBatchPtr> batches_;
+  std::vector<Ref> events_;     // grouped by key after Read
+  std::vector<size_t> starts_;  // per key id: its first event in events_; + the end
+  std::vector<std::string> keys_;
+};
+
+}  // namespace tessera::offline

@@ -1,0 +1,513 @@
+// Windowed aggregations end to end (issue 10): random event streams pushed
+// through FeatureStore::Push (out of order within the window, bursts at one
+// timestamp, events on window edges, nulls, NaN, future events), with a
+// restart (the store closed and reopened) in the middle and the clock set
+// through Env. The value served at t equals `historical` at t bit for bit,
+// and both equal a brute-force reference computed here by a nested loop
+// over the events (amounts are multiples of 1/64 small enough that every
+// sum is exact in plain double arithmetic, so the reference's naive sums
+// are the exact sums; var, stddev and the sketches are checked against one
+// fresh agg accumulator fed the window's values, which
+// tests/agg/accumulator tests check against exact references). A view
+// added after its events arrived gets its history from `materialize`, and
+// events older than the largest window are skipped online but in training
+// sets.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "tessera/agg/accumulator.h"
+#include "tessera/core/env.h"
+#include "tessera/core/record_batch.h"
+#include "tessera/feature_store.h"
+#include "test_seed.h"
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int64_t kSec = 1000000;
+constexpr int64_t kMin = 60 * kSec;
+constexpr int64_t kHour = 60 * kMin;
+
+class ClockEnv : public EnvWrapper {
+ public:
+  ClockEnv() : EnvWrapper(Env::Default()) {}
+  int64_t NowMicros() override { return now_.load(); }
+  void Set(int64_t micros) { now_.store(micros); }
+
+ private:
+  std::atomic<int64_t> now_{0};
+};
+
+struct Event {
+  int64_t user;
+  int64_t ts;
+  std::optional<double> amount;
+  std::optional<int64_t> qty;
+  std::optional<std::string> merchant;
+  int64_t seq;  // ingest order (each push is one log commit, rows in order)
+};
+
+// One feature: function, column ("" = events), window, parameter.
+struct Feature {
+  std::string name;
+  std::string function;
+  std::string column;
+  int64_t window;
+  double param = 0;
+};
+
+const std::vector<Feature>& Features() {
+  static const std::vector<Feature> features = {
+      {"count_10m", "count", "", 10 * kMin},
+      {"count_1h", "count", "", kHour},
+      {"amount_count_1h", "count", "amount", kHour},
+      {"amount_sum_10m", "sum", "amount", 10 * kMin},
+      {"amount_sum_1h", "sum", "amount", kHour},
+      {"qty_sum_1h", "sum", "qty", kHour},
+      {"amount_avg_1h", "avg", "amount", kHour},
+      {"amount_min_1h", "min", "amount", kHour},
+      {"amount_max_10m", "max", "amount", 10 * kMin},
+      {"amount_max_1h", "max", "amount", kHour},
+      {"amount_var_1h", "var", "amount", kHour},
+      {"amount_stddev_1h", "stddev", "amount", kHour},
+      {"merchant_first_1h", "first", "merchant", kHour},
+      {"merchant_last_10m", "last", "merchant", 10 * kMin},
+      {"merchant_last_1h", "last", "merchant", kHour},
+      {"amount_last3_1h", "last_n", "amount", kHour, 3},
+      {"merchant_count_distinct_1h", "count_distinct", "merchant", kHour},
+      {"merchant_approx_count_distinct_1h", "approx_count_distinct", "merchant", kHour},
+      {"amount_p90_1h", "approx_percentile", "amount", kHour, 0.9},
+  };
+  return features;
+}
+
+std::string Definitions() {
+  return R"(entities:
+  - name: user
+    join_keys: [{name: user_id, type: int64}]
+sources:
+  - {name: events, kind: batch, path: events.csv, timestamp_field: event_timestamp}
+  - {name: events_push, kind: push, batch_source: events}
+feature_views:
+  - name: stats
+    entities: [user]
+    source: events_push
+    aggregations:
+      - {function: count, windows: [10m, 1h]}
+      - {column: amount, function: count, windows: [1h]}
+      - {column: amount, function: sum, windows: [10m, 1h]}
+      - {column: qty, function: sum, windows: [1h]}
+      - {column: amount, function: avg, windows: [1h]}
+      - {column: amount, function: min, windows: [1h]}
+      - {column: amount, function: max, windows: [10m, 1h]}
+      - {column: amount, function: var, windows: [1h]}
+      - {column: amount, function: stddev, windows: [1h]}
+      - {column: merchant, function: first, windows: [1h]}
+      - {column: merchant, function: last, windows: [10m, 1h]}
+      - {column: amount, function: last_n, k: 3, windows: [1h]}
+      - {column: merchant, function: count_distinct, windows: [1h]}
+      - {column: merchant, function: approx_count_distinct, windows: [1h]}
+      - {column: amount, function: approx_percentile, p: 0.9, windows: [1h]}
+)";
+}
+
+// Doubles by their bits; lists element by element.
+bool Same(const Value& a, const Value& b) {
+  if (a.type() != b.type() || a.is_null() != b.is_null()) return false;
+  if (a.is_null()) return true;
+  if (a.type() == DataType::Double()) {
+    return std::bit_cast<uint64_t>(a.double_value()) == std::bit_cast<uint64_t>(b.double_value());
+  }
+  if (a.type().is_list()) {
+    if (a.list_value().size() != b.list_value().size()) return false;
+    for (size_t i = 0; i < a.list_value().size(); ++i) {
+      if (!Same(a.list_value()[i], b.list_value()[i])) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+// NaN greatest, as docs/DEFINITIONS.md orders doubles.
+bool DoubleLess(double a, double b) {
+  if (std::isnan(a)) return false;
+  if (std::isnan(b)) return true;
+  return a < b;
+}
+
+class WindowConsistencyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("tessera_window_consistency_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "features");
+    std::ofstream(dir_ / "tessera.yaml") << "project: p\n";
+    std::ofstream(dir_ / "features/defs.yaml") << Definitions();
+    std::ofstream(dir_ / "events.csv") << "user_id,event_timestamp,amount,qty,merchant\n";
+    clock_.Set(1000 * kHour);
+    Open();
+    auto applied = store_->Apply("test");
+    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void Open() {
+    store_.reset();
+    StoreOptions options;
+    options.env = &clock_;
+    auto store = FeatureStore::Open(dir_.string(), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+  }
+
+  static RecordBatchPtr Rows(const std::vector<Event>& events) {
+    auto schema = Schema::Make({{"user_id", DataType::Int64()},
+                                {"event_timestamp", DataType::Timestamp()},
+                                {"amount", DataType::Double()},
+                                {"qty", DataType::Int64()},
+                                {"merchant", DataType::String()}});
+    RecordBatchBuilder builder(*schema);
+    for (const Event& e : events) {
+      EXPECT_TRUE(builder
+                      .AppendRow({Value::Int64(e.user), Value::Timestamp(e.ts),
+                                  e.amount ? Value::Double(*e.amount)
+                                           : Value::Null(DataType::Double()),
+                                  e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
+                                  e.merchant ? Value::String(*e.merchant)
+                                             : Value::Null(DataType::String())})
+                      .ok());
+    }
+    return *builder.Finish();
+  }
+
+  // Pushes `events` as one push (one log commit) at the clock's now.
+  void Push(std::vector<Event> events, PushTarget to = PushTarget::kOnline) {
+    for (Event& e : events) e.seq = ++seq_;
+    auto pushed = store_->Push("events_push", Rows(events), to);
+    ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+    events_.insert(events_.end(), events.begin(), events.end());
+  }
+
+  Event RandomEvent(std::mt19937_64& rng, int64_t now) {
+    auto pick = [&](int64_t n) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(n)); };
+    Event e;
+    e.user = 1 + pick(4);
+    switch (pick(8)) {
+      case 0: e.ts = now; break;                                   // at now
+      case 1: e.ts = now - kHour + 1; break;                       // the oldest still in
+      case 2: e.ts = now - 10 * kMin + pick(3) - 1; break;         // the 10m edge
+      case 3: e.ts = now + pick(30) * kSec; break;                 // future (clock skew)
+      case 4: e.ts = last_ts_; break;                              // a burst at one time
+      default: e.ts = now - pick(3600) * kSec; break;              // out of order in the window
+    }
+    if (e.ts <= now - kHour) e.ts = now - kHour + 1;
+    last_ts_ = e.ts;
+    if (pick(6) != 0) e.amount = pick(50) == 0 ? std::nan("") : (pick(4001) - 2000) / 64.0;
+    if (pick(6) != 0) e.qty = pick(2001) - 1000;
+    if (pick(6) != 0) e.merchant = std::string(1, static_cast<char>('a' + pick(7)));
+    return e;
+  }
+
+  // The reference value of `f` for `user` at `t` over `events`.
+  static Value Reference(const Feature& f, int64_t user, int64_t t,
+                         const std::vector<Event>& events) {
+    std::vector<const Event*> in;
+    for (const Event& e : events) {
+      if (e.user == user && e.ts > t - f.window && e.ts <= t) in.push_back(&e);
+    }
+    if (f.column.empty()) return Value::Int64(static_cast<int64_t>(in.size()));
+    std::vector<const Event*> present;
+    for (const Event* e : in) {
+      bool has = f.column == "amount" ? e->amount.has_value()
+                 : f.column == "qty"  ? e->qty.has_value()
+                                      : e->merchant.has_value();
+      if (has) present.push_back(e);
+    }
+    const DataType double_t = DataType::Double();
+    if (f.function == "count") return Value::Int64(static_cast<int64_t>(present.size()));
+    if (f.function == "count_distinct") {
+      std::set<std::string> distinct;
+      for (const Event* e : present) distinct.insert(*e->merchant);
+      return Value::Int64(static_cast<int64_t>(distinct.size()));
+    }
+    if (f.function == "var" || f.function == "stddev" || f.function == "approx_count_distinct" ||
+        f.function == "approx_percentile") {
+      return ByAccumulator(f, present);
+    }
+    if (present.empty()) {
+      if (f.column == "qty") return Value::Null(DataType::Int64());
+      if (f.column == "merchant") return Value::Null(DataType::String());
+      if (f.function == "last_n") return Value::Null(DataType::List(TypeId::kDouble));
+      return Value::Null(double_t);
+    }
+    if (f.function == "sum" && f.column == "qty") {
+      int64_t s = 0;
+      for (const Event* e : present) s += *e->qty;
+      return Value::Int64(s);
+    }
+    if (f.function == "sum" || f.function == "avg") {
+      double s = 0;  // exact: multiples of 1/64 below 2^20 (NaN propagates)
+      for (const Event* e : present) s += *e->amount;
+      return Value::Double(f.function == "sum" ? s : s / static_cast<double>(present.size()));
+    }
+    if (f.function == "min" || f.function == "max") {
+      double m = *present[0]->amount;
+      for (const Event* e : present) {
+        double x = *e->amount;
+        if (f.function == "min" ? DoubleLess(x, m) : DoubleLess(m, x)) m = x;
+      }
+      return Value::Double(m);
+    }
+    // first, last, last_n: by (event_ts, ingest seq); seqs are unique here.
+    std::vector<const Event*> sorted = present;
+    std::sort(sorted.begin(), sorted.end(), [](const Event* a, const Event* b) {
+      return std::make_pair(a->ts, a->seq) < std::make_pair(b->ts, b->seq);
+    });
+    if (f.function == "first") return Value::String(*sorted.front()->merchant);
+    if (f.function == "last") return Value::String(*sorted.back()->merchant);
+    std::vector<Value> last;
+    const size_t k = static_cast<size_t>(f.param);
+    for (size_t i = sorted.size() > k ? sorted.size() - k : 0; i < sorted.size(); ++i) {
+      last.push_back(Value::Double(*sorted[i]->amount));
+    }
+    return Value::List(DataType::List(TypeId::kDouble), std::move(last));
+  }
+
+  static Value ByAccumulator(const Feature& f, const std::vector<const Event*>& present) {
+    registry::Aggregation a;
+    a.column = f.column;
+    a.function = f.function;
+    a.windows = {f.window};
+    if (f.function == "approx_percentile") a.p = f.param;
+    DataType input = f.column == "amount" ? DataType::Double() : DataType::String();
+    auto spec = agg::MakeAggSpec(a, input);
+    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    std::unique_ptr<agg::Accumulator> acc = agg::NewAccumulator(*spec);
+    for (const Event* e : present) {
+      agg::AggInput in;
+      if (f.column == "amount") {
+        in.d = *e->amount;
+      } else {
+        in.s = *e->merchant;
+      }
+      acc->Add(in, agg::EventRank{e->ts, agg::kNullCreatedTs, e->seq});
+    }
+    return acc->Finish();
+  }
+
+  // Served values of every feature for users 1..5 at the clock's now.
+  std::vector<std::vector<Value>> Served() {
+    auto ids = Schema::Make({{"user_id", DataType::Int64()}});
+    RecordBatchBuilder builder(*ids);
+    for (int64_t u = 1; u <= 5; ++u) EXPECT_TRUE(builder.AppendRow({Value::Int64(u)}).ok());
+    OnlineRequest request;
+    request.features = {"stats"};
+    auto response = store_->GetOnlineFeatures(**builder.Finish(), request);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    std::vector<std::vector<Value>> out(5);
+    if (!response.ok()) return out;
+    for (size_t c = 0; c < response->names.size(); ++c) {
+      if (response->names[c] == "user_id") continue;
+      for (int64_t r = 0; r < 5; ++r) {
+        out[static_cast<size_t>(r)].push_back(response->values[c]->GetValue(r));
+      }
+    }
+    return out;
+  }
+
+  // `historical` for (user, t) rows: per row, the features in order.
+  std::vector<std::vector<Value>> Historical(const std::vector<std::pair<int64_t, int64_t>>& rows) {
+    auto schema = Schema::Make(
+        {{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
+    RecordBatchBuilder builder(*schema);
+    for (auto [u, t] : rows) {
+      EXPECT_TRUE(builder.AppendRow({Value::Int64(u), Value::Timestamp(t)}).ok());
+    }
+    RecordBatchPtr spine = *builder.Finish();
+    HistoricalRequest request;
+    request.features = {"stats"};
+    request.num_threads = 2;
+    auto reader = store_->GetHistoricalFeatures(
+        std::make_unique<VectorBatchReader>(spine->schema(), std::vector<RecordBatchPtr>{spine}),
+        request);
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    std::vector<std::vector<Value>> out;
+    if (!reader.ok()) return out;
+    while (true) {
+      auto batch = (*reader)->Next();
+      EXPECT_TRUE(batch.ok());
+      if (!batch.ok() || *batch == nullptr) break;
+      for (int64_t r = 0; r < (*batch)->num_rows(); ++r) {
+        std::vector<Value> row;
+        for (int c = 2; c < (*batch)->num_columns(); ++c) {
+          row.push_back((*batch)->column(c)->GetValue(r));
+        }
+        out.push_back(std::move(row));
+      }
+    }
+    return out;
+  }
+
+  void ExpectRow(const std::vector<Value>& got, int64_t user, int64_t t,
+                 const std::vector<Event>& events, const std::string& what) {
+    ASSERT_EQ(got.size(), Features().size()) << what;
+    for (size_t f = 0; f < Features().size(); ++f) {
+      Value expected = Reference(Features()[f], user, t, events);
+      EXPECT_TRUE(Same(got[f], expected))
+          << what << " user " << user << " t " << t << " " << Features()[f].name << ": got "
+          << got[f].ToString() << ", expected " << expected.ToString();
+    }
+  }
+
+  fs::path dir_;
+  ClockEnv clock_;
+  std::unique_ptr<FeatureStore> store_;
+  std::vector<Event> events_;
+  int64_t seq_ = 0;
+  int64_t last_ts_ = 0;
+};
+
+TEST_F(WindowConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
+  testing::RandomTestParams params(101, 60);
+  SCOPED_TRACE(params.Trace());
+  std::mt19937_64 rng(params.seed);
+  const int64_t start = 1000 * kHour;
+  last_ts_ = start;
+  for (int step = 0; step < params.iterations; ++step) {
+    const int64_t now = start + step * 2 * kMin;
+    clock_.Set(now);
+    std::vector<Event> batch;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) batch.push_back(RandomEvent(rng, now));
+    Push(std::move(batch));
+    if (step == params.iterations / 2) Open();  // a restart
+    if (step % 7 == 3) {                        // served mid-stream, at now
+      std::vector<std::vector<Value>> served = Served();
+      for (int64_t u = 1; u <= 5; ++u) {
+        ExpectRow(served[static_cast<size_t>(u - 1)], u, now, events_, "served mid-stream");
+      }
+    }
+  }
+  // After the stream: serve at several times from its end on, and compare
+  // with historical at the same times.
+  const int64_t end = start + (params.iterations - 1) * 2 * kMin;
+  const std::vector<int64_t> offsets = {0,           1,           10 * kSec,  10 * kMin - 1,
+                                        10 * kMin,   10 * kMin + 1, 30 * kMin, kHour - 1,
+                                        kHour,       kHour + 1};
+  std::vector<std::pair<int64_t, int64_t>> spine;
+  std::vector<std::vector<Value>> served_rows;
+  for (int64_t offset : offsets) {
+    clock_.Set(end + offset);
+    std::vector<std::vector<Value>> served = Served();
+    for (int64_t u = 1; u <= 5; ++u) {
+      spine.push_back({u, end + offset});
+      served_rows.push_back(served[static_cast<size_t>(u - 1)]);
+    }
+  }
+  std::vector<std::vector<Value>> historical = Historical(spine);
+  ASSERT_EQ(historical.size(), spine.size());
+  for (size_t i = 0; i < spine.size(); ++i) {
+    auto [u, t] = spine[i];
+    ExpectRow(historical[i], u, t, events_, "historical");
+    ExpectRow(served_rows[i], u, t, events_, "served");
+    for (size_t f = 0; f < Features().size(); ++f) {
+      EXPECT_TRUE(Same(served_rows[i][f], historical[i][f]))
+          << "served != historical: user " << u << " t " << t << " " << Features()[f].name;
+    }
+  }
+}
+
+TEST_F(WindowConsistencyTest, MaterializeBackfillsThenPushesContinue) {
+  std::mt19937_64 rng(7);
+  const int64_t start = 1000 * kHour;
+  last_ts_ = start;
+  // Events reach the log without the online store (an offline push, as
+  // `tessera ingest` would), some older than the largest window at the end.
+  for (int step = 0; step < 40; ++step) {
+    const int64_t now = start + step * 3 * kMin;
+    clock_.Set(now);
+    std::vector<Event> batch;
+    for (int i = 0; i < 6; ++i) batch.push_back(RandomEvent(rng, now));
+    Push(std::move(batch), PushTarget::kOffline);
+  }
+  int64_t now = start + 40 * 3 * kMin;
+  clock_.Set(now);
+  // Nothing online yet: counts 0 and the rest null.
+  std::vector<std::vector<Value>> before = Served();
+  for (int64_t u = 1; u <= 5; ++u) ExpectRow(before[static_cast<size_t>(u - 1)], u, now, {}, "before");
+
+  MaterializeRequest request;
+  request.incremental = true;
+  request.end_micros = now;
+  auto done = store_->Materialize(request);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  std::vector<std::vector<Value>> served = Served();
+  for (int64_t u = 1; u <= 5; ++u) {
+    ExpectRow(served[static_cast<size_t>(u - 1)], u, now, events_, "after backfill");
+  }
+  // Pushes continue the backfilled state; a second backfill counts nothing
+  // twice.
+  for (int step = 1; step <= 10; ++step) {
+    clock_.Set(now + step * kMin);
+    std::vector<Event> batch;
+    for (int i = 0; i < 5; ++i) batch.push_back(RandomEvent(rng, now + step * kMin));
+    Push(std::move(batch));
+  }
+  now += 10 * kMin;
+  request.end_micros = now;
+  done = store_->Materialize(request);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  served = Served();
+  std::vector<std::pair<int64_t, int64_t>> spine;
+  for (int64_t u = 1; u <= 5; ++u) spine.push_back({u, now});
+  std::vector<std::vector<Value>> historical = Historical(spine);
+  ASSERT_EQ(historical.size(), 5u);
+  for (int64_t u = 1; u <= 5; ++u) {
+    const auto i = static_cast<size_t>(u - 1);
+    ExpectRow(served[i], u, now, events_, "after pushes and a second backfill");
+    for (size_t f = 0; f < Features().size(); ++f) {
+      EXPECT_TRUE(Same(served[i][f], historical[i][f]))
+          << "served != historical: user " << u << " " << Features()[f].name;
+    }
+  }
+}
+
+TEST_F(WindowConsistencyTest, EventsOlderThanTheLargestWindowAreSkippedOnlineOnly) {
+  const int64_t now = 1000 * kHour;
+  clock_.Set(now);
+  Event fresh{1, now - 5 * kMin, 2.0, 1, "a", 0};
+  Event old{1, now - kHour, 4.0, 2, "b", 0};  // (now - 1h, now] excludes it
+  Push({fresh});
+  auto pushed = store_->Push("events_push", Rows({old}), PushTarget::kOnline);
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  EXPECT_EQ(pushed->window_events_applied, 0);
+  EXPECT_EQ(pushed->window_events_too_old, 1);
+  EXPECT_TRUE(pushed->logged);
+  old.seq = ++seq_;
+  events_.push_back(old);
+  std::vector<std::vector<Value>> served = Served();
+  ExpectRow(served[0], 1, now, {events_[0]}, "served");  // only the fresh one
+  // A training row at a time whose window holds the old event sees it.
+  std::vector<std::vector<Value>> historical = Historical({{1, now - 30 * kMin}});
+  ASSERT_EQ(historical.size(), 1u);
+  ExpectRow(historical[0], 1, now - 30 * kMin, events_, "historical");
+  EXPECT_EQ(historical[0][1], Value::Int64(1));  // count_1h at now - 30m: the old event
+}
+
+}  // namespace
+}  // namespace tessera
