@@ -109,7 +109,8 @@ Args ParseArgs(int argc, char** argv) {
       }
     } else if (flag == "--shape") {
       const std::string shape = value;
-      if (shape != "join" && shape != "agg") Usage("--shape: expected join or agg, got '" + shape + "'");
+      if (shape != "join" && shape != "agg")
+        Usage("--shape: expected join or agg, got '" + shape + "'");
       a.aggregated = shape == "agg";
     } else if (flag == "--threads") {
       a.threads = static_cast<int>(ParseCount(flag, value));
@@ -236,8 +237,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
   const int64_t csv_auto_max = args.aggregated ? kCsvAutoMaxAggRows : kCsvAutoMaxRows;
-  const bool csv =
-      args.csv == "yes" || (args.csv == "auto" && args.feature_rows <= csv_auto_max);
+  const bool csv = args.csv == "yes" || (args.csv == "auto" && args.feature_rows <= csv_auto_max);
   const int threads = args.threads > 0
                           ? args.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -67,42 +67,45 @@ std::string WindowForm(const PitSpec& spec) {
   const ViewSpec& v = spec.views[0];
   const std::string key = PitAsofQuote(v.key_column);
   const SchemaPtr spine_schema = SpineSchema(spec);  // held: the loops borrow its fields
-  // One table: events (_row null) and spine rows (_row = their row number,
-  // amount null), with the spine's other columns carried along.
-  std::string spine_cols, null_spine_cols;
+  // One table: events (_row null; the spine's other columns null) and spine
+  // rows (_row = their row number, amount null).
+  std::string spine_out, spine_rest, null_rest;
   for (const Field& f : spine_schema->fields()) {
+    spine_out += (spine_out.empty() ? "" : ", ") + PitAsofQuote(f.name);
     if (f.name == v.key_column) continue;
-    spine_cols += ", " + PitAsofQuote(f.name);
-    null_spine_cols += ", NULL AS " + PitAsofQuote(f.name);  // typed by the union
+    spine_rest += ", " + PitAsofQuote(f.name);
+    null_rest += ", NULL AS " + PitAsofQuote(f.name);  // typed by the union
   }
-  std::string windows, aggs;
+  const std::string events = "SELECT " + key + null_rest + ", epoch_us(" +
+                             PitAsofQuote("event_ts") + ") AS _t, " + PitAsofQuote(kAggColumn) +
+                             " AS _a, NULL::BIGINT AS _row FROM " + EventsTable(v);
+  const std::string spine = "SELECT " + key + spine_rest +
+                            ", epoch_us(event_timestamp) AS _t, NULL::DOUBLE AS _a, "
+                            "file_row_number AS _row FROM read_parquet('" +
+                            std::string(kSpineParquet) + "', file_row_number = true)";
+  // (t - W, t] in integer micros: RANGE W - 1 PRECEDING; CURRENT ROW
+  // reaches the last peer (events at exactly t).
+  std::string windows;
   for (size_t w = 0; w < std::size(kAggWindows); ++w) {
-    windows += std::string(w ? ", " : "") + "_w" + std::to_string(w) + " AS (PARTITION BY " +
-               key + " ORDER BY _t RANGE BETWEEN " +
+    windows += std::string(w ? ", " : "") + "_w" + std::to_string(w) + " AS (PARTITION BY " + key +
+               " ORDER BY _t RANGE BETWEEN " +
                std::to_string(kAggWindows[w].seconds * kMicrosPerSecond - 1) +
                " PRECEDING AND CURRENT ROW)";
   }
   const std::vector<std::string> names = AggFeatureNames();
+  std::string aggs, out_names;
   size_t n = 0;
   for (const char* f : kAggFunctions) {
-    for (size_t w = 0; w < std::size(kAggWindows); ++w) {
+    for (size_t w = 0; w < std::size(kAggWindows); ++w, ++n) {
       aggs += ", " + std::string(f) + "(_a) OVER _w" + std::to_string(w) + " AS " +
-              PitAsofQuote(names[n++]);
+              PitAsofQuote(names[n]);
+      out_names += ", " + PitAsofQuote(names[n]);
     }
   }
-  std::string spine_out;
-  for (const Field& f : spine_schema->fields()) {
-    spine_out += (spine_out.empty() ? "" : ", ") + PitAsofQuote(f.name);
-  }
-  std::string out_names;
-  for (const std::string& name : names) out_names += ", " + PitAsofQuote(name);
-  return "SELECT " + spine_out + out_names + " FROM (SELECT " + key + spine_cols + ", _row" +
-         aggs + " FROM (SELECT " + key + null_spine_cols + ", epoch_us(" +
-         PitAsofQuote("event_ts") + ") AS _t, " + PitAsofQuote(kAggColumn) +
-         " AS _a, NULL::BIGINT AS _row FROM " + EventsTable(v) + " UNION ALL SELECT " + key +
-         spine_cols + ", epoch_us(event_timestamp) AS _t, NULL::DOUBLE AS _a, file_row_number AS _row"
-         " FROM read_parquet('" + kSpineParquet + "', file_row_number = true)) WINDOW " + windows +
-         " QUALIFY _row IS NOT NULL) ORDER BY _row";
+  const std::string windowed = "SELECT " + key + spine_rest + ", _row" + aggs + " FROM (" + events +
+                               " UNION ALL " + spine + ") WINDOW " + windows +
+                               " QUALIFY _row IS NOT NULL";
+  return "SELECT " + spine_out + out_names + " FROM (" + windowed + ") ORDER BY _row";
 }
 
 std::string JoinForm(const PitSpec& spec) {
@@ -120,13 +123,15 @@ std::string JoinForm(const PitSpec& spec) {
       aggs += " AS " + PitAsofQuote(names[n++]);
     }
   }
-  const std::string spine = SpineSelect(spec, "s.");
-  return "SELECT " + spine + aggs + " FROM (SELECT *, epoch_us(event_timestamp) AS _t FROM "
-         "read_parquet('" + kSpineParquet + "', file_row_number = true)) s LEFT JOIN (SELECT " +
-         key + ", epoch_us(" + PitAsofQuote("event_ts") + ") AS _t, " +
-         PitAsofQuote(kAggColumn) + " AS _a FROM " + EventsTable(v) + ") e ON e." + key +
-         " = s." + key + " AND e._t > s._t - " + Micros(largest) +
-         " AND e._t <= s._t GROUP BY s.file_row_number, " + spine +
+  const std::string spine_cols = SpineSelect(spec, "s.");
+  const std::string spine = "SELECT *, epoch_us(event_timestamp) AS _t FROM read_parquet('" +
+                            std::string(kSpineParquet) + "', file_row_number = true)";
+  const std::string events = "SELECT " + key + ", epoch_us(" + PitAsofQuote("event_ts") +
+                             ") AS _t, " + PitAsofQuote(kAggColumn) + " AS _a FROM " +
+                             EventsTable(v);
+  return "SELECT " + spine_cols + aggs + " FROM (" + spine + ") s LEFT JOIN (" + events +
+         ") e ON e." + key + " = s." + key + " AND e._t > s._t - " + Micros(largest) +
+         " AND e._t <= s._t GROUP BY s.file_row_number, " + spine_cols +
          " ORDER BY s.file_row_number";
 }
 

@@ -52,8 +52,8 @@ struct ViewSpec {
   std::string key_column;  // e.g. "user_id" (int64)
   std::string prefix;      // feature name prefix, e.g. "u"
   int64_t ttl_seconds = 0;
-  int64_t rows = 0;  // feature rows of this view
-  int64_t keys = 0;  // key space [0, keys) of the feature rows
+  int64_t rows = 0;         // feature rows of this view
+  int64_t keys = 0;         // key space [0, keys) of the feature rows
   bool aggregated = false;  // the aggregation shape (above)
 };
 
@@ -70,8 +70,7 @@ struct PitSpec {
   // the aggregation shape) and fills `views`: rows split evenly, one key
   // per 100 rows of a view (kAggRowsPerKey in the aggregation shape).
   static Result<PitSpec> Make(uint64_t seed, int64_t spine_rows, int64_t feature_rows,
-                              int num_views, KeyDistribution distribution,
-                              bool aggregated = false);
+                              int num_views, KeyDistribution distribution, bool aggregated = false);
 
   // One line naming every input of the data ("seed=42 spine=1000000 ..."),
   // written beside the data so a cached copy is reused only for equal specs.
