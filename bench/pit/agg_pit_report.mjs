@@ -65,6 +65,11 @@ for (const form of forms) {
   }
 }
 
+// Issue 10's target: Tessera at least 2x faster than DuckDB's fastest form.
+const target = base && fastest
+  ? `target (issue 10): DuckDB (${fastest.form}, inside DuckDB) / Tessera (whole process) = ${(fastest.query_s / base).toFixed(2)}x, ${fastest.query_s / base >= 2 ? 'met' : 'not met'} (at least 2x)`
+  : 'target (issue 10): not measured (Tessera or DuckDB missing)';
+
 const out = ['| engine | what is timed | wall s | CPU s | peak RSS MiB | peer / Tessera wall |',
   '|---|---|---:|---:|---:|---:|'];
 for (const r of rows) out.push(`| ${r.join(' | ')} |`);
@@ -83,4 +88,5 @@ if (formsCompare) {
     ? `check: DuckDB's forms (${forms.join(', ')}) give equal training sets`
     : `check: FAILED, DuckDB's forms differ: ${JSON.stringify(formsCompare.differences)}`);
 }
+out.push(target);
 process.stdout.write(out.join('\n') + '\n');
