@@ -8,10 +8,15 @@
 //
 //   pit_datagen --out DIR [--seed N] [--spine-rows N] [--feature-rows N]
 //               [--views 1|3] [--keys uniform|skewed] [--csv auto|yes|no]
-//               [--threads N] [--print-spec]
+//               [--threads N] [--print-spec] [--shape join|agg]
 //
 // --feature-rows is the total over the views. --csv auto writes the CSV copy
 // only up to 20M feature rows: pandas cannot hold more on this machine.
+// --shape agg writes the data set of the benchmark "Training set with
+// aggregations" instead (pit_spec.h; bench/agg_pit_bench.sh): one
+// aggregated view of events, no pandas peer, so --csv auto writes the CSV
+// copy (for the brute-force reference, reference_agg.py) only up to 1M
+// rows.
 // DIR/.complete, written last, holds the spec line (PitSpec::Describe), so
 // a driver can reuse a finished data set; --print-spec prints that line and
 // writes nothing.
@@ -38,6 +43,7 @@ namespace tessera::pitbench {
 namespace {
 
 inline constexpr int64_t kCsvAutoMaxRows = 20'000'000;
+inline constexpr int64_t kCsvAutoMaxAggRows = 1'000'000;
 
 struct Args {
   std::string out;
@@ -49,13 +55,14 @@ struct Args {
   std::string csv = "auto";
   int threads = 0;  // 0 = hardware concurrency
   bool print_spec = false;
+  bool aggregated = false;  // --shape agg
 };
 
 [[noreturn]] void Usage(const std::string& why) {
   std::fprintf(stderr,
                "pit_datagen: %s\nusage: pit_datagen --out DIR [--seed N] [--spine-rows N] "
                "[--feature-rows N] [--views 1|3] [--keys uniform|skewed] [--csv auto|yes|no] "
-               "[--threads N] [--print-spec]\n",
+               "[--threads N] [--print-spec] [--shape join|agg]\n",
                why.c_str());
   std::exit(2);
 }
@@ -100,6 +107,11 @@ Args ParseArgs(int argc, char** argv) {
       if (a.csv != "auto" && a.csv != "yes" && a.csv != "no") {
         Usage("--csv: expected auto, yes or no, got '" + a.csv + "'");
       }
+    } else if (flag == "--shape") {
+      const std::string shape = value;
+      if (shape != "join" && shape != "agg")
+        Usage("--shape: expected join or agg, got '" + shape + "'");
+      a.aggregated = shape == "agg";
     } else if (flag == "--threads") {
       a.threads = static_cast<int>(ParseCount(flag, value));
     } else {
@@ -217,14 +229,15 @@ Status PrepareFolders(const PitSpec& spec, const std::string& dir, bool csv) {
 
 int Main(int argc, char** argv) {
   const Args args = ParseArgs(argc, argv);
-  auto spec = PitSpec::Make(args.seed, args.spine_rows, args.feature_rows, args.views, args.keys);
+  auto spec = PitSpec::Make(args.seed, args.spine_rows, args.feature_rows, args.views, args.keys,
+                            args.aggregated);
   if (!spec.ok()) Usage(spec.status().message());
   if (args.print_spec) {
     std::printf("%s\n", spec->Describe().c_str());
     return 0;
   }
-  const bool csv =
-      args.csv == "yes" || (args.csv == "auto" && args.feature_rows <= kCsvAutoMaxRows);
+  const int64_t csv_auto_max = args.aggregated ? kCsvAutoMaxAggRows : kCsvAutoMaxRows;
+  const bool csv = args.csv == "yes" || (args.csv == "auto" && args.feature_rows <= csv_auto_max);
   const int threads = args.threads > 0
                           ? args.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -4,10 +4,12 @@
 // pit_sql.mjs there).
 //
 //   node pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR]
-//                                                  [--memory-limit SIZE]
+//                                                  [--memory-limit SIZE] [--sql FILE]
 //     Builds the training set with the data set's ASOF JOIN query
 //     (duckdb_join.sql beside BENCH.json, written by pit_datagen:
-//     pit_duckdb_sql.h) and writes it with COPY ... TO. Prints one JSON line:
+//     pit_duckdb_sql.h), or the query in FILE (relative to BENCH.json's
+//     folder; the aggregation benchmark's forms, duckdb_agg_*.sql), and
+//     writes it with COPY ... TO. Prints one JSON line:
 //       {"engine":"duckdb","query_s":..,"cpu_s":..,"rows":..,"threads":..,"version":".."}
 //     query_s is the COPY statement's wall time inside DuckDB (no node
 //     start-up, no settings); cpu_s the process's user + system time during it.
@@ -22,7 +24,9 @@
 //   node pit_duckdb.mjs fingerprints RESULT.parquet FINGERPRINTS.json
 //     Checks a training set against fingerprints of another (pandas_pit.py
 //     or reference_pit.py --fingerprints): the row count, and per feature the
-//     non-null count and an order-sensitive weighted sum of its values.
+//     non-null count and an order-sensitive weighted sum of its values
+//     (doubles as round(value * scale), scale from the fingerprints, 100
+//     by default: cents; reference_agg.py's amounts use 64).
 //     Prints {"equal":..,"differences":[...]}; exit 0 when equal, 1 when not.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
@@ -48,7 +52,8 @@ async function rows(connection, sql) {
 async function join(args) {
   const { spec, dir } = loadSpec(args[0]);
   const out = resolve(args[1]);
-  const query = readFileSync(resolve(dir, spec.duckdb_sql), 'utf8').trim();
+  const sqlFile = option(args, '--sql', spec.duckdb_sql);
+  const query = readFileSync(resolve(dir, sqlFile), 'utf8').trim();
   // The query's paths are relative to the data set's folder.
   process.chdir(dir);
   const threads = Number(option(args, '--threads', cpus().length));
@@ -69,7 +74,7 @@ async function join(args) {
   process.stdout.write(JSON.stringify({
     engine: 'duckdb', query_s: Number(wall.toFixed(3)),
     cpu_s: Number(((used.user + used.system) / 1e6).toFixed(3)),
-    rows: Number(n), threads, memory_limit: memoryLimit ?? 'default', version,
+    rows: Number(n), threads, memory_limit: memoryLimit ?? 'default', sql: sqlFile, version,
   }) + '\n');
 }
 
@@ -114,10 +119,10 @@ async function compare(args) {
 }
 
 // The integer form of a feature value that pandas_pit.py's fingerprints use:
-// a double's cents, an integer itself, "cat_07" -> 7.
-function code(name, type) {
+// a double's cents (or value * scale), an integer itself, "cat_07" -> 7.
+function code(name, type, scale = 100) {
   const t = type.toUpperCase();
-  if (t === 'DOUBLE' || t === 'FLOAT') return `CAST(round(${ident(name)} * 100) AS BIGINT)`;
+  if (t === 'DOUBLE' || t === 'FLOAT') return `CAST(round(${ident(name)} * ${Number(scale)}) AS BIGINT)`;
   if (t === 'VARCHAR') return `CAST(substr(${ident(name)}, 5) AS BIGINT)`;
   return `CAST(${ident(name)} AS BIGINT)`;
 }
@@ -135,7 +140,7 @@ async function fingerprints(args) {
   const parts = ['count(*) AS "rows"'];
   names.forEach((n, i) => {
     parts.push(`count(${ident(n)}) AS n${i}`);
-    parts.push(`sum((file_row_number + 1) % ${P} * (${code(n, types.get(n))} % ${P}) % ${P}) % ${P} AS w${i}`);
+    parts.push(`sum((file_row_number + 1) % ${P} * (${code(n, types.get(n), expected.scale ?? 100)} % ${P}) % ${P}) % ${P} AS w${i}`);
   });
   const got = (await rows(connection,
     `SELECT ${parts.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true)`))[0];
@@ -158,7 +163,7 @@ async function main() {
   if (mode === 'join' && args.length >= 2) return join(args);
   if (mode === 'compare' && args.length === 2) return compare(args);
   if (mode === 'fingerprints' && args.length === 2) return fingerprints(args);
-  process.stderr.write('usage: pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR] [--memory-limit SIZE]\n' +
+  process.stderr.write('usage: pit_duckdb.mjs join BENCH.json OUT.parquet [--threads N] [--temp DIR] [--memory-limit SIZE] [--sql FILE]\n' +
     '       pit_duckdb.mjs compare A.parquet B.parquet\n' +
     '       pit_duckdb.mjs fingerprints RESULT.parquet FINGERPRINTS.json\n');
   process.exitCode = 2;

@@ -9,7 +9,10 @@
 //                                historical --entities DIR/spine.parquet
 //                                --service pit_bench ...` run against it;
 //   duckdb_join.sql              DuckDB's query for the training set
-//                                (pit_duckdb_sql.h);
+//                                (pit_duckdb_sql.h); in the aggregation
+//                                shape an aggregated view `user_spend`
+//                                instead, and duckdb_agg_window.sql,
+//                                duckdb_agg_join.sql (its two forms);
 //   bench.json                   what the peers (bench/pit/pit_duckdb.mjs,
 //                                pandas_pit.py) need: file paths relative to
 //                                DIR, key and timestamp columns, ttl in
@@ -29,6 +32,9 @@ std::string PartPath(const ViewSpec& view, int64_t part, bool csv);
 inline constexpr const char* kSpineParquet = "spine.parquet";
 inline constexpr const char* kSpineCsv = "csv/spine.csv";
 inline constexpr const char* kDuckDbSql = "duckdb_join.sql";
+// The aggregation shape's DuckDB queries (pit_duckdb_sql.h), instead.
+inline constexpr const char* kDuckDbAggWindowSql = "duckdb_agg_window.sql";
+inline constexpr const char* kDuckDbAggJoinSql = "duckdb_agg_join.sql";
 
 // Parts of a view (kChunksPerPart chunks each).
 int64_t NumParts(const ViewSpec& view);

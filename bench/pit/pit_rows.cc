@@ -80,6 +80,12 @@ void RepeatCreated(Rng& rng, FeatureChunk& c, size_t i) {
   c.created_ts[i] = c.created_ts[i - 1] + (how == 1 ? delta : -delta);
 }
 
+// Seconds, floored to the aggregation shape's grid when `aggregated`
+// (times here are positive).
+int64_t OnGrid(bool aggregated, int64_t seconds) {
+  return aggregated ? seconds / kAggGridSeconds * kAggGridSeconds : seconds;
+}
+
 }  // namespace
 
 int64_t NumChunks(int64_t rows) { return (rows + kRowsPerChunk - 1) / kRowsPerChunk; }
@@ -97,6 +103,7 @@ FeatureChunk GenerateFeatureChunk(const PitSpec& spec, int view, int64_t chunk) 
   Rng rng(ChunkSeed(spec, view + 1, chunk));
   FeatureChunk c;
   c.first_row = chunk * kRowsPerChunk;
+  c.aggregated = v.aggregated;
   c.key.resize(static_cast<size_t>(n));
   c.event_ts.resize(static_cast<size_t>(n));
   c.created_ts.resize(static_cast<size_t>(n));
@@ -114,7 +121,7 @@ FeatureChunk GenerateFeatureChunk(const PitSpec& spec, int view, int64_t chunk) 
       // Increasing with the row, give or take an hour: appended in time order.
       const int64_t base =
           kStartSeconds + static_cast<int64_t>(static_cast<__int128>(row) * kSpanSeconds / v.rows);
-      c.event_ts[i] = (base + rng.Below(7201) - 3600) * kMicrosPerSecond;
+      c.event_ts[i] = OnGrid(v.aggregated, base + rng.Below(7201) - 3600) * kMicrosPerSecond;
       c.created_ts[i] = c.event_ts[i] + rng.Below(600) * kMicrosPerSecond;
       if (rng.PerMille(2)) c.created_valid[i] = 0;
     }
@@ -138,7 +145,7 @@ SpineChunk GenerateSpineChunk(const PitSpec& spec, int64_t chunk) {
       const int64_t keys = spec.views[v].keys + spec.views[v].keys / 50;
       c.keys[v][i] = DrawKey(rng, spec.distribution, keys);
     }
-    c.event_ts[i] = (first + rng.Below(span)) * kMicrosPerSecond;
+    c.event_ts[i] = OnGrid(spec.aggregated, first + rng.Below(span)) * kMicrosPerSecond;
     c.label[i] = static_cast<int32_t>(rng.Below(2));
   }
   return c;

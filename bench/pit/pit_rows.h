@@ -6,6 +6,9 @@
 // type (pit_spec.h FeatureColumns()): a double is a number of cents (value =
 // cents / 100.0, which prints and parses back exactly with two decimals), an
 // int64 is itself, the string feature is a category index ("cat_07").
+// In the aggregation shape (pit_spec.h) the same rows are drawn, times are
+// floored to the one-minute grid, and the table holds only the first
+// feature, as amount = value / kAmountDenominator.
 //
 // Thread-safety: the functions are pure; results are plain values.
 #pragma once
@@ -27,6 +30,7 @@ struct FeatureChunk {
   // values[f][i]: feature f of row i, as described above.
   std::vector<std::vector<int64_t>> values;
   std::vector<uint8_t> f0_valid;  // 0 = null feature 0
+  bool aggregated = false;        // the view's shape: only amount (values[0])
   int64_t num_rows() const { return static_cast<int64_t>(key.size()); }
 };
 

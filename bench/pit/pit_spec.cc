@@ -1,5 +1,6 @@
 #include "pit_spec.h"
 
+#include <algorithm>
 #include <string>
 
 namespace tessera::pitbench {
@@ -18,11 +19,22 @@ const char* DistributionName(KeyDistribution d) {
   return d == KeyDistribution::kSkewed ? "skewed" : "uniform";
 }
 
+std::vector<std::string> AggFeatureNames() {
+  std::vector<std::string> names;
+  for (const char* f : kAggFunctions) {
+    for (const AggWindow& w : kAggWindows) {
+      names.push_back(std::string(kAggColumn) + "_" + f + "_" + w.name);
+    }
+  }
+  return names;
+}
+
 Result<PitSpec> PitSpec::Make(uint64_t seed, int64_t spine_rows, int64_t feature_rows,
-                              int num_views, KeyDistribution distribution) {
+                              int num_views, KeyDistribution distribution, bool aggregated) {
   if (spine_rows < 1) return Status::Invalid("--spine-rows must be at least 1");
   if (feature_rows < num_views) return Status::Invalid("--feature-rows must be at least --views");
   if (num_views != 1 && num_views != 3) return Status::Invalid("--views must be 1 or 3");
+  if (aggregated && num_views != 1) return Status::Invalid("--shape agg has one view (--views 1)");
   struct Named {
     const char* view;
     const char* entity;
@@ -43,6 +55,7 @@ Result<PitSpec> PitSpec::Make(uint64_t seed, int64_t spine_rows, int64_t feature
   spec.feature_rows = feature_rows;
   spec.num_views = num_views;
   spec.distribution = distribution;
+  spec.aggregated = aggregated;
   for (int v = 0; v < num_views; ++v) {
     ViewSpec view;
     view.name = kViews[v].view;
@@ -52,6 +65,12 @@ Result<PitSpec> PitSpec::Make(uint64_t seed, int64_t spine_rows, int64_t feature
     view.ttl_seconds = kViews[v].ttl_seconds;
     view.rows = feature_rows / num_views + (v < feature_rows % num_views ? 1 : 0);
     view.keys = view.rows / 100 > 0 ? view.rows / 100 : 1;
+    if (aggregated) {  // events of an aggregated view: no ttl (windows say what is recent)
+      view.name = "user_spend";
+      view.ttl_seconds = 0;
+      view.keys = std::max<int64_t>(1, view.rows / kAggRowsPerKey);
+      view.aggregated = true;
+    }
     spec.views.push_back(std::move(view));
   }
   return spec;
@@ -60,7 +79,8 @@ Result<PitSpec> PitSpec::Make(uint64_t seed, int64_t spine_rows, int64_t feature
 std::string PitSpec::Describe() const {
   return "seed=" + std::to_string(seed) + " spine=" + std::to_string(spine_rows) +
          " features=" + std::to_string(feature_rows) + " views=" + std::to_string(num_views) +
-         " keys=" + DistributionName(distribution) + " generator=3";
+         " keys=" + DistributionName(distribution) + " generator=3" +
+         (aggregated ? " shape=agg" : "");
 }
 
 }  // namespace tessera::pitbench

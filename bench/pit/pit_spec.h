@@ -13,6 +13,17 @@
 // the same created_ts (the tie-breaks of DESIGN.md section 3), 0.2% of
 // created_ts and 1% of the first feature are null.
 //
+// The aggregation shape (`aggregated`, pit_datagen --shape agg; the
+// benchmark "Training set with aggregations", bench/agg_pit_bench.sh): one
+// view, `user_spend`, whose rows are events (user_id, event_ts, created_ts,
+// amount) drawn as above, with amount = the first feature's integer / 64
+// (kAmountDenominator) instead of / 100, so every amount is a multiple of
+// 1/64 below 2^14 and every sum of fewer than 2^33 of them is exact in
+// double arithmetic, whatever the order (DuckDB's SUM equals Tessera's
+// exact sum); one key per kAggRowsPerKey rows (~11 events per key per day
+// over the 90 days), and event and spine times on a one-minute grid, so
+// events fall exactly on window edges (t and t - W) often.
+//
 // Thread-safety: a PitSpec is a plain value.
 #pragma once
 
@@ -41,8 +52,9 @@ struct ViewSpec {
   std::string key_column;  // e.g. "user_id" (int64)
   std::string prefix;      // feature name prefix, e.g. "u"
   int64_t ttl_seconds = 0;
-  int64_t rows = 0;  // feature rows of this view
-  int64_t keys = 0;  // key space [0, keys) of the feature rows
+  int64_t rows = 0;         // feature rows of this view
+  int64_t keys = 0;         // key space [0, keys) of the feature rows
+  bool aggregated = false;  // the aggregation shape (above)
 };
 
 struct PitSpec {
@@ -51,12 +63,14 @@ struct PitSpec {
   int64_t feature_rows = 10'000'000;  // total over the views
   int num_views = 1;
   KeyDistribution distribution = KeyDistribution::kUniform;
+  bool aggregated = false;  // the aggregation shape (above)
   std::vector<ViewSpec> views;
 
-  // Validates the sizes (spine_rows, feature_rows >= 1, views 1 or 3) and
-  // fills `views`: rows split evenly, one key per 100 rows of a view.
+  // Validates the sizes (spine_rows, feature_rows >= 1, views 1 or 3; 1 in
+  // the aggregation shape) and fills `views`: rows split evenly, one key
+  // per 100 rows of a view (kAggRowsPerKey in the aggregation shape).
   static Result<PitSpec> Make(uint64_t seed, int64_t spine_rows, int64_t feature_rows,
-                              int num_views, KeyDistribution distribution);
+                              int num_views, KeyDistribution distribution, bool aggregated = false);
 
   // One line naming every input of the data ("seed=42 spine=1000000 ..."),
   // written beside the data so a cached copy is reused only for equal specs.
@@ -67,6 +81,23 @@ struct PitSpec {
 inline constexpr int64_t kStartSeconds = 1'704'067'200;  // 2024-01-01T00:00:00Z
 inline constexpr int64_t kSpanSeconds = 90 * 86'400;
 inline constexpr int64_t kMicrosPerSecond = 1'000'000;
+// The aggregation shape: amount = integer / kAmountDenominator; one key per
+// kAggRowsPerKey events; times on a kAggGridSeconds grid; the windows (1h,
+// 24h, 7d) and functions of its view, in feature order (function, then
+// window): amount_sum_1h, amount_sum_24h, ..., amount_max_7d.
+inline constexpr int64_t kAmountDenominator = 64;
+inline constexpr int64_t kAggRowsPerKey = 1000;
+inline constexpr int64_t kAggGridSeconds = 60;
+struct AggWindow {
+  const char* name;  // as registry::Aggregation::FeatureName spells it
+  int64_t seconds;
+};
+inline constexpr AggWindow kAggWindows[] = {{"1h", 3'600}, {"24h", 86'400}, {"7d", 7 * 86'400}};
+inline constexpr const char* kAggFunctions[] = {"sum", "count", "max"};
+inline constexpr const char* kAggColumn = "amount";
+// "amount_sum_1h", ... in feature order.
+std::vector<std::string> AggFeatureNames();
+
 // Rows generated as one unit (one seed), and chunks per Parquet part file.
 inline constexpr int64_t kRowsPerChunk = 1'000'000;
 inline constexpr int64_t kChunksPerPart = 4;

@@ -98,12 +98,31 @@ void AppendFeatureValue(const DataType& type, int64_t v, std::string& out) {
   }
 }
 
+// The aggregation shape's amount of a drawn value (exact: a multiple of
+// 1/64 below 2^14).
+double AmountOf(int64_t v) { return static_cast<double>(v) / kAmountDenominator; }
+
+// Its exact decimal: 1/64 = 0.015625, so six digits are enough.
+void AppendAmount(int64_t v, std::string& out) {
+  static_assert(kAmountDenominator == 64);
+  AppendInt(v / 64, out);
+  out.push_back('.');
+  const int64_t millionths = v % 64 * 15'625;
+  char digits[24];
+  std::snprintf(digits, sizeof(digits), "%06lld", static_cast<long long>(millionths));
+  out += digits;
+}
+
 }  // namespace
 
 SchemaPtr FeatureSchema(const ViewSpec& view) {
   std::vector<Field> fields = {{view.key_column, DataType::Int64()},
                                {"event_ts", DataType::Timestamp()},
                                {"created_ts", DataType::Timestamp()}};
+  if (view.aggregated) {
+    fields.push_back({kAggColumn, DataType::Double()});
+    return MakeSchema(std::move(fields));
+  }
   for (const auto& f : FeatureColumns()) fields.push_back({view.prefix + "_" + f.suffix, f.type});
   return MakeSchema(std::move(fields));
 }
@@ -123,6 +142,13 @@ Result<RecordBatchPtr> FeatureBatch(const SchemaPtr& schema, const FeatureChunk&
   TS_ASSIGN_OR_RETURN(auto created, FixedArray<int64_t>(DataType::Timestamp(), chunk.created_ts,
                                                         &chunk.created_valid));
   columns = {key, event, created};
+  if (chunk.aggregated) {
+    std::vector<double> amount(chunk.values[0].size());
+    for (size_t i = 0; i < amount.size(); ++i) amount[i] = AmountOf(chunk.values[0][i]);
+    TS_ASSIGN_OR_RETURN(auto a, FixedArray<double>(DataType::Double(), amount, &chunk.f0_valid));
+    columns.push_back(std::move(a));
+    return RecordBatch::Make(schema, std::move(columns));
+  }
   const auto& features = FeatureColumns();
   for (size_t f = 0; f < features.size(); ++f) {
     TS_ASSIGN_OR_RETURN(auto a, FeatureArray(features[f].type, chunk.values[f],
@@ -163,6 +189,12 @@ void AppendFeatureCsv(const FeatureChunk& chunk, std::string& out) {
     AppendTimestamp(chunk.event_ts[i], out);
     out.push_back(',');
     if (chunk.created_valid[i]) AppendTimestamp(chunk.created_ts[i], out);
+    if (chunk.aggregated) {
+      out.push_back(',');
+      if (chunk.f0_valid[i]) AppendAmount(chunk.values[0][i], out);
+      out.push_back('\n');
+      continue;
+    }
     for (size_t f = 0; f < features.size(); ++f) {
       out.push_back(',');
       if (f == 0 && !chunk.f0_valid[i]) continue;

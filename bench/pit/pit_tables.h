@@ -2,7 +2,8 @@
 // files) and as CSV text (the copy pandas reads, since Debian's pandas has
 // no Parquet engine). Both come from the same generated chunk (pit_rows.h),
 // so the two copies hold the same values: doubles print with two decimals
-// (exact: they are cents / 100), timestamps as "YYYY-MM-DD HH:MM:SS" (UTC, no
+// (exact: they are cents / 100; the aggregation shape's amount with six,
+// exact for multiples of 1/64), timestamps as "YYYY-MM-DD HH:MM:SS" (UTC, no
 // zone), null as an empty field.
 //
 // Thread-safety: pure functions.
@@ -15,7 +16,8 @@
 
 namespace tessera::pitbench {
 
-// key_column int64, event_ts, created_ts (timestamps), then the features.
+// key_column int64, event_ts, created_ts (timestamps), then the features
+// (the aggregation shape: amount, double).
 SchemaPtr FeatureSchema(const ViewSpec& view);
 // One int64 key column per view, event_timestamp, label (int32).
 SchemaPtr SpineSchema(const PitSpec& spec);
