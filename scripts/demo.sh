@@ -82,6 +82,10 @@ run "$TESSERA" -r "$REPO" ingest user_profiles "$BUILD_DIR/demo-profile-update.c
 # Parquet file (views/<view>/v<N>/), read while the sources are unchanged.
 run "$TESSERA" -r "$REPO" compact
 run "$TESSERA" -r "$REPO" historical --entities "$SPINE" --features "$FEATURES" --out "$BUILD_DIR/demo-train.parquet" --full-feature-names
+# Windowed aggregations: each row's sums and counts over the exact windows
+# (t - 1h, t], (t - 24h, t], ... ending at its own timestamp.
+run "$TESSERA" -r "$REPO" historical --entities "$SPINE" --features user_txn_stats:amount_sum_1h,user_txn_stats:amount_count_24h,user_txn_stats:merchant_id_count_distinct_7d,merchant_txn_stats:amount_count_1h --out "$BUILD_DIR/demo-windows.csv"
+run head -n 4 "$BUILD_DIR/demo-windows.csv"
 run "$BUILD_DIR/tessera_training_set_example" "$REPO" "$SPINE" user_profile:credit_limit,txn_vs_profile:amount_vs_limit 3
 run_expect_failure "$TESSERA" -r "$REPO" historical --entities "$SPINE" --service fraud_detection_v1 --out "$BUILD_DIR/demo-fail.parquet"
 
@@ -106,6 +110,15 @@ run "$TESSERA" -r "$REPO" materialize 2024-01-01T00:00:00Z 2024-03-02T00:00:00Z
 run "$TESSERA" -r "$REPO" ingest user_profiles "$BUILD_DIR/demo-profile-now.csv"
 run "$TESSERA" -r "$REPO" materialize-incremental "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)"
 run "$TESSERA" -r "$REPO" get --entity user_id=100158 --entity user_id=100159 --features user_profile:age,user_profile:credit_limit
+# Pushed transactions are logged, then applied to the windows of the
+# aggregated views; served windows end at now.
+cat > "$BUILD_DIR/demo-txns-now.csv" <<CSV
+txn_id,user_id,merchant_id,amount,ts
+t_now_1,100158,m_0001,120.5,$NOW
+t_now_2,100158,m_0002,30.25,$NOW
+CSV
+run "$TESSERA" -r "$REPO" push transactions_push "$BUILD_DIR/demo-txns-now.csv"
+run "$TESSERA" -r "$REPO" get --entity user_id=100158 --features user_txn_stats:amount_sum_1h,user_txn_stats:amount_count_24h,user_txn_stats:merchant_id_count_distinct_24h
 # The HTTP server (port 0: any free port; data/serve.lock names it), one
 # Feast-shaped request, then a graceful stop.
 "$TESSERA" -r "$REPO" serve --port 0 --threads 2 > "$BUILD_DIR/demo-serve.log" 2>&1 &
