@@ -146,6 +146,9 @@ struct PushSummary {
   // are in the log, so training sets see them).
   int64_t window_events_applied = 0;
   int64_t window_events_too_old = 0;
+  // Rows dropped because their event_id was committed already (client
+  // retries to a source feeding aggregated views).
+  int64_t duplicates_dropped = 0;
 };
 
 // What Compact did to one source log and to the derived files of the views

@@ -219,6 +219,10 @@ CommandStatus RunPush(const std::string& repo, const PushArgs& args) {
     std::cout << (r.logged ? "; " : ": ") << CountOf(r.online_rows_written, "online row")
               << " written";
   }
+  if (r.duplicates_dropped > 0) {
+    std::cout << "; " << CountOf(r.duplicates_dropped, "retried row")
+              << " dropped (event_id already committed)";
+  }
   if (r.window_events_applied > 0 || r.window_events_too_old > 0) {
     std::cout << "; " << CountOf(r.window_events_applied, "event")
               << " applied to window state";

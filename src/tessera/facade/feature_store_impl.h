@@ -12,6 +12,7 @@
 #include "tessera/feature_store.h"
 #include "tessera/online/online_store.h"
 #include "tessera/online/serving_catalog.h"
+#include "tessera/online/event_id_filter.h"
 #include "tessera/online/window_writer.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/plan.h"
@@ -39,6 +40,8 @@ struct FeatureStore::Impl {
   Result<online::OnlineStore*> Online();
   // Fronts every write to aggregated views' window state in that store.
   online::WindowWriter window_writer;
+  // Drops retried pushes (event_id) of sources feeding aggregated views.
+  online::EventIdFilter event_ids;
 
   // The definitions online reads and pushes use, kept in memory and fresh
   // (serving_catalog.h); created on first use by Catalog() (thread-safe).

@@ -4,6 +4,8 @@
 #include "tessera/core/suggest.h"
 #include "tessera/offline/ingest.h"
 #include "tessera/offline/ingest_contract.h"
+#include "tessera/offline/row_take.h"
+#include "tessera/offline/source_log.h"
 #include "tessera/offline/view_features.h"
 #include "tessera/offline/view_input.h"
 #include "tessera/offline/window_features.h"
@@ -39,6 +41,10 @@ struct PushPlan {
   bool always_log = false;  // the source feeds an aggregated view
   std::vector<PushView> views;
   std::vector<PushWindowView> window_views;
+  // Retries: the event_id contract column of a source feeding aggregated
+  // views (-1: none), and the largest window of those views.
+  int event_id_column = -1;
+  int64_t max_window = 0;
   int ts_column = -1;
   int created_column = -1;
 };
@@ -175,6 +181,9 @@ Result<std::shared_ptr<const PushPlan>> BuildPlan(const CatalogSnapshot& snap,
     if (v.source != source) continue;
     if (!v.aggregations.empty()) {
       plan->always_log = true;
+      for (const registry::Aggregation& a : v.aggregations) {
+        for (int64_t w : a.windows) plan->max_window = std::max(plan->max_window, w);
+      }
       if (!v.online) continue;
       if (view_schemas.empty()) {
         view_schemas = offline::ResolveViewSourceSchemas(snap.repo.root,
@@ -186,6 +195,7 @@ Result<std::shared_ptr<const PushPlan>> BuildPlan(const CatalogSnapshot& snap,
     if (v.online) TS_RETURN_NOT_OK(AddView(snap, v, columns, plan.get()));
   }
   plan->ts_column = ContractIndex(plan->contract, plan->contract.timestamp_column);
+  if (plan->always_log) plan->event_id_column = ContractIndex(plan->contract, kEventIdColumn);
   const registry::Source* log = FindByName(defs.sources, plan->contract.log_source);
   if (log != nullptr && !log->created_timestamp_field.empty()) {
     plan->created_column = ContractIndex(plan->contract, log->created_timestamp_field);
@@ -229,6 +239,21 @@ Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const Reco
     writes[i] = OnlineWrite{keys[i], rank, encoded[i]};
   }
   return store->Write(view.id, writes);
+}
+
+int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
+
+// The rows `keep` marks (all of them when it marks every one); the dropped
+// ones counted as duplicates.
+Result<RecordBatchPtr> KeepRows(const RecordBatchPtr& rows, const std::vector<uint8_t>& keep,
+                                PushOutcome* out) {
+  std::vector<offline::RowRef> refs;
+  for (size_t r = 0; r < keep.size(); ++r) {
+    if (keep[r]) refs.push_back(offline::RowRef{0, static_cast<uint32_t>(r)});
+  }
+  out->duplicates_dropped = static_cast<int64_t>(keep.size() - refs.size());
+  if (refs.size() == keep.size()) return rows;
+  return offline::TakeRows(rows->schema(), {rows}, refs, 1);
 }
 
 // Applies the logged rows to the window state of every aggregated view the
@@ -284,6 +309,24 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
   if (online) {  // before logging, so that a store that does not open changes nothing
     TS_ASSIGN_OR_RETURN(online_store, store());
   }
+  // Client retries: rows whose event_id was committed already are dropped
+  // before the commit, under the source's lock until they are remembered.
+  std::unique_lock<std::mutex> ids_lock;
+  std::vector<uint8_t> keep;
+  const int64_t horizon = SaturatingSub(env->NowMicros(), plan->max_window);
+  if (plan->event_id_column >= 0 && context.event_ids != nullptr) {
+    ids_lock = context.event_ids->Lock(source);
+    EventIdFilter::SourceLog log{
+        offline::SourceLogDir(offline::OfflineRoot(snapshot.repo), snapshot.repo.config.project,
+                              plan->contract.log_source),
+        plan->contract.timestamp_column,
+        plan->contract.columns[static_cast<size_t>(plan->event_id_column)].type};
+    TS_ASSIGN_OR_RETURN(keep, context.event_ids->Check(source, log, *conformed,
+                                                       plan->event_id_column, plan->ts_column,
+                                                       horizon, env));
+    TS_ASSIGN_OR_RETURN(conformed, KeepRows(conformed, keep, &out));
+    if (conformed->num_rows() == 0) return out;
+  }
   if (to != PushTo::kOnline || plan->always_log) {
     offline::IngestOptions options;
     options.env = env;
@@ -292,6 +335,12 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
     out.logged = true;
     out.first_seq = logged.first_seq;
     out.last_seq = logged.last_seq;
+  }
+  if (ids_lock.owns_lock()) {
+    std::vector<uint8_t> all(static_cast<size_t>(conformed->num_rows()), 1);
+    context.event_ids->Remember(source, *conformed, plan->event_id_column, plan->ts_column, all,
+                                horizon);
+    ids_lock.unlock();
   }
   if (!online) return out;
   if (windows) {

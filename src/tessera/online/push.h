@@ -22,6 +22,9 @@
 //    when none is materialized, each row ranked (event_ts, created_ts,
 //    ingest_seq): the logged seq when the rows were logged first, else 0.
 //    The store keeps a row only where it wins that tie-break.
+// A source feeding aggregated views with an `event_id` column drops rows
+// whose id was committed before (client retries; event_id_filter.h) before
+// anything is written.
 // The log commit comes first; an online write failing after it leaves the
 // rows logged (the next materialize-incremental applies them).
 //
@@ -38,6 +41,7 @@
 #include "tessera/core/result.h"
 #include "tessera/online/online_store.h"
 #include "tessera/online/serving_catalog.h"
+#include "tessera/online/event_id_filter.h"
 #include "tessera/online/window_writer.h"
 
 namespace tessera::online {
@@ -53,6 +57,7 @@ struct PushOutcome {
   int64_t last_seq = 0;
   int64_t window_events_applied = 0;  // into aggregated views' window state
   int64_t window_events_too_old = 0;  // older than a view's largest window: skipped online
+  int64_t duplicates_dropped = 0;     // rows whose event_id was committed already
 };
 
 struct PushContext {
@@ -63,6 +68,9 @@ struct PushContext {
   // Fronts every window-state write of the store; required when the source
   // feeds an online aggregated view.
   WindowWriter* windows = nullptr;
+  // Drops retried rows (event_id) of sources feeding aggregated views; may
+  // be null (no filtering).
+  EventIdFilter* event_ids = nullptr;
 };
 
 // Pushes `rows` to push source `source`. NotFound for an unknown source

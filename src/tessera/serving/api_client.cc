@@ -158,6 +158,9 @@ Result<PushSummary> ParsePushSummary(std::string_view body) {
     TS_ASSIGN_OR_RETURN(s.first_seq, IntMember(doc, "first_seq"));
     TS_ASSIGN_OR_RETURN(s.last_seq, IntMember(doc, "last_seq"));
   }
+  if (doc.HasMember("duplicates_dropped")) {
+    TS_ASSIGN_OR_RETURN(s.duplicates_dropped, IntMember(doc, "duplicates_dropped"));
+  }
   if (doc.HasMember("window_events_applied")) {
     TS_ASSIGN_OR_RETURN(s.window_events_applied, IntMember(doc, "window_events_applied"));
     TS_ASSIGN_OR_RETURN(s.window_events_too_old, IntMember(doc, "window_events_too_old"));

@@ -104,6 +104,10 @@ std::string PushSummaryJson(const PushSummary& s) {
     w.Key("last_seq");
     w.Int(s.last_seq);
   }
+  if (s.duplicates_dropped > 0) {
+    w.Key("duplicates_dropped");
+    w.Int(s.duplicates_dropped);
+  }
   if (s.window_events_applied > 0 || s.window_events_too_old > 0) {
     w.Key("window_events_applied");
     w.Int(s.window_events_applied);

@@ -24,7 +24,8 @@ void WriteJsonValue(const Array& array, int64_t i, JsonWriter* w);
 std::string OnlineResponseJson(const OnlineResponse& response);
 
 // {"push_source_name", "rows", "online_rows_written", "logged"[, "first_seq",
-// "last_seq"][, "window_events_applied", "window_events_too_old"]} (the
+// "last_seq"][, "duplicates_dropped"][, "window_events_applied",
+// "window_events_too_old"]} (retries dropped by event_id when any; the
 // window counts when the push fed an aggregated view's state).
 std::string PushSummaryJson(const PushSummary& summary);
 
