@@ -121,7 +121,9 @@ TEST(QuantileSketchTest, BucketsAreOrderPreservingAndRepresentativesClose) {
   std::vector<double> seen;
   for (int j = 0; j < 20000; ++j) {
     const double a = RandomDouble(rng, seen), b = RandomDouble(rng, seen);
-    if (DoubleLess(a, b)) ASSERT_LE(QuantileSketch::KeyOf(a), QuantileSketch::KeyOf(b)) << a << " " << b;
+    if (DoubleLess(a, b)) {
+      ASSERT_LE(QuantileSketch::KeyOf(a), QuantileSketch::KeyOf(b)) << a << " " << b;
+    }
     if (std::isfinite(a) && std::fabs(a) >= std::numeric_limits<double>::min()) {
       ASSERT_TRUE(Approximates(QuantileSketch::Representative(QuantileSketch::KeyOf(a)), a));
     }
