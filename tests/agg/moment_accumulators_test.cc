@@ -256,6 +256,38 @@ TEST(MomentAccumulatorsTest, CancellationAndHugeMagnitudes) {
   EXPECT_EQ(AddAll(Spec("avg", DataType::Double()), one).double_value(), 7.0);
 }
 
+// Millions of terms (carries propagated many times, limbs going negative):
+// every x is added with its negation, in random order, plus a few exact
+// integers, so the exact sum is known.
+TEST(MomentAccumulatorsTest, MillionsOfCancellingTerms) {
+  std::mt19937_64 rng(14);
+  std::vector<double> xs;
+  for (int j = 0; j < 600000; ++j) {
+    const double x = RandomDouble(rng, {}, false);
+    xs.push_back(x);
+    xs.push_back(-x);
+  }
+  int64_t exact = 0;
+  for (int j = 0; j < 1000; ++j) {
+    const int64_t v = static_cast<int64_t>(rng() % 2000001) - 1000000;
+    exact += v;
+    xs.push_back(static_cast<double>(v));
+  }
+  std::shuffle(xs.begin(), xs.end(), rng);
+  auto sum = NewAccumulator(Spec("sum", DataType::Double()));
+  auto half = NewAccumulator(Spec("sum", DataType::Double()));
+  for (size_t j = 0; j < xs.size(); ++j) {
+    sum->Add(AggInput{0, xs[j], {}}, EventRank{});
+    if (j % 2) half->Add(AggInput{0, xs[j], {}}, EventRank{});
+  }
+  EXPECT_EQ(Bits(sum->Finish().double_value()), Bits(static_cast<double>(exact)));
+  // The other half merged in from its encoding gives the same bits.
+  auto other = NewAccumulator(Spec("sum", DataType::Double()));
+  for (size_t j = 0; j < xs.size(); j += 2) other->Add(AggInput{0, xs[j], {}}, EventRank{});
+  ASSERT_TRUE(half->MergeEncoded(testing::EncodeOf(*other)).ok());
+  EXPECT_EQ(Bits(half->Finish().double_value()), Bits(static_cast<double>(exact)));
+}
+
 // The reference itself must reject a result one ulp off.
 TEST(MomentAccumulatorsTest, ReferenceRejectsNeighbours) {
   const Big p = Exact(1.0, -1074) + Exact(1e-30, -1074);
