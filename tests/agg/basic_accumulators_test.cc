@@ -61,11 +61,16 @@ TEST(AggSpecTest, OutputTypesAndRefusals) {
 // is written from (functions it does not know yet are skipped: wt-defs adds
 // them).
 TEST(AggSpecTest, AgreesWithTheRegistryOutputTypes) {
-  const std::vector<DataType> types = {
-      DataType::Bool(),   DataType::Int32(),  DataType::Int64(),
-      DataType::Float(),  DataType::Double(), DataType::String(),
-      DataType::Bytes(),  DataType::Timestamp(), DataType::List(TypeId::kFloat),
-      DataType::List(TypeId::kString)};
+  const std::vector<DataType> types = {DataType::Bool(),
+                                       DataType::Int32(),
+                                       DataType::Int64(),
+                                       DataType::Float(),
+                                       DataType::Double(),
+                                       DataType::String(),
+                                       DataType::Bytes(),
+                                       DataType::Timestamp(),
+                                       DataType::List(TypeId::kFloat),
+                                       DataType::List(TypeId::kString)};
   int compared = 0;
   for (const char* function :
        {"count", "sum", "avg", "min", "max", "var", "stddev", "first", "last", "last_n",
@@ -110,9 +115,9 @@ TEST(BasicAccumulatorsTest, IntegerSumIsExactAndNullOnOverflow) {
     __int128 reference = 0;
     for (Item& it : items) {
       const int pick = static_cast<int>(rng() % 4);
-      it.i = pick == 0 ? kMax - static_cast<int64_t>(rng() % 3)
-                       : pick == 1 ? kMin + static_cast<int64_t>(rng() % 3)
-                                   : static_cast<int64_t>(rng() % 2001) - 1000;
+      it.i = pick == 0   ? kMax - static_cast<int64_t>(rng() % 3)
+             : pick == 1 ? kMin + static_cast<int64_t>(rng() % 3)
+                         : static_cast<int64_t>(rng() % 2001) - 1000;
       reference += it.i;
     }
     const bool fits = reference >= kMin && reference <= kMax;

@@ -86,7 +86,8 @@ bool DoubleLess(double a, double b) {
     }
   } else if (std::fabs(want) < std::numeric_limits<double>::min()) {
     if (std::fabs(got) < std::numeric_limits<double>::min()) return ::testing::AssertionSuccess();
-  } else if (std::fabs(got - want) <= std::fabs(want) / 128 && std::signbit(got) == std::signbit(want)) {
+  } else if (std::fabs(got - want) <= std::fabs(want) / 128 &&
+             std::signbit(got) == std::signbit(want)) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure() << "got " << got << " for " << want;

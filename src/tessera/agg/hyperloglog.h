@@ -17,8 +17,8 @@
 // most 256 are set, dense (4096 bytes) after: merging many partials is then
 // one store per register. Neither form changes a result: the estimate and
 // the encoding depend on the registers only. Partial (canonical, sparse
-// while at most 1024 registers are set): a tag byte, 0 sparse (varint count, then per register the varint index difference from
-// the previous one and the rank byte), 1 dense (4096 rank bytes).
+// while at most 1024 registers are set): a tag byte, 0 sparse (varint count, then per register the
+// varint index difference from the previous one and the rank byte), 1 dense (4096 rank bytes).
 //
 // Thread-safety: none; a plain value.
 #pragma once
@@ -38,8 +38,8 @@ class HyperLogLog {
   static constexpr int kPrecision = 12;
   static constexpr int kRegisters = 1 << kPrecision;
   static constexpr int kMaxRank = 64 - kPrecision + 1;  // 53
-  static constexpr size_t kSparseMax = 1024;       // encoding
-  static constexpr size_t kSparseMemoryMax = 256;  // memory
+  static constexpr size_t kSparseMax = 1024;            // encoding
+  static constexpr size_t kSparseMemoryMax = 256;       // memory
 
   void Clear();
   void AddHash(uint64_t hash);
@@ -55,8 +55,8 @@ class HyperLogLog {
   void ToDense();
   void MergeSparse();
 
-  std::vector<uint32_t> sparse_;  // (index << 8) | rank, ascending by index
-  std::vector<uint8_t> dense_;    // kRegisters ranks once dense
+  std::vector<uint32_t> sparse_;   // (index << 8) | rank, ascending by index
+  std::vector<uint8_t> dense_;     // kRegisters ranks once dense
   std::vector<uint32_t> scratch_;  // a decoded sparse partial
 };
 

@@ -81,7 +81,8 @@ void LongAccumulator::Get(BigNat* mag, bool* negative, int64_t* low_digit) const
   size_t skip = 0;
   while (skip < limbs.size() && limbs[skip] == 0) ++skip;
   mag->digits.clear();
-  for (size_t j = skip; j < limbs.size(); ++j) mag->digits.push_back(static_cast<uint32_t>(limbs[j]));
+  for (size_t j = skip; j < limbs.size(); ++j)
+    mag->digits.push_back(static_cast<uint32_t>(limbs[j]));
   mag->Trim();
   *low_digit = low_ + static_cast<int64_t>(skip);
   if (mag->is_zero()) {

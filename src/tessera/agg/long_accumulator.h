@@ -48,9 +48,9 @@ class LongAccumulator {
   void Normalize(std::vector<int64_t>* limbs) const;
 
   int max_digits_;
-  int64_t low_ = 0;                 // digit index of limbs_[0]
-  std::vector<int64_t> limbs_;      // carry-save digits
-  uint32_t pending_ = 0;            // Adds since the last carry propagation
+  int64_t low_ = 0;             // digit index of limbs_[0]
+  std::vector<int64_t> limbs_;  // carry-save digits
+  uint32_t pending_ = 0;        // Adds since the last carry propagation
 };
 
 }  // namespace tessera::agg
