@@ -100,7 +100,7 @@ void LongAccumulator::EncodeTo(std::string* out) const {
   if (mag.is_zero()) return;
   out->push_back(negative ? 1 : 0);
   PutVarint64(out, static_cast<uint64_t>(low));
-  for (uint32_t d : mag.digits) PutVarint64(out, d);
+  for (uint32_t d : mag.digits) PutFixed32(out, d);  // full 32-bit digits are the rule
 }
 
 bool LongAccumulator::MergeFrom(PartialReader* in) {
@@ -114,10 +114,18 @@ bool LongAccumulator::MergeFrom(PartialReader* in) {
       low + count + 2 > static_cast<uint64_t>(max_digits_)) {
     return false;
   }
+  // Each digit lands on its own limb, so the whole partial moves every limb
+  // by less than 2^32: one Add's worth of carry headroom.
+  Cover(static_cast<int64_t>(low), static_cast<int64_t>(low + count - 1));
+  int64_t* at = &limbs_[static_cast<size_t>(static_cast<int64_t>(low) - low_)];
   for (uint64_t j = 0; j < count; ++j) {
-    uint64_t d;
-    if (!in->GetVarint64(&d) || d > 0xFFFFFFFF) return false;
-    Add(d, static_cast<int64_t>(32 * (low + j)), sign == 1);
+    uint32_t d;
+    if (!in->GetFixed32(&d)) return false;
+    at[j] += sign == 1 ? -int64_t{d} : int64_t{d};
+  }
+  if (++pending_ >= kCarryEvery) {
+    Normalize(&limbs_);
+    pending_ = 0;
   }
   return true;
 }

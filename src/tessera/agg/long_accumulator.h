@@ -37,7 +37,7 @@ class LongAccumulator {
   void Get(BigNat* mag, bool* negative, int64_t* low_digit) const;
 
   // Appends: varint digit count (0 for zero), then sign byte, varint low
-  // digit index and each digit as a varint.
+  // digit index and each digit as 4 bytes little-endian.
   void EncodeTo(std::string* out) const;
   // Adds an encoded value. False on bad bytes (the value is then
   // unspecified but valid).
