@@ -46,11 +46,13 @@ class LongAccumulator {
  private:
   void Cover(int64_t first, int64_t last);  // make digits [first, last] exist
   void Normalize(std::vector<int64_t>* limbs) const;
+  void Magnitude(bool* negative, size_t* first, size_t* end) const;
 
   int max_digits_;
-  int64_t low_ = 0;             // digit index of limbs_[0]
-  std::vector<int64_t> limbs_;  // carry-save digits
-  uint32_t pending_ = 0;        // Adds since the last carry propagation
+  int64_t low_ = 0;                       // digit index of limbs_[0]
+  std::vector<int64_t> limbs_;            // carry-save digits
+  uint32_t pending_ = 0;                  // Adds since the last carry propagation
+  mutable std::vector<int64_t> scratch_;  // Magnitude()'s normalized copy
 };
 
 }  // namespace tessera::agg
