@@ -102,7 +102,6 @@ TEST(AggregationOutputTypeTest, TheNewFunctions) {
            {"stddev", f32, f64},
            {"first", str, str},
            {"first", ts, ts},
-           {"first", emb, emb},
            {"last", b, b},
            {"last_n", f32, DataType::List(TypeId::kFloat)},
            {"last_n", f64, DataType::List(TypeId::kDouble)},
@@ -133,6 +132,11 @@ TEST(AggregationOutputTypeTest, TheNewFunctions) {
             std::string(kLastN) + "timestamp");
   EXPECT_EQ(AggregationOutputType("last_n", DataType::List(TypeId::kString)).status().message(),
             std::string(kLastN) + "list<string>");
+  // first and last keep single values too (the engine has no list input).
+  EXPECT_EQ(AggregationOutputType("first", DataType::List(TypeId::kFloat)).status().message(),
+            "first needs a single value, not list<float>");
+  EXPECT_EQ(AggregationOutputType("last", DataType::List(TypeId::kString)).status().message(),
+            "last needs a single value, not list<string>");
   EXPECT_EQ(AggregationOutputType("approx_percentile", str).status().message(),
             "approx_percentile needs a number (int32, int64, float or double), not string");
   EXPECT_EQ(AggregationOutputType("var", ts).status().message(),
@@ -159,7 +163,7 @@ TEST(AggregationDefsTest, EveryFunctionPlansClean) {
               "      - {column: score, function: var, windows: [24h]}\n"
               "      - {column: amount, function: stddev, windows: [24h]}\n"
               "      - {column: country, function: first, windows: [24h]}\n"
-              "      - {column: emb, function: last, windows: [24h]}\n"
+              "      - {column: country, function: last, windows: [24h]}\n"
               "      - {column: amount, function: last_n, k: 5, windows: [7d]}\n"
               "      - {column: qty, function: last_n, k: 1000, windows: [7d]}\n"
               "      - {column: flag, function: count_distinct, windows: [7d]}\n"
@@ -176,7 +180,7 @@ TEST(AggregationDefsTest, EveryFunctionPlansClean) {
   EXPECT_EQ(FeatureNames(v),
             (Lines{"count_1h", "count_24h", "amount_count_24h", "qty_sum_24h", "amount_avg_24h",
                    "country_min_24h", "amount_max_24h", "score_var_24h", "amount_stddev_24h",
-                   "country_first_24h", "emb_last_24h", "amount_last5_7d", "qty_last1000_7d",
+                   "country_first_24h", "country_last_24h", "amount_last5_7d", "qty_last1000_7d",
                    "flag_count_distinct_7d", "country_approx_count_distinct_7d", "amount_p99_24h",
                    "amount_p99_7d", "qty_p50_1h"}));
   ASSERT_EQ(v.aggregations.size(), 16u);

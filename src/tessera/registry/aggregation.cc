@@ -89,7 +89,11 @@ Result<DataType> AggregationOutputType(const std::string& function, DataType inp
     if (input.is_list()) return NeedsSingleValue(function, input);
     return input;
   }
-  if (function == "first" || function == "last") return input;
+  if (function == "first" || function == "last") {
+    // The aggregation engine keeps single values (agg::AggInput).
+    if (input.is_list()) return NeedsSingleValue(function, input);
+    return input;
+  }
   if (function == "last_n") return LastNType(input);
   return Status::Invalid("unknown aggregation function '" + function + "'");
 }
