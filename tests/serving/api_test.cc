@@ -84,6 +84,22 @@ TEST_F(ApiTest, PushAnswersItsSummary) {
             R"(400 {"error":"df.amount: expected double, got string","field":"df"})");
 }
 
+TEST_F(ApiTest, PushReportsAndCountsWindowEventsAndRetries) {
+  backend_.push_window_applied = 5;
+  backend_.push_window_too_old = 2;
+  backend_.push_duplicates = 1;
+  const std::string body = R"({"push_source_name": "p", "df": {"a": [1]}})";
+  EXPECT_EQ(StatusAndBody(Call("POST", "/push", body)),
+            R"(200 {"push_source_name":"p","rows":1,"online_rows_written":1,"logged":false,)"
+            R"("duplicates_dropped":1,"window_events_applied":5,"window_events_too_old":2})");
+  Call("POST", "/push", body);
+  const std::string m = Call("GET", "/metrics").body;
+  auto has = [&](const std::string& line) { return m.find(line + "\n") != std::string::npos; };
+  EXPECT_TRUE(has("tessera_window_events_applied_total 10")) << m;
+  EXPECT_TRUE(has("tessera_window_events_too_old_total 4")) << m;
+  EXPECT_TRUE(has("tessera_push_duplicates_dropped_total 2")) << m;
+}
+
 TEST_F(ApiTest, PushConvertsJsonToTheSourcesTypes) {
   HttpResponse r = Call("POST", "/push", R"({"push_source_name": "p", "df": {
       "user_id": [1, 2], "amount": [1, 2.5], "ts": ["2024-03-01T12:00:00Z", null],

@@ -54,6 +54,9 @@ class FakeBackend : public Backend {
     s.rows = rows->num_rows();
     s.online_rows_written = to == PushTarget::kOffline ? 0 : rows->num_rows();
     s.logged = to != PushTarget::kOnline;
+    s.window_events_applied = push_window_applied;
+    s.window_events_too_old = push_window_too_old;
+    s.duplicates_dropped = push_duplicates;
     if (s.logged) {
       s.first_seq = 7;
       s.last_seq = 6 + rows->num_rows();
@@ -132,6 +135,9 @@ class FakeBackend : public Backend {
   // Settable by tests before requests run.
   Status online_status;
   Status push_status;
+  int64_t push_window_applied = 0;  // what Push reports for aggregated views
+  int64_t push_window_too_old = 0;
+  int64_t push_duplicates = 0;
   Status push_schema_status;
   Status materialize_status;
   Status health_status;

@@ -156,6 +156,8 @@ HttpResponse Api::Push(const HttpRequest& request) {
     const Status& st = summary.status();
     return ErrorResponse(ErrorForStatus(st, st.IsNotFound() ? "push_source_name" : "df"));
   }
+  metrics_->RecordPush(summary->window_events_applied, summary->window_events_too_old,
+                       summary->duplicates_dropped);
   return Json(PushSummaryJson(*summary));
 }
 

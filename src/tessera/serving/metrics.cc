@@ -140,6 +140,12 @@ void Metrics::RecordOnlineRead(int64_t keys, int64_t micros) {
   online_read_.Record(micros);
 }
 
+void Metrics::RecordPush(int64_t window_applied, int64_t window_too_old, int64_t duplicates) {
+  window_applied_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(window_applied, 0)), kRelaxed);
+  window_too_old_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(window_too_old, 0)), kRelaxed);
+  duplicates_dropped_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(duplicates, 0)), kRelaxed);
+}
+
 std::string Metrics::Render() const {
   std::string out;
   constexpr int kN = static_cast<int>(Endpoint::kCount);
@@ -170,6 +176,17 @@ std::string Metrics::Render() const {
   out += "# HELP tessera_online_keys_read_total Entity rows read from the online store.\n";
   out += "# TYPE tessera_online_keys_read_total counter\n";
   Line(&out, "tessera_online_keys_read_total", "", keys_read_.load(kRelaxed));
+  out += "# HELP tessera_window_events_applied_total Pushed events applied to window state.\n";
+  out += "# TYPE tessera_window_events_applied_total counter\n";
+  Line(&out, "tessera_window_events_applied_total", "", window_applied_.load(kRelaxed));
+  out +=
+      "# HELP tessera_window_events_too_old_total Pushed events older than a view's largest "
+      "window: logged, skipped online.\n";
+  out += "# TYPE tessera_window_events_too_old_total counter\n";
+  Line(&out, "tessera_window_events_too_old_total", "", window_too_old_.load(kRelaxed));
+  out += "# HELP tessera_push_duplicates_dropped_total Retried rows dropped by event_id.\n";
+  out += "# TYPE tessera_push_duplicates_dropped_total counter\n";
+  Line(&out, "tessera_push_duplicates_dropped_total", "", duplicates_dropped_.load(kRelaxed));
   return out;
 }
 

@@ -7,6 +7,13 @@
 //   tessera_online_read_duration_seconds             histogram (the facade's
 //                                                    GetOnlineFeatures call)
 //   tessera_online_keys_read_total                   counter (entity rows)
+//   tessera_window_events_applied_total              counter (pushed events into
+//                                                    aggregated views' window state)
+//   tessera_window_events_too_old_total              counter (pushed events older
+//                                                    than a view's largest window:
+//                                                    logged, skipped online)
+//   tessera_push_duplicates_dropped_total            counter (retried rows dropped
+//                                                    by event_id)
 //
 // and, from the store at each scrape (RenderFreshness), per online view:
 //
@@ -65,6 +72,7 @@ class Metrics {
  public:
   void RecordRequest(Endpoint endpoint, int http_status, int64_t micros);
   void RecordOnlineRead(int64_t keys, int64_t micros);
+  void RecordPush(int64_t window_applied, int64_t window_too_old, int64_t duplicates);
   uint64_t requests(Endpoint e) const {
     return per_endpoint_[static_cast<int>(e)].requests.load(std::memory_order_relaxed);
   }
@@ -83,6 +91,9 @@ class Metrics {
   std::array<PerEndpoint, static_cast<int>(Endpoint::kCount)> per_endpoint_;
   LatencyHistogram online_read_;
   std::atomic<uint64_t> keys_read_{0};
+  std::atomic<uint64_t> window_applied_{0};
+  std::atomic<uint64_t> window_too_old_{0};
+  std::atomic<uint64_t> duplicates_dropped_{0};
 };
 
 }  // namespace tessera::serving
