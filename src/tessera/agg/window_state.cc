@@ -57,6 +57,7 @@ Status DecodeEvents(const EncodedState& in, EventColumns* events) {
 Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const EncodedState& in,
                    std::vector<TileGrid>* grids) {
   std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(plan);
+  std::string bytes;
   for (size_t g = 0; g < layout.groups.size(); ++g) {
     const std::vector<int>& slots = layout.groups[g].aggs;
     for (size_t pos = 0; pos < in.TileCount(static_cast<int>(g)); ++pos) {
@@ -64,7 +65,7 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
       if (pos > 0 && k <= in.TileIndex(static_cast<int>(g), pos - 1)) {
         return Status::Corruption("window state: tiles out of order");
       }
-      std::string bytes;
+      bytes.clear();
       for (size_t s = 0; s < slots.size(); ++s) {
         const std::string_view partial = in.Partial(static_cast<int>(g), pos, static_cast<int>(s));
         if (in.corrupt()) return Status::Corruption("window state: tile offsets out of bounds");
@@ -74,7 +75,7 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
         PutVarint64(&bytes, partial.size());
         bytes.append(partial);
       }
-      (*grids)[g].Append(k, std::move(bytes));
+      (*grids)[g].Append(k, bytes);
     }
   }
   return Status::OK();
@@ -109,7 +110,7 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
   TileGrid& grid = grids[g];
   const size_t pos = grid.LowerBound(k);
   const bool exists = pos < grid.size() && grid.index(pos) == k;
-  thread_local std::string bytes, partial;
+  thread_local std::string bytes, partial;  // reused: no allocation in steady state
   bytes.clear();
   std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*plan);
   for (size_t s = 0; s < group.aggs.size(); ++s) {
@@ -128,7 +129,7 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
     PutVarint64(&bytes, partial.size());
     bytes.append(partial);
   }
-  grid.Swap(k, &bytes);
+  grid.Set(k, bytes);
 }
 
 WindowState::WindowState(const WindowPlan* plan) : rep_(std::make_unique<Rep>(plan)) {}
@@ -151,9 +152,11 @@ void WindowState::Expire(int64_t now) {
                                                        r.plan->max_window);
   if (cutoff <= r.horizon) return;
   r.horizon = cutoff;
-  size_t gone = r.events.LowerBoundTs(cutoff);
-  while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
-  r.events.EraseFront(gone);
+  if (r.events.size() > 0 && r.events.ts(0) <= cutoff) {  // most calls drop nothing
+    size_t gone = r.events.LowerBoundTs(cutoff);
+    while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
+    r.events.EraseFront(gone);
+  }
   for (size_t g = 0; g < r.grids.size(); ++g) {
     r.grids[g].EraseBefore(r.layout.FirstLiveTile(static_cast<int>(g), cutoff, r.plan->max_window));
   }
