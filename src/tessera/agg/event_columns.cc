@@ -95,6 +95,15 @@ void EventColumns::InsertValue(Column* col, size_t pos, const std::optional<AggI
   }
 }
 
+void EventColumns::Reserve(size_t n) {
+  ts_.reserve(n);
+  for (Column& col : columns_) {
+    if (IsIntLike(col.type)) col.ints.reserve(n);
+    if (IsFloating(col.type)) col.doubles.reserve(n);
+    if (IsBinary(col.type)) col.strings.reserve(n);
+  }
+}
+
 void EventColumns::EraseFront(size_t count) {
   if (count == 0) return;
   EraseFirst(&ts_, count);

@@ -44,6 +44,8 @@ class EventColumns {
   // REQUIRES: pos keeps the order (pos == UpperBound(rank) does);
   // values.size() == the number of columns.
   void Insert(size_t pos, const EventRank& rank, std::span<const std::optional<AggInput>> values);
+  // Room for n events without reallocating (decoding).
+  void Reserve(size_t n);
   // Drops the first `count` events.
   void EraseFront(size_t count);
 

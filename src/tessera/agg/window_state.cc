@@ -37,6 +37,7 @@ Status CorruptEvents(const char* reason) {
 // the horizon, values inside the bytes.
 Status DecodeEvents(const EncodedState& in, EventColumns* events) {
   std::vector<std::optional<AggInput>> values(in.column_count());
+  events->Reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     const EventRank rank = in.rank(i);
     if (i == 0 ? rank.event_ts <= in.horizon() : rank < in.rank(i - 1)) {
