@@ -36,8 +36,7 @@ inline AggSpec Spec(const std::string& function, DataType input, int64_t k = 0, 
   agg.k = k;
   agg.p = p;
   Result<AggSpec> spec = MakeAggSpec(agg, input);
-  EXPECT_TRUE(spec.ok()) << function << " " << input.ToString() << ": "
-                         << spec.status().ToString();
+  EXPECT_TRUE(spec.ok()) << function << " " << input.ToString() << ": " << spec.status().ToString();
   return *spec;
 }
 
@@ -125,9 +124,8 @@ inline void ExpectOrderInsensitive(const AggSpec& spec, const std::vector<Item>&
                                    const Value& expected, std::mt19937_64& rng, int rounds = 4) {
   for (int r = 0; r < rounds; ++r) {
     const Value got = SplitMerge(spec, items, rng);
-    ASSERT_TRUE(SameBits(got, expected))
-        << AggFunctionName(spec.function) << ": split/merge gave " << Show(got) << ", expected "
-        << Show(expected);
+    ASSERT_TRUE(SameBits(got, expected)) << AggFunctionName(spec.function) << ": split/merge gave "
+                                         << Show(got) << ", expected " << Show(expected);
   }
 }
 
@@ -154,8 +152,8 @@ inline double RandomDouble(std::mt19937_64& rng, const std::vector<double>& seen
     const double tiny = std::numeric_limits<double>::denorm_min() * double(1 + rng() % 1000);
     return (rng() & 1) ? tiny : -tiny;
   }
-  const int exponent = pick < 12 ? static_cast<int>(rng() % 40) - 20
-                                 : static_cast<int>(rng() % 2000) - 1000;
+  const int exponent =
+      pick < 12 ? static_cast<int>(rng() % 40) - 20 : static_cast<int>(rng() % 2000) - 1000;
   const double mantissa = std::ldexp(double(rng() >> 11), -53);  // [0, 1)
   const double v = std::ldexp(1 + mantissa, exponent);
   return (rng() & 1) ? v : -v;

@@ -38,8 +38,8 @@ std::vector<Item> RandomItems(std::mt19937_64& rng, size_t n) {
 
 TEST(LastNTest, TheKLargestRanksOldestFirst) {
   std::mt19937_64 rng(21);
-  for (DataType type : {DataType::Int32(), DataType::Int64(), DataType::Float(),
-                        DataType::Double(), DataType::String()}) {
+  for (DataType type : {DataType::Int32(), DataType::Int64(), DataType::Float(), DataType::Double(),
+                        DataType::String()}) {
     for (int round = 0; round < 150; ++round) {
       const int64_t k = 1 + static_cast<int64_t>(rng() % 4);
       std::vector<Item> items = RandomItems(rng, rng() % 10);
@@ -58,13 +58,18 @@ TEST(LastNTest, TheKLargestRanksOldestFirst) {
       });
       const AggSpec spec = Spec("last_n", type, k);
       std::vector<Value> list;
-      for (size_t j = sorted.size() - std::min<size_t>(sorted.size(), size_t(k)); j < sorted.size(); ++j) {
+      for (size_t j = sorted.size() - std::min<size_t>(sorted.size(), size_t(k)); j < sorted.size();
+           ++j) {
         const Item& it = sorted[j];
         const double d = std::isnan(it.d) ? NAN : it.d;
-        if (type == DataType::Float()) list.push_back(Value::Float(static_cast<float>(d)));
-        else if (type == DataType::Double()) list.push_back(Value::Double(d));
-        else if (type == DataType::String()) list.push_back(Value::String(it.s));
-        else list.push_back(Value::Int64(it.i));
+        if (type == DataType::Float())
+          list.push_back(Value::Float(static_cast<float>(d)));
+        else if (type == DataType::Double())
+          list.push_back(Value::Double(d));
+        else if (type == DataType::String())
+          list.push_back(Value::String(it.s));
+        else
+          list.push_back(Value::Int64(it.i));
       }
       const Value expected =
           list.empty() ? Value::Null(spec.output) : Value::List(spec.output, std::move(list));

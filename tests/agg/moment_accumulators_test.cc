@@ -26,7 +26,8 @@ struct Big {
     Big b;
     b.mag.assign(static_cast<size_t>(shift / 32) + 4, 0);
     unsigned __int128 w = static_cast<unsigned __int128>(m) << (shift % 32);
-    for (int k = 0; k < 4; ++k) b.mag[static_cast<size_t>(shift / 32 + k)] = uint64_t(w >> (32 * k)) & 0xFFFFFFFF;
+    for (int k = 0; k < 4; ++k)
+      b.mag[static_cast<size_t>(shift / 32 + k)] = uint64_t(w >> (32 * k)) & 0xFFFFFFFF;
     b.Trim();
     return b;
   }
@@ -142,8 +143,8 @@ Big Error(const Big& p, const Big& d, double c, int unit) {
     const bool c_even = std::isinf(c) || (Bits(c) & 1) == 0;
     if (cmp > 0 || (cmp == 0 && !c_even && !(std::isinf(n)))) {
       return ::testing::AssertionFailure()
-             << "not the nearest double: got " << c << " (" << std::hexfloat << c
-             << "), neighbour " << n << std::defaultfloat;
+             << "not the nearest double: got " << c << " (" << std::hexfloat << c << "), neighbour "
+             << n << std::defaultfloat;
     }
   }
   return ::testing::AssertionSuccess();
@@ -156,8 +157,10 @@ struct Reference {
   void Add(double x) {
     ++n;
     if (!(std::signbit(x) && x == 0)) all_neg_zero = false;
-    if (std::isnan(x)) nan = true;
-    else if (std::isinf(x)) (x > 0 ? pos_inf : neg_inf) = true;
+    if (std::isnan(x))
+      nan = true;
+    else if (std::isinf(x))
+      (x > 0 ? pos_inf : neg_inf) = true;
     else {
       s1 = s1 + Exact(x, -1074);
       const Big e = Exact(x, -1074);
@@ -232,13 +235,13 @@ TEST(MomentAccumulatorsTest, CancellationAndHugeMagnitudes) {
   std::mt19937_64 rng(12);
   const double max = std::numeric_limits<double>::max();
   const double tiny = std::numeric_limits<double>::denorm_min();
-  CheckMoments({max, max, -max}, rng);                // naive sums overflow
-  CheckMoments({1.0, 1e-30, -1.0}, rng);              // naive sums lose 1e-30
-  CheckMoments({std::ldexp(1, 53), 1.0, 1.0}, rng);   // order-dependent naively
-  CheckMoments({std::ldexp(1, 53), 1.0}, rng);        // a tie: to even
-  CheckMoments({std::ldexp(1, 53), 3.0}, rng);        // a tie: to even, upwards
-  CheckMoments({tiny, tiny, tiny}, rng);              // subnormal sums
-  CheckMoments({max, max}, rng);                      // the sum rounds to inf
+  CheckMoments({max, max, -max}, rng);               // naive sums overflow
+  CheckMoments({1.0, 1e-30, -1.0}, rng);             // naive sums lose 1e-30
+  CheckMoments({std::ldexp(1, 53), 1.0, 1.0}, rng);  // order-dependent naively
+  CheckMoments({std::ldexp(1, 53), 1.0}, rng);       // a tie: to even
+  CheckMoments({std::ldexp(1, 53), 3.0}, rng);       // a tie: to even, upwards
+  CheckMoments({tiny, tiny, tiny}, rng);             // subnormal sums
+  CheckMoments({max, max}, rng);                     // the sum rounds to inf
   CheckMoments({-0.0, -0.0}, rng);
   CheckMoments({-0.0, 0.0}, rng);
   CheckMoments({1e308, -1e308, 5.0, 5.0}, rng);
@@ -254,6 +257,38 @@ TEST(MomentAccumulatorsTest, CancellationAndHugeMagnitudes) {
   one[0].d = 7;
   EXPECT_TRUE(AddAll(Spec("var", DataType::Double()), one).is_null());
   EXPECT_EQ(AddAll(Spec("avg", DataType::Double()), one).double_value(), 7.0);
+}
+
+// Millions of terms (carries propagated many times, limbs going negative):
+// every x is added with its negation, in random order, plus a few exact
+// integers, so the exact sum is known.
+TEST(MomentAccumulatorsTest, MillionsOfCancellingTerms) {
+  std::mt19937_64 rng(14);
+  std::vector<double> xs;
+  for (int j = 0; j < 600000; ++j) {
+    const double x = RandomDouble(rng, {}, false);
+    xs.push_back(x);
+    xs.push_back(-x);
+  }
+  int64_t exact = 0;
+  for (int j = 0; j < 1000; ++j) {
+    const int64_t v = static_cast<int64_t>(rng() % 2000001) - 1000000;
+    exact += v;
+    xs.push_back(static_cast<double>(v));
+  }
+  std::shuffle(xs.begin(), xs.end(), rng);
+  auto sum = NewAccumulator(Spec("sum", DataType::Double()));
+  auto half = NewAccumulator(Spec("sum", DataType::Double()));
+  for (size_t j = 0; j < xs.size(); ++j) {
+    sum->Add(AggInput{0, xs[j], {}}, EventRank{});
+    if (j % 2) half->Add(AggInput{0, xs[j], {}}, EventRank{});
+  }
+  EXPECT_EQ(Bits(sum->Finish().double_value()), Bits(static_cast<double>(exact)));
+  // The other half merged in from its encoding gives the same bits.
+  auto other = NewAccumulator(Spec("sum", DataType::Double()));
+  for (size_t j = 0; j < xs.size(); j += 2) other->Add(AggInput{0, xs[j], {}}, EventRank{});
+  ASSERT_TRUE(half->MergeEncoded(testing::EncodeOf(*other)).ok());
+  EXPECT_EQ(Bits(half->Finish().double_value()), Bits(static_cast<double>(exact)));
 }
 
 // The reference itself must reject a result one ulp off.

@@ -57,12 +57,12 @@ TEST(PartialCorruptionTest, TruncatedPartialsAreCorruption) {
       for (size_t len = 1; len < partial.size(); ++len) {
         acc->Reset();
         const Status st = acc->MergeEncoded(std::string_view(partial).substr(0, len));
-        ASSERT_TRUE(st.IsCorruption())
-            << AggFunctionName(spec.function) << " n=" << n << " prefix " << len << " of "
-            << partial.size() << ": " << st.ToString();
+        ASSERT_TRUE(st.IsCorruption()) << AggFunctionName(spec.function) << " n=" << n << " prefix "
+                                       << len << " of " << partial.size() << ": " << st.ToString();
       }
       acc->Reset();
-      ASSERT_TRUE(acc->MergeEncoded(partial + "x").IsCorruption()) << AggFunctionName(spec.function);
+      ASSERT_TRUE(acc->MergeEncoded(partial + "x").IsCorruption())
+          << AggFunctionName(spec.function);
     }
   }
 }

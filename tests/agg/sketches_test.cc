@@ -8,6 +8,8 @@
 #include "agg_test_util.h"
 #include "tessera/agg/hyperloglog.h"
 #include "tessera/agg/quantile_sketch.h"
+#include "tessera/core/builder.h"
+#include "tessera/expr/expression.h"
 
 namespace tessera::agg {
 namespace {
@@ -31,6 +33,58 @@ TEST(HyperLogLogTest, HashesValuesAsHashBucketDoes) {
             HashValue(DataType::Float(), AggInput{0, NAN, {}}));
   EXPECT_NE(HashValue(DataType::Bool(), AggInput{1, 0, {}}),
             HashValue(DataType::Int64(), AggInput{1, 0, {}}));
+}
+
+// HashValue against the expression language's own hash_bucket kernel on
+// random values of every scalar type: hash mod n must agree for two n.
+TEST(HyperLogLogTest, HashEqualsHashBucketOnRandomValues) {
+  std::mt19937_64 rng(35);
+  for (DataType type :
+       {DataType::Bool(), DataType::Int32(), DataType::Int64(), DataType::Timestamp(),
+        DataType::Float(), DataType::Double(), DataType::String(), DataType::Bytes()}) {
+    std::unique_ptr<ArrayBuilder> builder = ArrayBuilder::Make(type);
+    std::vector<AggInput> inputs;
+    std::vector<std::string> strings(200);
+    std::vector<double> seen;
+    for (size_t j = 0; j < 200; ++j) {
+      AggInput in;
+      in.i = static_cast<int64_t>(rng());
+      in.d = RandomDouble(rng, seen);
+      strings[j] = std::string(rng() % 5, static_cast<char>(rng() % 256));
+      Value v = Value::Null(type);
+      switch (type.id()) {
+        case TypeId::kBool: v = Value::Bool(in.i & 1), in.i &= 1; break;
+        case TypeId::kInt32:
+          v = Value::Int32(static_cast<int32_t>(in.i)), in.i = int32_t(in.i);
+          break;
+        case TypeId::kInt64: v = Value::Int64(in.i); break;
+        case TypeId::kTimestamp: v = Value::Timestamp(in.i); break;
+        case TypeId::kFloat: v = Value::Float(static_cast<float>(in.d)), in.d = float(in.d); break;
+        case TypeId::kDouble: v = Value::Double(in.d); break;
+        case TypeId::kString:
+          v = Value::String(strings[j] = std::string(1 + j % 4, 'a' + j % 26));
+          break;
+        default: v = Value::Bytes(strings[j]); break;
+      }
+      in.s = strings[j];
+      inputs.push_back(in);
+      ASSERT_TRUE(builder->AppendValue(v).ok());
+    }
+    Result<ArrayPtr> column = builder->Finish();
+    ASSERT_TRUE(column.ok());
+    const expr::Scope scope({{"", "x", type}});
+    for (int64_t n : {int64_t{1000003}, std::numeric_limits<int64_t>::max()}) {
+      auto e = expr::Expression::Compile("hash_bucket(x, " + std::to_string(n) + ")", scope);
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      Result<ArrayPtr> out = (*e)->Evaluate({*column}, 200, nullptr);
+      ASSERT_TRUE(out.ok());
+      for (size_t j = 0; j < inputs.size(); ++j) {
+        ASSERT_EQ(static_cast<int64_t>(HashValue(type, inputs[j]) % static_cast<uint64_t>(n)),
+                  (*out)->GetInt64(static_cast<int64_t>(j)))
+            << type.ToString() << " row " << j;
+      }
+    }
+  }
 }
 
 TEST(HyperLogLogTest, ErrorWithinTheDocumentedBound) {
@@ -86,7 +140,8 @@ bool DoubleLess(double a, double b) {
     }
   } else if (std::fabs(want) < std::numeric_limits<double>::min()) {
     if (std::fabs(got) < std::numeric_limits<double>::min()) return ::testing::AssertionSuccess();
-  } else if (std::fabs(got - want) <= std::fabs(want) / 128 && std::signbit(got) == std::signbit(want)) {
+  } else if (std::fabs(got - want) <= std::fabs(want) / 128 &&
+             std::signbit(got) == std::signbit(want)) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure() << "got " << got << " for " << want;
@@ -121,7 +176,9 @@ TEST(QuantileSketchTest, BucketsAreOrderPreservingAndRepresentativesClose) {
   std::vector<double> seen;
   for (int j = 0; j < 20000; ++j) {
     const double a = RandomDouble(rng, seen), b = RandomDouble(rng, seen);
-    if (DoubleLess(a, b)) ASSERT_LE(QuantileSketch::KeyOf(a), QuantileSketch::KeyOf(b)) << a << " " << b;
+    if (DoubleLess(a, b)) {
+      ASSERT_LE(QuantileSketch::KeyOf(a), QuantileSketch::KeyOf(b)) << a << " " << b;
+    }
     if (std::isfinite(a) && std::fabs(a) >= std::numeric_limits<double>::min()) {
       ASSERT_TRUE(Approximates(QuantileSketch::Representative(QuantileSketch::KeyOf(a)), a));
     }

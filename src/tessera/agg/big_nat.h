@@ -35,9 +35,8 @@ BigNat DivSmall(const BigNat& a, uint64_t d, bool* remainder_nonzero);
 // The double nearest (ties to even) to (-1)^negative * (mag + f) * 2^scale,
 // where f is 0 when !sticky and some unknown number in (0, 1) when sticky;
 // +/-inf when it is beyond the double range (round to nearest), +/-0.0
-// for zero. REQUIRES: when sticky, mag has at least 54 more bits than the
-// result keeps (callers shift left before dividing), so f only breaks
-// ties.
+// for zero. REQUIRES: when sticky, mag >= 2^54 (callers shift left
+// before dividing), so the rounding bit lies in mag and f only breaks ties.
 double RoundToDouble(const BigNat& mag, bool negative, int64_t scale, bool sticky);
 
 }  // namespace tessera::agg

@@ -34,7 +34,7 @@ void HyperLogLog::Raise(uint32_t index, uint8_t rank) {
     return;
   }
   sparse_.insert(at, (index << 8) | rank);
-  if (sparse_.size() > kSparseMax) ToDense();
+  if (sparse_.size() > kSparseMemoryMax) ToDense();
 }
 
 void HyperLogLog::ToDense() {
@@ -128,15 +128,42 @@ bool HyperLogLog::MergeFrom(PartialReader* in) {
   }
   uint64_t count, index = 0;
   if (!in->GetVarint64(&count) || count > kRegisters) return false;
+  scratch_.clear();
   for (uint64_t j = 0; j < count; ++j) {
     uint64_t delta;
     uint8_t rank;
     if (!in->GetVarint64(&delta) || !in->GetByte(&rank)) return false;
     index += delta;
     if ((j > 0 && delta == 0) || index >= kRegisters || rank == 0 || rank > kMaxRank) return false;
-    Raise(static_cast<uint32_t>(index), rank);
+    scratch_.push_back(static_cast<uint32_t>(index << 8) | rank);
   }
+  MergeSparse();
   return true;
+}
+
+// Merges the sorted entries in scratch_ in one pass (Raise one by one
+// would shift the sparse vector for each).
+void HyperLogLog::MergeSparse() {
+  if (!dense() && sparse_.size() + scratch_.size() > kSparseMemoryMax) ToDense();
+  if (dense()) {
+    for (uint32_t e : scratch_) Raise(e >> 8, static_cast<uint8_t>(e & 0xFF));
+    return;
+  }
+  std::vector<uint32_t> merged;
+  merged.reserve(sparse_.size() + scratch_.size());
+  size_t a = 0, b = 0;
+  while (a < sparse_.size() || b < scratch_.size()) {
+    const uint32_t ia = a < sparse_.size() ? sparse_[a] >> 8 : kRegisters;
+    const uint32_t ib = b < scratch_.size() ? scratch_[b] >> 8 : kRegisters;
+    if (ia < ib) {
+      merged.push_back(sparse_[a++]);
+    } else if (ib < ia) {
+      merged.push_back(scratch_[b++]);
+    } else {
+      merged.push_back(std::max(sparse_[a++], scratch_[b++]));  // same index: larger rank
+    }
+  }
+  sparse_ = std::move(merged);
 }
 
 uint64_t HashValue(DataType type, const AggInput& v) {

@@ -13,10 +13,12 @@
 // Values are hashed as hash_bucket hashes them (XXH64, seed 0, of the
 // bytes docs/EXPRESSIONS.md lists), so int32 7 and int64 7 hash alike.
 //
-// Storage is sparse while at most 1024 registers are nonzero (sorted
-// (index, rank) pairs), dense after. Partial (canonical): a tag byte, 0
-// sparse (varint count, then per register the varint index difference from
-// the previous one and the rank byte), 1 dense (4096 rank bytes).
+// In memory the registers are sparse (sorted (index, rank) pairs) while at
+// most 256 are set, dense (4096 bytes) after: merging many partials is then
+// one store per register. Neither form changes a result: the estimate and
+// the encoding depend on the registers only. Partial (canonical, sparse
+// while at most 1024 registers are set): a tag byte, 0 sparse (varint count, then per register the
+// varint index difference from the previous one and the rank byte), 1 dense (4096 rank bytes).
 //
 // Thread-safety: none; a plain value.
 #pragma once
@@ -36,7 +38,8 @@ class HyperLogLog {
   static constexpr int kPrecision = 12;
   static constexpr int kRegisters = 1 << kPrecision;
   static constexpr int kMaxRank = 64 - kPrecision + 1;  // 53
-  static constexpr size_t kSparseMax = 1024;
+  static constexpr size_t kSparseMax = 1024;            // encoding
+  static constexpr size_t kSparseMemoryMax = 256;       // memory
 
   void Clear();
   void AddHash(uint64_t hash);
@@ -50,9 +53,11 @@ class HyperLogLog {
  private:
   bool dense() const { return !dense_.empty(); }
   void ToDense();
+  void MergeSparse();
 
-  std::vector<uint32_t> sparse_;  // (index << 8) | rank, ascending by index
-  std::vector<uint8_t> dense_;    // kRegisters ranks once dense
+  std::vector<uint32_t> sparse_;   // (index << 8) | rank, ascending by index
+  std::vector<uint8_t> dense_;     // kRegisters ranks once dense
+  std::vector<uint32_t> scratch_;  // a decoded sparse partial
 };
 
 // XXH64 (seed 0) of `v` encoded as hash_bucket encodes a value of `type`.

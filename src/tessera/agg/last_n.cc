@@ -19,9 +19,8 @@ class LastNAccumulator final : public Accumulator {
 
   void Add(const AggInput& v, const EventRank& rank) override {
     if (kept_.size() == k_ && !Less(kept_.front(), rank, v)) return;
-    auto at = std::lower_bound(kept_.begin(), kept_.end(), 0, [&](const Entry& e, int) {
-      return Less(e, rank, v);
-    });
+    auto at = std::lower_bound(kept_.begin(), kept_.end(), 0,
+                               [&](const Entry& e, int) { return Less(e, rank, v); });
     Entry entry;
     entry.rank = rank;
     entry.value.Assign(kind_, v);
@@ -57,7 +56,8 @@ class LastNAccumulator final : public Accumulator {
     if (kept_.empty()) return Value::Null(spec().output);
     std::vector<Value> list;
     list.reserve(kept_.size());
-    for (const Entry& e : kept_) list.push_back(ToValue(spec().output.element_type(), e.value.ref()));
+    for (const Entry& e : kept_)
+      list.push_back(ToValue(spec().output.element_type(), e.value.ref()));
     return Value::List(spec().output, std::move(list));
   }
 

@@ -6,7 +6,9 @@ namespace tessera::agg {
 
 namespace {
 
-constexpr uint32_t kCarryEvery = uint32_t{1} << 30;  // |limb| stays below 2^63
+// Each Add moves a limb by less than 2^32, so limbs stay far below 2^63;
+// carrying every 2^20 Adds costs nothing measurable.
+constexpr uint32_t kCarryEvery = uint32_t{1} << 20;
 constexpr int64_t kDigitMask = 0xFFFFFFFF;
 
 }  // namespace
@@ -15,12 +17,6 @@ void LongAccumulator::Clear() {
   low_ = 0;
   limbs_.clear();
   pending_ = 0;
-}
-
-bool LongAccumulator::is_zero() const {
-  std::vector<int64_t> limbs = limbs_;
-  Normalize(&limbs);
-  return std::all_of(limbs.begin(), limbs.end(), [](int64_t l) { return l == 0; });
 }
 
 void LongAccumulator::Cover(int64_t first, int64_t last) {
@@ -85,7 +81,8 @@ void LongAccumulator::Get(BigNat* mag, bool* negative, int64_t* low_digit) const
   size_t skip = 0;
   while (skip < limbs.size() && limbs[skip] == 0) ++skip;
   mag->digits.clear();
-  for (size_t j = skip; j < limbs.size(); ++j) mag->digits.push_back(static_cast<uint32_t>(limbs[j]));
+  for (size_t j = skip; j < limbs.size(); ++j)
+    mag->digits.push_back(static_cast<uint32_t>(limbs[j]));
   mag->Trim();
   *low_digit = low_ + static_cast<int64_t>(skip);
   if (mag->is_zero()) {

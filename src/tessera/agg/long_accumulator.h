@@ -2,7 +2,7 @@
 // of the terms Added, kept sparsely: only the 32-bit digits between the
 // lowest and highest term Added exist (a sum of amounts in cents needs two
 // or three digits, not the ~70 that span every double). Digits are kept
-// carry-save (signed 64-bit, carries propagated every 2^30 Adds), so Add
+// carry-save (signed 64-bit, carries propagated every 2^20 Adds), so Add
 // is a few integer additions and never rounds.
 //
 // The value is a function of the multiset of terms only; its encoding is
@@ -28,7 +28,6 @@ class LongAccumulator {
   explicit LongAccumulator(int max_digits) : max_digits_(max_digits) {}
 
   void Clear();
-  bool is_zero() const;
 
   // Adds (-1)^negative * v * 2^position, in units of the LSB.
   // REQUIRES: position + 64 <= 32 * max_digits - 64.
@@ -49,9 +48,9 @@ class LongAccumulator {
   void Normalize(std::vector<int64_t>* limbs) const;
 
   int max_digits_;
-  int64_t low_ = 0;                 // digit index of limbs_[0]
-  std::vector<int64_t> limbs_;      // carry-save digits
-  uint32_t pending_ = 0;            // Adds since the last carry propagation
+  int64_t low_ = 0;             // digit index of limbs_[0]
+  std::vector<int64_t> limbs_;  // carry-save digits
+  uint32_t pending_ = 0;        // Adds since the last carry propagation
 };
 
 }  // namespace tessera::agg

@@ -59,9 +59,10 @@ double SampleVariance(const ExactSum& s1, const SquareSum& s2) {
   const BigNat square = ShiftDigits(Mul(a, a), 2 * a_low - low);
   const BigNat scaled = ShiftDigits(MulSmall(b, s1.count()), b_low - low);
   if (Compare(scaled, square) <= 0) return 0.0;  // equal values (< only for bad partials)
-  constexpr int64_t kGuardDigits = 6;  // the quotient keeps 54 bits beyond a double
+  constexpr int64_t kGuardDigits = 6;            // the quotient keeps 54 bits beyond a double
   bool inexact_n, inexact_n1;
-  const BigNat q1 = DivSmall(ShiftDigits(Sub(scaled, square), kGuardDigits), s1.count(), &inexact_n);
+  const BigNat q1 =
+      DivSmall(ShiftDigits(Sub(scaled, square), kGuardDigits), s1.count(), &inexact_n);
   const BigNat q = DivSmall(q1, s1.count() - 1, &inexact_n1);
   return RoundToDouble(q, false, 32 * (low - kGuardDigits) + SquareSum::kScale,
                        inexact_n || inexact_n1);

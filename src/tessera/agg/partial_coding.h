@@ -24,9 +24,7 @@ void PutVarint64(std::string* out, uint64_t v);
 inline uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
-inline int64_t UnZigZag(uint64_t v) {
-  return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
-}
+inline int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1)); }
 inline void PutZigZag64(std::string* out, int64_t v) { PutVarint64(out, ZigZag(v)); }
 void PutDouble(std::string* out, double d);  // the IEEE bits, 8 bytes little-endian
 void PutZigZag128(std::string* out, __int128 v);

@@ -105,7 +105,8 @@ void QuantileSketch::EncodeTo(std::string* out) const {
 bool QuantileSketch::MergeFrom(PartialReader* in) {
   uint64_t count;
   if (!in->GetVarint64(&count)) return false;
-  std::vector<Bucket> more;
+  std::vector<Bucket>& more = scratch_;
+  more.clear();
   int64_t key = 0;
   uint64_t total = 0;
   for (uint64_t j = 0; j < count; ++j) {
@@ -129,7 +130,8 @@ bool QuantileSketch::MergeFrom(PartialReader* in) {
 }
 
 void QuantileSketch::MergeBuckets(const std::vector<Bucket>& more) {
-  std::vector<Bucket> merged;
+  std::vector<Bucket>& merged = merged_;
+  merged.clear();
   merged.reserve(buckets_.size() + more.size());
   size_t a = 0, b = 0;
   while (a < buckets_.size() || b < more.size()) {
@@ -143,7 +145,7 @@ void QuantileSketch::MergeBuckets(const std::vector<Bucket>& more) {
       ++b;
     }
   }
-  buckets_ = std::move(merged);
+  buckets_.swap(merged);
 }
 
 namespace {

@@ -57,8 +57,9 @@ class QuantileSketch {
   void Extend(double lo, double hi);
 
   uint64_t n_ = 0;
-  std::vector<Bucket> buckets_;  // ascending keys, counts > 0
-  double min_ = 0, max_ = 0;     // exact, by value_order.h's total order
+  std::vector<Bucket> buckets_;           // ascending keys, counts > 0
+  double min_ = 0, max_ = 0;              // exact, by value_order.h's total order
+  std::vector<Bucket> scratch_, merged_;  // reused by MergeFrom
 };
 
 // REQUIRES: spec.function == kApproxPercentile, a numeric input.
