@@ -94,8 +94,8 @@ TEST(WindowStateTest, ArrivalOrderDoesNotChangeReads) {
   for (int64_t t : reads) {
     const std::vector<Value> x = ReadAt(a, t), y = ReadAt(*restarted, t);
     for (size_t i = 0; i < x.size(); ++i) {
-      ASSERT_TRUE(SameBits(x[i], y[i])) << plan.aggs[i].feature_name << " at " << t << ": "
-                                        << Show(x[i]) << " vs " << Show(y[i]);
+      ASSERT_TRUE(SameBits(x[i], y[i]))
+          << plan.aggs[i].feature_name << " at " << t << ": " << Show(x[i]) << " vs " << Show(y[i]);
     }
   }
 }
@@ -143,9 +143,9 @@ TEST(WindowStateTest, ExpiryKeepsReadsAtOrAfterNowExact) {
         for (int64_t t : {now, now + 1, now + static_cast<int64_t>(rng() % (3 * kDay))}) {
           std::vector<Value> direct;
           ASSERT_TRUE(WindowState::ReadEncoded(plan, bytes, t, &direct).ok());
-          ExpectReference(plan, applied, t,
-                          {{"Read after Expire", ReadAt(state, t)},
-                           {"ReadEncoded after Expire", direct}});
+          ExpectReference(
+              plan, applied, t,
+              {{"Read after Expire", ReadAt(state, t)}, {"ReadEncoded after Expire", direct}});
         }
         if (j % 200 == 0) {  // a restart
           Result<WindowState> decoded = WindowState::Decode(&plan, bytes);

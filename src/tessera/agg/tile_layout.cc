@@ -42,7 +42,8 @@ struct ScratchEntry {
 
 bool SameSpec(const AggSpec& a, const AggSpec& b) {
   return a.function == b.function && a.counts_events == b.counts_events && a.input == b.input &&
-         a.output == b.output && a.k == b.k && std::bit_cast<uint64_t>(a.p) == std::bit_cast<uint64_t>(b.p);
+         a.output == b.output && a.k == b.k &&
+         std::bit_cast<uint64_t>(a.p) == std::bit_cast<uint64_t>(b.p);
 }
 
 // True when `accumulators` were made for the specs of `plan`'s aggregates
@@ -78,9 +79,8 @@ int64_t TileLayout::FirstLiveTile(int g, int64_t horizon, int64_t plan_max_windo
   const Group& group = groups[g];
   const __int128 first = static_cast<__int128>(horizon) + plan_max_window - group.max_window + 1;
   const __int128 tile = first / group.width + (first % group.width > 0 ? 1 : 0);
-  return static_cast<int64_t>(
-      std::clamp<__int128>(tile, std::numeric_limits<int64_t>::min(),
-                           std::numeric_limits<int64_t>::max()));
+  return static_cast<int64_t>(std::clamp<__int128>(tile, std::numeric_limits<int64_t>::min(),
+                                                   std::numeric_limits<int64_t>::max()));
 }
 
 std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan) {

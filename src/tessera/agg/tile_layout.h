@@ -27,7 +27,7 @@ struct TileLayout {
     int64_t max_window = 0;  // the largest window of the group's aggregates
     std::vector<int> aggs;   // indexes into plan.aggs, slot order
   };
-  std::vector<Group> groups;  // in order of first use in plan.aggs
+  std::vector<Group> groups;   // in order of first use in plan.aggs
   std::vector<int> agg_group;  // per plan agg: its group
   std::vector<int> agg_slot;   // per plan agg: its slot in the group
   uint32_t fingerprint = 0;

@@ -82,15 +82,15 @@ Status ReadWindow(const WindowPlan& plan, const TileLayout& layout, const Events
     const int64_t w = agg.tile_width;
     const __int128 lo = static_cast<__int128>(t) - agg.window + 1;
     const __int128 hi = t;
-    const __int128 first_full = CeilDiv128(lo, w);       // first tile starting at or after lo
+    const __int128 first_full = CeilDiv128(lo, w);          // first tile starting at or after lo
     const __int128 last_full = FloorDiv128(hi + 1, w) - 1;  // last tile ending at or before hi
     if (first_full > last_full) {
       AddEvents(agg, events, lo, hi, acc);
     } else {
       AddEvents(agg, events, lo, first_full * w - 1, acc);
       AddEvents(agg, events, (last_full + 1) * w, hi, acc);
-      TS_RETURN_NOT_OK(MergeTiles(tiles, layout.agg_group[a], layout.agg_slot[a], first_full,
-                                  last_full, acc));
+      TS_RETURN_NOT_OK(
+          MergeTiles(tiles, layout.agg_group[a], layout.agg_slot[a], first_full, last_full, acc));
     }
     out->push_back(acc->Finish());
   }

@@ -149,8 +149,8 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
 
 void WindowState::Expire(int64_t now) {
   Rep& r = *rep_;
-  const int64_t cutoff = window_read_internal::Clamp64(static_cast<__int128>(now) -
-                                                       r.plan->max_window);
+  const int64_t cutoff =
+      window_read_internal::Clamp64(static_cast<__int128>(now) - r.plan->max_window);
   if (cutoff <= r.horizon) return;
   r.horizon = cutoff;
   if (r.events.size() > 0 && r.events.ts(0) <= cutoff) {  // most calls drop nothing

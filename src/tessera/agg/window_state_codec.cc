@@ -32,13 +32,15 @@ void EncodeColumn(const EventColumns& events, int c, TypeId type, std::string* o
     const size_t at = out->size();
     out->resize(at + (n + 7) / 8, '\0');
     for (size_t i = 0; i < n; ++i) {
-      if (events.Input(c, i, &v)) (*out)[at + i / 8] = static_cast<char>((*out)[at + i / 8] | (1 << (i % 8)));
+      if (events.Input(c, i, &v))
+        (*out)[at + i / 8] = static_cast<char>((*out)[at + i / 8] | (1 << (i % 8)));
     }
   }
   if (IsIntLike(type)) {
     PutPackedInts(out, n, [&](size_t i) { return value(i).i; });
   } else if (type == TypeId::kFloat) {
-    for (size_t i = 0; i < n; ++i) PutFixed32(out, std::bit_cast<uint32_t>(static_cast<float>(value(i).d)));
+    for (size_t i = 0; i < n; ++i)
+      PutFixed32(out, std::bit_cast<uint32_t>(static_cast<float>(value(i).d)));
   } else if (type == TypeId::kDouble) {
     for (size_t i = 0; i < n; ++i) PutDouble(out, value(i).d);
   } else if (IsBinary(type)) {
@@ -55,7 +57,8 @@ void EncodeColumn(const EventColumns& events, int c, TypeId type, std::string* o
 void EncodeGrid(const TileGrid& grid, int slots, std::string* out) {
   PutVarint64(out, grid.size());
   if (grid.size() == 0) return;
-  PutPackedInts(out, grid.size(), [&](size_t pos) { return grid.index(pos); }, 1);
+  PutPackedInts(
+      out, grid.size(), [&](size_t pos) { return grid.index(pos); }, 1);
   // Every partial of every tile, in order, from one walk of the grid.
   thread_local std::vector<std::string_view> partials;
   thread_local std::vector<int64_t> ends;
@@ -89,9 +92,12 @@ void EncodeWindowState(const WindowPlan& plan, const TileLayout& layout, int64_t
   const size_t n = events.size();
   PutVarint64(out, n);
   if (n > 0) {
-    PutPackedInts(out, n, [&](size_t i) { return events.ts(i); }, 1);
-    if (events.has_created()) PutPackedInts(out, n, [&](size_t i) { return events.rank(i).created_ts; });
-    if (events.has_seq()) PutPackedInts(out, n, [&](size_t i) { return events.rank(i).ingest_seq; });
+    PutPackedInts(
+        out, n, [&](size_t i) { return events.ts(i); }, 1);
+    if (events.has_created())
+      PutPackedInts(out, n, [&](size_t i) { return events.rank(i).created_ts; });
+    if (events.has_seq())
+      PutPackedInts(out, n, [&](size_t i) { return events.rank(i).ingest_seq; });
     for (size_t c = 0; c < plan.column_types.size(); ++c) {
       EncodeColumn(events, static_cast<int>(c), plan.column_types[c].id(), out);
     }
