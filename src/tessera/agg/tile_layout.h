@@ -39,13 +39,18 @@ struct TileLayout {
   int64_t FirstLiveTile(int g, int64_t horizon, int64_t plan_max_window) const;
 };
 
-// Reusable accumulators, one per aggregate of `plan`, Reset by the caller
-// before use. Cached per thread (a few plans), so steady-state reads and
-// adds allocate nothing. The reference stays valid until the next call on
-// the same thread.
-std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan);
-
-// Integer helpers on tile grids (exact for every int64 input).
-inline int64_t CeilDiv(int64_t a, int64_t b) { return a / b + (a % b > 0 ? 1 : 0); }  // b > 0
+// Per-thread scratch for a plan: its layout and reusable accumulators, one
+// per aggregate (Reset by the caller before use). Cached per thread (a few
+// plans, checked against everything they depend on, not only the plan's
+// address), so steady-state reads and adds allocate nothing. The reference
+// stays valid until a call for another plan on the same thread.
+struct PlanScratch {
+  std::unique_ptr<TileLayout> layout;
+  std::vector<std::unique_ptr<Accumulator>> accumulators;
+};
+PlanScratch& ScratchFor(const WindowPlan& plan);
+inline std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan) {
+  return ScratchFor(plan).accumulators;
+}
 
 }  // namespace tessera::agg

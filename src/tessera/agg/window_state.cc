@@ -190,8 +190,8 @@ Result<WindowState> WindowState::Decode(const WindowPlan* plan, std::string_view
 
 Status WindowState::ReadEncoded(const WindowPlan& plan, std::string_view bytes, int64_t t,
                                 std::vector<Value>* out) {
-  const TileLayout layout(plan);
-  EncodedState in;
+  const TileLayout& layout = *ScratchFor(plan).layout;
+  thread_local EncodedState in;  // reused: a read allocates nothing of its own
   TS_RETURN_NOT_OK(in.Parse(plan, layout, bytes));
   Status st = ReadWindow(plan, layout, in, in, t, out);
   if (!st.ok()) return Status::Corruption("window state: tile " + st.message());

@@ -110,6 +110,7 @@ void EncodeWindowState(const WindowPlan& plan, const TileLayout& layout, int64_t
 Status EncodedState::Parse(const WindowPlan& plan, const TileLayout& layout,
                            std::string_view bytes) {
   PartialReader in(bytes);
+  corrupt_ = false;
   uint8_t version = 0;
   std::string_view fingerprint;
   if (!in.GetByte(&version)) return Status::Corruption("window state: empty");
