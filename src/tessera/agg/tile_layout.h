@@ -31,6 +31,11 @@ struct TileLayout {
   std::vector<int> agg_group;  // per plan agg: its group
   std::vector<int> agg_slot;   // per plan agg: its slot in the group
   uint32_t fingerprint = 0;
+  // Some aggregate (first, last, last_n) orders values by rank. Without
+  // one, every result is a function of the values alone, so events keep
+  // only event_ts (created_ts and ingest_seq are neither stored nor
+  // encoded: 16 bytes per event in memory).
+  bool needs_rank = false;
 
   explicit TileLayout(const WindowPlan& plan);
 

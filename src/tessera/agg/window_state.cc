@@ -142,8 +142,9 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
                                         std::span<const std::optional<AggInput>> values) {
   Rep& r = *rep_;
   if (rank.event_ts <= r.horizon) return AddResult::kTooOld;
-  r.events.Insert(r.events.UpperBound(rank), rank, values);
-  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), rank, values);
+  const EventRank kept = r.layout.needs_rank ? rank : EventRank{rank.event_ts, kNullCreatedTs, 0};
+  r.events.Insert(r.events.UpperBound(kept), kept, values);
+  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values);
   return AddResult::kApplied;
 }
 
