@@ -77,7 +77,7 @@ struct ScratchEntry {
       keys.push_back({agg.spec, agg.column, agg.window, agg.tile_width});
       scratch.accumulators.push_back(NewAccumulator(agg.spec));
     }
-    scratch.layout = std::make_unique<TileLayout>(p);
+    scratch.layout = std::make_shared<const TileLayout>(p);
   }
 };
 

@@ -50,7 +50,7 @@ struct TileLayout {
 // address), so steady-state reads and adds allocate nothing. The reference
 // stays valid until a call for another plan on the same thread.
 struct PlanScratch {
-  std::unique_ptr<TileLayout> layout;
+  std::shared_ptr<const TileLayout> layout;
   std::vector<std::unique_ptr<Accumulator>> accumulators;
 };
 PlanScratch& ScratchFor(const WindowPlan& plan);

@@ -86,12 +86,19 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
 
 struct WindowState::Rep {
   explicit Rep(const WindowPlan* p)
-      : plan(p), layout(*p), events(p->column_types), grids(layout.groups.size()) {}
+      : plan(p),
+        shared_layout(ScratchFor(*p).layout),
+        layout(*shared_layout),
+        events(p->column_types),
+        grids(layout.groups.size()) {}
 
   void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values);
 
   const WindowPlan* plan;
-  TileLayout layout;
+  // Shared by every state of the plan on this thread (one per plan, not per
+  // key); kept alive here if the thread's cache drops it.
+  std::shared_ptr<const TileLayout> shared_layout;
+  const TileLayout& layout;
   int64_t horizon = std::numeric_limits<int64_t>::min();
   EventColumns events;
   std::vector<TileGrid> grids;  // per layout group
@@ -204,10 +211,8 @@ size_t WindowState::event_count() const { return rep_->events.size(); }
 
 size_t WindowState::MemoryBytes() const {
   const Rep& r = *rep_;
-  size_t bytes = sizeof(Rep) + r.events.MemoryBytes() + r.grids.capacity() * sizeof(TileGrid) +
-                 r.layout.groups.capacity() * sizeof(TileLayout::Group) +
-                 (r.layout.agg_group.capacity() + r.layout.agg_slot.capacity()) * sizeof(int);
-  for (const TileLayout::Group& g : r.layout.groups) bytes += g.aggs.capacity() * sizeof(int);
+  // The layout is shared by the plan's states: not counted per state.
+  size_t bytes = sizeof(Rep) + r.events.MemoryBytes() + r.grids.capacity() * sizeof(TileGrid);
   for (const TileGrid& grid : r.grids) bytes += grid.MemoryBytes();
   return bytes;
 }
