@@ -92,7 +92,8 @@ struct WindowState::Rep {
         events(p->column_types),
         grids(layout.groups.size()) {}
 
-  void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values);
+  void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values,
+                  std::vector<std::unique_ptr<Accumulator>>& accs);
 
   const WindowPlan* plan;
   // Shared by every state of the plan on this thread (one per plan, not per
@@ -107,7 +108,8 @@ struct WindowState::Rep {
 // Rebuilds tile bytes: per slot, the old partial merged into a Reset
 // scratch accumulator, the event added, the result encoded.
 void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
-                                  std::span<const std::optional<AggInput>> values) {
+                                  std::span<const std::optional<AggInput>> values,
+                                  std::vector<std::unique_ptr<Accumulator>>& accs) {
   const TileLayout::Group& group = layout.groups[g];
   if (std::none_of(group.aggs.begin(), group.aggs.end(),
                    [&](int a) { return Takes(plan->aggs[a], values); })) {
@@ -120,7 +122,6 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
   const bool exists = pos < grid.size() && grid.index(pos) == k;
   thread_local std::string bytes, partial;  // reused: no allocation in steady state
   bytes.clear();
-  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*plan);
   for (size_t s = 0; s < group.aggs.size(); ++s) {
     const WindowedAgg& agg = plan->aggs[group.aggs[s]];
     partial.clear();
@@ -151,7 +152,8 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
   if (rank.event_ts <= r.horizon) return AddResult::kTooOld;
   const EventRank kept = r.layout.needs_rank ? rank : EventRank{rank.event_ts, kNullCreatedTs, 0};
   r.events.Insert(r.events.UpperBound(kept), kept, values);
-  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values);
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*r.plan);
+  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values, accs);
   return AddResult::kApplied;
 }
 
