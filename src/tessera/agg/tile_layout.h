@@ -6,10 +6,12 @@
 //
 // Also the plan's fingerprint (what the window state encoding depends on:
 // column types and, per aggregate, spec, column, window and tile width; not
-// feature names) and a per-thread cache of scratch accumulators.
+// feature names), whether any aggregate orders by rank, and a per-thread
+// cache of each plan's layout and scratch accumulators (ScratchFor).
 //
-// Internal to agg (window_state.cc and its codec). Immutable once built;
-// ScratchAccumulators is per thread.
+// Internal to agg (window_state.cc and its codec). A TileLayout is
+// immutable once built and may be shared between threads; ScratchFor's
+// cache is per thread.
 #pragma once
 
 #include <cstdint>

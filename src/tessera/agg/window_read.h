@@ -8,8 +8,8 @@
 // lies after t (the usual case); the events of the range outside those
 // tiles (in the tile cut by the start edge, and in the one holding t when
 // it has events after t) are added one by one, found by binary search on
-// event_ts. Events after t are never counted. Edge
-// arithmetic is done in 128 bits, so every int64 t and event_ts is exact.
+// event_ts. Events after t are never counted. Edge arithmetic is done in
+// 128 bits, so every int64 t and event_ts is exact.
 //
 // Internal to agg. Thread-safety: uses the calling thread's scratch
 // accumulators (tile_layout.h).
