@@ -35,6 +35,12 @@ void TileGrid::Set(int64_t k, std::string_view bytes) {
   for (size_t j = pos; j < end_.size(); ++j) end_[j] += delta;
 }
 
+void TileGrid::Reserve(size_t tiles, size_t bytes) {
+  index_.reserve(tiles);
+  end_.reserve(tiles);
+  arena_.reserve(bytes);
+}
+
 void TileGrid::Append(int64_t k, std::string_view bytes) {
   index_.push_back(k);
   arena_.append(bytes);

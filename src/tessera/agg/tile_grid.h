@@ -30,6 +30,8 @@ class TileGrid {
 
   // Replaces (or inserts) tile k's bytes.
   void Set(int64_t k, std::string_view bytes);
+  // Room for `tiles` tiles of `bytes` bytes in all (decoding).
+  void Reserve(size_t tiles, size_t bytes);
   // Appends tile k, REQUIRES: k greater than every index held.
   void Append(int64_t k, std::string_view bytes);
   // Drops the tiles with index < k.

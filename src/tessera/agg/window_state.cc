@@ -61,7 +61,10 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
   std::string bytes;
   for (size_t g = 0; g < layout.groups.size(); ++g) {
     const std::vector<int>& slots = layout.groups[g].aggs;
-    for (size_t pos = 0; pos < in.TileCount(static_cast<int>(g)); ++pos) {
+    const size_t tiles = in.TileCount(static_cast<int>(g));
+    // Each partial gains a length prefix in memory (a byte, rarely more).
+    (*grids)[g].Reserve(tiles, in.TileBytes(static_cast<int>(g)) + tiles * slots.size());
+    for (size_t pos = 0; pos < tiles; ++pos) {
       const int64_t k = in.TileIndex(static_cast<int>(g), pos);
       if (pos > 0 && k <= in.TileIndex(static_cast<int>(g), pos - 1)) {
         return Status::Corruption("window state: tiles out of order");
