@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "tessera/agg/partial_coding.h"
@@ -20,21 +19,55 @@ uint64_t NumberKey(ValueKind kind, const AggInput& v) {
   return std::bit_cast<uint64_t>(d);
 }
 
+// A set kept as a vector: a sorted, duplicate-free prefix plus values
+// appended since, compacted (sort, unique) when the tail outgrows the
+// prefix and before the set is read. No node per value, and partials,
+// which are sorted, merge by appending.
+template <typename T>
+class LazySet {
+ public:
+  void Clear() {
+    values_.clear();
+    sorted_ = 0;
+  }
+  template <typename U>
+  void Insert(U&& v) {
+    values_.emplace_back(std::forward<U>(v));
+    if (values_.size() >= 2 * sorted_ + 64) Compact();
+  }
+  // The distinct values, ascending.
+  const std::vector<T>& Sorted() const {
+    Compact();
+    return values_;
+  }
+
+ private:
+  void Compact() const {
+    if (sorted_ == values_.size()) return;
+    std::sort(values_.begin(), values_.end());
+    values_.erase(std::unique(values_.begin(), values_.end()), values_.end());
+    sorted_ = values_.size();
+  }
+
+  mutable std::vector<T> values_;
+  mutable size_t sorted_ = 0;
+};
+
 class CountDistinctAccumulator final : public Accumulator {
  public:
   explicit CountDistinctAccumulator(const AggSpec& spec)
       : Accumulator(spec), kind_(KindOf(spec.input)) {}
 
   void Reset() override {
-    numbers_.clear();
-    strings_.clear();
+    numbers_.Clear();
+    strings_.Clear();
   }
 
   void Add(const AggInput& v, const EventRank&) override {
     if (kind_ == ValueKind::kBytes) {
-      strings_.emplace(v.s);
+      strings_.Insert(std::string(v.s));
     } else {
-      numbers_.insert(NumberKey(kind_, v));
+      numbers_.Insert(NumberKey(kind_, v));
     }
   }
 
@@ -49,12 +82,12 @@ class CountDistinctAccumulator final : public Accumulator {
         if (!in.GetVarint64(&n) || !in.GetBytes(n, &s)) {
           return PartialReader::Corrupt("count_distinct", "bad string");
         }
-        strings_.emplace(s);
+        strings_.Insert(std::string(s));
       } else {
         uint64_t delta;
         if (!in.GetVarint64(&delta)) return PartialReader::Corrupt("count_distinct", "bad key");
         key += delta;
-        numbers_.insert(key);
+        numbers_.Insert(key);
       }
     }
     if (!in.done()) return PartialReader::Corrupt("count_distinct", "trailing bytes");
@@ -63,17 +96,15 @@ class CountDistinctAccumulator final : public Accumulator {
 
   void EncodeTo(std::string* out) const override {
     if (kind_ == ValueKind::kBytes) {
-      std::vector<std::string_view> sorted(strings_.begin(), strings_.end());
-      std::sort(sorted.begin(), sorted.end());
+      const std::vector<std::string>& sorted = strings_.Sorted();
       PutVarint64(out, sorted.size());
-      for (std::string_view s : sorted) {
+      for (const std::string& s : sorted) {
         PutVarint64(out, s.size());
         out->append(s);
       }
       return;
     }
-    std::vector<uint64_t> sorted(numbers_.begin(), numbers_.end());
-    std::sort(sorted.begin(), sorted.end());
+    const std::vector<uint64_t>& sorted = numbers_.Sorted();
     PutVarint64(out, sorted.size());
     uint64_t previous = 0;
     for (uint64_t key : sorted) {
@@ -83,13 +114,13 @@ class CountDistinctAccumulator final : public Accumulator {
   }
 
   Value Finish() const override {
-    return Value::Int64(static_cast<int64_t>(numbers_.size() + strings_.size()));
+    return Value::Int64(static_cast<int64_t>(numbers_.Sorted().size() + strings_.Sorted().size()));
   }
 
  private:
   const ValueKind kind_;
-  std::unordered_set<uint64_t> numbers_;
-  std::unordered_set<std::string> strings_;
+  LazySet<uint64_t> numbers_;
+  LazySet<std::string> strings_;
 };
 
 }  // namespace

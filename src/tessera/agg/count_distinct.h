@@ -1,5 +1,5 @@
 // count_distinct (exact): the number of distinct non-null values, kept as
-// a set, so memory is O(distinct values) (docs/DEFINITIONS.md). Values are
+// a set (a lazily sorted vector), so memory is O(distinct values) (docs/DEFINITIONS.md). Values are
 // equal as hash_bucket's encoding says (docs/EXPRESSIONS.md): -0.0 equals
 // 0.0, every NaN equals every other NaN, int32 7 equals int64 7 (within a
 // column the type is one anyway), strings bytewise.

@@ -149,8 +149,8 @@ void HyperLogLog::MergeSparse() {
     for (uint32_t e : scratch_) Raise(e >> 8, static_cast<uint8_t>(e & 0xFF));
     return;
   }
-  std::vector<uint32_t> merged;
-  merged.reserve(sparse_.size() + scratch_.size());
+  std::vector<uint32_t>& merged = merged_;
+  merged.clear();
   size_t a = 0, b = 0;
   while (a < sparse_.size() || b < scratch_.size()) {
     const uint32_t ia = a < sparse_.size() ? sparse_[a] >> 8 : kRegisters;
@@ -163,7 +163,7 @@ void HyperLogLog::MergeSparse() {
       merged.push_back(std::max(sparse_[a++], scratch_[b++]));  // same index: larger rank
     }
   }
-  sparse_ = std::move(merged);
+  sparse_.swap(merged);
 }
 
 uint64_t HashValue(DataType type, const AggInput& v) {

@@ -58,6 +58,7 @@ class HyperLogLog {
   std::vector<uint32_t> sparse_;   // (index << 8) | rank, ascending by index
   std::vector<uint8_t> dense_;     // kRegisters ranks once dense
   std::vector<uint32_t> scratch_;  // a decoded sparse partial
+  std::vector<uint32_t> merged_;   // MergeSparse's output, swapped in
 };
 
 // XXH64 (seed 0) of `v` encoded as hash_bucket encodes a value of `type`.

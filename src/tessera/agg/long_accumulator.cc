@@ -69,38 +69,43 @@ void LongAccumulator::Normalize(std::vector<int64_t>* limbs) const {
   }
 }
 
-void LongAccumulator::Get(BigNat* mag, bool* negative, int64_t* low_digit) const {
-  std::vector<int64_t> limbs = limbs_;
-  Normalize(&limbs);
-  *negative = !limbs.empty() && limbs.back() < 0;
+// The value in sign-magnitude: scratch_ holds digits in [0, 2^32) from
+// limb index *first to *end (exclusive), none when zero.
+void LongAccumulator::Magnitude(bool* negative, size_t* first, size_t* end) const {
+  scratch_.assign(limbs_.begin(), limbs_.end());  // reuses capacity: no allocation per call
+  Normalize(&scratch_);
+  *negative = !scratch_.empty() && scratch_.back() < 0;
   if (*negative) {
-    for (int64_t& l : limbs) l = -l;
-    Normalize(&limbs);
+    for (int64_t& l : scratch_) l = -l;
+    Normalize(&scratch_);
   }
   // Now every limb is in [0, 2^32) (the top one is non-negative and below 2^31).
-  size_t skip = 0;
-  while (skip < limbs.size() && limbs[skip] == 0) ++skip;
-  mag->digits.clear();
-  for (size_t j = skip; j < limbs.size(); ++j)
-    mag->digits.push_back(static_cast<uint32_t>(limbs[j]));
-  mag->Trim();
-  *low_digit = low_ + static_cast<int64_t>(skip);
-  if (mag->is_zero()) {
-    *negative = false;
-    *low_digit = 0;
-  }
+  *first = 0;
+  *end = scratch_.size();
+  while (*end > 0 && scratch_[*end - 1] == 0) --*end;
+  while (*first < *end && scratch_[*first] == 0) ++*first;
+  if (*first == *end) *negative = false;
+}
+
+void LongAccumulator::Get(BigNat* mag, bool* negative, int64_t* low_digit) const {
+  size_t first, end;
+  Magnitude(negative, &first, &end);
+  mag->digits.assign(scratch_.begin() + static_cast<ptrdiff_t>(first),
+                     scratch_.begin() + static_cast<ptrdiff_t>(end));
+  *low_digit = first == end ? 0 : low_ + static_cast<int64_t>(first);
 }
 
 void LongAccumulator::EncodeTo(std::string* out) const {
-  BigNat mag;
   bool negative;
-  int64_t low;
-  Get(&mag, &negative, &low);
-  PutVarint64(out, mag.digits.size());
-  if (mag.is_zero()) return;
+  size_t first, end;
+  Magnitude(&negative, &first, &end);
+  PutVarint64(out, end - first);
+  if (first == end) return;
   out->push_back(negative ? 1 : 0);
-  PutVarint64(out, static_cast<uint64_t>(low));
-  for (uint32_t d : mag.digits) PutVarint64(out, d);
+  PutVarint64(out, static_cast<uint64_t>(low_ + static_cast<int64_t>(first)));
+  for (size_t j = first; j < end; ++j) {
+    PutFixed32(out, static_cast<uint32_t>(scratch_[j]));  // full 32-bit digits are the rule
+  }
 }
 
 bool LongAccumulator::MergeFrom(PartialReader* in) {
@@ -114,10 +119,18 @@ bool LongAccumulator::MergeFrom(PartialReader* in) {
       low + count + 2 > static_cast<uint64_t>(max_digits_)) {
     return false;
   }
+  // Each digit lands on its own limb, so the whole partial moves every limb
+  // by less than 2^32: one Add's worth of carry headroom.
+  Cover(static_cast<int64_t>(low), static_cast<int64_t>(low + count - 1));
+  int64_t* at = &limbs_[static_cast<size_t>(static_cast<int64_t>(low) - low_)];
   for (uint64_t j = 0; j < count; ++j) {
-    uint64_t d;
-    if (!in->GetVarint64(&d) || d > 0xFFFFFFFF) return false;
-    Add(d, static_cast<int64_t>(32 * (low + j)), sign == 1);
+    uint32_t d;
+    if (!in->GetFixed32(&d)) return false;
+    at[j] += sign == 1 ? -int64_t{d} : int64_t{d};
+  }
+  if (++pending_ >= kCarryEvery) {
+    Normalize(&limbs_);
+    pending_ = 0;
   }
   return true;
 }

@@ -37,7 +37,7 @@ class LongAccumulator {
   void Get(BigNat* mag, bool* negative, int64_t* low_digit) const;
 
   // Appends: varint digit count (0 for zero), then sign byte, varint low
-  // digit index and each digit as a varint.
+  // digit index and each digit as 4 bytes little-endian.
   void EncodeTo(std::string* out) const;
   // Adds an encoded value. False on bad bytes (the value is then
   // unspecified but valid).
@@ -46,11 +46,13 @@ class LongAccumulator {
  private:
   void Cover(int64_t first, int64_t last);  // make digits [first, last] exist
   void Normalize(std::vector<int64_t>* limbs) const;
+  void Magnitude(bool* negative, size_t* first, size_t* end) const;
 
   int max_digits_;
-  int64_t low_ = 0;             // digit index of limbs_[0]
-  std::vector<int64_t> limbs_;  // carry-save digits
-  uint32_t pending_ = 0;        // Adds since the last carry propagation
+  int64_t low_ = 0;                       // digit index of limbs_[0]
+  std::vector<int64_t> limbs_;            // carry-save digits
+  uint32_t pending_ = 0;                  // Adds since the last carry propagation
+  mutable std::vector<int64_t> scratch_;  // Magnitude()'s normalized copy
 };
 
 }  // namespace tessera::agg

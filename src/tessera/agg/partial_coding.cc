@@ -72,7 +72,7 @@ bool PartialReader::GetRank(EventRank* rank) {
   return GetZigZag64(&rank->ingest_seq);
 }
 
-bool PartialReader::GetVarint64(uint64_t* v) {
+bool PartialReader::GetVarint64Slow(uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift <= 63 && p_ < end_; shift += 7) {
     const uint64_t byte = static_cast<uint8_t>(*p_++);

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "tessera/agg/agg_spec.h"
+#include "tessera/core/coding.h"
 #include "tessera/core/status.h"
 
 namespace tessera::agg {
@@ -36,8 +37,20 @@ class PartialReader {
  public:
   explicit PartialReader(std::string_view bytes) : p_(bytes.data()), end_(p_ + bytes.size()) {}
 
-  [[nodiscard]] bool GetVarint64(uint64_t* v);
+  [[nodiscard]] bool GetVarint64(uint64_t* v) {
+    if (p_ < end_ && static_cast<uint8_t>(*p_) < 0x80) {  // one byte: most counts and digits
+      *v = static_cast<uint8_t>(*p_++);
+      return true;
+    }
+    return GetVarint64Slow(v);
+  }
   [[nodiscard]] bool GetZigZag64(int64_t* v);
+  [[nodiscard]] bool GetFixed32(uint32_t* v) {
+    if (remaining() < 4) return false;
+    *v = DecodeFixed32(p_);
+    p_ += 4;
+    return true;
+  }
   [[nodiscard]] bool GetZigZag128(__int128* v);
   [[nodiscard]] bool GetDouble(double* d);
   [[nodiscard]] bool GetRank(EventRank* rank);
@@ -52,6 +65,8 @@ class PartialReader {
   static Status Corrupt(const char* what, const char* reason);
 
  private:
+  bool GetVarint64Slow(uint64_t* v);
+
   const char* p_;
   const char* end_;
 };

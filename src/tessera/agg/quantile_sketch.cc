@@ -130,6 +130,10 @@ bool QuantileSketch::MergeFrom(PartialReader* in) {
 }
 
 void QuantileSketch::MergeBuckets(const std::vector<Bucket>& more) {
+  if (buckets_.empty()) {  // the common case of a tile being rebuilt
+    buckets_.assign(more.begin(), more.end());
+    return;
+  }
   std::vector<Bucket>& merged = merged_;
   merged.clear();
   merged.reserve(buckets_.size() + more.size());
