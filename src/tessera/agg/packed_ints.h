@@ -61,9 +61,14 @@ void PutPackedInts(std::string* out, size_t n, ValueAt value_at, int min_width =
   const size_t at = out->size();
   out->resize(at + n * width);
   char* p = out->data() + at;
+  char* const end = p + n * width;
   for (size_t i = 0; i < n; ++i, p += width) {
     uint64_t delta = static_cast<uint64_t>(value_at(i)) - static_cast<uint64_t>(lo);
-    for (int b = 0; b < width; ++b, delta >>= 8) p[b] = static_cast<char>(delta & 0xff);
+    if (end - p >= 8) {  // one store; the next values overwrite its high bytes
+      EncodeFixed64(p, delta);
+    } else {
+      for (int b = 0; b < width; ++b, delta >>= 8) p[b] = static_cast<char>(delta & 0xff);
+    }
   }
 }
 

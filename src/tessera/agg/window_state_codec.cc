@@ -25,8 +25,11 @@ void EncodeColumn(const EventColumns& events, int c, TypeId type, std::string* o
     events.Input(c, i, &v);
     return v;
   };
-  size_t present = 0;
-  for (size_t i = 0; i < n; ++i) present += events.Input(c, i, &v) ? 1 : 0;
+  size_t present = n;
+  if (events.MayHaveNulls(c)) {
+    present = 0;
+    for (size_t i = 0; i < n; ++i) present += events.Input(c, i, &v) ? 1 : 0;
+  }
   out->push_back(present < n ? 1 : 0);
   if (present < n) {
     const size_t at = out->size();
