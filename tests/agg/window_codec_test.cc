@@ -133,5 +133,35 @@ TEST(WindowCodecTest, StateIsCompact) {
   EXPECT_EQ(decoded->event_count(), static_cast<size_t>(n));
 }
 
+// created_ts and ingest_seq matter only to first, last and last_n: without
+// those, the same values at the same event times encode identically
+// whatever their ranks; with one, ranks are kept.
+TEST(WindowCodecTest, RanksAreKeptOnlyWhereAnAggregateOrdersByThem) {
+  for (bool ranked : {false, true}) {
+    std::vector<registry::Aggregation> aggs = {Agg("qty", "sum", {kH, 24 * kH})};
+    if (ranked) aggs.push_back(Agg("qty", "last", {kH}));
+    const WindowPlan plan = PlanOf(aggs);
+    std::string bytes[2];
+    for (int variant = 0; variant < 2; ++variant) {
+      WindowState state(&plan);
+      for (int j = 0; j < 20; ++j) {
+        std::optional<AggInput> qty = AggInput{j, 0, {}};
+        const EventRank rank{kBase + j * kMin, variant == 0 ? kNullCreatedTs : kBase + j,
+                             variant == 0 ? 0 : 1000 + j};
+        ASSERT_EQ(state.Add(rank, std::span(&qty, 1)), WindowState::AddResult::kApplied);
+      }
+      state.EncodeTo(&bytes[variant]);
+    }
+    EXPECT_EQ(bytes[0] == bytes[1], !ranked);
+    if (!ranked) continue;
+    // Ranked: `last` follows the ranks, which survive the encoding.
+    Result<WindowState> decoded = WindowState::Decode(&plan, bytes[1]);
+    ASSERT_TRUE(decoded.ok());
+    std::vector<Value> out;
+    decoded->Read(kBase + 19 * kMin, &out);
+    EXPECT_EQ(out[2], Value::Int64(19));
+  }
+}
+
 }  // namespace
 }  // namespace tessera::agg::testing

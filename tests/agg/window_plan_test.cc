@@ -69,12 +69,12 @@ TEST(WindowPlanTest, ErrorsNameTheAggregation) {
 }
 
 TEST(WindowPlanTest, DefaultTileWidthTable) {
-  EXPECT_EQ(DefaultTileWidth(kH), 2 * kMin);         // 30 tiles
-  EXPECT_EQ(DefaultTileWidth(90 * kMin), 2 * kMin);  // 45
-  EXPECT_EQ(DefaultTileWidth(24 * kH), kH);          // 24
-  EXPECT_EQ(DefaultTileWidth(7 * kDay), 6 * kH);     // 28
-  EXPECT_EQ(DefaultTileWidth(30 * kDay), kDay);      // 30
-  EXPECT_EQ(DefaultTileWidth(365 * kDay), 14 * kDay);  // 26
+  EXPECT_EQ(DefaultTileWidth(kH), 2 * kMin);                   // 30 tiles
+  EXPECT_EQ(DefaultTileWidth(90 * kMin), 2 * kMin);            // 45
+  EXPECT_EQ(DefaultTileWidth(24 * kH), kH);                    // 24
+  EXPECT_EQ(DefaultTileWidth(7 * kDay), 6 * kH);               // 28
+  EXPECT_EQ(DefaultTileWidth(30 * kDay), kDay);                // 30
+  EXPECT_EQ(DefaultTileWidth(365 * kDay), 14 * kDay);          // 26
   EXPECT_EQ(DefaultTileWidth(10 * kMicrosPerSecond), 200000);  // 50 tiles of 200ms
   EXPECT_EQ(DefaultTileWidth(1), 1);
 }

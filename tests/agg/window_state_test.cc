@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tessera/agg/tile_layout.h"
+#include "tessera/agg/window_state_codec.h"
 #include "window_test_util.h"
 
 namespace tessera::agg::testing {
@@ -94,8 +96,8 @@ TEST(WindowStateTest, ArrivalOrderDoesNotChangeReads) {
   for (int64_t t : reads) {
     const std::vector<Value> x = ReadAt(a, t), y = ReadAt(*restarted, t);
     for (size_t i = 0; i < x.size(); ++i) {
-      ASSERT_TRUE(SameBits(x[i], y[i])) << plan.aggs[i].feature_name << " at " << t << ": "
-                                        << Show(x[i]) << " vs " << Show(y[i]);
+      ASSERT_TRUE(SameBits(x[i], y[i]))
+          << plan.aggs[i].feature_name << " at " << t << ": " << Show(x[i]) << " vs " << Show(y[i]);
     }
   }
 }
@@ -143,9 +145,9 @@ TEST(WindowStateTest, ExpiryKeepsReadsAtOrAfterNowExact) {
         for (int64_t t : {now, now + 1, now + static_cast<int64_t>(rng() % (3 * kDay))}) {
           std::vector<Value> direct;
           ASSERT_TRUE(WindowState::ReadEncoded(plan, bytes, t, &direct).ok());
-          ExpectReference(plan, applied, t,
-                          {{"Read after Expire", ReadAt(state, t)},
-                           {"ReadEncoded after Expire", direct}});
+          ExpectReference(
+              plan, applied, t,
+              {{"Read after Expire", ReadAt(state, t)}, {"ReadEncoded after Expire", direct}});
         }
         if (j % 200 == 0) {  // a restart
           Result<WindowState> decoded = WindowState::Decode(&plan, bytes);
@@ -196,6 +198,31 @@ TEST(WindowStateTest, ExpiryDropsEventsAndTiles) {
   std::string bytes;
   state.EncodeTo(&bytes);
   EXPECT_LT(bytes.size(), 40u) << "no tile left";
+}
+
+// After Expire(now), a tile of the 1h window's grid that no read at t >= now
+// can merge whole is garbage: a late event (still inside the 7d window)
+// lands in the 7d grid and the raw events, not in a new 1h tile.
+TEST(WindowStateTest, LateEventsMakeNoTileNoReadCanMerge) {
+  const WindowPlan plan = PlanOf({Agg("", "count", {kH, 7 * kDay})});
+  WindowState state(&plan);
+  const int64_t now = kBase + 10 * kDay;
+  state.Expire(now);
+  std::vector<std::optional<AggInput>> none;
+  ASSERT_EQ(state.Add({kBase + 4 * kDay, kNullCreatedTs, 1}, none),
+            WindowState::AddResult::kApplied);
+  ASSERT_EQ(state.Add({now - 10 * kMin, kNullCreatedTs, 2}, none),
+            WindowState::AddResult::kApplied);
+  std::string bytes;
+  state.EncodeTo(&bytes);
+  const TileLayout layout(plan);
+  ASSERT_EQ(layout.groups.size(), 2u);
+  ASSERT_EQ(layout.groups[0].width, 2 * kMin);
+  EncodedState encoded;
+  ASSERT_TRUE(encoded.Parse(plan, layout, bytes).ok());
+  EXPECT_EQ(encoded.TileCount(0), 1u) << "only the recent event has a 1h-grid tile";
+  EXPECT_EQ(encoded.TileCount(1), 2u);
+  EXPECT_EQ(ReadAt(state, now), (std::vector<Value>{Value::Int64(1), Value::Int64(2)}));
 }
 
 }  // namespace

@@ -140,8 +140,7 @@ inline bool InWindow(const Ev& ev, const WindowedAgg& agg, int64_t t) {
 
 // Brute force: one fresh accumulator fed every event of (t - W, t] in the
 // order of `events`.
-inline Value Reference(const WindowPlan& plan, size_t a, const std::vector<Ev>& events,
-                       int64_t t) {
+inline Value Reference(const WindowPlan& plan, size_t a, const std::vector<Ev>& events, int64_t t) {
   const WindowedAgg& agg = plan.aggs[a];
   auto acc = NewAccumulator(agg.spec);
   for (const Ev& ev : events) {
@@ -226,7 +225,10 @@ struct StreamOptions {
 inline Cell RandomCell(int c, std::mt19937_64& rng, std::vector<double>& seen) {
   Cell cell;
   switch (c) {
-    case kAmount: cell.d = RandomDouble(rng, seen, rng() % 4 == 0); seen.push_back(cell.d); break;
+    case kAmount:
+      cell.d = RandomDouble(rng, seen, rng() % 4 == 0);
+      seen.push_back(cell.d);
+      break;
     case kQty:
       cell.i = rng() % 50 == 0 ? (INT64_MAX / 3) * ((rng() & 1) ? 1 : -1)
                                : static_cast<int64_t>(rng() % 2001) - 1000;
@@ -270,14 +272,15 @@ inline std::vector<Ev> RandomStream(const WindowPlan& plan, const std::vector<in
     for (int j = 0; j < n; ++j) {
       Ev ev = RandomEvent(ts, seq++, rng, seen);
       if (j > 0 && rng() % 3 == 0) ev.rank = evs.back().rank;  // equal rank, other values
-      if (j > 0 && rng() % 5 == 0) ev = evs.back();           // an exact duplicate
+      if (j > 0 && rng() % 5 == 0) ev = evs.back();            // an exact duplicate
       evs.push_back(ev);
     }
   }
   for (size_t j = 0; j < reads.size(); j += 3) {
     const int64_t t = reads[j];
     const int64_t w = plan.aggs[rng() % plan.aggs.size()].window;
-    for (int64_t ts : {t - w, t - w + 1, t, t + 1}) evs.push_back(RandomEvent(ts, seq++, rng, seen));
+    for (int64_t ts : {t - w, t - w + 1, t, t + 1})
+      evs.push_back(RandomEvent(ts, seq++, rng, seen));
   }
   std::shuffle(evs.begin(), evs.end(), rng);
   return evs;
@@ -292,8 +295,8 @@ inline void ExpectReference(const WindowPlan& plan, const std::vector<Ev>& event
     for (const auto& [what, got] : reads) {
       ASSERT_EQ(got.size(), plan.aggs.size()) << what;
       ASSERT_TRUE(SameBits(got[a], want))
-          << what << ": " << plan.aggs[a].feature_name << " at " << FormatTimestamp(t) << " ("
-          << t << ") gave " << Show(got[a]) << ", brute force " << Show(want);
+          << what << ": " << plan.aggs[a].feature_name << " at " << FormatTimestamp(t) << " (" << t
+          << ") gave " << Show(got[a]) << ", brute force " << Show(want);
     }
     if (std::optional<Value> direct = Direct(plan, a, events, t)) {
       ASSERT_TRUE(SameBits(want, *direct))

@@ -63,6 +63,9 @@ size_t EventColumns::LowerBoundTs(int64_t ts) const {
 void EventColumns::Insert(size_t pos, const EventRank& rank,
                           std::span<const std::optional<AggInput>> values) {
   const size_t old_size = ts_.size();
+  // Grow by a quarter, not double: a key's event count is steady once its
+  // window is full, and memory per key is what bounds the store.
+  if (old_size == ts_.capacity()) Reserve(old_size + old_size / 4 + 8);
   // The optional vectors start (filled with the defaults) at the first
   // event that needs them; once started they hold one entry per event.
   if (has_created() || rank.created_ts != kNullCreatedTs) {
@@ -92,6 +95,18 @@ void EventColumns::InsertValue(Column* col, size_t pos, const std::optional<AggI
     const auto offset = static_cast<uint32_t>(col->arena.size());
     col->arena.append(v.s);
     InsertAt(&col->strings, pos, std::pair<uint32_t, uint32_t>(offset, v.s.size()));
+  }
+}
+
+void EventColumns::Reserve(size_t n) {
+  ts_.reserve(n);
+  if (!created_.empty()) created_.reserve(n);
+  if (!seq_.empty()) seq_.reserve(n);
+  for (Column& col : columns_) {
+    if (!col.valid.empty()) col.valid.reserve(n);
+    if (IsIntLike(col.type)) col.ints.reserve(n);
+    if (IsFloating(col.type)) col.doubles.reserve(n);
+    if (IsBinary(col.type)) col.strings.reserve(n);
   }
 }
 

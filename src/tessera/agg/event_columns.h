@@ -33,6 +33,8 @@ class EventColumns {
   bool has_created() const { return !created_.empty(); }
   bool has_seq() const { return !seq_.empty(); }
 
+  // False when column c has no null (true may still mean none).
+  bool MayHaveNulls(int c) const { return !columns_[c].valid.empty(); }
   // Column c of event i into *out; false for a null.
   bool Input(int c, size_t i, AggInput* out) const;
 
@@ -44,6 +46,8 @@ class EventColumns {
   // REQUIRES: pos keeps the order (pos == UpperBound(rank) does);
   // values.size() == the number of columns.
   void Insert(size_t pos, const EventRank& rank, std::span<const std::optional<AggInput>> values);
+  // Room for n events without reallocating (decoding).
+  void Reserve(size_t n);
   // Drops the first `count` events.
   void EraseFront(size_t count);
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "tessera/agg/partial_coding.h"
+#include "tessera/core/coding.h"
 
 namespace tessera::agg {
 
@@ -26,9 +27,15 @@ struct PackedInts {
   int64_t base = 0;
 
   int64_t Get(size_t i) const {
+    const size_t at = i * width;
     uint64_t delta = 0;
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(data) + i * width;
-    for (int b = width - 1; b >= 0; --b) delta = (delta << 8) | p[b];
+    if (at + 8 <= size * width) {  // one load, masked to the width
+      delta = DecodeFixed64(data + at);
+      if (width < 8) delta &= (uint64_t{1} << (8 * width)) - 1;
+    } else {
+      const unsigned char* p = reinterpret_cast<const unsigned char*>(data) + at;
+      for (int b = width - 1; b >= 0; --b) delta = (delta << 8) | p[b];
+    }
     return static_cast<int64_t>(static_cast<uint64_t>(base) + delta);
   }
 };
@@ -51,9 +58,17 @@ void PutPackedInts(std::string* out, size_t n, ValueAt value_at, int min_width =
   if (width < min_width) width = min_width;
   out->push_back(static_cast<char>(width));
   PutZigZag64(out, lo);
-  for (size_t i = 0; i < n; ++i) {
+  const size_t at = out->size();
+  out->resize(at + n * width);
+  char* p = out->data() + at;
+  char* const end = p + n * width;
+  for (size_t i = 0; i < n; ++i, p += width) {
     uint64_t delta = static_cast<uint64_t>(value_at(i)) - static_cast<uint64_t>(lo);
-    for (int b = 0; b < width; ++b, delta >>= 8) out->push_back(static_cast<char>(delta & 0xff));
+    if (end - p >= 8) {  // one store; the next values overwrite its high bytes
+      EncodeFixed64(p, delta);
+    } else {
+      for (int b = 0; b < width; ++b, delta >>= 8) p[b] = static_cast<char>(delta & 0xff);
+    }
   }
 }
 

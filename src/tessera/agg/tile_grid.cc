@@ -11,7 +11,7 @@ size_t TileGrid::LowerBound(int64_t k) const {
 }
 
 std::string_view TileGrid::Partial(size_t pos, int slot) const {
-  PartialReader in(bytes_[pos]);
+  PartialReader in(bytes(pos));
   std::string_view partial;
   for (int s = 0; s <= slot; ++s) {
     uint64_t length = 0;
@@ -20,38 +20,51 @@ std::string_view TileGrid::Partial(size_t pos, int slot) const {
   return partial;
 }
 
-void TileGrid::Swap(int64_t k, std::string* bytes) {
+void TileGrid::Set(int64_t k, std::string_view bytes) {
   const size_t pos = LowerBound(k);
+  const uint32_t start = pos == 0 ? 0 : end_[pos - 1];
+  uint32_t old_length = 0;
   if (pos < index_.size() && index_[pos] == k) {
-    bytes_[pos].swap(*bytes);
-    return;
+    old_length = end_[pos] - start;
+  } else {
+    index_.insert(index_.begin() + static_cast<ptrdiff_t>(pos), k);
+    end_.insert(end_.begin() + static_cast<ptrdiff_t>(pos), start);
   }
-  index_.insert(index_.begin() + static_cast<ptrdiff_t>(pos), k);
-  bytes_.insert(bytes_.begin() + static_cast<ptrdiff_t>(pos), std::string());
-  bytes_[pos].swap(*bytes);
+  arena_.replace(start, old_length, bytes);
+  const auto delta = static_cast<uint32_t>(bytes.size() - old_length);  // modular
+  for (size_t j = pos; j < end_.size(); ++j) end_[j] += delta;
 }
 
-void TileGrid::Append(int64_t k, std::string bytes) {
+void TileGrid::Reserve(size_t tiles, size_t bytes) {
+  index_.reserve(tiles);
+  end_.reserve(tiles);
+  arena_.reserve(bytes);
+}
+
+void TileGrid::Append(int64_t k, std::string_view bytes) {
   index_.push_back(k);
-  bytes_.push_back(std::move(bytes));
+  arena_.append(bytes);
+  end_.push_back(static_cast<uint32_t>(arena_.size()));
 }
 
 void TileGrid::EraseBefore(int64_t k) {
-  const auto end = static_cast<ptrdiff_t>(LowerBound(k));
-  index_.erase(index_.begin(), index_.begin() + end);
-  bytes_.erase(bytes_.begin(), bytes_.begin() + end);
+  if (index_.empty() || index_.front() >= k) return;  // most calls drop nothing
+  const size_t count = LowerBound(k);
+  const uint32_t cut = end_[count - 1];
+  index_.erase(index_.begin(), index_.begin() + static_cast<ptrdiff_t>(count));
+  end_.erase(end_.begin(), end_.begin() + static_cast<ptrdiff_t>(count));
+  for (uint32_t& end : end_) end -= cut;
+  arena_.erase(0, cut);
   if (index_.size() < index_.capacity() / 4) {
     index_.shrink_to_fit();
-    bytes_.shrink_to_fit();
+    end_.shrink_to_fit();
+    arena_.shrink_to_fit();
   }
 }
 
 size_t TileGrid::MemoryBytes() const {
-  size_t bytes = index_.capacity() * sizeof(int64_t) + bytes_.capacity() * sizeof(std::string);
-  for (const std::string& b : bytes_) {
-    if (b.capacity() > 15) bytes += b.capacity() + 1;  // beyond the inline buffer
-  }
-  return bytes;
+  return index_.capacity() * sizeof(int64_t) + end_.capacity() * sizeof(uint32_t) +
+         (arena_.capacity() > 15 ? arena_.capacity() + 1 : 0);
 }
 
 }  // namespace tessera::agg

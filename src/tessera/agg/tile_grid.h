@@ -1,7 +1,9 @@
 // TileGrid: the sparse tiles of one tile group (tile_layout.h) of a window
 // state in memory: the sorted indexes of the tiles that hold events and,
-// per tile, one string with each slot's partial as [varint length][bytes]
-// (Accumulator::EncodeTo output; no accumulator object per tile).
+// per tile, each slot's partial as [varint length][bytes]
+// (Accumulator::EncodeTo output; no accumulator object per tile). All tiles'
+// bytes live in one arena in tile order, so a grid is three allocations
+// however many tiles it has; rewriting a tile moves the arena's tail.
 //
 // Thread-safety: none. Ownership: owns its bytes.
 #pragma once
@@ -21,13 +23,17 @@ class TileGrid {
   size_t LowerBound(int64_t k) const;
   // The partial of `slot` in the tile at `pos` (REQUIRES: bytes as Set wrote).
   std::string_view Partial(size_t pos, int slot) const;
-  const std::string& bytes(size_t pos) const { return bytes_[pos]; }
+  std::string_view bytes(size_t pos) const {
+    const uint32_t start = pos == 0 ? 0 : end_[pos - 1];
+    return std::string_view(arena_).substr(start, end_[pos] - start);
+  }
 
-  // Replaces (or inserts) tile k's bytes with *bytes, by swap: the old
-  // buffer is left in *bytes for reuse.
-  void Swap(int64_t k, std::string* bytes);
+  // Replaces (or inserts) tile k's bytes.
+  void Set(int64_t k, std::string_view bytes);
+  // Room for `tiles` tiles of `bytes` bytes in all (decoding).
+  void Reserve(size_t tiles, size_t bytes);
   // Appends tile k, REQUIRES: k greater than every index held.
-  void Append(int64_t k, std::string bytes);
+  void Append(int64_t k, std::string_view bytes);
   // Drops the tiles with index < k.
   void EraseBefore(int64_t k);
 
@@ -35,7 +41,8 @@ class TileGrid {
 
  private:
   std::vector<int64_t> index_;
-  std::vector<std::string> bytes_;
+  std::vector<uint32_t> end_;  // end of each tile's bytes in arena_
+  std::string arena_;
 };
 
 }  // namespace tessera::agg

@@ -35,25 +35,51 @@ uint32_t Fingerprint(const WindowPlan& plan) {
   return XXH32(bytes.data(), bytes.size(), 0);
 }
 
-struct ScratchEntry {
-  const WindowPlan* plan = nullptr;
-  std::vector<std::unique_ptr<Accumulator>> accumulators;
+// What a plan's layout and accumulators depend on, per aggregate.
+struct AggKey {
+  AggSpec spec;
+  int column;
+  int64_t window;
+  int64_t tile_width;
+  bool Matches(const WindowedAgg& agg) const {
+    const AggSpec& b = agg.spec;
+    return spec.function == b.function && spec.counts_events == b.counts_events &&
+           spec.input == b.input && spec.output == b.output && spec.k == b.k &&
+           std::bit_cast<uint64_t>(spec.p) == std::bit_cast<uint64_t>(b.p) &&
+           column == agg.column && window == agg.window && tile_width == agg.tile_width;
+  }
 };
 
-bool SameSpec(const AggSpec& a, const AggSpec& b) {
-  return a.function == b.function && a.counts_events == b.counts_events && a.input == b.input &&
-         a.output == b.output && a.k == b.k && std::bit_cast<uint64_t>(a.p) == std::bit_cast<uint64_t>(b.p);
-}
+struct ScratchEntry {
+  const WindowPlan* plan = nullptr;
+  std::vector<DataType> column_types;
+  std::vector<AggKey> keys;
+  PlanScratch scratch;
 
-// True when `accumulators` were made for the specs of `plan`'s aggregates
-// (a new plan may live at a freed plan's address).
-bool Fits(const std::vector<std::unique_ptr<Accumulator>>& accumulators, const WindowPlan& plan) {
-  if (accumulators.size() != plan.aggs.size()) return false;
-  for (size_t i = 0; i < accumulators.size(); ++i) {
-    if (!SameSpec(accumulators[i]->spec(), plan.aggs[i].spec)) return false;
+  // True when this entry was made for a plan equal to `p` in everything the
+  // scratch depends on (a new plan may live at a freed plan's address).
+  bool Fits(const WindowPlan& p) const {
+    if (plan != &p || column_types != p.column_types || keys.size() != p.aggs.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!keys[i].Matches(p.aggs[i])) return false;
+    }
+    return true;
   }
-  return true;
-}
+
+  void Reset(const WindowPlan& p) {
+    plan = &p;
+    column_types = p.column_types;
+    keys.clear();
+    scratch.accumulators.clear();
+    for (const WindowedAgg& agg : p.aggs) {
+      keys.push_back({agg.spec, agg.column, agg.window, agg.tile_width});
+      scratch.accumulators.push_back(NewAccumulator(agg.spec));
+    }
+    scratch.layout = std::make_shared<const TileLayout>(p);
+  }
+};
 
 }  // namespace
 
@@ -67,6 +93,8 @@ TileLayout::TileLayout(const WindowPlan& plan) {
     agg_group.push_back(static_cast<int>(it - groups.begin()));
     agg_slot.push_back(static_cast<int>(it->aggs.size()));
     it->aggs.push_back(static_cast<int>(i));
+    const AggFunction f = agg.spec.function;
+    needs_rank |= f == AggFunction::kFirst || f == AggFunction::kLast || f == AggFunction::kLastN;
   }
   fingerprint = Fingerprint(plan);
 }
@@ -78,24 +106,21 @@ int64_t TileLayout::FirstLiveTile(int g, int64_t horizon, int64_t plan_max_windo
   const Group& group = groups[g];
   const __int128 first = static_cast<__int128>(horizon) + plan_max_window - group.max_window + 1;
   const __int128 tile = first / group.width + (first % group.width > 0 ? 1 : 0);
-  return static_cast<int64_t>(
-      std::clamp<__int128>(tile, std::numeric_limits<int64_t>::min(),
-                           std::numeric_limits<int64_t>::max()));
+  return static_cast<int64_t>(std::clamp<__int128>(tile, std::numeric_limits<int64_t>::min(),
+                                                   std::numeric_limits<int64_t>::max()));
 }
 
-std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan) {
+PlanScratch& ScratchFor(const WindowPlan& plan) {
   constexpr size_t kEntries = 8;
   thread_local std::array<ScratchEntry, kEntries> cache;
   thread_local size_t next = 0;
   for (ScratchEntry& e : cache) {
-    if (e.plan == &plan && Fits(e.accumulators, plan)) return e.accumulators;
+    if (e.Fits(plan)) return e.scratch;
   }
   ScratchEntry& e = cache[next];
   next = (next + 1) % kEntries;
-  e.plan = &plan;
-  e.accumulators.clear();
-  for (const WindowedAgg& agg : plan.aggs) e.accumulators.push_back(NewAccumulator(agg.spec));
-  return e.accumulators;
+  e.Reset(plan);
+  return e.scratch;
 }
 
 }  // namespace tessera::agg

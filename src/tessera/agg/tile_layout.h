@@ -6,10 +6,12 @@
 //
 // Also the plan's fingerprint (what the window state encoding depends on:
 // column types and, per aggregate, spec, column, window and tile width; not
-// feature names) and a per-thread cache of scratch accumulators.
+// feature names), whether any aggregate orders by rank, and a per-thread
+// cache of each plan's layout and scratch accumulators (ScratchFor).
 //
-// Internal to agg (window_state.cc and its codec). Immutable once built;
-// ScratchAccumulators is per thread.
+// Internal to agg (window_state.cc and its codec). A TileLayout is
+// immutable once built and may be shared between threads; ScratchFor's
+// cache is per thread.
 #pragma once
 
 #include <cstdint>
@@ -27,10 +29,15 @@ struct TileLayout {
     int64_t max_window = 0;  // the largest window of the group's aggregates
     std::vector<int> aggs;   // indexes into plan.aggs, slot order
   };
-  std::vector<Group> groups;  // in order of first use in plan.aggs
+  std::vector<Group> groups;   // in order of first use in plan.aggs
   std::vector<int> agg_group;  // per plan agg: its group
   std::vector<int> agg_slot;   // per plan agg: its slot in the group
   uint32_t fingerprint = 0;
+  // Some aggregate (first, last, last_n) orders values by rank. Without
+  // one, every result is a function of the values alone, so events keep
+  // only event_ts (created_ts and ingest_seq are neither stored nor
+  // encoded: 16 bytes per event in memory).
+  bool needs_rank = false;
 
   explicit TileLayout(const WindowPlan& plan);
 
@@ -39,13 +46,18 @@ struct TileLayout {
   int64_t FirstLiveTile(int g, int64_t horizon, int64_t plan_max_window) const;
 };
 
-// Reusable accumulators, one per aggregate of `plan`, Reset by the caller
-// before use. Cached per thread (a few plans), so steady-state reads and
-// adds allocate nothing. The reference stays valid until the next call on
-// the same thread.
-std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan);
-
-// Integer helpers on tile grids (exact for every int64 input).
-inline int64_t CeilDiv(int64_t a, int64_t b) { return a / b + (a % b > 0 ? 1 : 0); }  // b > 0
+// Per-thread scratch for a plan: its layout and reusable accumulators, one
+// per aggregate (Reset by the caller before use). Cached per thread (a few
+// plans, checked against everything they depend on, not only the plan's
+// address), so steady-state reads and adds allocate nothing. The reference
+// stays valid until a call for another plan on the same thread.
+struct PlanScratch {
+  std::shared_ptr<const TileLayout> layout;
+  std::vector<std::unique_ptr<Accumulator>> accumulators;
+};
+PlanScratch& ScratchFor(const WindowPlan& plan);
+inline std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan) {
+  return ScratchFor(plan).accumulators;
+}
 
 }  // namespace tessera::agg

@@ -15,11 +15,11 @@ namespace {
 constexpr int64_t kSec = kMicrosPerSecond, kMin = kMicrosPerMinute, kHour = kMicrosPerHour,
                   kDay = kMicrosPerDay;
 constexpr std::array<int64_t, 40> kRoundWidths = {
-    1,         2,         5,         10,        20,        50,       100,      200,
-    500,       1000,      2000,      5000,      10000,     20000,    50000,    100000,
-    200000,    500000,    kSec,      2 * kSec,  5 * kSec,  10 * kSec, 15 * kSec, 30 * kSec,
-    kMin,      2 * kMin,  5 * kMin,  10 * kMin, 15 * kMin, 30 * kMin, kHour,    2 * kHour,
-    3 * kHour, 4 * kHour, 6 * kHour, 12 * kHour, kDay,     2 * kDay, 4 * kDay, 7 * kDay,
+    1,         2,         5,         10,         20,        50,        100,       200,
+    500,       1000,      2000,      5000,       10000,     20000,     50000,     100000,
+    200000,    500000,    kSec,      2 * kSec,   5 * kSec,  10 * kSec, 15 * kSec, 30 * kSec,
+    kMin,      2 * kMin,  5 * kMin,  10 * kMin,  15 * kMin, 30 * kMin, kHour,     2 * kHour,
+    3 * kHour, 4 * kHour, 6 * kHour, 12 * kHour, kDay,      2 * kDay,  4 * kDay,  7 * kDay,
 };
 
 constexpr int64_t kMinTilesPerWindow = 24;

@@ -4,10 +4,12 @@
 //
 // For an aggregate with window W and tile width w at time t, the window is
 // the event_ts range [t - W + 1, t]. The tiles wholly inside it are merged
-// from their partials; the events of the range outside those tiles (in the
-// tile cut by the start edge and the one cut by t) are added one by one,
-// found by binary search on event_ts. Events after t are never read. Edge
-// arithmetic is done in 128 bits, so every int64 t and event_ts is exact.
+// from their partials, and so is the tile holding t when none of its events
+// lies after t (the usual case); the events of the range outside those
+// tiles (in the tile cut by the start edge, and in the one holding t when
+// it has events after t) are added one by one, found by binary search on
+// event_ts. Events after t are never counted. Edge arithmetic is done in
+// 128 bits, so every int64 t and event_ts is exact.
 //
 // Internal to agg. Thread-safety: uses the calling thread's scratch
 // accumulators (tile_layout.h).
@@ -50,6 +52,14 @@ void AddEvents(const WindowedAgg& agg, const Events& events, __int128 from, __in
   }
 }
 
+// True when no event of tile `tile` (width w) has event_ts after hi.
+template <typename Events>
+bool NothingAfterIn(const Events& events, __int128 hi, __int128 tile, int64_t w) {
+  if (hi >= std::numeric_limits<int64_t>::max()) return true;
+  const size_t next = events.LowerBoundTs(static_cast<int64_t>(hi + 1));
+  return next == events.size() || events.ts(next) >= (tile + 1) * w;
+}
+
 // Merges the partials of `slot` of group g's tiles with index in [first, last].
 template <typename Tiles>
 Status MergeTiles(const Tiles& tiles, int g, int slot, __int128 first, __int128 last,
@@ -82,15 +92,23 @@ Status ReadWindow(const WindowPlan& plan, const TileLayout& layout, const Events
     const int64_t w = agg.tile_width;
     const __int128 lo = static_cast<__int128>(t) - agg.window + 1;
     const __int128 hi = t;
-    const __int128 first_full = CeilDiv128(lo, w);       // first tile starting at or after lo
-    const __int128 last_full = FloorDiv128(hi + 1, w) - 1;  // last tile ending at or before hi
-    if (first_full > last_full) {
+    // Whole tiles: from the first starting at or after lo to the last
+    // ending at or before hi, or to the tile holding t when none of its
+    // events lies after t (its partial is then exactly its part of the
+    // window; only clock skew puts events after t).
+    const __int128 first = CeilDiv128(lo, w);
+    __int128 last = FloorDiv128(hi + 1, w) - 1;
+    const __int128 end_tile = FloorDiv128(hi, w);
+    if (end_tile > last && end_tile >= first && NothingAfterIn(events, hi, end_tile, w)) {
+      last = end_tile;
+    }
+    if (first > last) {
       AddEvents(agg, events, lo, hi, acc);
     } else {
-      AddEvents(agg, events, lo, first_full * w - 1, acc);
-      AddEvents(agg, events, (last_full + 1) * w, hi, acc);
-      TS_RETURN_NOT_OK(MergeTiles(tiles, layout.agg_group[a], layout.agg_slot[a], first_full,
-                                  last_full, acc));
+      AddEvents(agg, events, lo, first * w - 1, acc);
+      AddEvents(agg, events, (last + 1) * w, hi, acc);
+      TS_RETURN_NOT_OK(
+          MergeTiles(tiles, layout.agg_group[a], layout.agg_slot[a], first, last, acc));
     }
     out->push_back(acc->Finish());
   }

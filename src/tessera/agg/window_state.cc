@@ -37,6 +37,7 @@ Status CorruptEvents(const char* reason) {
 // the horizon, values inside the bytes.
 Status DecodeEvents(const EncodedState& in, EventColumns* events) {
   std::vector<std::optional<AggInput>> values(in.column_count());
+  events->Reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     const EventRank rank = in.rank(i);
     if (i == 0 ? rank.event_ts <= in.horizon() : rank < in.rank(i - 1)) {
@@ -57,14 +58,18 @@ Status DecodeEvents(const EncodedState& in, EventColumns* events) {
 Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const EncodedState& in,
                    std::vector<TileGrid>* grids) {
   std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(plan);
+  std::string bytes;
   for (size_t g = 0; g < layout.groups.size(); ++g) {
     const std::vector<int>& slots = layout.groups[g].aggs;
-    for (size_t pos = 0; pos < in.TileCount(static_cast<int>(g)); ++pos) {
+    const size_t tiles = in.TileCount(static_cast<int>(g));
+    // Each partial gains a length prefix in memory (a byte, rarely more).
+    (*grids)[g].Reserve(tiles, in.TileBytes(static_cast<int>(g)) + tiles * slots.size());
+    for (size_t pos = 0; pos < tiles; ++pos) {
       const int64_t k = in.TileIndex(static_cast<int>(g), pos);
       if (pos > 0 && k <= in.TileIndex(static_cast<int>(g), pos - 1)) {
         return Status::Corruption("window state: tiles out of order");
       }
-      std::string bytes;
+      bytes.clear();
       for (size_t s = 0; s < slots.size(); ++s) {
         const std::string_view partial = in.Partial(static_cast<int>(g), pos, static_cast<int>(s));
         if (in.corrupt()) return Status::Corruption("window state: tile offsets out of bounds");
@@ -74,7 +79,7 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
         PutVarint64(&bytes, partial.size());
         bytes.append(partial);
       }
-      (*grids)[g].Append(k, std::move(bytes));
+      (*grids)[g].Append(k, bytes);
     }
   }
   return Status::OK();
@@ -84,12 +89,20 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
 
 struct WindowState::Rep {
   explicit Rep(const WindowPlan* p)
-      : plan(p), layout(*p), events(p->column_types), grids(layout.groups.size()) {}
+      : plan(p),
+        shared_layout(ScratchFor(*p).layout),
+        layout(*shared_layout),
+        events(p->column_types),
+        grids(layout.groups.size()) {}
 
-  void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values);
+  void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values,
+                  std::vector<std::unique_ptr<Accumulator>>& accs);
 
   const WindowPlan* plan;
-  TileLayout layout;
+  // Shared by every state of the plan on this thread (one per plan, not per
+  // key); kept alive here if the thread's cache drops it.
+  std::shared_ptr<const TileLayout> shared_layout;
+  const TileLayout& layout;
   int64_t horizon = std::numeric_limits<int64_t>::min();
   EventColumns events;
   std::vector<TileGrid> grids;  // per layout group
@@ -98,7 +111,8 @@ struct WindowState::Rep {
 // Rebuilds tile bytes: per slot, the old partial merged into a Reset
 // scratch accumulator, the event added, the result encoded.
 void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
-                                  std::span<const std::optional<AggInput>> values) {
+                                  std::span<const std::optional<AggInput>> values,
+                                  std::vector<std::unique_ptr<Accumulator>>& accs) {
   const TileLayout::Group& group = layout.groups[g];
   if (std::none_of(group.aggs.begin(), group.aggs.end(),
                    [&](int a) { return Takes(plan->aggs[a], values); })) {
@@ -109,9 +123,8 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
   TileGrid& grid = grids[g];
   const size_t pos = grid.LowerBound(k);
   const bool exists = pos < grid.size() && grid.index(pos) == k;
-  thread_local std::string bytes, partial;
+  thread_local std::string bytes, partial;  // reused: no allocation in steady state
   bytes.clear();
-  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*plan);
   for (size_t s = 0; s < group.aggs.size(); ++s) {
     const WindowedAgg& agg = plan->aggs[group.aggs[s]];
     partial.clear();
@@ -128,7 +141,7 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
     PutVarint64(&bytes, partial.size());
     bytes.append(partial);
   }
-  grid.Swap(k, &bytes);
+  grid.Set(k, bytes);
 }
 
 WindowState::WindowState(const WindowPlan* plan) : rep_(std::make_unique<Rep>(plan)) {}
@@ -140,20 +153,24 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
                                         std::span<const std::optional<AggInput>> values) {
   Rep& r = *rep_;
   if (rank.event_ts <= r.horizon) return AddResult::kTooOld;
-  r.events.Insert(r.events.UpperBound(rank), rank, values);
-  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), rank, values);
+  const EventRank kept = r.layout.needs_rank ? rank : EventRank{rank.event_ts, kNullCreatedTs, 0};
+  r.events.Insert(r.events.UpperBound(kept), kept, values);
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*r.plan);
+  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values, accs);
   return AddResult::kApplied;
 }
 
 void WindowState::Expire(int64_t now) {
   Rep& r = *rep_;
-  const int64_t cutoff = window_read_internal::Clamp64(static_cast<__int128>(now) -
-                                                       r.plan->max_window);
+  const int64_t cutoff =
+      window_read_internal::Clamp64(static_cast<__int128>(now) - r.plan->max_window);
   if (cutoff <= r.horizon) return;
   r.horizon = cutoff;
-  size_t gone = r.events.LowerBoundTs(cutoff);
-  while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
-  r.events.EraseFront(gone);
+  if (r.events.size() > 0 && r.events.ts(0) <= cutoff) {  // most calls drop nothing
+    size_t gone = r.events.LowerBoundTs(cutoff);
+    while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
+    r.events.EraseFront(gone);
+  }
   for (size_t g = 0; g < r.grids.size(); ++g) {
     r.grids[g].EraseBefore(r.layout.FirstLiveTile(static_cast<int>(g), cutoff, r.plan->max_window));
   }
@@ -186,8 +203,8 @@ Result<WindowState> WindowState::Decode(const WindowPlan* plan, std::string_view
 
 Status WindowState::ReadEncoded(const WindowPlan& plan, std::string_view bytes, int64_t t,
                                 std::vector<Value>* out) {
-  const TileLayout layout(plan);
-  EncodedState in;
+  const TileLayout& layout = *ScratchFor(plan).layout;
+  thread_local EncodedState in;  // reused: a read allocates nothing of its own
   TS_RETURN_NOT_OK(in.Parse(plan, layout, bytes));
   Status st = ReadWindow(plan, layout, in, in, t, out);
   if (!st.ok()) return Status::Corruption("window state: tile " + st.message());
@@ -199,10 +216,8 @@ size_t WindowState::event_count() const { return rep_->events.size(); }
 
 size_t WindowState::MemoryBytes() const {
   const Rep& r = *rep_;
-  size_t bytes = sizeof(Rep) + r.events.MemoryBytes() + r.grids.capacity() * sizeof(TileGrid) +
-                 r.layout.groups.capacity() * sizeof(TileLayout::Group) +
-                 (r.layout.agg_group.capacity() + r.layout.agg_slot.capacity()) * sizeof(int);
-  for (const TileLayout::Group& g : r.layout.groups) bytes += g.aggs.capacity() * sizeof(int);
+  // The layout is shared by the plan's states: not counted per state.
+  size_t bytes = sizeof(Rep) + r.events.MemoryBytes() + r.grids.capacity() * sizeof(TileGrid);
   for (const TileGrid& grid : r.grids) bytes += grid.MemoryBytes();
   return bytes;
 }

@@ -19,48 +19,68 @@ bool IsBinary(TypeId t) { return t == TypeId::kString || t == TypeId::kBytes; }
 // Column c of every event: validity bitmap (when a null exists), values.
 void EncodeColumn(const EventColumns& events, int c, TypeId type, std::string* out) {
   const size_t n = events.size();
-  std::vector<AggInput> values(n);
-  std::string bitmap((n + 7) / 8, '\0');
-  bool any_null = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (events.Input(c, i, &values[i])) {
-      bitmap[i / 8] = static_cast<char>(bitmap[i / 8] | (1 << (i % 8)));
-    } else {
-      any_null = true;
+  AggInput v;
+  auto value = [&](size_t i) {
+    v = AggInput{};
+    events.Input(c, i, &v);
+    return v;
+  };
+  size_t present = n;
+  if (events.MayHaveNulls(c)) {
+    present = 0;
+    for (size_t i = 0; i < n; ++i) present += events.Input(c, i, &v) ? 1 : 0;
+  }
+  out->push_back(present < n ? 1 : 0);
+  if (present < n) {
+    const size_t at = out->size();
+    out->resize(at + (n + 7) / 8, '\0');
+    for (size_t i = 0; i < n; ++i) {
+      if (events.Input(c, i, &v))
+        (*out)[at + i / 8] = static_cast<char>((*out)[at + i / 8] | (1 << (i % 8)));
     }
   }
-  out->push_back(any_null ? 1 : 0);
-  if (any_null) out->append(bitmap);
   if (IsIntLike(type)) {
-    PutPackedInts(out, n, [&](size_t i) { return values[i].i; });
+    PutPackedInts(out, n, [&](size_t i) { return value(i).i; });
   } else if (type == TypeId::kFloat) {
-    for (const AggInput& v : values) PutFixed32(out, std::bit_cast<uint32_t>(static_cast<float>(v.d)));
+    for (size_t i = 0; i < n; ++i)
+      PutFixed32(out, std::bit_cast<uint32_t>(static_cast<float>(value(i).d)));
   } else if (type == TypeId::kDouble) {
-    for (const AggInput& v : values) PutDouble(out, v.d);
+    for (size_t i = 0; i < n; ++i) PutDouble(out, value(i).d);
   } else if (IsBinary(type)) {
-    std::vector<int64_t> ends(n);
+    thread_local std::vector<int64_t> ends;
+    ends.resize(n);
     int64_t end = 0;
-    for (size_t i = 0; i < n; ++i) ends[i] = end += static_cast<int64_t>(values[i].s.size());
+    for (size_t i = 0; i < n; ++i) ends[i] = end += static_cast<int64_t>(value(i).s.size());
     PutPackedInts(out, n, [&](size_t i) { return ends[i]; });
     PutVarint64(out, static_cast<uint64_t>(end));
-    for (const AggInput& v : values) out->append(v.s);
+    for (size_t i = 0; i < n; ++i) out->append(value(i).s);
   }
 }
 
 void EncodeGrid(const TileGrid& grid, int slots, std::string* out) {
   PutVarint64(out, grid.size());
   if (grid.size() == 0) return;
-  PutPackedInts(out, grid.size(), [&](size_t pos) { return grid.index(pos); }, 1);
-  std::vector<int64_t> ends(grid.size() * slots);
+  PutPackedInts(
+      out, grid.size(), [&](size_t pos) { return grid.index(pos); }, 1);
+  // Every partial of every tile, in order, from one walk of the grid.
+  thread_local std::vector<std::string_view> partials;
+  thread_local std::vector<int64_t> ends;
+  partials.clear();
+  ends.clear();
   int64_t end = 0;
-  for (size_t j = 0; j < ends.size(); ++j) {
-    ends[j] = end += static_cast<int64_t>(grid.Partial(j / slots, static_cast<int>(j % slots)).size());
+  for (size_t pos = 0; pos < grid.size(); ++pos) {
+    PartialReader in(grid.bytes(pos));
+    for (int s = 0; s < slots; ++s) {
+      uint64_t length = 0;
+      std::string_view partial;
+      (void)(in.GetVarint64(&length) && in.GetBytes(length, &partial));  // written by Set
+      partials.push_back(partial);
+      ends.push_back(end += static_cast<int64_t>(partial.size()));
+    }
   }
   PutPackedInts(out, ends.size(), [&](size_t j) { return ends[j]; });
   PutVarint64(out, static_cast<uint64_t>(end));
-  for (size_t pos = 0; pos < grid.size(); ++pos) {
-    for (int s = 0; s < slots; ++s) out->append(grid.Partial(pos, s));
-  }
+  for (std::string_view partial : partials) out->append(partial);
 }
 
 }  // namespace
@@ -75,9 +95,12 @@ void EncodeWindowState(const WindowPlan& plan, const TileLayout& layout, int64_t
   const size_t n = events.size();
   PutVarint64(out, n);
   if (n > 0) {
-    PutPackedInts(out, n, [&](size_t i) { return events.ts(i); }, 1);
-    if (events.has_created()) PutPackedInts(out, n, [&](size_t i) { return events.rank(i).created_ts; });
-    if (events.has_seq()) PutPackedInts(out, n, [&](size_t i) { return events.rank(i).ingest_seq; });
+    PutPackedInts(
+        out, n, [&](size_t i) { return events.ts(i); }, 1);
+    if (events.has_created())
+      PutPackedInts(out, n, [&](size_t i) { return events.rank(i).created_ts; });
+    if (events.has_seq())
+      PutPackedInts(out, n, [&](size_t i) { return events.rank(i).ingest_seq; });
     for (size_t c = 0; c < plan.column_types.size(); ++c) {
       EncodeColumn(events, static_cast<int>(c), plan.column_types[c].id(), out);
     }
@@ -90,6 +113,7 @@ void EncodeWindowState(const WindowPlan& plan, const TileLayout& layout, int64_t
 Status EncodedState::Parse(const WindowPlan& plan, const TileLayout& layout,
                            std::string_view bytes) {
   PartialReader in(bytes);
+  corrupt_ = false;
   uint8_t version = 0;
   std::string_view fingerprint;
   if (!in.GetByte(&version)) return Status::Corruption("window state: empty");

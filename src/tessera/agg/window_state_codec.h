@@ -57,6 +57,7 @@ class EncodedState {
 
   // Tiles of group g (as TileGrid).
   size_t TileCount(int g) const { return groups_[g].index.size; }
+  size_t TileBytes(int g) const { return groups_[g].blob.size(); }  // partials of all tiles
   int64_t TileIndex(int g, size_t pos) const { return groups_[g].index.Get(pos); }
   size_t TileLowerBound(int g, int64_t k) const;
   // Empty and sets corrupt() when the offsets lie.
