@@ -93,8 +93,6 @@ TileLayout::TileLayout(const WindowPlan& plan) {
     agg_group.push_back(static_cast<int>(it - groups.begin()));
     agg_slot.push_back(static_cast<int>(it->aggs.size()));
     it->aggs.push_back(static_cast<int>(i));
-    const AggFunction f = agg.spec.function;
-    needs_rank |= f == AggFunction::kFirst || f == AggFunction::kLast || f == AggFunction::kLastN;
   }
   fingerprint = Fingerprint(plan);
 }

@@ -33,11 +33,11 @@ struct TileLayout {
   std::vector<int> agg_group;  // per plan agg: its group
   std::vector<int> agg_slot;   // per plan agg: its slot in the group
   uint32_t fingerprint = 0;
-  // Some aggregate (first, last, last_n) orders values by rank. Without
-  // one, every result is a function of the values alone, so events keep
-  // only event_ts (created_ts and ingest_seq are neither stored nor
-  // encoded: 16 bytes per event in memory).
-  bool needs_rank = false;
+  // Events keep their whole rank: first, last and last_n order values by
+  // it, and every state recognizes an event applied twice by it
+  // (WindowState::Add's kDuplicate: backfills overlapping pushes). Always
+  // true; kept as a field for the encoding's flag.
+  bool needs_rank = true;
 
   explicit TileLayout(const WindowPlan& plan);
 

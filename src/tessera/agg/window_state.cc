@@ -154,7 +154,10 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
   Rep& r = *rep_;
   if (rank.event_ts <= r.horizon) return AddResult::kTooOld;
   const EventRank kept = r.layout.needs_rank ? rank : EventRank{rank.event_ts, kNullCreatedTs, 0};
-  r.events.Insert(r.events.UpperBound(kept), kept, values);
+  const size_t pos = r.events.UpperBound(kept);
+  // Ranks identify events: the one just before an equal rank is this event.
+  if (pos > 0 && r.events.rank(pos - 1) == kept) return AddResult::kDuplicate;
+  r.events.Insert(pos, kept, values);
   std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*r.plan);
   for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values, accs);
   return AddResult::kApplied;
