@@ -27,6 +27,8 @@
 #include "tessera/agg/accumulator.h"
 #include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
+#include "redis_server.h"
+#include "require_oracle.h"
 #include "tessera/feature_store.h"
 #include "test_seed.h"
 
@@ -145,15 +147,34 @@ bool DoubleLess(double a, double b) {
   return a < b;
 }
 
-class WindowConsistencyTest : public ::testing::Test {
+// Each test runs on the RocksDB backend and on a redis-server the test
+// binary starts on a free loopback port (each test its own project, so its
+// own keys).
+class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
     dir_ = fs::temp_directory_path() /
-           ("tessera_window_consistency_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("tessera_window_consistency_" + std::to_string(::getpid()) + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "features");
-    std::ofstream(dir_ / "tessera.yaml") << "project: p\n";
+    static std::atomic<int> projects{0};
+    const std::string project = "w" + std::to_string(::getpid()) + "_" + std::to_string(projects++);
+    std::string config = "project: " + project + "\n";
+    if (GetParam() == "redis") {
+      if (!::tessera::testing::RedisServerBinary()) {
+        TESSERA_MISSING_ORACLE("redis-server: not installed (scripts/setup.sh installs it)");
+      }
+      std::string why;
+      ::tessera::testing::RedisServer* server = ::tessera::testing::SharedRedisServer(&why);
+      ASSERT_NE(server, nullptr) << why;
+      config += "online_store: {type: redis, url: \"redis://127.0.0.1:" +
+                std::to_string(server->port()) + "\"}\n";
+    }
+    std::ofstream(dir_ / "tessera.yaml") << config;
     std::ofstream(dir_ / "features/defs.yaml") << Definitions();
     // One row of history (user 99, never read here) so the CSV's column
     // types are inferred: amount double, qty int64, merchant string.
@@ -385,7 +406,7 @@ class WindowConsistencyTest : public ::testing::Test {
   int64_t last_ts_ = 0;
 };
 
-TEST_F(WindowConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
+TEST_P(WindowConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
   testing::RandomTestParams params(101, 60);
   SCOPED_TRACE(params.Trace());
   std::mt19937_64 rng(params.seed);
@@ -435,7 +456,7 @@ TEST_F(WindowConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
   }
 }
 
-TEST_F(WindowConsistencyTest, MaterializeBackfillsThenPushesContinue) {
+TEST_P(WindowConsistencyTest, MaterializeBackfillsThenPushesContinue) {
   std::mt19937_64 rng(7);
   const int64_t start = 1000 * kHour;
   last_ts_ = start;
@@ -490,7 +511,7 @@ TEST_F(WindowConsistencyTest, MaterializeBackfillsThenPushesContinue) {
   }
 }
 
-TEST_F(WindowConsistencyTest, EventsOlderThanTheLargestWindowAreSkippedOnlineOnly) {
+TEST_P(WindowConsistencyTest, EventsOlderThanTheLargestWindowAreSkippedOnlineOnly) {
   const int64_t now = 1000 * kHour;
   clock_.Set(now);
   Event fresh{1, now - 5 * kMin, 2.0, 1, "a", 0};
@@ -511,6 +532,9 @@ TEST_F(WindowConsistencyTest, EventsOlderThanTheLargestWindowAreSkippedOnlineOnl
   ExpectRow(historical[0], 1, now - 30 * kMin, events_, "historical");
   EXPECT_EQ(historical[0][1], Value::Int64(1));  // count_1h at now - 30m: the old event
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, WindowConsistencyTest, ::testing::Values("rocksdb", "redis"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 // Client retries: a source with an event_id column drops a row whose id
 // was committed already, before the log commit, also after a restart; so
