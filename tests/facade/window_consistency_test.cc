@@ -57,6 +57,7 @@ struct Event {
   std::optional<int64_t> qty;
   std::optional<std::string> merchant;
   int64_t seq;  // ingest order (each push is one log commit, rows in order)
+  std::string id;  // event_id: a client retry sends an event again with it
 };
 
 // One feature: function, column ("" = events), window, parameter.
@@ -178,8 +179,8 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
     std::ofstream(dir_ / "features/defs.yaml") << Definitions();
     // One row of history (user 99, never read here) so the CSV's column
     // types are inferred: amount double, qty int64, merchant string.
-    std::ofstream(dir_ / "events.csv") << "user_id,event_timestamp,amount,qty,merchant\n"
-                                          "99,2024-01-01T00:00:00Z,0.5,1,z\n";
+    std::ofstream(dir_ / "events.csv") << "user_id,event_timestamp,amount,qty,merchant,event_id\n"
+                                          "99,2024-01-01T00:00:00Z,0.5,1,z,h0\n";
     clock_.Set(1000 * kHour);
     Open();
     auto applied = store_->Apply("test");
@@ -204,7 +205,8 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
                                 {"event_timestamp", DataType::Timestamp()},
                                 {"amount", DataType::Double()},
                                 {"qty", DataType::Int64()},
-                                {"merchant", DataType::String()}});
+                                {"merchant", DataType::String()},
+                                {"event_id", DataType::String()}});
     RecordBatchBuilder builder(*schema);
     for (const Event& e : events) {
       EXPECT_TRUE(builder
@@ -213,18 +215,39 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
                                            : Value::Null(DataType::Double()),
                                   e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
                                   e.merchant ? Value::String(*e.merchant)
-                                             : Value::Null(DataType::String())})
+                                             : Value::Null(DataType::String()),
+                                  Value::String(e.id)})
                       .ok());
     }
     return *builder.Finish();
   }
 
-  // Pushes `events` as one push (one log commit) at the clock's now.
-  void Push(std::vector<Event> events, PushTarget to = PushTarget::kOnline) {
-    for (Event& e : events) e.seq = ++seq_;
-    auto pushed = store_->Push("events_push", Rows(events), to);
+  // Pushes `events` and `retries` (events pushed before, sent again by a
+  // client: same event_id) as one push at the clock's now, the retries at
+  // random places. Only the new events are committed: one log commit, in
+  // the order they were sent, so their seqs follow that order.
+  void Push(const std::vector<Event>& events, PushTarget to = PushTarget::kOnline,
+            const std::vector<Event>& retries = {}, std::mt19937_64* rng = nullptr) {
+    std::vector<std::pair<Event, bool>> sent;  // (event, is a retry)
+    for (const Event& e : events) sent.push_back({e, false});
+    for (const Event& r : retries) {
+      const size_t at = rng == nullptr ? sent.size() : (*rng)() % (sent.size() + 1);
+      sent.insert(sent.begin() + static_cast<std::ptrdiff_t>(at), {r, true});
+    }
+    std::vector<Event> rows;
+    for (auto& [e, retry] : sent) {
+      if (!retry) {
+        e.seq = ++seq_;
+        e.id = "e" + std::to_string(e.seq);
+      }
+      rows.push_back(e);
+    }
+    auto pushed = store_->Push("events_push", Rows(rows), to);
     ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
-    events_.insert(events_.end(), events.begin(), events.end());
+    EXPECT_EQ(pushed->duplicates_dropped, static_cast<int64_t>(retries.size()));
+    for (const auto& [e, retry] : sent) {
+      if (!retry) events_.push_back(e);
+    }
   }
 
   Event RandomEvent(std::mt19937_64& rng, int64_t now) {
@@ -418,7 +441,14 @@ TEST_P(WindowConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
     std::vector<Event> batch;
     const int n = 1 + static_cast<int>(rng() % 12);
     for (int i = 0; i < n; ++i) batch.push_back(RandomEvent(rng, now));
-    Push(std::move(batch));
+    // Client retries of events still in the largest window (their ids are
+    // remembered while they can change a served value).
+    std::vector<Event> retries;
+    for (int i = static_cast<int>(rng() % 3); i > 0 && !events_.empty(); --i) {
+      const Event& e = events_[rng() % events_.size()];
+      if (e.ts > now - kHour) retries.push_back(e);
+    }
+    Push(batch, PushTarget::kOnline, retries, &rng);
     if (step == params.iterations / 2) Open();  // a restart
     if (step % 7 == 3) {                        // served mid-stream, at now
       std::vector<std::vector<Value>> served = Served();
