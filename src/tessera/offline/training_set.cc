@@ -151,13 +151,7 @@ class Builder {
       input.name = v.name;
       input.ttl = v.ttl;
       TS_ASSIGN_OR_RETURN(joined.keys, ViewJoinKeys(defs_, v));
-      for (const Field& key : joined.keys) {
-        TS_ASSIGN_OR_RETURN(int column,
-                            SpineColumn(*spine_, key.name,
-                                        "join key of entity " + Quoted(EntityOfKey(v, key.name)) +
-                                            " of feature view " + Quoted(v.name)));
-        input.spine_key_columns.push_back(column);
-      }
+      TS_ASSIGN_OR_RETURN(input.spine_key_columns, SpineKeyColumns(v, joined.keys));
       input.num_keys = static_cast<int>(joined.keys.size());
       TS_ASSIGN_OR_RETURN(joined.batch_source, ViewBatchSource(defs_, v));
       std::vector<registry::SourceColumn> columns =
@@ -169,6 +163,19 @@ class Builder {
       views_.push_back(std::move(joined));
     }
     return Status::OK();
+  }
+
+  // The spine columns of `v`'s join keys, key by key.
+  Result<std::vector<int>> SpineKeyColumns(const FeatureView& v, const std::vector<Field>& keys) {
+    std::vector<int> columns;
+    for (const Field& key : keys) {
+      TS_ASSIGN_OR_RETURN(int column,
+                          SpineColumn(*spine_, key.name,
+                                      "join key of entity " + Quoted(EntityOfKey(v, key.name)) +
+                                          " of feature view " + Quoted(v.name)));
+      columns.push_back(column);
+    }
+    return columns;
   }
 
   // An aggregated view: its plan (which types its aggregate features) and
@@ -184,13 +191,7 @@ class Builder {
     JoinedView joined;
     joined.request = &r;
     TS_ASSIGN_OR_RETURN(joined.keys, ViewJoinKeys(defs_, v));
-    for (const Field& key : joined.keys) {
-      TS_ASSIGN_OR_RETURN(int column,
-                          SpineColumn(*spine_, key.name,
-                                      "join key of entity " + Quoted(EntityOfKey(v, key.name)) +
-                                          " of feature view " + Quoted(v.name)));
-      joined.window.spine_key_columns.push_back(column);
-    }
+    TS_ASSIGN_OR_RETURN(joined.window.spine_key_columns, SpineKeyColumns(v, joined.keys));
     TS_ASSIGN_OR_RETURN(joined.batch_source, ViewBatchSource(defs_, v));
     FeatureView aggregated = v;  // without the aggregate features resolution added
     aggregated.features.clear();

@@ -214,23 +214,35 @@ class Reader {
     return store_->Read(lookups, &rows_);
   }
 
-  // An aggregated view's values: its window state read at now (an absent
-  // state reads as the empty window: counts 0, the rest NOT_FOUND).
-  Status DecodeWindow(size_t v) {
+  // Sizes view v's values for n_ rows and makes a builder for each feature
+  // the request needs (null for the others).
+  Status StartView(size_t v, std::vector<std::unique_ptr<ArrayBuilder>>* builders) {
     const PlannedView& view = plan_.views[v];
-    const agg::WindowPlan& window = *view.window;
     const size_t nf = view.def.features.size();
-    std::vector<std::unique_ptr<ArrayBuilder>> builders(nf);
+    builders->clear();
+    builders->resize(nf);
     ViewValues& out = views_[v];
     out.values.resize(nf);
     out.statuses.resize(nf);
     out.event_ts.assign(static_cast<size_t>(n_), 0);
     for (size_t f = 0; f < nf; ++f) {
       if (!view.decode[f]) continue;
-      builders[f] = ArrayBuilder::Make(view.def.features[f].type);
-      TS_RETURN_NOT_OK(builders[f]->Reserve(n_));
+      (*builders)[f] = ArrayBuilder::Make(view.def.features[f].type);
+      TS_RETURN_NOT_OK((*builders)[f]->Reserve(n_));
       out.statuses[f].resize(static_cast<size_t>(n_));
     }
+    return Status::OK();
+  }
+
+  // An aggregated view's values: its window state read at now (an absent
+  // state reads as the empty window: counts 0, the rest NOT_FOUND).
+  Status DecodeWindow(size_t v) {
+    const PlannedView& view = plan_.views[v];
+    const agg::WindowPlan& window = *view.window;
+    const size_t nf = view.def.features.size();
+    std::vector<std::unique_ptr<ArrayBuilder>> builders;
+    TS_RETURN_NOT_OK(StartView(v, &builders));
+    ViewValues& out = views_[v];
     const agg::WindowState empty(&window);
     std::vector<Value> values;
     for (int64_t r = 0; r < n_; ++r) {
@@ -268,19 +280,11 @@ class Reader {
     const PlannedView& view = plan_.views[v];
     if (view.window != nullptr) return DecodeWindow(v);
     const size_t nf = view.def.features.size();
-    std::vector<std::unique_ptr<ArrayBuilder>> owned(nf);
+    std::vector<std::unique_ptr<ArrayBuilder>> owned;
+    TS_RETURN_NOT_OK(StartView(v, &owned));
     std::vector<ArrayBuilder*> builders(nf, nullptr);
+    for (size_t f = 0; f < nf; ++f) builders[f] = owned[f].get();
     ViewValues& out = views_[v];
-    out.values.resize(nf);
-    out.statuses.resize(nf);
-    out.event_ts.assign(static_cast<size_t>(n_), 0);
-    for (size_t f = 0; f < nf; ++f) {
-      if (!view.decode[f]) continue;
-      owned[f] = ArrayBuilder::Make(view.def.features[f].type);
-      TS_RETURN_NOT_OK(owned[f]->Reserve(n_));
-      builders[f] = owned[f].get();
-      out.statuses[f].resize(static_cast<size_t>(n_));
-    }
     const int64_t ttl = view.def.ttl;
     std::vector<uint8_t> is_null;
     for (int64_t r = 0; r < n_; ++r) {
