@@ -1,6 +1,8 @@
 #include "tessera/offline/source_log_internal.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "tessera/core/atomic_file.h"
 
@@ -10,14 +12,15 @@ std::string LockPath(const std::string& log_dir) { return log_dir + "/" + kLockF
 
 Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest) {
   TS_ASSIGN_OR_RETURN(std::vector<std::string> names, env->GetChildren(log_dir));
+  // A set of the named files: every commit runs this, and a log of many
+  // parts (a push is one commit) made the pairwise comparison quadratic.
+  std::unordered_set<std::string_view> named;
+  named.reserve(manifest.parts.size() + manifest.replaced.size());
+  for (const LogPart& p : manifest.parts) named.insert(p.file);
+  for (const std::string& r : manifest.replaced) named.insert(r);
   for (const std::string& name : names) {
     if (name == kLockFile || name == kManifestFile) continue;
-    auto named = [&](const LogPart& p) { return p.file == name; };
-    if (std::any_of(manifest.parts.begin(), manifest.parts.end(), named)) continue;
-    if (std::find(manifest.replaced.begin(), manifest.replaced.end(), name) !=
-        manifest.replaced.end()) {
-      continue;
-    }
+    if (named.count(name) > 0) continue;
     Status st = env->RemoveFile(log_dir + "/" + name);
     if (!st.ok() && !st.IsNotFound()) return st;
   }
