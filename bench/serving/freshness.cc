@@ -1,0 +1,375 @@
+// tessera_freshness: push-to-served freshness under load (issue 10's
+// benchmark; bench/freshness_bench.sh runs it, docs/PERFORMANCE.md).
+//
+// Against a running `tessera serve` whose repo has a push source feeding an
+// aggregated view with a `count_<window>` feature (the script writes it),
+// three open-loop loads run at once, each on its own fixed schedule and each
+// latency measured from the intended send time (no coordinated omission):
+//
+// - pushes: POST /push batches of --batch events every batch/rate seconds,
+//   over --push-connections keep-alive connections (batch b on connection
+//   b % P), keys uniform in [0, --keys), event time = the intended send time;
+// - reads: --read-rate req/s of /get-online-features over random keys in
+//   [0, --keys) (the view's --read-features), --read-connections connections;
+// - probes: one event of every --probe-every-th batch goes to a probe key in
+//   [--keys, --keys + --probe-keys) (round robin, so probe i is the
+//   (i / probe_keys + 1)-th event of its key, and only probes touch these
+//   keys). A poller (--pollers threads, probe i on poller i % pollers) waits
+//   for the batch's intended send time, then polls /get-online-features for
+//   the probe key's count every --poll-interval-us until it reaches the
+//   expected count: freshness = first visible - intended send time.
+//
+// Prints one JSON line per measurement (freshness, push, read). Exit 1 when
+// a request failed or a probe never became visible (--probe-timeout).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http_client.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using tessera_bench::HttpConnection;
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 6566;
+  std::string label = "";  // copied into each line as "backend"
+  std::string push_source = "txn_push";
+  std::string view = "user_txn";
+  std::string count_feature = "count_1h";
+  std::string read_features = "amount_sum_1h,count_1h";
+  std::string key_name = "user_id";
+  int64_t keys = 100000;
+  double push_rate = 5000;  // events per second
+  int batch = 50;
+  int push_connections = 2;
+  double read_rate = 2000;
+  int read_connections = 8;
+  int probe_every = 1;  // a probe in every n-th batch
+  int64_t probe_keys = 1000;
+  int pollers = 8;
+  int poll_interval_us = 500;
+  double probe_timeout = 10;
+  double duration = 30;
+  double warmup = 5;
+};
+
+[[noreturn]] void Usage(const std::string& error) {
+  std::fprintf(stderr,
+               "error: %s\nusage: tessera_freshness [--host H] --port P [--label L] "
+               "[--push-source S] [--view V] [--count-feature F] [--read-features f,...] "
+               "[--key-name K] [--keys N] [--push-rate EV/S] [--batch N] [--push-connections C] "
+               "[--read-rate R] [--read-connections C] [--probe-every N] [--probe-keys N] "
+               "[--pollers N] [--poll-interval-us US] [--probe-timeout S] [--duration S] "
+               "[--warmup S]\n",
+               error.c_str());
+  std::exit(2);
+}
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") Usage("help");
+    if (i + 1 >= argc) Usage("missing value of " + a);
+    std::string v = argv[++i];
+    if (a == "--host") o.host = v;
+    else if (a == "--port") o.port = std::atoi(v.c_str());
+    else if (a == "--label") o.label = v;
+    else if (a == "--push-source") o.push_source = v;
+    else if (a == "--view") o.view = v;
+    else if (a == "--count-feature") o.count_feature = v;
+    else if (a == "--read-features") o.read_features = v;
+    else if (a == "--key-name") o.key_name = v;
+    else if (a == "--keys") o.keys = std::atoll(v.c_str());
+    else if (a == "--push-rate") o.push_rate = std::atof(v.c_str());
+    else if (a == "--batch") o.batch = std::atoi(v.c_str());
+    else if (a == "--push-connections") o.push_connections = std::atoi(v.c_str());
+    else if (a == "--read-rate") o.read_rate = std::atof(v.c_str());
+    else if (a == "--read-connections") o.read_connections = std::atoi(v.c_str());
+    else if (a == "--probe-every") o.probe_every = std::atoi(v.c_str());
+    else if (a == "--probe-keys") o.probe_keys = std::atoll(v.c_str());
+    else if (a == "--pollers") o.pollers = std::atoi(v.c_str());
+    else if (a == "--poll-interval-us") o.poll_interval_us = std::atoi(v.c_str());
+    else if (a == "--probe-timeout") o.probe_timeout = std::atof(v.c_str());
+    else if (a == "--duration") o.duration = std::atof(v.c_str());
+    else if (a == "--warmup") o.warmup = std::atof(v.c_str());
+    else Usage("unknown argument " + a);
+  }
+  if (o.keys <= 0 || o.push_rate <= 0 || o.batch <= 0 || o.push_connections <= 0 ||
+      o.read_rate <= 0 || o.read_connections <= 0 || o.probe_every <= 0 || o.probe_keys <= 0 ||
+      o.pollers <= 0 || o.poll_interval_us < 0 || o.probe_timeout <= 0 || o.duration <= 0 ||
+      o.warmup < 0) {
+    Usage("counts, rates and durations must be positive");
+  }
+  return o;
+}
+
+Clock::duration Seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+int64_t Micros(Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
+
+// The shared schedule: a steady-clock origin and the wall time it stands
+// for (event timestamps), the start of measurement and the end of sending.
+struct Schedule {
+  Clock::time_point start;
+  std::chrono::system_clock::time_point wall_start;
+  Clock::time_point measure_from;
+  Clock::time_point end;
+  Clock::duration batch_interval;
+
+  Clock::time_point BatchTime(int64_t b) const { return start + batch_interval * b; }
+  int64_t Batches() const {
+    return static_cast<int64_t>((end - start) / batch_interval);  // batches with time < end
+  }
+  bool Measured(Clock::time_point t) const { return t >= measure_from && t < end; }
+};
+
+// RFC 3339 UTC with microseconds, as the server reads timestamps.
+std::string Rfc3339(std::chrono::system_clock::time_point t) {
+  int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char out[64];
+  std::snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(us % 1000000));
+  return out;
+}
+
+std::string Quoted(const std::string& view, const std::string& csv) {
+  std::string out;
+  for (size_t start = 0; start <= csv.size();) {
+    size_t end = std::min(csv.find(',', start), csv.size());
+    if (!out.empty()) out += ",";
+    out += "\"" + view + ":" + csv.substr(start, end - start) + "\"";
+    start = end + 1;
+  }
+  return out;
+}
+
+// Latencies of the measured requests, errors, and when the last measured
+// one completed (for the achieved rate).
+struct Tally {
+  std::vector<int64_t> latencies_us;
+  int64_t errors = 0;
+  int64_t units = 0;  // events (pushes) or requests (reads) completed ok
+  int64_t polls = 0;
+  Clock::time_point last_done{};
+
+  void Merge(const Tally& t) {
+    latencies_us.insert(latencies_us.end(), t.latencies_us.begin(), t.latencies_us.end());
+    errors += t.errors;
+    units += t.units;
+    polls += t.polls;
+    last_done = std::max(last_done, t.last_done);
+  }
+};
+
+int64_t ProbeKey(const Options& o, int64_t probe) { return o.keys + probe % o.probe_keys; }
+
+void RunPusher(const Options& o, const Schedule& s, int connection, Tally* tally) {
+  HttpConnection http(o.host, o.port);
+  std::mt19937_64 rng(0xf7e54 + static_cast<uint64_t>(connection));
+  std::string response;
+  for (int64_t b = connection; b < s.Batches(); b += o.push_connections) {
+    Clock::time_point intended = s.BatchTime(b);
+    std::this_thread::sleep_until(intended);
+    std::string ts = "\"";  // quoted; built in steps (g++ 12 warns on "x" + string&&)
+    ts += Rfc3339(s.wall_start + (intended - s.start));
+    ts += '"';
+    std::string keys, amounts, stamps;
+    for (int e = 0; e < o.batch; ++e) {
+      bool probe = e == 0 && b % o.probe_every == 0;
+      int64_t key = probe ? ProbeKey(o, b / o.probe_every)
+                          : static_cast<int64_t>(rng() % static_cast<uint64_t>(o.keys));
+      if (e > 0) {
+        keys += ',';
+        amounts += ',';
+        stamps += ',';
+      }
+      keys += std::to_string(key);
+      amounts += std::to_string(1 + rng() % 100);
+      amounts += ".25";
+      stamps += ts;
+    }
+    std::string body = "{\"push_source_name\":\"" + o.push_source + "\",\"df\":{\"" +
+                       o.key_name + "\":[" + keys + "],\"amount\":[" + amounts + "],\"ts\":[" +
+                       stamps + "]},\"to\":\"online\"}";
+    int status = 0;
+    bool ok = http.Post("/push", body, &status, &response) && status == 200;
+    Clock::time_point done = Clock::now();
+    if (!s.Measured(intended)) continue;
+    if (!ok) {
+      if (tally->errors++ == 0) std::fprintf(stderr, "push failed: %d %s\n", status, response.c_str());
+      continue;
+    }
+    tally->latencies_us.push_back(Micros(done - intended));
+    tally->units += o.batch;
+    tally->last_done = std::max(tally->last_done, done);
+  }
+}
+
+void RunReader(const Options& o, const Schedule& s, int connection, Tally* tally) {
+  HttpConnection http(o.host, o.port);
+  std::mt19937_64 rng(0x7ead + static_cast<uint64_t>(connection));
+  const std::string features = Quoted(o.view, o.read_features);
+  const Clock::duration interval = Seconds(o.read_connections / o.read_rate);
+  std::string response;
+  for (Clock::time_point intended = s.start + interval * connection / o.read_connections;
+       intended < s.end; intended += interval) {
+    std::this_thread::sleep_until(intended);
+    int64_t key = static_cast<int64_t>(rng() % static_cast<uint64_t>(o.keys));
+    std::string body = "{\"features\":[" + features + "],\"entities\":{\"" + o.key_name +
+                       "\":[" + std::to_string(key) + "]}}";
+    int status = 0;
+    bool ok = http.Post("/get-online-features", body, &status, &response) && status == 200;
+    Clock::time_point done = Clock::now();
+    if (!s.Measured(intended)) continue;
+    if (!ok) {
+      if (tally->errors++ == 0) std::fprintf(stderr, "read failed: %d %s\n", status, response.c_str());
+      continue;
+    }
+    tally->latencies_us.push_back(Micros(done - intended));
+    tally->units++;
+    tally->last_done = std::max(tally->last_done, done);
+  }
+}
+
+// The count in a /get-online-features answer for one entity and one
+// feature: the first value of the second result (the first is the join
+// key). -1 when the answer has no such number.
+int64_t CountIn(const std::string& body) {
+  const std::string marker = "\"values\":[";
+  size_t first = body.find(marker);
+  if (first == std::string::npos) return -1;
+  size_t second = body.find(marker, first + marker.size());
+  if (second == std::string::npos) return -1;
+  const char* p = body.c_str() + second + marker.size();
+  char* end = nullptr;
+  long long v = std::strtoll(p, &end, 10);
+  return end == p ? -1 : v;
+}
+
+void RunPoller(const Options& o, const Schedule& s, int poller, Tally* tally) {
+  HttpConnection http(o.host, o.port);
+  const std::string features = Quoted(o.view, o.count_feature);
+  const int64_t probes = (s.Batches() + o.probe_every - 1) / o.probe_every;
+  std::string response;
+  for (int64_t i = poller; i < probes; i += o.pollers) {
+    Clock::time_point intended = s.BatchTime(i * o.probe_every);
+    const int64_t expected = i / o.probe_keys + 1;
+    const std::string body = "{\"features\":[" + features + "],\"entities\":{\"" + o.key_name +
+                             "\":[" + std::to_string(ProbeKey(o, i)) + "]}}";
+    std::this_thread::sleep_until(intended);
+    bool visible = false;
+    for (Clock::time_point next = intended; !visible;) {
+      if (Clock::now() - intended > Seconds(o.probe_timeout)) break;
+      int status = 0;
+      tally->polls++;
+      if (!http.Post("/get-online-features", body, &status, &response) || status != 200) break;
+      visible = CountIn(response) >= expected;
+      next += std::chrono::microseconds(o.poll_interval_us);
+      if (!visible) std::this_thread::sleep_until(next);
+    }
+    Clock::time_point seen = Clock::now();
+    if (!s.Measured(intended)) continue;
+    if (!visible) {
+      if (tally->errors++ == 0) {
+        std::fprintf(stderr, "probe %lld (key %lld, count %lld) not visible: %s\n",
+                     static_cast<long long>(i), static_cast<long long>(ProbeKey(o, i)),
+                     static_cast<long long>(expected), response.c_str());
+      }
+      continue;
+    }
+    tally->latencies_us.push_back(Micros(seen - intended));
+    tally->units++;
+  }
+}
+
+template <typename Fn>
+Tally RunThreads(int n, Fn fn) {
+  std::vector<Tally> tallies(static_cast<size_t>(n));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) threads.emplace_back(fn, i, &tallies[static_cast<size_t>(i)]);
+  for (std::thread& t : threads) t.join();
+  Tally all;
+  for (const Tally& t : tallies) all.Merge(t);
+  std::sort(all.latencies_us.begin(), all.latencies_us.end());
+  return all;
+}
+
+double Pct(const std::vector<int64_t>& sorted, double p) {
+  if (sorted.empty()) return -1;
+  size_t i = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()));
+  return static_cast<double>(sorted[std::min(i, sorted.size() - 1)]);
+}
+
+// Units per second over the measured span (at least --duration: a server
+// that falls behind finishes later, so its achieved rate is lower).
+double Achieved(const Tally& t, const Schedule& s, const Options& o) {
+  double span = std::chrono::duration<double>(t.last_done - s.measure_from).count();
+  return static_cast<double>(t.units) / std::max(span, o.duration);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = Parse(argc, argv);
+  Schedule s;
+  s.start = Clock::now() + std::chrono::milliseconds(100);
+  s.wall_start = std::chrono::system_clock::now() + std::chrono::milliseconds(100);
+  s.measure_from = s.start + Seconds(o.warmup);
+  s.end = s.measure_from + Seconds(o.duration);
+  s.batch_interval = Seconds(o.batch / o.push_rate);
+
+  Tally push, read, fresh;
+  std::thread pushers([&] {
+    push = RunThreads(o.push_connections, [&](int c, Tally* t) { RunPusher(o, s, c, t); });
+  });
+  std::thread readers([&] {
+    read = RunThreads(o.read_connections, [&](int c, Tally* t) { RunReader(o, s, c, t); });
+  });
+  fresh = RunThreads(o.pollers, [&](int c, Tally* t) { RunPoller(o, s, c, t); });
+  pushers.join();
+  readers.join();
+
+  const std::string label = "{\"backend\":\"" + o.label + "\",";
+  const double ms = 1000.0;
+  std::printf(
+      "%s\"measurement\":\"freshness\",\"probes\":%zu,\"not_visible\":%lld,\"p50_ms\":%.2f,"
+      "\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"polls\":%lld,\"poll_interval_us\":%d}\n",
+      label.c_str(), fresh.latencies_us.size(), static_cast<long long>(fresh.errors),
+      Pct(fresh.latencies_us, 50) / ms, Pct(fresh.latencies_us, 90) / ms,
+      Pct(fresh.latencies_us, 99) / ms, Pct(fresh.latencies_us, 100) / ms,
+      static_cast<long long>(fresh.polls), o.poll_interval_us);
+  std::printf(
+      "%s\"measurement\":\"push\",\"target_events_per_s\":%.0f,\"batch\":%d,\"connections\":%d,"
+      "\"achieved_events_per_s\":%.0f,\"batches\":%zu,\"errors\":%lld,\"p50_ms\":%.2f,"
+      "\"p99_ms\":%.2f,\"max_ms\":%.2f}\n",
+      label.c_str(), o.push_rate, o.batch, o.push_connections, Achieved(push, s, o),
+      push.latencies_us.size(), static_cast<long long>(push.errors),
+      Pct(push.latencies_us, 50) / ms, Pct(push.latencies_us, 99) / ms,
+      Pct(push.latencies_us, 100) / ms);
+  std::printf(
+      "%s\"measurement\":\"read\",\"target_req_per_s\":%.0f,\"connections\":%d,"
+      "\"achieved_req_per_s\":%.0f,\"requests\":%zu,\"errors\":%lld,\"p50_us\":%.0f,"
+      "\"p99_us\":%.0f,\"max_us\":%.0f}\n",
+      label.c_str(), o.read_rate, o.read_connections, Achieved(read, s, o),
+      read.latencies_us.size(), static_cast<long long>(read.errors), Pct(read.latencies_us, 50),
+      Pct(read.latencies_us, 99), Pct(read.latencies_us, 100));
+  return push.errors + read.errors + fresh.errors > 0 ? 1 : 0;
+}
