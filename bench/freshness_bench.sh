@@ -108,7 +108,10 @@ main() {
       wait "$compact_pid" 2>/dev/null || true
       compact_pid=""
     fi
-    echo "log parts of source txn: $(ls "$repo"/data/offline/freshness/sources/txn/ | grep -c '^part-' || true)"
+    # Each push commits a log part; the manifest lists the parts and, for an
+    # hour after a compaction, the files it replaced.
+    python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); print("source log of txn: %d commits, manifest lists %d parts and %d replaced files" % (m["generation"], len(m["parts"]), len(m.get("replaced", []))))' \
+      "$repo/data/offline/freshness/sources/txn/manifest.json" || true
     kill -TERM "$server_pid"
     wait "$server_pid" || true
     server_pid=""

@@ -19,8 +19,12 @@
 //   the probe key's count every --poll-interval-us until it reaches the
 //   expected count: freshness = first visible - intended send time.
 //
+// Sends still due --probe-timeout after the end are dropped (counted
+// unsent), so a server far behind does not keep the run going.
+//
 // Prints one JSON line per measurement (freshness, push, read). Exit 1 when
-// a request failed or a probe never became visible (--probe-timeout).
+// a request failed or was not sent, or a probe never became visible
+// (--probe-timeout).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -81,28 +85,50 @@ Options Parse(int argc, char** argv) {
     if (a == "--help" || a == "-h") Usage("help");
     if (i + 1 >= argc) Usage("missing value of " + a);
     std::string v = argv[++i];
-    if (a == "--host") o.host = v;
-    else if (a == "--port") o.port = std::atoi(v.c_str());
-    else if (a == "--label") o.label = v;
-    else if (a == "--push-source") o.push_source = v;
-    else if (a == "--view") o.view = v;
-    else if (a == "--count-feature") o.count_feature = v;
-    else if (a == "--read-features") o.read_features = v;
-    else if (a == "--key-name") o.key_name = v;
-    else if (a == "--keys") o.keys = std::atoll(v.c_str());
-    else if (a == "--push-rate") o.push_rate = std::atof(v.c_str());
-    else if (a == "--batch") o.batch = std::atoi(v.c_str());
-    else if (a == "--push-connections") o.push_connections = std::atoi(v.c_str());
-    else if (a == "--read-rate") o.read_rate = std::atof(v.c_str());
-    else if (a == "--read-connections") o.read_connections = std::atoi(v.c_str());
-    else if (a == "--probe-every") o.probe_every = std::atoi(v.c_str());
-    else if (a == "--probe-keys") o.probe_keys = std::atoll(v.c_str());
-    else if (a == "--pollers") o.pollers = std::atoi(v.c_str());
-    else if (a == "--poll-interval-us") o.poll_interval_us = std::atoi(v.c_str());
-    else if (a == "--probe-timeout") o.probe_timeout = std::atof(v.c_str());
-    else if (a == "--duration") o.duration = std::atof(v.c_str());
-    else if (a == "--warmup") o.warmup = std::atof(v.c_str());
-    else Usage("unknown argument " + a);
+    if (a == "--host")
+      o.host = v;
+    else if (a == "--port")
+      o.port = std::atoi(v.c_str());
+    else if (a == "--label")
+      o.label = v;
+    else if (a == "--push-source")
+      o.push_source = v;
+    else if (a == "--view")
+      o.view = v;
+    else if (a == "--count-feature")
+      o.count_feature = v;
+    else if (a == "--read-features")
+      o.read_features = v;
+    else if (a == "--key-name")
+      o.key_name = v;
+    else if (a == "--keys")
+      o.keys = std::atoll(v.c_str());
+    else if (a == "--push-rate")
+      o.push_rate = std::atof(v.c_str());
+    else if (a == "--batch")
+      o.batch = std::atoi(v.c_str());
+    else if (a == "--push-connections")
+      o.push_connections = std::atoi(v.c_str());
+    else if (a == "--read-rate")
+      o.read_rate = std::atof(v.c_str());
+    else if (a == "--read-connections")
+      o.read_connections = std::atoi(v.c_str());
+    else if (a == "--probe-every")
+      o.probe_every = std::atoi(v.c_str());
+    else if (a == "--probe-keys")
+      o.probe_keys = std::atoll(v.c_str());
+    else if (a == "--pollers")
+      o.pollers = std::atoi(v.c_str());
+    else if (a == "--poll-interval-us")
+      o.poll_interval_us = std::atoi(v.c_str());
+    else if (a == "--probe-timeout")
+      o.probe_timeout = std::atof(v.c_str());
+    else if (a == "--duration")
+      o.duration = std::atof(v.c_str());
+    else if (a == "--warmup")
+      o.warmup = std::atof(v.c_str());
+    else
+      Usage("unknown argument " + a);
   }
   if (o.keys <= 0 || o.push_rate <= 0 || o.batch <= 0 || o.push_connections <= 0 ||
       o.read_rate <= 0 || o.read_connections <= 0 || o.probe_every <= 0 || o.probe_keys <= 0 ||
@@ -135,6 +161,9 @@ struct Schedule {
     return static_cast<int64_t>((end - start) / batch_interval);  // batches with time < end
   }
   bool Measured(Clock::time_point t) const { return t >= measure_from && t < end; }
+  // A server far behind would keep the run going for as long as its
+  // backlog: sends due before `end` are dropped once it is `grace` past.
+  bool TooLate(Clock::duration grace) const { return Clock::now() > end + grace; }
 };
 
 // RFC 3339 UTC with microseconds, as the server reads timestamps.
@@ -168,6 +197,7 @@ struct Tally {
   int64_t errors = 0;
   int64_t units = 0;  // events (pushes) or requests (reads) completed ok
   int64_t polls = 0;
+  int64_t unsent = 0;  // events or requests not sent: too late (Schedule::TooLate)
   Clock::time_point last_done{};
 
   void Merge(const Tally& t) {
@@ -175,6 +205,7 @@ struct Tally {
     errors += t.errors;
     units += t.units;
     polls += t.polls;
+    unsent += t.unsent;
     last_done = std::max(last_done, t.last_done);
   }
 };
@@ -187,6 +218,10 @@ void RunPusher(const Options& o, const Schedule& s, int connection, Tally* tally
   std::string response;
   for (int64_t b = connection; b < s.Batches(); b += o.push_connections) {
     Clock::time_point intended = s.BatchTime(b);
+    if (s.TooLate(Seconds(o.probe_timeout))) {
+      if (s.Measured(intended)) tally->unsent += o.batch;
+      continue;
+    }
     std::this_thread::sleep_until(intended);
     std::string ts = "\"";  // quoted; built in steps (g++ 12 warns on "x" + string&&)
     ts += Rfc3339(s.wall_start + (intended - s.start));
@@ -206,15 +241,16 @@ void RunPusher(const Options& o, const Schedule& s, int connection, Tally* tally
       amounts += ".25";
       stamps += ts;
     }
-    std::string body = "{\"push_source_name\":\"" + o.push_source + "\",\"df\":{\"" +
-                       o.key_name + "\":[" + keys + "],\"amount\":[" + amounts + "],\"ts\":[" +
-                       stamps + "]},\"to\":\"online\"}";
+    std::string body = "{\"push_source_name\":\"" + o.push_source + "\",\"df\":{\"" + o.key_name +
+                       "\":[" + keys + "],\"amount\":[" + amounts + "],\"ts\":[" + stamps +
+                       "]},\"to\":\"online\"}";
     int status = 0;
     bool ok = http.Post("/push", body, &status, &response) && status == 200;
     Clock::time_point done = Clock::now();
     if (!s.Measured(intended)) continue;
     if (!ok) {
-      if (tally->errors++ == 0) std::fprintf(stderr, "push failed: %d %s\n", status, response.c_str());
+      if (tally->errors++ == 0)
+        std::fprintf(stderr, "push failed: %d %s\n", status, response.c_str());
       continue;
     }
     tally->latencies_us.push_back(Micros(done - intended));
@@ -231,16 +267,21 @@ void RunReader(const Options& o, const Schedule& s, int connection, Tally* tally
   std::string response;
   for (Clock::time_point intended = s.start + interval * connection / o.read_connections;
        intended < s.end; intended += interval) {
+    if (s.TooLate(Seconds(o.probe_timeout))) {
+      if (s.Measured(intended)) tally->unsent++;
+      continue;
+    }
     std::this_thread::sleep_until(intended);
     int64_t key = static_cast<int64_t>(rng() % static_cast<uint64_t>(o.keys));
-    std::string body = "{\"features\":[" + features + "],\"entities\":{\"" + o.key_name +
-                       "\":[" + std::to_string(key) + "]}}";
+    std::string body = "{\"features\":[" + features + "],\"entities\":{\"" + o.key_name + "\":[" +
+                       std::to_string(key) + "]}}";
     int status = 0;
     bool ok = http.Post("/get-online-features", body, &status, &response) && status == 200;
     Clock::time_point done = Clock::now();
     if (!s.Measured(intended)) continue;
     if (!ok) {
-      if (tally->errors++ == 0) std::fprintf(stderr, "read failed: %d %s\n", status, response.c_str());
+      if (tally->errors++ == 0)
+        std::fprintf(stderr, "read failed: %d %s\n", status, response.c_str());
       continue;
     }
     tally->latencies_us.push_back(Micros(done - intended));
@@ -275,6 +316,7 @@ void RunPoller(const Options& o, const Schedule& s, int poller, Tally* tally) {
     const std::string body = "{\"features\":[" + features + "],\"entities\":{\"" + o.key_name +
                              "\":[" + std::to_string(ProbeKey(o, i)) + "]}}";
     std::this_thread::sleep_until(intended);
+    response.clear();
     bool visible = false;
     for (Clock::time_point next = intended; !visible;) {
       if (Clock::now() - intended > Seconds(o.probe_timeout)) break;
@@ -358,18 +400,21 @@ int main(int argc, char** argv) {
       static_cast<long long>(fresh.polls), o.poll_interval_us);
   std::printf(
       "%s\"measurement\":\"push\",\"target_events_per_s\":%.0f,\"batch\":%d,\"connections\":%d,"
-      "\"achieved_events_per_s\":%.0f,\"batches\":%zu,\"errors\":%lld,\"p50_ms\":%.2f,"
+      "\"achieved_events_per_s\":%.0f,\"batches\":%zu,\"errors\":%lld,\"unsent_events\":%lld,\"p50_"
+      "ms\":%.2f,"
       "\"p99_ms\":%.2f,\"max_ms\":%.2f}\n",
       label.c_str(), o.push_rate, o.batch, o.push_connections, Achieved(push, s, o),
       push.latencies_us.size(), static_cast<long long>(push.errors),
-      Pct(push.latencies_us, 50) / ms, Pct(push.latencies_us, 99) / ms,
-      Pct(push.latencies_us, 100) / ms);
+      static_cast<long long>(push.unsent), Pct(push.latencies_us, 50) / ms,
+      Pct(push.latencies_us, 99) / ms, Pct(push.latencies_us, 100) / ms);
   std::printf(
       "%s\"measurement\":\"read\",\"target_req_per_s\":%.0f,\"connections\":%d,"
-      "\"achieved_req_per_s\":%.0f,\"requests\":%zu,\"errors\":%lld,\"p50_us\":%.0f,"
+      "\"achieved_req_per_s\":%.0f,\"requests\":%zu,\"errors\":%lld,\"unsent\":%lld,\"p50_us\":%."
+      "0f,"
       "\"p99_us\":%.0f,\"max_us\":%.0f}\n",
       label.c_str(), o.read_rate, o.read_connections, Achieved(read, s, o),
-      read.latencies_us.size(), static_cast<long long>(read.errors), Pct(read.latencies_us, 50),
-      Pct(read.latencies_us, 99), Pct(read.latencies_us, 100));
-  return push.errors + read.errors + fresh.errors > 0 ? 1 : 0;
+      read.latencies_us.size(), static_cast<long long>(read.errors),
+      static_cast<long long>(read.unsent), Pct(read.latencies_us, 50), Pct(read.latencies_us, 99),
+      Pct(read.latencies_us, 100));
+  return push.errors + read.errors + fresh.errors + push.unsent + read.unsent > 0 ? 1 : 0;
 }

@@ -31,9 +31,10 @@ class HttpConnection {
   // Post reconnects.
   bool Post(const std::string& path, const std::string& body, int* status, std::string* response) {
     if (fd_ < 0 && !Connect()) return false;
-    std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + host_ +
-                          "\r\nContent-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::string request =
+        "POST " + path + " HTTP/1.1\r\nHost: " + host_ +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
     if (SendAll(request) && ReadResponse(status, response)) return true;
     Close();
     return false;
