@@ -186,7 +186,7 @@ table() {
   python3 - "$1" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print("| backend | freshness p50 / p99 / max (ms) | probes (not visible) | pushes: events/s target -> achieved, p99 (ms) | reads: req/s target -> achieved, p99 (ms) | redis-benchmark GET/s |")
+print("| backend | freshness p50 / p99 / max (ms) | probes (never seen) | pushes: events/s target -> achieved, p99 (ms) | reads: req/s target -> achieved, p99 (ms) | redis-benchmark GET/s |")
 print("|---|---|---|---|---|---|")
 by = {}
 for r in rows:
@@ -196,7 +196,8 @@ for b, m in by.items():
     if b == "redis-benchmark":
         continue
     f, p, r = m.get("freshness", {}), m.get("push", {}), m.get("read", {})
-    print(f"| {b} | {f.get('p50_ms')} / {f.get('p99_ms')} / {f.get('max_ms')} | {f.get('probes')} ({f.get('not_visible')}) "
+    ms = lambda k: "unseen" if f.get(k) is None else f.get(k)  # null: a probe never seen
+    print(f"| {b} | {ms('p50_ms')} / {ms('p99_ms')} / {ms('max_ms')} | {f.get('probes')} ({f.get('not_visible')}) "
           f"| {p.get('target_events_per_s')} -> {p.get('achieved_events_per_s')}, {p.get('p99_ms')} "
           f"| {r.get('target_req_per_s')} -> {r.get('achieved_req_per_s')}, {r.get('p99_us', 0) / 1000:.2f} | {ref} |")
 PY

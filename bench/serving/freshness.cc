@@ -17,7 +17,8 @@
 //   keys). A poller (--pollers threads, probe i on poller i % pollers) waits
 //   for the batch's intended send time, then polls /get-online-features for
 //   the probe key's count every --poll-interval-us until it reaches the
-//   expected count: freshness = first visible - intended send time.
+//   expected count: freshness = first visible - intended send time (a probe
+//   not seen within --probe-timeout counts as infinitely late).
 //
 // Sends still due --probe-timeout after the end are dropped (counted
 // unsent), so a server far behind does not keep the run going.
@@ -30,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 #include <random>
 #include <string>
 #include <thread>
@@ -210,6 +212,10 @@ struct Tally {
   }
 };
 
+// The latency of a probe never seen (--probe-timeout): it sorts last, so
+// the percentiles count it as infinitely late; printed as null.
+constexpr int64_t kNeverVisible = std::numeric_limits<int64_t>::max();
+
 int64_t ProbeKey(const Options& o, int64_t probe) { return o.keys + probe % o.probe_keys; }
 
 void RunPusher(const Options& o, const Schedule& s, int connection, Tally* tally) {
@@ -335,6 +341,7 @@ void RunPoller(const Options& o, const Schedule& s, int poller, Tally* tally) {
                      static_cast<long long>(i), static_cast<long long>(ProbeKey(o, i)),
                      static_cast<long long>(expected), response.c_str());
       }
+      tally->latencies_us.push_back(kNeverVisible);
       continue;
     }
     tally->latencies_us.push_back(Micros(seen - intended));
@@ -358,6 +365,15 @@ double Pct(const std::vector<int64_t>& sorted, double p) {
   if (sorted.empty()) return -1;
   size_t i = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()));
   return static_cast<double>(sorted[std::min(i, sorted.size() - 1)]);
+}
+
+// A freshness percentile in milliseconds, null when it is a probe never seen.
+std::string FreshMs(const std::vector<int64_t>& sorted, double p) {
+  double us = Pct(sorted, p);
+  if (us >= static_cast<double>(kNeverVisible)) return "null";
+  char out[32];
+  std::snprintf(out, sizeof(out), "%.2f", us / 1000.0);
+  return out;
 }
 
 // Units per second over the measured span (at least --duration: a server
@@ -392,11 +408,11 @@ int main(int argc, char** argv) {
   const std::string label = "{\"backend\":\"" + o.label + "\",";
   const double ms = 1000.0;
   std::printf(
-      "%s\"measurement\":\"freshness\",\"probes\":%zu,\"not_visible\":%lld,\"p50_ms\":%.2f,"
-      "\"p90_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"polls\":%lld,\"poll_interval_us\":%d}\n",
+      "%s\"measurement\":\"freshness\",\"probes\":%zu,\"not_visible\":%lld,\"p50_ms\":%s,"
+      "\"p90_ms\":%s,\"p99_ms\":%s,\"max_ms\":%s,\"polls\":%lld,\"poll_interval_us\":%d}\n",
       label.c_str(), fresh.latencies_us.size(), static_cast<long long>(fresh.errors),
-      Pct(fresh.latencies_us, 50) / ms, Pct(fresh.latencies_us, 90) / ms,
-      Pct(fresh.latencies_us, 99) / ms, Pct(fresh.latencies_us, 100) / ms,
+      FreshMs(fresh.latencies_us, 50).c_str(), FreshMs(fresh.latencies_us, 90).c_str(),
+      FreshMs(fresh.latencies_us, 99).c_str(), FreshMs(fresh.latencies_us, 100).c_str(),
       static_cast<long long>(fresh.polls), o.poll_interval_us);
   std::printf(
       "%s\"measurement\":\"push\",\"target_events_per_s\":%.0f,\"batch\":%d,\"connections\":%d,"
