@@ -22,9 +22,10 @@
 #    the load runs (each push is one source-log commit; see the README);
 # 3. runs bench/serving/freshness.cc (tessera_freshness): pushes of --batch
 #    events every batch/rate seconds (2 connections), an open-loop read load
-#    of --read-rate req/s over random keys (8 connections), and one probe
-#    event per push batch (100/s at the defaults) polled every 0.5 ms until
-#    visible; every latency from the intended send time;
+#    of --read-rate req/s over random keys (8 connections), and probe events
+#    (about 100/s: the first ceil(100 * batch / rate) events of each batch)
+#    polled every 0.5 ms until visible; every latency from the intended send
+#    time;
 # 4. runs `redis-benchmark -t get -c 32 -q` against a redis-server on a free
 #    loopback port (the Redis backend's own server);
 # 5. prints one JSON line per measurement (also in DATA/results.jsonl) and a
@@ -100,8 +101,12 @@ main() {
       (while sleep "$compact_every"; do "$tessera" -r "$repo" compact >/dev/null || true; done) &
       compact_pid=$!
     fi
+    # About 100 probes/s whatever the batch size; a poller per probe of a batch.
+    local per_batch=$(((100 * batch + push_rate - 1) / push_rate))
+    ((per_batch > batch)) && per_batch=$batch
     "$build/tessera_freshness" --port "$port" --label "$name" --keys "$keys" \
       --push-rate "$push_rate" --batch "$batch" --read-rate "$read_rate" \
+      --probes-per-batch "$per_batch" --pollers "$((per_batch > 8 ? per_batch : 8))" \
       --duration "$duration" --warmup "$warmup" | tee -a "$results" || true
     if [[ -n "$compact_pid" ]]; then
       kill -TERM "$compact_pid" 2>/dev/null || true

@@ -11,7 +11,8 @@
 //   b % P), keys uniform in [0, --keys), event time = the intended send time;
 // - reads: --read-rate req/s of /get-online-features over random keys in
 //   [0, --keys) (the view's --read-features), --read-connections connections;
-// - probes: one event of every --probe-every-th batch goes to a probe key in
+// - probes: the first --probes-per-batch events of every --probe-every-th
+//   batch (probe i in order) go to a probe key in
 //   [--keys, --keys + --probe-keys) (round robin, so probe i is the
 //   (i / probe_keys + 1)-th event of its key, and only probes touch these
 //   keys). A poller (--pollers threads, probe i on poller i % pollers) waits
@@ -59,7 +60,8 @@ struct Options {
   int push_connections = 2;
   double read_rate = 2000;
   int read_connections = 8;
-  int probe_every = 1;  // a probe in every n-th batch
+  int probe_every = 1;       // probes in every n-th batch
+  int probes_per_batch = 1;  // its first n events
   int64_t probe_keys = 1000;
   int pollers = 8;
   int poll_interval_us = 500;
@@ -73,7 +75,8 @@ struct Options {
                "error: %s\nusage: tessera_freshness [--host H] --port P [--label L] "
                "[--push-source S] [--view V] [--count-feature F] [--read-features f,...] "
                "[--key-name K] [--keys N] [--push-rate EV/S] [--batch N] [--push-connections C] "
-               "[--read-rate R] [--read-connections C] [--probe-every N] [--probe-keys N] "
+               "[--read-rate R] [--read-connections C] [--probe-every N] [--probes-per-batch N] "
+               "[--probe-keys N] "
                "[--pollers N] [--poll-interval-us US] [--probe-timeout S] [--duration S] "
                "[--warmup S]\n",
                error.c_str());
@@ -117,6 +120,8 @@ Options Parse(int argc, char** argv) {
       o.read_connections = std::atoi(v.c_str());
     else if (a == "--probe-every")
       o.probe_every = std::atoi(v.c_str());
+    else if (a == "--probes-per-batch")
+      o.probes_per_batch = std::atoi(v.c_str());
     else if (a == "--probe-keys")
       o.probe_keys = std::atoll(v.c_str());
     else if (a == "--pollers")
@@ -134,8 +139,8 @@ Options Parse(int argc, char** argv) {
   }
   if (o.keys <= 0 || o.push_rate <= 0 || o.batch <= 0 || o.push_connections <= 0 ||
       o.read_rate <= 0 || o.read_connections <= 0 || o.probe_every <= 0 || o.probe_keys <= 0 ||
-      o.pollers <= 0 || o.poll_interval_us < 0 || o.probe_timeout <= 0 || o.duration <= 0 ||
-      o.warmup < 0) {
+      o.probes_per_batch <= 0 || o.probes_per_batch > o.batch || o.pollers <= 0 ||
+      o.poll_interval_us < 0 || o.probe_timeout <= 0 || o.duration <= 0 || o.warmup < 0) {
     Usage("counts, rates and durations must be positive");
   }
   return o;
@@ -234,8 +239,8 @@ void RunPusher(const Options& o, const Schedule& s, int connection, Tally* tally
     ts += '"';
     std::string keys, amounts, stamps;
     for (int e = 0; e < o.batch; ++e) {
-      bool probe = e == 0 && b % o.probe_every == 0;
-      int64_t key = probe ? ProbeKey(o, b / o.probe_every)
+      bool probe = e < o.probes_per_batch && b % o.probe_every == 0;
+      int64_t key = probe ? ProbeKey(o, b / o.probe_every * o.probes_per_batch + e)
                           : static_cast<int64_t>(rng() % static_cast<uint64_t>(o.keys));
       if (e > 0) {
         keys += ',';
@@ -314,10 +319,10 @@ int64_t CountIn(const std::string& body) {
 void RunPoller(const Options& o, const Schedule& s, int poller, Tally* tally) {
   HttpConnection http(o.host, o.port);
   const std::string features = Quoted(o.view, o.count_feature);
-  const int64_t probes = (s.Batches() + o.probe_every - 1) / o.probe_every;
+  const int64_t probes = (s.Batches() + o.probe_every - 1) / o.probe_every * o.probes_per_batch;
   std::string response;
   for (int64_t i = poller; i < probes; i += o.pollers) {
-    Clock::time_point intended = s.BatchTime(i * o.probe_every);
+    Clock::time_point intended = s.BatchTime(i / o.probes_per_batch * o.probe_every);
     const int64_t expected = i / o.probe_keys + 1;
     const std::string body = "{\"features\":[" + features + "],\"entities\":{\"" + o.key_name +
                              "\":[" + std::to_string(ProbeKey(o, i)) + "]}}";
