@@ -101,12 +101,12 @@ main() {
       (while sleep "$compact_every"; do "$tessera" -r "$repo" compact >/dev/null || true; done) &
       compact_pid=$!
     fi
-    # About 100 probes/s whatever the batch size; a poller per probe of a batch.
+    # About 100 probes/s whatever the batch size.
     local per_batch=$(((100 * batch + push_rate - 1) / push_rate))
     ((per_batch > batch)) && per_batch=$batch
     "$build/tessera_freshness" --port "$port" --label "$name" --keys "$keys" \
       --push-rate "$push_rate" --batch "$batch" --read-rate "$read_rate" \
-      --probes-per-batch "$per_batch" --pollers "$((per_batch > 8 ? per_batch : 8))" \
+      --probes-per-batch "$per_batch" \
       --duration "$duration" --warmup "$warmup" | tee -a "$results" || true
     if [[ -n "$compact_pid" ]]; then
       kill -TERM "$compact_pid" 2>/dev/null || true

@@ -15,11 +15,12 @@
 //   batch (probe i in order) go to a probe key in
 //   [--keys, --keys + --probe-keys) (round robin, so probe i is the
 //   (i / probe_keys + 1)-th event of its key, and only probes touch these
-//   keys). A poller (--pollers threads, probe i on poller i % pollers) waits
-//   for the batch's intended send time, then polls /get-online-features for
-//   the probe key's count every --poll-interval-us until it reaches the
-//   expected count: freshness = first visible - intended send time (a probe
-//   not seen within --probe-timeout counts as infinitely late).
+//   keys). A poller (--pollers threads, the j-th batch with probes on poller
+//   j % pollers) waits for the batch's intended send time, then polls
+//   /get-online-features for the counts of the batch's probe keys (one
+//   request) every --poll-interval-us until each reaches its expected
+//   count: freshness = first visible - intended send time (a probe not
+//   seen within --probe-timeout counts as infinitely late).
 //
 // Sends still due --probe-timeout after the end are dropped (counted
 // unsent), so a server far behind does not keep the run going.
@@ -301,57 +302,81 @@ void RunReader(const Options& o, const Schedule& s, int connection, Tally* tally
   }
 }
 
-// The count in a /get-online-features answer for one entity and one
-// feature: the first value of the second result (the first is the join
-// key). -1 when the answer has no such number.
-int64_t CountIn(const std::string& body) {
+// The counts in a /get-online-features answer for one feature: the values
+// of the second result (the first is the join key), -1 for a value that
+// is not a whole number. Empty when the answer has no second result.
+std::vector<int64_t> CountsIn(const std::string& body) {
   const std::string marker = "\"values\":[";
+  std::vector<int64_t> counts;
   size_t first = body.find(marker);
-  if (first == std::string::npos) return -1;
+  if (first == std::string::npos) return counts;
   size_t second = body.find(marker, first + marker.size());
-  if (second == std::string::npos) return -1;
-  const char* p = body.c_str() + second + marker.size();
-  char* end = nullptr;
-  long long v = std::strtoll(p, &end, 10);
-  return end == p ? -1 : v;
+  if (second == std::string::npos) return counts;
+  for (const char* p = body.c_str() + second + marker.size(); *p != ']' && *p != '\0';) {
+    char* end = nullptr;
+    long long v = std::strtoll(p, &end, 10);
+    counts.push_back(end == p ? -1 : v);
+    p = end == p ? p + 1 : end;
+    while (*p != ',' && *p != ']' && *p != '\0') ++p;
+    if (*p == ',') ++p;
+  }
+  return counts;
 }
 
+// The probes of one batch, polled together (one request for all their
+// keys, so polling stays a small load whatever the probes per batch).
+void PollBatch(const Options& o, const Schedule& s, int64_t batch, HttpConnection* http,
+               Tally* tally) {
+  const Clock::time_point intended = s.BatchTime(batch * o.probe_every);
+  const int64_t first = batch * o.probes_per_batch;
+  const size_t n = static_cast<size_t>(o.probes_per_batch);
+  std::string keys;
+  for (size_t m = 0; m < n; ++m) {
+    if (m > 0) keys += ',';
+    keys += std::to_string(ProbeKey(o, first + static_cast<int64_t>(m)));
+  }
+  const std::string body = "{\"features\":[" + Quoted(o.view, o.count_feature) +
+                           "],\"entities\":{\"" + o.key_name + "\":[" + keys + "]}}";
+  std::vector<int64_t> latency(n, kNeverVisible);
+  size_t left = n;
+  std::string response;
+  std::this_thread::sleep_until(intended);
+  for (Clock::time_point next = intended; left > 0;) {
+    if (Clock::now() - intended > Seconds(o.probe_timeout)) break;
+    int status = 0;
+    tally->polls++;
+    if (!http->Post("/get-online-features", body, &status, &response) || status != 200) break;
+    const Clock::time_point now = Clock::now();
+    std::vector<int64_t> counts = CountsIn(response);
+    for (size_t m = 0; m < n && m < counts.size(); ++m) {
+      const int64_t expected = (first + static_cast<int64_t>(m)) / o.probe_keys + 1;
+      if (latency[m] == kNeverVisible && counts[m] >= expected) {
+        latency[m] = Micros(now - intended);
+        --left;
+      }
+    }
+    next += std::chrono::microseconds(o.poll_interval_us);
+    if (left > 0) std::this_thread::sleep_until(next);
+  }
+  if (!s.Measured(intended)) return;
+  for (size_t m = 0; m < n; ++m) {
+    tally->latencies_us.push_back(latency[m]);
+    if (latency[m] != kNeverVisible) {
+      tally->units++;
+    } else if (tally->errors++ == 0) {
+      std::fprintf(stderr, "probe %lld (key %lld) not visible within %.0f s: %s\n",
+                   static_cast<long long>(first + static_cast<int64_t>(m)),
+                   static_cast<long long>(ProbeKey(o, first + static_cast<int64_t>(m))),
+                   o.probe_timeout, response.c_str());
+    }
+  }
+}
+
+// Probe batch j (a batch with probes) on poller j % pollers.
 void RunPoller(const Options& o, const Schedule& s, int poller, Tally* tally) {
   HttpConnection http(o.host, o.port);
-  const std::string features = Quoted(o.view, o.count_feature);
-  const int64_t probes = (s.Batches() + o.probe_every - 1) / o.probe_every * o.probes_per_batch;
-  std::string response;
-  for (int64_t i = poller; i < probes; i += o.pollers) {
-    Clock::time_point intended = s.BatchTime(i / o.probes_per_batch * o.probe_every);
-    const int64_t expected = i / o.probe_keys + 1;
-    const std::string body = "{\"features\":[" + features + "],\"entities\":{\"" + o.key_name +
-                             "\":[" + std::to_string(ProbeKey(o, i)) + "]}}";
-    std::this_thread::sleep_until(intended);
-    response.clear();
-    bool visible = false;
-    for (Clock::time_point next = intended; !visible;) {
-      if (Clock::now() - intended > Seconds(o.probe_timeout)) break;
-      int status = 0;
-      tally->polls++;
-      if (!http.Post("/get-online-features", body, &status, &response) || status != 200) break;
-      visible = CountIn(response) >= expected;
-      next += std::chrono::microseconds(o.poll_interval_us);
-      if (!visible) std::this_thread::sleep_until(next);
-    }
-    Clock::time_point seen = Clock::now();
-    if (!s.Measured(intended)) continue;
-    if (!visible) {
-      if (tally->errors++ == 0) {
-        std::fprintf(stderr, "probe %lld (key %lld, count %lld) not visible: %s\n",
-                     static_cast<long long>(i), static_cast<long long>(ProbeKey(o, i)),
-                     static_cast<long long>(expected), response.c_str());
-      }
-      tally->latencies_us.push_back(kNeverVisible);
-      continue;
-    }
-    tally->latencies_us.push_back(Micros(seen - intended));
-    tally->units++;
-  }
+  const int64_t batches = (s.Batches() + o.probe_every - 1) / o.probe_every;
+  for (int64_t j = poller; j < batches; j += o.pollers) PollBatch(o, s, j, &http, tally);
 }
 
 template <typename Fn>
