@@ -71,26 +71,36 @@ void KeyedEvents::Group(size_t num_keys) {
 }
 
 int64_t KeyedEvents::AddTo(size_t id, agg::WindowState* state, agg::EventRank* top) const {
-  std::vector<std::optional<agg::AggInput>> values(num_columns_);
-  int64_t too_old = 0;
-  for (size_t e = starts_[id]; e < starts_[id + 1]; ++e) {
-    const Ref& ref = events_[e];
+  // One batch per key (WindowState::AddBatch: sorted once, each tile
+  // encoded once); the buffers are reused across keys on this thread.
+  thread_local std::vector<agg::EventRank> ranks;
+  thread_local std::vector<std::optional<agg::AggInput>> values;
+  thread_local std::vector<agg::WindowState::AddResult> results;
+  const size_t n = starts_[id + 1] - starts_[id];
+  ranks.resize(n);
+  values.resize(n * num_columns_);
+  results.resize(n);
+  for (size_t j = 0; j < n; ++j) {
+    const Ref& ref = events_[starts_[id] + j];
     const RecordBatch& batch = *batches_[static_cast<size_t>(ref.batch)];
     const int64_t r = ref.row;
     const Array& created = *batch.column(num_keys_ + 1);
     const Array& seq = *batch.column(num_keys_ + 2 + static_cast<int>(num_columns_));
-    const agg::EventRank rank = WindowEventRank(
-        batch.column(num_keys_)->GetInt64(r), created.IsValid(r),
-        created.IsValid(r) ? created.GetInt64(r) : 0, seq.IsValid(r),
-        seq.IsValid(r) ? seq.GetInt64(r) : 0, ref.in_place_position);
+    ranks[j] = WindowEventRank(batch.column(num_keys_)->GetInt64(r), created.IsValid(r),
+                               created.IsValid(r) ? created.GetInt64(r) : 0, seq.IsValid(r),
+                               seq.IsValid(r) ? seq.GetInt64(r) : 0, ref.in_place_position);
     for (size_t c = 0; c < num_columns_; ++c) {
       const Array& column = *batch.column(num_keys_ + 2 + static_cast<int>(c));
-      values[c] = column.IsNull(r) ? std::nullopt
-                                   : std::optional<agg::AggInput>(AggInputAt(column, r));
+      values[j * num_columns_ + c] =
+          column.IsNull(r) ? std::nullopt : std::optional<agg::AggInput>(AggInputAt(column, r));
     }
-    switch (state->Add(rank, values)) {
+  }
+  state->AddBatch(ranks, values, results);
+  int64_t too_old = 0;
+  for (size_t j = 0; j < n; ++j) {
+    switch (results[j]) {
       case agg::WindowState::AddResult::kApplied:
-        if (top != nullptr && *top < rank) *top = rank;
+        if (top != nullptr && *top < ranks[j]) *top = ranks[j];
         break;
       case agg::WindowState::AddResult::kTooOld: ++too_old; break;
       case agg::WindowState::AddResult::kDuplicate: break;
