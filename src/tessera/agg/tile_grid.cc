@@ -7,6 +7,9 @@
 namespace tessera::agg {
 
 size_t TileGrid::LowerBound(int64_t k) const {
+  // Adds mostly touch the newest tile or make a newer one.
+  if (index_.empty() || index_.back() < k) return index_.size();
+  if (index_.back() == k) return index_.size() - 1;  // indexes are increasing
   return static_cast<size_t>(std::lower_bound(index_.begin(), index_.end(), k) - index_.begin());
 }
 

@@ -158,7 +158,7 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
   // Ranks identify events: the one just before an equal rank is this event.
   if (pos > 0 && r.events.rank(pos - 1) == kept) return AddResult::kDuplicate;
   r.events.Insert(pos, kept, values);
-  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*r.plan);
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchFor(*r.plan, &r.layout).accumulators;
   for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values, accs);
   return AddResult::kApplied;
 }
@@ -197,7 +197,7 @@ void WindowState::AddBatch(std::span<const EventRank> ranks,
     order[applied++] = order[j];  // keeps the applied events, in rank order
   }
   order.resize(applied);
-  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*r.plan);
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchFor(*r.plan, &r.layout).accumulators;
   thread_local std::string bytes, partial;
   for (size_t g = 0; g < r.grids.size(); ++g) {
     const TileLayout::Group& group = r.layout.groups[g];
@@ -273,7 +273,8 @@ int64_t WindowState::horizon() const { return rep_->horizon; }
 void WindowState::Read(int64_t t, std::vector<Value>* out) const {
   const Rep& r = *rep_;
   // Cannot fail: every partial was written by EncodeTo or checked by Decode.
-  Status st = ReadWindow(*r.plan, r.layout, r.events, GridTiles{r.grids}, t, out);
+  Status st = ReadWindow(*r.plan, r.layout, r.events, GridTiles{r.grids}, t,
+                         ScratchFor(*r.plan, &r.layout).accumulators, out);
   (void)st;
 }
 
@@ -295,10 +296,11 @@ Result<WindowState> WindowState::Decode(const WindowPlan* plan, std::string_view
 
 Status WindowState::ReadEncoded(const WindowPlan& plan, std::string_view bytes, int64_t t,
                                 std::vector<Value>* out) {
-  const TileLayout& layout = *ScratchFor(plan).layout;
+  PlanScratch& scratch = ScratchFor(plan);
+  const TileLayout& layout = *scratch.layout;
   thread_local EncodedState in;  // reused: a read allocates nothing of its own
   TS_RETURN_NOT_OK(in.Parse(plan, layout, bytes));
-  Status st = ReadWindow(plan, layout, in, in, t, out);
+  Status st = ReadWindow(plan, layout, in, in, t, scratch.accumulators, out);
   if (!st.ok()) return Status::Corruption("window state: tile " + st.message());
   if (in.corrupt()) return Status::Corruption("window state: value offsets out of bounds");
   return Status::OK();
