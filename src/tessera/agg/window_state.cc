@@ -207,8 +207,11 @@ void WindowState::AddBatch(std::span<const EventRank> ranks,
     // Runs of events in one tile (rank order is event_ts order).
     for (size_t begin = 0; begin < order.size();) {
       const int64_t k = FloorDiv(order[begin].first.event_ts, group.width);
+      // The tile's end, exclusive (no division per event; beyond int64 the
+      // tile holds every later event).
+      const __int128 tile_end = (static_cast<__int128>(k) + 1) * group.width;
       size_t end = begin + 1;
-      while (end < order.size() && FloorDiv(order[end].first.event_ts, group.width) == k) ++end;
+      while (end < order.size() && order[end].first.event_ts < tile_end) ++end;
       const size_t run_begin = begin;
       begin = end;
       if (k < first_live) continue;  // no read merges it
