@@ -247,5 +247,92 @@ TEST(WindowStateTest, LateEventsMakeNoTileNoReadCanMerge) {
   EXPECT_EQ(ReadAt(state, now), (std::vector<Value>{Value::Int64(1), Value::Int64(2)}));
 }
 
+// AddBatch leaves the state exactly as Add of each event in order: random
+// streams (every function, out of order, nulls, NaN, bursts, edges) split
+// into a prefix applied by Add and batches, with events repeated inside a
+// batch and across batches (kDuplicate), and events at or before the
+// horizon (kTooOld); the encodings must be equal byte for byte, the
+// results equal, and reads equal to the brute-force reference.
+void CheckBatchEqualsAdds(const WindowPlan& plan, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const std::vector<int64_t> reads = ReadTimes(plan, rng, 20, kBase + 2 * kDay, kBase + 10 * kDay);
+  std::vector<Ev> events = RandomStream(plan, reads, rng);
+  // Repeats: the same event again (same rank and values), and the same rank
+  // with other values (Add keeps the first one).
+  for (int j = 0; j < 60; ++j) {
+    Ev again = events[rng() % events.size()];
+    if (j % 2 == 0) again.cells[kAmount] = Cell{0, std::nan(""), ""};
+    events.insert(events.begin() + static_cast<ptrdiff_t>(rng() % events.size()), again);
+  }
+  WindowState one(&plan), batch(&plan);
+  std::vector<WindowState::AddResult> want, got;
+  const size_t prefix = events.size() / 5;
+  for (size_t i = 0; i < prefix; ++i) {
+    want.push_back(one.Add(events[i].rank, InputsOf(plan, events[i])));
+    got.push_back(batch.Add(events[i].rank, InputsOf(plan, events[i])));
+  }
+  // Expire so that some later events are too old and some tiles dead.
+  one.Expire(kBase + 8 * kDay);
+  batch.Expire(kBase + 8 * kDay);
+  for (size_t begin = prefix; begin < events.size();) {
+    const size_t end = std::min(events.size(), begin + 1 + rng() % 400);
+    std::vector<EventRank> ranks;
+    std::vector<std::optional<AggInput>> values;
+    for (size_t i = begin; i < end; ++i) {
+      want.push_back(one.Add(events[i].rank, InputsOf(plan, events[i])));
+      ranks.push_back(events[i].rank);
+      for (const std::optional<AggInput>& v : InputsOf(plan, events[i])) values.push_back(v);
+    }
+    std::vector<WindowState::AddResult> results(ranks.size());
+    batch.AddBatch(ranks, values, results);
+    got.insert(got.end(), results.begin(), results.end());
+    begin = end;
+    ASSERT_EQ(Encoded(batch), Encoded(one)) << "after a batch ending at event " << end;
+  }
+  ASSERT_EQ(got, want);
+  for (WindowState::AddResult r : {WindowState::AddResult::kApplied,
+                                   WindowState::AddResult::kTooOld,
+                                   WindowState::AddResult::kDuplicate}) {
+    EXPECT_NE(std::count(want.begin(), want.end(), r), 0) << "the stream exercises every result";
+  }
+  // What the state holds: each applied event, the first of its rank.
+  std::vector<Ev> applied;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (want[i] == WindowState::AddResult::kApplied) applied.push_back(events[i]);
+  }
+  for (int64_t t : reads) {
+    if (t < kBase + 8 * kDay) continue;  // before now: expired events are absent
+    ExpectReference(plan, applied, t, {{"AddBatch", ReadAt(batch, t)}});
+  }
+}
+
+TEST(WindowStateTest, AddBatchEqualsAddOfEachEvent) {
+  for (uint64_t seed : {11, 12}) CheckBatchEqualsAdds(EveryFunctionPlan(), seed);
+  for (uint64_t seed : {13, 14}) CheckBatchEqualsAdds(ThreeByThreePlan(), seed);
+}
+
+// A fresh state built by one AddBatch of a whole shuffled history (what
+// training sets and the backfill do) encodes as the Adds do.
+TEST(WindowStateTest, AddBatchOfAWholeHistoryEqualsAdds) {
+  const WindowPlan plan = EveryFunctionPlan();
+  std::mt19937_64 rng(15);
+  const std::vector<int64_t> reads = ReadTimes(plan, rng, 20, kBase, kBase + 10 * kDay);
+  const std::vector<Ev> events = RandomStream(plan, reads, rng);
+  WindowState one(&plan), batch(&plan);
+  AddAllTo(plan, events, &one);
+  std::vector<EventRank> ranks;
+  std::vector<std::optional<AggInput>> values;
+  for (const Ev& ev : events) {
+    ranks.push_back(ev.rank);
+    for (const std::optional<AggInput>& v : InputsOf(plan, ev)) values.push_back(v);
+  }
+  std::vector<WindowState::AddResult> results(ranks.size());
+  batch.AddBatch(ranks, values, results);
+  EXPECT_EQ(std::count(results.begin(), results.end(), WindowState::AddResult::kApplied),
+            static_cast<ptrdiff_t>(events.size()));
+  EXPECT_EQ(Encoded(batch), Encoded(one));
+  for (int64_t t : reads) ExpectReference(plan, events, t, {{"AddBatch", ReadAt(batch, t)}});
+}
+
 }  // namespace
 }  // namespace tessera::agg::testing

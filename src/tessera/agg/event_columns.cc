@@ -30,8 +30,9 @@ EventColumns::EventColumns(const std::vector<DataType>& types) {
   for (DataType t : types) columns_.push_back(Column{t.id(), {}, {}, {}, {}, {}});
 }
 
-bool EventColumns::Input(int c, size_t i, AggInput* out) const {
+bool EventColumns::Input(int c, size_t live, AggInput* out) const {
   const Column& col = columns_[c];
+  const size_t i = head_ + live;
   if (!col.valid.empty() && !col.valid[i]) return false;
   if (IsIntLike(col.type)) {
     out->i = col.ints[i];
@@ -44,7 +45,12 @@ bool EventColumns::Input(int c, size_t i, AggInput* out) const {
 }
 
 size_t EventColumns::UpperBound(const EventRank& rank) const {
-  size_t lo = 0, hi = ts_.size();
+  // Events mostly arrive in order: after the last one, found without a
+  // binary search touching the whole array (memory, not compares, is what
+  // an Add into one of a million states waits for).
+  if (size() == 0 || ts_.back() < rank.event_ts) return size();
+  if (!(rank < this->rank(size() - 1))) return size();
+  size_t lo = 0, hi = size();
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
     if (rank < this->rank(mid)) {
@@ -57,15 +63,21 @@ size_t EventColumns::UpperBound(const EventRank& rank) const {
 }
 
 size_t EventColumns::LowerBoundTs(int64_t ts) const {
-  return static_cast<size_t>(std::lower_bound(ts_.begin(), ts_.end(), ts) - ts_.begin());
+  const auto live = ts_.begin() + static_cast<ptrdiff_t>(head_);
+  return static_cast<size_t>(std::lower_bound(live, ts_.end(), ts) - live);
 }
 
-void EventColumns::Insert(size_t pos, const EventRank& rank,
+void EventColumns::Insert(size_t live_pos, const EventRank& rank,
                           std::span<const std::optional<AggInput>> values) {
+  // Full: first reuse the room of expired events, else grow by a quarter,
+  // not double: a key's event count is steady once its window is full, and
+  // memory per key is what bounds the store.
+  if (ts_.size() == ts_.capacity()) {
+    Compact();
+    if (size() == ts_.capacity()) Reserve(size() + size() / 4 + 8);
+  }
   const size_t old_size = ts_.size();
-  // Grow by a quarter, not double: a key's event count is steady once its
-  // window is full, and memory per key is what bounds the store.
-  if (old_size == ts_.capacity()) Reserve(old_size + old_size / 4 + 8);
+  const size_t pos = head_ + live_pos;
   // The optional vectors start (filled with the defaults) at the first
   // event that needs them; once started they hold one entry per event.
   if (has_created() || rank.created_ts != kNullCreatedTs) {
@@ -98,7 +110,9 @@ void EventColumns::InsertValue(Column* col, size_t pos, const std::optional<AggI
   }
 }
 
-void EventColumns::Reserve(size_t n) {
+void EventColumns::Reserve(size_t live) {
+  Compact();
+  const size_t n = live;
   ts_.reserve(n);
   if (!created_.empty()) created_.reserve(n);
   if (!seq_.empty()) seq_.reserve(n);
@@ -112,6 +126,17 @@ void EventColumns::Reserve(size_t n) {
 
 void EventColumns::EraseFront(size_t count) {
   if (count == 0) return;
+  head_ += count;
+  // Compacting once the dead reach a quarter of the live keeps the cost per
+  // expired event constant, the garbage under a quarter, and the optional
+  // vectors empty once every event is gone (as the encoding's flags say).
+  if (4 * head_ >= size()) Compact();
+}
+
+void EventColumns::Compact() {
+  if (head_ == 0) return;
+  const size_t count = head_;
+  head_ = 0;
   EraseFirst(&ts_, count);
   EraseFirst(&created_, count);
   EraseFirst(&seq_, count);

@@ -5,7 +5,9 @@
 // int32, int64 and timestamp; double for float and double; for string and
 // bytes an (offset, length) pair into one arena) with a validity vector
 // only once a null arrived. Lists keep validity only (only `count` reads
-// them). No object per event.
+// them). No object per event. Expired events leave from the front lazily:
+// they stay (unreachable) until they reach a quarter of the live ones, so
+// expiring one event does not move every array each time.
 //
 // Thread-safety: none. Ownership: owns its values (strings copied in).
 #pragma once
@@ -25,10 +27,11 @@ class EventColumns {
  public:
   explicit EventColumns(const std::vector<DataType>& types);
 
-  size_t size() const { return ts_.size(); }
-  int64_t ts(size_t i) const { return ts_[i]; }
+  size_t size() const { return ts_.size() - head_; }
+  int64_t ts(size_t i) const { return ts_[head_ + i]; }
   EventRank rank(size_t i) const {
-    return {ts_[i], created_.empty() ? kNullCreatedTs : created_[i], seq_.empty() ? 0 : seq_[i]};
+    const size_t at = head_ + i;
+    return {ts_[at], created_.empty() ? kNullCreatedTs : created_[at], seq_.empty() ? 0 : seq_[at]};
   }
   bool has_created() const { return !created_.empty(); }
   bool has_seq() const { return !seq_.empty(); }
@@ -65,8 +68,12 @@ class EventColumns {
   static void InsertValue(Column* col, size_t pos, const std::optional<AggInput>& value,
                           size_t old_size);
   static void EraseFrontValues(Column* col, size_t count);
+  void Compact();  // drops the dead events at the front
   void ShrinkToFit();
 
+  // Events [0, head_) of every vector are expired; live event i is at
+  // head_ + i.
+  size_t head_ = 0;
   std::vector<int64_t> ts_;
   std::vector<int64_t> created_;  // empty: every created_ts is null
   std::vector<int64_t> seq_;      // empty: every ingest_seq is 0

@@ -7,11 +7,18 @@
 namespace tessera::agg {
 
 void PutVarint64(std::string* out, uint64_t v) {
+  if (v < 0x80) {  // the usual case: one byte
+    out->push_back(static_cast<char>(v));
+    return;
+  }
+  char buf[10];  // one append, not a push_back per byte
+  size_t n = 0;
   while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
+    buf[n++] = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  buf[n++] = static_cast<char>(v);
+  out->append(buf, n);
 }
 
 void PutDouble(std::string* out, double d) {

@@ -7,7 +7,11 @@
 namespace tessera::agg {
 
 size_t TileGrid::LowerBound(int64_t k) const {
-  return static_cast<size_t>(std::lower_bound(index_.begin(), index_.end(), k) - index_.begin());
+  // Adds mostly touch the newest tile or make a newer one.
+  if (size() == 0 || index_.back() < k) return size();
+  if (index_.back() == k) return size() - 1;  // indexes are increasing
+  const auto live = index_.begin() + static_cast<ptrdiff_t>(head_);
+  return static_cast<size_t>(std::lower_bound(live, index_.end(), k) - live);
 }
 
 std::string_view TileGrid::Partial(size_t pos, int slot) const {
@@ -21,7 +25,7 @@ std::string_view TileGrid::Partial(size_t pos, int slot) const {
 }
 
 void TileGrid::Set(int64_t k, std::string_view bytes) {
-  const size_t pos = LowerBound(k);
+  const size_t pos = head_ + LowerBound(k);
   const uint32_t start = pos == 0 ? 0 : end_[pos - 1];
   uint32_t old_length = 0;
   if (pos < index_.size() && index_[pos] == k) {
@@ -36,6 +40,7 @@ void TileGrid::Set(int64_t k, std::string_view bytes) {
 }
 
 void TileGrid::Reserve(size_t tiles, size_t bytes) {
+  Compact();
   index_.reserve(tiles);
   end_.reserve(tiles);
   arena_.reserve(bytes);
@@ -48,8 +53,18 @@ void TileGrid::Append(int64_t k, std::string_view bytes) {
 }
 
 void TileGrid::EraseBefore(int64_t k) {
-  if (index_.empty() || index_.front() >= k) return;  // most calls drop nothing
-  const size_t count = LowerBound(k);
+  if (size() == 0 || index(0) >= k) return;  // most calls drop nothing
+  head_ += LowerBound(k);
+  // Compacting once the dead reach a quarter of the live keeps the cost
+  // per expired tile constant and the garbage under a quarter (none at all
+  // once every tile is gone).
+  if (4 * head_ >= size()) Compact();
+}
+
+void TileGrid::Compact() {
+  if (head_ == 0) return;
+  const size_t count = head_;
+  head_ = 0;
   const uint32_t cut = end_[count - 1];
   index_.erase(index_.begin(), index_.begin() + static_cast<ptrdiff_t>(count));
   end_.erase(end_.begin(), end_.begin() + static_cast<ptrdiff_t>(count));

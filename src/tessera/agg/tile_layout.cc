@@ -102,16 +102,31 @@ int64_t TileLayout::FirstLiveTile(int g, int64_t horizon, int64_t plan_max_windo
   // merges starts at or after now - group window + 1. In 128 bits: horizon
   // starts at the smallest int64.
   const Group& group = groups[g];
+  int64_t first64;
+  if (!__builtin_add_overflow(horizon, plan_max_window - group.max_window + 1, &first64)) {
+    // The usual case, without 128-bit division (Add and Expire call this).
+    return first64 / group.width + (first64 % group.width > 0 ? 1 : 0);
+  }
   const __int128 first = static_cast<__int128>(horizon) + plan_max_window - group.max_window + 1;
   const __int128 tile = first / group.width + (first % group.width > 0 ? 1 : 0);
   return static_cast<int64_t>(std::clamp<__int128>(tile, std::numeric_limits<int64_t>::min(),
                                                    std::numeric_limits<int64_t>::max()));
 }
 
+namespace {
+constexpr size_t kEntries = 8;
+thread_local std::array<ScratchEntry, kEntries> cache;
+thread_local size_t next = 0;
+}  // namespace
+
+PlanScratch& ScratchFor(const WindowPlan& plan, const TileLayout* layout) {
+  for (ScratchEntry& e : cache) {
+    if (e.scratch.layout.get() == layout) return e.scratch;
+  }
+  return ScratchFor(plan);
+}
+
 PlanScratch& ScratchFor(const WindowPlan& plan) {
-  constexpr size_t kEntries = 8;
-  thread_local std::array<ScratchEntry, kEntries> cache;
-  thread_local size_t next = 0;
   for (ScratchEntry& e : cache) {
     if (e.Fits(plan)) return e.scratch;
   }

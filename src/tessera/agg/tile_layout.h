@@ -56,6 +56,13 @@ struct PlanScratch {
   std::vector<std::unique_ptr<Accumulator>> accumulators;
 };
 PlanScratch& ScratchFor(const WindowPlan& plan);
+// ScratchFor(plan) for a caller that holds `layout`, a layout ScratchFor
+// gave for `plan` (a window state keeps its own alive): the entry still
+// holding that very layout was built for a plan equal to `plan` (a
+// rebuilt entry gets a new layout, and the caller's copy keeps the old
+// address taken), so it is found by one pointer comparison per entry
+// instead of comparing the plan's contents (what each Add and Read paid).
+PlanScratch& ScratchFor(const WindowPlan& plan, const TileLayout* layout);
 inline std::vector<std::unique_ptr<Accumulator>>& ScratchAccumulators(const WindowPlan& plan) {
   return ScratchFor(plan).accumulators;
 }

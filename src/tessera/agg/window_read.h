@@ -76,13 +76,14 @@ Status MergeTiles(const Tiles& tiles, int g, int slot, __int128 first, __int128 
 // out->at(i) = aggregate i of `plan` at t. `events` and `tiles` hold the
 // state: Events has size(), ts(i), rank(i), Input(c, i, &input) (false for
 // a null), LowerBoundTs(ts); Tiles has TileCount(g), TileIndex(g, pos),
-// TileLowerBound(g, k), Partial(g, pos, slot). Fails only when a partial
-// does not decode.
+// TileLowerBound(g, k), Partial(g, pos, slot). `accs` are the plan's
+// scratch accumulators (ScratchFor). Fails only when a partial does not
+// decode.
 template <typename Events, typename Tiles>
 Status ReadWindow(const WindowPlan& plan, const TileLayout& layout, const Events& events,
-                  const Tiles& tiles, int64_t t, std::vector<Value>* out) {
+                  const Tiles& tiles, int64_t t,
+                  std::vector<std::unique_ptr<Accumulator>>& accs, std::vector<Value>* out) {
   using namespace window_read_internal;
-  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(plan);
   out->clear();
   out->reserve(plan.aggs.size());
   for (size_t a = 0; a < plan.aggs.size(); ++a) {

@@ -158,9 +158,101 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
   // Ranks identify events: the one just before an equal rank is this event.
   if (pos > 0 && r.events.rank(pos - 1) == kept) return AddResult::kDuplicate;
   r.events.Insert(pos, kept, values);
-  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchAccumulators(*r.plan);
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchFor(*r.plan, &r.layout).accumulators;
   for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values, accs);
   return AddResult::kApplied;
+}
+
+void WindowState::AddBatch(std::span<const EventRank> ranks,
+                           std::span<const std::optional<AggInput>> values,
+                           std::span<AddResult> results) {
+  Rep& r = *rep_;
+  const size_t columns = r.plan->column_names.size();
+  // The events Add would apply, by (kept rank, position in the batch): the
+  // first of equal ranks is applied, later ones are duplicates.
+  thread_local std::vector<std::pair<EventRank, size_t>> order;
+  order.clear();
+  for (size_t i = 0; i < ranks.size(); ++i) {
+    if (ranks[i].event_ts <= r.horizon) {
+      results[i] = AddResult::kTooOld;
+      continue;
+    }
+    order.emplace_back(r.layout.needs_rank ? ranks[i]
+                                           : EventRank{ranks[i].event_ts, kNullCreatedTs, 0},
+                       i);
+  }
+  std::sort(order.begin(), order.end());
+  r.events.Reserve(r.events.size() + order.size());  // sized once, not grown per event
+  auto values_of = [&](size_t i) { return values.subspan(i * columns, columns); };
+  size_t applied = 0;
+  for (size_t j = 0; j < order.size(); ++j) {
+    const auto& [kept, i] = order[j];
+    const size_t pos = r.events.UpperBound(kept);
+    if ((j > 0 && order[j - 1].first == kept) || (pos > 0 && r.events.rank(pos - 1) == kept)) {
+      results[i] = AddResult::kDuplicate;
+      continue;
+    }
+    results[i] = AddResult::kApplied;
+    r.events.Insert(pos, kept, values_of(i));
+    order[applied++] = order[j];  // keeps the applied events, in rank order
+  }
+  order.resize(applied);
+  std::vector<std::unique_ptr<Accumulator>>& accs = ScratchFor(*r.plan, &r.layout).accumulators;
+  thread_local std::string bytes, partial;
+  for (size_t g = 0; g < r.grids.size(); ++g) {
+    const TileLayout::Group& group = r.layout.groups[g];
+    const int64_t first_live = r.layout.FirstLiveTile(static_cast<int>(g), r.horizon,
+                                                      r.plan->max_window);
+    TileGrid& grid = r.grids[g];
+    // Runs of events in one tile (rank order is event_ts order).
+    for (size_t begin = 0; begin < order.size();) {
+      const int64_t k = FloorDiv(order[begin].first.event_ts, group.width);
+      // The tile's end, exclusive (no division per event; beyond int64 the
+      // tile holds every later event).
+      const __int128 tile_end = (static_cast<__int128>(k) + 1) * group.width;
+      size_t end = begin + 1;
+      while (end < order.size() && order[end].first.event_ts < tile_end) ++end;
+      const size_t run_begin = begin;
+      begin = end;
+      if (k < first_live) continue;  // no read merges it
+      bool taken = false;
+      for (size_t e = run_begin; e < end && !taken; ++e) {
+        for (int a : group.aggs) taken = taken || Takes(r.plan->aggs[a], values_of(order[e].second));
+      }
+      if (!taken) continue;  // tiles stay sparse
+      const size_t pos = grid.LowerBound(k);
+      const bool exists = pos < grid.size() && grid.index(pos) == k;
+      bytes.clear();
+      for (size_t s = 0; s < group.aggs.size(); ++s) {
+        const WindowedAgg& agg = r.plan->aggs[group.aggs[s]];
+        Accumulator* acc = accs[group.aggs[s]].get();
+        partial.clear();
+        bool added = false;
+        for (size_t e = run_begin; e < end; ++e) {
+          const auto event_values = values_of(order[e].second);
+          if (!Takes(agg, event_values)) continue;
+          if (!added) {
+            acc->Reset();
+            // Cannot fail: the partial was written by EncodeTo or checked by Decode.
+            if (exists) (void)acc->MergeEncoded(grid.Partial(pos, static_cast<int>(s)));
+            added = true;
+          }
+          acc->Add(agg.column < 0 ? AggInput{} : *event_values[agg.column], order[e].first);
+        }
+        if (added) {
+          acc->EncodeTo(&partial);
+        } else if (exists) {
+          partial.append(grid.Partial(pos, static_cast<int>(s)));  // as Add keeps it: verbatim
+        } else {
+          acc->Reset();
+          acc->EncodeTo(&partial);
+        }
+        PutVarint64(&bytes, partial.size());
+        bytes.append(partial);
+      }
+      grid.Set(k, bytes);
+    }
+  }
 }
 
 void WindowState::Expire(int64_t now) {
@@ -184,7 +276,8 @@ int64_t WindowState::horizon() const { return rep_->horizon; }
 void WindowState::Read(int64_t t, std::vector<Value>* out) const {
   const Rep& r = *rep_;
   // Cannot fail: every partial was written by EncodeTo or checked by Decode.
-  Status st = ReadWindow(*r.plan, r.layout, r.events, GridTiles{r.grids}, t, out);
+  Status st = ReadWindow(*r.plan, r.layout, r.events, GridTiles{r.grids}, t,
+                         ScratchFor(*r.plan, &r.layout).accumulators, out);
   (void)st;
 }
 
@@ -206,10 +299,11 @@ Result<WindowState> WindowState::Decode(const WindowPlan* plan, std::string_view
 
 Status WindowState::ReadEncoded(const WindowPlan& plan, std::string_view bytes, int64_t t,
                                 std::vector<Value>* out) {
-  const TileLayout& layout = *ScratchFor(plan).layout;
+  PlanScratch& scratch = ScratchFor(plan);
+  const TileLayout& layout = *scratch.layout;
   thread_local EncodedState in;  // reused: a read allocates nothing of its own
   TS_RETURN_NOT_OK(in.Parse(plan, layout, bytes));
-  Status st = ReadWindow(plan, layout, in, in, t, out);
+  Status st = ReadWindow(plan, layout, in, in, t, scratch.accumulators, out);
   if (!st.ok()) return Status::Corruption("window state: tile " + st.message());
   if (in.corrupt()) return Status::Corruption("window state: value offsets out of bounds");
   return Status::OK();

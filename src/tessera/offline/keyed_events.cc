@@ -7,6 +7,37 @@
 
 namespace tessera::offline {
 
+namespace {
+
+constexpr int32_t kSkipKey = -1;
+
+// The id of row r's key: from `known` (kSkipKey when absent), else from
+// `seen`, a new key getting the next id (its bytes appended to *keys);
+// kSkipKey for a null key part.
+Result<int32_t> IdOf(const RecordBatch& batch, int64_t r, int num_keys,
+                     const std::unordered_map<std::string, int32_t>* known,
+                     EntityKey::Builder* builder, std::unordered_map<std::string, int32_t>* seen,
+                     std::vector<std::string>* keys) {
+  builder->Reset();
+  bool null_part = false;
+  for (int k = 0; k < num_keys; ++k) {
+    const Array& key = *batch.column(k);
+    if (key.IsNull(r)) null_part = true;
+    TS_RETURN_NOT_OK(builder->AppendFromArray(key, r));
+  }
+  if (null_part) return kSkipKey;
+  if (known != nullptr) {
+    auto it = known->find(builder->Build().bytes());
+    return it == known->end() ? kSkipKey : it->second;
+  }
+  std::string bytes = builder->Build().bytes();
+  auto [it, inserted] = seen->emplace(bytes, static_cast<int32_t>(keys->size()));
+  if (inserted) keys->push_back(std::move(bytes));
+  return it->second;
+}
+
+}  // namespace
+
 Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys,
                                       size_t num_columns, int64_t lo, int64_t hi,
                                       const std::unordered_map<std::string, int32_t>* known) {
@@ -18,6 +49,7 @@ Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys,
   const int seq_col = num_keys + 2 + static_cast<int>(num_columns);
   int64_t in_place = 0;
   EntityKey::Builder builder;
+  std::unordered_map<int64_t, int32_t> ids_by_int;
   while (true) {
     TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, events->Next());
     if (batch == nullptr) break;
@@ -25,31 +57,27 @@ Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys,
     const Array& seq = *batch->column(seq_col);
     const auto batch_index = static_cast<int32_t>(out.batches_.size());
     bool used = false;
+    // A single int64 key part (the usual entity key): each value's id is
+    // remembered, so the key bytes are built and hashed once per key, not
+    // once per event (the same value always gives the same bytes).
+    const Array& key0 = *batch->column(0);
+    const bool memo = num_keys == 1 && key0.type().id() == TypeId::kInt64;
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
       // Every row read in place counts for the position, kept or not.
       const int64_t position = seq.IsNull(r) ? in_place++ : 0;
       if (ts.IsNull(r)) continue;
       const int64_t t = ts.GetInt64(r);
       if (t <= lo || t > hi) continue;
-      builder.Reset();
-      bool null_part = false;
-      for (int k = 0; k < num_keys; ++k) {
-        const Array& key = *batch->column(k);
-        if (key.IsNull(r)) null_part = true;
-        TS_RETURN_NOT_OK(builder.AppendFromArray(key, r));
-      }
-      if (null_part) continue;
+      if (memo && key0.IsNull(r)) continue;
       int32_t id = 0;
-      if (known != nullptr) {
-        auto it = known->find(builder.Build().bytes());
-        if (it == known->end()) continue;
-        id = it->second;
+      auto memo_it = memo ? ids_by_int.find(key0.GetInt64(r)) : ids_by_int.end();
+      if (memo_it != ids_by_int.end()) {
+        id = memo_it->second;
       } else {
-        std::string bytes = builder.Build().bytes();
-        auto [it, inserted] = seen.emplace(bytes, static_cast<int32_t>(out.keys_.size()));
-        if (inserted) out.keys_.push_back(std::move(bytes));
-        id = it->second;
+        TS_ASSIGN_OR_RETURN(id, IdOf(*batch, r, num_keys, known, &builder, &seen, &out.keys_));
+        if (memo) ids_by_int.emplace(key0.GetInt64(r), id);
       }
+      if (id < 0) continue;  // a null key part, or a key not asked for
       out.events_.push_back(Ref{id, batch_index, static_cast<int32_t>(r), position});
       used = true;
     }
@@ -70,27 +98,42 @@ void KeyedEvents::Group(size_t num_keys) {
   events_ = std::move(sorted);
 }
 
-int64_t KeyedEvents::AddTo(size_t id, agg::WindowState* state, agg::EventRank* top) const {
-  std::vector<std::optional<agg::AggInput>> values(num_columns_);
-  int64_t too_old = 0;
-  for (size_t e = starts_[id]; e < starts_[id + 1]; ++e) {
-    const Ref& ref = events_[e];
+void KeyedEvents::Collect(size_t id, std::vector<agg::EventRank>* ranks,
+                          std::vector<std::optional<agg::AggInput>>* values) const {
+  const size_t n = starts_[id + 1] - starts_[id];
+  ranks->resize(n);
+  values->resize(n * num_columns_);
+  for (size_t j = 0; j < n; ++j) {
+    const Ref& ref = events_[starts_[id] + j];
     const RecordBatch& batch = *batches_[static_cast<size_t>(ref.batch)];
     const int64_t r = ref.row;
     const Array& created = *batch.column(num_keys_ + 1);
     const Array& seq = *batch.column(num_keys_ + 2 + static_cast<int>(num_columns_));
-    const agg::EventRank rank = WindowEventRank(
-        batch.column(num_keys_)->GetInt64(r), created.IsValid(r),
-        created.IsValid(r) ? created.GetInt64(r) : 0, seq.IsValid(r),
-        seq.IsValid(r) ? seq.GetInt64(r) : 0, ref.in_place_position);
+    (*ranks)[j] = WindowEventRank(batch.column(num_keys_)->GetInt64(r), created.IsValid(r),
+                                  created.IsValid(r) ? created.GetInt64(r) : 0, seq.IsValid(r),
+                                  seq.IsValid(r) ? seq.GetInt64(r) : 0, ref.in_place_position);
     for (size_t c = 0; c < num_columns_; ++c) {
       const Array& column = *batch.column(num_keys_ + 2 + static_cast<int>(c));
-      values[c] = column.IsNull(r) ? std::nullopt
-                                   : std::optional<agg::AggInput>(AggInputAt(column, r));
+      (*values)[j * num_columns_ + c] =
+          column.IsNull(r) ? std::nullopt : std::optional<agg::AggInput>(AggInputAt(column, r));
     }
-    switch (state->Add(rank, values)) {
+  }
+}
+
+int64_t KeyedEvents::AddTo(size_t id, agg::WindowState* state, agg::EventRank* top) const {
+  // One batch per key (WindowState::AddBatch: sorted once, each tile
+  // encoded once); the buffers are reused across keys on this thread.
+  thread_local std::vector<agg::EventRank> ranks;
+  thread_local std::vector<std::optional<agg::AggInput>> values;
+  thread_local std::vector<agg::WindowState::AddResult> results;
+  Collect(id, &ranks, &values);
+  results.resize(ranks.size());
+  state->AddBatch(ranks, values, results);
+  int64_t too_old = 0;
+  for (size_t j = 0; j < ranks.size(); ++j) {
+    switch (results[j]) {
       case agg::WindowState::AddResult::kApplied:
-        if (top != nullptr && *top < rank) *top = rank;
+        if (top != nullptr && *top < ranks[j]) *top = ranks[j];
         break;
       case agg::WindowState::AddResult::kTooOld: ++too_old; break;
       case agg::WindowState::AddResult::kDuplicate: break;

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,6 +50,12 @@ class KeyedEvents {
   // as too old for it. `top` (may be null) is raised to the largest rank
   // applied.
   int64_t AddTo(size_t id, agg::WindowState* state, agg::EventRank* top = nullptr) const;
+
+  // The events of key `id` as WindowState::AddBatch takes them, in scan
+  // order: their ranks, and num_columns values per event (borrowed strings:
+  // valid while this object lives).
+  void Collect(size_t id, std::vector<agg::EventRank>* ranks,
+               std::vector<std::optional<agg::AggInput>>* values) const;
 
  private:
   struct Ref {

@@ -226,16 +226,56 @@ class Computation {
     }
   }
 
+  // Per key, a sweep in time: its spine rows in order of t, each read
+  // after adding the key's events up to t and expiring what no read at t
+  // or later needs, so the state holds about one largest window of events
+  // (not the key's whole history) and reads search less. Read(t) after
+  // Expire(t) is exact (WindowState), and events are added in event_ts
+  // order keeping scan order among equal times (stable), so an equal rank
+  // keeps the same first event as one AddBatch of all of them.
   void ComputeKeys(int64_t begin, int64_t end) {
     const Array& ts = *spine_.column(in_.spine_ts_column);
+    const size_t columns = plan_.column_names.size();
     std::vector<Value> out;
+    std::vector<agg::EventRank> ranks, sorted_ranks;
+    std::vector<std::optional<agg::AggInput>> values, sorted_values;
+    std::vector<uint32_t> by_time;
+    std::vector<agg::WindowState::AddResult> results;
+    std::vector<int64_t> rows;
     for (int64_t key = begin; key < end; ++key) {
       agg::WindowState state(&plan_);
       const auto k = static_cast<size_t>(key);
-      (void)events_.AddTo(k, &state);
-      for (size_t i = row_start_[k]; i < row_start_[k + 1]; ++i) {
-        const int64_t row = rows_[i];
-        state.Read(ts.GetInt64(row), &out);
+      events_.Collect(k, &ranks, &values);
+      by_time.resize(ranks.size());
+      for (size_t j = 0; j < by_time.size(); ++j) by_time[j] = static_cast<uint32_t>(j);
+      std::stable_sort(by_time.begin(), by_time.end(), [&](uint32_t a, uint32_t b) {
+        return ranks[a].event_ts < ranks[b].event_ts;
+      });
+      sorted_ranks.resize(ranks.size());
+      sorted_values.resize(values.size());
+      for (size_t j = 0; j < by_time.size(); ++j) {
+        sorted_ranks[j] = ranks[by_time[j]];
+        std::copy_n(values.begin() + static_cast<ptrdiff_t>(by_time[j] * columns), columns,
+                    sorted_values.begin() + static_cast<ptrdiff_t>(j * columns));
+      }
+      rows.assign(rows_.begin() + static_cast<ptrdiff_t>(row_start_[k]),
+                  rows_.begin() + static_cast<ptrdiff_t>(row_start_[k + 1]));
+      std::stable_sort(rows.begin(), rows.end(),
+                       [&](int64_t a, int64_t b) { return ts.GetInt64(a) < ts.GetInt64(b); });
+      size_t added = 0;
+      for (const int64_t row : rows) {
+        const int64_t t = ts.GetInt64(row);
+        size_t upto = added;
+        while (upto < sorted_ranks.size() && sorted_ranks[upto].event_ts <= t) ++upto;
+        if (upto > added) {
+          results.resize(upto - added);
+          state.AddBatch(std::span(sorted_ranks).subspan(added, upto - added),
+                         std::span(sorted_values).subspan(added * columns, (upto - added) * columns),
+                         results);
+          added = upto;
+        }
+        state.Expire(t);
+        state.Read(t, &out);
         for (size_t a = 0; a < outputs_.size(); ++a) outputs_[a].Set(row, out[a]);
       }
     }
