@@ -51,12 +51,18 @@ Options Parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     const char* v = argv[i + 1];
-    if (flag == "--keys") o.keys = std::atoll(v);
-    else if (flag == "--events-per-day") o.events_per_day = std::atof(v);
-    else if (flag == "--days") o.days = std::atoll(v);
-    else if (flag == "--late-percent") o.late_percent = std::atoi(v);
-    else if (flag == "--reads") o.reads = std::atoll(v);
-    else if (flag == "--seed") o.seed = std::strtoull(v, nullptr, 10);
+    if (flag == "--keys")
+      o.keys = std::atoll(v);
+    else if (flag == "--events-per-day")
+      o.events_per_day = std::atof(v);
+    else if (flag == "--days")
+      o.days = std::atoll(v);
+    else if (flag == "--late-percent")
+      o.late_percent = std::atoi(v);
+    else if (flag == "--reads")
+      o.reads = std::atoll(v);
+    else if (flag == "--seed")
+      o.seed = std::strtoull(v, nullptr, 10);
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       std::exit(2);

@@ -117,7 +117,7 @@ TEST(WindowStateTest, ExpiryKeepsReadsAtOrAfterNowExact) {
     std::vector<std::pair<int64_t, Ev>> arrivals;
     for (Ev& ev : stream) {
       const int64_t delay = rng() % 6 == 0 ? static_cast<int64_t>(rng() % (8 * kDay))
-                                            : static_cast<int64_t>(rng() % (20 * kMin)) - 5 * kMin;
+                                           : static_cast<int64_t>(rng() % (20 * kMin)) - 5 * kMin;
       arrivals.emplace_back(ev.rank.event_ts + delay, ev);
     }
     std::stable_sort(arrivals.begin(), arrivals.end(),
@@ -290,9 +290,9 @@ void CheckBatchEqualsAdds(const WindowPlan& plan, uint64_t seed) {
     ASSERT_EQ(Encoded(batch), Encoded(one)) << "after a batch ending at event " << end;
   }
   ASSERT_EQ(got, want);
-  for (WindowState::AddResult r : {WindowState::AddResult::kApplied,
-                                   WindowState::AddResult::kTooOld,
-                                   WindowState::AddResult::kDuplicate}) {
+  for (WindowState::AddResult r :
+       {WindowState::AddResult::kApplied, WindowState::AddResult::kTooOld,
+        WindowState::AddResult::kDuplicate}) {
     EXPECT_NE(std::count(want.begin(), want.end(), r), 0) << "the stream exercises every result";
   }
   // What the state holds: each applied event, the first of its rank.

@@ -61,8 +61,7 @@ TEST_F(MaterializeCliTest, MaterializePrintsEachView) {
   ASSERT_EQ(r.out.substr(0, v_line.size()), v_line);
   const std::string w_line = r.out.substr(v_line.size());
   EXPECT_EQ(w_line.substr(0, 7), "w v1: (");
-  EXPECT_NE(w_line.find("], 0 rows scanned, 0 online rows written\n"), std::string::npos)
-      << w_line;
+  EXPECT_NE(w_line.find("], 0 rows scanned, 0 online rows written\n"), std::string::npos) << w_line;
   EXPECT_EQ(r.err, "");  // no progress: stderr is not a terminal
   EXPECT_TRUE(fs::exists(Path("repo/data/online")));
 }

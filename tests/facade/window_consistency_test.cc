@@ -24,11 +24,11 @@
 #include <random>
 #include <set>
 
+#include "redis_server.h"
+#include "require_oracle.h"
 #include "tessera/agg/accumulator.h"
 #include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
-#include "redis_server.h"
-#include "require_oracle.h"
 #include "tessera/feature_store.h"
 #include "test_seed.h"
 
@@ -56,7 +56,7 @@ struct Event {
   std::optional<double> amount;
   std::optional<int64_t> qty;
   std::optional<std::string> merchant;
-  int64_t seq;  // ingest order (each push is one log commit, rows in order)
+  int64_t seq;     // ingest order (each push is one log commit, rows in order)
   std::string id;  // event_id: a client retry sends an event again with it
 };
 
@@ -172,8 +172,9 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
       std::string why;
       ::tessera::testing::RedisServer* server = ::tessera::testing::SharedRedisServer(&why);
       ASSERT_NE(server, nullptr) << why;
-      config += "online_store: {type: redis, url: \"redis://127.0.0.1:" +
-                std::to_string(server->port()) + "\"}\n";
+      config +=
+          "online_store: {type: redis, url: \"redis://127.0.0.1:" + std::to_string(server->port()) +
+          "\"}\n";
     }
     std::ofstream(dir_ / "tessera.yaml") << config;
     std::ofstream(dir_ / "features/defs.yaml") << Definitions();
@@ -209,15 +210,14 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
                                 {"event_id", DataType::String()}});
     RecordBatchBuilder builder(*schema);
     for (const Event& e : events) {
-      EXPECT_TRUE(builder
-                      .AppendRow({Value::Int64(e.user), Value::Timestamp(e.ts),
-                                  e.amount ? Value::Double(*e.amount)
-                                           : Value::Null(DataType::Double()),
-                                  e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
-                                  e.merchant ? Value::String(*e.merchant)
-                                             : Value::Null(DataType::String()),
-                                  Value::String(e.id)})
-                      .ok());
+      EXPECT_TRUE(
+          builder
+              .AppendRow({Value::Int64(e.user), Value::Timestamp(e.ts),
+                          e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
+                          e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
+                          e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
+                          Value::String(e.id)})
+              .ok());
     }
     return *builder.Finish();
   }
@@ -255,12 +255,12 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
     Event e;
     e.user = 1 + pick(4);
     switch (pick(8)) {
-      case 0: e.ts = now; break;                                   // at now
-      case 1: e.ts = now - kHour + 1; break;                       // the oldest still in
-      case 2: e.ts = now - 10 * kMin + pick(3) - 1; break;         // the 10m edge
-      case 3: e.ts = now + pick(30) * kSec; break;                 // future (clock skew)
-      case 4: e.ts = last_ts_; break;                              // a burst at one time
-      default: e.ts = now - pick(3600) * kSec; break;              // out of order in the window
+      case 0: e.ts = now; break;                            // at now
+      case 1: e.ts = now - kHour + 1; break;                // the oldest still in
+      case 2: e.ts = now - 10 * kMin + pick(3) - 1; break;  // the 10m edge
+      case 3: e.ts = now + pick(30) * kSec; break;          // future (clock skew)
+      case 4: e.ts = last_ts_; break;                       // a burst at one time
+      default: e.ts = now - pick(3600) * kSec; break;       // out of order in the window
     }
     if (e.ts <= now - kHour) e.ts = now - kHour + 1;
     last_ts_ = e.ts;
@@ -379,8 +379,8 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
 
   // `historical` for (user, t) rows: per row, the features in order.
   std::vector<std::vector<Value>> Historical(const std::vector<std::pair<int64_t, int64_t>>& rows) {
-    auto schema = Schema::Make(
-        {{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
+    auto schema =
+        Schema::Make({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
     RecordBatchBuilder builder(*schema);
     for (auto [u, t] : rows) {
       EXPECT_TRUE(builder.AppendRow({Value::Int64(u), Value::Timestamp(t)}).ok());
@@ -460,9 +460,9 @@ TEST_P(WindowConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
   // After the stream: serve at several times from its end on, and compare
   // with historical at the same times.
   const int64_t end = start + (params.iterations - 1) * 2 * kMin;
-  const std::vector<int64_t> offsets = {0,           1,           10 * kSec,  10 * kMin - 1,
-                                        10 * kMin,   10 * kMin + 1, 30 * kMin, kHour - 1,
-                                        kHour,       kHour + 1};
+  const std::vector<int64_t> offsets = {
+      0,         1,         10 * kSec, 10 * kMin - 1, 10 * kMin, 10 * kMin + 1,
+      30 * kMin, kHour - 1, kHour,     kHour + 1};
   std::vector<std::pair<int64_t, int64_t>> spine;
   std::vector<std::vector<Value>> served_rows;
   for (int64_t offset : offsets) {
@@ -503,7 +503,8 @@ TEST_P(WindowConsistencyTest, MaterializeBackfillsThenPushesContinue) {
   clock_.Set(now);
   // Nothing online yet: counts 0 and the rest null.
   std::vector<std::vector<Value>> before = Served();
-  for (int64_t u = 1; u <= 5; ++u) ExpectRow(before[static_cast<size_t>(u - 1)], u, now, {}, "before");
+  for (int64_t u = 1; u <= 5; ++u)
+    ExpectRow(before[static_cast<size_t>(u - 1)], u, now, {}, "before");
 
   MaterializeRequest request;
   request.incremental = true;
@@ -570,8 +571,8 @@ INSTANTIATE_TEST_SUITE_P(Stores, WindowConsistencyTest, ::testing::Values("rocks
 // was committed already, before the log commit, also after a restart; so
 // neither the served value nor the training set counts it twice.
 TEST(WindowEventIdTest, RetriedEventsCountOnce) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("tessera_window_event_id_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("tessera_window_event_id_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir / "features");
   std::ofstream(dir / "tessera.yaml") << "project: p\n";

@@ -190,7 +190,8 @@ class WindowTrainingSetTest : public ::testing::Test {
     if (a.function == "min" || a.function == "max") {
       if (a.column == "qty") {
         int64_t m = *present[0]->qty;
-        for (const Event* e : present) m = a.function == "min" ? std::min(m, *e->qty) : std::max(m, *e->qty);
+        for (const Event* e : present)
+          m = a.function == "min" ? std::min(m, *e->qty) : std::max(m, *e->qty);
         return Value::Int64(m);
       }
       std::string m = *present[0]->merchant;
@@ -245,8 +246,8 @@ TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
 
     // Spine: random users (some null, some unknown) and times, some exactly
     // on window edges of event times, some null.
-    auto schema = Schema::Make(
-        {{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
+    auto schema =
+        Schema::Make({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
     ASSERT_TRUE(schema.ok());
     RecordBatchBuilder spine_builder(*schema);
     std::vector<std::pair<std::optional<int64_t>, std::optional<int64_t>>> spine;

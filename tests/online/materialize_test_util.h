@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "tessera/core/entity_key.h"
-#include "tessera/online/window_writer.h"
 #include "tessera/core/time.h"
 #include "tessera/core/value.h"
 #include "tessera/offline/ingest.h"
@@ -25,6 +24,7 @@
 #include "tessera/online/materializer.h"
 #include "tessera/online/memory_online_store.h"
 #include "tessera/online/row_codec.h"
+#include "tessera/online/window_writer.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/registry.h"
 

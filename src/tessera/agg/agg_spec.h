@@ -20,17 +20,17 @@
 namespace tessera::agg {
 
 enum class AggFunction : uint8_t {
-  kCount,                // non-null values, or events when counts_events
-  kSum,                  // int64 over int32/int64 (overflow: null), exact double otherwise
-  kAvg,                  // double
-  kMin,                  // input type
-  kMax,                  // input type
-  kVar,                  // sample variance, double
-  kStddev,               // sample standard deviation, double
-  kFirst,                // input type, smallest EventRank
-  kLast,                 // input type, largest EventRank
-  kLastN,                // list of the input type (int32 widened), the k largest ranks, oldest first
-  kCountDistinct,        // int64, exact
+  kCount,          // non-null values, or events when counts_events
+  kSum,            // int64 over int32/int64 (overflow: null), exact double otherwise
+  kAvg,            // double
+  kMin,            // input type
+  kMax,            // input type
+  kVar,            // sample variance, double
+  kStddev,         // sample standard deviation, double
+  kFirst,          // input type, smallest EventRank
+  kLast,           // input type, largest EventRank
+  kLastN,          // list of the input type (int32 widened), the k largest ranks, oldest first
+  kCountDistinct,  // int64, exact
   kApproxCountDistinct,  // int64, HyperLogLog
   kApproxPercentile,     // double, relative-error log-bucket sketch
 };

@@ -22,9 +22,9 @@ namespace tessera::agg {
 struct WindowedAgg {
   std::string feature_name;  // registry::Aggregation::FeatureName
   AggSpec spec;
-  int column = -1;           // index into WindowPlan::columns; -1: a count of events
-  int64_t window = 0;        // micros, > 0
-  int64_t tile_width = 0;    // micros, > 0, resolved (never the 0 default)
+  int column = -1;         // index into WindowPlan::columns; -1: a count of events
+  int64_t window = 0;      // micros, > 0
+  int64_t tile_width = 0;  // micros, > 0, resolved (never the 0 default)
 };
 
 struct WindowPlan {

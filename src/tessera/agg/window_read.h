@@ -81,8 +81,8 @@ Status MergeTiles(const Tiles& tiles, int g, int slot, __int128 first, __int128 
 // decode.
 template <typename Events, typename Tiles>
 Status ReadWindow(const WindowPlan& plan, const TileLayout& layout, const Events& events,
-                  const Tiles& tiles, int64_t t,
-                  std::vector<std::unique_ptr<Accumulator>>& accs, std::vector<Value>* out) {
+                  const Tiles& tiles, int64_t t, std::vector<std::unique_ptr<Accumulator>>& accs,
+                  std::vector<Value>* out) {
   using namespace window_read_internal;
   out->clear();
   out->reserve(plan.aggs.size());

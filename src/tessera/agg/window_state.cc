@@ -177,9 +177,8 @@ void WindowState::AddBatch(std::span<const EventRank> ranks,
       results[i] = AddResult::kTooOld;
       continue;
     }
-    order.emplace_back(r.layout.needs_rank ? ranks[i]
-                                           : EventRank{ranks[i].event_ts, kNullCreatedTs, 0},
-                       i);
+    order.emplace_back(
+        r.layout.needs_rank ? ranks[i] : EventRank{ranks[i].event_ts, kNullCreatedTs, 0}, i);
   }
   std::sort(order.begin(), order.end());
   r.events.Reserve(r.events.size() + order.size());  // sized once, not grown per event
@@ -201,8 +200,8 @@ void WindowState::AddBatch(std::span<const EventRank> ranks,
   thread_local std::string bytes, partial;
   for (size_t g = 0; g < r.grids.size(); ++g) {
     const TileLayout::Group& group = r.layout.groups[g];
-    const int64_t first_live = r.layout.FirstLiveTile(static_cast<int>(g), r.horizon,
-                                                      r.plan->max_window);
+    const int64_t first_live =
+        r.layout.FirstLiveTile(static_cast<int>(g), r.horizon, r.plan->max_window);
     TileGrid& grid = r.grids[g];
     // Runs of events in one tile (rank order is event_ts order).
     for (size_t begin = 0; begin < order.size();) {
@@ -217,7 +216,8 @@ void WindowState::AddBatch(std::span<const EventRank> ranks,
       if (k < first_live) continue;  // no read merges it
       bool taken = false;
       for (size_t e = run_begin; e < end && !taken; ++e) {
-        for (int a : group.aggs) taken = taken || Takes(r.plan->aggs[a], values_of(order[e].second));
+        for (int a : group.aggs)
+          taken = taken || Takes(r.plan->aggs[a], values_of(order[e].second));
       }
       if (!taken) continue;  // tiles stay sparse
       const size_t pos = grid.LowerBound(k);

@@ -92,8 +92,8 @@ class WindowState {
   static Result<WindowState> Decode(const WindowPlan* plan, std::string_view bytes);
 
   // Read(t) of the state `bytes` encodes, without decoding all of it.
-  [[nodiscard]] static Status ReadEncoded(const WindowPlan& plan, std::string_view bytes,
-                                          int64_t t, std::vector<Value>* out);
+  [[nodiscard]] static Status ReadEncoded(const WindowPlan& plan, std::string_view bytes, int64_t t,
+                                          std::vector<Value>* out);
 
   size_t event_count() const;
   // Heap bytes held (for the benchmark's bytes per event and per key).

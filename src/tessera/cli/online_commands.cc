@@ -224,8 +224,7 @@ CommandStatus RunPush(const std::string& repo, const PushArgs& args) {
               << " dropped (event_id already committed)";
   }
   if (r.window_events_applied > 0 || r.window_events_too_old > 0) {
-    std::cout << "; " << CountOf(r.window_events_applied, "event")
-              << " applied to window state";
+    std::cout << "; " << CountOf(r.window_events_applied, "event") << " applied to window state";
     if (r.window_events_too_old > 0) {
       std::cout << " (" << r.window_events_too_old
                 << " older than the largest window: skipped online, kept in the log)";

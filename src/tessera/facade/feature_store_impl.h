@@ -10,9 +10,9 @@
 
 #include "tessera/core/env.h"
 #include "tessera/feature_store.h"
+#include "tessera/online/event_id_filter.h"
 #include "tessera/online/online_store.h"
 #include "tessera/online/serving_catalog.h"
-#include "tessera/online/event_id_filter.h"
 #include "tessera/online/window_writer.h"
 #include "tessera/registry/loader.h"
 #include "tessera/registry/plan.h"

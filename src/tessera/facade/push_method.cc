@@ -20,7 +20,7 @@ Result<PushSummary> FeatureStore::Push(const std::string& source,
   context.event_ids = &impl->event_ids;
   TS_ASSIGN_OR_RETURN(online::PushOutcome r,
                       online::PushRows(*snapshot, source, *rows, target, context));
-  PushSummary summary{r.source,    r.rows,     r.online_rows_written,    r.logged,
+  PushSummary summary{r.source,    r.rows,     r.online_rows_written,   r.logged,
                       r.first_seq, r.last_seq, r.window_events_applied, r.window_events_too_old};
   summary.duplicates_dropped = r.duplicates_dropped;
   return summary;

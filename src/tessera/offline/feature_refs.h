@@ -67,7 +67,8 @@ Result<std::vector<std::string>> ExpandFeatureService(const registry::RepoDefini
 // Resolves `refs` (at least one). InvalidArgument naming the reference:
 //   "unknown feature view 'usr_profile' in 'usr_profile:age' (did you mean
 //   'user_profile'?)", "feature view 'user_profile' has no feature 'agee'
-//   (did you mean 'age'?)", a pin on an on-demand view, a malformed reference; the same feature asked twice.
+//   (did you mean 'age'?)", a pin on an on-demand view, a malformed reference; the same feature
+//   asked twice.
 Result<ResolvedFeatures> ResolveFeatureRefs(const registry::RepoDefinitions& defs,
                                             const std::vector<std::string>& refs,
                                             const ViewVersionLookup& lookup);

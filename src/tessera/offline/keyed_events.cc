@@ -38,8 +38,8 @@ Result<int32_t> IdOf(const RecordBatch& batch, int64_t r, int num_keys,
 
 }  // namespace
 
-Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys,
-                                      size_t num_columns, int64_t lo, int64_t hi,
+Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys, size_t num_columns,
+                                      int64_t lo, int64_t hi,
                                       const std::unordered_map<std::string, int32_t>* known) {
   KeyedEvents out;
   out.num_keys_ = num_keys;

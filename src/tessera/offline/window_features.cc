@@ -16,15 +16,14 @@
 
 namespace tessera::offline {
 
-agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t created_ts,
-                               bool has_seq, int64_t ingest_seq, int64_t in_place_position) {
+agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t created_ts, bool has_seq,
+                               int64_t ingest_seq, int64_t in_place_position) {
   agg::EventRank rank;
   rank.event_ts = event_ts;
   rank.created_ts = has_created ? created_ts : agg::kNullCreatedTs;
   // Logged rows have sequences >= 1; rows read in place come first, in
   // scan order.
-  rank.ingest_seq =
-      has_seq ? ingest_seq : std::numeric_limits<int64_t>::min() + in_place_position;
+  rank.ingest_seq = has_seq ? ingest_seq : std::numeric_limits<int64_t>::min() + in_place_position;
   return rank;
 }
 
@@ -157,7 +156,8 @@ class Computation {
     TS_RETURN_NOT_OK(KeySpine());
     TS_RETURN_NOT_OK(ReadEvents());
     Group();
-    for (const agg::WindowedAgg& a : plan_.aggs) outputs_.emplace_back(a.spec.output, spine_.num_rows());
+    for (const agg::WindowedAgg& a : plan_.aggs)
+      outputs_.emplace_back(a.spec.output, spine_.num_rows());
     const int64_t num_keys = static_cast<int64_t>(key_ids_.size());
     ParallelFor(num_keys, std::max(1, in_.num_threads),
                 [this](int, int64_t begin, int64_t end) { ComputeKeys(begin, end); });
@@ -204,9 +204,9 @@ class Computation {
     const int64_t lo = min_t_ < std::numeric_limits<int64_t>::min() + plan_.max_window
                            ? std::numeric_limits<int64_t>::min()
                            : min_t_ - plan_.max_window;
-    TS_ASSIGN_OR_RETURN(events_, KeyedEvents::Read(in_.events.get(), in_.num_keys,
-                                                   plan_.column_names.size(), lo, max_t_,
-                                                   &key_ids_));
+    TS_ASSIGN_OR_RETURN(
+        events_, KeyedEvents::Read(in_.events.get(), in_.num_keys, plan_.column_names.size(), lo,
+                                   max_t_, &key_ids_));
     return Status::OK();
   }
 
@@ -222,7 +222,8 @@ class Computation {
     rows_.resize(row_start_[keys]);
     std::vector<size_t> next(row_start_.begin(), row_start_.end() - 1);
     for (size_t r = 0; r < row_key_.size(); ++r) {
-      if (row_key_[r] >= 0) rows_[next[static_cast<size_t>(row_key_[r])]++] = static_cast<int64_t>(r);
+      if (row_key_[r] >= 0)
+        rows_[next[static_cast<size_t>(row_key_[r])]++] = static_cast<int64_t>(r);
     }
   }
 
@@ -269,9 +270,9 @@ class Computation {
         while (upto < sorted_ranks.size() && sorted_ranks[upto].event_ts <= t) ++upto;
         if (upto > added) {
           results.resize(upto - added);
-          state.AddBatch(std::span(sorted_ranks).subspan(added, upto - added),
-                         std::span(sorted_values).subspan(added * columns, (upto - added) * columns),
-                         results);
+          state.AddBatch(
+              std::span(sorted_ranks).subspan(added, upto - added),
+              std::span(sorted_values).subspan(added * columns, (upto - added) * columns), results);
           added = upto;
         }
         state.Expire(t);

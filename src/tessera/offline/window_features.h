@@ -39,8 +39,8 @@ namespace tessera::offline {
 // read in place ranks below every logged row and, among rows read in place,
 // by scan position (files in path order, each in row order), which
 // `in_place_position` counts from 0 in scan order.
-agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t created_ts,
-                               bool has_seq, int64_t ingest_seq, int64_t in_place_position);
+agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t created_ts, bool has_seq,
+                               int64_t ingest_seq, int64_t in_place_position);
 
 // The aggregation plan of aggregated view `view`, its columns typed as its
 // batch source's columns are (view_input.h ViewSourceColumns over

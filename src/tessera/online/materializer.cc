@@ -11,8 +11,8 @@
 #include "tessera/offline/source_log.h"
 #include "tessera/offline/view_features.h"
 #include "tessera/offline/view_input.h"
-#include "tessera/online/latest_rows.h"
 #include "tessera/offline/window_features.h"
+#include "tessera/online/latest_rows.h"
 #include "tessera/online/row_codec.h"
 #include "tessera/online/window_backfill.h"
 

@@ -68,10 +68,10 @@ struct MaterializeSpec {
   int64_t start_micros = 0;  // (start, end]; ignored when incremental
   int64_t end_micros = 0;
   bool incremental = false;
-  std::vector<std::string> views;   // empty: every online view
-  int num_threads = 1;              // scan decoding
-  int64_t write_batch_rows = 8192;  // rows per OnlineStore::Write
-  Env* env = Env::Default();        // not owned
+  std::vector<std::string> views;                            // empty: every online view
+  int num_threads = 1;                                       // scan decoding
+  int64_t write_batch_rows = 8192;                           // rows per OnlineStore::Write
+  Env* env = Env::Default();                                 // not owned
   std::function<void(const MaterializeProgress&)> progress;  // may be empty
   // Fronts the store's window-state writes (aggregated views); required
   // when one is materialized. Not owned.

@@ -263,10 +263,9 @@ class Reader {
       for (size_t f = 0; f < nf; ++f) {
         if (builders[f] == nullptr) continue;
         TS_RETURN_NOT_OK(builders[f]->AppendValue(values[f]));
-        out.statuses[f][static_cast<size_t>(r)] =
-            !values[f].is_null() ? ValueStatus::kPresent
-            : row.has_value()    ? ValueStatus::kNullValue
-                                 : ValueStatus::kNotFound;
+        out.statuses[f][static_cast<size_t>(r)] = !values[f].is_null() ? ValueStatus::kPresent
+                                                  : row.has_value()    ? ValueStatus::kNullValue
+                                                                       : ValueStatus::kNotFound;
       }
     }
     for (size_t f = 0; f < nf; ++f) {

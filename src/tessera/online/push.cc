@@ -106,9 +106,8 @@ Result<std::vector<int>> KeyColumns(const CatalogSnapshot& snap, const FeatureVi
     for (const registry::JoinKey& key : entity->join_keys) {
       int index = ContractIndex(plan.contract, key.name);
       if (index < 0) {
-        return Status::Invalid("push source " + Quoted(plan.contract.source) +
-                               " has no column " + Quoted(key.name) + " (join key of view " +
-                               Quoted(def.name) + ")");
+        return Status::Invalid("push source " + Quoted(plan.contract.source) + " has no column " +
+                               Quoted(key.name) + " (join key of view " + Quoted(def.name) + ")");
       }
       keys.push_back(index);
     }
@@ -186,8 +185,8 @@ Result<std::shared_ptr<const PushPlan>> BuildPlan(const CatalogSnapshot& snap,
       }
       if (!v.online) continue;
       if (view_schemas.empty()) {
-        view_schemas = offline::ResolveViewSourceSchemas(snap.repo.root,
-                                                         snap.repo.config.project, defs);
+        view_schemas =
+            offline::ResolveViewSourceSchemas(snap.repo.root, snap.repo.config.project, defs);
       }
       TS_RETURN_NOT_OK(AddWindowView(snap, v, view_schemas, plan.get()));
       continue;
@@ -321,9 +320,9 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
                               plan->contract.log_source),
         plan->contract.timestamp_column,
         plan->contract.columns[static_cast<size_t>(plan->event_id_column)].type};
-    TS_ASSIGN_OR_RETURN(keep, context.event_ids->Check(source, log, *conformed,
-                                                       plan->event_id_column, plan->ts_column,
-                                                       horizon, env));
+    TS_ASSIGN_OR_RETURN(keep,
+                        context.event_ids->Check(source, log, *conformed, plan->event_id_column,
+                                                 plan->ts_column, horizon, env));
     TS_ASSIGN_OR_RETURN(conformed, KeepRows(conformed, keep, &out));
     if (conformed->num_rows() == 0) return out;
   }

@@ -39,9 +39,9 @@
 #include "tessera/core/env.h"
 #include "tessera/core/record_batch.h"
 #include "tessera/core/result.h"
+#include "tessera/online/event_id_filter.h"
 #include "tessera/online/online_store.h"
 #include "tessera/online/serving_catalog.h"
-#include "tessera/online/event_id_filter.h"
 #include "tessera/online/window_writer.h"
 
 namespace tessera::online {

@@ -44,10 +44,10 @@ struct PlannedKey {
 // One view version looked up.
 struct PlannedView {
   ViewId id;
-  registry::FeatureView def;  // the definition of id.version
-  std::vector<int> keys;      // into ReadPlan::keys, in key-encoding order
+  registry::FeatureView def;              // the definition of id.version
+  std::vector<int> keys;                  // into ReadPlan::keys, in key-encoding order
   std::shared_ptr<const RowCodec> codec;  // null for an aggregated view
-  std::vector<uint8_t> decode;  // per def.features: 1 when the request needs it
+  std::vector<uint8_t> decode;            // per def.features: 1 when the request needs it
   // An aggregated view: its stored rows are window state (agg/window_state.h,
   // written by window_writer.h), read at now by this plan; def.features are
   // the aggregate features, one per plan aggregation.

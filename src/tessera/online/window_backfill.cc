@@ -69,8 +69,8 @@ Status Rebuild(const WindowBackfillSpec& spec, const offline::KeyedEvents& event
 }
 
 // Step 3: the parts committed since `before`, applied through the writer.
-Status ApplyTail(const WindowBackfillSpec& spec, const offline::Manifest& before,
-                 int64_t min_ts, WindowBackfillResult* out) {
+Status ApplyTail(const WindowBackfillSpec& spec, const offline::Manifest& before, int64_t min_ts,
+                 WindowBackfillResult* out) {
   const std::string log_dir =
       offline::SourceLogDir(spec.offline_root, spec.project, spec.source->name);
   TS_ASSIGN_OR_RETURN(offline::Manifest after, offline::ReadManifest(spec.env, log_dir));
@@ -126,10 +126,10 @@ Result<WindowBackfillResult> BackfillWindows(const WindowBackfillSpec& spec) {
   auto manifest = std::make_shared<const offline::Manifest>(before);
   TS_ASSIGN_OR_RETURN(std::unique_ptr<RecordBatchReader> rows,
                       OpenEvents(spec, *spec.source, manifest, 0, min_ts));
-  TS_ASSIGN_OR_RETURN(offline::KeyedEvents events,
-                      offline::KeyedEvents::Read(rows.get(), static_cast<int>(spec.keys.size()),
-                                                 spec.plan->column_names.size(), lo, INT64_MAX,
-                                                 nullptr));
+  TS_ASSIGN_OR_RETURN(
+      offline::KeyedEvents events,
+      offline::KeyedEvents::Read(rows.get(), static_cast<int>(spec.keys.size()),
+                                 spec.plan->column_names.size(), lo, INT64_MAX, nullptr));
   WindowBackfillResult out;
   out.events_scanned = static_cast<int64_t>(events.num_events());
   out.log_seq = before.last_seq;

@@ -57,8 +57,8 @@ struct WindowBackfillSpec {
 struct WindowBackfillResult {
   int64_t events_scanned = 0;  // events of the window read in step 2
   int64_t keys_written = 0;
-  int64_t tail_events = 0;     // events of parts committed during the run
-  int64_t log_seq = 0;         // the last sequence the run applied
+  int64_t tail_events = 0;  // events of parts committed during the run
+  int64_t log_seq = 0;      // the last sequence the run applied
 };
 
 Result<WindowBackfillResult> BackfillWindows(const WindowBackfillSpec& spec);

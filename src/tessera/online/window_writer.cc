@@ -123,10 +123,9 @@ Result<WindowApplyStats> WindowWriter::Apply(const ViewId& view, const agg::Wind
     if (stored[i].has_value()) {
       Result<agg::WindowState> decoded = agg::WindowState::Decode(&plan, stored[i]->values);
       if (!decoded.ok()) {
-        return Status::Corruption("window state of view " + view.name + "@" +
-                                  std::to_string(view.version) + ", key " +
-                                  EntityKey::FromBytes(keys[i].key).ToString() + ": " +
-                                  decoded.status().message());
+        return Status::Corruption(
+            "window state of view " + view.name + "@" + std::to_string(view.version) + ", key " +
+            EntityKey::FromBytes(keys[i].key).ToString() + ": " + decoded.status().message());
       }
       state = std::move(decoded).value();
       top = ToEventRank(stored[i]->rank);

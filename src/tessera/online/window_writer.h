@@ -44,7 +44,7 @@ namespace tessera::online {
 struct WindowEvents {
   const RecordBatch* rows = nullptr;
   std::vector<int> key_columns;
-  std::vector<int> value_columns;  // one per plan column
+  std::vector<int> value_columns;         // one per plan column
   std::span<const agg::EventRank> ranks;  // one per row
 };
 
@@ -58,7 +58,7 @@ struct WindowApplyStats {
 // A whole state to store for one key (WindowWriter::Replace).
 struct WindowStateWrite {
   std::string_view entity_key;
-  agg::EventRank top;  // the largest rank the state holds
+  agg::EventRank top;      // the largest rank the state holds
   std::string_view state;  // WindowState encoding
 };
 
@@ -70,8 +70,7 @@ class WindowWriter {
   // Stores each state in place of the key's (a backfill's rebuild), under
   // the keys' stripes; the stored rank is the larger of the old row's and
   // the state's, so the store takes it.
-  Status Replace(const ViewId& view, std::span<const WindowStateWrite> states,
-                 OnlineStore* store);
+  Status Replace(const ViewId& view, std::span<const WindowStateWrite> states, OnlineStore* store);
 
  private:
   // Locks the stripes of `keys` in stripe order.
