@@ -276,6 +276,7 @@ TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
     request.definitions = defs_;
     request.features = {"spend"};
     request.num_threads = 2;
+    request.with_timestamps = true;  // adds spend__last_committed_at
     VectorBatchReader reader((*spine_batch)->schema(), {*spine_batch});
     Result<TrainingSet> built = BuildTrainingSet(request, &reader);
     ASSERT_TRUE(built.ok()) << built.status().ToString();
@@ -296,7 +297,34 @@ TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
         ++column;
       }
     }
-    EXPECT_EQ(column, table.num_columns());
+    // The audit column: the latest commit time of the key's logged events in
+    // the largest window (60 s), from the manifest's commit times.
+    auto manifest = ReadManifest(Env::Default(),
+                                 SourceLogDir((root_ / "data/offline").string(), "p", "txns"));
+    ASSERT_TRUE(manifest.ok());
+    auto committed_at = [&](int64_t seq) {
+      for (const LogPart& part : manifest->parts) {
+        if (seq >= part.first_seq && seq <= part.last_seq) return part.committed_at;
+      }
+      return std::numeric_limits<int64_t>::min();
+    };
+    ASSERT_EQ(table.schema()->field(column).name, "spend__last_committed_at");
+    const Array& audit = *table.column(column);
+    for (size_t r = 0; r < spine.size(); ++r) {
+      int64_t latest = std::numeric_limits<int64_t>::min();
+      if (spine[r].first && spine[r].second) {
+        for (const Event& e : events_) {
+          if (!e.user || *e.user != *spine[r].first || e.seq <= 0) continue;  // logged only
+          if (e.ts <= *spine[r].second - 60 * kSec || e.ts > *spine[r].second) continue;
+          latest = std::max(latest, committed_at(e.seq));
+        }
+      }
+      Value expected = latest == std::numeric_limits<int64_t>::min()
+                           ? Value::Null(DataType::Timestamp())
+                           : Value::Timestamp(latest);
+      ASSERT_EQ(audit.GetValue(static_cast<int64_t>(r)), expected) << "row " << r;
+    }
+    EXPECT_EQ(column + 1, table.num_columns());
     TearDown();
   }
 }

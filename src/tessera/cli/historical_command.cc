@@ -133,7 +133,9 @@ void RegisterHistoricalCommand(CLI::App* app, CommandContext* ctx) {
   cmd->add_option("--timestamp-column", o->timestamp_column,
                   "The spine's timestamp column (default: event_timestamp)");
   cmd->add_flag("--with-timestamps", o->with_timestamps,
-                "Add each view's picked event time (view__event_timestamp), to audit leakage");
+                "Add each view's picked event time (view__event_timestamp), to audit leakage; "
+                "for an aggregated view, the latest commit time of the events in its largest "
+                "window (view__last_committed_at), to audit late arrivals");
   cmd->add_flag("--quiet", o->quiet, "No progress display");
   cmd->add_option("--repo", o->repo, "Feature repo directory (as -r)");
   cmd->fallthrough();  // -r may follow the arguments too

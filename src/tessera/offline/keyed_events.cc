@@ -120,6 +120,17 @@ void KeyedEvents::Collect(size_t id, std::vector<agg::EventRank>* ranks,
   }
 }
 
+void KeyedEvents::CollectCommittedAt(size_t id, std::vector<int64_t>* committed) const {
+  const size_t n = starts_[id + 1] - starts_[id];
+  committed->resize(n);
+  for (size_t j = 0; j < n; ++j) {
+    const Ref& ref = events_[starts_[id] + j];
+    const Array& at =
+        *batches_[static_cast<size_t>(ref.batch)]->column(num_keys_ + 3 + static_cast<int>(num_columns_));
+    (*committed)[j] = at.IsValid(ref.row) ? at.GetInt64(ref.row) : INT64_MIN;
+  }
+}
+
 int64_t KeyedEvents::AddTo(size_t id, agg::WindowState* state, agg::EventRank* top) const {
   // One batch per key (WindowState::AddBatch: sorted once, each tile
   // encoded once); the buffers are reused across keys on this thread.

@@ -57,6 +57,11 @@ class KeyedEvents {
   void Collect(size_t id, std::vector<agg::EventRank>* ranks,
                std::vector<std::optional<agg::AggInput>>* values) const;
 
+  // The `_committed_at` of key `id`'s events in scan order (INT64_MIN for a
+  // row read in place, which has none). REQUIRES: the events carry a
+  // `_committed_at` column after `_ingest_seq`.
+  void CollectCommittedAt(size_t id, std::vector<int64_t>* committed) const;
+
  private:
   struct Ref {
     int32_t key;

@@ -86,6 +86,7 @@ struct JoinedView {
   // place of a point-in-time join.
   std::unique_ptr<agg::WindowPlan> plan;
   WindowFeaturesInput window;
+  ArrayPtr committed_at;  // with_timestamps: the latest commit time in its largest window
 };
 
 class Builder {
@@ -206,6 +207,10 @@ class Builder {
       spec.carried.push_back(Field{joined.plan->column_names[c], joined.plan->column_types[c]});
     }
     spec.carried.push_back(Field{kIngestSeqColumn, DataType::Int64()});
+    if (request_.with_timestamps) {
+      spec.carried.push_back(Field{kCommittedAtColumn, DataType::Timestamp()});
+      joined.window.with_committed_at = true;
+    }
     if (min_t_ <= max_t_) {
       spec.min_event_ts = SaturatingSub(min_t_, joined.plan->max_window);
       spec.max_event_ts = max_t_;
@@ -311,7 +316,12 @@ class Builder {
   Status ComputeViews() {
     for (JoinedView& v : views_) {
       if (v.plan != nullptr) {
+        const bool committed = v.window.with_committed_at;
         TS_ASSIGN_OR_RETURN(v.values, ComputeWindowFeatures(*spine_, std::move(v.window)));
+        if (committed) {
+          v.committed_at = v.values.back();
+          v.values.pop_back();
+        }
         continue;
       }
       expr::EvalStats stats;
@@ -435,7 +445,16 @@ class Builder {
     }
     if (request_.with_timestamps) {
       for (const JoinedView& v : views_) {
-        if (v.request->output_features.empty() || v.event_ts == nullptr) continue;
+        if (v.request->output_features.empty()) continue;
+        if (v.committed_at != nullptr) {
+          const std::string& view_name = v.request->view.name;
+          TS_RETURN_NOT_OK(AddOutput(view_name + "__last_committed_at",
+                                     "the latest commit time in the windows of " +
+                                         Quoted(view_name),
+                                     v.committed_at, &fields, &columns));
+          continue;
+        }
+        if (v.event_ts == nullptr) continue;
         const std::string& view_name = v.request->view.name;
         TS_RETURN_NOT_OK(AddOutput(view_name + "__event_timestamp",
                                    "the event time of " + Quoted(view_name), v.event_ts, &fields,

@@ -1,6 +1,7 @@
 #include "tessera/offline/window_features.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -77,6 +78,8 @@ agg::AggInput AggInputAt(const Array& column, int64_t row) {
 }
 
 namespace {
+
+int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 // Spine rows that get no window: a null timestamp gives nulls; a null key
 // part gives the empty window (no event has a null key).
@@ -158,6 +161,9 @@ class Computation {
     Group();
     for (const agg::WindowedAgg& a : plan_.aggs)
       outputs_.emplace_back(a.spec.output, spine_.num_rows());
+    if (in_.with_committed_at) {
+      committed_ = std::make_unique<OutColumn>(DataType::Timestamp(), spine_.num_rows());
+    }
     const int64_t num_keys = static_cast<int64_t>(key_ids_.size());
     ParallelFor(num_keys, std::max(1, in_.num_threads),
                 [this](int, int64_t begin, int64_t end) { ComputeKeys(begin, end); });
@@ -165,6 +171,10 @@ class Computation {
     std::vector<ArrayPtr> out;
     for (const OutColumn& c : outputs_) {
       TS_ASSIGN_OR_RETURN(ArrayPtr array, c.Finish());
+      out.push_back(std::move(array));
+    }
+    if (committed_ != nullptr) {
+      TS_ASSIGN_OR_RETURN(ArrayPtr array, committed_->Finish());
       out.push_back(std::move(array));
     }
     return out;
@@ -243,6 +253,8 @@ class Computation {
     std::vector<uint32_t> by_time;
     std::vector<agg::WindowState::AddResult> results;
     std::vector<int64_t> rows;
+    std::vector<int64_t> committed, sorted_committed;
+    std::deque<size_t> latest;  // indexes into sorted_*, committed_at decreasing
     for (int64_t key = begin; key < end; ++key) {
       agg::WindowState state(&plan_);
       const auto k = static_cast<size_t>(key);
@@ -259,6 +271,14 @@ class Computation {
         std::copy_n(values.begin() + static_cast<ptrdiff_t>(by_time[j] * columns), columns,
                     sorted_values.begin() + static_cast<ptrdiff_t>(j * columns));
       }
+      if (committed_ != nullptr) {
+        events_.CollectCommittedAt(k, &committed);
+        sorted_committed.resize(committed.size());
+        for (size_t j = 0; j < by_time.size(); ++j) sorted_committed[j] = committed[by_time[j]];
+        latest.clear();
+      }
+      size_t window_start = 0;  // the first sorted event after t - max window
+      size_t queued = 0;        // sorted events up to t seen by `latest`
       rows.assign(rows_.begin() + static_cast<ptrdiff_t>(row_start_[k]),
                   rows_.begin() + static_cast<ptrdiff_t>(row_start_[k + 1]));
       std::stable_sort(rows.begin(), rows.end(),
@@ -278,6 +298,22 @@ class Computation {
         state.Expire(t);
         state.Read(t, &out);
         for (size_t a = 0; a < outputs_.size(); ++a) outputs_[a].Set(row, out[a]);
+        if (committed_ != nullptr) {
+          // The latest commit time in (t - max window, t]: a sliding
+          // maximum over the events sorted by time (t only grows).
+          for (; queued < upto; ++queued) {
+            while (!latest.empty() && sorted_committed[latest.back()] <= sorted_committed[queued]) {
+              latest.pop_back();
+            }
+            latest.push_back(queued);
+          }
+          const int64_t lo = SaturatingSub(t, plan_.max_window);
+          while (window_start < upto && sorted_ranks[window_start].event_ts <= lo) ++window_start;
+          while (!latest.empty() && latest.front() < window_start) latest.pop_front();
+          if (!latest.empty() && sorted_committed[latest.front()] != INT64_MIN) {
+            committed_->Set(row, Value::Timestamp(sorted_committed[latest.front()]));
+          }
+        }
       }
     }
   }
@@ -304,6 +340,7 @@ class Computation {
   std::vector<int64_t> rows_;  // spine rows grouped by key, in spine order within a key
   std::vector<size_t> row_start_;
   std::vector<OutColumn> outputs_;
+  std::unique_ptr<OutColumn> committed_;  // with_committed_at
 };
 
 }  // namespace

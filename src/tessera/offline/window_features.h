@@ -64,9 +64,15 @@ struct WindowFeaturesInput {
   std::vector<int> spine_key_columns;  // one per key part
   int spine_ts_column = -1;
   int num_threads = 1;
+  // The events also carry `_committed_at` after `_ingest_seq`; the result
+  // then has one more array: per spine row, the latest commit time of the
+  // events in its largest window (null when none was committed to the
+  // log), for auditing late arrivals (`historical --with-timestamps`).
+  bool with_committed_at = false;
 };
 
-// One array per plan aggregation (plan->aggs order), of its output type,
+// One array per plan aggregation (plan->aggs order), of its output type
+// (plus the commit-time array when with_committed_at),
 // one row per spine row: null for a spine row without a timestamp;
 // otherwise the aggregate of its window (an empty window gives null, and
 // 0 for counts; a key part that is null matches no event).
