@@ -299,8 +299,8 @@ TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
     }
     // The audit column: the latest commit time of the key's logged events in
     // the largest window (60 s), from the manifest's commit times.
-    auto manifest = ReadManifest(Env::Default(),
-                                 SourceLogDir((root_ / "data/offline").string(), "p", "txns"));
+    auto manifest =
+        ReadManifest(Env::Default(), SourceLogDir((root_ / "data/offline").string(), "p", "txns"));
     ASSERT_TRUE(manifest.ok());
     auto committed_at = [&](int64_t seq) {
       for (const LogPart& part : manifest->parts) {

@@ -125,8 +125,8 @@ void KeyedEvents::CollectCommittedAt(size_t id, std::vector<int64_t>* committed)
   committed->resize(n);
   for (size_t j = 0; j < n; ++j) {
     const Ref& ref = events_[starts_[id] + j];
-    const Array& at =
-        *batches_[static_cast<size_t>(ref.batch)]->column(num_keys_ + 3 + static_cast<int>(num_columns_));
+    const Array& at = *batches_[static_cast<size_t>(ref.batch)]->column(
+        num_keys_ + 3 + static_cast<int>(num_columns_));
     (*committed)[j] = at.IsValid(ref.row) ? at.GetInt64(ref.row) : INT64_MIN;
   }
 }

@@ -448,10 +448,10 @@ class Builder {
         if (v.request->output_features.empty()) continue;
         if (v.committed_at != nullptr) {
           const std::string& view_name = v.request->view.name;
-          TS_RETURN_NOT_OK(AddOutput(view_name + "__last_committed_at",
-                                     "the latest commit time in the windows of " +
-                                         Quoted(view_name),
-                                     v.committed_at, &fields, &columns));
+          TS_RETURN_NOT_OK(
+              AddOutput(view_name + "__last_committed_at",
+                        "the latest commit time in the windows of " + Quoted(view_name),
+                        v.committed_at, &fields, &columns));
           continue;
         }
         if (v.event_ts == nullptr) continue;
