@@ -56,8 +56,9 @@ struct Event {
   std::optional<double> amount;
   std::optional<int64_t> qty;
   std::optional<std::string> merchant;
-  int64_t seq;     // ingest order (each push is one log commit, rows in order)
-  std::string id;  // event_id: a client retry sends an event again with it
+  std::optional<int64_t> created;  // created timestamp: breaks event_ts ties first
+  int64_t seq;                     // ingest order (each push is one log commit, rows in order)
+  std::string id;                  // event_id: a client retry sends an event again with it
 };
 
 // One feature: function, column ("" = events), window, parameter.
@@ -99,7 +100,8 @@ std::string Definitions() {
   - name: user
     join_keys: [{name: user_id, type: int64}]
 sources:
-  - {name: events, kind: batch, path: events.csv, timestamp_field: event_timestamp}
+  - {name: events, kind: batch, path: events.csv, timestamp_field: event_timestamp,
+     created_timestamp_field: created}
   - {name: events_push, kind: push, batch_source: events}
 feature_views:
   - name: stats
@@ -180,8 +182,9 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
     std::ofstream(dir_ / "features/defs.yaml") << Definitions();
     // One row of history (user 99, never read here) so the CSV's column
     // types are inferred: amount double, qty int64, merchant string.
-    std::ofstream(dir_ / "events.csv") << "user_id,event_timestamp,amount,qty,merchant,event_id\n"
-                                          "99,2024-01-01T00:00:00Z,0.5,1,z,h0\n";
+    std::ofstream(dir_ / "events.csv")
+        << "user_id,event_timestamp,amount,qty,merchant,event_id,created\n"
+           "99,2024-01-01T00:00:00Z,0.5,1,z,h0,2024-01-01T00:00:00Z\n";
     clock_.Set(1000 * kHour);
     Open();
     auto applied = store_->Apply("test");
@@ -207,16 +210,19 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
                                 {"amount", DataType::Double()},
                                 {"qty", DataType::Int64()},
                                 {"merchant", DataType::String()},
-                                {"event_id", DataType::String()}});
+                                {"event_id", DataType::String()},
+                                {"created", DataType::Timestamp()}});
     RecordBatchBuilder builder(*schema);
     for (const Event& e : events) {
       EXPECT_TRUE(
           builder
-              .AppendRow({Value::Int64(e.user), Value::Timestamp(e.ts),
-                          e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
-                          e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
-                          e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
-                          Value::String(e.id)})
+              .AppendRow(
+                  {Value::Int64(e.user), Value::Timestamp(e.ts),
+                   e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
+                   e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
+                   e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
+                   Value::String(e.id),
+                   e.created ? Value::Timestamp(*e.created) : Value::Null(DataType::Timestamp())})
               .ok());
     }
     return *builder.Finish();
@@ -267,6 +273,7 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
     if (pick(6) != 0) e.amount = pick(50) == 0 ? std::nan("") : (pick(4001) - 2000) / 64.0;
     if (pick(6) != 0) e.qty = pick(2001) - 1000;
     if (pick(6) != 0) e.merchant = std::string(1, static_cast<char>('a' + pick(7)));
+    if (pick(3) != 0) e.created = now - pick(3) * kSec;  // few values: ties
     return e;
   }
 
@@ -320,11 +327,15 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
       }
       return Value::Double(m);
     }
-    // first, last, last_n: by (event_ts, ingest seq); seqs are unique here.
+    // first, last, last_n: by (event_ts, created_ts with null smallest,
+    // ingest seq); seqs are unique here.
     std::vector<const Event*> sorted = present;
-    std::sort(sorted.begin(), sorted.end(), [](const Event* a, const Event* b) {
-      return std::make_pair(a->ts, a->seq) < std::make_pair(b->ts, b->seq);
-    });
+    auto rank = [](const Event* e) {
+      return std::make_tuple(e->ts, e->created.value_or(std::numeric_limits<int64_t>::min()),
+                             e->seq);
+    };
+    std::sort(sorted.begin(), sorted.end(),
+              [&](const Event* a, const Event* b) { return rank(a) < rank(b); });
     if (f.function == "first") return Value::String(*sorted.front()->merchant);
     if (f.function == "last") return Value::String(*sorted.back()->merchant);
     std::vector<Value> last;
@@ -352,7 +363,7 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
       } else {
         in.s = *e->merchant;
       }
-      acc->Add(in, agg::EventRank{e->ts, agg::kNullCreatedTs, e->seq});
+      acc->Add(in, agg::EventRank{e->ts, e->created.value_or(agg::kNullCreatedTs), e->seq});
     }
     return acc->Finish();
   }
@@ -545,8 +556,8 @@ TEST_P(WindowConsistencyTest, MaterializeBackfillsThenPushesContinue) {
 TEST_P(WindowConsistencyTest, EventsOlderThanTheLargestWindowAreSkippedOnlineOnly) {
   const int64_t now = 1000 * kHour;
   clock_.Set(now);
-  Event fresh{1, now - 5 * kMin, 2.0, 1, "a", 0};
-  Event old{1, now - kHour, 4.0, 2, "b", 0};  // (now - 1h, now] excludes it
+  Event fresh{1, now - 5 * kMin, 2.0, 1, "a", std::nullopt, 0};
+  Event old{1, now - kHour, 4.0, 2, "b", std::nullopt, 0};  // (now - 1h, now] excludes it
   Push({fresh});
   auto pushed = store_->Push("events_push", Rows({old}), PushTarget::kOnline);
   ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
