@@ -4,6 +4,7 @@
 #include <map>
 
 #include "tessera/agg/window_plan.h"
+#include "tessera/core/saturating.h"
 #include "tessera/core/suggest.h"
 #include "tessera/expr/eval_util.h"
 #include "tessera/offline/join_input.h"
@@ -71,8 +72,6 @@ const T* FindByName(const std::vector<T>& objects, const std::string& name) {
   }
   return nullptr;
 }
-
-int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 // One joined view: its definition, features and join result.
 struct JoinedView {

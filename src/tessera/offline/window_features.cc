@@ -10,6 +10,7 @@
 #include "tessera/agg/window_state.h"
 #include "tessera/core/builder.h"
 #include "tessera/core/entity_key.h"
+#include "tessera/core/saturating.h"
 #include "tessera/core/suggest.h"
 #include "tessera/offline/keyed_events.h"
 #include "tessera/offline/parallel_for.h"
@@ -78,8 +79,6 @@ agg::AggInput AggInputAt(const Array& column, int64_t row) {
 }
 
 namespace {
-
-int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 // Spine rows that get no window: a null timestamp gives nulls; a null key
 // part gives the empty window (no event has a null key).

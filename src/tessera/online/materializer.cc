@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "tessera/core/saturating.h"
 #include "tessera/core/suggest.h"
 #include "tessera/core/time.h"
 #include "tessera/offline/join_input.h"
@@ -21,8 +22,6 @@ namespace {
 
 using registry::FeatureView;
 using registry::RepoDefinitions;
-
-int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 template <typename T>
 const T* FindByName(const std::vector<T>& objects, const std::string& name) {

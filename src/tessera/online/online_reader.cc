@@ -7,6 +7,7 @@
 #include "tessera/agg/window_state.h"
 #include "tessera/core/builder.h"
 #include "tessera/core/entity_key.h"
+#include "tessera/core/saturating.h"
 #include "tessera/core/suggest.h"
 #include "tessera/offline/view_features.h"
 
@@ -157,8 +158,6 @@ struct ViewValues {
   std::vector<std::vector<ValueStatus>> statuses;
   std::vector<int64_t> event_ts;  // per row
 };
-
-int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 class Reader {
  public:

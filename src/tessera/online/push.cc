@@ -1,6 +1,7 @@
 #include "tessera/online/push.h"
 
 #include "tessera/core/entity_key.h"
+#include "tessera/core/saturating.h"
 #include "tessera/core/suggest.h"
 #include "tessera/offline/ingest.h"
 #include "tessera/offline/ingest_contract.h"
@@ -239,8 +240,6 @@ Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const Reco
   }
   return store->Write(view.id, writes);
 }
-
-int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 // The rows `keep` marks (all of them when it marks every one); the dropped
 // ones counted as duplicates.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "tessera/agg/window_state.h"
+#include "tessera/core/saturating.h"
 #include "tessera/offline/join_input.h"
 #include "tessera/offline/keyed_events.h"
 #include "tessera/offline/source_log.h"
@@ -11,8 +12,6 @@
 
 namespace tessera::online {
 namespace {
-
-int64_t SaturatingSub(int64_t a, int64_t b) { return a < INT64_MIN + b ? INT64_MIN : a - b; }
 
 // The scan of the view's events (join-input layout with the plan's columns
 // and _ingest_seq carried) from `source`, over `manifest`'s parts from
