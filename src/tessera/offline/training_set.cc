@@ -201,15 +201,8 @@ class Builder {
       r.view.features[a].type = joined.plan->aggs[a].spec.output;
     }
     JoinInputSpec spec = InputSpec(joined);
-    spec.carried.clear();
-    for (size_t c = 0; c < joined.plan->column_names.size(); ++c) {
-      spec.carried.push_back(Field{joined.plan->column_names[c], joined.plan->column_types[c]});
-    }
-    spec.carried.push_back(Field{kIngestSeqColumn, DataType::Int64()});
-    if (request_.with_timestamps) {
-      spec.carried.push_back(Field{kCommittedAtColumn, DataType::Timestamp()});
-      joined.window.with_committed_at = true;
-    }
+    spec.carried = WindowEventColumns(*joined.plan, request_.with_timestamps);
+    joined.window.with_committed_at = request_.with_timestamps;
     if (min_t_ <= max_t_) {
       spec.min_event_ts = SaturatingSub(min_t_, joined.plan->max_window);
       spec.max_event_ts = max_t_;

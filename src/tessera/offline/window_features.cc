@@ -62,6 +62,16 @@ Result<agg::WindowPlan> ViewWindowPlan(
   return plan;
 }
 
+std::vector<Field> WindowEventColumns(const agg::WindowPlan& plan, bool with_committed_at) {
+  std::vector<Field> columns;
+  for (size_t c = 0; c < plan.column_names.size(); ++c) {
+    columns.push_back(Field{plan.column_names[c], plan.column_types[c]});
+  }
+  columns.push_back(Field{kIngestSeqColumn, DataType::Int64()});
+  if (with_committed_at) columns.push_back(Field{kCommittedAtColumn, DataType::Timestamp()});
+  return columns;
+}
+
 agg::AggInput AggInputAt(const Array& column, int64_t row) {
   agg::AggInput in;
   switch (column.type().id()) {

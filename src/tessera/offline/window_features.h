@@ -51,6 +51,12 @@ Result<agg::WindowPlan> ViewWindowPlan(
     const registry::RepoDefinitions& defs, const registry::FeatureView& view,
     const std::map<std::string, registry::SourceSchema>& schemas);
 
+// The carried columns of a view's events (join_input.h's carried part, after
+// the key parts, event_ts and created_ts), the layout KeyedEvents and
+// ComputeWindowFeatures read: the plan's columns in plan order, then
+// `_ingest_seq`, then `_committed_at` when `with_committed_at`.
+std::vector<Field> WindowEventColumns(const agg::WindowPlan& plan, bool with_committed_at);
+
 // One non-null cell as an aggregation input (widened numbers, borrowed
 // strings). REQUIRES: !column.IsNull(row) and a non-list column.
 agg::AggInput AggInputAt(const Array& column, int64_t row);

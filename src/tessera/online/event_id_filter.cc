@@ -69,7 +69,7 @@ Status EventIdFilter::Load(Ids* ids, const SourceLog& log, int64_t horizon, Env*
 
 Result<std::vector<uint8_t>> EventIdFilter::Check(const std::string& source, const SourceLog& log,
                                                   const RecordBatch& rows, int id_column,
-                                                  int ts_column, int64_t horizon, Env* env) {
+                                                  int64_t horizon, Env* env) {
   Ids* ids = Of(source);
   if (!ids->loaded) TS_RETURN_NOT_OK(Load(ids, log, horizon, env));
   Forget(ids, horizon);
@@ -83,17 +83,16 @@ Result<std::vector<uint8_t>> EventIdFilter::Check(const std::string& source, con
       keep[static_cast<size_t>(r)] = 0;
     }
   }
-  (void)ts_column;
   return keep;
 }
 
 void EventIdFilter::Remember(const std::string& source, const RecordBatch& rows, int id_column,
-                             int ts_column, const std::vector<uint8_t>& keep, int64_t horizon) {
+                             int ts_column, int64_t horizon) {
   Ids* ids = Of(source);
   const Array& id = *rows.column(id_column);
   const Array& ts = *rows.column(ts_column);
   for (int64_t r = 0; r < rows.num_rows(); ++r) {
-    if (!keep[static_cast<size_t>(r)] || ts.GetInt64(r) <= horizon) continue;
+    if (ts.GetInt64(r) <= horizon) continue;
     Result<std::optional<std::string>> key = IdOf(id, r);
     if (key.ok() && *key) ids->event_ts[**key] = ts.GetInt64(r);
   }

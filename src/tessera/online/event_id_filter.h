@@ -46,16 +46,15 @@ class EventIdFilter {
 
   // keep[r] is false for a row to drop: its id was remembered with an event
   // time after `horizon`, or an earlier row of `rows` has it. Loads the
-  // source's ids from its log on first use. `id_column` and `ts_column`
-  // index `rows`.
+  // source's ids from its log on first use. `id_column` indexes `rows`.
   Result<std::vector<uint8_t>> Check(const std::string& source, const SourceLog& log,
-                                     const RecordBatch& rows, int id_column, int ts_column,
-                                     int64_t horizon, Env* env);
+                                     const RecordBatch& rows, int id_column, int64_t horizon,
+                                     Env* env);
 
-  // Remembers the ids of the kept rows (after their commit) and forgets
-  // those at or before `horizon`.
+  // Remembers the ids of `rows` (the kept ones, after their commit) whose
+  // event time is after `horizon`.
   void Remember(const std::string& source, const RecordBatch& rows, int id_column, int ts_column,
-                const std::vector<uint8_t>& keep, int64_t horizon);
+                int64_t horizon);
 
  private:
   struct Ids {

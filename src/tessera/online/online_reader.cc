@@ -242,7 +242,7 @@ class Reader {
     std::vector<std::unique_ptr<ArrayBuilder>> builders;
     TS_RETURN_NOT_OK(StartView(v, &builders));
     ViewValues& out = views_[v];
-    const agg::WindowState empty(&window);
+    std::optional<agg::WindowState> empty;  // built only when a key has no state
     std::vector<Value> values;
     for (int64_t r = 0; r < n_; ++r) {
       const std::optional<OnlineRow>& row =
@@ -257,7 +257,8 @@ class Reader {
                                     ": " + read.message());
         }
       } else {
-        empty.Read(now_, &values);
+        if (!empty) empty.emplace(&window);
+        empty->Read(now_, &values);
       }
       for (size_t f = 0; f < nf; ++f) {
         if (builders[f] == nullptr) continue;

@@ -263,11 +263,11 @@ Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, int64_t first
   const Array* created =
       plan.created_column >= 0 ? rows.column(plan.created_column).get() : nullptr;
   std::vector<agg::EventRank> ranks(static_cast<size_t>(n));
-  for (int64_t r = 0; r < n; ++r) {
-    agg::EventRank& rank = ranks[static_cast<size_t>(r)];
-    rank.event_ts = event_ts.GetInt64(r);
-    if (created != nullptr && created->IsValid(r)) rank.created_ts = created->GetInt64(r);
-    rank.ingest_seq = first_seq + r;
+  for (int64_t r = 0; r < n; ++r) {  // the ranks training sets give logged rows
+    const bool has_created = created != nullptr && created->IsValid(r);
+    ranks[static_cast<size_t>(r)] =
+        offline::WindowEventRank(event_ts.GetInt64(r), has_created,
+                                 has_created ? created->GetInt64(r) : 0, true, first_seq + r, 0);
   }
   const int64_t now = context.env->NowMicros();
   for (const PushWindowView& view : plan.window_views) {
@@ -319,9 +319,8 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
                               plan->contract.log_source),
         plan->contract.timestamp_column,
         plan->contract.columns[static_cast<size_t>(plan->event_id_column)].type};
-    TS_ASSIGN_OR_RETURN(keep,
-                        context.event_ids->Check(source, log, *conformed, plan->event_id_column,
-                                                 plan->ts_column, horizon, env));
+    TS_ASSIGN_OR_RETURN(keep, context.event_ids->Check(source, log, *conformed,
+                                                       plan->event_id_column, horizon, env));
     TS_ASSIGN_OR_RETURN(conformed, KeepRows(conformed, keep, &out));
     if (conformed->num_rows() == 0) return out;
   }
@@ -335,8 +334,7 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
     out.last_seq = logged.last_seq;
   }
   if (ids_lock.owns_lock()) {
-    std::vector<uint8_t> all(static_cast<size_t>(conformed->num_rows()), 1);
-    context.event_ids->Remember(source, *conformed, plan->event_id_column, plan->ts_column, all,
+    context.event_ids->Remember(source, *conformed, plan->event_id_column, plan->ts_column,
                                 horizon);
     ids_lock.unlock();
   }

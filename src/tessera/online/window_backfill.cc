@@ -25,10 +25,7 @@ Result<std::unique_ptr<RecordBatchReader>> OpenEvents(
   in.project = spec.project;
   in.source = &source;
   in.keys = spec.keys;
-  for (size_t c = 0; c < spec.plan->column_names.size(); ++c) {
-    in.carried.push_back(Field{spec.plan->column_names[c], spec.plan->column_types[c]});
-  }
-  in.carried.push_back(Field{offline::kIngestSeqColumn, DataType::Int64()});
+  in.carried = offline::WindowEventColumns(*spec.plan, false);
   in.min_event_ts = min_ts;
   in.num_threads = spec.num_threads;
   in.env = spec.env;
