@@ -115,7 +115,9 @@ Result<WindowApplyStats> WindowWriter::Apply(const ViewId& view, const agg::Wind
   std::vector<std::string> encoded(keys.size());
   std::vector<OnlineWrite> writes;
   writes.reserve(keys.size());
-  std::vector<std::optional<agg::AggInput>> values(plan.column_names.size());
+  std::vector<agg::EventRank> ranks;
+  std::vector<std::optional<agg::AggInput>> values;
+  std::vector<agg::WindowState::AddResult> results;
   for (size_t i = 0; i < keys.size(); ++i) {
     agg::WindowState state(&plan);
     agg::EventRank top;
@@ -133,21 +135,31 @@ Result<WindowApplyStats> WindowWriter::Apply(const ViewId& view, const agg::Wind
     }
     state.Expire(now);
     bool changed = false;
-    for (int64_t r : keys[i].rows) {
-      for (size_t c = 0; c < values.size(); ++c) {
+    // One AddBatch per key: each touched tile is encoded once (the same
+    // state, bit for bit, as an Add per event).
+    const size_t n = keys[i].rows.size();
+    const size_t num_columns = events.value_columns.size();
+    ranks.resize(n);
+    values.resize(n * num_columns);
+    results.resize(n);
+    for (size_t j = 0; j < n; ++j) {
+      const int64_t r = keys[i].rows[j];
+      ranks[j] = events.ranks[static_cast<size_t>(r)];
+      for (size_t c = 0; c < num_columns; ++c) {
         const int column = events.value_columns[c];
-        if (column < 0 || rows.column(column)->IsNull(r)) {
-          values[c] = std::nullopt;
-        } else {
-          values[c] = offline::AggInputAt(*rows.column(column), r);
-        }
+        values[j * num_columns + c] =
+            column < 0 || rows.column(column)->IsNull(r)
+                ? std::nullopt
+                : std::optional<agg::AggInput>(offline::AggInputAt(*rows.column(column), r));
       }
-      const agg::EventRank& rank = events.ranks[static_cast<size_t>(r)];
-      switch (state.Add(rank, values)) {
+    }
+    state.AddBatch(ranks, values, results);
+    for (size_t j = 0; j < n; ++j) {
+      switch (results[j]) {
         case agg::WindowState::AddResult::kApplied:
           ++stats.applied;
           changed = true;
-          if (!has_top || top < rank) top = rank;
+          if (!has_top || top < ranks[j]) top = ranks[j];
           has_top = true;
           break;
         case agg::WindowState::AddResult::kTooOld: ++stats.too_old; break;
