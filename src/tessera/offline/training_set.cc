@@ -193,9 +193,7 @@ class Builder {
     TS_ASSIGN_OR_RETURN(joined.keys, ViewJoinKeys(defs_, v));
     TS_ASSIGN_OR_RETURN(joined.window.spine_key_columns, SpineKeyColumns(v, joined.keys));
     TS_ASSIGN_OR_RETURN(joined.batch_source, ViewBatchSource(defs_, v));
-    FeatureView aggregated = v;  // without the aggregate features resolution added
-    aggregated.features.clear();
-    TS_ASSIGN_OR_RETURN(agg::WindowPlan plan, ViewWindowPlan(defs_, aggregated, schemas));
+    TS_ASSIGN_OR_RETURN(agg::WindowPlan plan, ViewWindowPlan(defs_, v, schemas));
     joined.plan = std::make_unique<agg::WindowPlan>(std::move(plan));
     for (size_t a = 0; a < joined.plan->aggs.size(); ++a) {
       r.view.features[a].type = joined.plan->aggs[a].spec.output;

@@ -54,7 +54,12 @@ Result<agg::WindowPlan> ViewWindowPlan(
     const std::map<std::string, registry::SourceSchema>& schemas) {
   TS_ASSIGN_OR_RETURN(std::vector<Field> keys, ViewJoinKeys(defs, view));
   TS_ASSIGN_OR_RETURN(const registry::Source* source, ViewBatchSource(defs, view));
-  SourceColumnTypes types(ViewSourceColumns(view, keys, *source, schemas));
+  // Only the aggregations count: without files or a schema the columns are
+  // what the view declares, and a resolved request appends its aggregate
+  // features to view.features (feature_refs.h), which are not columns.
+  registry::FeatureView aggregations_only = view;
+  aggregations_only.features.clear();
+  SourceColumnTypes types(ViewSourceColumns(aggregations_only, keys, *source, schemas));
   Result<agg::WindowPlan> plan = agg::MakeWindowPlan(view, types);
   if (!plan.ok()) {
     return Status::Invalid("feature view " + Quoted(view.name) + ": " + plan.status().message());

@@ -44,8 +44,10 @@ agg::EventRank WindowEventRank(int64_t event_ts, bool has_created, int64_t creat
 
 // The aggregation plan of aggregated view `view`, its columns typed as its
 // batch source's columns are (view_input.h ViewSourceColumns over
-// `schemas`, from ResolveViewSourceSchemas): what training sets, pushes
-// and serving all build, so they agree on every type. InvalidArgument
+// `schemas`, from ResolveViewSourceSchemas; `view.features` is ignored, so
+// a resolved request's view, with its aggregate features appended, plans
+// the same): what training sets, pushes and serving all build, so they
+// agree on every type. InvalidArgument
 // "feature view 'v': <reason>".
 Result<agg::WindowPlan> ViewWindowPlan(
     const registry::RepoDefinitions& defs, const registry::FeatureView& view,

@@ -90,9 +90,7 @@ class Planner {
           offline::ResolveViewSourceSchemas(snap_.repo.root, snap_.repo.config.project, defs_);
       schemas_resolved_ = true;
     }
-    registry::FeatureView aggregated = r->view;  // without the features resolution added
-    aggregated.features.clear();
-    TS_ASSIGN_OR_RETURN(agg::WindowPlan plan, offline::ViewWindowPlan(defs_, aggregated, schemas_));
+    TS_ASSIGN_OR_RETURN(agg::WindowPlan plan, offline::ViewWindowPlan(defs_, r->view, schemas_));
     for (size_t a = 0; a < plan.aggs.size(); ++a) {
       r->view.features[a].type = plan.aggs[a].spec.output;
     }
