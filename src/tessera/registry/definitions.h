@@ -57,6 +57,17 @@ struct Entity {
 enum class SourceKind { kBatch, kPush, kRequest };
 const char* SourceKindName(SourceKind kind);  // "batch", "push", "request"
 
+// Where a push source's events arrive from a stream (issue 11):
+// `stream: {type: redis, url: "redis://127.0.0.1:6379", key: tx_events,
+// group: tessera}`. Operational, like ObjectDoc: changing it records history
+// but bumps no version (it is not in the canonical form).
+struct StreamConfig {
+  std::string type;   // "redis" (the only one so far)
+  std::string url;    // redis://[[user]:password@]host[:port][/db]
+  std::string key;    // the stream's key; dead letters go to "<key>:dead"
+  std::string group;  // the consumer group; "tessera" when not written
+};
+
 struct Source {
   std::string name;
   SourceKind kind = SourceKind::kBatch;
@@ -66,6 +77,7 @@ struct Source {
   std::string created_timestamp_field;  // batch: optional
   std::string batch_source;             // push: the batch source holding history
   std::vector<Field> schema;            // request (and optionally push): fields
+  std::optional<StreamConfig> stream;   // push: consumed from this stream
   ObjectDoc doc;
   SourceLocation location;
 };
