@@ -182,6 +182,26 @@ struct ViewFreshness {
   int64_t staleness_micros = 0;
 };
 
+// A push source consumed from a stream: its definition's `stream:` block
+// (issue 11; docs/STREAMS.md).
+struct StreamedSource {
+  std::string source;  // the push source
+  std::string type;    // "redis"
+  std::string url;     // redis://...
+  std::string key;     // the stream
+  std::string group;   // the consumer group
+};
+
+// What every row pushed to a source must be (Push checks it): the columns
+// and types PushSchema gives, and the columns that must be present and not
+// null in every row (the timestamp column and the join keys of the views
+// reading the source's log).
+struct PushContract {
+  std::shared_ptr<const Schema> schema;
+  std::string timestamp_column;
+  std::vector<std::string> required;
+};
+
 struct StoreOptions {
   // Files and the clock ("now": ttl at read, staleness; DESIGN.md section 3
   // "Time"), so tests set the clock instead of sleeping. Not owned; must
@@ -295,6 +315,12 @@ class FeatureStore {
   // checks rows against, so a client layer (the server's JSON) can convert
   // its values to them first. NotFound for an unknown source.
   Result<std::shared_ptr<const Schema>> PushSchema(const std::string& source);
+  // PushSchema plus the required columns. NotFound as PushSchema.
+  Result<PushContract> GetPushContract(const std::string& source);
+
+  // The applied push sources with a `stream:` block, by name. NotFound when
+  // nothing has been applied yet.
+  Result<std::vector<StreamedSource>> StreamedSources();
 
   // Every live online feature view, by name, with how fresh its online rows
   // are. NotFound when nothing has been applied yet.

@@ -65,6 +65,7 @@ CommandLine::CommandLine() : app_(std::make_unique<CLI::App>()) {
   RegisterMaterializeCommands(&app, &ctx_);
   RegisterServeCommand(&app, &ctx_);
   RegisterOnlineCommands(&app, &ctx_);
+  RegisterStreamCommand(&app, &ctx_);
   CLI::App* help = app.add_subcommand("help", "Show help: of tessera, or of COMMAND");
   help->add_option("COMMAND", help_topic_, "The command to explain");
   help->callback([this] { help_requested_ = true; });

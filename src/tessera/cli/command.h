@@ -64,5 +64,7 @@ void RegisterMaterializeCommands(CLI::App* app, CommandContext* ctx);
 void RegisterServeCommand(CLI::App* app, CommandContext* ctx);
 // cli/online_commands.cc: get, push.
 void RegisterOnlineCommands(CLI::App* app, CommandContext* ctx);
+// `tessera stream` (stream_command.cc).
+void RegisterStreamCommand(CLI::App* app, CommandContext* ctx);
 
 }  // namespace tessera::cli

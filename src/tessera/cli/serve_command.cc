@@ -1,4 +1,4 @@
-// `tessera serve [--host H] [--port P] [--threads N] [--body-limit SIZE]
+// `tessera serve [--host H] [--port P] [--threads N] [--body-limit SIZE] [--stream]
 // [-r/--repo DIR]`: the HTTP server over the repo's feature store
 // (serving/serve.h; the API in docs/HTTP.md). Runs until SIGINT or SIGTERM,
 // then finishes the requests in flight and exits 0.
@@ -21,6 +21,8 @@ struct ServeArgs {
   int port = 6566;
   int threads = 0;  // 0: one per core
   std::string body_limit = "16MB";
+  bool stream = false;
+  std::string consumer;
 };
 
 // "16MB", "512KB", "1GB", "1048576" (bytes; K/M/G are powers of 1024, the
@@ -56,6 +58,11 @@ CommandStatus RunServe(const std::string& repo_dir, const ServeArgs& args) {
       args.threads > 0 ? args.threads : std::max(1u, std::thread::hardware_concurrency());
   options.http.body_limit = *limit;
   options.log = &std::cerr;
+  options.stream = args.stream;
+  options.stream_options.consumer = args.consumer;
+  if (!args.consumer.empty() && !args.stream) {
+    return CommandStatus::Usage("--consumer needs --stream");
+  }
   return serving::Serve(options);
 }
 
@@ -70,10 +77,15 @@ void RegisterServeCommand(CLI::App* app, CommandContext* ctx) {
   serve->add_option("--threads", args->threads, "Server threads (default: one per core)");
   serve->add_option("--body-limit", args->body_limit,
                     "Largest request body; larger ones get 413 (default 16MB)");
+  serve->add_flag("--stream", args->stream,
+                  "Also consume the streamed push sources (Redis Streams; docs/STREAMS.md)");
+  serve->add_option("--consumer", args->consumer,
+                    "With --stream: this server's name in the consumer groups (default "
+                    "tessera-<hostname>)");
   serve->footer(
       "Stops on SIGINT or SIGTERM after the requests in flight finish. While it runs,\n"
       "data/serve.lock in the repo holds its pid and address.\n"
-      "Example:\n  tessera serve --port 6566 --threads 4");
+      "Example:\n  tessera serve --port 6566 --threads 4\n  tessera serve --stream");
   serve->fallthrough();  // -r/--repo may follow the options
   serve->callback([ctx, args] { ctx->run = [ctx, args] { return RunServe(ctx->repo, *args); }; });
 }

@@ -4,6 +4,7 @@
 // and the columns a push source takes. The discovery methods open their
 // own read-only Registry, so calls from many threads never share one (a
 // Registry is not thread-safe); PushSchema reads the serving catalog.
+#include <algorithm>
 #include <optional>
 
 #include "tessera/facade/feature_store_impl.h"
@@ -81,6 +82,34 @@ Result<std::shared_ptr<const Schema>> FeatureStore::PushSchema(const std::string
                                                  offline::ResolveIngestContract(s->repo, source));
                              return contract.ToSchema();
                            });
+}
+
+Result<PushContract> FeatureStore::GetPushContract(const std::string& source) {
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
+                      impl_->Catalog()->Current());
+  TS_ASSIGN_OR_RETURN(offline::IngestContract contract,
+                      offline::ResolveIngestContract(snapshot->repo, source));
+  PushContract out;
+  TS_ASSIGN_OR_RETURN(out.schema, contract.ToSchema());
+  out.timestamp_column = contract.timestamp_column;
+  for (const offline::ContractColumn& column : contract.columns) {
+    if (column.required()) out.required.push_back(column.name);
+  }
+  return out;
+}
+
+Result<std::vector<StreamedSource>> FeatureStore::StreamedSources() {
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
+                      impl_->Catalog()->Current());
+  std::vector<StreamedSource> out;
+  for (const registry::Source& source : snapshot->repo.definitions.sources) {
+    if (source.kind != registry::SourceKind::kPush || !source.stream) continue;
+    out.push_back({source.name, source.stream->type, source.stream->url, source.stream->key,
+                   source.stream->group});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const StreamedSource& a, const StreamedSource& b) { return a.source < b.source; });
+  return out;
 }
 
 Result<std::vector<ViewFreshness>> FeatureStore::Freshness() {

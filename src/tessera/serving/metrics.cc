@@ -187,6 +187,7 @@ std::string Metrics::Render() const {
   out += "# HELP tessera_push_duplicates_dropped_total Retried rows dropped by event_id.\n";
   out += "# TYPE tessera_push_duplicates_dropped_total counter\n";
   Line(&out, "tessera_push_duplicates_dropped_total", "", duplicates_dropped_.load(kRelaxed));
+  if (extra_) extra_(&out);
   return out;
 }
 

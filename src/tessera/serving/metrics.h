@@ -15,7 +15,9 @@
 //   tessera_push_duplicates_dropped_total            counter (retried rows dropped
 //                                                    by event_id)
 //
-// and, from the store at each scrape (RenderFreshness), per online view:
+// and, with `tessera serve --stream`, the stream consumers' metrics
+// (stream/stream_status.h RenderStreamMetrics, through set_extra), and, from
+// the store at each scrape (RenderFreshness), per online view:
 //
 //   tessera_feature_view_version{view,state}         gauge (state current,
 //                                                    materialized: the newest
@@ -32,6 +34,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -76,6 +79,9 @@ class Metrics {
   uint64_t requests(Endpoint e) const {
     return per_endpoint_[static_cast<int>(e)].requests.load(std::memory_order_relaxed);
   }
+  // Render() appends what `extra` appends (the stream consumers' metrics).
+  // REQUIRES: set before the server starts (it is read without a lock).
+  void set_extra(std::function<void(std::string*)> extra) { extra_ = std::move(extra); }
   std::string Render() const;
   // The per-view gauges above (views never materialized have only the
   // version gauges), appended to `out`.
@@ -94,6 +100,7 @@ class Metrics {
   std::atomic<uint64_t> window_applied_{0};
   std::atomic<uint64_t> window_too_old_{0};
   std::atomic<uint64_t> duplicates_dropped_{0};
+  std::function<void(std::string*)> extra_;
 };
 
 }  // namespace tessera::serving

@@ -2,12 +2,17 @@
 
 #include <signal.h>
 
+#include <atomic>
+#include <memory>
+#include <mutex>
+
 #include "tessera/core/time.h"
 #include "tessera/feature_store.h"
 #include "tessera/serving/api.h"
 #include "tessera/serving/backend.h"
 #include "tessera/serving/metrics.h"
 #include "tessera/serving/serve_lock.h"
+#include "tessera/stream/stream_status.h"
 
 namespace tessera::serving {
 namespace {
@@ -45,6 +50,11 @@ Status Serve(const ServeOptions& options) {
   }
   std::unique_ptr<Backend> backend = MakeFacadeBackend(store.get());
   Metrics metrics;
+  // Set once the consumers run; /metrics may be asked before.
+  std::atomic<stream::StreamService*> streams{nullptr};
+  metrics.set_extra([&streams](std::string* out) {
+    if (stream::StreamService* s = streams.load()) stream::RenderStreamMetrics(s->Statuses(), out);
+  });
   Api api(backend.get(), &metrics);
   TS_ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Open(options.http, &api));
   ServeLockInfo info;
@@ -62,7 +72,35 @@ Status Serve(const ServeOptions& options) {
                  << (health.ok() ? *health : "unavailable: " + health.status().message()) << ")"
                  << std::endl;
   }
+  std::unique_ptr<stream::StreamService> service;
+  if (options.stream) {
+    stream::StreamServiceOptions stream_options = options.stream_options;
+    std::ostream* log = options.log;
+    auto log_mu = std::make_shared<std::mutex>();
+    stream_options.log = [log, log_mu](const std::string& line) {
+      if (log == nullptr) return;
+      std::lock_guard<std::mutex> guard(*log_mu);
+      *log << "tessera serve: " << line << std::endl;
+    };
+    stream_options.status_dir = stream::StatusDir(options.repo_dir);
+    Result<std::unique_ptr<stream::StreamService>> started =
+        stream::StreamService::Start(store.get(), stream_options);
+    if (!started.ok()) {
+      (void)lock->Release();
+      return started.status();
+    }
+    service = std::move(*started);
+    streams.store(service.get());
+    if (options.log) {
+      for (const stream::StreamStatus& s : service->Statuses()) {
+        *options.log << "tessera serve: consuming stream " << s.stream << " (group " << s.group
+                     << ", consumer " << s.consumer << ") into push source " << s.source
+                     << std::endl;
+      }
+    }
+  }
   server->RunUntilSignal();
+  if (service != nullptr) service->Stop();  // finishes and acknowledges the batch in flight
   Status released = lock->Release();
   if (options.log) *options.log << "tessera serve: stopped" << std::endl;
   return released;
