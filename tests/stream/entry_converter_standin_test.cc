@@ -75,15 +75,18 @@ Result<EntryRows> EntryConverter::Convert(std::span<const StreamEntry> entries) 
         break;
       }
       if (!ParseValue(schema_->field(i).type, text, &row[static_cast<size_t>(i)])) {
-        reason = "field '" + name + "': '" + text + "' is not a " + schema_->field(i).type.ToString();
+        reason =
+            "field '" + name + "': '" + text + "' is not a " + schema_->field(i).type.ToString();
         break;
       }
     }
-    if (reason.empty() && event_id_index_ >= 0 && row[static_cast<size_t>(event_id_index_)].is_null()) {
+    if (reason.empty() && event_id_index_ >= 0 &&
+        row[static_cast<size_t>(event_id_index_)].is_null()) {
       row[static_cast<size_t>(event_id_index_)] = Value::String(e.id);
     }
     for (size_t i = 0; reason.empty() && i < row.size(); ++i) {
-      if (required_[i] && row[i].is_null()) reason = "field '" + schema_->field(static_cast<int>(i)).name + "': missing";
+      if (required_[i] && row[i].is_null())
+        reason = "field '" + schema_->field(static_cast<int>(i)).name + "': missing";
     }
     if (!reason.empty()) {
       out.rejected.push_back({e, reason});

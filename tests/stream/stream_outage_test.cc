@@ -58,8 +58,8 @@ class StreamOutageTest : public ::testing::Test {
     ASSERT_TRUE(WaitFor([&] { return !Lost().empty(); }));
     const StreamStatus status = consumer_->status();
     EXPECT_FALSE(status.connected);
-    EXPECT_FALSE(status.last_error.empty());
-    EXPECT_EQ(Lost()[0], Stream() + ": connection lost: " + status.last_error + "; retrying");
+    EXPECT_THAT(status.last_error, ::testing::AnyOf("connection closed by the server",
+                                                    "cannot connect: Connection refused"));
   }
 
   void ExpectBack() {
@@ -91,7 +91,8 @@ TEST_F(StreamOutageTest, RedisRestartedWithItsDataUnderTheConsumer) {
   WaitAllApplied(50);
   sink_.CloseGate();
   AddEvents(*redis_, "events", 50, 100);
-  ASSERT_TRUE(WaitFor([&] { return sink_.waiting() == 1 && PendingIds(port_, "events").size() == 40; }));
+  ASSERT_TRUE(
+      WaitFor([&] { return sink_.waiting() == 1 && PendingIds(port_, "events").size() == 40; }));
   redis_.reset();
   Raw(port_, {"SHUTDOWN", "SAVE"});  // no reply: the server exits
   ExpectDown();

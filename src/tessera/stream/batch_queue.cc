@@ -4,8 +4,7 @@ namespace tessera::stream {
 
 bool BatchQueue::WaitForRoom(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  return room_.wait_for(lock, timeout, [this] { return closed_ || held_ < capacity_; }) &&
-         !closed_;
+  return room_.wait_for(lock, timeout, [this] { return closed_ || held_ < capacity_; }) && !closed_;
 }
 
 void BatchQueue::Push(QueuedBatch batch) {

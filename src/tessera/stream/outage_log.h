@@ -21,8 +21,7 @@ class OutageLog {
  public:
   // `stream`: RedisStreamClient::Describe(); `address`: the server's
   // "host:port"; `log` may be empty.
-  OutageLog(std::string stream, std::string address,
-            std::function<void(const std::string&)> log);
+  OutageLog(std::string stream, std::string address, std::function<void(const std::string&)> log);
 
   // A command failed with `status`: starts an outage (logged) or continues it.
   void Failed(const Status& status);

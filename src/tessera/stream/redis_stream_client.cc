@@ -1,6 +1,6 @@
 #include "tessera/stream/redis_stream_client.h"
 
-#include <functional>
+#include <algorithm>
 #include <utility>
 
 #include "tessera/online/redis/redis_connection.h"
@@ -9,42 +9,74 @@
 namespace tessera::stream {
 
 using online::redis::RedisConnection;
+using online::redis::RedisOptions;
 using online::redis::ReplyPtr;
 
 namespace {
 
-// One command on `connection` (connected); the reply may be an error reply.
-// A connection that broke is dropped, so the next call connects again.
-Result<ReplyPtr> Run(std::unique_ptr<RedisConnection>& connection,
-                     std::span<const std::string_view> args) {
-  Result<ReplyPtr> reply = connection->Command(args);
-  if (!reply.ok() || connection->broken()) connection.reset();
-  return reply;
+using Command = std::vector<std::string_view>;
+
+bool Usable(const std::unique_ptr<RedisConnection>& connection) {
+  return connection != nullptr && !connection->broken() && connection->pending() == 0;
 }
 
-Status UnexpectedReply(const std::string& address, std::string_view command) {
-  return Status::IOError("redis " + address + ": unexpected " + std::string(command) + " reply");
+// Opens a connection unless `connection` is usable.
+Status EnsureConnected(std::unique_ptr<RedisConnection>& connection, const RedisOptions& options) {
+  if (Usable(connection)) return Status::OK();
+  connection.reset();
+  TS_ASSIGN_OR_RETURN(connection, RedisConnection::Open(options));
+  return Status::OK();
 }
 
-// Runs `args` on `connection` (connected); when the group is gone (its
-// stream was deleted, FLUSHALL), `recreate` makes it again and `args` runs
-// once more. An error reply becomes a Status naming `command`.
-Result<ReplyPtr> RunKeepingGroup(std::unique_ptr<RedisConnection>& connection,
-                                 std::span<const std::string_view> args, std::string_view command,
-                                 const std::function<Status()>& recreate) {
-  TS_ASSIGN_OR_RETURN(ReplyPtr reply, Run(connection, args));
-  if (IsLostGroupError(*reply)) {
-    TS_RETURN_NOT_OK(recreate());
-    TS_ASSIGN_OR_RETURN(reply, Run(connection, args));
+// Sends `commands` in one pipeline and reads their replies (error replies
+// included). A connection that breaks is dropped, so the next call
+// connects again. When a connection opened before this call breaks without
+// any reply because the server closed it (it restarted meanwhile: nothing
+// was run), the pipeline is sent once more on a new connection, so a
+// restart between two calls is no error.
+Result<std::vector<ReplyPtr>> Pipeline(std::unique_ptr<RedisConnection>& connection,
+                                       const RedisOptions& options,
+                                       const std::vector<Command>& commands) {
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = Usable(connection);
+    TS_RETURN_NOT_OK(EnsureConnected(connection, options));
+    for (const Command& command : commands) connection->Append(command);
+    std::vector<ReplyPtr> replies;
+    Status failure;
+    while (replies.size() < commands.size()) {
+      Result<ReplyPtr> reply = connection->Next();
+      if (!reply.ok()) {
+        failure = reply.status();
+        break;
+      }
+      replies.push_back(std::move(*reply));
+    }
+    if (failure.ok()) return replies;
+    const bool stale = reused && attempt == 0 && replies.empty() && connection->closed_by_server();
+    connection.reset();
+    if (!stale) return failure;
   }
-  TS_RETURN_NOT_OK(connection->ReplyStatus(*reply, command));
-  return reply;
+}
+
+Result<ReplyPtr> RunOne(std::unique_ptr<RedisConnection>& connection, const RedisOptions& options,
+                        Command command) {
+  TS_ASSIGN_OR_RETURN(std::vector<ReplyPtr> replies,
+                      Pipeline(connection, options, {std::move(command)}));
+  return std::move(replies[0]);
+}
+
+Status UnexpectedReply(const RedisOptions& options, std::string_view command) {
+  return Status::IOError("redis " + options.Address() + ": unexpected " + std::string(command) +
+                         " reply");
 }
 
 }  // namespace
 
 RedisStreamClient::RedisStreamClient(StreamAddress address, int64_t block_ms)
-    : address_(std::move(address)), block_ms_(block_ms) {}
+    : address_(std::move(address)), block_ms_(block_ms) {
+  // A blocking read answers after block_ms: the reply wait covers it.
+  address_.redis.timeout_ms += std::max<int64_t>(block_ms_, 0);
+}
 
 RedisStreamClient::~RedisStreamClient() = default;
 
@@ -55,18 +87,7 @@ Result<std::unique_ptr<RedisStreamClient>> RedisStreamClient::Open(const StreamA
   return client;
 }
 
-// Connects when there is no usable connection (none yet, or the last one
-// broke); a no-op otherwise.
-Status RedisStreamClient::Connect() {
-  if (connection_ != nullptr && !connection_->broken() && connection_->pending() == 0) {
-    return Status::OK();
-  }
-  connection_.reset();
-  online::redis::RedisOptions options = address_.redis;
-  options.timeout_ms += block_ms_;  // a blocking read answers after block_ms
-  TS_ASSIGN_OR_RETURN(connection_, RedisConnection::Open(options));
-  return Status::OK();
-}
+Status RedisStreamClient::Connect() { return EnsureConnected(connection_, address_.redis); }
 
 std::string RedisStreamClient::Describe() const {
   return "redis " + address_.redis.Address() + " stream " + address_.key + " group " +
@@ -74,10 +95,9 @@ std::string RedisStreamClient::Describe() const {
 }
 
 Status RedisStreamClient::EnsureGroup() {
-  TS_RETURN_NOT_OK(Connect());
-  const std::string_view args[] = {"XGROUP", "CREATE", address_.key, address_.group, "0",
-                                   "MKSTREAM"};
-  TS_ASSIGN_OR_RETURN(ReplyPtr reply, Run(connection_, args));
+  TS_ASSIGN_OR_RETURN(ReplyPtr reply,
+                      RunOne(connection_, address_.redis,
+                             {"XGROUP", "CREATE", address_.key, address_.group, "0", "MKSTREAM"}));
   if (reply->type == REDIS_REPLY_ERROR &&
       std::string_view(reply->str, reply->len).starts_with("BUSYGROUP")) {
     return Status::OK();
@@ -85,18 +105,39 @@ Status RedisStreamClient::EnsureGroup() {
   return connection_->ReplyStatus(*reply, "XGROUP CREATE");
 }
 
+namespace {
+
+// Runs `command` through `client`'s connection; when the group is gone
+// (its stream was deleted, FLUSHALL), re-creates it and runs `command` once
+// more. An error reply becomes a Status naming `name`.
+Result<ReplyPtr> RunKeepingGroup(RedisStreamClient* client,
+                                 std::unique_ptr<RedisConnection>& connection,
+                                 const RedisOptions& options, const Command& command,
+                                 std::string_view name) {
+  TS_ASSIGN_OR_RETURN(ReplyPtr reply, RunOne(connection, options, command));
+  if (IsLostGroupError(*reply)) {
+    TS_RETURN_NOT_OK(client->EnsureGroup());
+    TS_ASSIGN_OR_RETURN(reply, RunOne(connection, options, command));
+  }
+  TS_RETURN_NOT_OK(connection->ReplyStatus(*reply, name));
+  return reply;
+}
+
+}  // namespace
+
 Result<std::vector<StreamEntry>> RedisStreamClient::ReadNew(int count) {
   const std::string count_text = std::to_string(count);
   const std::string block_text = std::to_string(block_ms_);
-  const std::string_view args[] = {
-      "XREADGROUP", "GROUP", address_.group, address_.consumer, "COUNT", count_text,
-      "BLOCK",      block_text, "STREAMS",   address_.key,      ">"};
-  TS_RETURN_NOT_OK(Connect());
-  TS_ASSIGN_OR_RETURN(ReplyPtr reply, RunKeepingGroup(connection_, args, "XREADGROUP", [this] { return EnsureGroup(); }));
+  Command command = {"XREADGROUP", "GROUP", address_.group, address_.consumer, "COUNT", count_text};
+  // BLOCK 0 would wait for ever: no BLOCK at all then.
+  if (block_ms_ > 0) command.insert(command.end(), {"BLOCK", block_text});
+  command.insert(command.end(), {"STREAMS", address_.key, ">"});
+  TS_ASSIGN_OR_RETURN(ReplyPtr reply,
+                      RunKeepingGroup(this, connection_, address_.redis, command, "XREADGROUP"));
   std::vector<StreamEntry> entries;
   std::vector<std::string> deleted;  // none: new entries exist
   if (!ParseReadReply(*reply, &entries, &deleted)) {
-    return UnexpectedReply(address_.redis.Address(), "XREADGROUP");
+    return UnexpectedReply(address_.redis, "XREADGROUP");
   }
   return entries;
 }
@@ -105,14 +146,13 @@ Result<std::vector<StreamEntry>> RedisStreamClient::ReadPending(const std::strin
                                                                 int count,
                                                                 std::vector<std::string>* deleted) {
   const std::string count_text = std::to_string(count);
-  const std::string_view args[] = {"XREADGROUP", "GROUP",   address_.group, address_.consumer,
-                                   "COUNT",      count_text, "STREAMS",     address_.key,
-                                   after_id};
-  TS_RETURN_NOT_OK(Connect());
-  TS_ASSIGN_OR_RETURN(ReplyPtr reply, RunKeepingGroup(connection_, args, "XREADGROUP", [this] { return EnsureGroup(); }));
+  const Command command = {"XREADGROUP", "GROUP",   address_.group, address_.consumer, "COUNT",
+                           count_text,   "STREAMS", address_.key,   after_id};
+  TS_ASSIGN_OR_RETURN(ReplyPtr reply,
+                      RunKeepingGroup(this, connection_, address_.redis, command, "XREADGROUP"));
   std::vector<StreamEntry> entries;
   if (!ParseReadReply(*reply, &entries, deleted)) {
-    return UnexpectedReply(address_.redis.Address(), "XREADGROUP");
+    return UnexpectedReply(address_.redis, "XREADGROUP");
   }
   return entries;
 }
@@ -121,72 +161,59 @@ Result<ClaimResult> RedisStreamClient::AutoClaim(int64_t min_idle_ms, const std:
                                                  int count) {
   const std::string idle_text = std::to_string(min_idle_ms);
   const std::string count_text = std::to_string(count);
-  const std::string_view args[] = {"XAUTOCLAIM", address_.key, address_.group, address_.consumer,
-                                   idle_text,    start,        "COUNT",        count_text};
-  TS_RETURN_NOT_OK(Connect());
-  TS_ASSIGN_OR_RETURN(ReplyPtr reply, RunKeepingGroup(connection_, args, "XAUTOCLAIM", [this] { return EnsureGroup(); }));
+  const Command command = {"XAUTOCLAIM", address_.key, address_.group, address_.consumer,
+                           idle_text,    start,        "COUNT",        count_text};
+  TS_ASSIGN_OR_RETURN(ReplyPtr reply,
+                      RunKeepingGroup(this, connection_, address_.redis, command, "XAUTOCLAIM"));
   ClaimResult result;
-  if (!ParseClaimReply(*reply, &result)) {
-    return UnexpectedReply(address_.redis.Address(), "XAUTOCLAIM");
-  }
+  if (!ParseClaimReply(*reply, &result)) return UnexpectedReply(address_.redis, "XAUTOCLAIM");
   return result;
 }
 
 Status RedisStreamClient::Ack(std::span<const std::string> ids) {
   if (ids.empty()) return Status::OK();
-  std::vector<std::string_view> args = {"XACK", address_.key, address_.group};
-  args.insert(args.end(), ids.begin(), ids.end());
-  TS_RETURN_NOT_OK(Connect());
-  TS_ASSIGN_OR_RETURN(ReplyPtr reply, RunKeepingGroup(connection_, args, "XACK", [this] { return EnsureGroup(); }));
-  if (reply->type != REDIS_REPLY_INTEGER) return UnexpectedReply(address_.redis.Address(), "XACK");
+  Command command = {"XACK", address_.key, address_.group};
+  command.insert(command.end(), ids.begin(), ids.end());
+  TS_ASSIGN_OR_RETURN(ReplyPtr reply,
+                      RunKeepingGroup(this, connection_, address_.redis, command, "XACK"));
+  if (reply->type != REDIS_REPLY_INTEGER) return UnexpectedReply(address_.redis, "XACK");
   return Status::OK();
 }
 
 Status RedisStreamClient::DeadLetter(std::span<const RejectedEntry> rejected,
                                      const std::string& source) {
   if (rejected.empty()) return Status::OK();
-  TS_RETURN_NOT_OK(Connect());
   const std::string dead_key = address_.key + ":dead";
-  std::vector<std::string_view> args;
+  std::vector<Command> commands;
+  commands.reserve(rejected.size());
   for (const RejectedEntry& r : rejected) {
-    args = {"XADD", dead_key, "*"};
-    for (const auto& [field, value] : r.entry.fields) {
-      args.push_back(field);
-      args.push_back(value);
-    }
-    args.insert(args.end(), {"_entry_id", r.entry.id, "_reason", r.reason, "_source", source,
-                             "_consumer", address_.consumer});
-    connection_->Append(args);
+    Command& command = commands.emplace_back(Command{"XADD", dead_key, "*"});
+    for (const auto& [field, value] : r.entry.fields) command.insert(command.end(), {field, value});
+    command.insert(command.end(), {"_entry_id", r.entry.id, "_reason", r.reason, "_source", source,
+                                   "_consumer", address_.consumer});
   }
-  // Every reply is read, so the connection stays usable after an error reply.
-  Status first_error;
-  for (size_t i = 0; i < rejected.size(); ++i) {
-    Result<ReplyPtr> reply = connection_->Next();
-    if (!reply.ok()) {
-      connection_.reset();
-      return reply.status();
-    }
-    if (first_error.ok()) first_error = connection_->ReplyStatus(**reply, "XADD " + dead_key);
+  TS_ASSIGN_OR_RETURN(std::vector<ReplyPtr> replies,
+                      Pipeline(connection_, address_.redis, commands));
+  for (const ReplyPtr& reply : replies) {
+    TS_RETURN_NOT_OK(connection_->ReplyStatus(*reply, "XADD " + dead_key));
   }
-  return first_error;
+  return Status::OK();
 }
 
 Result<GroupInfo> RedisStreamClient::Info() {
-  TS_RETURN_NOT_OK(Connect());
-  const std::string_view groups[] = {"XINFO", "GROUPS", address_.key};
   GroupInfo info;
   bool found = false;
   for (int attempt = 0; attempt < 2 && !found; ++attempt) {
-    if (attempt == 1) TS_RETURN_NOT_OK(EnsureGroup());  // the stream or group is gone
-    TS_ASSIGN_OR_RETURN(ReplyPtr reply, Run(connection_, groups));
+    if (attempt == 1) TS_RETURN_NOT_OK(EnsureGroup());  // the stream or the group is gone
+    TS_ASSIGN_OR_RETURN(ReplyPtr reply,
+                        RunOne(connection_, address_.redis, {"XINFO", "GROUPS", address_.key}));
     if (reply->type == REDIS_REPLY_ERROR) {
-      if (std::string_view(reply->str, reply->len).find("no such key") != std::string_view::npos) {
-        continue;
-      }
+      const std::string_view text(reply->str, reply->len);
+      if (text.find("no such key") != std::string_view::npos) continue;
       return connection_->ReplyStatus(*reply, "XINFO GROUPS");
     }
     if (!ParseGroupInfo(*reply, address_.group, &info, &found)) {
-      return UnexpectedReply(address_.redis.Address(), "XINFO GROUPS");
+      return UnexpectedReply(address_.redis, "XINFO GROUPS");
     }
   }
   if (!found) {
@@ -194,20 +221,19 @@ Result<GroupInfo> RedisStreamClient::Info() {
                            " of stream " + address_.key + " missing just after creating it");
   }
   if (info.lag == 0) return info;
-  // The first entry after the last delivered one: the oldest undelivered.
+  // The first entry after the last delivered one is the oldest undelivered.
   const std::string after = "(" + info.last_delivered_id;
-  const std::string_view range[] = {"XRANGE", address_.key, after, "+", "COUNT", "1"};
-  TS_ASSIGN_OR_RETURN(ReplyPtr reply, Run(connection_, range));
+  TS_ASSIGN_OR_RETURN(ReplyPtr reply, RunOne(connection_, address_.redis,
+                                             {"XRANGE", address_.key, after, "+", "COUNT", "1"}));
   TS_RETURN_NOT_OK(connection_->ReplyStatus(*reply, "XRANGE"));
-  if (reply->type != REDIS_REPLY_ARRAY) return UnexpectedReply(address_.redis.Address(), "XRANGE");
-  if (reply->elements > 0) {
-    const redisReply& entry = *reply->element[0];
-    if (entry.type != REDIS_REPLY_ARRAY || entry.elements < 1 ||
-        entry.element[0]->type != REDIS_REPLY_STRING ||
-        !EntryIdMillis(std::string_view(entry.element[0]->str, entry.element[0]->len),
-                       &info.oldest_undelivered_millis)) {
-      return UnexpectedReply(address_.redis.Address(), "XRANGE");
-    }
+  if (reply->type != REDIS_REPLY_ARRAY) return UnexpectedReply(address_.redis, "XRANGE");
+  if (reply->elements == 0) return info;
+  const redisReply& entry = *reply->element[0];
+  if (entry.type != REDIS_REPLY_ARRAY || entry.elements < 1 ||
+      entry.element[0]->type != REDIS_REPLY_STRING ||
+      !EntryIdMillis(std::string_view(entry.element[0]->str, entry.element[0]->len),
+                     &info.oldest_undelivered_millis)) {
+    return UnexpectedReply(address_.redis, "XRANGE");
   }
   return info;
 }

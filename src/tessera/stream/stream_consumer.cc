@@ -1,5 +1,6 @@
 #include "tessera/stream/stream_consumer.h"
 
+#include <algorithm>
 #include <mutex>
 #include <thread>
 
@@ -8,6 +9,8 @@
 #include "tessera/stream/stream_reader.h"
 
 namespace tessera::stream {
+
+namespace {
 
 // One start's threads and what they share; destroyed by Stop.
 struct Running {
@@ -24,6 +27,8 @@ struct Running {
   std::thread reader_thread;
   std::thread applier_thread;
 };
+
+}  // namespace
 
 struct StreamConsumer::State {
   State(ConsumerOptions options, EntryConverter converter, EventSink* sink)
@@ -48,8 +53,7 @@ struct StreamConsumer::State {
   StreamStatus stopped;              // the last run's final status
 };
 
-StreamConsumer::StreamConsumer(ConsumerOptions options, EntryConverter converter,
-                               EventSink* sink)
+StreamConsumer::StreamConsumer(ConsumerOptions options, EntryConverter converter, EventSink* sink)
     : state_(std::make_unique<State>(std::move(options), std::move(converter), sink)) {
   state_->stopped = state_->Initial();
   state_->stopped.connected = false;
@@ -60,14 +64,15 @@ StreamConsumer::~StreamConsumer() { Stop(); }
 Status StreamConsumer::Start() {
   if (state_->running != nullptr) return Status::OK();
   const ConsumerOptions& options = state_->options;
-  TS_ASSIGN_OR_RETURN(std::unique_ptr<RedisStreamClient> read_client,
-                      RedisStreamClient::Open(options.address, options.block_ms));
+  TS_ASSIGN_OR_RETURN(
+      std::unique_ptr<RedisStreamClient> read_client,
+      RedisStreamClient::Open(options.address, std::max<int64_t>(options.block_ms, 1)));
   TS_RETURN_NOT_OK(read_client->EnsureGroup());
   TS_ASSIGN_OR_RETURN(std::unique_ptr<RedisStreamClient> apply_client,
                       RedisStreamClient::Open(options.address, 0));
-  auto running = std::make_unique<Running>(options, state_->converter, state_->sink,
-                                           std::move(read_client), std::move(apply_client),
-                                           state_->Initial());
+  auto running =
+      std::make_unique<Running>(options, state_->converter, state_->sink, std::move(read_client),
+                                std::move(apply_client), state_->Initial());
   Running* r = running.get();
   r->reader_thread = std::thread([r] { r->reader.Run(); });
   r->applier_thread = std::thread([r] { r->applier.Run(); });

@@ -76,7 +76,8 @@ Status StreamReader::RefreshLag() {
   const int64_t now_millis = shared_->options.env->NowMicros() / 1000;
   double lag_seconds = 0;
   if (info.oldest_undelivered_millis > 0) {
-    lag_seconds = std::max<double>(0, static_cast<double>(now_millis - info.oldest_undelivered_millis) / 1000);
+    lag_seconds = std::max<double>(
+        0, static_cast<double>(now_millis - info.oldest_undelivered_millis) / 1000);
   }
   shared_->board.Update([&](StreamStatus& s) {
     s.lag_entries = info.lag;

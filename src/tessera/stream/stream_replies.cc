@@ -110,8 +110,7 @@ bool ParseClaimReply(const redisReply& reply, ClaimResult* result) {
   return true;
 }
 
-bool ParseGroupInfo(const redisReply& reply, std::string_view group, GroupInfo* info,
-                    bool* found) {
+bool ParseGroupInfo(const redisReply& reply, std::string_view group, GroupInfo* info, bool* found) {
   *found = false;
   if (!IsArray(reply)) return false;
   for (size_t i = 0; i < reply.elements; ++i) {

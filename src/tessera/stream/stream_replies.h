@@ -28,8 +28,7 @@ bool ParseClaimReply(const redisReply& reply, ClaimResult* result);
 
 // XINFO GROUPS: the entry of `group`; *found false when there is none.
 // oldest_undelivered_millis is left as it is (XINFO does not give it).
-bool ParseGroupInfo(const redisReply& reply, std::string_view group, GroupInfo* info,
-                    bool* found);
+bool ParseGroupInfo(const redisReply& reply, std::string_view group, GroupInfo* info, bool* found);
 
 // An error reply saying the group (or its stream) is gone: NOGROUP, or
 // UNBLOCKED for a blocked read whose stream was deleted.
