@@ -241,19 +241,6 @@ Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const Reco
   return store->Write(view.id, writes);
 }
 
-// The rows `keep` marks (all of them when it marks every one); the dropped
-// ones counted as duplicates.
-Result<RecordBatchPtr> KeepRows(const RecordBatchPtr& rows, const std::vector<uint8_t>& keep,
-                                PushOutcome* out) {
-  std::vector<offline::RowRef> refs;
-  for (size_t r = 0; r < keep.size(); ++r) {
-    if (keep[r]) refs.push_back(offline::RowRef{0, static_cast<uint32_t>(r)});
-  }
-  out->duplicates_dropped = static_cast<int64_t>(keep.size() - refs.size());
-  if (refs.size() == keep.size()) return rows;
-  return offline::TakeRows(rows->schema(), {rows}, refs, 1);
-}
-
 // Applies the logged rows to the window state of every aggregated view the
 // source feeds, ranked by (event_ts, created_ts, their _ingest_seq).
 Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, int64_t first_seq,
@@ -284,6 +271,37 @@ Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, int64_t first
   return Status::OK();
 }
 
+// Client retries (a source feeding aggregated views, with an event_id
+// column): commits the rows whose id no commit of any process holds, the
+// filter deciding under the log's LOCK (event_id_filter.h), and returns
+// them (the seqs out->first_seq.. are theirs, in order). out->logged stays
+// false when every row was a retry.
+Result<RecordBatchPtr> CommitNewEvents(const CatalogSnapshot& snapshot, const PushPlan& plan,
+                                       const std::string& source, const RecordBatchPtr& rows,
+                                       const PushContext& context, PushOutcome* out) {
+  Env* env = context.env;
+  offline::CommitSpec spec;
+  spec.log_dir = offline::SourceLogDir(offline::OfflineRoot(snapshot.repo),
+                                       snapshot.repo.config.project, plan.contract.log_source);
+  spec.timestamp_column = plan.contract.timestamp_column;
+  spec.env = env;
+  const EventIdFilter::SourceLog log{
+      spec.log_dir, plan.contract.timestamp_column,
+      plan.contract.columns[static_cast<size_t>(plan.event_id_column)].type};
+  const int64_t horizon = SaturatingSub(env->NowMicros(), plan.max_window);
+  std::unique_lock<std::mutex> lock = context.event_ids->Lock(source);
+  std::unique_ptr<EventIdFilter::Reader> reader = context.event_ids->Filter(
+      source, log, rows, plan.event_id_column, plan.ts_column, horizon, env);
+  TS_ASSIGN_OR_RETURN(offline::LogPart part, offline::CommitBatches(reader.get(), spec));
+  out->duplicates_dropped = reader->dropped();
+  if (part.num_rows == 0) return reader->kept();
+  context.event_ids->Committed(*reader, part);
+  out->logged = true;
+  out->first_seq = part.first_seq;
+  out->last_seq = part.last_seq;
+  return reader->kept();
+}
+
 }  // namespace
 
 Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string& source,
@@ -307,24 +325,12 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
   if (online) {  // before logging, so that a store that does not open changes nothing
     TS_ASSIGN_OR_RETURN(online_store, store());
   }
-  // Client retries: rows whose event_id was committed already are dropped
-  // before the commit, under the source's lock until they are remembered.
-  std::unique_lock<std::mutex> ids_lock;
-  std::vector<uint8_t> keep;
-  const int64_t horizon = SaturatingSub(env->NowMicros(), plan->max_window);
-  if (plan->event_id_column >= 0 && context.event_ids != nullptr) {
-    ids_lock = context.event_ids->Lock(source);
-    EventIdFilter::SourceLog log{
-        offline::SourceLogDir(offline::OfflineRoot(snapshot.repo), snapshot.repo.config.project,
-                              plan->contract.log_source),
-        plan->contract.timestamp_column,
-        plan->contract.columns[static_cast<size_t>(plan->event_id_column)].type};
-    TS_ASSIGN_OR_RETURN(keep, context.event_ids->Check(source, log, *conformed,
-                                                       plan->event_id_column, horizon, env));
-    TS_ASSIGN_OR_RETURN(conformed, KeepRows(conformed, keep, &out));
-    if (conformed->num_rows() == 0) return out;
-  }
-  if (to != PushTo::kOnline || plan->always_log) {
+  const bool filter_ids = plan->event_id_column >= 0 && context.event_ids != nullptr;
+  if (filter_ids) {
+    TS_ASSIGN_OR_RETURN(conformed, CommitNewEvents(snapshot, *plan, source, conformed, context,
+                                                   &out));
+    if (!out.logged) return out;  // every row was a retry
+  } else if (to != PushTo::kOnline || plan->always_log) {
     offline::IngestOptions options;
     options.env = env;
     TS_ASSIGN_OR_RETURN(offline::IngestResult logged,
@@ -332,11 +338,6 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
     out.logged = true;
     out.first_seq = logged.first_seq;
     out.last_seq = logged.last_seq;
-  }
-  if (ids_lock.owns_lock()) {
-    context.event_ids->Remember(source, *conformed, plan->event_id_column, plan->ts_column,
-                                horizon);
-    ids_lock.unlock();
   }
   if (!online) return out;
   if (windows) {
