@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <random>
@@ -194,8 +195,33 @@ void RunWriters(const std::function<std::unique_ptr<OnlineStore>()>& open, Onlin
   EXPECT_EQ(Served(shared, view, plan, kUsers), served);
 }
 
+// A MemoryOnlineStore whose reads take a while (as a network round trip
+// does), so writers' read-modify-writes overlap.
+class SlowReadStore final : public OnlineStore {
+ public:
+  Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override {
+    return inner_.Write(view, rows);
+  }
+  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
+                         std::vector<uint8_t>* stored) override {
+    return inner_.CompareAndWrite(view, rows, stored);
+  }
+  Status Read(std::span<const OnlineLookup> lookups,
+              std::vector<std::optional<OnlineRow>>* out) override {
+    Status s = inner_.Read(lookups, out);
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+    return s;
+  }
+  Status DeleteView(const ViewId& view) override { return inner_.DeleteView(view); }
+  Status Ping() override { return Status::OK(); }
+  std::string Describe() const override { return "slow memory"; }
+
+ private:
+  MemoryOnlineStore inner_;
+};
+
 TEST(WindowWriterMultiTest, WritersSharingAMemoryStoreLoseNoEvent) {
-  MemoryOnlineStore store;
+  SlowReadStore store;
   RunWriters([] { return std::unique_ptr<OnlineStore>(); }, &store);
 }
 
