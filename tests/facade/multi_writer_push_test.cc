@@ -5,7 +5,9 @@
 // and Redis, as processes do. Threads push batches through them at once;
 // a batch one consumer pushed is often pushed again by the other (it
 // claimed the entries of a consumer that died after the commit, before the
-// ack), and one consumer restarts midway (a fresh instance). Afterwards
+// ack, or even before its online apply: then the other's push, whose rows
+// are all dropped as logged, applies them online under their logged
+// ranks), and one consumer restarts midway (a fresh instance). Afterwards
 // the log holds every event id exactly once, and the values served, and
 // `historical`, equal the brute-force reference (window_reference.h) over
 // the distinct events, ranked by the seqs the log gave them.
@@ -238,7 +240,10 @@ TEST_F(MultiWriterPushTest, TwoProcessesPushingOverlappingBatchesCountEachEventO
   std::mt19937_64 rng(params.seed);
   constexpr int kConsumers = 2;
   std::vector<Event> events;  // every distinct event, by number
-  std::vector<std::vector<std::vector<int>>> batches(kConsumers);  // event numbers
+  // Per consumer, its pushes: event numbers, and whether the consumer dies
+  // after the log commit, before the online apply (pushed to the offline
+  // store only, which leaves exactly that state).
+  std::vector<std::vector<std::pair<std::vector<int>, bool>>> batches(kConsumers);
   for (int i = 0; i < params.iterations; ++i) {
     std::vector<int> batch;
     const int n = 1 + static_cast<int>(rng() % 60);
@@ -247,8 +252,9 @@ TEST_F(MultiWriterPushTest, TwoProcessesPushingOverlappingBatchesCountEachEventO
       events.push_back(RandomEvent(rng, static_cast<int>(events.size())));
     }
     const int first = static_cast<int>(rng() % kConsumers);
-    batches[first].push_back(batch);
-    if (rng() % 2 == 0) batches[1 - first].push_back(batch);  // claimed and pushed again
+    const bool dies = rng() % 5 == 0;
+    batches[first].push_back({batch, dies});
+    if (dies || rng() % 2 == 0) batches[1 - first].push_back({batch, false});  // claimed, again
   }
   std::vector<Status> results(kConsumers);
   std::atomic<int> waiting{kConsumers};
@@ -261,9 +267,11 @@ TEST_F(MultiWriterPushTest, TwoProcessesPushingOverlappingBatchesCountEachEventO
       while (waiting.load() > 0) std::this_thread::yield();
       for (size_t b = 0; b < batches[c].size(); ++b) {
         if (c == 1 && b == batches[c].size() / 2) store = Open();  // a restart
+        const auto& [numbers, dies] = batches[c][b];
         std::vector<Event> rows;
-        for (int n : batches[c][b]) rows.push_back(events[static_cast<size_t>(n)]);
-        auto pushed = store->Push("events_push", Rows(rows), PushTarget::kOnline);
+        for (int n : numbers) rows.push_back(events[static_cast<size_t>(n)]);
+        auto pushed = store->Push("events_push", Rows(rows),
+                                  dies ? PushTarget::kOffline : PushTarget::kOnline);
         if (!pushed.ok()) {
           results[c] = pushed.status();
           return;

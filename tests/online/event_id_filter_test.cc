@@ -35,13 +35,13 @@ SchemaPtr RowsSchema() {
                         {"v", DataType::Int64()}});
 }
 
-// Event n: id "e<n>", ts kNow - n seconds, v = 7n.
-RecordBatchPtr Rows(const std::vector<int>& events) {
+// Event n: id "e<n>", ts kNow - n seconds (+ shift), v = 7n.
+RecordBatchPtr Rows(const std::vector<int>& events, int64_t shift = 0) {
   RecordBatchBuilder builder(RowsSchema());
   for (int n : events) {
     EXPECT_TRUE(builder
                     .AppendRow({Value::String("e" + std::to_string(n)),
-                                Value::Timestamp(kNow - n * int64_t{1000000}),
+                                Value::Timestamp(kNow - n * int64_t{1000000} + shift),
                                 Value::Int64(7 * n)})
                     .ok());
   }
@@ -67,10 +67,13 @@ class EventIdFilterTest : public ::testing::Test {
   // One push through `filter`, as PushRows commits it; `crash` skips
   // Committed (a process that died right after the commit). Returns the
   // rows committed.
-  int64_t Push(EventIdFilter* filter, const std::vector<int>& events, bool crash = false) {
+  // The dropped rows that are logged events, and their seqs, land in
+  // logged_rows_ and logged_seqs_.
+  int64_t Push(EventIdFilter* filter, const std::vector<int>& events, bool crash = false,
+               int64_t shift = 0) {
     std::unique_lock<std::mutex> lock = filter->Lock("events");
-    std::unique_ptr<EventIdFilter::Reader> reader =
-        filter->Filter("events", Log(), Rows(events), 0, 1, INT64_MIN, Env::Default());
+    std::unique_ptr<EventIdFilter::Reader> reader = filter->Filter(
+        "events", Log(), Rows(events, shift), 0, 1, -1, INT64_MIN, Env::Default());
     offline::CommitSpec spec;
     spec.log_dir = log_dir_;
     spec.timestamp_column = "ts";
@@ -79,6 +82,8 @@ class EventIdFilterTest : public ::testing::Test {
     if (!part.ok()) return 0;
     EXPECT_EQ(part->num_rows + reader->dropped(), static_cast<int64_t>(events.size()));
     if (part->num_rows > 0 && !crash) filter->Committed(*reader, *part);
+    logged_rows_ = reader->logged_rows();
+    logged_seqs_ = reader->logged_seqs();
     return part->num_rows;
   }
 
@@ -111,7 +116,31 @@ class EventIdFilterTest : public ::testing::Test {
 
   fs::path dir_;
   std::string log_dir_;
+  std::vector<uint32_t> logged_rows_;
+  std::vector<int64_t> logged_seqs_;
 };
+
+// A dropped row that is the logged event itself (same id and event time)
+// comes back with its logged seq, whichever process logged it, so a push
+// can apply it online again; another event under a known id (another
+// event time) and a repeat inside the push do not.
+TEST_F(EventIdFilterTest, DroppedRowsOfLoggedEventsComeBackWithTheirSeqs) {
+  EventIdFilter a, b;
+  EXPECT_EQ(Push(&a, {1, 2}), 2);  // seqs 1, 2
+  EXPECT_EQ(Push(&b, {3}), 1);     // seq 3
+  EXPECT_EQ(Push(&a, {4, 2, 3, 4, 1}), 1);  // 4 gets seq 4; 2, 3 and 1 were logged
+  EXPECT_EQ(logged_rows_, (std::vector<uint32_t>{1, 2, 4}));
+  EXPECT_EQ(logged_seqs_, (std::vector<int64_t>{2, 3, 1}));
+  EXPECT_EQ(Push(&b, {4, 4}), 0);
+  EXPECT_EQ(logged_rows_, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(logged_seqs_, (std::vector<int64_t>{4}));
+  EXPECT_EQ(Push(&b, {1, 2}, false, /*shift=*/1), 0);  // known ids, other event times
+  EXPECT_TRUE(logged_rows_.empty());
+  EventIdFilter restarted;  // loads the seqs from the log
+  EXPECT_EQ(Push(&restarted, {3, 5, 1}), 1);
+  EXPECT_EQ(logged_rows_, (std::vector<uint32_t>{0, 2}));
+  EXPECT_EQ(logged_seqs_, (std::vector<int64_t>{3, 1}));
+}
 
 // Process B loaded the log before process A committed; B still drops A's
 // ids (the filter catches up under the log's LOCK), and a restarted

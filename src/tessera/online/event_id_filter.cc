@@ -4,6 +4,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "tessera/agg/agg_spec.h"
 #include "tessera/core/entity_key.h"
 #include "tessera/offline/row_take.h"
 #include "tessera/offline/source_scan.h"
@@ -22,6 +23,11 @@ Result<std::optional<std::string>> IdOf(const Array& ids, int64_t r) {
                            "' must be an integer or a string, not " + ids.type().ToString());
   }
   return std::optional<std::string>(builder.Build().bytes());
+}
+
+// The created time of row `r` (agg::kNullCreatedTs for a null or no column).
+int64_t CreatedAt(const Array* created, int64_t r) {
+  return created == nullptr || created->IsNull(r) ? agg::kNullCreatedTs : created->GetInt64(r);
 }
 
 }  // namespace
@@ -43,7 +49,7 @@ EventIdFilter::Ids* EventIdFilter::Of(const std::string& source) {
 void EventIdFilter::Forget(Ids* ids, int64_t horizon) {
   if (horizon <= ids->forgotten_up_to || ids->event_ts.size() < ids->sweep_at) return;
   for (auto it = ids->event_ts.begin(); it != ids->event_ts.end();) {
-    it = it->second <= horizon ? ids->event_ts.erase(it) : std::next(it);
+    it = it->second.event_ts <= horizon ? ids->event_ts.erase(it) : std::next(it);
   }
   ids->forgotten_up_to = horizon;
   ids->sweep_at = 2 * ids->event_ts.size() + 1024;
@@ -73,7 +79,11 @@ Status EventIdFilter::CatchUp(Ids* ids, const SourceLog& log, int64_t horizon, E
     scan.timestamp_column = log.timestamp_column;
     scan.manifest = fresh;
     scan.columns = {{kEventIdColumn, log.id_type, true},
-                    {log.timestamp_column, DataType::Timestamp(), false}};
+                    {log.timestamp_column, DataType::Timestamp(), false},
+                    {offline::kIngestSeqColumn, DataType::Int64(), false}};
+    if (!log.created_column.empty()) {
+      scan.columns.push_back({log.created_column, DataType::Timestamp(), true});
+    }
     if (horizon != INT64_MIN) {
       scan.filters.push_back({log.timestamp_column, horizon + 1, INT64_MAX});
     }
@@ -84,12 +94,15 @@ Status EventIdFilter::CatchUp(Ids* ids, const SourceLog& log, int64_t horizon, E
       if (batch == nullptr) break;
       const Array& id = *batch->column(0);
       const Array& ts = *batch->column(1);
+      const Array& seq = *batch->column(2);
+      const Array* created = batch->num_columns() > 3 ? batch->column(3).get() : nullptr;
       for (int64_t r = 0; r < batch->num_rows(); ++r) {
         if (ts.IsNull(r) || ts.GetInt64(r) <= horizon) continue;
         TS_ASSIGN_OR_RETURN(std::optional<std::string> key, IdOf(id, r));
         if (!key) continue;
-        auto [it, inserted] = ids->event_ts.emplace(std::move(*key), ts.GetInt64(r));
-        if (!inserted) it->second = std::max(it->second, ts.GetInt64(r));
+        const Logged logged{ts.GetInt64(r), CreatedAt(created, r), seq.GetInt64(r)};
+        auto [it, inserted] = ids->event_ts.emplace(std::move(*key), logged);
+        if (!inserted && it->second.seq > logged.seq) it->second = logged;  // the first commit
       }
     }
   }
@@ -101,14 +114,15 @@ Status EventIdFilter::CatchUp(Ids* ids, const SourceLog& log, int64_t horizon, E
 std::unique_ptr<EventIdFilter::Reader> EventIdFilter::Filter(const std::string& source,
                                                              const SourceLog& log,
                                                              RecordBatchPtr rows, int id_column,
-                                                             int ts_column, int64_t horizon,
-                                                             Env* env) {
+                                                             int ts_column, int created_column,
+                                                             int64_t horizon, Env* env) {
   std::unique_ptr<Reader> reader(new Reader());
   reader->ids_ = Of(source);
   reader->log_ = log;
   reader->rows_ = std::move(rows);
   reader->id_column_ = id_column;
   reader->ts_column_ = ts_column;
+  reader->created_column_ = created_column;
   reader->horizon_ = horizon;
   reader->env_ = env;
   return reader;
@@ -120,13 +134,23 @@ Result<RecordBatchPtr> EventIdFilter::Reader::Next() {
   TS_RETURN_NOT_OK(CatchUp(ids_, log_, horizon_, env_));
   Forget(ids_, horizon_);
   const Array& id = *rows_->column(id_column_);
+  const Array& ts = *rows_->column(ts_column_);
+  const Array* created = created_column_ >= 0 ? rows_->column(created_column_).get() : nullptr;
   std::vector<offline::RowRef> refs;
   std::unordered_set<std::string> in_push;
   for (int64_t r = 0; r < rows_->num_rows(); ++r) {
     TS_ASSIGN_OR_RETURN(std::optional<std::string> key, IdOf(id, r));
     if (key) {
       auto known = ids_->event_ts.find(*key);
-      if (known != ids_->event_ts.end() && known->second > horizon_) continue;
+      if (known != ids_->event_ts.end() && known->second.event_ts > horizon_) {
+        const Logged& logged = known->second;
+        if (in_push.insert(*key).second && logged.event_ts == ts.GetInt64(r) &&
+            logged.created_ts == CreatedAt(created, r)) {
+          logged_rows_.push_back(static_cast<uint32_t>(r));
+          logged_seqs_.push_back(logged.seq);
+        }
+        continue;
+      }
       if (!in_push.insert(*key).second) continue;
     }
     refs.push_back(offline::RowRef{0, static_cast<uint32_t>(r)});
@@ -147,10 +171,14 @@ void EventIdFilter::Committed(const Reader& reader, const offline::LogPart& part
   const RecordBatch& rows = *reader.kept_;
   const Array& id = *rows.column(reader.id_column_);
   const Array& ts = *rows.column(reader.ts_column_);
+  const Array* created =
+      reader.created_column_ >= 0 ? rows.column(reader.created_column_).get() : nullptr;
   for (int64_t r = 0; r < rows.num_rows(); ++r) {
     if (ts.GetInt64(r) <= reader.horizon_) continue;
     Result<std::optional<std::string>> key = IdOf(id, r);
-    if (key.ok() && *key) ids->event_ts[**key] = ts.GetInt64(r);
+    if (key.ok() && *key) {
+      ids->event_ts[**key] = Logged{ts.GetInt64(r), CreatedAt(created, r), part.first_seq + r};
+    }
   }
   // The part follows the parts loaded (LOCK was held from the load to the
   // commit), so the memory is up to its last seq.

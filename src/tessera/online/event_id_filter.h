@@ -16,6 +16,13 @@
 // first's commit. Cost when nothing else committed since (the common
 // case): one manifest read per push.
 //
+// A dropped row that is the very event logged before (same id, event time
+// and created time) is reported with its logged seq (Reader::logged_rows),
+// so the push applies it online again under its logged rank: a no-op when
+// the earlier pusher applied it (window state and online rows recognise
+// the rank), the repair when that pusher died between its commit and its
+// online apply (a consumer claiming its entries sends them again).
+//
 // Ids are remembered with their event time for as long as the event can
 // change a served value: while event_ts > now - the largest window of the
 // views the source feeds (an older retry is dropped by the window anyway,
@@ -53,6 +60,7 @@ class EventIdFilter {
     std::string log_dir;           // the batch source's log (offline::SourceLogDir)
     std::string timestamp_column;  // its timestamp field
     DataType id_type;              // the event_id column's type
+    std::string created_column;    // its created timestamp field ("" = none)
   };
 
   // The rows of one push that pass: a reader for offline::CommitBatches.
@@ -62,7 +70,7 @@ class EventIdFilter {
   std::unique_lock<std::mutex> Lock(const std::string& source);
 
   // A reader of `rows` (their `id_column` the ids, `ts_column` the event
-  // times) that yields them without the rows to drop: an id remembered
+  // times, `created_column` the created times or -1) that yields them without the rows to drop: an id remembered
   // with an event time after `horizon`, or held by an earlier row of
   // `rows`. Its first Next() brings the memory up to the log, and must run
   // with the log's LOCK held (CommitBatches pulls it so). REQUIRES:
@@ -70,7 +78,7 @@ class EventIdFilter {
   // the filter.
   std::unique_ptr<Reader> Filter(const std::string& source, const SourceLog& log,
                                  RecordBatchPtr rows, int id_column, int ts_column,
-                                 int64_t horizon, Env* env);
+                                 int created_column, int64_t horizon, Env* env);
 
   // After CommitBatches logged `reader`'s rows as `part`: remembers their
   // ids, and that the memory is up to the log's part.last_seq. (Without
@@ -79,9 +87,15 @@ class EventIdFilter {
   void Committed(const Reader& reader, const offline::LogPart& part);
 
  private:
+  // What is remembered of a logged event.
+  struct Logged {
+    int64_t event_ts = 0;
+    int64_t created_ts = 0;  // agg::kNullCreatedTs for none
+    int64_t seq = 0;         // its _ingest_seq
+  };
   struct Ids {
     std::mutex mu;
-    std::unordered_map<std::string, int64_t> event_ts;  // id bytes -> event time
+    std::unordered_map<std::string, Logged> event_ts;  // id bytes -> the event
     int64_t forgotten_up_to = INT64_MIN;  // ids at or before it are gone (or ignored)
     size_t sweep_at = 0;                  // Forget sweeps once event_ts is this large
     int64_t loaded_seq = 0;  // the log's parts up to this _ingest_seq are in event_ts
@@ -107,6 +121,11 @@ class EventIdFilter::Reader final : public RecordBatchReader {
   // many it dropped.
   const RecordBatchPtr& kept() const { return kept_; }
   int64_t dropped() const { return dropped_; }
+  // After Next(): the dropped rows (indexes into the rows given) that are
+  // an event logged before, same id, event time and created time, and
+  // that event's _ingest_seq each.
+  const std::vector<uint32_t>& logged_rows() const { return logged_rows_; }
+  const std::vector<int64_t>& logged_seqs() const { return logged_seqs_; }
 
  private:
   friend class EventIdFilter;
@@ -117,11 +136,14 @@ class EventIdFilter::Reader final : public RecordBatchReader {
   RecordBatchPtr rows_;
   int id_column_ = -1;
   int ts_column_ = -1;
+  int created_column_ = -1;
   int64_t horizon_ = INT64_MIN;
   Env* env_ = nullptr;
   bool done_ = false;
   RecordBatchPtr kept_;
   int64_t dropped_ = 0;
+  std::vector<uint32_t> logged_rows_;
+  std::vector<int64_t> logged_seqs_;
 };
 
 }  // namespace tessera::online
