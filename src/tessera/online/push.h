@@ -25,7 +25,11 @@
 // A source feeding aggregated views with an `event_id` column drops rows
 // whose id was committed before, by any process (client retries, a stream
 // consumer claiming another's entries; event_id_filter.h), before anything
-// is written: the check runs inside the commit, under the log's LOCK.
+// is written: the check runs inside the commit, under the log's LOCK. A
+// dropped row that is the logged event itself (same id, event time and
+// created time) is still written online under its logged rank: a no-op
+// when it was applied, the repair when its first pusher died between the
+// commit and the online writes.
 // The log commit comes first; an online write failing after it leaves the
 // rows logged (the next materialize-incremental applies them).
 //
