@@ -272,7 +272,7 @@ feature_views:
     for (int64_t u = 1; u <= 6; ++u) {
       const auto r = static_cast<int64_t>(u - 1);
       auto [sum, count] = expected[u];
-      const std::string want = (count == 0 ? std::string("null") : std::to_string(sum) + ".0") +
+      const std::string want = (count == 0 ? std::string("null") : std::to_string(sum)) +
                                " " + std::to_string(count);
       // Columns: user_id, amount_sum_7d, count_7d (served); spine, then the
       // features (historical).
