@@ -186,6 +186,32 @@ TEST_F(JournalTest, CorruptMiddleRecordIsCorruptionNamingTheOffset) {
   EXPECT_EQ(Snapshot(scratch_.path()), before);
 }
 
+// A length field damaged to run past the end, with many records after it:
+// not a torn tail (one append leaves at most one record), so Corruption
+// rather than dropping the records after it.
+TEST_F(JournalTest, DamagedLengthBeforeManyRecordsIsCorruption) {
+  ASSERT_TRUE(Commit(0, 1).ok());
+  std::string journal = internal::EncodeStartRecord(1, 1);
+  const size_t second = journal.size();
+  for (int64_t g = 2; g <= 60; ++g) {
+    LogPart p;
+    p.file = "part-" + std::to_string(g) + ".parquet";
+    p.first_seq = p.last_seq = g;
+    p.num_rows = 1;
+    journal += internal::EncodeCommitRecord(g, g, p);
+  }
+  ASSERT_GT(journal.size() - second, 4096u);
+  Put(JournalFile(), journal);
+  EXPECT_EQ(Read().generation, 60);
+  journal[second + 2] = '\x7f';  // length 0x7fxxxx: past the end
+  Put(JournalFile(), journal);
+  Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().ToString(),
+            "Corruption: " + JournalFile() + ": offset " + std::to_string(second) +
+                ": the record fails its checksum and more records follow");
+}
+
 // Records whose checksum holds but whose content does not continue the
 // log: Corruption with the reason.
 TEST_F(JournalTest, RecordsThatDoNotContinueTheLogAreCorruption) {
