@@ -27,6 +27,7 @@ class StreamConsumerTest : public ::testing::Test {
     key_ =
         std::string("consumer_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     redis_ = std::make_unique<RawRedis>(port_);
+    redis_->Run({"DEL", key_, key_ + ":dead"});  // fresh under --gtest_repeat
   }
 
   ConsumerOptions Options(const std::string& consumer = "c1") {
