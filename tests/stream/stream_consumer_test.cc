@@ -313,6 +313,33 @@ TEST_F(StreamConsumerTest, AConsumerWhoseSinkKeepsFailingHasItsEntriesClaimed) {
   EXPECT_EQ(b->status().entries_claimed, 20);
 }
 
+// A consumer's own entries idle at the gate or in its queue are claimed by
+// its own XAUTOCLAIM too; being held already, they are not queued again.
+TEST_F(StreamConsumerTest, HeldEntriesClaimedBackAreNotQueuedTwice) {
+  RecordingSink sink;
+  sink.CloseGate();
+  ConsumerOptions options = Options();
+  options.claim_idle_ms = 50;
+  options.claim_interval_ms = 20;
+  auto consumer = Make(options, &sink);
+  ASSERT_TRUE(consumer->Start().ok());
+  const std::vector<std::string> gated = AddEvents(*redis_, key_, 0, 10);
+  ASSERT_TRUE(WaitFor([&] { return sink.waiting() == 1; }));
+  const std::vector<std::string> queued = AddEvents(*redis_, key_, 10, 10);  // room for 2 more
+  ASSERT_TRUE(WaitFor([&] { return consumer->status().entries_read == 20; }));
+  // Claimed (delivered again) while held.
+  ASSERT_TRUE(WaitFor([&] {
+    return DeliveryCount(port_, key_, gated.back()) >= 3 &&
+           DeliveryCount(port_, key_, queued.back()) >= 3;
+  }));
+  sink.OpenGate();
+  ASSERT_TRUE(WaitFor([&] { return PendingIds(port_, key_).empty(); }));
+  consumer->Stop();
+  EXPECT_THAT(sink.seen(), ElementsAreArray(Range(0, 20)));
+  EXPECT_EQ(consumer->status().entries_read, 20);
+  EXPECT_EQ(consumer->status().entries_claimed, 0);
+}
+
 TEST_F(StreamConsumerTest, StatusGivesLagAndFreshness) {
   constexpr int64_t kNowMillis = 1700000000000;
   FixedClockEnv clock(kNowMillis * 1000);
