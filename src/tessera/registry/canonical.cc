@@ -221,6 +221,27 @@ void DocMembers(Writer& w, const ObjectDoc& doc,
   StrMap(w, feature_descriptions);
 }
 
+// Operational settings: stored with the doc part (a change is recorded in
+// history without a new version) and written only when present, so that
+// objects without them keep their stored doc text byte for byte. Only a
+// push source has one so far, its `stream:` block.
+template <typename T>
+void OperationalMembers(Writer&, const T&) {}
+void OperationalMembers(Writer& w, const Source& s) {
+  if (!s.stream) return;
+  Key(w, "stream");
+  w.StartObject();
+  Key(w, "type");
+  Str(w, s.stream->type);
+  Key(w, "url");
+  Str(w, s.stream->url);
+  Key(w, "key");
+  Str(w, s.stream->key);
+  Key(w, "group");
+  Str(w, s.stream->group);
+  w.EndObject();
+}
+
 // Checks that `json` reads back: it parses as one JSON value and is valid
 // UTF-8. The writer itself checks neither (a NaN double is written as
 // nothing, a string's bytes as they are), so a bug upstream would otherwise
@@ -252,6 +273,7 @@ Result<CanonicalForm> Make(ObjectKind kind, const T& obj) {
     Writer w(buf);
     w.StartObject();
     DocMembers(w, obj.doc, descriptions);
+    OperationalMembers(w, obj);
     w.EndObject();
     form.doc_json = buf.GetString();
   }
@@ -265,6 +287,7 @@ Result<CanonicalForm> Make(ObjectKind kind, const T& obj) {
     Str(w, obj.name);
     LogicMembers(w, obj);
     DocMembers(w, obj.doc, descriptions);
+    OperationalMembers(w, obj);
     w.EndObject();
     form.definition_json = buf.GetString();
   }

@@ -6,8 +6,9 @@
 //   logic: what changes data (schema, source, entities, ttl, expr,
 //          aggregations, validation, join keys, paths...): a change gives a
 //          new version;
-//   doc:   description, owner, tags: a change is recorded in history without
-//          a new version.
+//   doc:   description, owner, tags, and operational settings (a push
+//          source's `stream:`, written only when present): a change is
+//          recorded in history without a new version.
 // Locations (file:line) are in neither.
 #pragma once
 

@@ -2,7 +2,8 @@
 // member canonical.cc writes is required here: a missing one means the text
 // is not what this build stored, which is corruption, not a default. The
 // exceptions are the aggregation members canonical.cc writes only when they
-// differ from a default (ReadAggregationParameters).
+// differ from a default (ReadAggregationParameters) and a source's optional
+// `stream` (ReadStream).
 #include "tessera/registry/definitions_json.h"
 
 #include <rapidjson/document.h>
@@ -241,6 +242,20 @@ Result<SourceKind> ParseSourceKind(const ObjectReader& r) {
   return r.Error("unknown source kind '" + text + "'");
 }
 
+// A push source's `stream` object, written only when the source has one.
+Result<std::optional<StreamConfig>> ReadStream(const ObjectReader& r) {
+  if (!r.Has("stream")) return std::optional<StreamConfig>();
+  TS_ASSIGN_OR_RETURN(const JsonValue* v, r.Member("stream"));
+  if (!v->IsObject()) return r.Error("'stream' is not an object");
+  ObjectReader item = r.Child(*v, "stream");
+  StreamConfig config;
+  TS_ASSIGN_OR_RETURN(config.type, item.String("type"));
+  TS_ASSIGN_OR_RETURN(config.url, item.String("url"));
+  TS_ASSIGN_OR_RETURN(config.key, item.String("key"));
+  TS_ASSIGN_OR_RETURN(config.group, item.String("group"));
+  return std::optional<StreamConfig>(std::move(config));
+}
+
 }  // namespace
 
 Result<Entity> EntityFromJson(const std::string& json, const std::string& origin) {
@@ -266,6 +281,7 @@ Result<Source> SourceFromJson(const std::string& json, const std::string& origin
   TS_ASSIGN_OR_RETURN(s.created_timestamp_field, r.String("created_timestamp_field"));
   TS_ASSIGN_OR_RETURN(s.batch_source, r.String("batch_source"));
   TS_ASSIGN_OR_RETURN(s.schema, ReadFields(r, "schema"));
+  TS_ASSIGN_OR_RETURN(s.stream, ReadStream(r));
   return s;
 }
 

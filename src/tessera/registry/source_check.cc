@@ -25,6 +25,7 @@ class SourceChecker {
 
   void Run() {
     for (const Source& s : defs_.sources) CheckTimestampFields(s);
+    for (const Source& s : defs_.sources) CheckStreamEventId(s);
     for (const FeatureView& v : defs_.feature_views) CheckView(v);
   }
 
@@ -56,6 +57,40 @@ class SourceChecker {
       std::string what = "source " + Quoted(s.name) + ": " + key + " " + Quoted(field);
       CheckColumn(*schema, field, DataType::Timestamp(), what, s.location);
     }
+  }
+
+  // A push source that streams events into an aggregated view needs an
+  // `event_id` column: the stream delivers at least once, and only an id
+  // lets the push drop a redelivered entry (online/event_id_filter.h). The
+  // push decides as offline/ingest_contract.h does: on the columns its rows
+  // are logged with, its batch source's, or its own when that has none;
+  // and only for views over the push source itself.
+  void CheckStreamEventId(const Source& s) {
+    if (s.kind != SourceKind::kPush || !s.stream) return;
+    auto view = std::find_if(defs_.feature_views.begin(), defs_.feature_views.end(),
+                             [&](const FeatureView& v) {
+                               return v.source == s.name && !v.aggregations.empty();
+                             });
+    if (view == defs_.feature_views.end()) return;
+    const SourceSchema* logged = SchemaOf(s.batch_source);
+    if (logged == nullptr) logged = SchemaOf(s.name);
+    if (logged == nullptr || HasEventId(*logged)) return;  // unresolved: reported already
+    std::string head = "push source " + Quoted(s.name) + " streams events into aggregated view " +
+                       Quoted(view->name) + " but ";
+    std::string why = ": a redelivered entry would be counted twice; add `event_id: string` to ";
+    // Its own `schema:` has the column, but its rows take its batch source's.
+    if (const SourceSchema* own = SchemaOf(s.name); own != nullptr && HasEventId(*own)) {
+      Error(s.location, head + "batch source " + Quoted(s.batch_source) +
+                            ", whose log takes its rows, has no event_id column" + why +
+                            "the schema of " + Quoted(s.batch_source));
+      return;
+    }
+    Error(s.location, head + "has no event_id column" + why + "its schema");
+  }
+
+  static bool HasEventId(const SourceSchema& schema) {
+    return std::any_of(schema.sets.begin(), schema.sets.end(),
+                       [](const ColumnSet& set) { return set.Find("event_id") != nullptr; });
   }
 
   void CheckView(const FeatureView& v) {

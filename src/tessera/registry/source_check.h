@@ -8,7 +8,10 @@
 // loss (IsLosslessWidening); a CSV column is text, parsed by the declared
 // type when read, so any declared type is compatible with it. Features
 // with `expr` are computed, not read: their expressions are type-checked
-// instead (expr_check.h), against the same resolved columns.
+// instead (expr_check.h), against the same resolved columns. A push source
+// with a `stream:` that feeds an aggregated view must have an `event_id`
+// column among the columns its rows are logged with (a stream delivers at
+// least once; the id is what drops a redelivered entry).
 // Reads files only; thread-safe.
 #pragma once
 

@@ -90,7 +90,7 @@ void ReadSource(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo) 
   if (!kind_ok) {
     // Without a kind the other keys cannot be judged: accept them silently.
     for (const char* key : {"path", "timestamp_field", "created_timestamp_field", "batch_source",
-                            "schema", "description", "owner", "tags"}) {
+                            "schema", "stream", "description", "owner", "tags"}) {
       r.Allow(key);
     }
     repo->definitions.sources.push_back(std::move(s));
@@ -117,6 +117,7 @@ void ReadSource(const YamlNode& node, const FileContext& ctx, ParsedRepo* repo) 
       ReadFields(r, "schema", "field", /*required=*/true, &s.schema, &lines);
       break;
   }
+  ReadStream(r, s, &s.stream);
   for (size_t i = 0; i < lines.size(); ++i) {
     repo->lines.Record(ObjectKind::kSource, index, "schema[" + std::to_string(i) + "]", lines[i]);
   }

@@ -6,6 +6,7 @@
 // Cross-object checks are in validator.cc.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "tessera/registry/loader_internal.h"
@@ -23,6 +24,9 @@ void ReadFeatureService(const YamlNode& node, const FileContext& ctx, ParsedRepo
 // The "features" list of `parent`: an on-demand view's features need an
 // expr (and the list is required), a view's features may have one.
 void ReadFeatures(MapReader& parent, bool expr_required, std::vector<FeatureDef>* out);
+// The optional `stream:` block of a source (`s`, read so far: its kind
+// decides whether a stream is allowed) into `out` (yaml_stream.cc).
+void ReadStream(MapReader& source, const Source& s, std::optional<StreamConfig>* out);
 // The optional "aggregations" list of a feature view.
 void ReadAggregations(MapReader& parent, std::vector<Aggregation>* out);
 
