@@ -281,6 +281,34 @@ TEST_F(EnvTest, CrashDropsUnsyncedDataAndUndoesUnsyncedRenames) {
   EXPECT_EQ(Slurp(Path("log")), "synced");
 }
 
+TEST_F(EnvTest, AppendModeKeepsTheFileAndACrashCutsBackToTheSyncedBytes) {
+  Put("log", "old|");
+  FaultPolicy policy;
+  FaultInjectionEnv env(Env::Default(), &policy);
+  {
+    auto f = env.NewWritableFile(Path("log"), CreateMode::kAppend);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    ASSERT_TRUE((*f)->Append("one|").ok());
+    ASSERT_TRUE((*f)->Sync().ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  {
+    auto f = env.NewWritableFile(Path("log"), CreateMode::kAppend);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append("two").ok());  // never synced
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  EXPECT_EQ(Slurp(Path("log")), "old|one|two");
+  ASSERT_TRUE(env.SimulateCrash().ok());
+  EXPECT_EQ(Slurp(Path("log")), "old|one|");
+  // A missing file is created.
+  auto f = Env::Default()->NewWritableFile(Path("new"), CreateMode::kAppend);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->Append("x").ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  EXPECT_EQ(Slurp(Path("new")), "x");
+}
+
 TEST_F(EnvTest, AtomicWriterUnderEveryFaultLeavesOldFileAndNoTemp) {
   Put("out", "old");
   FaultPolicy policy;

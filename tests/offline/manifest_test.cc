@@ -94,7 +94,7 @@ TEST(ManifestJsonTest, TextIsTheDocumentedLayout) {
   m.parts = {Part("part-1.parquet", 1, 2, 2)};
   EXPECT_EQ(ManifestToJson(m),
             "{\n"
-            "  \"format_version\": 1,\n"
+            "  \"format_version\": 2,\n"
             "  \"generation\": 1,\n"
             "  \"last_seq\": 2,\n"
             "  \"parts\": [\n"
@@ -135,11 +135,14 @@ TEST(ManifestJsonTest, RejectsCorruptionNamingTheField) {
             "Corruption: src/manifest.json: not valid JSON at offset 17: Missing a name for "
             "object member.");
   EXPECT_EQ(ErrorOf("[1]"), "Corruption: src/manifest.json: manifest: not a JSON object");
-  EXPECT_EQ(ErrorOf(Edited("\"format_version\": 1,", "")),
+  EXPECT_EQ(ErrorOf(Edited("\"format_version\": 2,", "")),
             "Corruption: src/manifest.json: manifest: missing \"format_version\"");
-  EXPECT_EQ(ErrorOf(Edited("\"format_version\": 1", "\"format_version\": 2")),
-            "Unsupported: src/manifest.json: format_version 2 is not 1 (written by a newer "
+  EXPECT_EQ(ErrorOf(Edited("\"format_version\": 2", "\"format_version\": 3")),
+            "Unsupported: src/manifest.json: format_version 3 is not 1 or 2 (written by a newer "
             "Tessera?)");
+  EXPECT_EQ(ErrorOf(Edited("\"format_version\": 2", "\"format_version\": 0")),
+            "Unsupported: src/manifest.json: format_version 0 is not 1 or 2");
+  EXPECT_EQ(ErrorOf(Edited("\"format_version\": 2", "\"format_version\": 1")), "ok");
   EXPECT_EQ(ErrorOf(Edited("\"generation\": 7", "\"generation\": 7.5")),
             "Corruption: src/manifest.json: manifest.generation: not an integer");
   EXPECT_EQ(ErrorOf(Edited("\"generation\": 7", "\"generation\": -1")),

@@ -50,6 +50,7 @@ class CommitTest : public ::testing::Test {
     spec.timestamp_column = "ts";
     spec.env = env != nullptr ? env : const_cast<FixedClockEnv*>(&clock_);
     spec.row_group_size = 7;
+    spec.checkpoint_every = checkpoint_every_;
     return spec;
   }
   std::string Root() const { return scratch_.path() + "/offline"; }
@@ -79,6 +80,7 @@ class CommitTest : public ::testing::Test {
 
   ScratchDir scratch_;
   FixedClockEnv clock_;
+  int64_t checkpoint_every_ = kCheckpointEvery;  // of Spec()
 };
 
 std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -104,11 +106,11 @@ TEST_F(CommitTest, FirstCommitCreatesTheLogWithSeqsFromOne) {
   ASSERT_EQ(m->parts.size(), 1u);
   EXPECT_EQ(ManifestToJson(*m), ManifestToJson(Manifest{1, 15, {*part}, {}}));
   EXPECT_EQ(LogRows(LogDir()), Expected(0, 15, 1));
-  // Exactly the manifest, the lock and the part.
+  // Exactly the checkpoint, the journal, the lock and the part.
   std::map<std::string, std::string> files = Snapshot(LogDir());
   std::vector<std::string> names;
   for (const auto& [name, _] : files) names.push_back(name);
-  EXPECT_EQ(names, (std::vector<std::string>{"LOCK", "manifest.json",
+  EXPECT_EQ(names, (std::vector<std::string>{"LOCK", "manifest.json", "manifest.log",
                                              "part-00000000000000000001.parquet"}));
 }
 
@@ -213,24 +215,46 @@ TEST_F(CommitTest, CorruptManifestFailsTheCommitAndIsKept) {
   EXPECT_EQ(Snapshot(scratch_.path()), before);
 }
 
-TEST_F(CommitTest, NextCommitRemovesOrphansButKeepsReplacedParts) {
+// A commit that appends to the journal lists nothing: an orphan part with
+// its seq is replaced whole (the Parquet writer renames its temporary file
+// over it), other orphans stay until the next checkpoint removes them,
+// keeping the parts a compaction replaced.
+TEST_F(CommitTest, AppendReplacesAnOrphanOfItsSeqAndACheckpointRemovesOrphans) {
   ASSERT_TRUE(Commit({Rows(0, 3)}).ok());
   Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
   ASSERT_TRUE(m.ok());
   m->replaced.push_back("part-old.parquet");
+  m->replaced_at.push_back(0);
   {
     std::ofstream(ManifestPath(LogDir()), std::ios::trunc) << ManifestToJson(*m);
     std::ofstream(LogDir() + "/part-old.parquet") << "kept for old readers";
     std::ofstream(LogDir() + "/part-00000000000000000004.parquet") << "a crashed commit's part";
-    std::ofstream(LogDir() + "/manifest.json.tmp-abcdef") << "a crashed commit's manifest";
+    std::ofstream(LogDir() + "/manifest.json.tmp-abcdef") << "a crashed checkpoint's manifest";
   }
   ASSERT_TRUE(Commit({Rows(3, 2)}).ok());  // seq 4 again: the orphan's name
-  std::vector<std::string> names;
-  for (const auto& [name, _] : Snapshot(LogDir())) names.push_back(name);
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"LOCK", "manifest.json", "part-00000000000000000001.parquet",
-                                      "part-00000000000000000004.parquet", "part-old.parquet"}));
+  auto names = [&] {
+    std::vector<std::string> out;
+    for (const auto& [name, _] : Snapshot(LogDir())) out.push_back(name);
+    return out;
+  };
+  EXPECT_EQ(names(), (std::vector<std::string>{"LOCK", "manifest.json",
+                                               "manifest.json.tmp-abcdef", "manifest.log",
+                                               "part-00000000000000000001.parquet",
+                                               "part-00000000000000000004.parquet",
+                                               "part-old.parquet"}));
   EXPECT_EQ(LogRows(LogDir()), Concat(Expected(0, 3, 1), Expected(3, 2, 4)));
+  // A commit that checkpoints lists the folder and removes the orphans.
+  CommitSpec spec = Spec();
+  spec.checkpoint_every = 0;
+  VectorReader reader({Rows(5, 1)});
+  ASSERT_TRUE(CommitBatches(&reader, spec).ok());
+  EXPECT_EQ(names(), (std::vector<std::string>{"LOCK", "manifest.json", "manifest.log",
+                                               "part-00000000000000000001.parquet",
+                                               "part-00000000000000000004.parquet",
+                                               "part-00000000000000000006.parquet",
+                                               "part-old.parquet"}));
+  EXPECT_EQ(LogRows(LogDir()), Concat(Concat(Expected(0, 3, 1), Expected(3, 2, 4)),
+                                      Expected(5, 1, 6)));
 }
 
 // Fails each I/O call of a commit in turn (on an existing log and on a
@@ -238,8 +262,13 @@ TEST_F(CommitTest, NextCommitRemovesOrphansButKeepsReplacedParts) {
 // as before, or succeeds (the failed call was one it could survive) or
 // leaves the new state visible (a failed folder sync after the rename).
 TEST_F(CommitTest, EachFailingIoCallLeavesTheOldOrTheNewState) {
-  for (bool fresh : {true, false}) {
-    SCOPED_TRACE(fresh ? "fresh store" : "existing log");
+  // A fresh store (the first commit checkpoints), an existing log (the
+  // commit appends a journal record) and an existing log whose journal is
+  // full (the commit checkpoints).
+  for (int variant : {0, 1, 2}) {
+    const bool fresh = variant == 0;
+    checkpoint_every_ = variant == 2 ? 0 : kCheckpointEvery;
+    SCOPED_TRACE(fresh ? "fresh store" : variant == 1 ? "existing log" : "full journal");
     fs::remove_all(Root());
     if (!fresh) {
       ASSERT_TRUE(Commit({Rows(0, 3)}).ok());
@@ -269,8 +298,16 @@ TEST_F(CommitTest, EachFailingIoCallLeavesTheOldOrTheNewState) {
       if (part.ok()) {
         EXPECT_EQ(rows, new_rows);
       } else if (rows == new_rows) {
-        // Only the last folder sync may fail after the rename.
-        EXPECT_EQ(policy.injected_op(), IoOp::kSyncDir) << part.status().ToString();
+        // Only what follows the point of no return may fail: the sync or
+        // close of a whole journal record, the folder sync after the
+        // checkpoint's rename.
+        const IoOp op = policy.injected_op();
+        if (variant == 1) {
+          EXPECT_TRUE(op == IoOp::kSync || op == IoOp::kClose) << part.status().ToString();
+          EXPECT_EQ(policy.injected_path(), LogDir() + "/manifest.log");
+        } else {
+          EXPECT_EQ(op, IoOp::kSyncDir) << part.status().ToString();
+        }
       } else {
         EXPECT_EQ(rows, old_rows) << part.status().ToString();
         EXPECT_EQ(Snapshot(scratch_.path()), before)
@@ -282,51 +319,65 @@ TEST_F(CommitTest, EachFailingIoCallLeavesTheOldOrTheNewState) {
 }
 
 // Crashes at each I/O call (that call and all later ones fail, then the
-// disk loses what was not synced): the log reads as before or after, and
-// the next commit cleans up whatever the crash left.
+// disk loses what was not synced), in a commit that appends a journal
+// record and in one that writes a checkpoint: the log reads as before or
+// after, the next commit lands after whichever it found, and the next
+// checkpoint leaves no file the manifest does not name.
 TEST_F(CommitTest, CrashAtEachCallLeavesTheOldOrTheNewState) {
-  ASSERT_TRUE(Commit({Rows(0, 3)}).ok());
-  const auto before = Snapshot(scratch_.path());
-  const std::vector<std::string> old_rows = LogRows(LogDir());
-  const std::vector<std::string> new_rows = Concat(old_rows, Expected(10, 20, 4));
-  FaultPolicy policy;
-  {
-    FaultInjectionEnv env(&clock_, &policy);
-    ASSERT_TRUE(Commit({Rows(10, 20)}, &env).ok());
-  }
-  const int64_t calls = policy.calls();
-  for (int64_t k = 1; k <= calls + 1; ++k) {
-    SCOPED_TRACE("crash at call " + std::to_string(k));
-    fs::remove_all(Root());
-    ASSERT_TRUE(Commit({Rows(0, 3)}).ok());
-    policy.Reset();
-    policy.CrashAtCall(k);
+  for (bool checkpoint : {false, true}) {
+    SCOPED_TRACE(checkpoint ? "a checkpoint" : "a journal record");
+    checkpoint_every_ = checkpoint ? 1 : kCheckpointEvery;
+    auto setup = [&] {
+      fs::remove_all(Root());
+      ASSERT_TRUE(Commit({Rows(0, 3)}).ok());
+      ASSERT_TRUE(Commit({Rows(3, 1)}).ok());  // fills a journal of 1
+    };
+    setup();
+    const std::vector<std::string> old_rows = LogRows(LogDir());
+    const std::vector<std::string> new_rows = Concat(old_rows, Expected(10, 20, 5));
+    FaultPolicy policy;
     {
       FaultInjectionEnv env(&clock_, &policy);
-      (void)Commit({Rows(10, 20)}, &env);
-      ASSERT_TRUE(env.SimulateCrash().ok());
+      ASSERT_TRUE(Commit({Rows(10, 20)}, &env).ok());
     }
-    std::vector<std::string> rows = LogRows(LogDir());
-    ASSERT_TRUE(rows == old_rows || rows == new_rows) << (rows.empty() ? "" : rows[0]);
-    // The next commit lands after whichever state it found, and leaves no
-    // file the manifest does not name.
-    const bool had_new = rows == new_rows;
-    ASSERT_TRUE(Commit({Rows(50, 1)}).ok());
-    EXPECT_EQ(LogRows(LogDir()),
-              Concat(had_new ? new_rows : old_rows, Expected(50, 1, had_new ? 24 : 4)));
-    Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
-    ASSERT_TRUE(m.ok());
-    std::set<std::string> expected = {"LOCK", "manifest.json"};
-    for (const LogPart& p : m->parts) expected.insert(p.file);
-    std::set<std::string> present;
-    for (const auto& [name, _] : Snapshot(LogDir())) present.insert(name);
-    EXPECT_EQ(present, expected);
+    const int64_t calls = policy.calls();
+    for (int64_t k = 1; k <= calls + 1; ++k) {
+      SCOPED_TRACE("crash at call " + std::to_string(k));
+      setup();
+      policy.Reset();
+      policy.CrashAtCall(k);
+      {
+        FaultInjectionEnv env(&clock_, &policy);
+        (void)Commit({Rows(10, 20)}, &env);
+        ASSERT_TRUE(env.SimulateCrash().ok());
+      }
+      std::vector<std::string> rows = LogRows(LogDir());
+      ASSERT_TRUE(rows == old_rows || rows == new_rows) << (rows.empty() ? "" : rows[0]);
+      const bool had_new = rows == new_rows;
+      const std::vector<std::string> next =
+          Concat(had_new ? new_rows : old_rows, Expected(50, 1, had_new ? 25 : 5));
+      ASSERT_TRUE(Commit({Rows(50, 1)}).ok());
+      EXPECT_EQ(LogRows(LogDir()), next);
+      CommitSpec spec = Spec();
+      spec.checkpoint_every = 0;
+      VectorReader reader({Rows(60, 1)});
+      ASSERT_TRUE(CommitBatches(&reader, spec).ok());
+      EXPECT_EQ(LogRows(LogDir()), Concat(next, Expected(60, 1, had_new ? 26 : 6)));
+      Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
+      ASSERT_TRUE(m.ok());
+      std::set<std::string> expected = {"LOCK", "manifest.json", "manifest.log"};
+      for (const LogPart& p : m->parts) expected.insert(p.file);
+      std::set<std::string> present;
+      for (const auto& [name, _] : Snapshot(LogDir())) present.insert(name);
+      EXPECT_EQ(present, expected);
+    }
   }
 }
 
 TEST_F(CommitTest, ConcurrentCommitsFromThreadsAllLand) {
   constexpr int kThreads = 4;
   constexpr int kCommits = 5;
+  checkpoint_every_ = 3;  // checkpoints among the appends
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
@@ -378,6 +429,7 @@ TEST_F(CommitTest, ConcurrentCommitsFromProcessesAllLand) {
       for (int c = 0; c < kCommits; ++c) {
         VectorReader reader({Rows(1000 * p + 10 * c, 2)});
         CommitSpec spec = Spec(Env::Default());
+        spec.checkpoint_every = 3;
         if (!CommitBatches(&reader, spec).ok()) bad++;
       }
       ::_exit(bad);
@@ -394,6 +446,12 @@ TEST_F(CommitTest, ConcurrentCommitsFromProcessesAllLand) {
   EXPECT_EQ(m->generation, kProcs * kCommits);
   EXPECT_EQ(m->last_seq, kProcs * kCommits * 2);
   EXPECT_EQ(LogRows(LogDir()).size(), static_cast<size_t>(kProcs * kCommits * 2));
+  int64_t seq = 1;
+  for (const LogPart& p : m->parts) {
+    EXPECT_EQ(p.first_seq, seq);
+    EXPECT_EQ(p.last_seq, seq + 1);
+    seq = p.last_seq + 1;
+  }
 }
 
 }  // namespace

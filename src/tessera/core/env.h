@@ -75,6 +75,8 @@ class FileLock {
 enum class CreateMode {
   kTruncate,   // create, or empty an existing file
   kExclusive,  // create; AlreadyExists when the name is taken (O_EXCL)
+  kAppend,     // create when missing, keep the contents, write at the end
+               // (O_APPEND: each Append lands after every earlier byte)
 };
 
 class Env {

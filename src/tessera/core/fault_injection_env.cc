@@ -243,9 +243,19 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const s
                                                                          CreateMode mode) {
   TS_RETURN_NOT_OK(Check(IoOp::kOpen, path));
   TS_ASSIGN_OR_RETURN(auto base, target()->NewWritableFile(path, mode));
+  // An appended file keeps its bytes: those written through this Env keep
+  // their synced mark, earlier ones count as synced.
+  uint64_t existing = 0;
+  if (mode == CreateMode::kAppend) {
+    Result<uint64_t> size = target()->GetFileSize(path);
+    existing = size.ok() ? *size : 0;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    files_[path] = FileState{};
+    auto it = files_.find(path);
+    if (mode != CreateMode::kAppend || it == files_.end()) {
+      files_[path] = FileState{existing, existing};
+    }
   }
   return std::unique_ptr<WritableFile>(new FaultWritableFile(this, std::move(base)));
 }

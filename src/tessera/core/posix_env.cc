@@ -148,8 +148,12 @@ class PosixEnv final : public Env {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                         CreateMode mode) override {
-    const int flags =
-        O_WRONLY | O_CREAT | O_CLOEXEC | (mode == CreateMode::kExclusive ? O_EXCL : O_TRUNC);
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+    switch (mode) {
+      case CreateMode::kTruncate: flags |= O_TRUNC; break;
+      case CreateMode::kExclusive: flags |= O_EXCL; break;
+      case CreateMode::kAppend: flags |= O_APPEND; break;
+    }
     const int fd = ::open(path.c_str(), flags, 0644);
     if (fd < 0) return ErrnoToStatus(errno, "cannot create", path);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));

@@ -25,6 +25,50 @@ struct Run {
   size_t end = 0;
 };
 
+// floor(log_fanout(rows)) for fanout >= 2; 0 for every part when fanout is
+// 0 (one tier: any run of small parts merges).
+int Tier(int64_t rows, int64_t fanout) {
+  int tier = 0;
+  if (fanout < 2) return tier;
+  for (int64_t n = rows; n >= fanout; n /= fanout) ++tier;
+  return tier;
+}
+
+// The shortest run merged: 2 parts, or `fanout` in a tiered compaction.
+size_t MinRun(int64_t fanout) { return fanout < 2 ? 2 : static_cast<size_t>(fanout); }
+
+}  // namespace
+
+bool NeedsCompaction(const Manifest& manifest, const CompactionPolicy& policy,
+                     int64_t now_micros) {
+  for (size_t r = 0; r < manifest.replaced.size(); ++r) {
+    const int64_t at = r < manifest.replaced_at.size() ? manifest.replaced_at[r] : 0;
+    if (at <= now_micros - policy.retention_micros) return true;
+  }
+  size_t run = 0;
+  int64_t rows = 0;
+  int tier = -1;
+  for (const LogPart& p : manifest.parts) {
+    const int t = Tier(p.num_rows, policy.fanout);
+    if (p.num_rows >= policy.target_rows) {
+      run = 0;
+      tier = -1;
+      continue;
+    }
+    if (t != tier || rows + p.num_rows > policy.target_rows) {
+      run = 0;
+      rows = 0;
+    }
+    tier = t;
+    ++run;
+    rows += p.num_rows;
+    if (run >= MinRun(policy.fanout)) return true;
+  }
+  return false;
+}
+
+namespace {
+
 class LogCompaction {
  public:
   explicit LogCompaction(const CompactSpec& spec) : spec_(spec), env_(spec.env) {}
@@ -70,7 +114,7 @@ class LogCompaction {
       }
     }
     for (; i < manifest.parts.size(); ++i) next.parts.push_back(manifest.parts[i]);
-    TS_RETURN_NOT_OK(internal::WriteManifest(env_, spec_.log_dir, next, &manifest_attempted_));
+    TS_RETURN_NOT_OK(internal::WriteCheckpoint(env_, spec_.log_dir, next, &manifest_attempted_));
     done_ = true;
     // Files replaced longer ago than the retention: no manifest names them
     // now, and no reader has needed them for that long.
@@ -84,15 +128,16 @@ class LogCompaction {
   }
 
  private:
-  // Runs of >= 2 consecutive small parts of one schema, each up to
-  // target_rows rows.
+  // Runs of consecutive small parts of one schema (and, tiered, of one
+  // tier), each up to target_rows rows and at least MinRun parts long.
   Result<std::vector<struct Run>> ChooseRuns(const Manifest& m) {
     std::vector<struct Run> runs;
     struct Run run;
     int64_t rows = 0;
+    int tier = -1;
     SchemaPtr run_schema;
     auto close = [&](size_t at) {
-      if (run.end - run.begin >= 2) runs.push_back(run);
+      if (run.end - run.begin >= MinRun(spec_.fanout)) runs.push_back(run);
       run = {at, at};
       rows = 0;
       run_schema = nullptr;
@@ -103,6 +148,9 @@ class LogCompaction {
         close(i + 1);
         continue;
       }
+      const int t = Tier(p.num_rows, spec_.fanout);
+      if (run_schema != nullptr && t != tier) close(i);
+      tier = t;
       TS_ASSIGN_OR_RETURN(SchemaPtr schema, PartSchema(p));
       bool fits =
           run_schema != nullptr && *schema == *run_schema && rows + p.num_rows <= spec_.target_rows;
@@ -186,6 +234,7 @@ class LogCompaction {
 
 Result<CompactResult> CompactLog(const CompactSpec& spec) {
   if (spec.target_rows < 1) return Status::Invalid("target_rows must be at least 1");
+  if (spec.fanout == 1 || spec.fanout < 0) return Status::Invalid("fanout must be 0 or at least 2");
   LogCompaction compaction(spec);
   return compaction.Run();
 }

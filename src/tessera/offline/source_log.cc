@@ -5,14 +5,24 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <optional>
 #include <set>
 
+#include "tessera/offline/manifest_journal.h"
 #include "tessera/offline/source_log_internal.h"
 
 namespace tessera::offline {
 namespace {
 
-constexpr int64_t kFormatVersion = 1;
+// 2: manifest.json is a checkpoint that manifest.log may follow (a
+// Tessera that knows only 1 would miss the journal's commits, so it must
+// refuse); 1: manifest.json alone, still read.
+constexpr int64_t kFormatVersion = 2;
+constexpr int64_t kOldestFormatVersion = 1;
+// How often ReadManifest starts over when it read a checkpoint and then a
+// journal that a newer checkpoint started (a writer checkpointed between
+// the two reads; each retry follows real progress of a writer).
+constexpr int kMaxCheckpointRaces = 1000;
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
@@ -138,9 +148,10 @@ class ManifestParser {
     }
     if (!doc.IsObject()) return Error("manifest", "not a JSON object");
     TS_ASSIGN_OR_RETURN(int64_t version, Int(doc, "format_version", "manifest"));
-    if (version != kFormatVersion) {
+    if (version < kOldestFormatVersion || version > kFormatVersion) {
       return Status::Unsupported(origin_ + ": format_version " + std::to_string(version) +
-                                 " is not 1 (written by a newer Tessera?)");
+                                 " is not 1 or 2" +
+                                 (version > kFormatVersion ? " (written by a newer Tessera?)" : ""));
     }
     Manifest m;
     TS_ASSIGN_OR_RETURN(m.generation, Int(doc, "generation", "manifest"));
@@ -186,7 +197,10 @@ std::string ManifestPath(const std::string& log_dir) {
   return log_dir + "/" + internal::kManifestFile;
 }
 
-Result<Manifest> ReadManifest(Env* env, const std::string& log_dir) {
+namespace {
+
+// manifest.json alone; an empty Manifest when it does not exist.
+Result<Manifest> ReadCheckpoint(Env* env, const std::string& log_dir) {
   std::string path = ManifestPath(log_dir);
   Result<std::string> text = ReadFileToString(env, path);
   if (!text.ok()) {
@@ -194,6 +208,28 @@ Result<Manifest> ReadManifest(Env* env, const std::string& log_dir) {
     return text.status();
   }
   return ManifestFromJson(*text, path);
+}
+
+}  // namespace
+
+Result<Manifest> ReadManifest(Env* env, const std::string& log_dir) {
+  const std::string journal_path = internal::JournalPath(log_dir);
+  for (int attempt = 0;; ++attempt) {
+    TS_ASSIGN_OR_RETURN(Manifest m, ReadCheckpoint(env, log_dir));
+    TS_ASSIGN_OR_RETURN(std::optional<internal::Journal> journal,
+                        internal::ReadJournal(env, journal_path));
+    if (!journal.has_value() || !journal->started) return m;
+    if (journal->base_generation > m.generation) {
+      // A checkpoint came between the two reads: read both again.
+      if (attempt < kMaxCheckpointRaces) continue;
+      return Status::Corruption(journal_path + ": follows generation " +
+                                std::to_string(journal->base_generation) + " but " +
+                                internal::kManifestFile + " is at generation " +
+                                std::to_string(m.generation));
+    }
+    TS_RETURN_NOT_OK(internal::ApplyJournal(*journal, journal_path, &m));
+    return m;
+  }
 }
 
 std::string ManifestToJson(const Manifest& manifest) {

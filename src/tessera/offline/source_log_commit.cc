@@ -3,8 +3,10 @@
 #include <cinttypes>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 #include "tessera/format/parquet/writer.h"
+#include "tessera/offline/manifest_journal.h"
 #include "tessera/offline/source_log.h"
 #include "tessera/offline/source_log_internal.h"
 
@@ -53,8 +55,7 @@ class LogCommit {
   Result<LogPart> Run(RecordBatchReader* rows) {
     TS_ASSIGN_OR_RETURN(part_schema_, PartSchema(*rows->schema(), spec_.timestamp_column));
     TS_RETURN_NOT_OK(Lock());
-    TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(env_, spec_.log_dir));
-    TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, manifest));
+    TS_ASSIGN_OR_RETURN(Manifest manifest, ReadHead());
     if (manifest.last_seq == std::numeric_limits<int64_t>::max()) {
       return Status::OutOfRange(spec_.log_dir + ": no _ingest_seq is left to give");
     }
@@ -65,13 +66,45 @@ class LogCommit {
     if (part_.num_rows == 0) return LogPart{};
     manifest.generation += 1;
     manifest.last_seq = part_.last_seq;
-    manifest.parts.push_back(part_);
-    TS_RETURN_NOT_OK(WriteManifest(manifest));
+    if (append_) {
+      TS_RETURN_NOT_OK(internal::AppendCommit(env_, spec_.log_dir, manifest.generation,
+                                              manifest.last_seq, part_, &manifest_attempted_));
+    } else {
+      manifest.parts.push_back(part_);
+      TS_RETURN_NOT_OK(
+          internal::WriteCheckpoint(env_, spec_.log_dir, manifest, &manifest_attempted_));
+    }
     done_ = true;
     return part_;
   }
 
  private:
+  // What the commit builds on, under LOCK. When manifest.log can take one
+  // more record (it is whole, no checkpoint is half done, it holds fewer
+  // than checkpoint_every commits), only its generation and last_seq: the
+  // commit appends a record, reading and listing nothing else. Otherwise
+  // the whole manifest (checkpoint and journal), after removing orphans:
+  // the commit writes a checkpoint.
+  Result<Manifest> ReadHead() {
+    Result<uint64_t> next = env_->GetFileSize(internal::NextJournalPath(spec_.log_dir));
+    if (!next.ok() && !next.status().IsNotFound()) return next.status();
+    if (!next.ok()) {
+      TS_ASSIGN_OR_RETURN(std::optional<internal::Journal> journal,
+                          internal::ReadJournal(env_, internal::JournalPath(spec_.log_dir)));
+      append_ = journal.has_value() && journal->started && !journal->torn() &&
+                static_cast<int64_t>(journal->commits.size()) < spec_.checkpoint_every;
+      if (append_) {
+        Manifest head;
+        head.generation = journal->generation();
+        head.last_seq = journal->last_seq();
+        return head;
+      }
+    }
+    TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(env_, spec_.log_dir));
+    TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, manifest));
+    return manifest;
+  }
+
   // Creates the missing folders and takes LOCK. A concurrent first commit
   // that fails removes the folders it made, so this starts over when the
   // folder vanished between the two.
@@ -154,15 +187,12 @@ class LogCommit {
     return rows_schema_;
   }
 
-  // From here on the commit may be visible (the rename may have happened
-  // even when it reports a failed folder sync): Undo removes the part only
-  // when the manifest reads back without it.
-  Status WriteManifest(const Manifest& manifest) {
-    return internal::WriteManifest(env_, spec_.log_dir, manifest, &manifest_attempted_);
-  }
-
   // After a failure: removes what this commit created, newest first, so the
-  // folder is as before (best effort: a failing Env may refuse).
+  // folder is as before (best effort: a failing Env may refuse). Once the
+  // record or the checkpoint was attempted the commit may be visible (a
+  // whole record whose sync failed, a renamed checkpoint whose folder sync
+  // failed): the part goes only when the manifest reads back without it.
+  // A torn record is ignored by readers and replaced by the next writer.
   void Undo() {
     if (done_ ||
         (manifest_attempted_ && internal::ManifestMayName(env_, spec_.log_dir, part_.file)))
@@ -185,6 +215,7 @@ class LogCommit {
   std::vector<std::string> created_folders_;
   bool created_lock_file_ = false;
   bool wrote_part_ = false;
+  bool append_ = false;  // a journal record, not a checkpoint (ReadHead)
   bool manifest_attempted_ = false;
   bool done_ = false;
   LogPart part_;

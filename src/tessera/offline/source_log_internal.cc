@@ -5,21 +5,27 @@
 #include <unordered_set>
 
 #include "tessera/core/atomic_file.h"
+#include "tessera/offline/manifest_journal.h"
 
 namespace tessera::offline::internal {
 
 std::string LockPath(const std::string& log_dir) { return log_dir + "/" + kLockFile; }
+std::string JournalPath(const std::string& log_dir) { return log_dir + "/" + kJournalFile; }
+std::string NextJournalPath(const std::string& log_dir) {
+  return log_dir + "/" + kNextJournalFile;
+}
 
 Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest) {
   TS_ASSIGN_OR_RETURN(std::vector<std::string> names, env->GetChildren(log_dir));
-  // A set of the named files: every commit runs this, and a log of many
-  // parts (a push is one commit) made the pairwise comparison quadratic.
   std::unordered_set<std::string_view> named;
   named.reserve(manifest.parts.size() + manifest.replaced.size());
   for (const LogPart& p : manifest.parts) named.insert(p.file);
   for (const std::string& r : manifest.replaced) named.insert(r);
   for (const std::string& name : names) {
-    if (name == kLockFile || name == kManifestFile) continue;
+    if (name == kLockFile || name == kManifestFile || name == kJournalFile ||
+        name == kNextJournalFile) {
+      continue;
+    }
     if (named.count(name) > 0) continue;
     Status st = env->RemoveFile(log_dir + "/" + name);
     if (!st.ok() && !st.IsNotFound()) return st;
@@ -34,6 +40,57 @@ Status WriteManifest(Env* env, const std::string& log_dir, const Manifest& manif
   TS_RETURN_NOT_OK(out->Append(ManifestToJson(manifest)));
   *attempted = true;
   return out->Commit();
+}
+
+namespace {
+
+Status WriteWholeFile(Env* env, const std::string& path, const std::string& bytes) {
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
+                      env->NewWritableFile(path, CreateMode::kTruncate));
+  TS_RETURN_NOT_OK(file->Append(bytes));
+  TS_RETURN_NOT_OK(file->Sync());
+  return file->Close();
+}
+
+// Whether manifest.json may be the checkpoint of `generation` now: unless
+// it reads back as another.
+bool CheckpointMayBe(Env* env, const std::string& log_dir, int64_t generation) {
+  Result<std::string> text = ReadFileToString(env, ManifestPath(log_dir));
+  if (!text.ok()) return !text.status().IsNotFound();
+  Result<Manifest> m = ManifestFromJson(*text, ManifestPath(log_dir));
+  return !m.ok() || m->generation == generation;
+}
+
+}  // namespace
+
+Status WriteCheckpoint(Env* env, const std::string& log_dir, const Manifest& manifest,
+                       bool* attempted) {
+  const std::string next = NextJournalPath(log_dir);
+  Result<uint64_t> had = env->GetFileSize(next);
+  if (!had.ok() && !had.status().IsNotFound()) return had.status();
+  const bool had_next = had.ok();
+  Status st = WriteWholeFile(env, next, EncodeStartRecord(manifest.generation, manifest.last_seq));
+  if (st.ok()) st = WriteManifest(env, log_dir, manifest, attempted);
+  if (!st.ok()) {
+    // Before the rename manifest.log.next means nothing; after it, it is
+    // what tells the next writer that manifest.log is stale.
+    if (!had_next && !(*attempted && CheckpointMayBe(env, log_dir, manifest.generation))) {
+      (void)env->RemoveFile(next);
+    }
+    return st;
+  }
+  if (env->RenameFile(next, JournalPath(log_dir)).ok()) (void)env->SyncDir(log_dir);
+  return Status::OK();
+}
+
+Status AppendCommit(Env* env, const std::string& log_dir, int64_t generation, int64_t last_seq,
+                    const LogPart& part, bool* attempted) {
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
+                      env->NewWritableFile(JournalPath(log_dir), CreateMode::kAppend));
+  *attempted = true;
+  TS_RETURN_NOT_OK(file->Append(EncodeCommitRecord(generation, last_seq, part)));
+  TS_RETURN_NOT_OK(file->Sync());
+  return file->Close();
 }
 
 bool ManifestMayName(Env* env, const std::string& log_dir, const std::string& file) {

@@ -11,13 +11,25 @@ namespace tessera::offline::internal {
 
 inline constexpr const char* kLockFile = "LOCK";
 inline constexpr const char* kManifestFile = "manifest.json";
+// The journal that follows the checkpoint manifest.json (manifest_journal.h).
+inline constexpr const char* kJournalFile = "manifest.log";
+// The next journal, written before a new checkpoint and renamed over
+// manifest.log after it: while it exists, manifest.log may be older than
+// manifest.json, so a writer must read the whole manifest and start a new
+// journal (source_log.h, invariants). Never an orphan.
+inline constexpr const char* kNextJournalFile = "manifest.log.next";
 
 // "<log_dir>/LOCK".
 std::string LockPath(const std::string& log_dir);
 
+// "<log_dir>/manifest.log" and "<log_dir>/manifest.log.next".
+std::string JournalPath(const std::string& log_dir);
+std::string NextJournalPath(const std::string& log_dir);
+
 // Removes the files of `log_dir` that `manifest` does not name (in `parts`
-// or `replaced`), besides manifest.json and LOCK: parts and temporary files
-// of writers that failed or crashed.
+// or `replaced`), besides LOCK, manifest.json, manifest.log and
+// manifest.log.next: parts and temporary files of writers that failed or
+// crashed. Lists the folder: only checkpoints and compactions call it.
 Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest);
 
 // Writes `manifest` to a temporary file, syncs it, renames it over
@@ -27,7 +39,22 @@ Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manif
 Status WriteManifest(Env* env, const std::string& log_dir, const Manifest& manifest,
                      bool* attempted);
 
-// Whether manifest.json may name `file` now: unless it reads back without it.
+// A checkpoint: writes and syncs manifest.log.next (a journal holding only
+// its start record, at `manifest`'s generation), then WriteManifest, then
+// renames manifest.log.next over manifest.log and syncs the folder. Once
+// manifest.json is written the checkpoint stands: a failure of the last
+// step is not reported (manifest.log.next stays, and the next writer starts
+// the journal again). A failure before it removes manifest.log.next when
+// this call created it.
+Status WriteCheckpoint(Env* env, const std::string& log_dir, const Manifest& manifest,
+                       bool* attempted);
+
+// Appends a commit record (generation, last_seq, part) to manifest.log and
+// syncs it. Sets *attempted before the first byte is written.
+Status AppendCommit(Env* env, const std::string& log_dir, int64_t generation, int64_t last_seq,
+                    const LogPart& part, bool* attempted);
+
+// Whether the manifest may name `file` now: unless it reads back without it.
 bool ManifestMayName(Env* env, const std::string& log_dir, const std::string& file);
 
 }  // namespace tessera::offline::internal
