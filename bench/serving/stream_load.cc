@@ -31,13 +31,14 @@
 //     * stream-to-served freshness: every round(rate / --probe-rate)-th
 //       event is a probe to a probe key in [--keys, --keys + --probe-keys)
 //       (round robin: probe j is the (j / probe_keys + 1)-th event of its
-//       key, and only probes touch these keys); a poller (--pollers
-//       threads, probe j on poller j % pollers) waits for the probe's
-//       intended send time, then polls /get-online-features for its key's
-//       count every --poll-interval-us until it reaches the expected count:
-//       freshness = first visible - intended send time (no coordinated
-//       omission; a probe not seen within --probe-timeout counts as
-//       infinitely late);
+//       key, and only probes touch these keys); a probe is open from its
+//       intended send time until its key's count in /get-online-features
+//       reaches the expected one: a poller (--pollers threads, probe j on
+//       poller j % pollers) asks for the counts of its open probes in one
+//       request, each probe every --poll-interval-us (or every
+//       1/--poll-precision of its age when longer); freshness = first visible -
+//       intended send time (no coordinated omission; a probe not seen
+//       within --probe-timeout counts as infinitely late);
 //     * events applied per second (/metrics at the start and the end).
 //   Then it waits for the group to drain and checks the applied count.
 // - anchor: the machine's raw stream speed: the same entries as max, XADDed
@@ -91,8 +92,9 @@ struct Options {
   int tick_us = 1000;
   double probe_rate = 100;
   int64_t probe_keys = 1000;
-  int pollers = 8;
+  int pollers = 1;
   int poll_interval_us = 500;
+  int poll_precision = 50;  // a probe is polled at least every 1/50 of its age
   int sample_ms = 10;
   double probe_timeout = 10;
   double drain_timeout = 120;
@@ -106,7 +108,7 @@ struct Options {
                "[--port P] [--label L] [--redis-host H] [--key K] [--group G] [--anchor-key K] "
                "[--host H] [--view V] [--count-feature F] [--key-name K] [--id-prefix S] "
                "[--keys N] [--events N] [--pipeline N] [--rate EV/S] [--tick-us US] "
-               "[--probe-rate N] [--probe-keys N] [--pollers N] [--poll-interval-us US] "
+               "[--probe-rate N] [--probe-keys N] [--pollers N] [--poll-interval-us US] [--poll-precision N] "
                "[--sample-ms MS] [--probe-timeout S] [--drain-timeout S] [--duration S] "
                "[--warmup S]\n",
                error.c_str());
@@ -143,6 +145,7 @@ Options Parse(int argc, char** argv) {
     else if (a == "--probe-keys") o.probe_keys = std::atoll(v.c_str());
     else if (a == "--pollers") o.pollers = static_cast<int>(num());
     else if (a == "--poll-interval-us") o.poll_interval_us = static_cast<int>(num());
+    else if (a == "--poll-precision") o.poll_precision = static_cast<int>(num());
     else if (a == "--sample-ms") o.sample_ms = static_cast<int>(num());
     else if (a == "--probe-timeout") o.probe_timeout = num();
     else if (a == "--drain-timeout") o.drain_timeout = num();
@@ -155,7 +158,7 @@ Options Parse(int argc, char** argv) {
   }
   if (o.keys <= 0 || o.events <= 0 || o.pipeline <= 0 || o.rate <= 0 || o.tick_us <= 0 ||
       o.probe_rate <= 0 || o.probe_rate > o.rate || o.probe_keys <= 0 || o.pollers <= 0 ||
-      o.poll_interval_us < 0 || o.sample_ms <= 0 || o.probe_timeout <= 0 ||
+      o.poll_interval_us < 0 || o.poll_precision <= 0 || o.sample_ms <= 0 || o.probe_timeout <= 0 ||
       o.drain_timeout <= 0 || o.duration <= 0 || o.warmup < 0) {
     Usage("counts, rates and durations must be positive (and --probe-rate at most --rate)");
   }
@@ -542,6 +545,9 @@ struct Schedule {
   std::vector<int64_t> first;     // per tick, and one past the last
   std::vector<int64_t> probe_tick;  // per probe j
   int64_t probe_every = 1;
+  // The probe keys' counts before the run (a server that served an earlier
+  // run has counted its probes): probe j expects base[key] + j / keys + 1.
+  std::vector<int64_t> probe_base;
 
   int64_t Ticks() const { return static_cast<int64_t>(first.size()) - 1; }
   Clock::time_point TickTime(int64_t k) const { return start + tick * k; }
@@ -636,19 +642,56 @@ void RunLagSampler(const Options& o, const Schedule& s, LagTally* tally) {
   }
 }
 
-// The count in a /get-online-features answer for one key and one feature:
-// the first value of the second result (the first is the join key); -1
-// when there is none or it is not a whole number (null before any event).
-int64_t CountIn(const std::string& body) {
+// The counts in a /get-online-features answer for one feature: the values
+// of the second result (the first is the join key), -1 for a value that is
+// not a whole number (null before any event). Empty when the answer has no
+// second result.
+std::vector<int64_t> CountsIn(const std::string& body) {
   const std::string marker = "\"values\":[";
+  std::vector<int64_t> counts;
   size_t first = body.find(marker);
-  if (first == std::string::npos) return -1;
+  if (first == std::string::npos) return counts;
   size_t second = body.find(marker, first + marker.size());
-  if (second == std::string::npos) return -1;
-  const char* p = body.c_str() + second + marker.size();
-  char* end = nullptr;
-  long long v = std::strtoll(p, &end, 10);
-  return end == p ? -1 : v;
+  if (second == std::string::npos) return counts;
+  for (const char* p = body.c_str() + second + marker.size(); *p != ']' && *p != '\0';) {
+    char* end = nullptr;
+    long long v = std::strtoll(p, &end, 10);
+    counts.push_back(end == p ? -1 : v);
+    p = end == p ? p + 1 : end;
+    while (*p != ',' && *p != ']' && *p != '\0') ++p;
+    if (*p == ',') ++p;
+  }
+  return counts;
+}
+
+int64_t Expected(const Options& o, const Schedule& s, int64_t j) {
+  return s.probe_base[static_cast<size_t>(j % o.probe_keys)] + j / o.probe_keys + 1;
+}
+
+// The current counts of the probe keys (null: 0), 100 keys a request.
+std::vector<int64_t> ProbeCounts(const Options& o, HttpConnection* http) {
+  std::vector<int64_t> out;
+  for (int64_t first = 0; first < o.probe_keys; first += 100) {
+    std::string keys;
+    const int64_t end = std::min(o.probe_keys, first + 100);
+    for (int64_t j = first; j < end; ++j) {
+      if (!keys.empty()) keys += ',';
+      keys += std::to_string(ProbeKey(o, j));
+    }
+    const std::string body = "{\"features\":[\"" + o.view + ":" + o.count_feature +
+                             "\"],\"entities\":{\"" + o.key_name + "\":[" + keys + "]}}";
+    int status = 0;
+    std::string response;
+    if (!http->Post("/get-online-features", body, &status, &response) || status != 200) {
+      Fail("reading the probe keys' counts: " + std::to_string(status) + " " + response);
+    }
+    std::vector<int64_t> counts = CountsIn(response);
+    if (static_cast<int64_t>(counts.size()) != end - first) {
+      Fail("reading the probe keys' counts: unexpected answer " + response);
+    }
+    for (int64_t c : counts) out.push_back(std::max<int64_t>(c, 0));
+  }
+  return out;
 }
 
 struct ProbeTally {
@@ -657,42 +700,87 @@ struct ProbeTally {
   int64_t polls = 0;
 };
 
-void PollProbe(const Options& o, const Schedule& s, int64_t j, HttpConnection* http,
-               ProbeTally* tally) {
-  const Clock::time_point intended = s.TickTime(s.probe_tick[static_cast<size_t>(j)]);
-  const int64_t expected = j / o.probe_keys + 1;
-  const std::string body = "{\"features\":[\"" + o.view + ":" + o.count_feature +
-                           "\"],\"entities\":{\"" + o.key_name + "\":[" +
-                           std::to_string(ProbeKey(o, j)) + "]}}";
-  int64_t latency = kNeverVisible;
-  std::string response;
-  std::this_thread::sleep_until(intended);
-  for (Clock::time_point next = intended;;) {
-    if (Clock::now() - intended > Seconds(o.probe_timeout)) break;
-    int status = 0;
-    tally->polls++;
-    if (!http->Post("/get-online-features", body, &status, &response) || status != 200) break;
-    const Clock::time_point now = Clock::now();
-    if (CountIn(response) >= expected) {
-      latency = Micros(now - intended);
-      break;
-    }
-    next += std::chrono::microseconds(o.poll_interval_us);
-    std::this_thread::sleep_until(next);
-  }
-  if (!s.Measured(intended)) return;
-  tally->latency_us.push_back(latency);
-  if (latency == kNeverVisible && tally->not_visible++ == 0) {
-    std::fprintf(stderr, "probe %lld (key %lld, count %lld expected) not visible within %.0f s: %s\n",
-                 static_cast<long long>(j), static_cast<long long>(ProbeKey(o, j)),
-                 static_cast<long long>(expected), o.probe_timeout, response.c_str());
-  }
-}
-
+// Probes j = poller, poller + pollers, ...: each is open from its intended
+// send time until its key's count reaches the expected one (or
+// --probe-timeout). A probe is due for a poll every --poll-interval-us, or
+// every 1/--poll-precision of its age when that is longer (so its latency
+// is known to 0.5 ms or 2%, and a server far behind is not buried under
+// polls: the polls are reads served on the same cores); each poll is one
+// request for the counts of all the due probes' keys, so a slow probe
+// delays no other.
 void RunPoller(const Options& o, const Schedule& s, int poller, ProbeTally* tally) {
   HttpConnection http(o.host, o.port);
+  struct Open {
+    int64_t j;
+    Clock::time_point intended;
+    Clock::time_point due;
+  };
   const int64_t probes = static_cast<int64_t>(s.probe_tick.size());
-  for (int64_t j = poller; j < probes; j += o.pollers) PollProbe(o, s, j, &http, tally);
+  auto intended_of = [&](int64_t j) { return s.TickTime(s.probe_tick[static_cast<size_t>(j)]); };
+  auto settle = [&](const Open& p, int64_t latency) {
+    if (!s.Measured(p.intended)) return;
+    tally->latency_us.push_back(latency);
+    if (latency == kNeverVisible && tally->not_visible++ == 0) {
+      std::fprintf(stderr, "probe %lld (key %lld, count %lld expected) not visible within %.0f s\n",
+                   static_cast<long long>(p.j), static_cast<long long>(ProbeKey(o, p.j)),
+                   static_cast<long long>(Expected(o, s, p.j)), o.probe_timeout);
+    }
+  };
+  const Clock::duration interval = std::chrono::microseconds(o.poll_interval_us);
+  std::vector<Open> open;
+  int64_t next_j = poller;
+  std::string response;
+  while (next_j < probes || !open.empty()) {
+    // Sleep until the first due probe or the next probe's send time.
+    Clock::time_point wake = Clock::time_point::max();
+    for (const Open& p : open) wake = std::min(wake, p.due);
+    if (next_j < probes) wake = std::min(wake, intended_of(next_j));
+    std::this_thread::sleep_until(wake);
+    Clock::time_point now = Clock::now();
+    for (; next_j < probes && intended_of(next_j) <= now; next_j += o.pollers) {
+      open.push_back({next_j, intended_of(next_j), intended_of(next_j)});
+    }
+    std::vector<size_t> due;
+    std::string keys;
+    for (size_t m = 0; m < open.size(); ++m) {
+      if (open[m].due > now) continue;
+      due.push_back(m);
+      if (!keys.empty()) keys += ',';
+      keys += std::to_string(ProbeKey(o, open[m].j));
+    }
+    if (due.empty()) continue;
+    const std::string body = "{\"features\":[\"" + o.view + ":" + o.count_feature +
+                             "\"],\"entities\":{\"" + o.key_name + "\":[" + keys + "]}}";
+    int status = 0;
+    tally->polls++;
+    const bool ok = http.Post("/get-online-features", body, &status, &response) && status == 200;
+    now = Clock::now();
+    if (!ok) {
+      std::fprintf(stderr, "poll failed: %d %s\n", status, response.c_str());
+      for (const Open& p : open) settle(p, kNeverVisible);
+      open.clear();
+      continue;
+    }
+    const std::vector<int64_t> counts = CountsIn(response);
+    std::vector<uint8_t> done(open.size(), 0);
+    for (size_t d = 0; d < due.size(); ++d) {
+      Open& p = open[due[d]];
+      if (d < counts.size() && counts[d] >= Expected(o, s, p.j)) {
+        settle(p, Micros(now - p.intended));
+        done[due[d]] = 1;
+      } else if (now - p.intended > Seconds(o.probe_timeout)) {
+        settle(p, kNeverVisible);
+        done[due[d]] = 1;
+      } else {
+        p.due = now + std::max(interval, (now - p.intended) / o.poll_precision);
+      }
+    }
+    size_t kept = 0;
+    for (size_t m = 0; m < open.size(); ++m) {
+      if (!done[m]) open[kept++] = open[m];
+    }
+    open.resize(kept);
+  }
 }
 
 int RunSteady(const Options& o) {
@@ -702,7 +790,9 @@ int RunSteady(const Options& o) {
   }
   HttpConnection http(o.host, o.port);
   const StreamCounters at_begin = Scrape(&http);
-  const Schedule s = MakeSchedule(o);
+  std::vector<int64_t> probe_base = ProbeCounts(o, &http);
+  Schedule s = MakeSchedule(o);
+  s.probe_base = std::move(probe_base);
   ProducerTally produced;
   LagTally lags;
   std::vector<ProbeTally> probes(static_cast<size_t>(o.pollers));
@@ -751,11 +841,11 @@ int RunSteady(const Options& o) {
       Pct(lags.lag_entries, 100));
   std::printf(
       "%s\"rate\":%.0f,\"probes\":%zu,\"not_visible\":%lld,\"p50_ms\":%s,\"p90_ms\":%s,"
-      "\"p99_ms\":%s,\"max_ms\":%s,\"polls\":%lld,\"poll_interval_us\":%d}\n",
+      "\"p99_ms\":%s,\"max_ms\":%s,\"polls\":%lld,\"poll_interval_us\":%d,\"poll_precision\":%d}\n",
       Head(o, "freshness").c_str(), o.rate, fresh.latency_us.size(),
       static_cast<long long>(fresh.not_visible), Ms(fresh.latency_us, 50).c_str(),
       Ms(fresh.latency_us, 90).c_str(), Ms(fresh.latency_us, 99).c_str(),
-      Ms(fresh.latency_us, 100).c_str(), static_cast<long long>(fresh.polls), o.poll_interval_us);
+      Ms(fresh.latency_us, 100).c_str(), static_cast<long long>(fresh.polls), o.poll_interval_us, o.poll_precision);
   std::printf(
       "%s\"target_events_per_s\":%.0f,\"sent_events_per_s\":%.0f,\"applied_events_per_s\":%.0f,"
       "\"commits_per_s\":%.0f,\"events_per_commit\":%.0f,\"unsent_events\":%lld,"
