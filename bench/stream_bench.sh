@@ -28,8 +28,8 @@
 #    (a pipeline every millisecond) for --warmup + --duration seconds;
 #    consumer lag (now - the oldest undelivered entry's id time) sampled
 #    every 10 ms, and about 100 probe events/s, each polled in
-#    /get-online-features every 0.5 ms until its count_1h shows it
-#    (freshness from the intended XADD time);
+#    /get-online-features every 0.5 ms (5% of its age once longer) until
+#    its count_1h shows it (freshness from the intended XADD time);
 # 5. the anchor: the same entries XADDed the same way into another key with
 #    no consumer (--mode anchor), and
 #    `redis-benchmark -P 16 -n 200000 -q XADD benchkey '*' f v`;
@@ -148,8 +148,9 @@ import json, os, sys
 d = sys.argv[1]
 m = json.load(open(os.path.join(d, "manifest.json")))
 log = os.path.join(d, "manifest.log")
-print("source log of txn: manifest generation %s, %d parts listed in manifest.json, manifest.log %d bytes"
-      % (m.get("generation"), len(m.get("parts", [])), os.path.getsize(log) if os.path.exists(log) else 0))
+parts = [f for f in os.listdir(d) if f.startswith("part-")]
+print("source log of txn: %d part files; manifest.json checkpoint at generation %s; manifest.log (commits since) %d bytes"
+      % (len(parts), m.get("generation"), os.path.getsize(log) if os.path.exists(log) else 0))
 PY
   tail -n 5 "$repo/serve.log"
   "$tessera" -r "$repo" stream --status 2>&1 | tail -n 5 || true

@@ -94,7 +94,7 @@ struct Options {
   int64_t probe_keys = 1000;
   int pollers = 1;
   int poll_interval_us = 500;
-  int poll_precision = 50;  // a probe is polled at least every 1/50 of its age
+  int poll_precision = 20;  // a probe is polled at least every 1/20 of its age
   int sample_ms = 10;
   double probe_timeout = 10;
   double drain_timeout = 120;
@@ -704,10 +704,11 @@ struct ProbeTally {
 // send time until its key's count reaches the expected one (or
 // --probe-timeout). A probe is due for a poll every --poll-interval-us, or
 // every 1/--poll-precision of its age when that is longer (so its latency
-// is known to 0.5 ms or 2%, and a server far behind is not buried under
-// polls: the polls are reads served on the same cores); each poll is one
-// request for the counts of all the due probes' keys, so a slow probe
-// delays no other.
+// is known to 0.5 ms or 5%, and a server far behind is not buried under
+// polls: the polls are reads served on the same cores); due times are on
+// a grid of --poll-interval-us, and each poll is one request for the
+// counts of all the due probes' keys (at most one request per interval per
+// poller), so a slow probe delays no other.
 void RunPoller(const Options& o, const Schedule& s, int poller, ProbeTally* tally) {
   HttpConnection http(o.host, o.port);
   struct Open {
@@ -772,7 +773,10 @@ void RunPoller(const Options& o, const Schedule& s, int poller, ProbeTally* tall
         settle(p, kNeverVisible);
         done[due[d]] = 1;
       } else {
-        p.due = now + std::max(interval, (now - p.intended) / o.poll_precision);
+        // On the poll grid (start + n intervals), so probes due together
+        // share a request: at most one request per interval per poller.
+        const Clock::duration wait = std::max(interval, (now - p.intended) / o.poll_precision);
+        p.due = s.start + (now + wait - s.start + interval - Clock::duration(1)) / interval * interval;
       }
     }
     size_t kept = 0;
