@@ -21,6 +21,7 @@ class RedisStreamClientTest : public ::testing::Test {
     ASSERT_NE(server_, nullptr) << why;
     key_ = std::string("client_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     redis_ = std::make_unique<RawRedis>(server_->port());
+    redis_->Run({"DEL", key_, key_ + ":dead"});  // fresh under --gtest_repeat
   }
 
   std::unique_ptr<RedisStreamClient> Open(const std::string& consumer, int64_t block_ms = 20) {
@@ -147,7 +148,11 @@ TEST_F(RedisStreamClientTest, AutoClaimTakesIdleEntriesOfOthersAndReportsDeleted
   ASSERT_TRUE(claim.ok()) << claim.status().ToString();
   EXPECT_THAT(Ids(claim->entries), ElementsAre("1-1", "1-3"));
   EXPECT_EQ(claim->entries[1].fields, (Fields{{"a", "3"}}));
-  EXPECT_THAT(claim->deleted, ElementsAre("1-2"));
+  // Redis 7.0 reports (and drops) a deleted entry's id whatever its idle
+  // time, so the first scan may have reported it already.
+  std::vector<std::string> deleted = not_yet->deleted;
+  deleted.insert(deleted.end(), claim->deleted.begin(), claim->deleted.end());
+  EXPECT_THAT(deleted, ElementsAre("1-2"));
   EXPECT_EQ(claim->next_start, "0-0");
   EXPECT_THAT(PendingIds(server_->port(), key_, "tessera", "live"), ElementsAre("1-1", "1-3"));
   EXPECT_THAT(PendingIds(server_->port(), key_, "tessera", "dead"), IsEmpty());

@@ -64,15 +64,31 @@ inline ConsumerOptions TestConsumerOptions(int port, const std::string& key,
 
 inline std::string EventTime(int i) { return FormatTimestamp(1709294400000000 + i * 1000000LL); }
 
-// XADD <key> * user_id <i> ts <...> amount <i/2> for i in [first, first+n);
-// the entry ids in order.
+// XADD <key> * user_id <i> ts <...> amount <i/2> for i in [first, first+n),
+// all at once (one script: a reader sees all of them or none, so its
+// batches are full); the entry ids in order.
 inline std::vector<std::string> AddEvents(RawRedis& redis, const std::string& key, int first,
                                           int n) {
-  std::vector<std::string> ids;
+  std::vector<std::string> args = {
+      "EVAL",
+      "local ids = {} "
+      "for j = 1, #ARGV, 3 do "
+      "ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'user_id', ARGV[j], 'ts', ARGV[j + 1], "
+      "'amount', ARGV[j + 2]) "
+      "end "
+      "return ids",
+      "1", key};
   for (int i = first; i < first + n; ++i) {
-    ids.push_back(redis.Run({"XADD", key, "*", "user_id", std::to_string(i), "ts", EventTime(i),
-                             "amount", std::to_string(i / 2.0)}));
+    args.insert(args.end(), {std::to_string(i), EventTime(i), std::to_string(i / 2.0)});
   }
+  const std::string joined = redis.Run(args);
+  std::vector<std::string> ids;
+  for (size_t start = 0; start < joined.size();) {
+    const size_t bar = std::min(joined.find('|', start), joined.size());
+    ids.push_back(joined.substr(start, bar - start));
+    start = bar + 1;
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(n)) << joined;
   return ids;
 }
 
@@ -149,7 +165,8 @@ class RecordingSink : public EventSink {
     {
       std::unique_lock lock(mu_);
       ++waiting_;
-      gate_cv_.wait(lock, [this] { return gate_open_; });
+      // Bounded, so a failed test cannot hang its consumer's Stop.
+      gate_cv_.wait_for(lock, std::chrono::seconds(30), [this] { return gate_open_; });
       --waiting_;
     }
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));

@@ -67,10 +67,9 @@ class SourceChecker {
   // and only for views over the push source itself.
   void CheckStreamEventId(const Source& s) {
     if (s.kind != SourceKind::kPush || !s.stream) return;
-    auto view = std::find_if(defs_.feature_views.begin(), defs_.feature_views.end(),
-                             [&](const FeatureView& v) {
-                               return v.source == s.name && !v.aggregations.empty();
-                             });
+    auto view = std::find_if(
+        defs_.feature_views.begin(), defs_.feature_views.end(),
+        [&](const FeatureView& v) { return v.source == s.name && !v.aggregations.empty(); });
     if (view == defs_.feature_views.end()) return;
     const SourceSchema* logged = SchemaOf(s.batch_source);
     if (logged == nullptr) logged = SchemaOf(s.name);

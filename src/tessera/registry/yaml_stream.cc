@@ -63,8 +63,8 @@ void CheckWord(MapReader& r, std::string_view key, const std::string& value) {
   if (value.empty()) {
     r.ctx().Error(node, r.what() + ": " + std::string(key) + " must not be empty");
   } else if (HasWhitespace(value)) {
-    r.ctx().Error(node, r.what() + ": " + std::string(key) + " '" + value +
-                            "' must not contain whitespace");
+    r.ctx().Error(
+        node, r.what() + ": " + std::string(key) + " '" + value + "' must not contain whitespace");
   }
 }
 
@@ -88,8 +88,7 @@ void ReadStream(MapReader& source, const Source& s, std::optional<StreamConfig>*
   bool group_ok = r.String("group", /*required=*/false, &config.group);
   r.ReportUnknownKeys();
   if (type_ok && !r.Get("type").IsNull() && config.type != "redis") {
-    r.ctx().Error(r.Get("type"), what + ": unknown type '" + config.type +
-                                     "' (supported: redis)");
+    r.ctx().Error(r.Get("type"), what + ": unknown type '" + config.type + "' (supported: redis)");
   }
   if (url_ok && !r.Get("url").IsNull()) {
     if (std::string problem = UrlProblem(config.url); !problem.empty()) {

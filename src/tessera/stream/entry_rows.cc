@@ -124,8 +124,7 @@ Result<EntryConverter> EntryConverter::Make(std::shared_ptr<const Schema> schema
   }
   if (schema->field(c.timestamp_index_).type != DataType::Timestamp()) {
     return Status::Invalid("timestamp column " + Quoted(timestamp_column) + " is " +
-                           schema->field(c.timestamp_index_).type.ToString() +
-                           ", not timestamp");
+                           schema->field(c.timestamp_index_).type.ToString() + ", not timestamp");
   }
   c.required_[static_cast<size_t>(c.timestamp_index_)] = 1;
   c.event_id_index_ = schema->IndexOf(online::kEventIdColumn);
