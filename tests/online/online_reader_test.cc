@@ -19,6 +19,10 @@ class CountingStore final : public OnlineStore {
   Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override {
     return inner_.Write(view, rows);
   }
+  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
+                         std::vector<uint8_t>* stored) override {
+    return inner_.CompareAndWrite(view, rows, stored);
+  }
   Status Read(std::span<const OnlineLookup> lookups,
               std::vector<std::optional<OnlineRow>>* out) override {
     ++reads;

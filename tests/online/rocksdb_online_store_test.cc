@@ -53,6 +53,10 @@ class TempRocksDbStore final : public OnlineStore {
   Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override {
     return store_->Write(view, rows);
   }
+  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
+                         std::vector<uint8_t>* stored) override {
+    return store_->CompareAndWrite(view, rows, stored);
+  }
   Status Read(std::span<const OnlineLookup> lookups,
               std::vector<std::optional<OnlineRow>>* out) override {
     return store_->Read(lookups, out);

@@ -17,6 +17,29 @@ Result<int64_t> MemoryOnlineStore::Write(const ViewId& view, std::span<const Onl
   return stored;
 }
 
+Status MemoryOnlineStore::CompareAndWrite(const ViewId& view,
+                                          std::span<const OnlineCompareWrite> rows,
+                                          std::vector<uint8_t>* stored) {
+  std::lock_guard lock(mu_);
+  stored->assign(rows.size(), 0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const OnlineCompareWrite& w = rows[i];
+    Key key(view.name, view.version, std::string(w.entity_key));
+    auto it = rows_.find(key);
+    const bool unchanged =
+        it == rows_.end()
+            ? w.expected == nullptr
+            : w.expected != nullptr && it->second.rank == w.expected->rank &&
+                  it->second.values == w.expected->values;
+    if (!unchanged) continue;
+    OnlineRow& row = rows_[std::move(key)];
+    row.rank = w.rank;
+    row.values.assign(w.values);
+    (*stored)[i] = 1;
+  }
+  return Status::OK();
+}
+
 Status MemoryOnlineStore::Read(std::span<const OnlineLookup> lookups,
                                std::vector<std::optional<OnlineRow>>* out) {
   std::lock_guard lock(mu_);

@@ -17,6 +17,8 @@ namespace tessera::online {
 class MemoryOnlineStore final : public OnlineStore {
  public:
   Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override;
+  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
+                         std::vector<uint8_t>* stored) override;
   Status Read(std::span<const OnlineLookup> lookups,
               std::vector<std::optional<OnlineRow>>* out) override;
   Status DeleteView(const ViewId& view) override;

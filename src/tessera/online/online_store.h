@@ -15,9 +15,17 @@
 // Nothing above this interface knows which one it talks to; the factory in
 // online_store_factory.h picks one from tessera.yaml.
 //
+// Read-modify-write (a window state, window_writer.h): CompareAndWrite
+// stores a row only where the key still holds the row the caller read, so
+// writers in several processes sharing a store (Redis) never lose each
+// other's updates: the loser of a race reads again and retries. The rank
+// cannot detect such a race (two states derived from one stored state may
+// carry the same rank), so the comparison is of the whole stored row.
+//
 // Thread-safety: every method may be called from many threads at once.
 // Write is atomic per row against other Writes (two writers racing on one
-// key leave the winner of the two stored, never the loser).
+// key leave the winner of the two stored, never the loser); CompareAndWrite
+// is atomic per row against every write of any process.
 #pragma once
 
 #include <cstdint>
@@ -65,6 +73,16 @@ struct OnlineWrite {
   std::string_view values;
 };
 
+// One conditional write (OnlineStore::CompareAndWrite): the row to store
+// and the row its key held when the caller read it. Views into
+// caller-owned memory for the call's length.
+struct OnlineCompareWrite {
+  std::string_view entity_key;
+  const OnlineRow* expected = nullptr;  // the row read; nullptr: none was stored
+  RowRank rank;
+  std::string_view values;
+};
+
 // One row to read: a view version (pointer into caller-owned memory, valid
 // for the call) and an entity key.
 struct OnlineLookup {
@@ -82,6 +100,20 @@ class OnlineStore {
   // Either every row is applied or (on error) the call may have applied a
   // prefix; each applied row is durable per the backend (RocksDB: WAL).
   virtual Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) = 0;
+
+  // Stores each row of `rows` only where its key's stored row is still
+  // `expected` (equal rank and equal value bytes; no stored row when
+  // expected is null), whatever the ranks: the caller derived the new row
+  // from the expected one, so no tie-break applies. Rows are applied in
+  // call order, each compared with what its key holds at that moment (so a
+  // second row of one key must expect the first). (*stored)[i] is 1 when
+  // rows[i] was stored, 0 when its key no longer held `expected` (the
+  // caller reads it again and retries). `stored` is resized. On error some
+  // rows may have been stored; the caller reads again before retrying.
+  // Cost: the expected bytes travel with the new ones (Redis: sent to the
+  // server; RocksDB, memory: compared in process).
+  virtual Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
+                                 std::vector<uint8_t>* stored) = 0;
 
   // Reads many keys of many views in one round trip: (*out)[i] is the row
   // of lookups[i], or nullopt when none is stored. `out` is resized.

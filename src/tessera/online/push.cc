@@ -205,7 +205,7 @@ Result<std::shared_ptr<const PushPlan>> BuildPlan(const CatalogSnapshot& snap,
 
 // The online rows of one view, written.
 Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const RecordBatch& rows,
-                          int64_t first_seq, OnlineStore* store) {
+                          std::span<const int64_t> seqs, OnlineStore* store) {
   const int64_t n = rows.num_rows();
   std::vector<ArrayPtr> carried;
   expr::EvalStats stats;  // an expression error is a null value, as in training sets
@@ -235,28 +235,15 @@ Result<int64_t> WriteView(const PushPlan& plan, const PushView& view, const Reco
     RowRank rank;
     rank.event_ts = event_ts.GetInt64(r);
     if (created != nullptr && created->IsValid(r)) rank.created_ts = created->GetInt64(r);
-    rank.ingest_seq = first_seq > 0 ? first_seq + r : 0;
+    rank.ingest_seq = seqs[static_cast<size_t>(r)];
     writes[i] = OnlineWrite{keys[i], rank, encoded[i]};
   }
   return store->Write(view.id, writes);
 }
 
-// The rows `keep` marks (all of them when it marks every one); the dropped
-// ones counted as duplicates.
-Result<RecordBatchPtr> KeepRows(const RecordBatchPtr& rows, const std::vector<uint8_t>& keep,
-                                PushOutcome* out) {
-  std::vector<offline::RowRef> refs;
-  for (size_t r = 0; r < keep.size(); ++r) {
-    if (keep[r]) refs.push_back(offline::RowRef{0, static_cast<uint32_t>(r)});
-  }
-  out->duplicates_dropped = static_cast<int64_t>(keep.size() - refs.size());
-  if (refs.size() == keep.size()) return rows;
-  return offline::TakeRows(rows->schema(), {rows}, refs, 1);
-}
-
 // Applies the logged rows to the window state of every aggregated view the
 // source feeds, ranked by (event_ts, created_ts, their _ingest_seq).
-Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, int64_t first_seq,
+Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, std::span<const int64_t> seqs,
                     const PushContext& context, OnlineStore* store, PushOutcome* out) {
   const int64_t n = rows.num_rows();
   const Array& event_ts = *rows.column(plan.ts_column);
@@ -267,7 +254,8 @@ Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, int64_t first
     const bool has_created = created != nullptr && created->IsValid(r);
     ranks[static_cast<size_t>(r)] =
         offline::WindowEventRank(event_ts.GetInt64(r), has_created,
-                                 has_created ? created->GetInt64(r) : 0, true, first_seq + r, 0);
+                                 has_created ? created->GetInt64(r) : 0, true,
+                                 seqs[static_cast<size_t>(r)], 0);
   }
   const int64_t now = context.env->NowMicros();
   for (const PushWindowView& view : plan.window_views) {
@@ -282,6 +270,70 @@ Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, int64_t first
     out->window_events_too_old += stats.too_old;
   }
   return Status::OK();
+}
+
+// The rows a push writes online, and each one's _ingest_seq (0: not logged).
+struct OnlineRows {
+  RecordBatchPtr rows;
+  std::vector<int64_t> seqs;
+};
+
+// Client retries (a source feeding aggregated views, with an event_id
+// column): commits the rows whose id no commit of any process holds, the
+// filter deciding under the log's LOCK (event_id_filter.h). Returns them
+// with their seqs, followed by the dropped rows that are events logged
+// before, with their logged seqs (applying those online again changes
+// nothing, or repairs what a pusher that died after its commit left
+// undone). out->logged stays false when every row was a retry.
+Result<OnlineRows> CommitNewEvents(const CatalogSnapshot& snapshot, const PushPlan& plan,
+                                   const std::string& source, const RecordBatchPtr& rows,
+                                   const PushContext& context, PushOutcome* out) {
+  Env* env = context.env;
+  offline::CommitSpec spec;
+  spec.log_dir = offline::SourceLogDir(offline::OfflineRoot(snapshot.repo),
+                                       snapshot.repo.config.project, plan.contract.log_source);
+  spec.timestamp_column = plan.contract.timestamp_column;
+  spec.env = env;
+  EventIdFilter::SourceLog log{
+      spec.log_dir, plan.contract.timestamp_column,
+      plan.contract.columns[static_cast<size_t>(plan.event_id_column)].type, ""};
+  if (plan.created_column >= 0) {
+    log.created_column = plan.contract.columns[static_cast<size_t>(plan.created_column)].name;
+  }
+  const int64_t horizon = SaturatingSub(env->NowMicros(), plan.max_window);
+  std::unique_lock<std::mutex> lock = context.event_ids->Lock(source);
+  std::unique_ptr<EventIdFilter::Reader> reader =
+      context.event_ids->Filter(source, log, rows, plan.event_id_column, plan.ts_column,
+                                plan.created_column, horizon, env);
+  TS_ASSIGN_OR_RETURN(offline::LogPart part, offline::CommitBatches(reader.get(), spec));
+  if (reader->kept() == nullptr) {
+    return Status::Internal("push to " + source + ": the log commit did not read the rows");
+  }
+  out->duplicates_dropped = reader->dropped();
+  if (part.num_rows > 0) {
+    context.event_ids->Committed(*reader, part);
+    out->logged = true;
+    out->first_seq = part.first_seq;
+    out->last_seq = part.last_seq;
+  }
+  lock.unlock();
+  OnlineRows online;
+  std::vector<offline::RowRef> refs;
+  for (int64_t r = 0; r < part.num_rows; ++r) {
+    refs.push_back(offline::RowRef{0, static_cast<uint32_t>(r)});
+    online.seqs.push_back(part.first_seq + r);
+  }
+  for (size_t i = 0; i < reader->logged_rows().size(); ++i) {
+    refs.push_back(offline::RowRef{1, reader->logged_rows()[i]});
+    online.seqs.push_back(reader->logged_seqs()[i]);
+  }
+  if (reader->logged_rows().empty()) {
+    online.rows = reader->kept();
+  } else {
+    TS_ASSIGN_OR_RETURN(online.rows,
+                        offline::TakeRows(rows->schema(), {reader->kept(), rows}, refs, 1));
+  }
+  return online;
 }
 
 }  // namespace
@@ -307,24 +359,12 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
   if (online) {  // before logging, so that a store that does not open changes nothing
     TS_ASSIGN_OR_RETURN(online_store, store());
   }
-  // Client retries: rows whose event_id was committed already are dropped
-  // before the commit, under the source's lock until they are remembered.
-  std::unique_lock<std::mutex> ids_lock;
-  std::vector<uint8_t> keep;
-  const int64_t horizon = SaturatingSub(env->NowMicros(), plan->max_window);
-  if (plan->event_id_column >= 0 && context.event_ids != nullptr) {
-    ids_lock = context.event_ids->Lock(source);
-    EventIdFilter::SourceLog log{
-        offline::SourceLogDir(offline::OfflineRoot(snapshot.repo), snapshot.repo.config.project,
-                              plan->contract.log_source),
-        plan->contract.timestamp_column,
-        plan->contract.columns[static_cast<size_t>(plan->event_id_column)].type};
-    TS_ASSIGN_OR_RETURN(keep, context.event_ids->Check(source, log, *conformed,
-                                                       plan->event_id_column, horizon, env));
-    TS_ASSIGN_OR_RETURN(conformed, KeepRows(conformed, keep, &out));
-    if (conformed->num_rows() == 0) return out;
-  }
-  if (to != PushTo::kOnline || plan->always_log) {
+  OnlineRows written{conformed, std::vector<int64_t>(static_cast<size_t>(out.rows), 0)};
+  const bool filter_ids = plan->event_id_column >= 0 && context.event_ids != nullptr;
+  if (filter_ids) {
+    TS_ASSIGN_OR_RETURN(written,
+                        CommitNewEvents(snapshot, *plan, source, conformed, context, &out));
+  } else if (to != PushTo::kOnline || plan->always_log) {
     offline::IngestOptions options;
     options.env = env;
     TS_ASSIGN_OR_RETURN(offline::IngestResult logged,
@@ -332,20 +372,17 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
     out.logged = true;
     out.first_seq = logged.first_seq;
     out.last_seq = logged.last_seq;
+    for (int64_t r = 0; r < out.rows; ++r) written.seqs[static_cast<size_t>(r)] = out.first_seq + r;
   }
-  if (ids_lock.owns_lock()) {
-    context.event_ids->Remember(source, *conformed, plan->event_id_column, plan->ts_column,
-                                horizon);
-    ids_lock.unlock();
-  }
-  if (!online) return out;
+  if (!online || written.rows->num_rows() == 0) return out;
   if (windows) {
-    TS_RETURN_NOT_OK(ApplyWindows(*plan, *conformed, out.first_seq, context, online_store, &out));
+    TS_RETURN_NOT_OK(
+        ApplyWindows(*plan, *written.rows, written.seqs, context, online_store, &out));
   }
   for (const PushView& view : plan->views) {
-    TS_ASSIGN_OR_RETURN(int64_t written,
-                        WriteView(*plan, view, *conformed, out.first_seq, online_store));
-    out.online_rows_written += written;
+    TS_ASSIGN_OR_RETURN(int64_t stored,
+                        WriteView(*plan, view, *written.rows, written.seqs, online_store));
+    out.online_rows_written += stored;
   }
   return out;
 }

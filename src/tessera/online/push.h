@@ -23,13 +23,20 @@
 //    ingest_seq): the logged seq when the rows were logged first, else 0.
 //    The store keeps a row only where it wins that tie-break.
 // A source feeding aggregated views with an `event_id` column drops rows
-// whose id was committed before (client retries; event_id_filter.h) before
-// anything is written.
+// whose id was committed before, by any process (client retries, a stream
+// consumer claiming another's entries; event_id_filter.h), before anything
+// is written: the check runs inside the commit, under the log's LOCK. A
+// dropped row that is the logged event itself (same id, event time and
+// created time) is still written online under its logged rank: a no-op
+// when it was applied, the repair when its first pusher died between the
+// commit and the online writes.
 // The log commit comes first; an online write failing after it leaves the
 // rows logged (the next materialize-incremental applies them).
 //
-// Thread-safety: calls are independent (the log serializes commits; the
-// store is thread-safe).
+// Thread-safety: calls are independent, also from several processes
+// pushing to one source with a shared (Redis) store: the log serializes
+// commits and the event-id check with them, and window states are written
+// with a compare-and-set (window_writer.h), so each event counts once.
 #pragma once
 
 #include <cstdint>

@@ -3,28 +3,35 @@
 //
 // Storage: per (view version, entity key) one OnlineStore row whose values
 // are the WindowState encoding and whose rank is the largest event rank
-// ever applied to it. Because a new state's rank is never below the stored
-// one, OnlineStore::Write (which keeps the higher rank and lets an equal
-// one replace) always takes the read-modify-write.
+// ever applied to it.
 //
 // Apply: for the keys of a batch of events, takes the keys' lock stripes
 // (in stripe order, so two applies never deadlock), reads the keys' states
 // in one call, per key expires what no window reaches at `now`, adds the
 // key's events (an event at or before the state's horizon is counted
 // too_old and skipped: it is in the source log, so training sets still see
-// it, but it can no longer change a served value), and writes the states
-// back in one call. An event whose rank a state already holds is the same
-// event applied again (ranks are unique: the ingest sequence) and counts
-// as a duplicate, so re-applying a batch changes nothing.
+// it, but it can no longer change a served value), and writes the changed
+// states back in one OnlineStore::CompareAndWrite: a state is stored only
+// where the key still holds the state it was derived from. The keys that
+// lost (another process's writer updated them in between: two `tessera
+// stream` consumers on one Redis store) are read, updated and written
+// again, until every key landed. An event whose rank a state already holds
+// is the same event applied again (ranks are unique: the ingest sequence)
+// and counts as a duplicate, so re-applying a batch, or applying it from
+// two processes, changes nothing. The counts are those of the round whose
+// state landed.
 //
-// Thread-safety: Apply may be called from many threads; one WindowWriter
-// must front all window-state writes of a store (the server owns the
-// store, DESIGN.md section 3b).
+// Thread-safety: Apply and Replace may be called from many threads, and
+// from WindowWriters of several processes sharing a store (the stripes
+// spare this process lost rounds; the compare-and-set makes the others
+// safe).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,11 +75,21 @@ class WindowWriter {
                                  const WindowEvents& events, int64_t now, OnlineStore* store);
 
   // Stores each state in place of the key's (a backfill's rebuild), under
-  // the keys' stripes; the stored rank is the larger of the old row's and
-  // the state's, so the store takes it.
+  // the keys' stripes, with a compare-and-set (retried as Apply's); the
+  // stored rank is the larger of the old row's and the state's.
   Status Replace(const ViewId& view, std::span<const WindowStateWrite> states, OnlineStore* store);
 
  private:
+  // update(i, stored row of keys[i], &rank, &values): false when key i
+  // needs no write, else the row to store in place of `stored`.
+  using KeyUpdate = std::function<Result<bool>(size_t, const std::optional<OnlineRow>&, RowRank*,
+                                               std::string*)>;
+  // Read, update, compare-and-set rounds until every key landed.
+  static Status ReadModifyWrite(const ViewId& view, const std::vector<std::string_view>& keys,
+                                OnlineStore* store, const KeyUpdate& update);
+  static void BackOff(int round);
+  static constexpr int kMaxRounds = 1000;
+
   // Locks the stripes of `keys` in stripe order.
   std::vector<std::unique_lock<std::mutex>> LockKeys(const std::vector<std::string_view>& keys);
 

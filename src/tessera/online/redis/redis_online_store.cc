@@ -1,5 +1,6 @@
 #include "tessera/online/redis/redis_online_store.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "tessera/online/redis/redis_layout.h"
@@ -51,58 +52,102 @@ Status RedisOnlineStore::WithConnection(Fn&& fn) {
 Result<int64_t> RedisOnlineStore::Write(const ViewId& view, std::span<const OnlineWrite> rows) {
   const std::string field = ViewField(view);
   int64_t stored = 0;
+  std::vector<uint8_t> results;
   for (size_t begin = 0; begin < rows.size(); begin += kMaxPipeline) {
     const auto chunk = rows.subspan(begin, std::min(kMaxPipeline, rows.size() - begin));
-    int64_t chunk_stored = 0;
     TS_RETURN_NOT_OK(WithConnection([&](RedisConnection& connection) -> Status {
-      TS_ASSIGN_OR_RETURN(chunk_stored, WriteChunk(connection, field, chunk));
-      return Status::OK();
+      return EvalWriteChunk(
+          connection, field, chunk.size(),
+          [&](size_t i, WriteArgs* args) {
+            args->key = EntityHashKey(project_, chunk[i].entity_key);
+            args->value = EncodeStoredRow(chunk[i].rank, chunk[i].values);
+          },
+          &results);
     }));
-    stored += chunk_stored;
+    for (uint8_t r : results) stored += r;
   }
   return stored;
+}
+
+Status RedisOnlineStore::CompareAndWrite(const ViewId& view,
+                                         std::span<const OnlineCompareWrite> rows,
+                                         std::vector<uint8_t>* stored) {
+  const std::string field = ViewField(view);
+  stored->assign(rows.size(), 0);
+  std::vector<uint8_t> results;
+  for (size_t begin = 0; begin < rows.size(); begin += kMaxPipeline) {
+    const auto chunk = rows.subspan(begin, std::min(kMaxPipeline, rows.size() - begin));
+    TS_RETURN_NOT_OK(WithConnection([&](RedisConnection& connection) -> Status {
+      return EvalWriteChunk(
+          connection, field, chunk.size(),
+          [&](size_t i, WriteArgs* args) {
+            const OnlineCompareWrite& w = chunk[i];
+            args->key = EntityHashKey(project_, w.entity_key);
+            args->value = EncodeStoredRow(w.rank, w.values);
+            args->expected = w.expected == nullptr
+                                 ? std::string()
+                                 : EncodeStoredRow(w.expected->rank, w.expected->values);
+          },
+          &results);
+    }));
+    std::copy(results.begin(), results.end(), stored->begin() + static_cast<std::ptrdiff_t>(begin));
+  }
+  return Status::OK();
 }
 
 // Sends one EVALSHA per row, then reads every reply (a connection goes back
 // to the pool only with none unread). On NOSCRIPT (the server lost its
 // scripts: SCRIPT FLUSH) the script is loaded again and the rows from the
 // first NOSCRIPT on are sent again, in order, so rows of one key still
-// compete in the caller's order.
-Result<int64_t> RedisOnlineStore::WriteChunk(RedisConnection& connection, const std::string& field,
-                                             std::span<const OnlineWrite> rows) {
-  if (connection.script_sha().empty()) TS_RETURN_NOT_OK(LoadTieBreakScript(&connection));
-  int64_t stored = 0;
-  for (size_t from = 0, loads = 0; from < rows.size();) {
-    for (size_t i = from; i < rows.size(); ++i) {
-      const std::string key = EntityHashKey(project_, rows[i].entity_key);
-      const std::string value = EncodeStoredRow(rows[i].rank, rows[i].values);
-      const std::string_view args[] = {"EVALSHA", connection.script_sha(), "1", key, field, value};
-      connection.Append(args);
+// land in the caller's order. A retry through WithConnection sends every
+// row again: harmless for a tie-break write (an equal rank replaces the
+// same bytes), and a compare-and-set that had landed reports 0 and the
+// caller reads the key again.
+Status RedisOnlineStore::EvalWriteChunk(RedisConnection& connection, const std::string& field,
+                                        size_t n,
+                                        const std::function<void(size_t, WriteArgs*)>& make_args,
+                                        std::vector<uint8_t>* results) {
+  results->assign(n, 0);
+  if (connection.script_sha().empty()) TS_RETURN_NOT_OK(LoadWriteScript(&connection));
+  WriteArgs args;
+  for (size_t from = 0, loads = 0; from < n;) {
+    for (size_t i = from; i < n; ++i) {
+      args.expected.reset();
+      make_args(i, &args);
+      if (args.expected.has_value()) {
+        const std::string_view argv[] = {
+            "EVALSHA", connection.script_sha(), "1", args.key, field, args.value, *args.expected};
+        connection.Append(argv);
+      } else {
+        const std::string_view argv[] = {
+            "EVALSHA", connection.script_sha(), "1", args.key, field, args.value};
+        connection.Append(argv);
+      }
     }
-    size_t first_noscript = rows.size();
+    size_t first_noscript = n;
     Status error;
-    for (size_t i = from; i < rows.size(); ++i) {
+    for (size_t i = from; i < n; ++i) {
       TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection.Next());
       if (IsNoScript(*reply)) {
         first_noscript = std::min(first_noscript, i);
       } else if (reply->type == REDIS_REPLY_ERROR) {
-        if (error.ok()) error = connection.ReplyStatus(*reply, "EVALSHA (tie-break write)");
+        if (error.ok()) error = connection.ReplyStatus(*reply, "EVALSHA (write script)");
       } else if (reply->type != REDIS_REPLY_INTEGER) {
-        if (error.ok()) error = Unexpected(connection, "EVALSHA (tie-break write)");
+        if (error.ok()) error = Unexpected(connection, "EVALSHA (write script)");
       } else if (i < first_noscript) {
-        stored += reply->integer;
+        (*results)[i] = reply->integer == 1 ? 1 : 0;
       }
     }
     TS_RETURN_NOT_OK(error);
-    if (first_noscript == rows.size()) break;
+    if (first_noscript == n) break;
     if (++loads > 1) {
       return Status::IOError("redis " + connection.address() +
                              ": EVALSHA failed: NOSCRIPT again right after SCRIPT LOAD");
     }
-    TS_RETURN_NOT_OK(LoadTieBreakScript(&connection));
+    TS_RETURN_NOT_OK(LoadWriteScript(&connection));
     from = first_noscript;
   }
-  return stored;
+  return Status::OK();
 }
 
 Status RedisOnlineStore::Read(std::span<const OnlineLookup> lookups,

@@ -7,19 +7,24 @@
 // Lua script per row (loaded once per connection with SCRIPT LOAD, called
 // with EVALSHA, loaded again on NOSCRIPT), so concurrent writers from any
 // number of processes keep the winning row: Redis runs each script call
-// atomically.
+// atomically. CompareAndWrite runs the same script in its compare-and-set
+// mode (redis_script.h), sending the expected stored value along.
 //
 // Failures: a server that is down, stopped or unreachable gives Unavailable
 // naming the address within the configured timeouts; a connection the
 // server closed (a restart) is dropped, and a call that met one on a reused
 // connection is retried once on a fresh one, so the first call after a
-// restart already succeeds. Every operation is idempotent, which makes that
-// retry safe (an equal rank replaces the same bytes).
+// restart already succeeds. That retry is safe: a tie-break write is
+// idempotent (an equal rank replaces the same bytes), and a
+// compare-and-set that landed before the connection broke reports "not
+// stored" the second time, so its caller reads the key again.
 //
 // Thread-safety: as OnlineStore; calls share a RedisPool.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tessera/online/online_store.h"
@@ -38,6 +43,8 @@ class RedisOnlineStore final : public OnlineStore {
   static Result<std::unique_ptr<RedisOnlineStore>> Open(RedisOptions options, std::string project);
 
   Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override;
+  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
+                         std::vector<uint8_t>* stored) override;
   Status Read(std::span<const OnlineLookup> lookups,
               std::vector<std::optional<OnlineRow>>* out) override;
   Status DeleteView(const ViewId& view) override;
@@ -53,8 +60,18 @@ class RedisOnlineStore final : public OnlineStore {
   template <typename Fn>
   Status WithConnection(Fn&& fn);
 
-  Result<int64_t> WriteChunk(RedisConnection& connection, const std::string& field,
-                             std::span<const OnlineWrite> rows);
+  // One row's arguments to the write script (redis_script.h): its hash,
+  // the value to store and, for a compare-and-set, the value expected.
+  struct WriteArgs {
+    std::string key;
+    std::string value;
+    std::optional<std::string> expected;
+  };
+  // Runs the write script for rows 0..n-1 (make_args(i, &args) fills row
+  // i's arguments) in one pipeline; (*results)[i] is 1 when row i was stored.
+  Status EvalWriteChunk(RedisConnection& connection, const std::string& field, size_t n,
+                        const std::function<void(size_t, WriteArgs*)>& make_args,
+                        std::vector<uint8_t>* results);
   Status DeleteScanPage(RedisConnection& connection, const std::string& field, std::string* cursor);
 
   RedisPool pool_;

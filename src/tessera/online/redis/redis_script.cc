@@ -2,10 +2,13 @@
 
 namespace tessera::online::redis {
 
-// A stored value shorter than the rank (not written by Tessera) loses.
-const std::string_view kTieBreakScript = R"lua(
+// Tie-break: a stored value shorter than the rank (not written by Tessera)
+// loses. HGET gives false for a missing field.
+const std::string_view kWriteScript = R"lua(
 local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old and #old >= 24 then
+if #ARGV >= 3 then
+  if (old or '') ~= ARGV[3] then return 0 end
+elseif old and #old >= 24 then
   local new = ARGV[2]
   for i = 1, 24 do
     local a, b = string.byte(old, i), string.byte(new, i)
@@ -19,8 +22,8 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 )lua";
 
-Status LoadTieBreakScript(RedisConnection* connection) {
-  const std::string_view load[] = {"SCRIPT", "LOAD", kTieBreakScript};
+Status LoadWriteScript(RedisConnection* connection) {
+  const std::string_view load[] = {"SCRIPT", "LOAD", kWriteScript};
   TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection->Command(load));
   TS_RETURN_NOT_OK(connection->ReplyStatus(*reply, "SCRIPT LOAD"));
   if (reply->type != REDIS_REPLY_STRING) {

@@ -86,6 +86,33 @@ rocksdb::Options MakeOptions(const RocksDbOnlineStoreOptions& o) {
   return options;
 }
 
+// The rows' storage keys, grouped by key (sorted, as MultiGet likes them),
+// in call order within a key (rows of one key compete in that order), and
+// the stripes they need.
+template <size_t N>
+struct KeyGroups {
+  template <typename Row>
+  KeyGroups(const ViewId& view, std::span<const Row> rows) : keys(rows.size()), order(rows.size()) {
+    for (size_t i = 0; i < rows.size(); ++i) AppendRocksDbKey(view, rows[i].entity_key, &keys[i]);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i > 0 && keys[order[i]] == keys[order[i - 1]]) continue;
+      group_start.push_back(i);
+      unique_keys.emplace_back(keys[order[i]]);
+      wanted[StripeOf(keys[order[i]], N)] = true;
+    }
+    group_start.push_back(order.size());
+  }
+
+  std::vector<std::string> keys;           // per row
+  std::vector<uint32_t> order;             // row indexes, by key
+  std::vector<size_t> group_start;         // into order, per key, then order.size()
+  std::vector<rocksdb::Slice> unique_keys;  // per key, into `keys`
+  std::array<bool, N> wanted{};
+};
+
 }  // namespace
 
 RocksDbOnlineStore::RocksDbOnlineStore(std::unique_ptr<rocksdb::DB> db, std::string display_path)
@@ -124,30 +151,12 @@ Result<std::unique_ptr<RocksDbOnlineStore>> RocksDbOnlineStore::Open(
 Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const OnlineWrite> rows) {
   TS_RETURN_NOT_OK(CheckViewName(view));
   if (rows.empty()) return 0;
-  std::vector<std::string> keys(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) AppendRocksDbKey(view, rows[i].entity_key, &keys[i]);
-  // Rows grouped by key (sorted, as MultiGet likes them), in call order
-  // within a key: they compete in that order.
-  std::vector<uint32_t> order(rows.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
-  std::vector<size_t> group_start;
-  std::vector<rocksdb::Slice> unique_keys;
-  std::array<bool, kStripes> wanted{};
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (i > 0 && keys[order[i]] == keys[order[i - 1]]) continue;
-    group_start.push_back(i);
-    unique_keys.emplace_back(keys[order[i]]);
-    wanted[StripeOf(keys[order[i]], kStripes)] = true;
-  }
-  group_start.push_back(order.size());
-  const size_t n = unique_keys.size();
-
-  StripeGuard<kStripes> guard(stripes_, wanted);
+  const KeyGroups<kStripes> groups(view, rows);
+  const size_t n = groups.unique_keys.size();
+  StripeGuard<kStripes> guard(stripes_, groups.wanted);
   std::vector<rocksdb::PinnableSlice> stored(n);
   std::vector<rocksdb::Status> statuses(n);
-  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, unique_keys.data(),
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, groups.unique_keys.data(),
                 stored.data(), statuses.data(), /*sorted_input=*/true);
   rocksdb::WriteBatch batch;
   int64_t applied = 0;
@@ -165,8 +174,8 @@ Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const On
       return FromRocks(statuses[g], display_path_, "read before write");
     }
     const OnlineWrite* winner = nullptr;
-    for (size_t i = group_start[g]; i < group_start[g + 1]; ++i) {
-      const OnlineWrite& w = rows[order[i]];
+    for (size_t i = groups.group_start[g]; i < groups.group_start[g + 1]; ++i) {
+      const OnlineWrite& w = rows[groups.order[i]];
       if (current && w.rank < *current) continue;  // the stored (or earlier) row wins
       current = w.rank;
       winner = &w;
@@ -175,11 +184,64 @@ Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const On
     if (winner == nullptr) continue;
     value.clear();
     AppendRocksDbValue(winner->rank, winner->values, &value);
-    batch.Put(unique_keys[g], value);
+    batch.Put(groups.unique_keys[g], value);
   }
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return FromRocks(s, display_path_, "write");
   return applied;
+}
+
+// One process owns the folder, so the stripes (held from the read to the
+// write, as in Write) make the compare and the put atomic.
+Status RocksDbOnlineStore::CompareAndWrite(const ViewId& view,
+                                           std::span<const OnlineCompareWrite> rows,
+                                           std::vector<uint8_t>* stored) {
+  stored->assign(rows.size(), 0);
+  TS_RETURN_NOT_OK(CheckViewName(view));
+  if (rows.empty()) return Status::OK();
+  const KeyGroups<kStripes> groups(view, rows);
+  const size_t n = groups.unique_keys.size();
+  StripeGuard<kStripes> guard(stripes_, groups.wanted);
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, groups.unique_keys.data(),
+                values.data(), statuses.data(), /*sorted_input=*/true);
+  rocksdb::WriteBatch batch;
+  std::string value;
+  for (size_t g = 0; g < n; ++g) {
+    std::optional<OnlineRow> current;  // what the key holds, as rows of the group land
+    if (statuses[g].ok()) {
+      current.emplace();
+      Status st = DecodeRocksDbValue(values[g].ToStringView(), &current->rank, &current->values);
+      if (!st.ok())
+        return st.WithContext("online store " + display_path_ + ", view " + Quoted(view.name) +
+                              "@" + std::to_string(view.version));
+    } else if (!statuses[g].IsNotFound()) {
+      return FromRocks(statuses[g], display_path_, "read before write");
+    }
+    const OnlineCompareWrite* last = nullptr;
+    for (size_t i = groups.group_start[g]; i < groups.group_start[g + 1]; ++i) {
+      const OnlineCompareWrite& w = rows[groups.order[i]];
+      const bool unchanged = current.has_value()
+                                 ? w.expected != nullptr && current->rank == w.expected->rank &&
+                                       current->values == w.expected->values
+                                 : w.expected == nullptr;
+      if (!unchanged) continue;
+      current = OnlineRow{w.rank, std::string(w.values)};
+      last = &w;
+      (*stored)[groups.order[i]] = 1;
+    }
+    if (last == nullptr) continue;
+    value.clear();
+    AppendRocksDbValue(last->rank, last->values, &value);
+    batch.Put(groups.unique_keys[g], value);
+  }
+  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) {
+    stored->assign(rows.size(), 0);
+    return FromRocks(s, display_path_, "write");
+  }
+  return Status::OK();
 }
 
 Status RocksDbOnlineStore::Read(std::span<const OnlineLookup> lookups,

@@ -9,7 +9,8 @@
 // Tie-break atomicity: Write reads the stored ranks, picks the winners and
 // writes them while holding the stripe mutexes (by key hash) of every key
 // it touches, taken in stripe order (no deadlock), so two Writes in this
-// process racing on a key leave the winner. Other processes cannot open the
+// process racing on a key leave the winner; CompareAndWrite compares and
+// puts under the same stripes. Other processes cannot open the
 // folder at all: RocksDB locks it, and Open reports "online store <path> is
 // in use by another process" (DESIGN.md 3b: a running server owns it).
 //
@@ -50,6 +51,8 @@ class RocksDbOnlineStore final : public OnlineStore {
   ~RocksDbOnlineStore() override;
 
   Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override;
+  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
+                         std::vector<uint8_t>* stored) override;
   Status Read(std::span<const OnlineLookup> lookups,
               std::vector<std::optional<OnlineRow>>* out) override;
   Status DeleteView(const ViewId& view) override;
