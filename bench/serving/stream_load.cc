@@ -8,7 +8,8 @@
 // writes it). Every entry is
 //   XADD <key> * user_id U ts T amount A event_id E
 // with T an RFC 3339 time (the intended send time, or the generation time)
-// and E unique per run (--id-prefix). One mode per run:
+// and E = --id-prefix (default unique per run) + the entry's number. One
+// mode per run:
 //
 // - max: generates --events entries (keys uniform in [0, --keys)), waits
 //   until the group has caught up with the stream, then XADDs them as fast
@@ -84,7 +85,7 @@ struct Options {
   std::string view = "user_txn";
   std::string count_feature = "count_1h";
   std::string key_name = "user_id";
-  std::string id_prefix;  // "" means the mode's name
+  std::string id_prefix;  // "" means "<mode>-<wall clock ms>-"
   int64_t keys = 100000;
   int64_t events = 200000;
   int pipeline = 1000;
@@ -113,6 +114,12 @@ struct Options {
                "[--warmup S]\n",
                error.c_str());
   std::exit(2);
+}
+
+int64_t WallMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Options Parse(int argc, char** argv) {
@@ -163,7 +170,9 @@ Options Parse(int argc, char** argv) {
     Usage("counts, rates and durations must be positive (and --probe-rate at most --rate)");
   }
   if (o.anchor_key.empty()) o.anchor_key = o.key + ":anchor";
-  if (o.id_prefix.empty()) o.id_prefix = o.mode + "-";
+  // Unique per run: a rerun against the same server must not send ids it
+  // has seen (they would be dropped as duplicates, rightly).
+  if (o.id_prefix.empty()) o.id_prefix = o.mode + "-" + std::to_string(WallMillis()) + "-";
   return o;
 }
 
@@ -177,11 +186,6 @@ int64_t Micros(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
 }
 
-int64_t WallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // RFC 3339 UTC with microseconds, as the server reads timestamps.
 std::string Rfc3339(std::chrono::system_clock::time_point t) {
