@@ -50,7 +50,9 @@ TEST_F(StreamDefinitionTest, PlanNeedsEventIdsThenTheStreamIsADocChangeDescribeS
   WriteBytes(csv, with_ids);
   CliResult plan = Tessera({"plan"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
-  EXPECT_THAT(plan.out, HasSubstr("~ source transactions_push  (doc only"));
+  EXPECT_THAT(
+      plan.out,
+      HasSubstr("~ source transactions_push  (doc only: description/owner/tags/stream; stays v1)"));
   EXPECT_THAT(plan.out, HasSubstr("0 new versions")) << plan.out;
   ASSERT_EQ(Tessera({"apply", "--user", "tester"}).exit_code, 0);
 

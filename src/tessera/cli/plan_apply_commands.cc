@@ -26,8 +26,8 @@ std::string DescribeChange(const PlanChange& c) {
            (c.from_version > 0 ? ", re-added)" : ")");
   }
   if (c.change == "doc-changed") {
-    return "  ~ " + what + "  (doc only: description/owner/tags; stays " + Version(c.from_version) +
-           ")";
+    return "  ~ " + what + "  (doc only: description/owner/tags/stream; stays " +
+           Version(c.from_version) + ")";
   }
   if (c.change == "changed") {
     return "  ~ " + what + "  (" + Version(c.from_version) + " -> " + Version(c.to_version) +
