@@ -108,6 +108,32 @@ TEST_F(StreamOutageTest, RedisRestartedWithItsDataUnderTheConsumer) {
   ExpectOneOutageLogged();
 }
 
+// After an outage the reader re-reads its pending entries (a reply lost on
+// the way leaves entries pending at it); those it still holds, at the gate
+// or queued, must not be queued a second time.
+TEST_F(StreamOutageTest, EntriesHeldAcrossAnOutageAreNotQueuedTwice) {
+  sink_.CloseGate();
+  AddEvents(*redis_, "events", 0, 10);
+  ASSERT_TRUE(WaitFor([&] { return sink_.waiting() == 1; }));  // 10 at the gate
+  AddEvents(*redis_, "events", 10, 10);                        // 10 queued; room for 2 more
+  ASSERT_TRUE(WaitFor([&] { return consumer_->status().entries_read == 20; }));
+  redis_.reset();
+  Raw(port_, {"SHUTDOWN", "SAVE"});
+  ExpectDown();
+  std::string why;
+  ASSERT_TRUE(server_->Restart(&why)) << why;
+  ExpectBack();
+  redis_ = std::make_unique<RawRedis>(port_);
+  // New entries are read only once the pending ones were re-read.
+  AddEvents(*redis_, "events", 20, 10);
+  ASSERT_TRUE(WaitFor([&] { return consumer_->status().entries_read >= 30; }));
+  sink_.OpenGate();
+  WaitAllApplied(30);
+  EXPECT_THAT(sink_.seen(), ElementsAreArray(Range(0, 30)));
+  EXPECT_EQ(consumer_->status().entries_read, 30);
+  ExpectOneOutageLogged();
+}
+
 // Without persistence the stream and its group are gone after the restart:
 // the consumer re-creates the group and reads what is added after.
 TEST_F(StreamOutageTest, RedisKilledAndRestartedEmptyUnderTheConsumer) {

@@ -148,6 +148,15 @@ inline std::vector<std::string> PendingIds(int port, const std::string& key,
   return ids;
 }
 
+// How many times the pending entry `id` was delivered (XPENDING's count,
+// which a claim raises); 0 when it is not pending.
+inline int64_t DeliveryCount(int port, const std::string& key, const std::string& id,
+                             const std::string& group = "tessera") {
+  auto reply = Raw(port, {"XPENDING", key, group, id, id, "1"});
+  if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) return 0;
+  return reply->element[0]->element[3]->integer;
+}
+
 // Polls `done` every few milliseconds for up to 20 s.
 inline bool WaitFor(const std::function<bool()>& done) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
