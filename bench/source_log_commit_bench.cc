@@ -108,7 +108,8 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("| parts before | commits | rows/commit | p50 us | p99 us | max us | mean us |\n");
+  std::printf(
+      "| parts before | commits | rows/commit | p50 us | p99 us | max us (commit #) | mean us |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
   for (int64_t size : sizes) {
     BuildLog(dir, size);
@@ -130,10 +131,12 @@ int Main(int argc, char** argv) {
           std::chrono::duration_cast<std::chrono::microseconds>(end - start).count());
       total += micros.back();
     }
+    const size_t worst = static_cast<size_t>(
+        std::max_element(micros.begin(), micros.end()) - micros.begin());
     std::printf("| %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64
-                " | %" PRId64 " |\n",
+                " (#%zu) | %" PRId64 " |\n",
                 size, commits, rows, Percentile(micros, 0.5), Percentile(micros, 0.99),
-                Percentile(micros, 1.0), total / commits);
+                micros[worst], worst, total / commits);
   }
   fs::remove_all(dir);
   return 0;

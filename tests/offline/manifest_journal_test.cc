@@ -70,6 +70,43 @@ TEST(JournalRecordTest, StartAndCommitRecordsAreTheDocumentedBytes) {
                    "part-9.parquet"));
 }
 
+// Every single-byte change and every cut of a journal parses or is refused
+// with Corruption or Unsupported (never a crash, never another error); a
+// change inside the last record reads as a torn tail.
+TEST(JournalRecordTest, EveryFlippedByteOrCutIsHandled) {
+  std::string journal = internal::EncodeStartRecord(1, 2);
+  size_t last = 0;  // where the last record starts
+  for (int64_t g = 2; g <= 4; ++g) {
+    LogPart p;
+    p.file = "part-" + std::to_string(g) + ".parquet";
+    p.first_seq = p.last_seq = g + 1;
+    p.num_rows = 1;
+    last = journal.size();
+    journal += internal::EncodeCommitRecord(g, g + 1, p);
+  }
+  for (size_t i = 0; i < journal.size(); ++i) {
+    for (int bit : {0, 7}) {
+      std::string bad = journal;
+      bad[i] = static_cast<char>(bad[i] ^ (1 << bit));
+      Result<internal::Journal> j = internal::ParseJournal(bad, "j");
+      if (j.ok()) {
+        EXPECT_TRUE(j->torn()) << i;  // a flip is either caught or cuts the tail
+        if (i >= last) {
+          EXPECT_EQ(j->commits.size(), 2u) << i;
+        }
+      } else {
+        EXPECT_TRUE(j.status().code() == StatusCode::kCorruption ||
+                    j.status().code() == StatusCode::kUnsupported)
+            << i << ": " << j.status().ToString();
+      }
+    }
+  }
+  for (size_t cut = 0; cut <= journal.size(); ++cut) {
+    Result<internal::Journal> j = internal::ParseJournal(journal.substr(0, cut), "j");
+    ASSERT_TRUE(j.ok()) << cut << ": " << j.status().ToString();
+  }
+}
+
 class JournalTest : public ::testing::Test {
  protected:
   JournalTest() : scratch_("journal") {}
@@ -184,6 +221,32 @@ TEST_F(JournalTest, CorruptMiddleRecordIsCorruptionNamingTheOffset) {
   ASSERT_FALSE(part.ok());
   EXPECT_EQ(part.status().ToString(), message);
   EXPECT_EQ(Snapshot(scratch_.path()), before);
+}
+
+// A length field damaged to run past the end, with many records after it:
+// not a torn tail (one append leaves at most one record), so Corruption
+// rather than dropping the records after it.
+TEST_F(JournalTest, DamagedLengthBeforeManyRecordsIsCorruption) {
+  ASSERT_TRUE(Commit(0, 1).ok());
+  std::string journal = internal::EncodeStartRecord(1, 1);
+  const size_t second = journal.size();
+  for (int64_t g = 2; g <= 60; ++g) {
+    LogPart p;
+    p.file = "part-" + std::to_string(g) + ".parquet";
+    p.first_seq = p.last_seq = g;
+    p.num_rows = 1;
+    journal += internal::EncodeCommitRecord(g, g, p);
+  }
+  ASSERT_GT(journal.size() - second, 4096u);
+  Put(JournalFile(), journal);
+  EXPECT_EQ(Read().generation, 60);
+  journal[second + 2] = '\x7f';  // length 0x7fxxxx: past the end
+  Put(JournalFile(), journal);
+  Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().ToString(),
+            "Corruption: " + JournalFile() + ": offset " + std::to_string(second) +
+                ": the record fails its checksum and more records follow");
 }
 
 // Records whose checksum holds but whose content does not continue the

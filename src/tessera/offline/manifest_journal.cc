@@ -15,6 +15,11 @@ constexpr uint32_t kJournalVersion = 1;
 constexpr size_t kHeaderSize = 8;  // u32 length, u32 CRC
 constexpr size_t kStartBodySize = 1 + 4 + 8 + 8;
 constexpr size_t kCommitFixedSize = 1 + 8 * 8 + 4;  // before the name's bytes
+// A torn tail is what one append left: at most one record, and a writer's
+// records are about 100 bytes. A bad record with more than this after it
+// (a length field that runs past the end, say) is damage, not a crash's
+// trace: Corruption rather than losing the records after it unseen.
+constexpr size_t kMaxTornTail = 4096;
 
 uint32_t Crc(std::string_view body) {
   return parquet::Crc32(reinterpret_cast<const uint8_t*>(body.data()),
@@ -56,7 +61,9 @@ class JournalParser {
         const bool reaches_end = at + kHeaderSize > bytes_.size() ||
                                  at + kHeaderSize + DecodeFixed32(bytes_.data() + at) >=
                                      bytes_.size();
-        if (reaches_end || AllZero(bytes_.substr(at))) break;
+        if ((reaches_end && bytes_.size() - at <= kMaxTornTail) || AllZero(bytes_.substr(at))) {
+          break;
+        }
         return Error(at, "the record fails its checksum and more records follow");
       }
       TS_RETURN_NOT_OK(Record(at, body, &j));

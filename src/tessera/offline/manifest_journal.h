@@ -18,10 +18,10 @@
 // Parquet pages use, format/parquet/compression.h).
 //
 // Damage: a record that fails its framing or checksum and reaches the end
-// of the file (or is followed by zero bytes only) is a torn tail, the trace
-// of an append cut short: readers ignore it, and the next writer replaces
-// the journal before appending. Anything else that fails is Corruption
-// "<path>: offset N: reason".
+// of the file within 4 KiB (or is followed by zero bytes only) is a torn
+// tail, the trace of an append cut short: readers ignore it, and the next
+// writer replaces the journal before appending. Anything else that fails
+// is Corruption "<path>: offset N: reason".
 //
 // Thread-safety: pure functions over bytes, plus ReadJournal (one read).
 #pragma once

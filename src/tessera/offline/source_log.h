@@ -170,7 +170,10 @@ struct CommitSpec {
 //
 // Any failure (from `rows` too) commits nothing: the new files are
 // removed, and so are the folders and LOCK when this call created them,
-// leaving the folder as it was. An empty stream commits nothing and
+// leaving the folder as it was. (Past the point of no return, a failed
+// sync of a record written whole or of the folder after the checkpoint's
+// rename, the commit may be visible: the part stays when the manifest
+// reads back naming it.) An empty stream commits nothing and
 // returns a LogPart with num_rows 0 and an empty file name.
 Result<LogPart> CommitBatches(RecordBatchReader* rows, const CommitSpec& spec);
 
