@@ -30,17 +30,26 @@ class HttpConnection {
   // refused, closed or broken connection, which is then closed so the next
   // Post reconnects.
   bool Post(const std::string& path, const std::string& body, int* status, std::string* response) {
+    return Exchange("POST " + path + " HTTP/1.1\r\nHost: " + host_ +
+                        "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body,
+                    status, response);
+  }
+
+  // GET `path` (e.g. /metrics), as Post.
+  bool Get(const std::string& path, int* status, std::string* response) {
+    return Exchange("GET " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\n\r\n", status,
+                    response);
+  }
+
+ private:
+  bool Exchange(const std::string& request, int* status, std::string* response) {
     if (fd_ < 0 && !Connect()) return false;
-    std::string request =
-        "POST " + path + " HTTP/1.1\r\nHost: " + host_ +
-        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\n\r\n" + body;
     if (SendAll(request) && ReadResponse(status, response)) return true;
     Close();
     return false;
   }
 
- private:
   bool Connect() {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) return false;

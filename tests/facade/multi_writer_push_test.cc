@@ -9,7 +9,7 @@
 // are all dropped as logged, applies them online under their logged
 // ranks), and one consumer restarts midway (a fresh instance). Afterwards
 // the log holds every event id exactly once, and the values served, and
-// `historical`, equal the brute-force reference (window_reference.h) over
+// `historical`, equal the brute-force reference (tests/common/window_reference.h) over
 // the distinct events, ranked by the seqs the log gave them.
 #include <gtest/gtest.h>
 #include <unistd.h>
