@@ -245,6 +245,15 @@ class FeatureStore {
   // nothing has been applied or the source is unknown.
   Result<CompactSummary> Compact(const std::string& source);
 
+  // The background compaction of `tessera serve --stream` and `tessera
+  // stream` (many small commits): when the log of batch or push source
+  // `source` has a run of `fanout` small parts of one size tier, or files
+  // an earlier compaction replaced past the retention time, merges those
+  // runs (tiered, so each row is rewritten O(log rows) times) and removes
+  // those files. Only the log: derived view files are left to Compact.
+  // Safe while readers and commits run. `compacted` false: nothing to do.
+  Result<CompactedLog> CompactLogIfNeeded(const std::string& source);
+
   // Opens a spine (entity) file, Parquet or CSV by its extension (.parquet,
   // .csv, any case). A CSV file's columns are typed: join keys of the
   // registry's entities as the entities declare, `timestamp_column` as

@@ -529,3 +529,58 @@ TEST_F(JournalTest, RandomCommitsAndCompactionsMatchABruteForceModel) {
 
 }  // namespace
 }  // namespace tessera::offline
+
+namespace tessera::offline {
+namespace {
+
+// ReadLogTail equals ReadManifest cut to the parts after `after`, for every
+// `after`, across appends, checkpoints, compactions and a checkpoint left
+// half done (manifest.log.next present: the journal may be stale).
+class LogTailTest : public JournalTest {
+ protected:
+  void ExpectTailsMatchTheManifest(const std::string& when) {
+    const Manifest m = Read();
+    for (int64_t after = 0; after <= m.last_seq + 1; ++after) {
+      Result<LogTail> tail = ReadLogTail(Env::Default(), LogDir(), after);
+      ASSERT_TRUE(tail.ok()) << when << ": " << tail.status().ToString();
+      EXPECT_EQ(tail->last_seq, m.last_seq) << when << " after " << after;
+      EXPECT_EQ(tail->generation, m.generation) << when << " after " << after;
+      std::vector<std::string> want;
+      std::vector<std::string> got;
+      for (const LogPart& p : m.parts) {
+        if (p.last_seq > after) want.push_back(p.file);
+      }
+      for (const LogPart& p : tail->parts) got.push_back(p.file);
+      EXPECT_EQ(got, want) << when << " after " << after;
+    }
+  }
+};
+
+TEST_F(LogTailTest, EqualsTheManifestCutAfterEverySeq) {
+  ExpectTailsMatchTheManifest("no log");
+  CompactSpec compact;
+  compact.log_dir = LogDir();
+  int64_t next = 0;
+  for (int i = 0; i < 14; ++i) {
+    ASSERT_TRUE(Commit(next, 1 + i % 3, 4).ok());
+    next += 1 + i % 3;
+    ExpectTailsMatchTheManifest("after commit " + std::to_string(i));
+    if (i == 9) {
+      ASSERT_TRUE(CompactLog(compact).ok());
+      ExpectTailsMatchTheManifest("after a compaction");
+    }
+  }
+  // A checkpoint that wrote manifest.json but not yet the new journal: the
+  // old manifest.log is behind it.
+  Manifest m = Read();
+  ASSERT_TRUE(Commit(next, 2, 4).ok());
+  const Manifest with = Read();
+  Put(ManifestPath(LogDir()), ManifestToJson(with));
+  Put(LogDir() + "/manifest.log.next",
+      internal::EncodeStartRecord(with.generation, with.last_seq));
+  Put(JournalFile(), internal::EncodeStartRecord(m.generation, m.last_seq));
+  ExpectTailsMatchTheManifest("half-done checkpoint");
+}
+
+}  // namespace
+}  // namespace tessera::offline

@@ -8,7 +8,9 @@
 #include "tessera/offline/compaction.h"
 #include "tessera/offline/ingest.h"
 #include "tessera/offline/ingest_contract.h"
+#include "tessera/offline/source_log.h"
 #include "tessera/offline/training_set.h"
+#include "tessera/online/serving_catalog.h"
 
 namespace tessera {
 
@@ -55,6 +57,30 @@ Result<CompactSummary> FeatureStore::Compact(const std::string& source) {
     }
   }
   return summary;
+}
+
+Result<CompactedLog> FeatureStore::CompactLogIfNeeded(const std::string& source) {
+  TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
+                      impl_->Catalog()->Current());
+  TS_ASSIGN_OR_RETURN(std::string log_source, offline::LogSourceOf(snapshot->repo, source));
+  const std::string log_dir = offline::SourceLogDir(
+      offline::OfflineRoot(snapshot->repo), snapshot->repo.config.project, log_source);
+  CompactedLog out{log_source, 0, 0, 0, false};
+  offline::CompactionPolicy policy;
+  TS_ASSIGN_OR_RETURN(offline::Manifest manifest, offline::ReadManifest(impl_->env, log_dir));
+  if (!offline::NeedsCompaction(manifest, policy, impl_->env->NowMicros())) return out;
+  offline::CompactSpec spec;
+  spec.log_dir = log_dir;
+  spec.env = impl_->env;
+  spec.fanout = policy.fanout;
+  spec.target_rows = policy.target_rows;
+  spec.retention_micros = policy.retention_micros;
+  TS_ASSIGN_OR_RETURN(offline::CompactResult r, offline::CompactLog(spec));
+  out.parts_before = r.parts_before;
+  out.parts_after = r.parts_after;
+  out.parts_removed = r.parts_removed;
+  out.committed = r.committed;
+  return out;
 }
 
 }  // namespace tessera

@@ -232,6 +232,29 @@ Result<Manifest> ReadManifest(Env* env, const std::string& log_dir) {
   }
 }
 
+Result<LogTail> ReadLogTail(Env* env, const std::string& log_dir, int64_t after_seq) {
+  LogTail tail;
+  if (!env->FileExists(internal::NextJournalPath(log_dir))) {
+    TS_ASSIGN_OR_RETURN(std::optional<internal::Journal> journal,
+                        internal::ReadJournal(env, internal::JournalPath(log_dir)));
+    if (journal.has_value() && journal->started && journal->base_last_seq <= after_seq) {
+      tail.generation = journal->generation();
+      tail.last_seq = journal->last_seq();
+      for (const internal::JournalCommit& commit : journal->commits) {
+        if (commit.part.last_seq > after_seq) tail.parts.push_back(commit.part);
+      }
+      return tail;
+    }
+  }
+  TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(env, log_dir));
+  tail.generation = manifest.generation;
+  tail.last_seq = manifest.last_seq;
+  for (const LogPart& part : manifest.parts) {
+    if (part.last_seq > after_seq) tail.parts.push_back(part);
+  }
+  return tail;
+}
+
 std::string ManifestToJson(const Manifest& manifest) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);

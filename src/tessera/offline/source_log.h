@@ -108,6 +108,23 @@ std::string SourceLogDir(const std::string& offline_root, const std::string& pro
 // journal record is ignored.
 Result<Manifest> ReadManifest(Env* env, const std::string& log_dir);
 
+// What a log holds after a known point: its last_seq and generation, and
+// the parts holding rows with a seq above `after_seq` (ReadLogTail).
+struct LogTail {
+  int64_t generation = 0;
+  int64_t last_seq = 0;
+  std::vector<LogPart> parts;  // ascending first_seq
+};
+
+// ReadManifest's answer cut to the parts with last_seq > after_seq, read
+// cheaply when it can be: from manifest.log alone when the journal is
+// current (no checkpoint in progress: no manifest.log.next) and begins at
+// or before `after_seq`; else from the whole manifest. Meant for a caller
+// that holds LOCK (the journal cannot change under it) and looks again and
+// again (the event-id filter catching up with other writers' commits).
+// A tail whose last_seq is below after_seq means the log began again.
+Result<LogTail> ReadLogTail(Env* env, const std::string& log_dir, int64_t after_seq);
+
 // The JSON text of a manifest, and back (for tests and tools).
 std::string ManifestToJson(const Manifest& manifest);
 Result<Manifest> ManifestFromJson(const std::string& text, const std::string& origin);

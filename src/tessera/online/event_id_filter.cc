@@ -56,22 +56,23 @@ void EventIdFilter::Forget(Ids* ids, int64_t horizon) {
 }
 
 Status EventIdFilter::CatchUp(Ids* ids, const SourceLog& log, int64_t horizon, Env* env) {
-  TS_ASSIGN_OR_RETURN(offline::Manifest manifest, offline::ReadManifest(env, log.log_dir));
-  if (manifest.last_seq == ids->loaded_seq) return Status::OK();
-  if (manifest.last_seq < ids->loaded_seq) {  // the log was removed and begun again
+  // Under the log's LOCK: usually only manifest.log is read (ReadLogTail).
+  TS_ASSIGN_OR_RETURN(offline::LogTail tail,
+                      offline::ReadLogTail(env, log.log_dir, ids->loaded_seq));
+  if (tail.last_seq == ids->loaded_seq) return Status::OK();
+  if (tail.last_seq < ids->loaded_seq) {  // the log was removed and begun again
     ids->event_ts.clear();
     ids->loaded_seq = 0;
+    TS_ASSIGN_OR_RETURN(tail, offline::ReadLogTail(env, log.log_dir, 0));
   }
   // The parts with rows after loaded_seq (a compaction's part may also
   // hold older ones: loading them again changes nothing) whose events the
   // horizon has not passed.
   auto fresh = std::make_shared<offline::Manifest>();
-  fresh->generation = manifest.generation;
-  fresh->last_seq = manifest.last_seq;
-  for (const offline::LogPart& part : manifest.parts) {
-    if (part.last_seq > ids->loaded_seq && part.max_event_ts > horizon) {
-      fresh->parts.push_back(part);
-    }
+  fresh->generation = tail.generation;
+  fresh->last_seq = tail.last_seq;
+  for (const offline::LogPart& part : tail.parts) {
+    if (part.max_event_ts > horizon) fresh->parts.push_back(part);
   }
   if (!fresh->parts.empty()) {
     offline::SourceScanSpec scan;
@@ -106,7 +107,7 @@ Status EventIdFilter::CatchUp(Ids* ids, const SourceLog& log, int64_t horizon, E
       }
     }
   }
-  ids->loaded_seq = manifest.last_seq;
+  ids->loaded_seq = tail.last_seq;
   if (ids->forgotten_up_to < horizon) ids->forgotten_up_to = horizon;
   return Status::OK();
 }

@@ -83,6 +83,7 @@ Result<StreamAddress> AddressOf(const StreamedSource& source, const std::string&
 }
 
 struct StreamService::Running {
+  std::string source;
   std::unique_ptr<PushSink> sink;
   std::unique_ptr<StreamConsumer> consumer;
 };
@@ -111,16 +112,16 @@ Result<std::unique_ptr<StreamService>> StreamService::Start(FeatureStore* store,
     consumer_options.claim_interval_ms = options.claim_interval_ms;
     consumer_options.log = options.log;
     auto running = std::make_unique<Running>();
+    running->source = source.source;
     running->sink = std::make_unique<PushSink>(store, source.source);
     running->consumer = std::make_unique<StreamConsumer>(std::move(consumer_options),
                                                          std::move(converter), running->sink.get());
     TS_RETURN_NOT_OK(running->consumer->Start());  // the service's destructor stops the others
     service->running_.push_back(std::move(running));
   }
-  if (!options.status_dir.empty()) {
-    TS_RETURN_NOT_OK(service->WriteStatus());
-    service->reporter_ = std::thread([s = service.get()] { s->ReportLoop(); });
-  }
+  service->store_ = store;
+  if (!options.status_dir.empty()) TS_RETURN_NOT_OK(service->WriteStatus());
+  service->maintainer_ = std::thread([s = service.get()] { s->MaintainLoop(); });
   return service;
 }
 
@@ -133,20 +134,34 @@ void StreamService::Stop() {
     stopping_ = true;
   }
   stop_cv_.notify_all();
-  if (reporter_.joinable()) reporter_.join();
+  if (maintainer_.joinable()) maintainer_.join();
   for (auto& running : running_) running->consumer->Stop();
   if (!options_.status_dir.empty()) (void)WriteStatus();  // the final counters
 }
 
-void StreamService::ReportLoop() {
+void StreamService::MaintainLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
     lock.unlock();
-    Status written = WriteStatus();
-    if (!written.ok() && options_.log) {
-      options_.log("stream status file: " + written.message());
+    if (!options_.status_dir.empty()) {
+      Status written = WriteStatus();
+      if (!written.ok() && options_.log) {
+        options_.log("stream status file: " + written.message());
+      }
     }
+    CompactLogs();
     lock.lock();
+  }
+}
+
+void StreamService::CompactLogs() {
+  for (const auto& running : running_) {
+    Result<CompactedLog> compacted = store_->CompactLogIfNeeded(running->source);
+    if (!compacted.ok() && options_.log) {
+      // Not fatal: the log stays correct, only with more small parts.
+      options_.log("background compaction of the log of " + running->source + ": " +
+                   compacted.status().message());
+    }
   }
 }
 

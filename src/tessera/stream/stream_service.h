@@ -74,7 +74,11 @@ class StreamService {
 
  private:
   StreamService() = default;
-  void ReportLoop();
+  // Once a second until Stop: the status file, then the background
+  // compaction of each consumed source's log (FeatureStore::
+  // CompactLogIfNeeded), so many small commits do not pile up as parts.
+  void MaintainLoop();
+  void CompactLogs();
   Status WriteStatus() const;
 
   struct Running;
@@ -84,7 +88,8 @@ class StreamService {
   std::mutex mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
-  std::thread reporter_;
+  FeatureStore* store_ = nullptr;
+  std::thread maintainer_;
 };
 
 }  // namespace tessera::stream
