@@ -19,8 +19,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "tessera/core/builder.h"
 #include "tessera/core/record_batch.h"
@@ -127,12 +127,11 @@ int Main(int argc, char** argv) {
         std::fprintf(stderr, "commit failed: %s\n", part.status().ToString().c_str());
         return 1;
       }
-      micros.push_back(
-          std::chrono::duration_cast<std::chrono::microseconds>(end - start).count());
+      micros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(end - start).count());
       total += micros.back();
     }
-    const size_t worst = static_cast<size_t>(
-        std::max_element(micros.begin(), micros.end()) - micros.begin());
+    const size_t worst =
+        static_cast<size_t>(std::max_element(micros.begin(), micros.end()) - micros.begin());
     std::printf("| %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64 " | %" PRId64
                 " (#%zu) | %" PRId64 " |\n",
                 size, commits, rows, Percentile(micros, 0.5), Percentile(micros, 0.99),

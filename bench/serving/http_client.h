@@ -38,8 +38,7 @@ class HttpConnection {
 
   // GET `path` (e.g. /metrics), as Post.
   bool Get(const std::string& path, int* status, std::string* response) {
-    return Exchange("GET " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\n\r\n", status,
-                    response);
+    return Exchange("GET " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\n\r\n", status, response);
   }
 
  private:

@@ -109,7 +109,8 @@ struct Options {
                "[--port P] [--label L] [--redis-host H] [--key K] [--group G] [--anchor-key K] "
                "[--host H] [--view V] [--count-feature F] [--key-name K] [--id-prefix S] "
                "[--keys N] [--events N] [--pipeline N] [--rate EV/S] [--tick-us US] "
-               "[--probe-rate N] [--probe-keys N] [--pollers N] [--poll-interval-us US] [--poll-precision N] "
+               "[--probe-rate N] [--probe-keys N] [--pollers N] [--poll-interval-us US] "
+               "[--poll-precision N] "
                "[--sample-ms MS] [--probe-timeout S] [--drain-timeout S] [--duration S] "
                "[--warmup S]\n",
                error.c_str());
@@ -130,35 +131,64 @@ Options Parse(int argc, char** argv) {
     if (i + 1 >= argc) Usage("missing value of " + a);
     std::string v = argv[++i];
     auto num = [&] { return std::atof(v.c_str()); };
-    if (a == "--mode") o.mode = v;
-    else if (a == "--label") o.label = v;
-    else if (a == "--redis-host") o.redis_host = v;
-    else if (a == "--redis-port") o.redis_port = static_cast<int>(num());
-    else if (a == "--key") o.key = v;
-    else if (a == "--group") o.group = v;
-    else if (a == "--anchor-key") o.anchor_key = v;
-    else if (a == "--host") o.host = v;
-    else if (a == "--port") o.port = static_cast<int>(num());
-    else if (a == "--view") o.view = v;
-    else if (a == "--count-feature") o.count_feature = v;
-    else if (a == "--key-name") o.key_name = v;
-    else if (a == "--id-prefix") o.id_prefix = v;
-    else if (a == "--keys") o.keys = std::atoll(v.c_str());
-    else if (a == "--events") o.events = std::atoll(v.c_str());
-    else if (a == "--pipeline") o.pipeline = static_cast<int>(num());
-    else if (a == "--rate") o.rate = num();
-    else if (a == "--tick-us") o.tick_us = static_cast<int>(num());
-    else if (a == "--probe-rate") o.probe_rate = num();
-    else if (a == "--probe-keys") o.probe_keys = std::atoll(v.c_str());
-    else if (a == "--pollers") o.pollers = static_cast<int>(num());
-    else if (a == "--poll-interval-us") o.poll_interval_us = static_cast<int>(num());
-    else if (a == "--poll-precision") o.poll_precision = static_cast<int>(num());
-    else if (a == "--sample-ms") o.sample_ms = static_cast<int>(num());
-    else if (a == "--probe-timeout") o.probe_timeout = num();
-    else if (a == "--drain-timeout") o.drain_timeout = num();
-    else if (a == "--duration") o.duration = num();
-    else if (a == "--warmup") o.warmup = num();
-    else Usage("unknown argument " + a);
+    if (a == "--mode")
+      o.mode = v;
+    else if (a == "--label")
+      o.label = v;
+    else if (a == "--redis-host")
+      o.redis_host = v;
+    else if (a == "--redis-port")
+      o.redis_port = static_cast<int>(num());
+    else if (a == "--key")
+      o.key = v;
+    else if (a == "--group")
+      o.group = v;
+    else if (a == "--anchor-key")
+      o.anchor_key = v;
+    else if (a == "--host")
+      o.host = v;
+    else if (a == "--port")
+      o.port = static_cast<int>(num());
+    else if (a == "--view")
+      o.view = v;
+    else if (a == "--count-feature")
+      o.count_feature = v;
+    else if (a == "--key-name")
+      o.key_name = v;
+    else if (a == "--id-prefix")
+      o.id_prefix = v;
+    else if (a == "--keys")
+      o.keys = std::atoll(v.c_str());
+    else if (a == "--events")
+      o.events = std::atoll(v.c_str());
+    else if (a == "--pipeline")
+      o.pipeline = static_cast<int>(num());
+    else if (a == "--rate")
+      o.rate = num();
+    else if (a == "--tick-us")
+      o.tick_us = static_cast<int>(num());
+    else if (a == "--probe-rate")
+      o.probe_rate = num();
+    else if (a == "--probe-keys")
+      o.probe_keys = std::atoll(v.c_str());
+    else if (a == "--pollers")
+      o.pollers = static_cast<int>(num());
+    else if (a == "--poll-interval-us")
+      o.poll_interval_us = static_cast<int>(num());
+    else if (a == "--poll-precision")
+      o.poll_precision = static_cast<int>(num());
+    else if (a == "--sample-ms")
+      o.sample_ms = static_cast<int>(num());
+    else if (a == "--probe-timeout")
+      o.probe_timeout = num();
+    else if (a == "--drain-timeout")
+      o.drain_timeout = num();
+    else if (a == "--duration")
+      o.duration = num();
+    else if (a == "--warmup")
+      o.warmup = num();
+    else
+      Usage("unknown argument " + a);
   }
   if (o.mode != "max" && o.mode != "steady" && o.mode != "anchor") {
     Usage("--mode must be max, steady or anchor");
@@ -185,7 +215,6 @@ double SecondsOf(Clock::duration d) { return std::chrono::duration<double>(d).co
 int64_t Micros(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
 }
-
 
 // RFC 3339 UTC with microseconds, as the server reads timestamps.
 std::string Rfc3339(std::chrono::system_clock::time_point t) {
@@ -345,8 +374,17 @@ void WaitCaughtUp(Redis* redis, const Options& o, double timeout) {
 // One XADD's arguments.
 std::vector<std::string> Xadd(const std::string& key, int64_t user, const std::string& ts,
                               uint64_t amount, const std::string& event_id) {
-  return {"XADD",   key, "*",  "user_id",  std::to_string(user), "ts", ts, "amount",
-          std::to_string(amount) + ".25", "event_id", event_id};
+  return {"XADD",
+          key,
+          "*",
+          "user_id",
+          std::to_string(user),
+          "ts",
+          ts,
+          "amount",
+          std::to_string(amount) + ".25",
+          "event_id",
+          event_id};
 }
 
 // --events entries for the max and anchor modes (event time: now).
@@ -531,8 +569,8 @@ int RunAnchor(const Options& o) {
   const double elapsed = SecondsOf(Clock::now() - start);
   redis.Command({"DEL", o.anchor_key});
   std::printf("%s\"events\":%lld,\"pipeline\":%d,\"seconds\":%.3f,\"events_per_s\":%.0f}\n",
-              Head(o, "anchor_xadd").c_str(), static_cast<long long>(o.events), o.pipeline,
-              elapsed, static_cast<double>(o.events) / elapsed);
+              Head(o, "anchor_xadd").c_str(), static_cast<long long>(o.events), o.pipeline, elapsed,
+              static_cast<double>(o.events) / elapsed);
   return 0;
 }
 
@@ -546,7 +584,7 @@ struct Schedule {
   Clock::time_point measure_from;
   Clock::time_point end;
   Clock::duration tick;
-  std::vector<int64_t> first;     // per tick, and one past the last
+  std::vector<int64_t> first;       // per tick, and one past the last
   std::vector<int64_t> probe_tick;  // per probe j
   int64_t probe_every = 1;
   // The probe keys' counts before the run (a server that served an earlier
@@ -582,9 +620,9 @@ Schedule MakeSchedule(const Options& o) {
 int64_t ProbeKey(const Options& o, int64_t probe) { return o.keys + probe % o.probe_keys; }
 
 struct ProducerTally {
-  int64_t events = 0;      // sent in the measured span
-  int64_t total = 0;       // sent in all
-  int64_t unsent = 0;      // dropped: due more than --probe-timeout after the end
+  int64_t events = 0;             // sent in the measured span
+  int64_t total = 0;              // sent in all
+  int64_t unsent = 0;             // dropped: due more than --probe-timeout after the end
   std::vector<int64_t> delay_us;  // per measured tick: replies done - intended
 };
 
@@ -780,7 +818,8 @@ void RunPoller(const Options& o, const Schedule& s, int poller, ProbeTally* tall
         // On the poll grid (start + n intervals), so probes due together
         // share a request: at most one request per interval per poller.
         const Clock::duration wait = std::max(interval, (now - p.intended) / o.poll_precision);
-        p.due = s.start + (now + wait - s.start + interval - Clock::duration(1)) / interval * interval;
+        p.due =
+            s.start + (now + wait - s.start + interval - Clock::duration(1)) / interval * interval;
       }
     }
     size_t kept = 0;
@@ -853,7 +892,8 @@ int RunSteady(const Options& o) {
       Head(o, "freshness").c_str(), o.rate, fresh.latency_us.size(),
       static_cast<long long>(fresh.not_visible), Ms(fresh.latency_us, 50).c_str(),
       Ms(fresh.latency_us, 90).c_str(), Ms(fresh.latency_us, 99).c_str(),
-      Ms(fresh.latency_us, 100).c_str(), static_cast<long long>(fresh.polls), o.poll_interval_us, o.poll_precision);
+      Ms(fresh.latency_us, 100).c_str(), static_cast<long long>(fresh.polls), o.poll_interval_us,
+      o.poll_precision);
   std::printf(
       "%s\"target_events_per_s\":%.0f,\"sent_events_per_s\":%.0f,\"applied_events_per_s\":%.0f,"
       "\"commits_per_s\":%.0f,\"events_per_commit\":%.0f,\"unsent_events\":%lld,"

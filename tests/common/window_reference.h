@@ -30,7 +30,6 @@ constexpr int64_t kSec = 1000000;
 constexpr int64_t kMin = 60 * kSec;
 constexpr int64_t kHour = 60 * kMin;
 
-
 // An Env whose clock the test sets.
 class ClockEnv : public EnvWrapper {
  public:
@@ -200,8 +199,7 @@ inline Value Reference(const Feature& f, int64_t user, int64_t t,
   // ingest seq); seqs are unique here.
   std::vector<const Event*> sorted = present;
   auto rank = [](const Event* e) {
-    return std::make_tuple(e->ts, e->created.value_or(std::numeric_limits<int64_t>::min()),
-                           e->seq);
+    return std::make_tuple(e->ts, e->created.value_or(std::numeric_limits<int64_t>::min()), e->seq);
   };
   std::sort(sorted.begin(), sorted.end(),
             [&](const Event* a, const Event* b) { return rank(a) < rank(b); });
@@ -236,6 +234,5 @@ inline Value ByAccumulator(const Feature& f, const std::vector<const Event*>& pr
   }
   return acc->Finish();
 }
-
 
 }  // namespace tessera::testing::window

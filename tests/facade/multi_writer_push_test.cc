@@ -49,12 +49,13 @@ RecordBatchPtr Rows(const std::vector<Event>& events) {
   for (const Event& e : events) {
     EXPECT_TRUE(
         builder
-            .AppendRow({Value::Int64(e.user), Value::Timestamp(e.ts),
-                        e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
-                        e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
-                        e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
-                        Value::String(e.id),
-                        e.created ? Value::Timestamp(*e.created) : Value::Null(DataType::Timestamp())})
+            .AppendRow(
+                {Value::Int64(e.user), Value::Timestamp(e.ts),
+                 e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
+                 e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
+                 e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
+                 Value::String(e.id),
+                 e.created ? Value::Timestamp(*e.created) : Value::Null(DataType::Timestamp())})
             .ok());
   }
   return *builder.Finish();
@@ -104,8 +105,8 @@ class MultiWriterPushTest : public ::testing::Test {
     static std::atomic<int> projects{0};
     project_ = "m" + std::to_string(::getpid()) + "_" + std::to_string(projects++);
     std::ofstream(dir_ / "tessera.yaml")
-        << "project: " << project_ << "\nonline_store: {type: redis, url: \"redis://127.0.0.1:"
-        << server->port() << "\"}\n";
+        << "project: " << project_
+        << "\nonline_store: {type: redis, url: \"redis://127.0.0.1:" << server->port() << "\"}\n";
     std::ofstream(dir_ / "features/defs.yaml") << Definitions();
     std::ofstream(dir_ / "events.csv")
         << "user_id,event_timestamp,amount,qty,merchant,event_id,created\n"

@@ -215,8 +215,8 @@ TEST_F(CompactionTest, EachFailingIoCallLeavesTheOldOrTheNewState) {
     checkpointed["log/manifest.log.next"] = after.at("log/manifest.log");
     checkpointed["log/manifest.log"] = before.at("log/manifest.log");
     EXPECT_TRUE(now == before || now == after ||
-                (now == checkpointed && (policy.injected_op() == IoOp::kRename ||
-                                         policy.injected_op() == IoOp::kSyncDir)))
+                (now == checkpointed &&
+                 (policy.injected_op() == IoOp::kRename || policy.injected_op() == IoOp::kSyncDir)))
         << r.status().ToString() << " at " << IoOpName(policy.injected_op());
   }
 }

@@ -150,10 +150,9 @@ TEST_F(IngestKillTest, KilledIngestLeavesTheLogBeforeOrAfter) {
     }
     // More files no manifest names: the kill came while the part was
     // written (orphans stay until the next checkpoint).
-    const size_t orphans =
-        static_cast<size_t>(
-            std::distance(fs::directory_iterator(LogDir()), fs::directory_iterator())) -
-        now->parts.size();
+    const size_t orphans = static_cast<size_t>(std::distance(fs::directory_iterator(LogDir()),
+                                                             fs::directory_iterator())) -
+                           now->parts.size();
     if (orphans > last_orphans) mid_write++;
     last_orphans = orphans;
     before = *now;

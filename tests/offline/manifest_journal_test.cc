@@ -4,6 +4,8 @@
 // crash window between a checkpoint and its journal, old-format logs, the
 // tiered compaction policy, readers beside checkpoints, and the manifest
 // after random commits and compactions against a brute-force model.
+#include "tessera/offline/manifest_journal.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -14,7 +16,6 @@
 
 #include "log_test_util.h"
 #include "tessera/offline/compaction.h"
-#include "tessera/offline/manifest_journal.h"
 #include "tessera/offline/source_log.h"
 
 namespace tessera::offline {
@@ -63,11 +64,11 @@ TEST(JournalRecordTest, StartAndCommitRecordsAreTheDocumentedBytes) {
   p.min_event_ts = -2;
   p.max_event_ts = 1'700'000'000'000'000;
   p.committed_at = 1'710'000'000'000'000;
-  EXPECT_EQ(internal::EncodeCommitRecord(8, 310, p),
-            Framed(std::string(1, '\x02') + Le(8, 8) + Le(310, 8) + Le(301, 8) + Le(310, 8) +
-                   Le(10, 8) + Le(static_cast<uint64_t>(int64_t{-2}), 8) +
-                   Le(1'700'000'000'000'000, 8) + Le(1'710'000'000'000'000, 8) + Le(14, 4) +
-                   "part-9.parquet"));
+  EXPECT_EQ(
+      internal::EncodeCommitRecord(8, 310, p),
+      Framed(std::string(1, '\x02') + Le(8, 8) + Le(310, 8) + Le(301, 8) + Le(310, 8) + Le(10, 8) +
+             Le(static_cast<uint64_t>(int64_t{-2}), 8) + Le(1'700'000'000'000'000, 8) +
+             Le(1'710'000'000'000'000, 8) + Le(14, 4) + "part-9.parquet"));
 }
 
 // Every single-byte change and every cut of a journal parses or is refused
@@ -244,9 +245,9 @@ TEST_F(JournalTest, DamagedLengthBeforeManyRecordsIsCorruption) {
   Put(JournalFile(), journal);
   Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().ToString(),
-            "Corruption: " + JournalFile() + ": offset " + std::to_string(second) +
-                ": the record fails its checksum and more records follow");
+  EXPECT_EQ(m.status().ToString(), "Corruption: " + JournalFile() + ": offset " +
+                                       std::to_string(second) +
+                                       ": the record fails its checksum and more records follow");
 }
 
 // Records whose checksum holds but whose content does not continue the
@@ -264,8 +265,8 @@ TEST_F(JournalTest, RecordsThatDoNotContinueTheLogAreCorruption) {
     Result<Manifest> m = ReadManifest(Env::Default(), LogDir());
     return m.ok() ? std::string("ok") : m.status().ToString();
   };
-  const std::string at = "Corruption: " + JournalFile() + ": offset " +
-                         std::to_string(start.size()) + ": ";
+  const std::string at =
+      "Corruption: " + JournalFile() + ": offset " + std::to_string(start.size()) + ": ";
   EXPECT_EQ(error_of(start + internal::EncodeCommitRecord(3, 4, p)),
             at + "generation 3 does not follow 1");
   LogPart overlap = p;
@@ -411,7 +412,7 @@ TEST(NeedsCompactionTest, TiersOfFanout) {
   };
   EXPECT_FALSE(NeedsCompaction(with_rows({}), policy, 0));
   EXPECT_FALSE(NeedsCompaction(with_rows({1, 1, 1}), policy, 0));
-  EXPECT_TRUE(NeedsCompaction(with_rows({1, 1, 1, 3}), policy, 0));  // tier 0: 1..3 rows
+  EXPECT_TRUE(NeedsCompaction(with_rows({1, 1, 1, 3}), policy, 0));   // tier 0: 1..3 rows
   EXPECT_FALSE(NeedsCompaction(with_rows({1, 1, 4, 1}), policy, 0));  // 4 is tier 1
   EXPECT_FALSE(NeedsCompaction(with_rows({4, 15, 5, 1, 1, 1}), policy, 0));
   EXPECT_TRUE(NeedsCompaction(with_rows({4, 15, 5, 6}), policy, 0));  // tier 1: 4..15
@@ -576,8 +577,7 @@ TEST_F(LogTailTest, EqualsTheManifestCutAfterEverySeq) {
   ASSERT_TRUE(Commit(next, 2, 4).ok());
   const Manifest with = Read();
   Put(ManifestPath(LogDir()), ManifestToJson(with));
-  Put(LogDir() + "/manifest.log.next",
-      internal::EncodeStartRecord(with.generation, with.last_seq));
+  Put(LogDir() + "/manifest.log.next", internal::EncodeStartRecord(with.generation, with.last_seq));
   Put(JournalFile(), internal::EncodeStartRecord(m.generation, m.last_seq));
   ExpectTailsMatchTheManifest("half-done checkpoint");
 }

@@ -240,24 +240,22 @@ TEST_F(CommitTest, AppendReplacesAnOrphanOfItsSeqAndACheckpointRemovesOrphans) {
     for (const auto& [name, _] : Snapshot(LogDir())) out.push_back(name);
     return out;
   };
-  EXPECT_EQ(names(), (std::vector<std::string>{"LOCK", "manifest.json",
-                                               "manifest.json.tmp-abcdef", "manifest.log",
-                                               "part-00000000000000000001.parquet",
-                                               "part-00000000000000000004.parquet",
-                                               "part-old.parquet"}));
+  EXPECT_EQ(names(),
+            (std::vector<std::string>{"LOCK", "manifest.json", "manifest.json.tmp-abcdef",
+                                      "manifest.log", "part-00000000000000000001.parquet",
+                                      "part-00000000000000000004.parquet", "part-old.parquet"}));
   EXPECT_EQ(LogRows(LogDir()), Concat(Expected(0, 3, 1), Expected(3, 2, 4)));
   // A commit that checkpoints lists the folder and removes the orphans.
   CommitSpec spec = Spec();
   spec.checkpoint_every = 0;
   VectorReader reader({Rows(5, 1)});
   ASSERT_TRUE(CommitBatches(&reader, spec).ok());
-  EXPECT_EQ(names(), (std::vector<std::string>{"LOCK", "manifest.json", "manifest.log",
-                                               "part-00000000000000000001.parquet",
-                                               "part-00000000000000000004.parquet",
-                                               "part-00000000000000000006.parquet",
-                                               "part-old.parquet"}));
-  EXPECT_EQ(LogRows(LogDir()), Concat(Concat(Expected(0, 3, 1), Expected(3, 2, 4)),
-                                      Expected(5, 1, 6)));
+  EXPECT_EQ(names(), (std::vector<std::string>{
+                         "LOCK", "manifest.json", "manifest.log",
+                         "part-00000000000000000001.parquet", "part-00000000000000000004.parquet",
+                         "part-00000000000000000006.parquet", "part-old.parquet"}));
+  EXPECT_EQ(LogRows(LogDir()),
+            Concat(Concat(Expected(0, 3, 1), Expected(3, 2, 4)), Expected(5, 1, 6)));
 }
 
 // Fails each I/O call of a commit in turn (on an existing log and on a

@@ -6,6 +6,8 @@
 // inside a batch, and some processes "restart" (a fresh filter) or "crash"
 // between the commit and Committed. The log must hold every id exactly
 // once, with the values of the event that id names.
+#include "tessera/online/event_id_filter.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -20,7 +22,6 @@
 #include "tessera/core/record_batch.h"
 #include "tessera/offline/source_log.h"
 #include "tessera/offline/source_scan.h"
-#include "tessera/online/event_id_filter.h"
 #include "test_seed.h"
 
 namespace tessera::online {
@@ -30,20 +31,19 @@ namespace fs = std::filesystem;
 constexpr int64_t kNow = int64_t{1700000000} * 1000000;
 
 SchemaPtr RowsSchema() {
-  return *Schema::Make({{"event_id", DataType::String()},
-                        {"ts", DataType::Timestamp()},
-                        {"v", DataType::Int64()}});
+  return *Schema::Make(
+      {{"event_id", DataType::String()}, {"ts", DataType::Timestamp()}, {"v", DataType::Int64()}});
 }
 
 // Event n: id "e<n>", ts kNow - n seconds (+ shift), v = 7n.
 RecordBatchPtr Rows(const std::vector<int>& events, int64_t shift = 0) {
   RecordBatchBuilder builder(RowsSchema());
   for (int n : events) {
-    EXPECT_TRUE(builder
-                    .AppendRow({Value::String("e" + std::to_string(n)),
-                                Value::Timestamp(kNow - n * int64_t{1000000} + shift),
-                                Value::Int64(7 * n)})
-                    .ok());
+    EXPECT_TRUE(
+        builder
+            .AppendRow({Value::String("e" + std::to_string(n)),
+                        Value::Timestamp(kNow - n * int64_t{1000000} + shift), Value::Int64(7 * n)})
+            .ok());
   }
   return *builder.Finish();
 }
@@ -72,8 +72,8 @@ class EventIdFilterTest : public ::testing::Test {
   int64_t Push(EventIdFilter* filter, const std::vector<int>& events, bool crash = false,
                int64_t shift = 0) {
     std::unique_lock<std::mutex> lock = filter->Lock("events");
-    std::unique_ptr<EventIdFilter::Reader> reader = filter->Filter(
-        "events", Log(), Rows(events, shift), 0, 1, -1, INT64_MIN, Env::Default());
+    std::unique_ptr<EventIdFilter::Reader> reader =
+        filter->Filter("events", Log(), Rows(events, shift), 0, 1, -1, INT64_MIN, Env::Default());
     offline::CommitSpec spec;
     spec.log_dir = log_dir_;
     spec.timestamp_column = "ts";
@@ -126,8 +126,8 @@ class EventIdFilterTest : public ::testing::Test {
 // event time) and a repeat inside the push do not.
 TEST_F(EventIdFilterTest, DroppedRowsOfLoggedEventsComeBackWithTheirSeqs) {
   EventIdFilter a, b;
-  EXPECT_EQ(Push(&a, {1, 2}), 2);  // seqs 1, 2
-  EXPECT_EQ(Push(&b, {3}), 1);     // seq 3
+  EXPECT_EQ(Push(&a, {1, 2}), 2);           // seqs 1, 2
+  EXPECT_EQ(Push(&b, {3}), 1);              // seq 3
   EXPECT_EQ(Push(&a, {4, 2, 3, 4, 1}), 1);  // 4 gets seq 4; 2, 3 and 1 were logged
   EXPECT_EQ(logged_rows_, (std::vector<uint32_t>{1, 2, 4}));
   EXPECT_EQ(logged_seqs_, (std::vector<int64_t>{2, 3, 1}));

@@ -361,8 +361,7 @@ Status CompareRows(OnlineStore* store, const ViewId& view,
                    std::vector<uint8_t>* stored) {
   std::vector<OnlineCompareWrite> writes;
   for (const auto& [r, expected] : rows) {
-    writes.push_back(
-        OnlineCompareWrite{r.key, expected ? &*expected : nullptr, r.rank, r.values});
+    writes.push_back(OnlineCompareWrite{r.key, expected ? &*expected : nullptr, r.rank, r.values});
   }
   return store->CompareAndWrite(view, writes, stored);
 }
@@ -411,8 +410,7 @@ TEST_P(OnlineStoreContractTest, CompareAndWriteStoresOnlyOverTheExpectedRow) {
   EXPECT_EQ(stored, (std::vector<uint8_t>{1}));
   // Binary bytes compare exactly (0x00 inside, a prefix is not equal).
   const std::string bin("\0\xff\0", 3);
-  ASSERT_TRUE(
-      CompareRows(store_.get(), view, {{Row{"k3", r5, bin}, std::nullopt}}, &stored).ok());
+  ASSERT_TRUE(CompareRows(store_.get(), view, {{Row{"k3", r5, bin}, std::nullopt}}, &stored).ok());
   ASSERT_TRUE(CompareRows(store_.get(), view,
                           {{Row{"k3", r5, "p"}, OnlineRow{r5, bin.substr(0, 2)}},
                            {Row{"k3", r5, "q"}, OnlineRow{r5, bin}}},

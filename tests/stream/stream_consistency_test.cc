@@ -51,8 +51,8 @@ class Producer {
       args.push_back(v);
     }
     redisReply* r = Run(args);
-    std::string id = r != nullptr && r->type == REDIS_REPLY_STRING ? std::string(r->str, r->len)
-                                                                   : std::string();
+    std::string id =
+        r != nullptr && r->type == REDIS_REPLY_STRING ? std::string(r->str, r->len) : std::string();
     if (r != nullptr) freeReplyObject(r);
     return id;
   }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +23,6 @@
 #include <random>
 #include <set>
 #include <sstream>
-#include <algorithm>
 #include <thread>
 
 #include "redis_server.h"
@@ -47,16 +47,15 @@ class StreamProcess {
  public:
   StreamProcess(const std::string& repo, const std::string& consumer, const std::string& log)
       : log_(log) {
-    std::vector<std::string> args = {TESSERA_BINARY, "-r",          repo,   "stream",
-                                     "--consumer",   consumer,      "--batch-size", "40",
-                                     "--block-ms",   "10",          "--claim-idle-ms", "300"};
+    std::vector<std::string> args = {
+        TESSERA_BINARY, "-r", repo,         "stream", "--consumer",      consumer,
+        "--batch-size", "40", "--block-ms", "10",     "--claim-idle-ms", "300"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     if (posix_spawn(&pid_, TESSERA_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
@@ -120,8 +119,7 @@ class Redis {
         const redisReply* info = r->element[g];
         std::map<std::string, const redisReply*> fields;
         for (size_t i = 0; i + 1 < info->elements; i += 2) {
-          fields[std::string(info->element[i]->str, info->element[i]->len)] =
-              info->element[i + 1];
+          fields[std::string(info->element[i]->str, info->element[i]->len)] = info->element[i + 1];
         }
         if (fields.count("name") == 0 || std::string(fields["name"]->str) != group) continue;
         out.first = fields["pending"]->integer;
@@ -183,7 +181,8 @@ sources:
   - name: pays_push
     kind: push
     batch_source: pays
-    stream: {type: redis, url: ")" + url + R"(", key: )" + key_ + R"(, group: g}
+    stream: {type: redis, url: ")" + url + R"(", key: )" +
+                                                      key_ + R"(, group: g}
 feature_views:
   - name: spend
     entities: [user]
@@ -218,9 +217,9 @@ feature_views:
         e.id = "ev" + std::to_string(distinct_.size());
         distinct_.push_back(e);
       }
-      const std::string reply =
-          redis_->Run({"XADD", key_, "*", "user_id", std::to_string(e.user), "event_timestamp",
-                       FormatTimestamp(e.ts), "amount", std::to_string(e.amount), "event_id", e.id});
+      const std::string reply = redis_->Run({"XADD", key_, "*", "user_id", std::to_string(e.user),
+                                             "event_timestamp", FormatTimestamp(e.ts), "amount",
+                                             std::to_string(e.amount), "event_id", e.id});
       ASSERT_NE(reply.find('-'), std::string::npos) << reply;
     }
   }
@@ -272,8 +271,8 @@ feature_views:
     for (int64_t u = 1; u <= 6; ++u) {
       const auto r = static_cast<int64_t>(u - 1);
       auto [sum, count] = expected[u];
-      const std::string want = (count == 0 ? std::string("null") : std::to_string(sum)) +
-                               " " + std::to_string(count);
+      const std::string want =
+          (count == 0 ? std::string("null") : std::to_string(sum)) + " " + std::to_string(count);
       // Columns: user_id, amount_sum_7d, count_7d (served); spine, then the
       // features (historical).
       EXPECT_EQ(served->values[1]->GetValue(r).ToString() + " " +

@@ -63,8 +63,8 @@ Result<CompactedLog> FeatureStore::CompactLogIfNeeded(const std::string& source)
   TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
                       impl_->Catalog()->Current());
   TS_ASSIGN_OR_RETURN(std::string log_source, offline::LogSourceOf(snapshot->repo, source));
-  const std::string log_dir = offline::SourceLogDir(
-      offline::OfflineRoot(snapshot->repo), snapshot->repo.config.project, log_source);
+  const std::string log_dir = offline::SourceLogDir(offline::OfflineRoot(snapshot->repo),
+                                                    snapshot->repo.config.project, log_source);
   CompactedLog out{log_source, 0, 0, 0, false};
   offline::CompactionPolicy policy;
   TS_ASSIGN_OR_RETURN(offline::Manifest manifest, offline::ReadManifest(impl_->env, log_dir));

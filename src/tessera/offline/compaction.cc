@@ -39,8 +39,7 @@ size_t MinRun(int64_t fanout) { return fanout < 2 ? 2 : static_cast<size_t>(fano
 
 }  // namespace
 
-bool NeedsCompaction(const Manifest& manifest, const CompactionPolicy& policy,
-                     int64_t now_micros) {
+bool NeedsCompaction(const Manifest& manifest, const CompactionPolicy& policy, int64_t now_micros) {
   for (size_t r = 0; r < manifest.replaced.size(); ++r) {
     const int64_t at = r < manifest.replaced_at.size() ? manifest.replaced_at[r] : 0;
     if (at <= now_micros - policy.retention_micros) return true;

@@ -57,7 +57,7 @@ struct CompactSpec {
 // When the server's background compaction should run (tiered: fanout >= 2).
 struct CompactionPolicy {
   int64_t target_rows = int64_t{1} << 22;  // parts this big are never merged
-  int64_t fanout = 8;  // merge runs of this many small parts of one tier
+  int64_t fanout = 8;                      // merge runs of this many small parts of one tier
   // Files replaced longer ago than this are due for removal (CompactSpec).
   int64_t retention_micros = int64_t{3600} * 1000000;
 };
@@ -68,8 +68,7 @@ struct CompactionPolicy {
 // `now_micros`. Reads only the manifest (no part), so it may say yes for a
 // run that CompactLog then splits because its parts' columns differ.
 // REQUIRES: policy.fanout >= 2 and policy.target_rows >= 1.
-bool NeedsCompaction(const Manifest& manifest, const CompactionPolicy& policy,
-                     int64_t now_micros);
+bool NeedsCompaction(const Manifest& manifest, const CompactionPolicy& policy, int64_t now_micros);
 
 struct CompactResult {
   int64_t parts_before = 0;

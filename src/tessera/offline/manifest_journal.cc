@@ -58,9 +58,9 @@ class JournalParser {
       if (!Framed(at, &body)) {
         // A record cut short or not checksummed whole: a torn tail when
         // nothing but zeros can follow it.
-        const bool reaches_end = at + kHeaderSize > bytes_.size() ||
-                                 at + kHeaderSize + DecodeFixed32(bytes_.data() + at) >=
-                                     bytes_.size();
+        const bool reaches_end =
+            at + kHeaderSize > bytes_.size() ||
+            at + kHeaderSize + DecodeFixed32(bytes_.data() + at) >= bytes_.size();
         if ((reaches_end && bytes_.size() - at <= kMaxTornTail) || AllZero(bytes_.substr(at))) {
           break;
         }

@@ -149,9 +149,9 @@ class ManifestParser {
     if (!doc.IsObject()) return Error("manifest", "not a JSON object");
     TS_ASSIGN_OR_RETURN(int64_t version, Int(doc, "format_version", "manifest"));
     if (version < kOldestFormatVersion || version > kFormatVersion) {
-      return Status::Unsupported(origin_ + ": format_version " + std::to_string(version) +
-                                 " is not 1 or 2" +
-                                 (version > kFormatVersion ? " (written by a newer Tessera?)" : ""));
+      return Status::Unsupported(
+          origin_ + ": format_version " + std::to_string(version) + " is not 1 or 2" +
+          (version > kFormatVersion ? " (written by a newer Tessera?)" : ""));
     }
     Manifest m;
     TS_ASSIGN_OR_RETURN(m.generation, Int(doc, "generation", "manifest"));
@@ -222,10 +222,9 @@ Result<Manifest> ReadManifest(Env* env, const std::string& log_dir) {
     if (journal->base_generation > m.generation) {
       // A checkpoint came between the two reads: read both again.
       if (attempt < kMaxCheckpointRaces) continue;
-      return Status::Corruption(journal_path + ": follows generation " +
-                                std::to_string(journal->base_generation) + " but " +
-                                internal::kManifestFile + " is at generation " +
-                                std::to_string(m.generation));
+      return Status::Corruption(
+          journal_path + ": follows generation " + std::to_string(journal->base_generation) +
+          " but " + internal::kManifestFile + " is at generation " + std::to_string(m.generation));
     }
     TS_RETURN_NOT_OK(internal::ApplyJournal(*journal, journal_path, &m));
     return m;

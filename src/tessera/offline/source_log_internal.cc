@@ -11,9 +11,7 @@ namespace tessera::offline::internal {
 
 std::string LockPath(const std::string& log_dir) { return log_dir + "/" + kLockFile; }
 std::string JournalPath(const std::string& log_dir) { return log_dir + "/" + kJournalFile; }
-std::string NextJournalPath(const std::string& log_dir) {
-  return log_dir + "/" + kNextJournalFile;
-}
+std::string NextJournalPath(const std::string& log_dir) { return log_dir + "/" + kNextJournalFile; }
 
 Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest) {
   TS_ASSIGN_OR_RETURN(std::vector<std::string> names, env->GetChildren(log_dir));

@@ -70,12 +70,11 @@ class EventIdFilter {
   std::unique_lock<std::mutex> Lock(const std::string& source);
 
   // A reader of `rows` (their `id_column` the ids, `ts_column` the event
-  // times, `created_column` the created times or -1) that yields them without the rows to drop: an id remembered
-  // with an event time after `horizon`, or held by an earlier row of
-  // `rows`. Its first Next() brings the memory up to the log, and must run
-  // with the log's LOCK held (CommitBatches pulls it so). REQUIRES:
-  // Lock(source) held from here to Committed; the reader does not outlive
-  // the filter.
+  // times, `created_column` the created times or -1) that yields them without the rows to drop: an
+  // id remembered with an event time after `horizon`, or held by an earlier row of `rows`. Its
+  // first Next() brings the memory up to the log, and must run with the log's LOCK held
+  // (CommitBatches pulls it so). REQUIRES: Lock(source) held from here to Committed; the reader
+  // does not outlive the filter.
   std::unique_ptr<Reader> Filter(const std::string& source, const SourceLog& log,
                                  RecordBatchPtr rows, int id_column, int ts_column,
                                  int created_column, int64_t horizon, Env* env);
@@ -96,8 +95,8 @@ class EventIdFilter {
   struct Ids {
     std::mutex mu;
     std::unordered_map<std::string, Logged> event_ts;  // id bytes -> the event
-    int64_t forgotten_up_to = INT64_MIN;  // ids at or before it are gone (or ignored)
-    size_t sweep_at = 0;                  // Forget sweeps once event_ts is this large
+    int64_t forgotten_up_to = INT64_MIN;               // ids at or before it are gone (or ignored)
+    size_t sweep_at = 0;                               // Forget sweeps once event_ts is this large
     int64_t loaded_seq = 0;  // the log's parts up to this _ingest_seq are in event_ts
   };
   Ids* Of(const std::string& source);

@@ -26,11 +26,10 @@ Status MemoryOnlineStore::CompareAndWrite(const ViewId& view,
     const OnlineCompareWrite& w = rows[i];
     Key key(view.name, view.version, std::string(w.entity_key));
     auto it = rows_.find(key);
-    const bool unchanged =
-        it == rows_.end()
-            ? w.expected == nullptr
-            : w.expected != nullptr && it->second.rank == w.expected->rank &&
-                  it->second.values == w.expected->values;
+    const bool unchanged = it == rows_.end()
+                               ? w.expected == nullptr
+                               : w.expected != nullptr && it->second.rank == w.expected->rank &&
+                                     it->second.values == w.expected->values;
     if (!unchanged) continue;
     OnlineRow& row = rows_[std::move(key)];
     row.rank = w.rank;

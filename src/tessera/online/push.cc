@@ -252,10 +252,9 @@ Status ApplyWindows(const PushPlan& plan, const RecordBatch& rows, std::span<con
   std::vector<agg::EventRank> ranks(static_cast<size_t>(n));
   for (int64_t r = 0; r < n; ++r) {  // the ranks training sets give logged rows
     const bool has_created = created != nullptr && created->IsValid(r);
-    ranks[static_cast<size_t>(r)] =
-        offline::WindowEventRank(event_ts.GetInt64(r), has_created,
-                                 has_created ? created->GetInt64(r) : 0, true,
-                                 seqs[static_cast<size_t>(r)], 0);
+    ranks[static_cast<size_t>(r)] = offline::WindowEventRank(event_ts.GetInt64(r), has_created,
+                                                             has_created ? created->GetInt64(r) : 0,
+                                                             true, seqs[static_cast<size_t>(r)], 0);
   }
   const int64_t now = context.env->NowMicros();
   for (const PushWindowView& view : plan.window_views) {
@@ -302,9 +301,8 @@ Result<OnlineRows> CommitNewEvents(const CatalogSnapshot& snapshot, const PushPl
   }
   const int64_t horizon = SaturatingSub(env->NowMicros(), plan.max_window);
   std::unique_lock<std::mutex> lock = context.event_ids->Lock(source);
-  std::unique_ptr<EventIdFilter::Reader> reader =
-      context.event_ids->Filter(source, log, rows, plan.event_id_column, plan.ts_column,
-                                plan.created_column, horizon, env);
+  std::unique_ptr<EventIdFilter::Reader> reader = context.event_ids->Filter(
+      source, log, rows, plan.event_id_column, plan.ts_column, plan.created_column, horizon, env);
   TS_ASSIGN_OR_RETURN(offline::LogPart part, offline::CommitBatches(reader.get(), spec));
   if (reader->kept() == nullptr) {
     return Status::Internal("push to " + source + ": the log commit did not read the rows");
@@ -376,8 +374,7 @@ Result<PushOutcome> PushRows(const CatalogSnapshot& snapshot, const std::string&
   }
   if (!online || written.rows->num_rows() == 0) return out;
   if (windows) {
-    TS_RETURN_NOT_OK(
-        ApplyWindows(*plan, *written.rows, written.seqs, context, online_store, &out));
+    TS_RETURN_NOT_OK(ApplyWindows(*plan, *written.rows, written.seqs, context, online_store, &out));
   }
   for (const PushView& view : plan->views) {
     TS_ASSIGN_OR_RETURN(int64_t stored,

@@ -89,9 +89,8 @@ Status WindowWriter::ReadModifyWrite(const ViewId& view, const std::vector<std::
       RowRank rank;
       TS_ASSIGN_OR_RETURN(bool write, update(pending[p], stored[p], &rank, &values[p]));
       if (!write) continue;
-      writes.push_back(OnlineCompareWrite{keys[pending[p]],
-                                          stored[p].has_value() ? &*stored[p] : nullptr, rank,
-                                          values[p]});
+      writes.push_back(OnlineCompareWrite{
+          keys[pending[p]], stored[p].has_value() ? &*stored[p] : nullptr, rank, values[p]});
       written.push_back(pending[p]);
     }
     if (writes.empty()) break;
@@ -118,15 +117,14 @@ Status WindowWriter::Replace(const ViewId& view, std::span<const WindowStateWrit
   std::vector<std::string_view> keys;
   for (const WindowStateWrite& s : states) keys.push_back(s.entity_key);
   std::vector<std::unique_lock<std::mutex>> held = LockKeys(keys);
-  return ReadModifyWrite(
-      view, keys, store,
-      [&](size_t i, const std::optional<OnlineRow>& stored, RowRank* rank,
-          std::string* values) -> Result<bool> {
-        *rank = StateRank(states[i].top);
-        if (stored.has_value() && *rank < stored->rank) *rank = stored->rank;
-        values->assign(states[i].state);
-        return true;
-      });
+  return ReadModifyWrite(view, keys, store,
+                         [&](size_t i, const std::optional<OnlineRow>& stored, RowRank* rank,
+                             std::string* values) -> Result<bool> {
+                           *rank = StateRank(states[i].top);
+                           if (stored.has_value() && *rank < stored->rank) *rank = stored->rank;
+                           values->assign(states[i].state);
+                           return true;
+                         });
 }
 
 Result<WindowApplyStats> WindowWriter::Apply(const ViewId& view, const agg::WindowPlan& plan,

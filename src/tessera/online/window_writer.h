@@ -82,8 +82,8 @@ class WindowWriter {
  private:
   // update(i, stored row of keys[i], &rank, &values): false when key i
   // needs no write, else the row to store in place of `stored`.
-  using KeyUpdate = std::function<Result<bool>(size_t, const std::optional<OnlineRow>&, RowRank*,
-                                               std::string*)>;
+  using KeyUpdate =
+      std::function<Result<bool>(size_t, const std::optional<OnlineRow>&, RowRank*, std::string*)>;
   // Read, update, compare-and-set rounds until every key landed.
   static Status ReadModifyWrite(const ViewId& view, const std::vector<std::string_view>& keys,
                                 OnlineStore* store, const KeyUpdate& update);

@@ -88,9 +88,9 @@ struct StreamStatus {
 
 struct ConsumerOptions {
   StreamAddress address;
-  std::string source;  // the push source the stream feeds
-  int batch_size = 1000;        // XREADGROUP COUNT
-  int queue_batches = 8;        // bound of the queue between reader and applier
+  std::string source;              // the push source the stream feeds
+  int batch_size = 1000;           // XREADGROUP COUNT
+  int queue_batches = 8;           // bound of the queue between reader and applier
   int64_t max_apply_rows = 20000;  // rows per sink apply at most
   int64_t block_ms = 100;
   int64_t claim_idle_ms = 30000;  // XAUTOCLAIM min idle time

@@ -49,8 +49,7 @@ Result<std::vector<StreamedSource>> Selected(const std::vector<StreamedSource>& 
     if (name.empty()) continue;
     auto it = std::find(names.begin(), names.end(), name);
     if (it == names.end()) {
-      return Status::NotFound("push source '" + name + "' has no stream" +
-                              DidYouMean(name, names));
+      return Status::NotFound("push source '" + name + "' has no stream" + DidYouMean(name, names));
     }
     out.push_back(streamed[it - names.begin()]);
   }
@@ -89,7 +88,7 @@ struct StreamService::Running {
 };
 
 Result<std::unique_ptr<StreamService>> StreamService::Start(FeatureStore* store,
-                                                           const StreamServiceOptions& options) {
+                                                            const StreamServiceOptions& options) {
   TS_ASSIGN_OR_RETURN(std::vector<StreamedSource> streamed, store->StreamedSources());
   TS_ASSIGN_OR_RETURN(std::vector<StreamedSource> selected, Selected(streamed, options.sources));
   std::unique_ptr<StreamService> service(new StreamService());
@@ -98,9 +97,9 @@ Result<std::unique_ptr<StreamService>> StreamService::Start(FeatureStore* store,
   for (const StreamedSource& source : selected) {
     TS_ASSIGN_OR_RETURN(StreamAddress address, AddressOf(source, options.consumer));
     TS_ASSIGN_OR_RETURN(PushContract contract, store->GetPushContract(source.source));
-    TS_ASSIGN_OR_RETURN(EntryConverter converter,
-                        EntryConverter::Make(contract.schema, contract.required,
-                                             contract.timestamp_column));
+    TS_ASSIGN_OR_RETURN(
+        EntryConverter converter,
+        EntryConverter::Make(contract.schema, contract.required, contract.timestamp_column));
     ConsumerOptions consumer_options;
     consumer_options.address = std::move(address);
     consumer_options.source = source.source;

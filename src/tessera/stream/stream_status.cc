@@ -56,8 +56,7 @@ std::string Int(int64_t v) { return std::to_string(v); }
 void Freshness(const std::vector<StreamStatus>& statuses, std::string* out) {
   const char* name = "tessera_stream_freshness_seconds";
   *out += std::string("# HELP ") + name +
-          " now - event time when a streamed event was applied\n# TYPE " + name +
-          " histogram\n";
+          " now - event time when a streamed event was applied\n# TYPE " + name + " histogram\n";
   for (const StreamStatus& s : statuses) {
     const std::string labels = Labels(s);
     int64_t cumulative = 0;
@@ -65,8 +64,8 @@ void Freshness(const std::vector<StreamStatus>& statuses, std::string* out) {
       cumulative += b < s.freshness_counts.size() ? s.freshness_counts[b] : 0;
       const std::string le =
           b + 1 < kFreshnessBuckets ? Number(kFreshnessBucketsMs[b] / 1000.0) : "+Inf";
-      *out += std::string(name) + "_bucket{" + labels + ",le=\"" + le + "\"} " + Int(cumulative) +
-              "\n";
+      *out +=
+          std::string(name) + "_bucket{" + labels + ",le=\"" + le + "\"} " + Int(cumulative) + "\n";
     }
     *out += std::string(name) + "_sum{" + labels + "} " + Number(s.freshness_sum_seconds) + "\n";
     *out += std::string(name) + "_count{" + labels + "} " + Int(cumulative) + "\n";
@@ -179,7 +178,8 @@ int64_t FreshnessQuantileMs(const StreamStatus& s, double q) {
 
 std::string QuantileText(int64_t ms) {
   if (ms < 0) return "-";
-  if (ms == INT64_MAX) return "> " + std::to_string(kFreshnessBucketsMs[kFreshnessBuckets - 2]) + " ms";
+  if (ms == INT64_MAX)
+    return "> " + std::to_string(kFreshnessBucketsMs[kFreshnessBuckets - 2]) + " ms";
   return "<= " + std::to_string(ms) + " ms";
 }
 
@@ -187,38 +187,48 @@ std::string QuantileText(int64_t ms) {
 
 void RenderStreamMetrics(const std::vector<StreamStatus>& statuses, std::string* out) {
   if (statuses.empty()) return;
-  Family(statuses, "tessera_stream_connected", "gauge", "1 while the stream's Redis answers",
-         [](const StreamStatus& s) { return Int(s.connected ? 1 : 0); }, out);
-  Family(statuses, "tessera_stream_lag_entries", "gauge",
-         "entries not yet delivered to the consumer group (-1: unknown)",
-         [](const StreamStatus& s) { return Int(s.lag_entries); }, out);
-  Family(statuses, "tessera_stream_lag_seconds", "gauge",
-         "now - time of the oldest entry not yet delivered to the group",
-         [](const StreamStatus& s) { return Number(s.lag_seconds); }, out);
-  Family(statuses, "tessera_stream_queued_batches", "gauge",
-         "batches read and waiting to be applied",
-         [](const StreamStatus& s) { return Int(s.queued_batches); }, out);
-  Family(statuses, "tessera_stream_entries_read_total", "counter",
-         "entries delivered to this consumer (new, pending, claimed)",
-         [](const StreamStatus& s) { return Int(s.entries_read); }, out);
-  Family(statuses, "tessera_stream_entries_claimed_total", "counter",
-         "entries claimed from other consumers of the group",
-         [](const StreamStatus& s) { return Int(s.entries_claimed); }, out);
-  Family(statuses, "tessera_stream_events_applied_total", "counter",
-         "events committed to the source log and applied online",
-         [](const StreamStatus& s) { return Int(s.events_applied); }, out);
-  Family(statuses, "tessera_stream_rejected_total", "counter",
-         "bad entries written to the dead-letter stream",
-         [](const StreamStatus& s) { return Int(s.rejected); }, out);
-  Family(statuses, "tessera_stream_too_old_total", "counter",
-         "events older than every window: logged, not served",
-         [](const StreamStatus& s) { return Int(s.too_old); }, out);
-  Family(statuses, "tessera_stream_duplicates_total", "counter",
-         "entries dropped because their event id was committed before",
-         [](const StreamStatus& s) { return Int(s.duplicates); }, out);
-  Family(statuses, "tessera_stream_commits_total", "counter",
-         "batches committed to the source log (group commits)",
-         [](const StreamStatus& s) { return Int(s.batches); }, out);
+  Family(
+      statuses, "tessera_stream_connected", "gauge", "1 while the stream's Redis answers",
+      [](const StreamStatus& s) { return Int(s.connected ? 1 : 0); }, out);
+  Family(
+      statuses, "tessera_stream_lag_entries", "gauge",
+      "entries not yet delivered to the consumer group (-1: unknown)",
+      [](const StreamStatus& s) { return Int(s.lag_entries); }, out);
+  Family(
+      statuses, "tessera_stream_lag_seconds", "gauge",
+      "now - time of the oldest entry not yet delivered to the group",
+      [](const StreamStatus& s) { return Number(s.lag_seconds); }, out);
+  Family(
+      statuses, "tessera_stream_queued_batches", "gauge", "batches read and waiting to be applied",
+      [](const StreamStatus& s) { return Int(s.queued_batches); }, out);
+  Family(
+      statuses, "tessera_stream_entries_read_total", "counter",
+      "entries delivered to this consumer (new, pending, claimed)",
+      [](const StreamStatus& s) { return Int(s.entries_read); }, out);
+  Family(
+      statuses, "tessera_stream_entries_claimed_total", "counter",
+      "entries claimed from other consumers of the group",
+      [](const StreamStatus& s) { return Int(s.entries_claimed); }, out);
+  Family(
+      statuses, "tessera_stream_events_applied_total", "counter",
+      "events committed to the source log and applied online",
+      [](const StreamStatus& s) { return Int(s.events_applied); }, out);
+  Family(
+      statuses, "tessera_stream_rejected_total", "counter",
+      "bad entries written to the dead-letter stream",
+      [](const StreamStatus& s) { return Int(s.rejected); }, out);
+  Family(
+      statuses, "tessera_stream_too_old_total", "counter",
+      "events older than every window: logged, not served",
+      [](const StreamStatus& s) { return Int(s.too_old); }, out);
+  Family(
+      statuses, "tessera_stream_duplicates_total", "counter",
+      "entries dropped because their event id was committed before",
+      [](const StreamStatus& s) { return Int(s.duplicates); }, out);
+  Family(
+      statuses, "tessera_stream_commits_total", "counter",
+      "batches committed to the source log (group commits)",
+      [](const StreamStatus& s) { return Int(s.batches); }, out);
   Freshness(statuses, out);
 }
 
@@ -244,9 +254,7 @@ std::string StatusFileJson(int64_t pid, int64_t updated_at,
 Result<StatusFile> ParseStatusFile(const std::string& text, const std::string& origin) {
   rapidjson::Document doc;
   doc.Parse(text.data(), text.size());
-  auto bad = [&origin](const std::string& why) {
-    return Status::Corruption(origin + ": " + why);
-  };
+  auto bad = [&origin](const std::string& why) { return Status::Corruption(origin + ": " + why); };
   if (doc.HasParseError() || !doc.IsObject()) return bad("not a JSON object");
   auto version = doc.FindMember("format_version");
   if (version == doc.MemberEnd() || !version->value.IsInt() || version->value.GetInt() != 1) {
@@ -273,8 +281,8 @@ Result<StatusFile> ParseStatusFile(const std::string& text, const std::string& o
 
 std::string StatusDir(const std::string& repo_dir) { return repo_dir + "/data/streams"; }
 
-Status WriteStatusFile(Env* env, const std::string& dir, const std::string& consumer,
-                       int64_t pid, const std::vector<StreamStatus>& statuses) {
+Status WriteStatusFile(Env* env, const std::string& dir, const std::string& consumer, int64_t pid,
+                       const std::vector<StreamStatus>& statuses) {
   std::vector<std::string> created;
   TS_RETURN_NOT_OK(CreateMissingDirs(env, dir, &created));
   TS_ASSIGN_OR_RETURN(std::unique_ptr<AtomicFileWriter> writer,
@@ -310,9 +318,10 @@ Result<std::vector<StatusFile>> ReadStatusFiles(Env* env, const std::string& dir
 std::string StatusTable(const std::vector<StatusFile>& files, int64_t now) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof(line), "%-16s %-16s %-20s %-9s %10s %9s %12s %9s %9s %9s %-10s %-10s\n",
-                "SOURCE", "STREAM", "CONSUMER", "STATE", "LAG", "LAG_S", "APPLIED", "REJECTED",
-                "TOO_OLD", "DUPS", "FRESH_P50", "FRESH_P99");
+  std::snprintf(line, sizeof(line),
+                "%-16s %-16s %-20s %-9s %10s %9s %12s %9s %9s %9s %-10s %-10s\n", "SOURCE",
+                "STREAM", "CONSUMER", "STATE", "LAG", "LAG_S", "APPLIED", "REJECTED", "TOO_OLD",
+                "DUPS", "FRESH_P50", "FRESH_P99");
   out += line;
   for (const StatusFile& file : files) {
     const bool alive = ProcessAlive(file.pid);
@@ -333,7 +342,8 @@ std::string StatusTable(const std::vector<StatusFile>& files, int64_t now) {
                   static_cast<double>(now - file.updated_at) / 1e6);
     out += line;
   }
-  if (files.empty()) out += "(no stream consumer has run in this repo: see tessera stream --help)\n";
+  if (files.empty())
+    out += "(no stream consumer has run in this repo: see tessera stream --help)\n";
   return out;
 }
 

@@ -58,8 +58,8 @@ Result<StatusFile> ParseStatusFile(const std::string& text, const std::string& o
 // "<repo_dir>/data/streams".
 std::string StatusDir(const std::string& repo_dir);
 // Writes `<dir>/<consumer>.json` atomically (creating `dir`).
-Status WriteStatusFile(Env* env, const std::string& dir, const std::string& consumer,
-                       int64_t pid, const std::vector<StreamStatus>& statuses);
+Status WriteStatusFile(Env* env, const std::string& dir, const std::string& consumer, int64_t pid,
+                       const std::vector<StreamStatus>& statuses);
 // Every status file of `dir`, by path; none when `dir` does not exist. A
 // file that does not parse is skipped and named in *unreadable.
 Result<std::vector<StatusFile>> ReadStatusFiles(Env* env, const std::string& dir,

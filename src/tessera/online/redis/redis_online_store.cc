@@ -115,12 +115,12 @@ Status RedisOnlineStore::EvalWriteChunk(RedisConnection& connection, const std::
       args.expected.reset();
       make_args(i, &args);
       if (args.expected.has_value()) {
-        const std::string_view argv[] = {
-            "EVALSHA", connection.script_sha(), "1", args.key, field, args.value, *args.expected};
+        const std::string_view argv[] = {"EVALSHA",  connection.script_sha(), "1", args.key, field,
+                                         args.value, *args.expected};
         connection.Append(argv);
       } else {
-        const std::string_view argv[] = {
-            "EVALSHA", connection.script_sha(), "1", args.key, field, args.value};
+        const std::string_view argv[] = {"EVALSHA", connection.script_sha(), "1", args.key, field,
+                                         args.value};
         connection.Append(argv);
       }
     }

@@ -106,9 +106,9 @@ struct KeyGroups {
     group_start.push_back(order.size());
   }
 
-  std::vector<std::string> keys;           // per row
-  std::vector<uint32_t> order;             // row indexes, by key
-  std::vector<size_t> group_start;         // into order, per key, then order.size()
+  std::vector<std::string> keys;            // per row
+  std::vector<uint32_t> order;              // row indexes, by key
+  std::vector<size_t> group_start;          // into order, per key, then order.size()
   std::vector<rocksdb::Slice> unique_keys;  // per key, into `keys`
   std::array<bool, N> wanted{};
 };
