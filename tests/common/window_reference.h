@@ -9,11 +9,14 @@
 // Header-only.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,7 +25,9 @@
 
 #include "tessera/agg/accumulator.h"
 #include "tessera/core/env.h"
+#include "tessera/core/record_batch.h"
 #include "tessera/core/value.h"
+#include "tessera/feature_store.h"
 
 namespace tessera::testing::window {
 
@@ -233,6 +238,62 @@ inline Value ByAccumulator(const Feature& f, const std::vector<const Event*>& pr
     acc->Add(in, agg::EventRank{e->ts, e->created.value_or(agg::kNullCreatedTs), e->seq});
   }
   return acc->Finish();
+}
+
+// The served values of view `stats` for users 1..users at the store's now:
+// per user, the features in order.
+inline std::vector<std::vector<Value>> ServedStats(FeatureStore* store, int64_t users) {
+  auto ids = Schema::Make({{"user_id", DataType::Int64()}});
+  RecordBatchBuilder builder(*ids);
+  for (int64_t u = 1; u <= users; ++u) EXPECT_TRUE(builder.AppendRow({Value::Int64(u)}).ok());
+  OnlineRequest request;
+  request.features = {"stats"};
+  auto response = store->GetOnlineFeatures(**builder.Finish(), request);
+  EXPECT_TRUE(response.ok()) << response.status().ToString();
+  std::vector<std::vector<Value>> out(static_cast<size_t>(users));
+  if (!response.ok()) return out;
+  for (size_t c = 0; c < response->names.size(); ++c) {
+    if (response->names[c] == "user_id") continue;
+    for (int64_t r = 0; r < users; ++r) {
+      out[static_cast<size_t>(r)].push_back(response->values[c]->GetValue(r));
+    }
+  }
+  return out;
+}
+
+// `historical` of view `stats` for (user, t) rows: per row, the features in
+// order.
+inline std::vector<std::vector<Value>> HistoricalStats(
+    FeatureStore* store, const std::vector<std::pair<int64_t, int64_t>>& rows) {
+  auto schema =
+      Schema::Make({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
+  RecordBatchBuilder builder(*schema);
+  for (auto [u, t] : rows) {
+    EXPECT_TRUE(builder.AppendRow({Value::Int64(u), Value::Timestamp(t)}).ok());
+  }
+  RecordBatchPtr spine = *builder.Finish();
+  HistoricalRequest request;
+  request.features = {"stats"};
+  request.num_threads = 2;
+  auto reader = store->GetHistoricalFeatures(
+      std::make_unique<VectorBatchReader>(spine->schema(), std::vector<RecordBatchPtr>{spine}),
+      request);
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  std::vector<std::vector<Value>> out;
+  if (!reader.ok()) return out;
+  while (true) {
+    auto batch = (*reader)->Next();
+    EXPECT_TRUE(batch.ok());
+    if (!batch.ok() || *batch == nullptr) break;
+    for (int64_t r = 0; r < (*batch)->num_rows(); ++r) {
+      std::vector<Value> row;
+      for (int c = 2; c < (*batch)->num_columns(); ++c) {
+        row.push_back((*batch)->column(c)->GetValue(r));
+      }
+      out.push_back(std::move(row));
+    }
+  }
+  return out;
 }
 
 }  // namespace tessera::testing::window

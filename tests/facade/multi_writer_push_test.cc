@@ -164,54 +164,12 @@ class MultiWriterPushTest : public ::testing::Test {
     return seqs;
   }
 
-  std::vector<std::vector<Value>> Served(FeatureStore* store) {
-    auto ids = Schema::Make({{"user_id", DataType::Int64()}});
-    RecordBatchBuilder builder(*ids);
-    for (int64_t u = 1; u <= kUsers; ++u) EXPECT_TRUE(builder.AppendRow({Value::Int64(u)}).ok());
-    OnlineRequest request;
-    request.features = {"stats"};
-    auto response = store->GetOnlineFeatures(**builder.Finish(), request);
-    EXPECT_TRUE(response.ok()) << response.status().ToString();
-    std::vector<std::vector<Value>> out(kUsers);
-    if (!response.ok()) return out;
-    for (size_t c = 0; c < response->names.size(); ++c) {
-      if (response->names[c] == "user_id") continue;
-      for (int64_t r = 0; r < kUsers; ++r) {
-        out[static_cast<size_t>(r)].push_back(response->values[c]->GetValue(r));
-      }
-    }
-    return out;
-  }
+  std::vector<std::vector<Value>> Served(FeatureStore* store) { return ServedStats(store, kUsers); }
 
   std::vector<std::vector<Value>> Historical(FeatureStore* store, int64_t t) {
-    auto schema =
-        Schema::Make({{"user_id", DataType::Int64()}, {"event_timestamp", DataType::Timestamp()}});
-    RecordBatchBuilder builder(*schema);
-    for (int64_t u = 1; u <= kUsers; ++u) {
-      EXPECT_TRUE(builder.AppendRow({Value::Int64(u), Value::Timestamp(t)}).ok());
-    }
-    RecordBatchPtr spine = *builder.Finish();
-    HistoricalRequest request;
-    request.features = {"stats"};
-    auto reader = store->GetHistoricalFeatures(
-        std::make_unique<VectorBatchReader>(spine->schema(), std::vector<RecordBatchPtr>{spine}),
-        request);
-    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
-    std::vector<std::vector<Value>> out;
-    if (!reader.ok()) return out;
-    while (true) {
-      auto batch = (*reader)->Next();
-      EXPECT_TRUE(batch.ok());
-      if (!batch.ok() || *batch == nullptr) break;
-      for (int64_t r = 0; r < (*batch)->num_rows(); ++r) {
-        std::vector<Value> row;
-        for (int c = 2; c < (*batch)->num_columns(); ++c) {
-          row.push_back((*batch)->column(c)->GetValue(r));
-        }
-        out.push_back(std::move(row));
-      }
-    }
-    return out;
+    std::vector<std::pair<int64_t, int64_t>> rows;
+    for (int64_t u = 1; u <= kUsers; ++u) rows.push_back({u, t});
+    return HistoricalStats(store, rows);
   }
 
   void ExpectUsers(const std::vector<std::vector<Value>>& got, const std::vector<Event>& events,
