@@ -5,10 +5,12 @@
 #
 #   bench/stream_bench.sh [--events N] [--rate EV/S] [--duration S] [--warmup S]
 #                         [--keys N] [--threads N] [--build DIR] [--data DIR]
+#                         [--background-compaction on|off]
 #
 #   defaults: --events 200000 --rate 10000 --duration 30 --warmup 5
 #             --keys 100000 --threads nproc
 #             --build build-release --data ${TMPDIR:-/tmp}/tessera-stream
+#             --background-compaction on (off: `serve --no-background-compaction`)
 #
 # 1. builds tessera and tessera_stream_load (Release);
 # 2. starts redis-server on a free loopback port (--save "" --appendonly
@@ -43,7 +45,7 @@ main() {
   src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   build="$src/build-release"
   data="${TMPDIR:-/tmp}/tessera-stream"
-  events=200000 rate=10000 duration=30 warmup=5 keys=100000 threads="$(nproc)"
+  events=200000 rate=10000 duration=30 warmup=5 keys=100000 threads="$(nproc)" compaction=on
   while [[ $# -gt 0 ]]; do
     [[ $# -ge 2 ]] || { echo "stream_bench.sh: $1 needs a value" >&2; exit 2; }
     case "$1" in
@@ -55,6 +57,7 @@ main() {
       --threads) threads="$2" ;;
       --build) build="$2" ;;
       --data) data="$2" ;;
+      --background-compaction) compaction="$2" ;;
       *) echo "stream_bench.sh: unknown argument '$1' (see the comment at the top)" >&2; exit 2 ;;
     esac
     shift 2
@@ -101,7 +104,9 @@ main() {
   local repo="$data/repo"
   write_repo "$repo" "redis://127.0.0.1:$redis_port"
   "$tessera" -r "$repo" apply --user bench >/dev/null
-  "$tessera" -r "$repo" serve --host 127.0.0.1 --port 0 --threads "$threads" --stream \
+  local serve_flags=(--stream)
+  [[ "$compaction" == off ]] && serve_flags+=(--no-background-compaction)
+  "$tessera" -r "$repo" serve --host 127.0.0.1 --port 0 --threads "$threads" "${serve_flags[@]}" \
     >"$repo/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do

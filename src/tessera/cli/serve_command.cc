@@ -23,6 +23,7 @@ struct ServeArgs {
   std::string body_limit = "16MB";
   bool stream = false;
   std::string consumer;
+  bool no_compaction = false;
 };
 
 // "16MB", "512KB", "1GB", "1048576" (bytes; K/M/G are powers of 1024, the
@@ -60,6 +61,7 @@ CommandStatus RunServe(const std::string& repo_dir, const ServeArgs& args) {
   options.log = &std::cerr;
   options.stream = args.stream;
   options.stream_options.consumer = args.consumer;
+  options.stream_options.compact_logs = !args.no_compaction;
   if (!args.consumer.empty() && !args.stream) {
     return CommandStatus::Usage("--consumer needs --stream");
   }
@@ -82,6 +84,8 @@ void RegisterServeCommand(CLI::App* app, CommandContext* ctx) {
   serve->add_option("--consumer", args->consumer,
                     "With --stream: this server's name in the consumer groups (default "
                     "tessera-<hostname>)");
+  serve->add_flag("--no-background-compaction", args->no_compaction,
+                  "With --stream: do not merge the source logs' small parts in the background");
   serve->footer(
       "Stops on SIGINT or SIGTERM after the requests in flight finish. While it runs,\n"
       "data/serve.lock in the repo holds its pid and address.\n"

@@ -29,6 +29,7 @@ struct StreamArgs {
   int batch_size = 1000;
   int64_t claim_idle_ms = 30000;
   int64_t block_ms = 100;
+  bool no_compaction = false;
 };
 
 CommandStatus PrintStatus(const std::string& repo_dir) {
@@ -73,6 +74,7 @@ CommandStatus RunStream(const std::string& repo_dir, const StreamArgs& args) {
   options.batch_size = args.batch_size;
   options.claim_idle_ms = args.claim_idle_ms;
   options.block_ms = args.block_ms;
+  options.compact_logs = !args.no_compaction;
   auto log_mu = std::make_shared<std::mutex>();
   options.log = [log_mu](const std::string& line) {
     std::lock_guard<std::mutex> guard(*log_mu);
@@ -112,6 +114,9 @@ void RegisterStreamCommand(CLI::App* app, CommandContext* ctx) {
   cmd->add_option("--claim-idle-ms", args->claim_idle_ms,
                   "Claim entries pending this long at another consumer (default 30000)");
   cmd->add_option("--block-ms", args->block_ms, "Longest wait of one read (default 100)");
+  cmd->add_flag("--no-background-compaction", args->no_compaction,
+                "Do not merge the source logs' small parts in the background (lower tail "
+                "latency; run `tessera compact` yourself)");
   cmd->footer(
       "Runs until SIGINT or SIGTERM, then finishes and acknowledges the batch in flight.\n"
       "Needs the Redis online store; with the embedded RocksDB store run\n"

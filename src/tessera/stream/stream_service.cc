@@ -148,7 +148,7 @@ void StreamService::MaintainLoop() {
         options_.log("stream status file: " + written.message());
       }
     }
-    CompactLogs();
+    if (options_.compact_logs) CompactLogs();
     lock.lock();
   }
 }

@@ -44,6 +44,10 @@ struct StreamServiceOptions {
   // WriteStatusFile, named after the consumer) about once a second and at
   // Stop; StatusDir(repo) is what `tessera stream --status` reads.
   std::string status_dir;
+  // Background compaction of the consumed sources' logs (MaintainLoop).
+  // Off, small parts pile up until `tessera compact` runs; on, a merge
+  // holds the log's LOCK and delays the commits behind it (docs/STREAMS.md).
+  bool compact_logs = true;
   Env* env = Env::Default();  // the status file's I/O and the clock
 };
 
