@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <set>
 #include <thread>
 
 #include "log_test_util.h"
@@ -149,7 +150,8 @@ TEST_F(CompactionTest, ReplacedPartsStayForTheRetentionTimeThenGo) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->parts_removed, 3);
   EXPECT_TRUE(ReadM().replaced.empty());
-  EXPECT_EQ(Files().size(), 4u);  // LOCK, manifest.json, manifest.log, the one part
+  // LOCK, COMPACT_LOCK, manifest.json, manifest.log, the one part.
+  EXPECT_EQ(Files().size(), 5u);
   std::vector<std::string> after = LogRows(LogDir());
   ASSERT_EQ(after.size(), before.size() + 6);
   EXPECT_TRUE(std::equal(before.begin(), before.end(), after.begin()));
@@ -267,6 +269,60 @@ TEST_F(CompactionTest, ReadersBesideCommitsAndACompactionSeeWholeCommits) {
   EXPECT_GT(reads.load(), 0);
   std::vector<std::string> rows = LogRows(LogDir());
   ASSERT_EQ(rows.size(), all.size());
+}
+
+// Compactions merge without holding LOCK: commits (checkpointing often, so
+// their orphan removal runs beside the merges) and two compactors at once
+// (one tiered, one full; COMPACT_LOCK takes them in turn) leave a log with
+// every committed row once, in seq order, and no part file the final
+// manifest does not name.
+TEST_F(CompactionTest, CommitsAndTwoCompactorsAtOnceKeepEveryRowOnce) {
+  constexpr int kCommits = 120;
+  std::atomic<bool> writing{true};
+  std::atomic<int> failures{0};
+  std::atomic<int> committed{0};
+  auto compactor = [&](int64_t fanout) {
+    while (writing.load()) {
+      CompactSpec spec;
+      spec.log_dir = LogDir();
+      spec.target_rows = 1000;
+      spec.fanout = fanout;
+      Result<CompactResult> r = CompactLog(spec);
+      if (!r.ok() && failures++ == 0) ADD_FAILURE() << r.status().ToString();
+      if (r.ok() && r->committed) committed++;
+    }
+  };
+  Commit({Rows(0, 3)});
+  std::thread tiered(compactor, 2);
+  std::thread full(compactor, 0);
+  for (int i = 1; i < kCommits; ++i) {
+    VectorReader reader({Rows(3 * i, 3)});
+    CommitSpec spec;
+    spec.log_dir = LogDir();
+    spec.timestamp_column = "ts";
+    spec.checkpoint_every = 3;
+    Result<LogPart> part = CommitBatches(&reader, spec);
+    ASSERT_TRUE(part.ok()) << part.status().ToString();
+  }
+  writing = false;
+  tiered.join();
+  full.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(committed.load(), 0);
+  std::vector<std::string> rows = LogRows(LogDir());
+  ASSERT_EQ(rows.size(), static_cast<size_t>(3 * kCommits));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    EXPECT_NE(rows[r].find("_ingest_seq=" + std::to_string(r + 1) + ","), std::string::npos)
+        << rows[r];
+  }
+  const Manifest m = ReadM();
+  std::set<std::string> named(m.replaced.begin(), m.replaced.end());
+  for (const LogPart& p : m.parts) named.insert(p.file);
+  for (const std::string& f : Files()) {
+    if (f.rfind("part-", 0) == 0 && f.find(".tmp-") == std::string::npos) {
+      EXPECT_EQ(named.count(f), 1u) << f;
+    }
+  }
 }
 
 }  // namespace

@@ -73,15 +73,35 @@ class LogCompaction {
   explicit LogCompaction(const CompactSpec& spec) : spec_(spec), env_(spec.env) {}
   ~LogCompaction() { Undo(); }
 
+  // Compactions take COMPACT_LOCK for the whole run (one at a time), and
+  // the log's LOCK only to remove orphans before merging and to write the
+  // checkpoint after: the merges run without it (committed parts never
+  // change), so commits go on meanwhile. A commit's checkpoint spares merge
+  // outputs when it removes orphans (source_log_internal.h).
   Result<CompactResult> Run() {
     CompactResult result;
-    TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(env_, spec_.log_dir));
-    if (manifest.generation == 0) return result;  // no log: never create one
+    TS_ASSIGN_OR_RETURN(Manifest seen, ReadManifest(env_, spec_.log_dir));
+    if (seen.generation == 0) return result;  // no log: never create one
+    const std::string compact_lock = internal::CompactLockPath(spec_.log_dir);
+    created_compact_lock_ = !env_->FileExists(compact_lock);
+    TS_ASSIGN_OR_RETURN(compact_lock_, env_->LockFile(compact_lock));
+    {
+      TS_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                          env_->LockFile(internal::LockPath(spec_.log_dir)));
+      TS_ASSIGN_OR_RETURN(seen, ReadManifest(env_, spec_.log_dir));
+      TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, seen, false));
+    }
+    TS_ASSIGN_OR_RETURN(std::vector<struct Run> runs, ChooseRuns(seen));
+    std::vector<Merged> merged;
+    for (const struct Run& run : runs) {
+      TS_ASSIGN_OR_RETURN(LogPart part, Merge(seen, run));
+      std::vector<std::string> files;
+      for (size_t i = run.begin; i < run.end; ++i) files.push_back(seen.parts[i].file);
+      merged.push_back({std::move(part), std::move(files)});
+    }
     TS_ASSIGN_OR_RETURN(lock_, env_->LockFile(internal::LockPath(spec_.log_dir)));
-    TS_ASSIGN_OR_RETURN(manifest, ReadManifest(env_, spec_.log_dir));  // under the lock now
-    TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, manifest));
+    TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(env_, spec_.log_dir));  // under LOCK
     result.parts_before = static_cast<int64_t>(manifest.parts.size());
-    TS_ASSIGN_OR_RETURN(std::vector<struct Run> runs, ChooseRuns(manifest));
     const int64_t now = env_->NowMicros();
     std::vector<std::string> expired;
     Manifest next = manifest;
@@ -96,23 +116,29 @@ class LogCompaction {
         expired.push_back(manifest.replaced[r]);
       }
     }
-    if (runs.empty() && expired.empty()) {
+    next.parts.clear();
+    size_t i = 0;
+    for (const Merged& m : merged) {
+      // Commits only append and compactions are one at a time, so each run
+      // is still in the log; checked all the same.
+      const size_t begin = FindRun(manifest, i, m.files);
+      if (begin == kNotFound) {
+        return Status::Internal(spec_.log_dir + ": a merged run left the log during compaction");
+      }
+      for (; i < begin; ++i) next.parts.push_back(manifest.parts[i]);
+      next.parts.push_back(m.part);
+      for (const std::string& file : m.files) {
+        next.replaced.push_back(file);
+        next.replaced_at.push_back(now);
+      }
+      i += m.files.size();
+    }
+    for (; i < manifest.parts.size(); ++i) next.parts.push_back(manifest.parts[i]);
+    if (merged.empty() && expired.empty()) {
       result.parts_after = result.parts_before;
       return result;
     }
     next.generation += 1;
-    next.parts.clear();
-    size_t i = 0;
-    for (const struct Run& run : runs) {
-      for (; i < run.begin; ++i) next.parts.push_back(manifest.parts[i]);
-      TS_ASSIGN_OR_RETURN(LogPart merged, Merge(manifest, run));
-      next.parts.push_back(merged);
-      for (; i < run.end; ++i) {
-        next.replaced.push_back(manifest.parts[i].file);
-        next.replaced_at.push_back(now);
-      }
-    }
-    for (; i < manifest.parts.size(); ++i) next.parts.push_back(manifest.parts[i]);
     TS_RETURN_NOT_OK(internal::WriteCheckpoint(env_, spec_.log_dir, next, &manifest_attempted_));
     done_ = true;
     // Files replaced longer ago than the retention: no manifest names them
@@ -127,6 +153,25 @@ class LogCompaction {
   }
 
  private:
+  // A merged run: its part and the files it replaces, in order.
+  struct Merged {
+    LogPart part;
+    std::vector<std::string> files;
+  };
+  static constexpr size_t kNotFound = static_cast<size_t>(-1);
+
+  // Where `files` stand consecutively in m.parts at or after `from`.
+  static size_t FindRun(const Manifest& m, size_t from, const std::vector<std::string>& files) {
+    for (size_t b = from; b + files.size() <= m.parts.size(); ++b) {
+      if (m.parts[b].file != files[0]) continue;
+      for (size_t k = 0; k < files.size(); ++k) {
+        if (m.parts[b + k].file != files[k]) return kNotFound;
+      }
+      return b;
+    }
+    return kNotFound;
+  }
+
   // Runs of consecutive small parts of one schema (and, tiered, of one
   // tier), each up to target_rows rows and at least MinRun parts long.
   Result<std::vector<struct Run>> ChooseRuns(const Manifest& m) {
@@ -219,10 +264,16 @@ class LogCompaction {
       }
     }
     for (const std::string& f : written_) (void)env_->RemoveFile(PathOf(f));
+    // The folder as before: COMPACT_LOCK goes too when this run made it.
+    if (created_compact_lock_ && compact_lock_ != nullptr) {
+      (void)env_->RemoveFile(compact_lock_->path());
+    }
   }
 
   const CompactSpec& spec_;
   Env* env_;
+  std::unique_ptr<FileLock> compact_lock_;
+  bool created_compact_lock_ = false;
   std::unique_ptr<FileLock> lock_;
   std::vector<std::string> written_;
   bool manifest_attempted_ = false;

@@ -3,9 +3,12 @@
 // _ingest_seq and its _committed_at, so every query reads the same rows in
 // the same order before and after.
 //
-// Under LOCK, like a commit: reads the whole manifest (checkpoint and
-// journal), removes orphans, writes each merged part
-// "part-<first seq>-<last seq>.parquet" (synced), then writes a checkpoint
+// One compaction at a time (COMPACT_LOCK, for the whole run). Under the
+// log's LOCK: reads the whole manifest (checkpoint and journal) and removes
+// orphans. Without LOCK (commits go on; committed parts never change):
+// writes each merged part "part-<first seq>-<last seq>.parquet" (synced).
+// Under LOCK again: reads the manifest (commits may have appended) and
+// writes a checkpoint
 // (source_log.h: manifest.json, then a fresh manifest.log) whose `parts`
 // name the merged parts in place of the runs and whose `replaced` names
 // the runs' files (with the time, `replaced_at`), which stay on disk for

@@ -101,7 +101,7 @@ class LogCommit {
       }
     }
     TS_ASSIGN_OR_RETURN(Manifest manifest, ReadManifest(env_, spec_.log_dir));
-    TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, manifest));
+    TS_RETURN_NOT_OK(internal::RemoveOrphans(env_, spec_.log_dir, manifest, /*spare_merges=*/true));
     return manifest;
   }
 

@@ -10,20 +10,35 @@
 namespace tessera::offline::internal {
 
 std::string LockPath(const std::string& log_dir) { return log_dir + "/" + kLockFile; }
+std::string CompactLockPath(const std::string& log_dir) { return log_dir + "/" + kCompactLockFile; }
 std::string JournalPath(const std::string& log_dir) { return log_dir + "/" + kJournalFile; }
 std::string NextJournalPath(const std::string& log_dir) { return log_dir + "/" + kNextJournalFile; }
 
-Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest) {
+bool IsMergeOutput(const std::string& name) {
+  constexpr size_t kDigits = 20;
+  if (name.size() < 5 + kDigits + 1 + kDigits || name.compare(0, 5, "part-") != 0) return false;
+  auto digits = [&name](size_t from) {
+    for (size_t i = from; i < from + kDigits; ++i) {
+      if (name[i] < '0' || name[i] > '9') return false;
+    }
+    return true;
+  };
+  return digits(5) && name[5 + kDigits] == '-' && digits(5 + kDigits + 1);
+}
+
+Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest,
+                     bool spare_merges) {
   TS_ASSIGN_OR_RETURN(std::vector<std::string> names, env->GetChildren(log_dir));
   std::unordered_set<std::string_view> named;
   named.reserve(manifest.parts.size() + manifest.replaced.size());
   for (const LogPart& p : manifest.parts) named.insert(p.file);
   for (const std::string& r : manifest.replaced) named.insert(r);
   for (const std::string& name : names) {
-    if (name == kLockFile || name == kManifestFile || name == kJournalFile ||
-        name == kNextJournalFile) {
+    if (name == kLockFile || name == kCompactLockFile || name == kManifestFile ||
+        name == kJournalFile || name == kNextJournalFile) {
       continue;
     }
+    if (spare_merges && IsMergeOutput(name)) continue;
     if (named.count(name) > 0) continue;
     Status st = env->RemoveFile(log_dir + "/" + name);
     if (!st.ok() && !st.IsNotFound()) return st;

@@ -19,18 +19,31 @@ inline constexpr const char* kJournalFile = "manifest.log";
 // journal (source_log.h, invariants). Never an orphan.
 inline constexpr const char* kNextJournalFile = "manifest.log.next";
 
-// "<log_dir>/LOCK".
+// Serializes compactions (compaction.h), which merge without LOCK.
+inline constexpr const char* kCompactLockFile = "COMPACT_LOCK";
+
+// "<log_dir>/LOCK" and "<log_dir>/COMPACT_LOCK".
 std::string LockPath(const std::string& log_dir);
+std::string CompactLockPath(const std::string& log_dir);
+
+// Whether `name` is a compaction's merged part
+// ("part-<20 digits>-<20 digits>.parquet") or one of its temporary files.
+bool IsMergeOutput(const std::string& name);
 
 // "<log_dir>/manifest.log" and "<log_dir>/manifest.log.next".
 std::string JournalPath(const std::string& log_dir);
 std::string NextJournalPath(const std::string& log_dir);
 
 // Removes the files of `log_dir` that `manifest` does not name (in `parts`
-// or `replaced`), besides LOCK, manifest.json, manifest.log and
-// manifest.log.next: parts and temporary files of writers that failed or
-// crashed. Lists the folder: only checkpoints and compactions call it.
-Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest);
+// or `replaced`), besides LOCK, COMPACT_LOCK, manifest.json, manifest.log
+// and manifest.log.next: parts and temporary files of writers that failed
+// or crashed. With `spare_merges` (a commit's checkpoint, which may run
+// while a compaction merges without LOCK) a compaction's outputs
+// (IsMergeOutput) are kept too; the next compaction, holding COMPACT_LOCK,
+// removes those a crash left. Lists the folder: only checkpoints and
+// compactions call it.
+Status RemoveOrphans(Env* env, const std::string& log_dir, const Manifest& manifest,
+                     bool spare_merges);
 
 // Writes `manifest` to a temporary file, syncs it, renames it over
 // manifest.json and syncs the folder (AtomicFileWriter). Sets *attempted
