@@ -115,8 +115,8 @@ void RegisterStreamCommand(CLI::App* app, CommandContext* ctx) {
                   "Claim entries pending this long at another consumer (default 30000)");
   cmd->add_option("--block-ms", args->block_ms, "Longest wait of one read (default 100)");
   cmd->add_flag("--no-background-compaction", args->no_compaction,
-                "Do not merge the source logs' small parts in the background (lower tail "
-                "latency; run `tessera compact` yourself)");
+                "Do not merge the source logs' small parts in the background (then run "
+                "`tessera compact` yourself)");
   cmd->footer(
       "Runs until SIGINT or SIGTERM, then finishes and acknowledges the batch in flight.\n"
       "Needs the Redis online store; with the embedded RocksDB store run\n"

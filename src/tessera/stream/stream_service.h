@@ -45,8 +45,7 @@ struct StreamServiceOptions {
   // Stop; StatusDir(repo) is what `tessera stream --status` reads.
   std::string status_dir;
   // Background compaction of the consumed sources' logs (MaintainLoop).
-  // Off, small parts pile up until `tessera compact` runs; on, a merge
-  // holds the log's LOCK and delays the commits behind it (docs/STREAMS.md).
+  // Off, small parts pile up until `tessera compact` runs.
   bool compact_logs = true;
   Env* env = Env::Default();  // the status file's I/O and the clock
 };
