@@ -24,6 +24,7 @@ struct ServeArgs {
   bool stream = false;
   std::string consumer;
   bool no_compaction = false;
+  int64_t commit_interval_ms = 5;
 };
 
 // "16MB", "512KB", "1GB", "1048576" (bytes; K/M/G are powers of 1024, the
@@ -62,6 +63,10 @@ CommandStatus RunServe(const std::string& repo_dir, const ServeArgs& args) {
   options.stream = args.stream;
   options.stream_options.consumer = args.consumer;
   options.stream_options.compact_logs = !args.no_compaction;
+  if (args.commit_interval_ms < 0 || args.commit_interval_ms > 60000) {
+    return CommandStatus::Usage("--commit-interval-ms must be 0 to 60000");
+  }
+  options.stream_options.min_commit_interval_ms = args.commit_interval_ms;
   if (!args.consumer.empty() && !args.stream) {
     return CommandStatus::Usage("--consumer needs --stream");
   }
@@ -84,6 +89,8 @@ void RegisterServeCommand(CLI::App* app, CommandContext* ctx) {
   serve->add_option("--consumer", args->consumer,
                     "With --stream: this server's name in the consumer groups (default "
                     "tessera-<hostname>)");
+  serve->add_option("--commit-interval-ms", args->commit_interval_ms,
+                    "With --stream: start a log commit at most this often (default 5)");
   serve->add_flag("--no-background-compaction", args->no_compaction,
                   "With --stream: do not merge the source logs' small parts in the background");
   serve->footer(

@@ -30,6 +30,7 @@ struct StreamArgs {
   int64_t claim_idle_ms = 30000;
   int64_t block_ms = 100;
   bool no_compaction = false;
+  int64_t commit_interval_ms = 5;
 };
 
 CommandStatus PrintStatus(const std::string& repo_dir) {
@@ -58,6 +59,9 @@ CommandStatus RunStream(const std::string& repo_dir, const StreamArgs& args) {
   if (args.batch_size < 1) return CommandStatus::Usage("--batch-size must be at least 1");
   if (args.claim_idle_ms < 1) return CommandStatus::Usage("--claim-idle-ms must be at least 1");
   if (args.block_ms < 1) return CommandStatus::Usage("--block-ms must be at least 1");
+  if (args.commit_interval_ms < 0 || args.commit_interval_ms > 60000) {
+    return CommandStatus::Usage("--commit-interval-ms must be 0 to 60000");
+  }
   registry::LoadedRepo config;
   std::vector<registry::LoadError> errors = registry::LoadRepoConfig(repo_dir, &config);
   if (errors.empty() && config.config.online.type == "rocksdb") {
@@ -75,6 +79,7 @@ CommandStatus RunStream(const std::string& repo_dir, const StreamArgs& args) {
   options.claim_idle_ms = args.claim_idle_ms;
   options.block_ms = args.block_ms;
   options.compact_logs = !args.no_compaction;
+  options.min_commit_interval_ms = args.commit_interval_ms;
   auto log_mu = std::make_shared<std::mutex>();
   options.log = [log_mu](const std::string& line) {
     std::lock_guard<std::mutex> guard(*log_mu);
@@ -114,6 +119,9 @@ void RegisterStreamCommand(CLI::App* app, CommandContext* ctx) {
   cmd->add_option("--claim-idle-ms", args->claim_idle_ms,
                   "Claim entries pending this long at another consumer (default 30000)");
   cmd->add_option("--block-ms", args->block_ms, "Longest wait of one read (default 100)");
+  cmd->add_option("--commit-interval-ms", args->commit_interval_ms,
+                  "Start a log commit at most this often; events arriving meanwhile join it "
+                  "(default 5; 0: commit as soon as entries are read)");
   cmd->add_flag("--no-background-compaction", args->no_compaction,
                 "Do not merge the source logs' small parts in the background (then run "
                 "`tessera compact` yourself)");

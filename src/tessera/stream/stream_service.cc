@@ -106,6 +106,7 @@ Result<std::unique_ptr<StreamService>> StreamService::Start(FeatureStore* store,
     consumer_options.batch_size = options.batch_size;
     consumer_options.queue_batches = options.queue_batches;
     consumer_options.max_apply_rows = options.max_apply_rows;
+    consumer_options.min_commit_interval_ms = options.min_commit_interval_ms;
     consumer_options.block_ms = options.block_ms;
     consumer_options.claim_idle_ms = options.claim_idle_ms;
     consumer_options.claim_interval_ms = options.claim_interval_ms;

@@ -35,6 +35,7 @@ struct StreamServiceOptions {
   int batch_size = 1000;
   int queue_batches = 8;
   int64_t max_apply_rows = 20000;
+  int64_t min_commit_interval_ms = 5;  // ConsumerOptions
   int64_t block_ms = 100;
   int64_t claim_idle_ms = 30000;
   int64_t claim_interval_ms = 5000;
