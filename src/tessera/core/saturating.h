@@ -10,8 +10,7 @@ namespace tessera {
 
 // a - b, clamped to the smallest int64. REQUIRES: b >= 0.
 inline int64_t SaturatingSub(int64_t a, int64_t b) {
-  return a < std::numeric_limits<int64_t>::min() + b ? std::numeric_limits<int64_t>::min()
-                                                     : a - b;
+  return a < std::numeric_limits<int64_t>::min() + b ? std::numeric_limits<int64_t>::min() : a - b;
 }
 
 }  // namespace tessera
