@@ -285,6 +285,46 @@ TEST_F(ApiTest, MetricsShowEachViewsFreshness) {
   EXPECT_NE(m.find("tessera_http_requests_total"), std::string::npos);
 }
 
+TEST(StreamMetricsTest, EachConsumerGetsItsCountersGaugesAndCumulativeFreshnessBuckets) {
+  stream::StreamStatus s;
+  s.source = "tx_push";
+  s.stream = "tx\"events";  // a quote in a label value is escaped
+  s.group = "g";
+  s.consumer = "c1";
+  s.connected = true;
+  s.lag_entries = 12;
+  s.lag_seconds = 0.25;
+  s.events_applied = 900;
+  s.rejected = 3;
+  s.batches = 40;
+  s.freshness_counts.assign(stream::kFreshnessBuckets, 0);
+  s.freshness_counts[0] = 5;                              // <= 1 ms
+  s.freshness_counts[3] = 2;                              // <= 10 ms
+  s.freshness_counts[stream::kFreshnessBuckets - 1] = 1;  // above 60 s
+  s.freshness_sum_seconds = 61.5;
+  std::string out;
+  Metrics::RenderStreams({s}, &out);
+  const std::string l = R"(source="tx_push",stream="tx\"events",group="g",consumer="c1")";
+  for (const std::string& line :
+       {"tessera_stream_connected{" + l + "} 1\n", "tessera_stream_lag_entries{" + l + "} 12\n",
+        "tessera_stream_lag_seconds{" + l + "} 0.250000\n",
+        "tessera_stream_events_applied_total{" + l + "} 900\n",
+        "tessera_stream_rejected_total{" + l + "} 3\n",
+        "tessera_stream_commits_total{" + l + "} 40\n",
+        "tessera_stream_freshness_seconds_bucket{" + l + ",le=\"0.001\"} 5\n",
+        "tessera_stream_freshness_seconds_bucket{" + l + ",le=\"0.005\"} 5\n",
+        "tessera_stream_freshness_seconds_bucket{" + l + ",le=\"0.01\"} 7\n",
+        "tessera_stream_freshness_seconds_bucket{" + l + ",le=\"60\"} 7\n",
+        "tessera_stream_freshness_seconds_bucket{" + l + ",le=\"+Inf\"} 8\n",
+        "tessera_stream_freshness_seconds_sum{" + l + "} 61.500000\n",
+        "tessera_stream_freshness_seconds_count{" + l + "} 8\n"}) {
+    EXPECT_NE(out.find(line), std::string::npos) << line << " in\n" << out;
+  }
+  std::string none;
+  Metrics::RenderStreams({}, &none);
+  EXPECT_EQ(none, "");
+}
+
 TEST(LatencyHistogramTest, BucketsAreCumulativeWithInclusiveBounds) {
   LatencyHistogram h;
   h.Record(50);        // le 0.00005

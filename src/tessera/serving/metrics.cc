@@ -191,4 +191,95 @@ std::string Metrics::Render() const {
   return out;
 }
 
+namespace {
+
+std::string StreamLabels(const stream::StreamStatus& s) {
+  return "source=\"" + LabelValue(s.source) + "\",stream=\"" + LabelValue(s.stream) +
+         "\",group=\"" + LabelValue(s.group) + "\",consumer=\"" + LabelValue(s.consumer) + "\"";
+}
+
+// One family: HELP, TYPE, then a sample per consumer.
+template <typename Value>
+void StreamFamily(const std::vector<stream::StreamStatus>& statuses, const char* name,
+                  const char* type, const char* help, Value value, std::string* out) {
+  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  for (const stream::StreamStatus& s : statuses) {
+    *out += std::string(name) + "{" + StreamLabels(s) + "} " + value(s) + "\n";
+  }
+}
+
+std::string Count(int64_t v) { return std::to_string(v); }
+
+std::string Decimal(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%.6f", v);
+  return buf;
+}
+
+}  // namespace
+
+void Metrics::RenderStreams(const std::vector<stream::StreamStatus>& statuses, std::string* out) {
+  using S = stream::StreamStatus;
+  if (statuses.empty()) return;
+  StreamFamily(
+      statuses, "tessera_stream_connected", "gauge", "1 while the stream's Redis answers.",
+      [](const S& s) { return Count(s.connected ? 1 : 0); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_lag_entries", "gauge",
+      "Entries not yet delivered to the consumer group (-1: unknown).",
+      [](const S& s) { return Count(s.lag_entries); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_lag_seconds", "gauge",
+      "Now minus the time of the oldest entry not yet delivered to the group.",
+      [](const S& s) { return Decimal(s.lag_seconds); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_queued_batches", "gauge", "Batches read and waiting to be applied.",
+      [](const S& s) { return Count(s.queued_batches); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_entries_read_total", "counter",
+      "Entries delivered to this consumer (new, pending, claimed).",
+      [](const S& s) { return Count(s.entries_read); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_entries_claimed_total", "counter",
+      "Entries claimed from other consumers of the group.",
+      [](const S& s) { return Count(s.entries_claimed); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_events_applied_total", "counter",
+      "Events committed to the source log and applied online.",
+      [](const S& s) { return Count(s.events_applied); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_rejected_total", "counter",
+      "Bad entries written to the dead-letter stream.",
+      [](const S& s) { return Count(s.rejected); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_too_old_total", "counter",
+      "Events older than every window: logged, not served.",
+      [](const S& s) { return Count(s.too_old); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_duplicates_total", "counter",
+      "Entries dropped because their event id was committed before.",
+      [](const S& s) { return Count(s.duplicates); }, out);
+  StreamFamily(
+      statuses, "tessera_stream_commits_total", "counter",
+      "Batches committed to the source log (group commits).",
+      [](const S& s) { return Count(s.batches); }, out);
+  const std::string name = "tessera_stream_freshness_seconds";
+  *out += "# HELP " + name + " Now minus the event time when a streamed event was applied.\n";
+  *out += "# TYPE " + name + " histogram\n";
+  for (const S& s : statuses) {
+    const std::string labels = StreamLabels(s);
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b < stream::kFreshnessBuckets; ++b) {
+      cumulative +=
+          b < s.freshness_counts.size() ? static_cast<uint64_t>(s.freshness_counts[b]) : 0;
+      const std::string le = b + 1 < stream::kFreshnessBuckets
+                                 ? Seconds(stream::kFreshnessBucketsMs[b] * 1000)
+                                 : "+Inf";
+      Line(out, name + "_bucket", labels + ",le=\"" + le + "\"", cumulative);
+    }
+    *out += name + "_sum{" + labels + "} " + Decimal(s.freshness_sum_seconds) + "\n";
+    Line(out, name + "_count", labels, cumulative);
+  }
+}
+
 }  // namespace tessera::serving

@@ -15,8 +15,18 @@
 //   tessera_push_duplicates_dropped_total            counter (retried rows dropped
 //                                                    by event_id)
 //
-// and, with `tessera serve --stream`, the stream consumers' metrics
-// (stream/stream_status.h RenderStreamMetrics, through set_extra), and, from
+// and, with `tessera serve --stream`, per consumer (RenderStreams, through
+// set_extra; labels source, stream, group, consumer; docs/STREAMS.md):
+//
+//   tessera_stream_connected, _lag_entries, _lag_seconds, _queued_batches
+//                                                    gauges
+//   tessera_stream_entries_read_total, _entries_claimed_total,
+//   _events_applied_total, _rejected_total, _too_old_total,
+//   _duplicates_total, _commits_total                counters
+//   tessera_stream_freshness_seconds                 histogram (now - event
+//                                                    time at apply)
+//
+// and, from
 // the store at each scrape (RenderFreshness), per online view:
 //
 //   tessera_feature_view_version{view,state}         gauge (state current,
@@ -39,6 +49,7 @@
 #include <vector>
 
 #include "tessera/feature_store.h"
+#include "tessera/stream/stream_consumer.h"
 
 namespace tessera::serving {
 
@@ -86,6 +97,8 @@ class Metrics {
   // The per-view gauges above (views never materialized have only the
   // version gauges), appended to `out`.
   static void RenderFreshness(const std::vector<ViewFreshness>& views, std::string* out);
+  // The stream consumers' metrics above, appended to `out` (nothing for none).
+  static void RenderStreams(const std::vector<stream::StreamStatus>& statuses, std::string* out);
 
  private:
   struct PerEndpoint {

@@ -12,7 +12,7 @@
 #include "tessera/serving/backend.h"
 #include "tessera/serving/metrics.h"
 #include "tessera/serving/serve_lock.h"
-#include "tessera/stream/stream_status.h"
+#include "tessera/stream/stream_status.h"  // StatusDir
 
 namespace tessera::serving {
 namespace {
@@ -53,7 +53,7 @@ Status Serve(const ServeOptions& options) {
   // Set once the consumers run; /metrics may be asked before.
   std::atomic<stream::StreamService*> streams{nullptr};
   metrics.set_extra([&streams](std::string* out) {
-    if (stream::StreamService* s = streams.load()) stream::RenderStreamMetrics(s->Statuses(), out);
+    if (stream::StreamService* s = streams.load()) Metrics::RenderStreams(s->Statuses(), out);
   });
   Api api(backend.get(), &metrics);
   TS_ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Open(options.http, &api));

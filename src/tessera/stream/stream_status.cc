@@ -14,64 +14,6 @@
 namespace tessera::stream {
 namespace {
 
-// A Prometheus label value: backslash, quote and newline escaped.
-std::string LabelValue(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\' || c == '"') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string Labels(const StreamStatus& s) {
-  return "source=\"" + LabelValue(s.source) + "\",stream=\"" + LabelValue(s.stream) +
-         "\",group=\"" + LabelValue(s.group) + "\",consumer=\"" + LabelValue(s.consumer) + "\"";
-}
-
-std::string Number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.6g", v);
-  return buf;
-}
-
-// One metric family: HELP, TYPE and a sample per status.
-template <typename Get>
-void Family(const std::vector<StreamStatus>& statuses, const char* name, const char* type,
-            const char* help, Get get, std::string* out) {
-  *out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-  for (const StreamStatus& s : statuses) {
-    *out += std::string(name) + "{" + Labels(s) + "} " + get(s) + "\n";
-  }
-}
-
-std::string Int(int64_t v) { return std::to_string(v); }
-
-void Freshness(const std::vector<StreamStatus>& statuses, std::string* out) {
-  const char* name = "tessera_stream_freshness_seconds";
-  *out += std::string("# HELP ") + name +
-          " now - event time when a streamed event was applied\n# TYPE " + name + " histogram\n";
-  for (const StreamStatus& s : statuses) {
-    const std::string labels = Labels(s);
-    int64_t cumulative = 0;
-    for (size_t b = 0; b < kFreshnessBuckets; ++b) {
-      cumulative += b < s.freshness_counts.size() ? s.freshness_counts[b] : 0;
-      const std::string le =
-          b + 1 < kFreshnessBuckets ? Number(kFreshnessBucketsMs[b] / 1000.0) : "+Inf";
-      *out +=
-          std::string(name) + "_bucket{" + labels + ",le=\"" + le + "\"} " + Int(cumulative) + "\n";
-    }
-    *out += std::string(name) + "_sum{" + labels + "} " + Number(s.freshness_sum_seconds) + "\n";
-    *out += std::string(name) + "_count{" + labels + "} " + Int(cumulative) + "\n";
-  }
-}
-
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void WriteStatus(const StreamStatus& s, JsonWriter* w) {
@@ -184,53 +126,6 @@ std::string QuantileText(int64_t ms) {
 }
 
 }  // namespace
-
-void RenderStreamMetrics(const std::vector<StreamStatus>& statuses, std::string* out) {
-  if (statuses.empty()) return;
-  Family(
-      statuses, "tessera_stream_connected", "gauge", "1 while the stream's Redis answers",
-      [](const StreamStatus& s) { return Int(s.connected ? 1 : 0); }, out);
-  Family(
-      statuses, "tessera_stream_lag_entries", "gauge",
-      "entries not yet delivered to the consumer group (-1: unknown)",
-      [](const StreamStatus& s) { return Int(s.lag_entries); }, out);
-  Family(
-      statuses, "tessera_stream_lag_seconds", "gauge",
-      "now - time of the oldest entry not yet delivered to the group",
-      [](const StreamStatus& s) { return Number(s.lag_seconds); }, out);
-  Family(
-      statuses, "tessera_stream_queued_batches", "gauge", "batches read and waiting to be applied",
-      [](const StreamStatus& s) { return Int(s.queued_batches); }, out);
-  Family(
-      statuses, "tessera_stream_entries_read_total", "counter",
-      "entries delivered to this consumer (new, pending, claimed)",
-      [](const StreamStatus& s) { return Int(s.entries_read); }, out);
-  Family(
-      statuses, "tessera_stream_entries_claimed_total", "counter",
-      "entries claimed from other consumers of the group",
-      [](const StreamStatus& s) { return Int(s.entries_claimed); }, out);
-  Family(
-      statuses, "tessera_stream_events_applied_total", "counter",
-      "events committed to the source log and applied online",
-      [](const StreamStatus& s) { return Int(s.events_applied); }, out);
-  Family(
-      statuses, "tessera_stream_rejected_total", "counter",
-      "bad entries written to the dead-letter stream",
-      [](const StreamStatus& s) { return Int(s.rejected); }, out);
-  Family(
-      statuses, "tessera_stream_too_old_total", "counter",
-      "events older than every window: logged, not served",
-      [](const StreamStatus& s) { return Int(s.too_old); }, out);
-  Family(
-      statuses, "tessera_stream_duplicates_total", "counter",
-      "entries dropped because their event id was committed before",
-      [](const StreamStatus& s) { return Int(s.duplicates); }, out);
-  Family(
-      statuses, "tessera_stream_commits_total", "counter",
-      "batches committed to the source log (group commits)",
-      [](const StreamStatus& s) { return Int(s.batches); }, out);
-  Freshness(statuses, out);
-}
 
 std::string StatusFileJson(int64_t pid, int64_t updated_at,
                            const std::vector<StreamStatus>& statuses) {

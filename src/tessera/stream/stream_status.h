@@ -1,5 +1,6 @@
-// How consumers' statuses (stream_consumer.h StreamStatus) are shown:
-// Prometheus text for GET /metrics, a table for `tessera stream --status`,
+// How consumers' statuses (stream_consumer.h StreamStatus) are shown
+// outside the server (GET /metrics renders them in serving/metrics.h): a
+// table for `tessera stream --status`,
 // and the status file through which a running `tessera stream` or
 // `tessera serve --stream` tells `--status` what it is doing
 // (docs/STREAMS.md, "Status and metrics").
@@ -25,22 +26,6 @@
 #include "tessera/stream/stream_consumer.h"
 
 namespace tessera::stream {
-
-// The metrics, appended to `out` (label values escaped as Prometheus wants):
-//   tessera_stream_connected{source,stream,group,consumer}        gauge 0/1
-//   tessera_stream_lag_entries{...}                               gauge
-//   tessera_stream_lag_seconds{...}                               gauge
-//   tessera_stream_queued_batches{...}                            gauge
-//   tessera_stream_entries_read_total{...}                        counter
-//   tessera_stream_entries_claimed_total{...}                     counter
-//   tessera_stream_events_applied_total{...}                      counter
-//   tessera_stream_rejected_total{...}                            counter
-//   tessera_stream_too_old_total{...}                             counter
-//   tessera_stream_duplicates_total{...}                          counter
-//   tessera_stream_commits_total{...}                             counter
-//   tessera_stream_freshness_seconds{...}                         histogram
-// Events per second are rate(tessera_stream_events_applied_total[1m]).
-void RenderStreamMetrics(const std::vector<StreamStatus>& statuses, std::string* out);
 
 // One process's status file.
 struct StatusFile {
