@@ -12,6 +12,7 @@
 
 #include "redis_server.h"
 #include "require_oracle.h"
+#include "tessera/online/redis/redis_connection.h"
 #include "tessera/online/redis/redis_online_store.h"
 
 namespace tessera::online::redis {
@@ -56,18 +57,21 @@ class RawRedis {
   // The reply to `args`, as a string ("(nil)", "(error) ...", "(integer) N",
   // or the text); arrays as their elements joined by '|'.
   std::string Run(const std::vector<std::string>& args) {
+    ReplyPtr reply = Reply(args);
+    return reply == nullptr ? "(connection error)" : Text(*reply);
+  }
+
+  // The reply to `args` itself, for checks of its structure; null on a
+  // connection error.
+  ReplyPtr Reply(const std::vector<std::string>& args) {
     std::vector<const char*> argv;
     std::vector<size_t> lens;
     for (const std::string& a : args) {
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(c_, static_cast<int>(args.size()), argv.data(), lens.data()));
-    if (reply == nullptr) return "(connection error)";
-    std::string text = Text(*reply);
-    freeReplyObject(reply);
-    return text;
+    return ReplyPtr(static_cast<redisReply*>(
+        redisCommandArgv(c_, static_cast<int>(args.size()), argv.data(), lens.data())));
   }
 
  private:

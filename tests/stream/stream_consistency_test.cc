@@ -26,6 +26,7 @@
 #include "tessera/feature_store.h"
 #include "tessera/stream/stream_service.h"
 #include "test_seed.h"
+#include "tests/online/redis_test_util.h"
 #include "window_reference.h"
 
 namespace tessera {
@@ -35,62 +36,35 @@ namespace fs = std::filesystem;
 using namespace ::tessera::testing::window;  // NOLINT: the shared reference
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-// One raw connection for the producer and for checks.
-class Producer {
- public:
-  explicit Producer(int port) : c_(redisConnect("127.0.0.1", port)) {}
-  ~Producer() { redisFree(c_); }
-  Producer(const Producer&) = delete;
-  Producer& operator=(const Producer&) = delete;
+using online::redis::RawRedis;
+using online::redis::ReplyPtr;
 
-  // XADD key * fields...; the new entry's id ("" on failure).
-  std::string Add(const std::string& key, const Fields& fields) {
-    std::vector<std::string> args = {"XADD", key, "*"};
-    for (const auto& [f, v] : fields) {
-      args.push_back(f);
-      args.push_back(v);
+// XRANGE key - +: each entry's fields by name.
+std::vector<std::map<std::string, std::string>> EntriesOf(RawRedis& redis, const std::string& key) {
+  std::vector<std::map<std::string, std::string>> out;
+  ReplyPtr r = redis.Reply({"XRANGE", key, "-", "+"});
+  if (r == nullptr || r->type != REDIS_REPLY_ARRAY) return out;
+  for (size_t i = 0; i < r->elements; ++i) {
+    const redisReply* fields = r->element[i]->element[1];
+    std::map<std::string, std::string> entry;
+    for (size_t f = 0; f + 1 < fields->elements; f += 2) {
+      entry[std::string(fields->element[f]->str, fields->element[f]->len)] =
+          std::string(fields->element[f + 1]->str, fields->element[f + 1]->len);
     }
-    redisReply* r = Run(args);
-    std::string id =
-        r != nullptr && r->type == REDIS_REPLY_STRING ? std::string(r->str, r->len) : std::string();
-    if (r != nullptr) freeReplyObject(r);
-    return id;
+    out.push_back(std::move(entry));
   }
+  return out;
+}
 
-  // XRANGE key - +: each entry's fields by name.
-  std::vector<std::map<std::string, std::string>> Range(const std::string& key) {
-    std::vector<std::map<std::string, std::string>> out;
-    redisReply* r = Run({"XRANGE", key, "-", "+"});
-    if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
-      if (r != nullptr) freeReplyObject(r);
-      return out;
-    }
-    for (size_t i = 0; i < r->elements; ++i) {
-      const redisReply* fields = r->element[i]->element[1];
-      std::map<std::string, std::string> entry;
-      for (size_t f = 0; f + 1 < fields->elements; f += 2) {
-        entry[std::string(fields->element[f]->str, fields->element[f]->len)] =
-            std::string(fields->element[f + 1]->str, fields->element[f + 1]->len);
-      }
-      out.push_back(std::move(entry));
-    }
-    freeReplyObject(r);
-    return out;
+// XADD key * fields...; the new entry's id.
+std::string Add(RawRedis& redis, const std::string& key, const Fields& fields) {
+  std::vector<std::string> args = {"XADD", key, "*"};
+  for (const auto& [f, v] : fields) {
+    args.push_back(f);
+    args.push_back(v);
   }
-
- private:
-  redisReply* Run(const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const std::string& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    return static_cast<redisReply*>(
-        redisCommandArgv(c_, static_cast<int>(args.size()), argv.data(), lens.data()));
-  }
-  redisContext* c_;
-};
+  return redis.Run(args);
+}
 
 std::string DoubleText(double v) {
   if (std::isnan(v)) return "NaN";
@@ -167,7 +141,7 @@ class StreamConsistencyTest : public ::testing::TestWithParam<std::string> {
     OpenStore();
     auto applied = store_->Apply("test");
     ASSERT_TRUE(applied.ok()) << applied.status().ToString();
-    producer_ = std::make_unique<Producer>(redis_->port());
+    producer_ = std::make_unique<RawRedis>(redis_->port());
   }
   void TearDown() override {
     service_.reset();
@@ -270,7 +244,7 @@ class StreamConsistencyTest : public ::testing::TestWithParam<std::string> {
   ClockEnv clock_;
   std::unique_ptr<FeatureStore> store_;
   std::unique_ptr<stream::StreamService> service_;
-  std::unique_ptr<Producer> producer_;
+  std::unique_ptr<RawRedis> producer_;
   std::vector<Event> events_;  // the distinct good events, in entry order
   int64_t sent_ = 0;           // entries XADDed
   Counts before_restart_;
@@ -293,18 +267,18 @@ TEST_P(StreamConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
     for (int i = 0; i < n; ++i) {
       const uint64_t kind = rng() % 10;
       if (kind == 0) {
-        bad_ids.push_back(producer_->Add(key_, BadEntry(rng, now)));
+        bad_ids.push_back(Add(*producer_, key_, BadEntry(rng, now)));
       } else if (kind == 1 && !events_.empty()) {
         // A producer retry: an event still in the largest window sent again.
         const Event& e = events_[rng() % events_.size()];
         if (e.ts <= now - kHour) continue;
-        producer_->Add(key_, EntryOf(e, rng));
+        Add(*producer_, key_, EntryOf(e, rng));
         ++retries;
       } else {
         Event e = RandomEvent(rng, now);
         e.seq = static_cast<int64_t>(events_.size()) + 1;  // entry order = commit order
         e.id = "e" + std::to_string(e.seq);
-        producer_->Add(key_, EntryOf(e, rng));
+        Add(*producer_, key_, EntryOf(e, rng));
         events_.push_back(e);
       }
       ++sent_;
@@ -346,7 +320,7 @@ TEST_P(StreamConsistencyTest, ServedEqualsHistoricalEqualsBruteForce) {
     }
   }
   // Every bad entry is in the dead-letter stream, with its id and a reason.
-  std::vector<std::map<std::string, std::string>> dead = producer_->Range(key_ + ":dead");
+  std::vector<std::map<std::string, std::string>> dead = EntriesOf(*producer_, key_ + ":dead");
   ASSERT_EQ(dead.size(), bad_ids.size());
   for (size_t i = 0; i < dead.size(); ++i) {
     EXPECT_EQ(dead[i]["_entry_id"], bad_ids[i]);

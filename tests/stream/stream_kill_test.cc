@@ -32,6 +32,7 @@
 #include "tessera/feature_store.h"
 #include "tessera/stream/stream_status.h"
 #include "test_seed.h"
+#include "tests/online/redis_test_util.h"
 
 extern char** environ;
 
@@ -83,70 +84,28 @@ class StreamProcess {
   pid_t pid_ = -1;
 };
 
-class Redis {
- public:
-  explicit Redis(int port) : c_(redisConnect("127.0.0.1", port)) {}
-  ~Redis() { redisFree(c_); }
-  Redis(const Redis&) = delete;
-  Redis& operator=(const Redis&) = delete;
+using online::redis::RawRedis;
+using online::redis::ReplyPtr;
 
-  // The reply as text: a string, an integer, or an array's elements joined
-  // by '|' (nested arrays flattened).
-  std::string Run(const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const std::string& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
+// XINFO GROUPS' pending and lag of `group` (-1 each when absent; lag -1
+// when Redis reports nil).
+std::pair<int64_t, int64_t> PendingAndLag(RawRedis& redis, const std::string& key,
+                                          const std::string& group) {
+  ReplyPtr r = redis.Reply({"XINFO", "GROUPS", key});
+  std::pair<int64_t, int64_t> out{-1, -1};
+  if (r == nullptr || r->type != REDIS_REPLY_ARRAY) return out;
+  for (size_t g = 0; g < r->elements; ++g) {
+    const redisReply* info = r->element[g];
+    std::map<std::string, const redisReply*> fields;
+    for (size_t i = 0; i + 1 < info->elements; i += 2) {
+      fields[std::string(info->element[i]->str, info->element[i]->len)] = info->element[i + 1];
     }
-    auto* r = static_cast<redisReply*>(
-        redisCommandArgv(c_, static_cast<int>(args.size()), argv.data(), lens.data()));
-    if (r == nullptr) return "(connection error)";
-    std::string text = Text(*r);
-    freeReplyObject(r);
-    return text;
+    if (fields.count("name") == 0 || std::string(fields["name"]->str) != group) continue;
+    out.first = fields["pending"]->integer;
+    out.second = fields["lag"]->type == REDIS_REPLY_INTEGER ? fields["lag"]->integer : -1;
   }
-
-  // XINFO GROUPS' pending and lag of `group` (lag -1 when nil).
-  std::pair<int64_t, int64_t> PendingAndLag(const std::string& key, const std::string& group) {
-    std::vector<std::string> args = {"XINFO", "GROUPS", key};
-    std::vector<const char*> argv;
-    for (const std::string& a : args) argv.push_back(a.c_str());
-    auto* r = static_cast<redisReply*>(redisCommandArgv(c_, 3, argv.data(), nullptr));
-    std::pair<int64_t, int64_t> out{-1, -1};
-    if (r != nullptr && r->type == REDIS_REPLY_ARRAY) {
-      for (size_t g = 0; g < r->elements; ++g) {
-        const redisReply* info = r->element[g];
-        std::map<std::string, const redisReply*> fields;
-        for (size_t i = 0; i + 1 < info->elements; i += 2) {
-          fields[std::string(info->element[i]->str, info->element[i]->len)] = info->element[i + 1];
-        }
-        if (fields.count("name") == 0 || std::string(fields["name"]->str) != group) continue;
-        out.first = fields["pending"]->integer;
-        out.second = fields["lag"]->type == REDIS_REPLY_INTEGER ? fields["lag"]->integer : -1;
-      }
-    }
-    if (r != nullptr) freeReplyObject(r);
-    return out;
-  }
-
- private:
-  static std::string Text(const redisReply& r) {
-    switch (r.type) {
-      case REDIS_REPLY_STRING:
-      case REDIS_REPLY_STATUS:
-      case REDIS_REPLY_ERROR: return std::string(r.str, r.len);
-      case REDIS_REPLY_INTEGER: return std::to_string(r.integer);
-      case REDIS_REPLY_ARRAY: {
-        std::string out;
-        for (size_t i = 0; i < r.elements; ++i) out += (i ? "|" : "") + Text(*r.element[i]);
-        return out;
-      }
-      default: return "";
-    }
-  }
-  redisContext* c_;
-};
+  return out;
+}
 
 struct Sent {
   int64_t user;
@@ -197,7 +156,7 @@ feature_views:
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     auto applied = (*store)->Apply("test");
     ASSERT_TRUE(applied.ok()) << applied.status().ToString();
-    redis_ = std::make_unique<Redis>(server_->port());
+    redis_ = std::make_unique<RawRedis>(server_->port());
     now_ = NowMicros();
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -220,7 +179,7 @@ feature_views:
       const std::string reply = redis_->Run({"XADD", key_, "*", "user_id", std::to_string(e.user),
                                              "event_timestamp", FormatTimestamp(e.ts), "amount",
                                              std::to_string(e.amount), "event_id", e.id});
-      ASSERT_NE(reply.find('-'), std::string::npos) << reply;
+      ASSERT_TRUE(reply.find('-') != std::string::npos && reply[0] != '(') << reply;
     }
   }
 
@@ -228,7 +187,7 @@ feature_views:
   // every entry.
   bool Drained() {
     for (int i = 0; i < 6000; ++i) {
-      auto [pending, lag] = redis_->PendingAndLag(key_, "g");
+      auto [pending, lag] = PendingAndLag(*redis_, key_, "g");
       if (pending == 0 && lag == 0) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -306,7 +265,7 @@ feature_views:
   ::tessera::testing::RedisServer* server_ = nullptr;
   fs::path dir_;
   std::string key_;
-  std::unique_ptr<Redis> redis_;
+  std::unique_ptr<RawRedis> redis_;
   int64_t now_ = 0;
   std::vector<Sent> distinct_;
 };
