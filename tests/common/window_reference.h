@@ -240,6 +240,32 @@ inline Value ByAccumulator(const Feature& f, const std::vector<const Event*>& pr
   return acc->Finish();
 }
 
+// `events` as rows of push source `events_push` (every column of
+// events.csv; a missing optional value is a null).
+inline RecordBatchPtr Rows(const std::vector<Event>& events) {
+  auto schema = Schema::Make({{"user_id", DataType::Int64()},
+                              {"event_timestamp", DataType::Timestamp()},
+                              {"amount", DataType::Double()},
+                              {"qty", DataType::Int64()},
+                              {"merchant", DataType::String()},
+                              {"event_id", DataType::String()},
+                              {"created", DataType::Timestamp()}});
+  RecordBatchBuilder builder(*schema);
+  for (const Event& e : events) {
+    EXPECT_TRUE(
+        builder
+            .AppendRow(
+                {Value::Int64(e.user), Value::Timestamp(e.ts),
+                 e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
+                 e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
+                 e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
+                 Value::String(e.id),
+                 e.created ? Value::Timestamp(*e.created) : Value::Null(DataType::Timestamp())})
+            .ok());
+  }
+  return *builder.Finish();
+}
+
 // The served values of view `stats` for users 1..users at the store's now:
 // per user, the features in order.
 inline std::vector<std::vector<Value>> ServedStats(FeatureStore* store, int64_t users) {

@@ -37,30 +37,6 @@ using namespace ::tessera::testing::window;  // NOLINT: the shared reference
 
 constexpr int kUsers = 4;
 
-RecordBatchPtr Rows(const std::vector<Event>& events) {
-  auto schema = Schema::Make({{"user_id", DataType::Int64()},
-                              {"event_timestamp", DataType::Timestamp()},
-                              {"amount", DataType::Double()},
-                              {"qty", DataType::Int64()},
-                              {"merchant", DataType::String()},
-                              {"event_id", DataType::String()},
-                              {"created", DataType::Timestamp()}});
-  RecordBatchBuilder builder(*schema);
-  for (const Event& e : events) {
-    EXPECT_TRUE(
-        builder
-            .AppendRow(
-                {Value::Int64(e.user), Value::Timestamp(e.ts),
-                 e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
-                 e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
-                 e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
-                 Value::String(e.id),
-                 e.created ? Value::Timestamp(*e.created) : Value::Null(DataType::Timestamp())})
-            .ok());
-  }
-  return *builder.Finish();
-}
-
 // The test clock, with syncs skipped: a commit then costs about what a
 // window-state update does, so the two consumers' updates of one key
 // overlap often (with real syncs the log's lock spaces them out).

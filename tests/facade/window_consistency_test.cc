@@ -92,30 +92,6 @@ class WindowConsistencyTest : public ::testing::TestWithParam<std::string> {
     store_ = std::move(*store);
   }
 
-  static RecordBatchPtr Rows(const std::vector<Event>& events) {
-    auto schema = Schema::Make({{"user_id", DataType::Int64()},
-                                {"event_timestamp", DataType::Timestamp()},
-                                {"amount", DataType::Double()},
-                                {"qty", DataType::Int64()},
-                                {"merchant", DataType::String()},
-                                {"event_id", DataType::String()},
-                                {"created", DataType::Timestamp()}});
-    RecordBatchBuilder builder(*schema);
-    for (const Event& e : events) {
-      EXPECT_TRUE(
-          builder
-              .AppendRow(
-                  {Value::Int64(e.user), Value::Timestamp(e.ts),
-                   e.amount ? Value::Double(*e.amount) : Value::Null(DataType::Double()),
-                   e.qty ? Value::Int64(*e.qty) : Value::Null(DataType::Int64()),
-                   e.merchant ? Value::String(*e.merchant) : Value::Null(DataType::String()),
-                   Value::String(e.id),
-                   e.created ? Value::Timestamp(*e.created) : Value::Null(DataType::Timestamp())})
-              .ok());
-    }
-    return *builder.Finish();
-  }
-
   // Pushes `events` and `retries` (events pushed before, sent again by a
   // client: same event_id) as one push at the clock's now, the retries at
   // random places. Only the new events are committed: one log commit, in
