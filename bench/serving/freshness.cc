@@ -39,12 +39,18 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "http_client.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using tessera_bench::CountsIn;
 using tessera_bench::HttpConnection;
+using tessera_bench::Micros;
+using tessera_bench::Pct;
+using tessera_bench::Rfc3339;
+using tessera_bench::Seconds;
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -147,14 +153,6 @@ Options Parse(int argc, char** argv) {
   return o;
 }
 
-Clock::duration Seconds(double s) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-int64_t Micros(Clock::duration d) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
-}
-
 // The shared schedule: a steady-clock origin and the wall time it stands
 // for (event timestamps), the start of measurement and the end of sending.
 struct Schedule {
@@ -173,19 +171,6 @@ struct Schedule {
   // backlog: sends due before `end` are dropped once it is `grace` past.
   bool TooLate(Clock::duration grace) const { return Clock::now() > end + grace; }
 };
-
-// RFC 3339 UTC with microseconds, as the server reads timestamps.
-std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char out[64];
-  std::snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(us % 1000000));
-  return out;
-}
 
 std::string Quoted(const std::string& view, const std::string& csv) {
   std::string out;
@@ -302,27 +287,6 @@ void RunReader(const Options& o, const Schedule& s, int connection, Tally* tally
   }
 }
 
-// The counts in a /get-online-features answer for one feature: the values
-// of the second result (the first is the join key), -1 for a value that
-// is not a whole number. Empty when the answer has no second result.
-std::vector<int64_t> CountsIn(const std::string& body) {
-  const std::string marker = "\"values\":[";
-  std::vector<int64_t> counts;
-  size_t first = body.find(marker);
-  if (first == std::string::npos) return counts;
-  size_t second = body.find(marker, first + marker.size());
-  if (second == std::string::npos) return counts;
-  for (const char* p = body.c_str() + second + marker.size(); *p != ']' && *p != '\0';) {
-    char* end = nullptr;
-    long long v = std::strtoll(p, &end, 10);
-    counts.push_back(end == p ? -1 : v);
-    p = end == p ? p + 1 : end;
-    while (*p != ',' && *p != ']' && *p != '\0') ++p;
-    if (*p == ',') ++p;
-  }
-  return counts;
-}
-
 // The probes of one batch, polled together (one request for all their
 // keys, so polling stays a small load whatever the probes per batch).
 void PollBatch(const Options& o, const Schedule& s, int64_t batch, HttpConnection* http,
@@ -389,12 +353,6 @@ Tally RunThreads(int n, Fn fn) {
   for (const Tally& t : tallies) all.Merge(t);
   std::sort(all.latencies_us.begin(), all.latencies_us.end());
   return all;
-}
-
-double Pct(const std::vector<int64_t>& sorted, double p) {
-  if (sorted.empty()) return -1;
-  size_t i = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size()));
-  return static_cast<double>(sorted[std::min(i, sorted.size() - 1)]);
 }
 
 // A freshness percentile in milliseconds, null when it is a probe never seen.
