@@ -58,9 +58,7 @@ main() {
     shift 2
   done
   skipped() { [[ ",$skip," == *",$1,"* ]]; }
-  free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-  }
+  source "$src/bench/lib.sh"
 
   echo "== build ($build, Release)"
   cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_BUILD_TESTS=OFF \
@@ -70,7 +68,7 @@ main() {
   mkdir -p "$data"
   results="$data/results.jsonl"
   : >"$results"
-  echo "machine: nproc $(nproc), memory $(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  machine_line
 
   server_pid="" redis_pid="" compact_pid=""
   cleanup() {
@@ -90,13 +88,8 @@ main() {
     "$tessera" -r "$repo" apply --user bench >/dev/null
     "$tessera" -r "$repo" serve --host 127.0.0.1 --port 0 --threads "$threads" >"$repo/serve.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 100); do
-      [[ -s "$repo/data/serve.lock" ]] && grep -q '"port"' "$repo/data/serve.lock" && break
-      sleep 0.1
-    done
     local port
-    port="$(sed -n 's/.*"port": *\([0-9]*\).*/\1/p' "$repo/data/serve.lock" | head -n 1)"
-    [[ -n "$port" ]] || { echo "freshness_bench.sh: the server did not start:" >&2; cat "$repo/serve.log" >&2; exit 1; }
+    port=$(serve_port "$repo" "$server_pid")
     if [[ "$compact_every" != 0 ]]; then
       (while sleep "$compact_every"; do "$tessera" -r "$repo" compact >/dev/null || true; done) &
       compact_pid=$!
@@ -115,8 +108,7 @@ main() {
     fi
     # Each push commits a log part; the manifest lists the parts and, for an
     # hour after a compaction, the files it replaced.
-    python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); print("source log of txn: %d commits, manifest lists %d parts and %d replaced files" % (m["generation"], len(m["parts"]), len(m.get("replaced", []))))' \
-      "$repo/data/offline/freshness/sources/txn/manifest.json" || true
+    log_summary "$repo/data/offline/freshness/sources/txn"
     kill -TERM "$server_pid"
     wait "$server_pid" || true
     server_pid=""
@@ -125,16 +117,7 @@ main() {
   skipped rocksdb || run_backend rocksdb "$data/rocksdb" ""
 
   if ! skipped redis; then
-    local redis_port
-    redis_port=$(free_port)
-    mkdir -p "$data/redis-server"
-    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-      --dir "$data/redis-server" >"$data/redis-server/log" 2>&1 &
-    redis_pid=$!
-    for _ in $(seq 1 50); do
-      redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-      sleep 0.1
-    done
+    start_redis "$data/redis-server"
     run_backend redis "$data/redis" "redis://127.0.0.1:$redis_port"
     echo
     echo "== redis-benchmark (the machine's reference), same redis-server, 32 connections"

@@ -62,9 +62,7 @@ main() {
     esac
     shift 2
   done
-  free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-  }
+  source "$src/bench/lib.sh"
 
   echo "== build ($build, Release)"
   cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTESSERA_BUILD_TESTS=OFF \
@@ -76,10 +74,7 @@ main() {
   mkdir -p "$data"
   results="$data/results.jsonl"
   : >"$results"
-  machine() {
-    echo "machine: nproc $(nproc), memory $(awk '/^MemTotal:/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  }
-  machine
+  machine_line
 
   server_pid="" redis_pid=""
   cleanup() {
@@ -89,17 +84,7 @@ main() {
   }
   trap cleanup EXIT
 
-  local redis_port
-  redis_port=$(free_port)
-  mkdir -p "$data/redis-server"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-    --dir "$data/redis-server" >"$data/redis-server/log" 2>&1 &
-  redis_pid=$!
-  for _ in $(seq 1 50); do
-    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  redis-cli -p "$redis_port" ping >/dev/null || { echo "stream_bench.sh: redis-server did not start:" >&2; cat "$data/redis-server/log" >&2; exit 1; }
+  start_redis "$data/redis-server"
 
   local repo="$data/repo"
   write_repo "$repo" "redis://127.0.0.1:$redis_port"
@@ -109,14 +94,8 @@ main() {
   "$tessera" -r "$repo" serve --host 127.0.0.1 --port 0 --threads "$threads" "${serve_flags[@]}" \
     >"$repo/serve.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    [[ -s "$repo/data/serve.lock" ]] && grep -q '"port"' "$repo/data/serve.lock" && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
   local port
-  port="$(sed -n 's/.*"port": *\([0-9]*\).*/\1/p' "$repo/data/serve.lock" 2>/dev/null | head -n 1)"
-  [[ -n "$port" ]] || { echo "stream_bench.sh: the server did not start:" >&2; cat "$repo/serve.log" >&2; exit 1; }
+  port=$(serve_port "$repo" "$server_pid")
   local common=(--redis-port "$redis_port" --port "$port" --label rocksdb --keys "$keys")
   local status=0
 
@@ -148,15 +127,7 @@ for line in urllib.request.urlopen(sys.argv[1], timeout=5).read().decode().split
     if line.startswith("tessera_stream_") and "_bucket" not in line:
         print(line)
 PY
-  python3 - "$repo/data/offline/stream/sources/txn" <<'PY' || true
-import json, os, sys
-d = sys.argv[1]
-m = json.load(open(os.path.join(d, "manifest.json")))
-log = os.path.join(d, "manifest.log")
-parts = [f for f in os.listdir(d) if f.startswith("part-")]
-print("source log of txn: %d part files; manifest.json checkpoint at generation %s; manifest.log (commits since) %d bytes"
-      % (len(parts), m.get("generation"), os.path.getsize(log) if os.path.exists(log) else 0))
-PY
+  log_summary "$repo/data/offline/stream/sources/txn"
   tail -n 5 "$repo/serve.log"
   "$tessera" -r "$repo" stream --status 2>&1 | tail -n 5 || true
   kill -TERM "$server_pid"
@@ -164,7 +135,7 @@ PY
   server_pid=""
 
   echo
-  machine
+  machine_line
   table "$results"
   return "$status"
 }
