@@ -22,6 +22,19 @@ class StreamDefinitionTest : public testing::Test {
     return RunTessera(args);
   }
 
+  // Gives every row of the scaffold's transactions log an event_id, which a
+  // stream into the aggregated view user_spend needs.
+  void AddEventIds() {
+    const std::string csv = repo_ + "/data/sources/transactions/part-0.csv";
+    std::string with_ids;
+    int row = 0;
+    for (const std::string& line : Lines(ReadBytes(csv))) {
+      with_ids += line + (row == 0 ? ",event_id\n" : ",e" + std::to_string(row) + "\n");
+      ++row;
+    }
+    WriteBytes(csv, with_ids);
+  }
+
   ScratchDir tmp_;
   std::string repo_ = tmp_ / "repo";
 };
@@ -40,14 +53,7 @@ TEST_F(StreamDefinitionTest, PlanNeedsEventIdsThenTheStreamIsADocChangeDescribeS
                         "'user_spend' but has no event_id column: a redelivered entry would be "
                         "counted twice; add `event_id: string` to its schema"));
 
-  const std::string csv = repo_ + "/data/sources/transactions/part-0.csv";
-  std::string with_ids;
-  int row = 0;
-  for (const std::string& line : Lines(ReadBytes(csv))) {
-    with_ids += line + (row == 0 ? ",event_id\n" : ",e" + std::to_string(row) + "\n");
-    ++row;
-  }
-  WriteBytes(csv, with_ids);
+  AddEventIds();
   CliResult plan = Tessera({"plan"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   EXPECT_THAT(
@@ -70,6 +76,42 @@ TEST_F(StreamDefinitionTest, PlanNeedsEventIdsThenTheStreamIsADocChangeDescribeS
   EXPECT_STREQ(d["doc"]["stream"]["key"].GetString(), "tx_events");
   EXPECT_STREQ(d["definition"]["stream"]["group"].GetString(), "tessera");
   EXPECT_EQ(d["version"].GetInt64(), 1);
+}
+
+TEST_F(StreamDefinitionTest, DescribeNeverShowsTheStreamUrlsPassword) {
+  ASSERT_EQ(RunTessera({"init", repo_}).exit_code, 0);
+  AddEventIds();
+  EditFile(repo_ + "/features/payments.yaml", "    batch_source: transactions\n",
+           "    batch_source: transactions\n"
+           "    stream: {type: redis, url: \"redis://alice:Hunter2pw@10.0.0.7:6380/1\", "
+           "key: tx_events}\n");
+  CliResult apply = Tessera({"apply", "--user", "tester"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_THAT(apply.out + apply.err, testing::Not(HasSubstr("Hunter2pw")));
+
+  CliResult text = Tessera({"describe", "transactions_push"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out,
+              HasSubstr("\n  stream: {type: redis, url: redis://***@10.0.0.7:6380/1, key: "
+                        "tx_events, group: tessera}\n"))
+      << text.out;
+  EXPECT_THAT(text.out, testing::Not(HasSubstr("Hunter2pw")));
+  EXPECT_THAT(text.out, testing::Not(HasSubstr("alice")));
+
+  CliResult json = Tessera({"describe", "transactions_push", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  rapidjson::Document d = ParseJson(json.out);
+  EXPECT_STREQ(d["definition"]["stream"]["url"].GetString(), "redis://***@10.0.0.7:6380/1");
+  EXPECT_THAT(json.out, testing::Not(HasSubstr("Hunter2pw")));
+
+  // A change of the password is a doc change whose history shows neither.
+  EditFile(repo_ + "/features/payments.yaml", "alice:Hunter2pw@", "alice:Swordfish9@");
+  ASSERT_EQ(Tessera({"apply", "--user", "tester"}).exit_code, 0);
+  CliResult again = Tessera({"describe", "transactions_push"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, testing::Not(HasSubstr("Hunter2pw")));
+  EXPECT_THAT(again.out, testing::Not(HasSubstr("Swordfish9")));
+  EXPECT_THAT(again.out, HasSubstr("doc_change  "));
 }
 
 }  // namespace

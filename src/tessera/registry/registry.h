@@ -198,12 +198,15 @@ class Registry {
   // The stored definition of `name` at `version` (current when nullopt).
   // NotFound when no such object or version; InvalidArgument naming the kinds
   // when `kind` is nullopt and live objects of several kinds have the name
-  // (a live object wins over deleted ones of other kinds).
+  // (a live object wins over deleted ones of other kinds). The JSON texts
+  // (definition, doc, history's docs) are for display: the credentials in
+  // their urls are masked (redacted_json.h).
   Result<ObjectDescription> Describe(const std::string& name,
                                      std::optional<ObjectKind> kind = std::nullopt,
                                      std::optional<int64_t> version = std::nullopt) const;
 
-  // The history of `name`, oldest first (same name resolution as Describe).
+  // The history of `name`, oldest first (same name resolution as Describe;
+  // urls masked as there).
   Result<std::vector<HistoryEntry>> History(const std::string& name,
                                             std::optional<ObjectKind> kind = std::nullopt) const;
 

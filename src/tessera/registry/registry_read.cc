@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "tessera/registry/object_kinds.h"
+#include "tessera/registry/redacted_json.h"
 #include "tessera/registry/registry_internal.h"
 
 namespace tessera::registry {
@@ -57,8 +58,8 @@ Result<std::vector<HistoryEntry>> LoadHistory(SqliteDb* db, const ObjectRef& ref
     e.at = stmt.ColumnInt64(2);
     e.by = stmt.ColumnText(3);
     e.registry_version = stmt.ColumnInt64(4);
-    e.old_doc_json = stmt.ColumnText(5);
-    e.new_doc_json = stmt.ColumnText(6);
+    e.old_doc_json = RedactUrlCredentials(stmt.ColumnText(5));
+    e.new_doc_json = RedactUrlCredentials(stmt.ColumnText(6));
     entries.push_back(std::move(e));
   }
   return entries;
@@ -78,9 +79,9 @@ Status LoadVersion(SqliteDb* db, int64_t version, ObjectDescription* out) {
                             std::to_string(out->current_version) + ")");
   }
   out->version = version;
-  out->definition_json = stmt.ColumnText(0);
+  out->definition_json = RedactUrlCredentials(stmt.ColumnText(0));
   out->logic_hash = stmt.ColumnText(1);
-  out->doc_json = stmt.ColumnText(2);
+  out->doc_json = RedactUrlCredentials(stmt.ColumnText(2));
   out->applied_at = stmt.ColumnInt64(3);
   out->applied_by = stmt.ColumnText(4);
   return Status::OK();

@@ -2,21 +2,17 @@
 
 #include <charconv>
 
+#include "tessera/core/masked_url.h"
+
 namespace tessera::online::redis {
 
 namespace {
 
 constexpr std::string_view kScheme = "redis://";
 
-// The URL as messages may show it: the user information replaced by "***@".
-std::string MaskedUrl(const std::string& url) {
-  const size_t at = url.rfind('@');
-  if (at == std::string::npos || url.compare(0, kScheme.size(), kScheme) != 0) return url;
-  return std::string(kScheme) + "***" + url.substr(at);
-}
-
 Status UrlError(const std::string& url, const std::string& reason) {
-  return Status::Invalid("tessera.yaml: online_store url '" + MaskedUrl(url) + "': " + reason);
+  return Status::Invalid("tessera.yaml: online_store url '" + MaskUrlCredentials(url) +
+                         "': " + reason);
 }
 
 int HexDigit(char c) {
