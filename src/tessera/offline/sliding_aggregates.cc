@@ -1,5 +1,6 @@
 #include "tessera/offline/sliding_aggregates.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -54,7 +55,8 @@ struct SlidingAggregates::Slider {
   Kind kind = Kind::kCount;
   bool min = false;  // kExtreme
   agg::ValueKind value_kind = agg::ValueKind::kInt;
-  size_t lo = 0, hi = 0;  // the window: events [lo, hi)
+  size_t window = 0;  // index into windows_
+  size_t pushed = 0;  // kExtreme: events [0, pushed) went through the queue
   // Prefix sums over events [0, i), i = 0 .. n.
   std::vector<int64_t> taken;  // values taken (every event for a count of events)
   std::vector<__int128> sum;   // kIntSum: the values; kDoubleSum: fixed-point terms
@@ -90,6 +92,9 @@ SlidingAggregates::SlidingAggregates(const agg::WindowPlan* plan) : plan_(plan) 
   for (const agg::WindowedAgg& a : plan->aggs) {
     auto s = std::make_unique<Slider>();
     s->agg = &a;
+    s->window = static_cast<size_t>(
+        std::find(windows_.begin(), windows_.end(), a.window) - windows_.begin());
+    if (s->window == windows_.size()) windows_.push_back(a.window);
     s->kind = KindOf(a.spec);
     s->min = a.spec.function == agg::AggFunction::kMin;
     if (s->kind == Kind::kExtreme) s->value_kind = agg::KindOf(a.spec.input);
@@ -106,9 +111,15 @@ void SlidingAggregates::Reset(std::span<const int64_t> ts,
   values_ = values;
   const size_t n = ts.size();
   const size_t columns = plan_->column_names.size();
+  // An event at the smallest int64 is in no window: WindowState's horizon
+  // starts there and refuses it.
+  size_t refused = 0;
+  while (refused < n && ts[refused] == std::numeric_limits<int64_t>::min()) ++refused;
+  hi_ = 0;
+  lo_.assign(windows_.size(), refused);
   for (const std::unique_ptr<Slider>& slider : sliders_) {
     Slider& s = *slider;
-    s.lo = s.hi = 0;
+    s.pushed = 0;
     const int column = s.agg->column;
     auto value = [&](size_t i) -> const std::optional<agg::AggInput>& {
       return values[i * columns + static_cast<size_t>(column)];
@@ -188,23 +199,31 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
   out->clear();
   const size_t n = ts_.size();
   const size_t columns = plan_->column_names.size();
+  // Each window (t - W, t] is events [lo_[w], hi_): edges in 128 bits, so
+  // none overflows.
+  while (hi_ < n && ts_[hi_] <= t) ++hi_;
+  for (size_t w = 0; w < windows_.size(); ++w) {
+    const __int128 cut = static_cast<__int128>(t) - windows_[w];
+    while (lo_[w] < hi_ && ts_[lo_[w]] <= cut) ++lo_[w];
+  }
   for (const std::unique_ptr<Slider>& slider : sliders_) {
     Slider& s = *slider;
     const agg::WindowedAgg& a = *s.agg;
-    // The window (t - W, t], in 128 bits so no edge overflows.
-    const __int128 cut = static_cast<__int128>(t) - a.window;
-    for (; s.hi < n && ts_[s.hi] <= t; ++s.hi) {
-      if (s.kind != Kind::kExtreme || s.taken[s.hi + 1] == s.taken[s.hi]) continue;
-      const uint64_t key = s.order[s.hi];
-      while (s.queue.size() > s.head && s.order[s.queue.back()] <= key) s.queue.pop_back();
-      s.queue.push_back(static_cast<uint32_t>(s.hi));
+    const size_t lo = lo_[s.window];
+    const size_t hi = hi_;
+    if (s.kind == Kind::kExtreme) {
+      for (; s.pushed < hi; ++s.pushed) {
+        if (s.taken[s.pushed + 1] == s.taken[s.pushed]) continue;  // a null
+        const uint64_t key = s.order[s.pushed];
+        while (s.queue.size() > s.head && s.order[s.queue.back()] <= key) s.queue.pop_back();
+        s.queue.push_back(static_cast<uint32_t>(s.pushed));
+      }
     }
-    while (s.lo < s.hi && ts_[s.lo] <= cut) ++s.lo;
-    const int64_t count = s.taken[s.hi] - s.taken[s.lo];
+    const int64_t count = s.taken[hi] - s.taken[lo];
     switch (s.kind) {
       case Kind::kCount: out->push_back(Value::Int64(count)); break;
       case Kind::kIntSum: {
-        const __int128 sum = s.sum[s.hi] - s.sum[s.lo];
+        const __int128 sum = s.sum[hi] - s.sum[lo];
         if (count == 0 || sum > std::numeric_limits<int64_t>::max() ||
             sum < std::numeric_limits<int64_t>::min()) {
           out->push_back(Value::Null(DataType::Int64()));
@@ -218,8 +237,8 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
           out->push_back(Value::Null(DataType::Double()));
           break;
         }
-        const Slider::Special& h = s.special[s.hi];
-        const Slider::Special& l = s.special[s.lo];
+        const Slider::Special& h = s.special[hi];
+        const Slider::Special& l = s.special[lo];
         const bool nan = h.nan > l.nan;
         const bool pos_inf = h.pos_inf > l.pos_inf;
         const bool neg_inf = h.neg_inf > l.neg_inf;
@@ -232,7 +251,7 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
           break;
         }
         if (s.fixed) {
-          const __int128 sum = s.sum[s.hi] - s.sum[s.lo];
+          const __int128 sum = s.sum[hi] - s.sum[lo];
           if (sum == 0) {
             out->push_back(Value::Double(h.not_neg_zero > l.not_neg_zero ? 0.0 : -0.0));
             break;
@@ -246,7 +265,7 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
           }
         }
         s.acc->Reset();
-        for (size_t i = s.lo; i < s.hi; ++i) {
+        for (size_t i = lo; i < hi; ++i) {
           const std::optional<agg::AggInput>& v = values_[i * columns + static_cast<size_t>(a.column)];
           if (v.has_value()) s.acc->Add(*v, agg::EventRank{});
         }
@@ -254,7 +273,7 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
         break;
       }
       case Kind::kExtreme: {
-        while (s.head < s.queue.size() && s.queue[s.head] < s.lo) ++s.head;
+        while (s.head < s.queue.size() && s.queue[s.head] < lo) ++s.head;
         if (s.head == s.queue.size()) {
           out->push_back(Value::Null(a.spec.output));
           break;

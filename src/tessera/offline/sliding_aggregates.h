@@ -52,7 +52,8 @@ class SlidingAggregates {
   // Starts a key: event i has event_ts ts[i] and the value of plan column c
   // values[i * C + c] (C = plan columns; nullopt for a null). REQUIRES: ts
   // sorted (non-decreasing) and no event twice (distinct ranks: what
-  // WindowState would apply). Borrowed until the next Reset.
+  // WindowState would apply). An event at the smallest int64 counts in no
+  // window, as WindowState refuses it. Borrowed until the next Reset.
   void Reset(std::span<const int64_t> ts, std::span<const std::optional<agg::AggInput>> values);
 
   // out->at(a) is plan aggregate a over the events with event_ts in
@@ -66,6 +67,10 @@ class SlidingAggregates {
   std::span<const int64_t> ts_;
   std::span<const std::optional<agg::AggInput>> values_;
   std::vector<std::unique_ptr<Slider>> sliders_;  // one per plan aggregate
+  std::vector<int64_t> windows_;                  // the plan's distinct windows
+  // The events in window w at the last Read: [lo_[w], hi_).
+  std::vector<size_t> lo_;
+  size_t hi_ = 0;
 };
 
 }  // namespace tessera::offline
