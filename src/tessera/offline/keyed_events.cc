@@ -1,8 +1,11 @@
 #include "tessera/offline/keyed_events.h"
 
+#include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "tessera/core/entity_key.h"
+#include "tessera/offline/parallel_for.h"
 #include "tessera/offline/window_features.h"
 
 namespace tessera::offline {
@@ -40,9 +43,9 @@ Result<int32_t> IdOf(const RecordBatch& batch, int64_t r, int num_keys,
 
 Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys, size_t num_columns,
                                       int64_t lo, int64_t hi,
-                                      const std::unordered_map<std::string, int32_t>* known) {
+                                      const std::unordered_map<std::string, int32_t>* known,
+                                      int num_threads) {
   KeyedEvents out;
-  out.num_keys_ = num_keys;
   out.num_columns_ = num_columns;
   std::unordered_map<std::string, int32_t> seen;
   const int ts_col = num_keys;
@@ -50,12 +53,14 @@ Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys, s
   int64_t in_place = 0;
   EntityKey::Builder builder;
   std::unordered_map<int64_t, int32_t> ids_by_int;
+  std::vector<Ref> scanned;  // in scan order
   while (true) {
     TS_ASSIGN_OR_RETURN(RecordBatchPtr batch, events->Next());
     if (batch == nullptr) break;
     const Array& ts = *batch->column(ts_col);
+    const Array& created = *batch->column(ts_col + 1);
     const Array& seq = *batch->column(seq_col);
-    const auto batch_index = static_cast<int32_t>(out.batches_.size());
+    const auto batch_index = static_cast<int32_t>(out.columns_.size());
     bool used = false;
     // A single int64 key part (the usual entity key): each value's id is
     // remembered, so the key bytes are built and hashed once per key, not
@@ -78,24 +83,50 @@ Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys, s
         if (memo) ids_by_int.emplace(key0.GetInt64(r), id);
       }
       if (id < 0) continue;  // a null key part, or a key not asked for
-      out.events_.push_back(Ref{id, batch_index, static_cast<int32_t>(r), position});
+      const agg::EventRank rank =
+          WindowEventRank(t, created.IsValid(r), created.IsValid(r) ? created.GetInt64(r) : 0,
+                          seq.IsValid(r), seq.IsValid(r) ? seq.GetInt64(r) : 0, position);
+      scanned.push_back(Ref{rank.event_ts, rank.created_ts, rank.ingest_seq, id, batch_index,
+                            static_cast<int32_t>(r)});
       used = true;
     }
-    out.batches_.push_back(used ? batch : nullptr);
+    // Only the value columns stay (the plan's, then `_committed_at` if any).
+    std::vector<ArrayPtr> kept;
+    if (used) {
+      kept.assign(batch->columns().begin() + (ts_col + 2), batch->columns().begin() + seq_col);
+      if (batch->num_columns() > seq_col + 1) kept.push_back(batch->column(seq_col + 1));
+    }
+    out.columns_.push_back(std::move(kept));
   }
-  out.Group(known != nullptr ? known->size() : out.keys_.size());
+  out.Group(known != nullptr ? known->size() : out.keys_.size(), scanned, num_threads);
   return out;
 }
 
-// A counting sort by key; events keep their scan order within a key.
-void KeyedEvents::Group(size_t num_keys) {
+void KeyedEvents::Group(size_t num_keys, const std::vector<Ref>& scanned, int num_threads) {
+  const auto n = static_cast<int64_t>(scanned.size());
+  // Parts of at least 1M events: below that a thread costs more than it saves.
+  const int parts = static_cast<int>(std::clamp<int64_t>(n >> 20, 1, std::max(1, num_threads)));
+  // Per part and key: its count, then its next slot.
+  std::vector<std::vector<size_t>> next(static_cast<size_t>(parts), std::vector<size_t>(num_keys));
+  ParallelFor(n, parts, [&](int p, int64_t begin, int64_t end) {
+    std::vector<size_t>& counts = next[static_cast<size_t>(p)];
+    for (int64_t i = begin; i < end; ++i) ++counts[static_cast<size_t>(scanned[i].key)];
+  });
   starts_.assign(num_keys + 1, 0);
-  for (const Ref& e : events_) ++starts_[static_cast<size_t>(e.key) + 1];
-  for (size_t k = 0; k < num_keys; ++k) starts_[k + 1] += starts_[k];
-  std::vector<Ref> sorted(events_.size());
-  std::vector<size_t> fill(starts_.begin(), starts_.end() - 1);
-  for (const Ref& e : events_) sorted[fill[static_cast<size_t>(e.key)]++] = e;
-  events_ = std::move(sorted);
+  size_t at = 0;
+  for (size_t k = 0; k < num_keys; ++k) {
+    starts_[k] = at;
+    for (std::vector<size_t>& part : next) at += std::exchange(part[k], at);
+  }
+  starts_[num_keys] = at;
+  events_.reset(new Ref[scanned.size()]);  // not written first: each slot is set once below
+  num_events_ = scanned.size();
+  ParallelFor(n, parts, [&](int p, int64_t begin, int64_t end) {
+    std::vector<size_t>& slots = next[static_cast<size_t>(p)];
+    for (int64_t i = begin; i < end; ++i) {
+      events_[slots[static_cast<size_t>(scanned[i].key)]++] = scanned[i];
+    }
+  });
 }
 
 void KeyedEvents::Collect(size_t id, std::vector<agg::EventRank>* ranks,
@@ -105,17 +136,13 @@ void KeyedEvents::Collect(size_t id, std::vector<agg::EventRank>* ranks,
   values->resize(n * num_columns_);
   for (size_t j = 0; j < n; ++j) {
     const Ref& ref = events_[starts_[id] + j];
-    const RecordBatch& batch = *batches_[static_cast<size_t>(ref.batch)];
-    const int64_t r = ref.row;
-    const Array& created = *batch.column(num_keys_ + 1);
-    const Array& seq = *batch.column(num_keys_ + 2 + static_cast<int>(num_columns_));
-    (*ranks)[j] = WindowEventRank(batch.column(num_keys_)->GetInt64(r), created.IsValid(r),
-                                  created.IsValid(r) ? created.GetInt64(r) : 0, seq.IsValid(r),
-                                  seq.IsValid(r) ? seq.GetInt64(r) : 0, ref.in_place_position);
+    (*ranks)[j] = ref.rank();
+    const std::vector<ArrayPtr>& columns = columns_[static_cast<size_t>(ref.batch)];
     for (size_t c = 0; c < num_columns_; ++c) {
-      const Array& column = *batch.column(num_keys_ + 2 + static_cast<int>(c));
-      (*values)[j * num_columns_ + c] =
-          column.IsNull(r) ? std::nullopt : std::optional<agg::AggInput>(AggInputAt(column, r));
+      const Array& column = *columns[c];
+      (*values)[j * num_columns_ + c] = column.IsNull(ref.row)
+                                            ? std::nullopt
+                                            : std::optional<agg::AggInput>(AggInputAt(column, ref.row));
     }
   }
 }
@@ -125,8 +152,7 @@ void KeyedEvents::CollectCommittedAt(size_t id, std::vector<int64_t>* committed)
   committed->resize(n);
   for (size_t j = 0; j < n; ++j) {
     const Ref& ref = events_[starts_[id] + j];
-    const Array& at = *batches_[static_cast<size_t>(ref.batch)]->column(
-        num_keys_ + 3 + static_cast<int>(num_columns_));
+    const Array& at = *columns_[static_cast<size_t>(ref.batch)][num_columns_];
     (*committed)[j] = at.IsValid(ref.row) ? at.GetInt64(ref.row) : INT64_MIN;
   }
 }

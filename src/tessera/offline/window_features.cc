@@ -234,7 +234,7 @@ class Computation {
                            : min_t_ - plan_.max_window;
     TS_ASSIGN_OR_RETURN(
         events_, KeyedEvents::Read(in_.events.get(), in_.num_keys, plan_.column_names.size(), lo,
-                                   max_t_, &key_ids_));
+                                   max_t_, &key_ids_, in_.num_threads));
     return Status::OK();
   }
 
