@@ -40,7 +40,8 @@ class KeyedEvents {
   // event_ts in (lo, hi] and no null key part. With `known` set, only
   // events of those keys, with their ids; else every key, ids given in
   // first-seen order (key(id) gives its bytes).
-  // Grouping by key runs on `num_threads` threads.
+  // Scanning (with `known`) and grouping by key run on `num_threads`
+  // threads.
   static Result<KeyedEvents> Read(RecordBatchReader* events, int num_keys, size_t num_columns,
                                   int64_t lo, int64_t hi,
                                   const std::unordered_map<std::string, int32_t>* known,
@@ -82,7 +83,14 @@ class KeyedEvents {
   // A counting sort by key on `num_threads` threads (each counts and then
   // places a contiguous part of the scan); events keep their scan order
   // within a key.
-  void Group(size_t num_keys, const std::vector<Ref>& scanned, int num_threads);
+  void Group(size_t num_keys, const std::vector<std::vector<Ref>>& scanned, int num_threads);
+  struct ScanSpec;
+  struct KeyIds;
+  static Status ScanBatch(const RecordBatch& batch, int32_t batch_index, int64_t in_place,
+                          const ScanSpec& spec, KeyIds* ids,
+                          std::unordered_map<std::string, int32_t>* seen,
+                          std::vector<std::string>* keys, std::vector<Ref>* refs,
+                          std::vector<ArrayPtr>* columns);
 
   size_t num_columns_ = 0;
   // Per scanned batch: its plan columns, then `_committed_at` when the
