@@ -46,17 +46,17 @@ constexpr int64_t kMaxSpanBits = 62;
 
 }  // namespace
 
-struct SlidingAggregates::Slider {
+// What the aggregates of one kind over one column share whatever their
+// window: prefix sums and order keys over the key's events.
+struct SlidingAggregates::Series {
   struct Special {
     uint32_t nan = 0, pos_inf = 0, neg_inf = 0, not_neg_zero = 0;
   };
 
-  const agg::WindowedAgg* agg = nullptr;
   Kind kind = Kind::kCount;
+  int column = -1;   // -1: a count of events
   bool min = false;  // kExtreme
   agg::ValueKind value_kind = agg::ValueKind::kInt;
-  size_t window = 0;  // index into windows_
-  size_t pushed = 0;  // kExtreme: events [0, pushed) went through the queue
   // Prefix sums over events [0, i), i = 0 .. n.
   std::vector<int64_t> taken;  // values taken (every event for a count of events)
   std::vector<__int128> sum;   // kIntSum: the values; kDoubleSum: fixed-point terms
@@ -64,6 +64,13 @@ struct SlidingAggregates::Slider {
   bool fixed = true;   // kDoubleSum: every finite value is on the fixed point
   int64_t scale = 0;   // kDoubleSum: the fixed point's unit is 2^scale
   std::vector<uint64_t> order;  // kExtreme: per event its order key, the best largest
+};
+
+struct SlidingAggregates::Slider {
+  const agg::WindowedAgg* agg = nullptr;
+  Series* series = nullptr;
+  size_t window = 0;  // index into windows_
+  size_t pushed = 0;  // kExtreme: events [0, pushed) went through the queue
   std::vector<uint32_t> queue;  // kExtreme: [head, end) in window, order keys decreasing
   size_t head = 0;
   std::unique_ptr<agg::Accumulator> acc;  // kDoubleSum: reads the fixed point cannot do
@@ -90,15 +97,30 @@ bool SlidingAggregates::Supports(const agg::WindowPlan& plan) {
 
 SlidingAggregates::SlidingAggregates(const agg::WindowPlan* plan) : plan_(plan) {
   for (const agg::WindowedAgg& a : plan->aggs) {
+    const Kind kind = KindOf(a.spec);
+    const bool min = a.spec.function == agg::AggFunction::kMin;
+    Series* series = nullptr;
+    for (const std::unique_ptr<Series>& candidate : series_) {
+      if (candidate->kind == kind && candidate->column == a.column && candidate->min == min) {
+        series = candidate.get();
+      }
+    }
+    if (series == nullptr) {
+      auto made = std::make_unique<Series>();
+      made->kind = kind;
+      made->column = a.column;
+      made->min = min;
+      if (kind == Kind::kExtreme) made->value_kind = agg::KindOf(a.spec.input);
+      series = made.get();
+      series_.push_back(std::move(made));
+    }
     auto s = std::make_unique<Slider>();
     s->agg = &a;
+    s->series = series;
     s->window = static_cast<size_t>(
         std::find(windows_.begin(), windows_.end(), a.window) - windows_.begin());
     if (s->window == windows_.size()) windows_.push_back(a.window);
-    s->kind = KindOf(a.spec);
-    s->min = a.spec.function == agg::AggFunction::kMin;
-    if (s->kind == Kind::kExtreme) s->value_kind = agg::KindOf(a.spec.input);
-    if (s->kind == Kind::kDoubleSum) s->acc = agg::NewAccumulator(a.spec);
+    if (kind == Kind::kDoubleSum) s->acc = agg::NewAccumulator(a.spec);
     sliders_.push_back(std::move(s));
   }
 }
@@ -118,9 +140,13 @@ void SlidingAggregates::Reset(std::span<const int64_t> ts,
   hi_ = 0;
   lo_.assign(windows_.size(), refused);
   for (const std::unique_ptr<Slider>& slider : sliders_) {
-    Slider& s = *slider;
-    s.pushed = 0;
-    const int column = s.agg->column;
+    slider->pushed = 0;
+    slider->queue.clear();
+    slider->head = 0;
+  }
+  for (const std::unique_ptr<Series>& series : series_) {
+    Series& s = *series;
+    const int column = s.column;
     auto value = [&](size_t i) -> const std::optional<agg::AggInput>& {
       return values[i * columns + static_cast<size_t>(column)];
     };
@@ -155,10 +181,10 @@ void SlidingAggregates::Reset(std::span<const int64_t> ts,
         s.sum.resize(n + 1);
         s.special.resize(n + 1);
         s.sum[0] = 0;
-        s.special[0] = Slider::Special{};
+        s.special[0] = Series::Special{};
         for (size_t i = 0; i < n; ++i) {
           __int128 term = 0;
-          Slider::Special sp = s.special[i];
+          Series::Special sp = s.special[i];
           if (taken(i)) {
             const double x = value(i)->d;
             if (std::bit_cast<uint64_t>(x) != std::bit_cast<uint64_t>(-0.0)) ++sp.not_neg_zero;
@@ -188,8 +214,6 @@ void SlidingAggregates::Reset(std::span<const int64_t> ts,
                                    : agg::DoubleOrderKey(value(i)->d);
           s.order[i] = s.min ? ~key : key;
         }
-        s.queue.clear();
-        s.head = 0;
         break;
     }
   }
@@ -207,16 +231,17 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
     while (lo_[w] < hi_ && ts_[lo_[w]] <= cut) ++lo_[w];
   }
   for (const std::unique_ptr<Slider>& slider : sliders_) {
-    Slider& s = *slider;
-    const agg::WindowedAgg& a = *s.agg;
-    const size_t lo = lo_[s.window];
+    Slider& q = *slider;
+    const Series& s = *q.series;
+    const agg::WindowedAgg& a = *q.agg;
+    const size_t lo = lo_[q.window];
     const size_t hi = hi_;
     if (s.kind == Kind::kExtreme) {
-      for (; s.pushed < hi; ++s.pushed) {
-        if (s.taken[s.pushed + 1] == s.taken[s.pushed]) continue;  // a null
-        const uint64_t key = s.order[s.pushed];
-        while (s.queue.size() > s.head && s.order[s.queue.back()] <= key) s.queue.pop_back();
-        s.queue.push_back(static_cast<uint32_t>(s.pushed));
+      for (; q.pushed < hi; ++q.pushed) {
+        if (s.taken[q.pushed + 1] == s.taken[q.pushed]) continue;  // a null
+        const uint64_t key = s.order[q.pushed];
+        while (q.queue.size() > q.head && s.order[q.queue.back()] <= key) q.queue.pop_back();
+        q.queue.push_back(static_cast<uint32_t>(q.pushed));
       }
     }
     const int64_t count = s.taken[hi] - s.taken[lo];
@@ -237,8 +262,8 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
           out->push_back(Value::Null(DataType::Double()));
           break;
         }
-        const Slider::Special& h = s.special[hi];
-        const Slider::Special& l = s.special[lo];
+        const Series::Special& h = s.special[hi];
+        const Series::Special& l = s.special[lo];
         const bool nan = h.nan > l.nan;
         const bool pos_inf = h.pos_inf > l.pos_inf;
         const bool neg_inf = h.neg_inf > l.neg_inf;
@@ -264,21 +289,21 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
             break;
           }
         }
-        s.acc->Reset();
+        q.acc->Reset();
         for (size_t i = lo; i < hi; ++i) {
           const std::optional<agg::AggInput>& v = values_[i * columns + static_cast<size_t>(a.column)];
-          if (v.has_value()) s.acc->Add(*v, agg::EventRank{});
+          if (v.has_value()) q.acc->Add(*v, agg::EventRank{});
         }
-        out->push_back(s.acc->Finish());
+        out->push_back(q.acc->Finish());
         break;
       }
       case Kind::kExtreme: {
-        while (s.head < s.queue.size() && s.queue[s.head] < lo) ++s.head;
-        if (s.head == s.queue.size()) {
+        while (q.head < q.queue.size() && q.queue[q.head] < lo) ++q.head;
+        if (q.head == q.queue.size()) {
           out->push_back(Value::Null(a.spec.output));
           break;
         }
-        agg::AggInput v = *values_[s.queue[s.head] * columns + static_cast<size_t>(a.column)];
+        agg::AggInput v = *values_[q.queue[q.head] * columns + static_cast<size_t>(a.column)];
         v.d = agg::CanonicalDouble(v.d);
         out->push_back(agg::ToValue(a.spec.output, v));
         break;

@@ -62,10 +62,12 @@ class SlidingAggregates {
   void Read(int64_t t, std::vector<Value>* out);
 
  private:
+  struct Series;
   struct Slider;
   const agg::WindowPlan* plan_;
   std::span<const int64_t> ts_;
   std::span<const std::optional<agg::AggInput>> values_;
+  std::vector<std::unique_ptr<Series>> series_;   // one per kind and column
   std::vector<std::unique_ptr<Slider>> sliders_;  // one per plan aggregate
   std::vector<int64_t> windows_;                  // the plan's distinct windows
   // The events in window w at the last Read: [lo_[w], hi_).
