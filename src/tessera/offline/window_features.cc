@@ -186,10 +186,18 @@ class Computation {
     ParallelFor(num_keys, std::max(1, in_.num_threads),
                 [this](int, int64_t begin, int64_t end) { ComputeKeys(begin, end); });
     ComputeEmptyWindows();
+    // Columns built on the threads too (a column per task).
+    std::vector<Result<ArrayPtr>> built(outputs_.size(), Status::Internal("not built"));
+    ParallelFor(static_cast<int64_t>(outputs_.size()), std::max(1, in_.num_threads),
+                [&](int, int64_t begin, int64_t end) {
+                  for (int64_t c = begin; c < end; ++c) {
+                    built[static_cast<size_t>(c)] = outputs_[static_cast<size_t>(c)].Finish();
+                  }
+                });
     std::vector<ArrayPtr> out;
-    for (const OutColumn& c : outputs_) {
-      TS_ASSIGN_OR_RETURN(ArrayPtr array, c.Finish());
-      out.push_back(std::move(array));
+    for (Result<ArrayPtr>& array : built) {
+      TS_RETURN_NOT_OK(array.status());
+      out.push_back(std::move(*array));
     }
     if (committed_ != nullptr) {
       TS_ASSIGN_OR_RETURN(ArrayPtr array, committed_->Finish());
@@ -204,10 +212,24 @@ class Computation {
     const Array& ts = *spine_.column(in_.spine_ts_column);
     row_key_.assign(static_cast<size_t>(n), kNoTimestamp);
     EntityKey::Builder builder;
+    // A single int64 key column (the usual entity key): each value's id is
+    // remembered, so its bytes are built and hashed once per key, not once
+    // per row (the same value always gives the same bytes).
+    const Array* key0 = in_.spine_key_columns.size() == 1
+                            ? spine_.column(in_.spine_key_columns[0]).get()
+                            : nullptr;
+    const bool memo = key0 != nullptr && key0->type().id() == TypeId::kInt64;
+    std::unordered_map<int64_t, int32_t> ids_by_int;
     for (int64_t r = 0; r < n; ++r) {
       if (ts.IsNull(r)) continue;
       min_t_ = std::min(min_t_, ts.GetInt64(r));
       max_t_ = std::max(max_t_, ts.GetInt64(r));
+      if (memo && key0->IsValid(r)) {
+        if (auto known = ids_by_int.find(key0->GetInt64(r)); known != ids_by_int.end()) {
+          row_key_[static_cast<size_t>(r)] = known->second;
+          continue;
+        }
+      }
       builder.Reset();
       bool null_part = false;
       for (int c : in_.spine_key_columns) {
@@ -222,6 +244,7 @@ class Computation {
       auto [it, inserted] =
           key_ids_.emplace(builder.Build().bytes(), static_cast<int32_t>(key_ids_.size()));
       row_key_[static_cast<size_t>(r)] = it->second;
+      if (memo) ids_by_int.emplace(key0->GetInt64(r), it->second);
     }
     return Status::OK();
   }
