@@ -188,6 +188,12 @@ class WindowTrainingSetTest : public ::testing::Test {
       return Value::Int64(s);
     }
     if (a.function == "min" || a.function == "max") {
+      if (a.column == "amount") {  // finite multiples of 1/64, no -0.0
+        double m = *present[0]->amount;
+        for (const Event* e : present)
+          m = a.function == "min" ? std::min(m, *e->amount) : std::max(m, *e->amount);
+        return Value::Double(m);
+      }
       if (a.column == "qty") {
         int64_t m = *present[0]->qty;
         for (const Event* e : present)
@@ -214,18 +220,29 @@ class WindowTrainingSetTest : public ::testing::Test {
     return Value::Null(DataType::String());
   }
 
+  void CheckRandomTrainingSets(uint64_t seed,
+                               std::optional<std::vector<registry::Aggregation>> aggregations,
+                               int64_t ttl);
+
   fs::path root_;
   registry::RepoDefinitions defs_;
   std::vector<Event> events_;  // in scan order: files by path, then log commits
 };
 
-TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
-  testing::RandomTestParams params(20261130, 4);
+// Random events over two files and three commits, a random spine, and
+// every feature of the view against the reference. `aggregations` (when
+// given) replace the view's; `ttl` is set on the view (an aggregated view's
+// windows are its only bound: the ttl changes nothing).
+void WindowTrainingSetTest::CheckRandomTrainingSets(
+    uint64_t seed, std::optional<std::vector<registry::Aggregation>> aggregations, int64_t ttl) {
+  testing::RandomTestParams params(seed, 4);
   SCOPED_TRACE(params.Trace());
   std::mt19937_64 rng(params.seed);
   auto pick = [&](int64_t n) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(n)); };
   for (int iteration = 0; iteration < params.iterations; ++iteration) {
     SetUp();
+    if (aggregations) defs_.feature_views[0].aggregations = *aggregations;
+    defs_.feature_views[0].ttl = ttl;
     events_.clear();
     int64_t position = 0;
     for (const char* file : {"txns/a.parquet", "txns/b.parquet"}) {
@@ -327,6 +344,26 @@ TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
     EXPECT_EQ(column + 1, table.num_columns());
     TearDown();
   }
+}
+
+// The plan of SetUp (first, last and a string max among its aggregates):
+// the general path, a WindowState per key.
+TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
+  CheckRandomTrainingSets(20261130, std::nullopt, 0);
+}
+
+// Only count, sum, min and max of numbers: SlidingAggregates computes the
+// view (window_features.cc); a ttl on the view changes nothing.
+TEST_F(WindowTrainingSetTest, SlidingFormEqualsBruteForceOverFilesAndLog) {
+  CheckRandomTrainingSets(20261201,
+                          std::vector<registry::Aggregation>{Agg("amount", "sum", {10, 60}, {3, 0}),
+                                                             Agg("qty", "sum", {60}),
+                                                             Agg("", "count", {10}),
+                                                             Agg("amount", "count", {60}),
+                                                             Agg("qty", "min", {60}, {7}),
+                                                             Agg("qty", "max", {10, 60}),
+                                                             Agg("amount", "max", {1, 10})},
+                          5 * kSec);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "tessera/core/suggest.h"
 #include "tessera/offline/keyed_events.h"
 #include "tessera/offline/parallel_for.h"
+#include "tessera/offline/sliding_aggregates.h"
 #include "tessera/offline/view_input.h"
 
 namespace tessera::offline {
@@ -167,7 +168,10 @@ class OutColumn {
 class Computation {
  public:
   Computation(const RecordBatch& spine, WindowFeaturesInput input)
-      : spine_(spine), in_(std::move(input)), plan_(*in_.plan) {}
+      : spine_(spine),
+        in_(std::move(input)),
+        plan_(*in_.plan),
+        sliding_(SlidingAggregates::Supports(plan_)) {}
 
   Result<std::vector<ArrayPtr>> Run() {
     TS_RETURN_NOT_OK(KeySpine());
@@ -182,10 +186,18 @@ class Computation {
     ParallelFor(num_keys, std::max(1, in_.num_threads),
                 [this](int, int64_t begin, int64_t end) { ComputeKeys(begin, end); });
     ComputeEmptyWindows();
+    // Columns built on the threads too (a column per task).
+    std::vector<Result<ArrayPtr>> built(outputs_.size(), Status::Internal("not built"));
+    ParallelFor(static_cast<int64_t>(outputs_.size()), std::max(1, in_.num_threads),
+                [&](int, int64_t begin, int64_t end) {
+                  for (int64_t c = begin; c < end; ++c) {
+                    built[static_cast<size_t>(c)] = outputs_[static_cast<size_t>(c)].Finish();
+                  }
+                });
     std::vector<ArrayPtr> out;
-    for (const OutColumn& c : outputs_) {
-      TS_ASSIGN_OR_RETURN(ArrayPtr array, c.Finish());
-      out.push_back(std::move(array));
+    for (Result<ArrayPtr>& array : built) {
+      TS_RETURN_NOT_OK(array.status());
+      out.push_back(std::move(*array));
     }
     if (committed_ != nullptr) {
       TS_ASSIGN_OR_RETURN(ArrayPtr array, committed_->Finish());
@@ -200,10 +212,24 @@ class Computation {
     const Array& ts = *spine_.column(in_.spine_ts_column);
     row_key_.assign(static_cast<size_t>(n), kNoTimestamp);
     EntityKey::Builder builder;
+    // A single int64 key column (the usual entity key): each value's id is
+    // remembered, so its bytes are built and hashed once per key, not once
+    // per row (the same value always gives the same bytes).
+    const Array* key0 = in_.spine_key_columns.size() == 1
+                            ? spine_.column(in_.spine_key_columns[0]).get()
+                            : nullptr;
+    const bool memo = key0 != nullptr && key0->type().id() == TypeId::kInt64;
+    std::unordered_map<int64_t, int32_t> ids_by_int;
     for (int64_t r = 0; r < n; ++r) {
       if (ts.IsNull(r)) continue;
       min_t_ = std::min(min_t_, ts.GetInt64(r));
       max_t_ = std::max(max_t_, ts.GetInt64(r));
+      if (memo && key0->IsValid(r)) {
+        if (auto known = ids_by_int.find(key0->GetInt64(r)); known != ids_by_int.end()) {
+          row_key_[static_cast<size_t>(r)] = known->second;
+          continue;
+        }
+      }
       builder.Reset();
       bool null_part = false;
       for (int c : in_.spine_key_columns) {
@@ -218,6 +244,7 @@ class Computation {
       auto [it, inserted] =
           key_ids_.emplace(builder.Build().bytes(), static_cast<int32_t>(key_ids_.size()));
       row_key_[static_cast<size_t>(r)] = it->second;
+      if (memo) ids_by_int.emplace(key0->GetInt64(r), it->second);
     }
     return Status::OK();
   }
@@ -230,7 +257,7 @@ class Computation {
                            : min_t_ - plan_.max_window;
     TS_ASSIGN_OR_RETURN(
         events_, KeyedEvents::Read(in_.events.get(), in_.num_keys, plan_.column_names.size(), lo,
-                                   max_t_, &key_ids_));
+                                   max_t_, &key_ids_, in_.num_threads));
     return Status::OK();
   }
 
@@ -251,83 +278,132 @@ class Computation {
     }
   }
 
-  // Per key, a sweep in time: its spine rows in order of t, each read
-  // after adding the key's events up to t and expiring what no read at t
-  // or later needs, so the state holds about one largest window of events
-  // (not the key's whole history) and reads search less. Read(t) after
-  // Expire(t) is exact (WindowState), and events are added in event_ts
-  // order keeping scan order among equal times (stable), so an equal rank
-  // keeps the same first event as one AddBatch of all of them.
+  // The buffers of one thread's keys, reused from key to key.
+  struct KeyScratch {
+    std::vector<agg::EventRank> ranks;
+    std::vector<std::optional<agg::AggInput>> values;
+    std::vector<std::pair<agg::EventRank, uint32_t>> order;  // by rank, then scan order
+    std::vector<agg::EventRank> sorted_ranks;
+    std::vector<std::optional<agg::AggInput>> sorted_values;
+    std::vector<int64_t> sorted_ts;
+    std::vector<agg::WindowState::AddResult> results;
+    std::vector<int64_t> rows;  // the key's spine rows by t (stable)
+    std::vector<int64_t> committed, sorted_committed;
+    std::deque<size_t> latest;
+    std::vector<Value> out;
+  };
+
+  // Per key: its events sorted by rank (scan order among equal ranks), its
+  // spine rows in order of t, then a sweep in time computing each row's
+  // window (SlidingAggregates when the plan allows, else a WindowState).
   void ComputeKeys(int64_t begin, int64_t end) {
+    KeyScratch s;
+    std::unique_ptr<SlidingAggregates> sliding =
+        sliding_ ? std::make_unique<SlidingAggregates>(&plan_) : nullptr;
+    const Array& ts = *spine_.column(in_.spine_ts_column);
+    for (int64_t key = begin; key < end; ++key) {
+      const auto k = static_cast<size_t>(key);
+      events_.Collect(k, &s.ranks, &s.values);
+      s.order.resize(s.ranks.size());
+      for (size_t j = 0; j < s.order.size(); ++j) s.order[j] = {s.ranks[j], static_cast<uint32_t>(j)};
+      std::sort(s.order.begin(), s.order.end());
+      s.rows.assign(rows_.begin() + static_cast<ptrdiff_t>(row_start_[k]),
+                    rows_.begin() + static_cast<ptrdiff_t>(row_start_[k + 1]));
+      std::stable_sort(s.rows.begin(), s.rows.end(),
+                       [&](int64_t a, int64_t b) { return ts.GetInt64(a) < ts.GetInt64(b); });
+      if (sliding != nullptr) {
+        SweepSliding(sliding.get(), &s);
+      } else {
+        SweepState(&s);
+      }
+      if (committed_ != nullptr) SweepCommitted(k, &s);
+    }
+  }
+
+  // The events of s->order as columns: every event, or one per rank (the
+  // first in scan order: the one WindowState applies).
+  void SortedEvents(bool distinct, KeyScratch* s) const {
+    const size_t columns = plan_.column_names.size();
+    s->sorted_ranks.clear();
+    s->sorted_ts.clear();
+    s->sorted_values.clear();
+    for (size_t j = 0; j < s->order.size(); ++j) {
+      if (distinct && j > 0 && s->order[j].first == s->order[j - 1].first) continue;
+      const uint32_t i = s->order[j].second;
+      s->sorted_ranks.push_back(s->order[j].first);
+      s->sorted_ts.push_back(s->order[j].first.event_ts);
+      s->sorted_values.insert(s->sorted_values.end(),
+                              s->values.begin() + static_cast<ptrdiff_t>(i * columns),
+                              s->values.begin() + static_cast<ptrdiff_t>((i + 1) * columns));
+    }
+  }
+
+  void SweepSliding(SlidingAggregates* sliding, KeyScratch* s) {
+    const Array& ts = *spine_.column(in_.spine_ts_column);
+    SortedEvents(/*distinct=*/true, s);
+    sliding->Reset(s->sorted_ts, s->sorted_values);
+    for (const int64_t row : s->rows) {
+      sliding->Read(ts.GetInt64(row), &s->out);
+      for (size_t a = 0; a < outputs_.size(); ++a) outputs_[a].Set(row, s->out[a]);
+    }
+  }
+
+  // A sweep in time: each spine row read after adding the key's events up
+  // to t and expiring what no read at t or later needs, so the state holds
+  // about one largest window of events (not the key's whole history) and
+  // reads search less. Read(t) after Expire(t) is exact (WindowState), and
+  // events are added in rank order keeping scan order among equal ranks, so
+  // an equal rank keeps the same first event as one AddBatch of all of them.
+  void SweepState(KeyScratch* s) {
     const Array& ts = *spine_.column(in_.spine_ts_column);
     const size_t columns = plan_.column_names.size();
-    std::vector<Value> out;
-    std::vector<agg::EventRank> ranks, sorted_ranks;
-    std::vector<std::optional<agg::AggInput>> values, sorted_values;
-    std::vector<uint32_t> by_time;
-    std::vector<agg::WindowState::AddResult> results;
-    std::vector<int64_t> rows;
-    std::vector<int64_t> committed, sorted_committed;
-    std::deque<size_t> latest;  // indexes into sorted_*, committed_at decreasing
-    for (int64_t key = begin; key < end; ++key) {
-      agg::WindowState state(&plan_);
-      const auto k = static_cast<size_t>(key);
-      events_.Collect(k, &ranks, &values);
-      by_time.resize(ranks.size());
-      for (size_t j = 0; j < by_time.size(); ++j) by_time[j] = static_cast<uint32_t>(j);
-      std::stable_sort(by_time.begin(), by_time.end(), [&](uint32_t a, uint32_t b) {
-        return ranks[a].event_ts < ranks[b].event_ts;
-      });
-      sorted_ranks.resize(ranks.size());
-      sorted_values.resize(values.size());
-      for (size_t j = 0; j < by_time.size(); ++j) {
-        sorted_ranks[j] = ranks[by_time[j]];
-        std::copy_n(values.begin() + static_cast<ptrdiff_t>(by_time[j] * columns), columns,
-                    sorted_values.begin() + static_cast<ptrdiff_t>(j * columns));
+    SortedEvents(/*distinct=*/false, s);
+    agg::WindowState state(&plan_);
+    size_t added = 0;
+    for (const int64_t row : s->rows) {
+      const int64_t t = ts.GetInt64(row);
+      size_t upto = added;
+      while (upto < s->sorted_ranks.size() && s->sorted_ranks[upto].event_ts <= t) ++upto;
+      if (upto > added) {
+        s->results.resize(upto - added);
+        state.AddBatch(std::span(s->sorted_ranks).subspan(added, upto - added),
+                       std::span(s->sorted_values).subspan(added * columns, (upto - added) * columns),
+                       s->results);
+        added = upto;
       }
-      if (committed_ != nullptr) {
-        events_.CollectCommittedAt(k, &committed);
-        sorted_committed.resize(committed.size());
-        for (size_t j = 0; j < by_time.size(); ++j) sorted_committed[j] = committed[by_time[j]];
-        latest.clear();
+      state.Expire(t);
+      state.Read(t, &s->out);
+      for (size_t a = 0; a < outputs_.size(); ++a) outputs_[a].Set(row, s->out[a]);
+    }
+  }
+
+  // Per spine row, the latest commit time in (t - max window, t]: a sliding
+  // maximum over the key's events sorted by time (t only grows).
+  void SweepCommitted(size_t k, KeyScratch* s) {
+    const Array& ts = *spine_.column(in_.spine_ts_column);
+    events_.CollectCommittedAt(k, &s->committed);
+    s->sorted_committed.resize(s->committed.size());
+    for (size_t j = 0; j < s->order.size(); ++j) {
+      s->sorted_committed[j] = s->committed[s->order[j].second];
+    }
+    std::deque<size_t>& latest = s->latest;  // indexes into order, committed_at decreasing
+    latest.clear();
+    size_t window_start = 0;  // the first sorted event after t - max window
+    size_t queued = 0;        // sorted events up to t seen by `latest`
+    for (const int64_t row : s->rows) {
+      const int64_t t = ts.GetInt64(row);
+      for (; queued < s->order.size() && s->order[queued].first.event_ts <= t; ++queued) {
+        while (!latest.empty() &&
+               s->sorted_committed[latest.back()] <= s->sorted_committed[queued]) {
+          latest.pop_back();
+        }
+        latest.push_back(queued);
       }
-      size_t window_start = 0;  // the first sorted event after t - max window
-      size_t queued = 0;        // sorted events up to t seen by `latest`
-      rows.assign(rows_.begin() + static_cast<ptrdiff_t>(row_start_[k]),
-                  rows_.begin() + static_cast<ptrdiff_t>(row_start_[k + 1]));
-      std::stable_sort(rows.begin(), rows.end(),
-                       [&](int64_t a, int64_t b) { return ts.GetInt64(a) < ts.GetInt64(b); });
-      size_t added = 0;
-      for (const int64_t row : rows) {
-        const int64_t t = ts.GetInt64(row);
-        size_t upto = added;
-        while (upto < sorted_ranks.size() && sorted_ranks[upto].event_ts <= t) ++upto;
-        if (upto > added) {
-          results.resize(upto - added);
-          state.AddBatch(
-              std::span(sorted_ranks).subspan(added, upto - added),
-              std::span(sorted_values).subspan(added * columns, (upto - added) * columns), results);
-          added = upto;
-        }
-        state.Expire(t);
-        state.Read(t, &out);
-        for (size_t a = 0; a < outputs_.size(); ++a) outputs_[a].Set(row, out[a]);
-        if (committed_ != nullptr) {
-          // The latest commit time in (t - max window, t]: a sliding
-          // maximum over the events sorted by time (t only grows).
-          for (; queued < upto; ++queued) {
-            while (!latest.empty() && sorted_committed[latest.back()] <= sorted_committed[queued]) {
-              latest.pop_back();
-            }
-            latest.push_back(queued);
-          }
-          const int64_t lo = SaturatingSub(t, plan_.max_window);
-          while (window_start < upto && sorted_ranks[window_start].event_ts <= lo) ++window_start;
-          while (!latest.empty() && latest.front() < window_start) latest.pop_front();
-          if (!latest.empty() && sorted_committed[latest.front()] != INT64_MIN) {
-            committed_->Set(row, Value::Timestamp(sorted_committed[latest.front()]));
-          }
-        }
+      const int64_t lo = SaturatingSub(t, plan_.max_window);
+      while (window_start < queued && s->order[window_start].first.event_ts <= lo) ++window_start;
+      while (!latest.empty() && latest.front() < window_start) latest.pop_front();
+      if (!latest.empty() && s->sorted_committed[latest.front()] != INT64_MIN) {
+        committed_->Set(row, Value::Timestamp(s->sorted_committed[latest.front()]));
       }
     }
   }
@@ -346,6 +422,7 @@ class Computation {
   const RecordBatch& spine_;
   WindowFeaturesInput in_;
   const agg::WindowPlan& plan_;
+  const bool sliding_;  // SlidingAggregates computes the plan
   int64_t min_t_ = std::numeric_limits<int64_t>::max();
   int64_t max_t_ = std::numeric_limits<int64_t>::min();
   std::unordered_map<std::string, int32_t> key_ids_;

@@ -2,9 +2,12 @@
 // for every row of a training-set spine (DESIGN.md section 3, "Windowed
 // aggregations"). For a spine row with keys k and time t, each feature is
 // its aggregation over the view's events of k with event_ts in
-// (t - window, t], computed by agg::WindowState, the same code the online
-// store serves from, so the training value at t equals the value served at
-// t bit for bit.
+// (t - window, t], equal bit for bit to agg::WindowState's, the code the
+// online store serves from, so the training value at t equals the value
+// served at t. Each key's spine rows are swept in time order, through
+// SlidingAggregates (sliding_aggregates.h) when every aggregate of the plan
+// has a sliding form (count, sum, min, max of numbers), else through a
+// WindowState (add the events up to t, expire, read).
 //
 // Events are the view's batch source read as a point-in-time join input
 // (join_input.h: the files in place, then the log) with the plan's columns
@@ -12,8 +15,9 @@
 // the only order `first`, `last` and `last_n` see.
 //
 // Memory: the events of the spine's keys within (min t - max window,
-// max t] are held (compactly, as the scan's batches plus one index entry
-// each), and one key's window state at a time per thread.
+// max t] are held (compactly, as the scan's value columns plus one 40-byte
+// entry each: keyed_events.h), and one key's sorted events and window
+// state or prefix sums at a time per thread.
 //
 // Thread-safety: one call at a time per input; `num_threads` threads inside.
 #pragma once
