@@ -354,18 +354,47 @@ class Reader {
     out->event_timestamps.push_back(std::move(ts));
   }
 
+  // How many outputs read feature f of view v (a view's event times and a
+  // feature's statuses move into the last output that reads them instead of
+  // being copied).
+  std::vector<std::vector<int>> ViewUses() const {
+    std::vector<std::vector<int>> uses(plan_.views.size());
+    for (size_t v = 0; v < plan_.views.size(); ++v) {
+      uses[v].assign(plan_.views[v].def.features.size(), 0);
+    }
+    for (const PlannedOutput& o : plan_.outputs) {
+      if (!o.on_demand) ++uses[static_cast<size_t>(o.index)][static_cast<size_t>(o.feature)];
+    }
+    return uses;
+  }
+
   Result<OnlineValues> Assemble() {
     OnlineValues out;
     const size_t n = static_cast<size_t>(n_);
+    const size_t columns = keys_.size() + plan_.outputs.size();
+    out.names.reserve(columns);
+    out.values.reserve(columns);
+    out.statuses.reserve(columns);
+    out.event_timestamps.reserve(columns);
     for (const KeyColumn& k : keys_) {
       AddColumn(k.key->name, k.output, std::vector<ValueStatus>(n, ValueStatus::kPresent),
                 std::vector<int64_t>(n, 0), &out);
+    }
+    std::vector<std::vector<int>> uses = ViewUses();
+    std::vector<int> view_uses(plan_.views.size(), 0);
+    for (size_t v = 0; v < uses.size(); ++v) {
+      for (int u : uses[v]) view_uses[v] += u;
     }
     for (const PlannedOutput& o : plan_.outputs) {
       const size_t i = static_cast<size_t>(o.index);
       const size_t f = static_cast<size_t>(o.feature);
       if (!o.on_demand) {
-        AddColumn(o.name, views_[i].values[f], views_[i].statuses[f], views_[i].event_ts, &out);
+        ViewValues& view = views_[i];
+        // The last reader of a vector takes it; earlier ones copy.
+        std::vector<ValueStatus> statuses =
+            --uses[i][f] == 0 ? std::move(view.statuses[f]) : view.statuses[f];
+        std::vector<int64_t> ts = --view_uses[i] == 0 ? std::move(view.event_ts) : view.event_ts;
+        AddColumn(o.name, view.values[f], std::move(statuses), std::move(ts), &out);
         continue;
       }
       const ArrayPtr& values = on_demand_[i][f];
