@@ -189,24 +189,35 @@ class Reader {
     return Status::OK();
   }
 
-  // Every (view version, distinct key) once, in one store read.
+  // Every (view version, distinct key) once, in one store read. The keys
+  // are encoded into one buffer first (views into it are taken once it has
+  // stopped growing), so a batch costs no allocation per key for them.
   Status Lookup() {
-    key_bytes_.reserve(plan_.views.size() * static_cast<size_t>(n_));
+    const size_t n = static_cast<size_t>(n_);
+    std::vector<size_t> ends;  // per (view, row): where its key ends in key_bytes_
+    ends.reserve(plan_.views.size() * n);
+    EntityKey::Builder builder;
+    for (size_t v = 0; v < plan_.views.size(); ++v) {
+      for (int64_t r = 0; r < n_; ++r) {
+        builder.Reset();
+        for (int k : plan_.views[v].keys) AppendKey(keys_[static_cast<size_t>(k)], r, &builder);
+        key_bytes_.append(builder.Build().bytes());
+        ends.push_back(key_bytes_.size());
+      }
+    }
     row_lookup_.resize(plan_.views.size());
     std::vector<OnlineLookup> lookups;
-    EntityKey::Builder builder;
+    size_t at = 0;
     for (size_t v = 0; v < plan_.views.size(); ++v) {
       const PlannedView& view = plan_.views[v];
       std::unordered_map<std::string_view, int> seen;
-      row_lookup_[v].resize(static_cast<size_t>(n_));
-      for (int64_t r = 0; r < n_; ++r) {
-        builder.Reset();
-        for (int k : view.keys) AppendKey(keys_[static_cast<size_t>(k)], r, &builder);
-        key_bytes_.push_back(builder.Build().bytes());
-        std::string_view key = key_bytes_.back();
+      row_lookup_[v].resize(n);
+      for (size_t r = 0; r < n; ++r, ++at) {
+        const size_t start = at == 0 ? 0 : ends[at - 1];
+        std::string_view key(key_bytes_.data() + start, ends[at] - start);
         auto [it, fresh] = seen.emplace(key, static_cast<int>(lookups.size()));
         if (fresh) lookups.push_back(OnlineLookup{&view.id, key});
-        row_lookup_[v][static_cast<size_t>(r)] = it->second;
+        row_lookup_[v][r] = it->second;
       }
     }
     if (lookups.empty()) return Status::OK();
@@ -415,7 +426,7 @@ class Reader {
   const int64_t n_;
   std::vector<KeyColumn> keys_;
   std::vector<ArrayPtr> request_values_;
-  std::vector<std::string> key_bytes_;        // reserved up front: views stay valid
+  std::string key_bytes_;                     // every lookup's entity key, one after another
   std::vector<std::vector<int>> row_lookup_;  // per view, per row: index into rows_
   std::vector<std::optional<OnlineRow>> rows_;
   std::vector<ViewValues> views_;
