@@ -301,19 +301,21 @@ int main(int argc, char** argv) {
   for (std::thread& t : threads) t.join();
   std::vector<int64_t> all;
   int64_t errors = 0;
+  int64_t sent = 0;  // warm-up included (for CPU per request)
   for (const ConnectionResult& r : results) {
     all.insert(all.end(), r.latencies_us.begin(), r.latencies_us.end());
     errors += r.errors;
+    sent += r.sent;
   }
   std::sort(all.begin(), all.end());
   if (!o.slow_log.empty()) WriteSlowLog(o.slow_log, start, results);
   std::printf(
       "mode=%s rate=%.0f connections=%d entities=%d measured=%zu errors=%lld "
-      "throughput=%.0f p50_us=%lld p90_us=%lld p99_us=%lld p999_us=%lld max_us=%lld\n",
+      "throughput=%.0f p50_us=%lld p90_us=%lld p99_us=%lld p999_us=%lld max_us=%lld sent=%lld\n",
       o.max ? "max" : "fixed", o.max ? 0.0 : o.rate, o.connections, o.entities, all.size(),
       static_cast<long long>(errors), static_cast<double>(all.size()) / o.duration,
       static_cast<long long>(Percentile(all, 50)), static_cast<long long>(Percentile(all, 90)),
       static_cast<long long>(Percentile(all, 99)), static_cast<long long>(Percentile(all, 99.9)),
-      static_cast<long long>(all.empty() ? -1 : all.back()));
+      static_cast<long long>(all.empty() ? -1 : all.back()), static_cast<long long>(sent));
   return errors > 0 ? 1 : 0;
 }
