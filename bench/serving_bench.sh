@@ -98,7 +98,17 @@ main() {
     echo "$name single-entity 10k/s: $("${lg[@]}" --rate 10000 --entities 1 || true)"
     echo "$name single-entity 20k/s: $("${lg[@]}" --rate 20000 --entities 1 || true)"
     echo "$name 100-entity 500/s:    $("${lg[@]}" --rate 500 --entities 100 || true)"
-    echo "$name single-entity max:   $("${lg[@]}" --max --rate 1 --entities 1 || true)"
+    # The server's CPU time per request in the closed loop (user+sys from
+    # /proc, ticks of 1/CLK_TCK s): steadier than the rates on a shared machine.
+    local tck cpu0 cpu1 max_line sent
+    tck=$(getconf CLK_TCK)
+    cpu0=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+    max_line=$("${lg[@]}" --max --rate 1 --entities 1 || true)
+    cpu1=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+    sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<<"$max_line")
+    echo "$name single-entity max:   $max_line"
+    awk -v c=$((cpu1 - cpu0)) -v t="$tck" -v n="${sent:-0}" 'BEGIN {
+      if (n > 0) printf "  server CPU (user+sys) per request: %.1f us (%d requests sent, warm-up included)\n", c / t * 1e6 / n, n }' 
     kill -TERM "$server_pid"
     wait "$server_pid" || true
     server_pid=""

@@ -36,6 +36,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -55,13 +56,15 @@ struct Options {
   std::string key_name = "user_id";
   int64_t keys = 1000000;
   int entities = 1;
+  std::string slow_log;   // --slow-log FILE: one line per measured request slower than
+  double slow_ms = 20;    // --slow-ms (when it was meant to go out, its connection, latency)
 };
 
 [[noreturn]] void Usage(const char* error) {
   std::fprintf(stderr,
                "error: %s\nusage: tessera_loadgen [--host H] [--port P] (--rate R | --max) "
                "[--duration S] [--warmup S] [--connections C] --features v:f,... "
-               "[--key-name K] [--keys N] [--entities E] [--path P]\n",
+               "[--key-name K] [--keys N] [--entities E] [--path P] [--slow-log FILE [--slow-ms MS]]\n",
                error);
   std::exit(2);
 }
@@ -98,6 +101,10 @@ Options Parse(int argc, char** argv) {
       o.keys = std::atoll(value().c_str());
     else if (a == "--entities")
       o.entities = std::atoi(value().c_str());
+    else if (a == "--slow-log")
+      o.slow_log = value();
+    else if (a == "--slow-ms")
+      o.slow_ms = std::atof(value().c_str());
     else if (a == "--help" || a == "-h")
       Usage("help");
     else
@@ -182,6 +189,7 @@ bool ReadResponse(int fd, std::string* buffer, bool* ok) {
 
 struct ConnectionResult {
   std::vector<int64_t> latencies_us;  // measured requests only
+  std::vector<std::pair<int64_t, int64_t>> slow;  // (intended - start, latency) in us
   int64_t errors = 0;
   int64_t sent = 0;
 };
@@ -224,8 +232,13 @@ void RunConnection(const Options& o, int index, Clock::time_point start,
       if (!alive || !ok) {
         result->errors++;
       } else {
-        result->latencies_us.push_back(
-            std::chrono::duration_cast<std::chrono::microseconds>(done - intended).count());
+        const int64_t us =
+            std::chrono::duration_cast<std::chrono::microseconds>(done - intended).count();
+        result->latencies_us.push_back(us);
+        if (!o.slow_log.empty() && static_cast<double>(us) >= o.slow_ms * 1000) {
+          result->slow.emplace_back(
+              std::chrono::duration_cast<std::chrono::microseconds>(intended - start).count(), us);
+        }
       }
     }
     if (!alive) {
@@ -248,6 +261,27 @@ int64_t Percentile(const std::vector<int64_t>& sorted, double p) {
   return sorted[std::min(i, sorted.size() - 1)];
 }
 
+// The slow requests of every connection, by intended send time: when
+// stalls happened and how many connections each one caught.
+void WriteSlowLog(const std::string& path, Clock::time_point start,
+                  const std::vector<ConnectionResult>& results) {
+  std::vector<std::tuple<int64_t, int64_t, size_t>> rows;
+  for (size_t c = 0; c < results.size(); ++c) {
+    for (auto [at, us] : results[c].slow) rows.emplace_back(at, us, c);
+  }
+  std::sort(rows.begin(), rows.end());
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) return;
+  // The start on the steady clock (CLOCK_MONOTONIC), to line the stalls
+  // up with other tools' timestamps.
+  std::fprintf(f, "# start_monotonic_s %.6f\nintended_ms latency_ms connection\n",
+               std::chrono::duration<double>(start.time_since_epoch()).count());
+  for (auto [at, us, c] : rows) {
+    std::fprintf(f, "%.3f %.3f %zu\n", static_cast<double>(at) / 1000, static_cast<double>(us) / 1000, c);
+  }
+  std::fclose(f);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -267,18 +301,21 @@ int main(int argc, char** argv) {
   for (std::thread& t : threads) t.join();
   std::vector<int64_t> all;
   int64_t errors = 0;
+  int64_t sent = 0;  // warm-up included (for CPU per request)
   for (const ConnectionResult& r : results) {
     all.insert(all.end(), r.latencies_us.begin(), r.latencies_us.end());
     errors += r.errors;
+    sent += r.sent;
   }
   std::sort(all.begin(), all.end());
+  if (!o.slow_log.empty()) WriteSlowLog(o.slow_log, start, results);
   std::printf(
       "mode=%s rate=%.0f connections=%d entities=%d measured=%zu errors=%lld "
-      "throughput=%.0f p50_us=%lld p90_us=%lld p99_us=%lld p999_us=%lld max_us=%lld\n",
+      "throughput=%.0f p50_us=%lld p90_us=%lld p99_us=%lld p999_us=%lld max_us=%lld sent=%lld\n",
       o.max ? "max" : "fixed", o.max ? 0.0 : o.rate, o.connections, o.entities, all.size(),
       static_cast<long long>(errors), static_cast<double>(all.size()) / o.duration,
       static_cast<long long>(Percentile(all, 50)), static_cast<long long>(Percentile(all, 90)),
       static_cast<long long>(Percentile(all, 99)), static_cast<long long>(Percentile(all, 99.9)),
-      static_cast<long long>(all.empty() ? -1 : all.back()));
+      static_cast<long long>(all.empty() ? -1 : all.back()), static_cast<long long>(sent));
   return errors > 0 ? 1 : 0;
 }

@@ -71,7 +71,7 @@ TEST(ApiFuzzTest, GarbledBodiesGet4xxWithJsonNever5xx) {
     } else {
       body = Mutate(seed[1], rng);
     }
-    HttpRequest request{"POST", seed[0], body};
+    HttpRequest request{"POST", seed[0], body, ""};
     HttpResponse r = api.Handle(request);
     ASSERT_TRUE(r.status == 200 || (r.status >= 400 && r.status < 500))
         << "status " << r.status << " for " << seed[0] << " body: " << body << "\n"

@@ -13,7 +13,7 @@ namespace {
 class ApiTest : public ::testing::Test {
  protected:
   HttpResponse Call(std::string method, std::string target, std::string body = "") {
-    HttpRequest r{std::move(method), std::move(target), std::move(body)};
+    HttpRequest r{std::move(method), std::move(target), std::move(body), ""};
     return api_.Handle(r);
   }
   static std::string StatusAndBody(const HttpResponse& r) {
@@ -157,7 +157,7 @@ TEST_F(ApiTest, MaterializeAnswersItsSummary) {
 // else does, not even a materialization path asked for with another method.
 TEST_F(ApiTest, OnlyMaterializationsRunLong) {
   auto runs_long = [&](std::string method, std::string target) {
-    HttpRequest r{std::move(method), std::move(target), ""};
+    HttpRequest r{std::move(method), std::move(target), "", ""};
     return api_.RunsLong(r);
   };
   EXPECT_TRUE(runs_long("POST", "/materialize"));

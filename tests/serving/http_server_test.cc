@@ -37,7 +37,12 @@ class TestHandler : public HttpHandler {
     }
     HttpResponse r;
     r.content_type = "text/plain";
-    r.body = request.method + " " + request.target + " " + request.body;
+    if (request.target == "/spare") {
+      // Builds the body in the buffer the server lends (it must come empty).
+      r.body = std::move(request.spare);
+      if (!r.body.empty()) r.body = "spare not empty: ";
+    }
+    r.body += request.method + " " + request.target + " " + request.body;
     return r;
   }
   void Refused(std::string_view target, int status) override {
@@ -112,6 +117,25 @@ TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   EXPECT_EQ(last.status, 200);
   EXPECT_FALSE(last.keep_alive);
   EXPECT_TRUE(client.ServerClosed());
+}
+
+// The server keeps a connection's response and request body buffers
+// between requests: a long exchange followed by short ones must leave
+// nothing of the long one behind.
+TEST_F(HttpServerTest, KeptBuffersCarryNothingBetweenRequests) {
+  Start();
+  HttpTestClient client(port());
+  ASSERT_TRUE(client.Connect()) << client.error();
+  const std::vector<std::string> bodies = {std::string(70000, 'L'), "short", "", "x",
+                                           std::string(3000, 'm'), "tail"};
+  for (const std::string& path : {"/spare", "/echo"}) {
+    for (const std::string& body : bodies) {
+      ClientResponse r = client.Request("POST", path, body);
+      ASSERT_EQ(r.status, 200) << r.error;
+      EXPECT_EQ(r.body, "POST " + path + " " + body);
+      EXPECT_TRUE(r.keep_alive);
+    }
+  }
 }
 
 TEST_F(HttpServerTest, BodyOverTheLimitGets413WithAJsonBody) {

@@ -113,6 +113,25 @@ TEST(JsonWriterTest, TimestampsAreRfc3339WithMicros) {
   EXPECT_EQ(out, R"(["1970-01-01T00:00:00.000000Z","2024-03-01T12:00:00.123456Z"])");
 }
 
+// The writer reuses the text of the last timestamp it wrote: repeats, a
+// change and a change back (0 first, as a fresh writer's default) must all
+// come out right.
+TEST(JsonWriterTest, RepeatedAndAlternatingTimestamps) {
+  std::string out;
+  JsonWriter w(&out);
+  w.StartArray();
+  for (int64_t ts : {int64_t{0}, int64_t{0}, int64_t{1709294400123456}, int64_t{1709294400123456},
+                     int64_t{0}, int64_t{-1}, int64_t{1709294400123456}}) {
+    w.Timestamp(ts);
+  }
+  w.EndArray();
+  EXPECT_EQ(out,
+            R"(["1970-01-01T00:00:00.000000Z","1970-01-01T00:00:00.000000Z",)"
+            R"("2024-03-01T12:00:00.123456Z","2024-03-01T12:00:00.123456Z",)"
+            R"("1970-01-01T00:00:00.000000Z","1969-12-31T23:59:59.999999Z",)"
+            R"("2024-03-01T12:00:00.123456Z"])");
+}
+
 TEST(JsonWriterTest, Base64MatchesRfc4648Vectors) {
   EXPECT_EQ(EncodeBase64(""), "");
   EXPECT_EQ(EncodeBase64("f"), "Zg==");

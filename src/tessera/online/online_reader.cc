@@ -189,24 +189,35 @@ class Reader {
     return Status::OK();
   }
 
-  // Every (view version, distinct key) once, in one store read.
+  // Every (view version, distinct key) once, in one store read. The keys
+  // are encoded into one buffer first (views into it are taken once it has
+  // stopped growing), so a batch costs no allocation per key for them.
   Status Lookup() {
-    key_bytes_.reserve(plan_.views.size() * static_cast<size_t>(n_));
+    const size_t n = static_cast<size_t>(n_);
+    std::vector<size_t> ends;  // per (view, row): where its key ends in key_bytes_
+    ends.reserve(plan_.views.size() * n);
+    EntityKey::Builder builder;
+    for (size_t v = 0; v < plan_.views.size(); ++v) {
+      for (int64_t r = 0; r < n_; ++r) {
+        builder.Reset();
+        for (int k : plan_.views[v].keys) AppendKey(keys_[static_cast<size_t>(k)], r, &builder);
+        key_bytes_.append(builder.Build().bytes());
+        ends.push_back(key_bytes_.size());
+      }
+    }
     row_lookup_.resize(plan_.views.size());
     std::vector<OnlineLookup> lookups;
-    EntityKey::Builder builder;
+    size_t at = 0;
     for (size_t v = 0; v < plan_.views.size(); ++v) {
       const PlannedView& view = plan_.views[v];
       std::unordered_map<std::string_view, int> seen;
-      row_lookup_[v].resize(static_cast<size_t>(n_));
-      for (int64_t r = 0; r < n_; ++r) {
-        builder.Reset();
-        for (int k : view.keys) AppendKey(keys_[static_cast<size_t>(k)], r, &builder);
-        key_bytes_.push_back(builder.Build().bytes());
-        std::string_view key = key_bytes_.back();
+      row_lookup_[v].resize(n);
+      for (size_t r = 0; r < n; ++r, ++at) {
+        const size_t start = at == 0 ? 0 : ends[at - 1];
+        std::string_view key(key_bytes_.data() + start, ends[at] - start);
         auto [it, fresh] = seen.emplace(key, static_cast<int>(lookups.size()));
         if (fresh) lookups.push_back(OnlineLookup{&view.id, key});
-        row_lookup_[v][static_cast<size_t>(r)] = it->second;
+        row_lookup_[v][r] = it->second;
       }
     }
     if (lookups.empty()) return Status::OK();
@@ -354,18 +365,47 @@ class Reader {
     out->event_timestamps.push_back(std::move(ts));
   }
 
+  // How many outputs read feature f of view v (a view's event times and a
+  // feature's statuses move into the last output that reads them instead of
+  // being copied).
+  std::vector<std::vector<int>> ViewUses() const {
+    std::vector<std::vector<int>> uses(plan_.views.size());
+    for (size_t v = 0; v < plan_.views.size(); ++v) {
+      uses[v].assign(plan_.views[v].def.features.size(), 0);
+    }
+    for (const PlannedOutput& o : plan_.outputs) {
+      if (!o.on_demand) ++uses[static_cast<size_t>(o.index)][static_cast<size_t>(o.feature)];
+    }
+    return uses;
+  }
+
   Result<OnlineValues> Assemble() {
     OnlineValues out;
     const size_t n = static_cast<size_t>(n_);
+    const size_t columns = keys_.size() + plan_.outputs.size();
+    out.names.reserve(columns);
+    out.values.reserve(columns);
+    out.statuses.reserve(columns);
+    out.event_timestamps.reserve(columns);
     for (const KeyColumn& k : keys_) {
       AddColumn(k.key->name, k.output, std::vector<ValueStatus>(n, ValueStatus::kPresent),
                 std::vector<int64_t>(n, 0), &out);
+    }
+    std::vector<std::vector<int>> uses = ViewUses();
+    std::vector<int> view_uses(plan_.views.size(), 0);
+    for (size_t v = 0; v < uses.size(); ++v) {
+      for (int u : uses[v]) view_uses[v] += u;
     }
     for (const PlannedOutput& o : plan_.outputs) {
       const size_t i = static_cast<size_t>(o.index);
       const size_t f = static_cast<size_t>(o.feature);
       if (!o.on_demand) {
-        AddColumn(o.name, views_[i].values[f], views_[i].statuses[f], views_[i].event_ts, &out);
+        ViewValues& view = views_[i];
+        // The last reader of a vector takes it; earlier ones copy.
+        std::vector<ValueStatus> statuses =
+            --uses[i][f] == 0 ? std::move(view.statuses[f]) : view.statuses[f];
+        std::vector<int64_t> ts = --view_uses[i] == 0 ? std::move(view.event_ts) : view.event_ts;
+        AddColumn(o.name, view.values[f], std::move(statuses), std::move(ts), &out);
         continue;
       }
       const ArrayPtr& values = on_demand_[i][f];
@@ -386,7 +426,7 @@ class Reader {
   const int64_t n_;
   std::vector<KeyColumn> keys_;
   std::vector<ArrayPtr> request_values_;
-  std::vector<std::string> key_bytes_;        // reserved up front: views stay valid
+  std::string key_bytes_;                     // every lookup's entity key, one after another
   std::vector<std::vector<int>> row_lookup_;  // per view, per row: index into rows_
   std::vector<std::optional<OnlineRow>> rows_;
   std::vector<ViewValues> views_;

@@ -128,7 +128,7 @@ HttpResponse Api::Route(HttpRequest& request, Endpoint* endpoint) {
   return ErrorResponse({404, "path", "no endpoint " + target.path});
 }
 
-HttpResponse Api::GetOnlineFeatures(const HttpRequest& request) {
+HttpResponse Api::GetOnlineFeatures(HttpRequest& request) {
   OnlineFeaturesCall call;
   if (auto err = ParseOnlineFeaturesBody(request.body, &call)) return ErrorResponse(*err);
   Clock::time_point start = Clock::now();
@@ -140,7 +140,10 @@ HttpResponse Api::GetOnlineFeatures(const HttpRequest& request) {
     if (st.IsNotFound()) field = call.request.features.empty() ? "feature_service" : "features";
     return ErrorResponse(ErrorForStatus(st, field));
   }
-  return Json(OnlineResponseJson(*response));
+  std::string body = std::move(request.spare);  // the connection's buffer
+  body.clear();
+  AppendOnlineResponseJson(*response, &body);
+  return Json(std::move(body));
 }
 
 HttpResponse Api::Push(const HttpRequest& request) {

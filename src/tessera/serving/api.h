@@ -45,7 +45,7 @@ class Api final : public HttpHandler {
 
  private:
   HttpResponse Route(HttpRequest& request, Endpoint* endpoint);
-  HttpResponse GetOnlineFeatures(const HttpRequest& request);
+  HttpResponse GetOnlineFeatures(HttpRequest& request);
   HttpResponse Push(const HttpRequest& request);
   HttpResponse Materialize(const HttpRequest& request, bool incremental);
   HttpResponse Health();

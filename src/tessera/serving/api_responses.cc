@@ -67,9 +67,18 @@ void WriteResult(const OnlineResponse& r, size_t k, JsonWriter* w) {
 
 std::string OnlineResponseJson(const OnlineResponse& response) {
   std::string out;
+  AppendOnlineResponseJson(response, &out);
+  return out;
+}
+
+void AppendOnlineResponseJson(const OnlineResponse& response, std::string* out) {
   int64_t rows = response.values.empty() || !response.values[0] ? 0 : response.values[0]->length();
-  out.reserve(static_cast<size_t>(128 + 48 * rows * static_cast<int64_t>(response.names.size())));
-  JsonWriter w(&out);
+  // A little over the usual size (a value, "PRESENT" and a 30-byte
+  // timestamp per cell, the names and keys per column), so the string is
+  // not regrown on the way: one allocation, or none in a reused buffer.
+  const size_t columns = response.names.size();
+  out->reserve(out->size() + 64 + columns * (96 + 64 * static_cast<size_t>(rows)));
+  JsonWriter w(out);
   w.StartObject();
   w.Key("metadata");
   w.StartObject();
@@ -83,7 +92,6 @@ std::string OnlineResponseJson(const OnlineResponse& response) {
   for (size_t k = 0; k < response.names.size(); ++k) WriteResult(response, k, &w);
   w.EndArray();
   w.EndObject();
-  return out;
 }
 
 std::string PushSummaryJson(const PushSummary& s) {

@@ -22,6 +22,9 @@ void WriteJsonValue(const Array& array, int64_t i, JsonWriter* w);
 // "NaN"/"Infinity"/"-Infinity"), bool, string, bytes as base64, timestamp
 // as an RFC 3339 string, lists as arrays; nulls as null.
 std::string OnlineResponseJson(const OnlineResponse& response);
+// The same, appended to `out` (the server writes it into a buffer it keeps
+// per connection).
+void AppendOnlineResponseJson(const OnlineResponse& response, std::string* out);
 
 // {"push_source_name", "rows", "online_rows_written", "logged"[, "first_seq",
 // "last_seq"][, "duplicates_dropped"][, "window_events_applied",

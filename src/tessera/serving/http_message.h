@@ -16,6 +16,11 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ... as received
   std::string target;  // path and query: "/registry/objects?kind=view"
   std::string body;
+  // An empty string the handler may build its response body in (moving it
+  // into HttpResponse::body): the server passes the capacity of the
+  // connection's previous response body, so a keep-alive connection does
+  // not allocate a body per request. Ignoring it is fine.
+  std::string spare;
 };
 
 struct HttpResponse {

@@ -5,7 +5,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <chrono>
+#include <array>
 #include <exception>
+
+#include "tessera/serving/http_response_head.h"
 
 namespace tessera::serving {
 
@@ -19,6 +22,18 @@ namespace {
 constexpr size_t kHeaderLimit = 64 * 1024;
 constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr auto kDrainTime = std::chrono::seconds(2);
+// Buffers kept between requests are dropped above this capacity, so an idle
+// connection that once answered a large batch does not hold its memory.
+constexpr size_t kMaxKeptCapacity = 1 << 20;
+
+// Empties `s`, keeping its capacity unless that is over kMaxKeptCapacity.
+void Recycle(std::string* s) {
+  if (s->capacity() > kMaxKeptCapacity) {
+    std::string().swap(*s);
+  } else {
+    s->clear();
+  }
+}
 
 bool ExpectsContinue(const http::request<http::string_body>& req) {
   auto it = req.find(http::field::expect);
@@ -47,6 +62,8 @@ void HttpSession::StopIfIdle() {
 void HttpSession::ReadHeader() {
   if (owner_->Stopping() && buffer_.size() == 0) return Close();
   parser_.emplace();
+  Recycle(&request_body_);
+  parser_->get().body().swap(request_body_);  // the body reader appends to it
   parser_->body_limit(owner_->Options().body_limit);
   parser_->header_limit(kHeaderLimit);
   waiting_ = true;
@@ -114,36 +131,36 @@ void HttpSession::Handle() {
   request.method = std::string(req.method_string());
   request.target = std::string(req.target());
   request.body = std::move(req.body());
+  Recycle(&body_);
+  request.spare.swap(body_);
   bool keep_alive = req.keep_alive();
   stream_.expires_never();
   HttpHandler* handler = owner_->Handler();
   if (!handler->RunsLong(request)) {
     HttpResponse response = Answer(handler, request);
-    return Write(response, keep_alive && !owner_->Stopping());
+    request_body_.swap(request.body);
+    return Write(std::move(response), keep_alive && !owner_->Stopping());
   }
   // Off the connection threads; the answer is written back on the strand.
   owner_->RunLong(
       [self = shared_from_this(), handler, request = std::move(request), keep_alive]() mutable {
         HttpResponse response = Answer(handler, request);
-        net::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive] {
-          self->Write(response, keep_alive && !self->owner_->Stopping());
-        });
+        net::post(self->stream_.get_executor(),
+                  [self, response = std::move(response), keep_alive]() mutable {
+                    self->Write(std::move(response), keep_alive && !self->owner_->Stopping());
+                  });
       });
 }
 
-void HttpSession::Write(const HttpResponse& r, bool keep_alive) {
-  response_ = {};
-  response_.version(parser_ && parser_->get().version() == 10 ? 10 : 11);
-  response_.result(static_cast<unsigned>(r.status));
-  response_.set(http::field::server, "tessera");
-  response_.set(http::field::content_type, r.content_type);
-  for (const auto& [name, value] : r.headers) response_.set(name, value);
-  response_.body() = r.body;
-  response_.keep_alive(keep_alive);
-  response_.prepare_payload();
+void HttpSession::Write(HttpResponse r, bool keep_alive) {
+  const unsigned version = parser_ && parser_->get().version() == 10 ? 10 : 11;
+  head_.clear();
+  AppendResponseHead(r, version, keep_alive, &head_);
+  body_.swap(r.body);
   closing_ = !keep_alive;
   stream_.expires_after(std::chrono::seconds(owner_->Options().idle_timeout_seconds));
-  http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
+  std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+  net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
     self->OnWrite(ec);
   });
 }

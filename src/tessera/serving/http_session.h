@@ -59,7 +59,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Handle();
   // The handler's answer, with a 500 for anything it throws.
   static HttpResponse Answer(HttpHandler* handler, HttpRequest& request);
-  void Write(const HttpResponse& r, bool keep_alive);
+  // Writes the head (http_response_head.h) and the body as one gather write
+  // from the session's own buffers.
+  void Write(HttpResponse r, bool keep_alive);
   void OnWrite(boost::beast::error_code ec);
   // Answers `status` itself and closes, draining what the client still
   // sends for a moment so that it reads the answer instead of a reset.
@@ -71,7 +73,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   SessionOwner* owner_;
   std::optional<Parser> parser_;
-  boost::beast::http::response<boost::beast::http::string_body> response_;
+  // The response being written: its head and its body. Between requests
+  // they keep their capacity: the head is rebuilt in place, the body goes
+  // to the handler as HttpRequest::spare, and the request body's string
+  // goes back to the next parser, so a keep-alive connection allocates
+  // none of the three per request.
+  std::string head_;
+  std::string body_;
+  std::string request_body_;
   bool waiting_ = false;  // a header read is pending
   bool closing_ = false;  // the response just written ends the connection
   bool draining_ = false;

@@ -147,7 +147,14 @@ void JsonWriter::String(std::string_view v) {
 void JsonWriter::Timestamp(int64_t micros) {
   Separate();
   out_->push_back('"');
-  out_->append(FormatTimestamp(micros));
+  // A response repeats event times (every feature of a view row has its
+  // row's): the last one formatted is reused instead of formatted again.
+  if (!has_last_timestamp_ || micros != last_timestamp_) {
+    last_timestamp_text_ = FormatTimestamp(micros);
+    last_timestamp_ = micros;
+    has_last_timestamp_ = true;
+  }
+  out_->append(last_timestamp_text_);
   out_->push_back('"');
 }
 

@@ -50,6 +50,10 @@ class JsonWriter {
   int depth_ = 0;
   uint64_t has_items_ = 0;  // bit d: the container at depth d has an item
   bool after_key_ = false;
+  // The last timestamp written and its text (Timestamp reuses it).
+  bool has_last_timestamp_ = false;
+  int64_t last_timestamp_ = 0;
+  std::string last_timestamp_text_;
 };
 
 // Standard base64 (RFC 4648 section 4) with '=' padding.

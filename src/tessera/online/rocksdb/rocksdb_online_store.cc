@@ -249,12 +249,19 @@ Status RocksDbOnlineStore::Read(std::span<const OnlineLookup> lookups,
   out->assign(lookups.size(), std::nullopt);
   if (lookups.empty()) return Status::OK();
   const size_t n = lookups.size();
-  std::vector<std::string> keys(n);
-  std::vector<rocksdb::Slice> slices(n);
+  // The storage keys one after another in one buffer (no allocation per
+  // key); the slices are taken once it has stopped growing.
+  std::string keys;
+  std::vector<size_t> ends(n);
   for (size_t i = 0; i < n; ++i) {
     TS_RETURN_NOT_OK(CheckViewName(*lookups[i].view));
-    AppendRocksDbKey(*lookups[i].view, lookups[i].entity_key, &keys[i]);
-    slices[i] = keys[i];
+    AppendRocksDbKey(*lookups[i].view, lookups[i].entity_key, &keys);
+    ends[i] = keys.size();
+  }
+  std::vector<rocksdb::Slice> slices(n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t start = i == 0 ? 0 : ends[i - 1];
+    slices[i] = rocksdb::Slice(keys.data() + start, ends[i] - start);
   }
   std::vector<rocksdb::PinnableSlice> values(n);
   std::vector<rocksdb::Status> statuses(n);
