@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "tessera/expr/eval_case.h"
@@ -279,12 +280,25 @@ void MarkColumns(const Node& node, std::vector<uint8_t>* used) {
   for (const NodePtr& c : node.children) MarkColumns(*c, used);
 }
 
-// One chunk: evaluate, then null the rows that failed.
+// One chunk: evaluate, then null the rows that failed. Errors are added to
+// `stats` (which may already hold earlier ones: RecordError keeps the
+// lowest row, as EvalStats::Merge would).
 Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& columns,
                                int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
-  ScratchVector<uint8_t, 1> scratch(static_cast<size_t>(num_rows));
-  std::vector<uint8_t>& error_rows = scratch.get();  // one byte per row, zeroed
-  KernelContext ctx(&error_rows, stats);
+  // One byte per row, zeroed: on the stack for a short frame (the serving
+  // case), else borrowed from the thread.
+  constexpr int64_t kStackRows = 64;
+  uint8_t stack_rows[kStackRows];
+  std::optional<ScratchVector<uint8_t, 1>> scratch;
+  uint8_t* error_rows = stack_rows;
+  if (num_rows <= kStackRows) {
+    std::memset(stack_rows, 0, static_cast<size_t>(num_rows));
+  } else {
+    scratch.emplace(static_cast<size_t>(num_rows));
+    error_rows = scratch->get().data();
+  }
+  const int64_t errors_before = stats->error_rows;
+  KernelContext ctx(error_rows, stats);
   const Frame frame{&columns, num_rows, &ctx, nullptr, literals};
   TS_ASSIGN_OR_RETURN(Datum d, EvalNode(root, frame));
   ArrayPtr out;
@@ -293,11 +307,11 @@ Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& co
   } else {
     out = std::move(d.array);  // already one value per row
   }
-  if (stats->error_rows > 0) {
+  if (stats->error_rows > errors_before) {
     // A row where any operation failed is null as a whole: DuckDB would
     // have failed the query, so no value of that row is to be trusted.
     BufferPtr validity = out->validity_buffer();
-    TS_RETURN_NOT_OK(ApplyRowFlags(error_rows.data(), num_rows, "", nullptr, &validity));
+    TS_RETURN_NOT_OK(ApplyRowFlags(error_rows, num_rows, "", nullptr, &validity));
     TS_ASSIGN_OR_RETURN(out, WithValidity(*out, validity));
   }
   return out;
@@ -412,13 +426,14 @@ const ArrayPtr* LiteralTable::Find(const Node* node) const {
 
 Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& columns,
                               int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
-  EvalStats local;
   // A bare column is returned as it is (zero-copy), whatever its length.
   if (num_rows <= kChunkRows || root.kind == NodeKind::kColumn) {
-    TS_ASSIGN_OR_RETURN(ArrayPtr out, EvaluateChunk(root, columns, num_rows, &local, literals));
-    if (stats != nullptr) stats->Merge(local);
-    return out;
+    // One chunk: errors go straight to the caller's stats (no Merge).
+    if (stats != nullptr) return EvaluateChunk(root, columns, num_rows, stats, literals);
+    EvalStats ignored;
+    return EvaluateChunk(root, columns, num_rows, &ignored, literals);
   }
+  EvalStats local;
   std::vector<uint8_t> used(columns.size(), 0);
   MarkColumns(root, &used);
   ResultSink sink(num_rows);

@@ -84,8 +84,10 @@ class FixedOutput {
   }
 
   Status Finish(DataType type, ArrayPtr* out) {
-    TS_ASSIGN_OR_RETURN(*out, Array::Make(type, length_, BufferPtr(std::move(validity_)),
-                                          BufferPtr(std::move(values_))));
+    // Buffer::Share: the shared_ptr's control block lives in the buffer's
+    // own allocation (BufferPtr(unique_ptr) would allocate one).
+    TS_ASSIGN_OR_RETURN(*out, Array::Make(type, length_, Buffer::Share(std::move(validity_)),
+                                          Buffer::Share(std::move(values_))));
     return Status::OK();
   }
 
