@@ -17,6 +17,24 @@
 #include <cstddef>
 #include <cstdlib>
 
+// Under AddressSanitizer a kept block is poisoned, so a use after free of
+// an Array or Buffer is still reported (as use-after-poison).
+#if defined(__SANITIZE_ADDRESS__)
+#define TS_BLOCK_CACHE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TS_BLOCK_CACHE_ASAN 1
+#endif
+#endif
+#ifdef TS_BLOCK_CACHE_ASAN
+#include <sanitizer/asan_interface.h>
+#define TS_BLOCK_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define TS_BLOCK_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define TS_BLOCK_POISON(p, n) ((void)(p), (void)(n))
+#define TS_BLOCK_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace tessera::internal {
 
 template <size_t kBytes>
@@ -29,6 +47,7 @@ class BlockCache {
     List& l = list();
     if (l.head != nullptr) {
       Node* n = l.head;
+      TS_BLOCK_UNPOISON(n, kBytes);
       l.head = n->next;
       --l.count;
       return n;
@@ -43,6 +62,7 @@ class BlockCache {
       EnsureDrainAtExit();
       Node* n = static_cast<Node*>(block);
       n->next = l.head;
+      TS_BLOCK_POISON(n, kBytes);
       l.head = n;
       ++l.count;
       return;
@@ -72,6 +92,7 @@ class BlockCache {
       List& l = list();
       while (l.head != nullptr) {
         Node* n = l.head;
+        TS_BLOCK_UNPOISON(n, kBytes);
         l.head = n->next;
         std::free(n);
       }
