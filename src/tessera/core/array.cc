@@ -1,7 +1,10 @@
 #include "tessera/core/array.h"
 
 #include <cmath>
+#include <new>
 #include <string>
+
+#include "tessera/core/block_cache.h"
 
 namespace tessera {
 
@@ -34,6 +37,38 @@ Status CheckOffsets(const Buffer* offsets, int64_t length, int64_t limit, const 
 
 bool SameDouble(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
+// Allocates an Array with its shared_ptr control block from the thread's
+// BlockCache (block_cache.h): arrays of one row are made and dropped per
+// request on the serving path, and malloc/free cost more than the rest of
+// making one.
+constexpr size_t kArrayBlockBytes = 128;
+template <typename T>
+struct CachedAllocator {
+  using value_type = T;
+  CachedAllocator() = default;
+  template <typename U>
+  CachedAllocator(const CachedAllocator<U>&) {}  // NOLINT: rebinding
+  T* allocate(size_t n) {
+    if (n * sizeof(T) <= kArrayBlockBytes && alignof(T) <= 16) {
+      void* p = internal::BlockCache<kArrayBlockBytes>::Allocate();
+      if (p == nullptr) throw std::bad_alloc();  // as std::allocator would
+      return static_cast<T*>(p);
+    }
+    return static_cast<T*>(::operator new(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) <= kArrayBlockBytes && alignof(T) <= 16) {
+      internal::BlockCache<kArrayBlockBytes>::Free(p);
+    } else {
+      ::operator delete(p);
+    }
+  }
+  template <typename U>
+  bool operator==(const CachedAllocator<U>&) const {
+    return true;
+  }
+};
+
 }  // namespace
 
 Result<ArrayPtr> Array::Make(DataType type, int64_t length, BufferPtr validity, BufferPtr values,
@@ -56,7 +91,7 @@ Result<ArrayPtr> Array::Make(DataType type, int64_t length, BufferPtr validity, 
                              type.ToString() + " values");
     }
   }
-  auto a = std::make_shared<Array>(PrivateKey{});
+  auto a = std::allocate_shared<Array>(CachedAllocator<Array>(), PrivateKey{});
   a->type_ = type;
   a->length_ = length;
   a->null_count_ = null_count >= 0 ? null_count : CountNulls(validity.get(), length);

@@ -1,8 +1,11 @@
 #include "tessera/core/buffer.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
+
+#include "tessera/core/block_cache.h"
 
 namespace tessera {
 
@@ -24,6 +27,37 @@ constexpr size_t kInlineOffset = (sizeof(void*) * 3 + 15) & ~size_t{15};
 // its inline bytes aligned as malloc's block.
 constexpr size_t kSlotBytes = 48;
 
+// The last 8 bytes of the slot (never used by the control block, checked in
+// Share) say where the block came from, so that freeing it needs no Buffer
+// object (already destroyed by then): a small inline buffer's block comes
+// from the thread's BlockCache (block_cache.h), any other from malloc.
+constexpr size_t kTagOffset = kSlotBytes - 8;
+constexpr uint64_t kFromMalloc = 0;
+constexpr uint64_t kFromCache = 0x7e55e7a0b10c4ull;
+
+// Blocks of kCachedBlockBytes hold every inline buffer of up to
+// kCachedBytes bytes (a one-row column's values, bitmap or offsets).
+constexpr size_t kInlineOffsetForCache = (sizeof(void*) * 3 + 15) & ~size_t{15};
+constexpr size_t kCachedBlockBytes = 144;
+constexpr int64_t kCachedBytes =
+    static_cast<int64_t>(kCachedBlockBytes - kSlotBytes - kInlineOffsetForCache);
+using SmallBlocks = internal::BlockCache<kCachedBlockBytes>;
+
+void SetTag(void* block, uint64_t tag) {
+  std::memcpy(static_cast<uint8_t*>(block) + kTagOffset, &tag, sizeof(tag));
+}
+
+// Frees a whole Buffer allocation (its slot's address) where it came from.
+void FreeBlock(void* block) {
+  uint64_t tag;
+  std::memcpy(&tag, static_cast<uint8_t*>(block) + kTagOffset, sizeof(tag));
+  if (tag == kFromCache) {
+    SmallBlocks::Free(block);
+  } else {
+    std::free(block);
+  }
+}
+
 // Ends a shared Buffer's life without freeing its memory: the control block
 // still lives in it, and SlotAllocator frees the whole allocation when the
 // control block goes.
@@ -42,12 +76,13 @@ struct SlotAllocator {
   template <typename U>
   SlotAllocator(const SlotAllocator<U>& other) : slot(other.slot) {}  // NOLINT: rebinding
   T* allocate(size_t n) {
-    if (n * sizeof(T) <= kSlotBytes && alignof(T) <= 16) return static_cast<T*>(slot);
+    // Up to the tag: the control block must leave it intact.
+    if (n * sizeof(T) <= kTagOffset && alignof(T) <= 16) return static_cast<T*>(slot);
     return static_cast<T*>(::operator new(n * sizeof(T)));
   }
   void deallocate(T* p, size_t) {
     if (static_cast<void*>(p) == slot) {
-      std::free(slot);
+      FreeBlock(slot);
     } else {
       ::operator delete(p);
     }
@@ -63,10 +98,19 @@ struct SlotAllocator {
 Result<std::unique_ptr<Buffer>> Buffer::Allocate(int64_t size) {
   static_assert(sizeof(Buffer) <= kInlineOffset);
   if (size < 0 || size > kMaxAllocation) return AllocationFailed(size);
+  static_assert(kInlineOffsetForCache == kInlineOffset && kCachedBytes >= 64);
+  if (size <= kCachedBytes) {  // the usual one-row buffer: a cached block
+    void* block = SmallBlocks::Allocate();
+    if (block == nullptr) return AllocationFailed(size);
+    SetTag(block, kFromCache);
+    uint8_t* mem = static_cast<uint8_t*>(block) + kSlotBytes;
+    return std::unique_ptr<Buffer>(::new (mem) Buffer(mem + kInlineOffset, size, kCachedBytes));
+  }
   const bool inline_bytes = size <= kInlineBytes;
   void* block = std::malloc(
       kSlotBytes + (inline_bytes ? kInlineOffset + static_cast<size_t>(size) : sizeof(Buffer)));
   if (block == nullptr) return AllocationFailed(size);
+  SetTag(block, kFromMalloc);
   uint8_t* mem = static_cast<uint8_t*>(block) + kSlotBytes;
   uint8_t* data = mem + kInlineOffset;
   if (!inline_bytes) {
@@ -89,13 +133,13 @@ Buffer::~Buffer() {
   if (!is_inline()) std::free(data_);
 }
 
-void Buffer::operator delete(void* p) { std::free(static_cast<uint8_t*>(p) - kSlotBytes); }
+void Buffer::operator delete(void* p) { FreeBlock(static_cast<uint8_t*>(p) - kSlotBytes); }
 
 std::shared_ptr<const Buffer> Buffer::Share(std::unique_ptr<Buffer> b) {
 #ifdef __GLIBCXX__
   // The control block must fit the slot, or every Share would allocate.
   static_assert(sizeof(std::_Sp_counted_deleter<Buffer*, DestroyInPlace, SlotAllocator<char>,
-                                                __gnu_cxx::_S_atomic>) <= kSlotBytes);
+                                                __gnu_cxx::_S_atomic>) <= kTagOffset);
 #endif
   if (b == nullptr) return nullptr;
   Buffer* raw = b.release();

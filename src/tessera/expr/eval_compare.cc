@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <type_traits>
 
@@ -81,9 +82,17 @@ inline uint8_t FromThreeWay(Op op, int c) {
 }
 
 Result<Datum> CompareBinary(Op op, const Datum& a, const Datum& b, int64_t n) {
-  TS_ASSIGN_OR_RETURN(BufferPtr validity, AndValidity(a, b, n));
-  TS_ASSIGN_OR_RETURN(auto values, AllocValues<uint8_t>(n));
-  uint8_t* o = values->mutable_data();
+  // One row (the serving case) is compared into `one_row` by the same
+  // loops and yields a shared constant (OneRowBool): nothing allocated.
+  BufferPtr validity;
+  std::unique_ptr<Buffer> values;
+  uint8_t one_row = 0;
+  uint8_t* o = &one_row;
+  if (n != 1) {
+    TS_ASSIGN_OR_RETURN(validity, AndValidity(a, b, n));
+    TS_ASSIGN_OR_RETURN(values, AllocValues<uint8_t>(n));
+    o = values->mutable_data();
+  }
   const int64_t sa = a.scalar ? 0 : 1;
   const int64_t sb = b.scalar ? 0 : 1;
   const Array& x = *a.array;
@@ -137,6 +146,7 @@ Result<Datum> CompareBinary(Op op, const Datum& a, const Datum& b, int64_t n) {
     for (int64_t i = 0; i < n; ++i)
       o[i] = FromThreeWay(op, CompareViews(x.GetView(i * sa), y.GetView(i * sb)));
   }
+  if (n == 1) return OneRowBool(x.IsValid(0) && y.IsValid(0), one_row != 0);
   TS_ASSIGN_OR_RETURN(ArrayPtr out, MakeFixed(DataType::Bool(), n, validity, std::move(values)));
   return Datum{out, false};
 }

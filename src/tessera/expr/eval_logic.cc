@@ -21,6 +21,14 @@ struct ValidReader {
 }  // namespace
 
 Result<Datum> EvalAndOr(Op op, const Datum& a, const Datum& b, int64_t n) {
+  if (n == 1) {
+    // One row: the three-valued rule below, into a shared constant.
+    const bool decider = op == Op::kOr;
+    const bool pa = a.array->IsValid(0), pb = b.array->IsValid(0);
+    const bool da = pa & ((a.array->values<uint8_t>()[0] != 0) == decider);
+    const bool db = pb & ((b.array->values<uint8_t>()[0] != 0) == decider);
+    return OneRowBool(da | db | (pa & pb), (da | db) ? decider : !decider);
+  }
   if (a.array->validity_buffer() == nullptr && b.array->validity_buffer() == nullptr) {
     // No nulls on either side (the usual case): plain two-valued logic.
     TS_ASSIGN_OR_RETURN(auto values, AllocValues<uint8_t>(n));
@@ -62,6 +70,7 @@ Result<Datum> EvalAndOr(Op op, const Datum& a, const Datum& b, int64_t n) {
 }
 
 Result<Datum> EvalNot(const Datum& x, int64_t n) {
+  if (n == 1) return OneRowBool(x.array->IsValid(0), x.array->values<uint8_t>()[0] == 0);
   TS_ASSIGN_OR_RETURN(BufferPtr validity, ValidityOf(x, n));
   TS_ASSIGN_OR_RETURN(auto values, AllocValues<uint8_t>(n));
   uint8_t* o = values->mutable_data();
@@ -73,6 +82,7 @@ Result<Datum> EvalNot(const Datum& x, int64_t n) {
 }
 
 Result<Datum> EvalIsNull(const Datum& x, bool negated, int64_t n) {
+  if (n == 1) return OneRowBool(true, x.array->IsValid(0) == negated);
   TS_ASSIGN_OR_RETURN(auto values, AllocValues<uint8_t>(n));
   uint8_t* o = values->mutable_data();
   const ValidReader valid(x);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "tessera/expr/eval_util.h"
 
@@ -32,6 +33,13 @@ uint8_t BinaryRun(const In* x, const In* y, Out* out, uint8_t* flags, int64_t n)
 template <typename In, typename Out, typename F>
 Result<Datum> BinaryOp(const Datum& a, const Datum& b, DataType out_type, int64_t n,
                        const char* reason, KernelContext* ctx) {
+  if constexpr (std::is_same_v<Out, uint8_t> && !F::kMayFail) {
+    if (n == 1 && out_type.id() == TypeId::kBool) {  // a comparison on one row
+      uint8_t unused = 0;
+      const bool value = F::Apply(a.array->values<In>()[0], b.array->values<In>()[0], &unused);
+      return OneRowBool(a.array->IsValid(0) && b.array->IsValid(0), value);
+    }
+  }
   TS_ASSIGN_OR_RETURN(BufferPtr validity, AndValidity(a, b, n));
   TS_ASSIGN_OR_RETURN(auto values, AllocValues<Out>(n));
   FlagBuffer flags(F::kMayFail ? n : 0);

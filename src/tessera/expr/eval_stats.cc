@@ -23,7 +23,7 @@ std::string EvalStats::Summary() const {
 
 void KernelContext::RecordError(int64_t row, const char* reason) {
   const int64_t input_row = row_ids_ == nullptr ? row : row_ids_[row];
-  uint8_t& seen = (*error_rows_)[static_cast<size_t>(input_row)];
+  uint8_t& seen = error_rows_[input_row];
   if (seen == 0) {
     seen = 1;
     ++stats_->error_rows;

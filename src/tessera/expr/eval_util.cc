@@ -51,6 +51,23 @@ Result<ArrayPtr> Broadcast(const Datum& d, int64_t n) {
   });
 }
 
+Result<Datum> OneRowBool(bool valid, bool value) {
+  thread_local ArrayPtr kept[3];  // false, true, null
+  const int k = valid ? static_cast<int>(value) : 2;
+  ArrayPtr& a = kept[k];
+  if (a == nullptr) {
+    TS_ASSIGN_OR_RETURN(auto values, AllocValues<uint8_t>(1));
+    values->mutable_data()[0] = valid && value ? 1 : 0;  // a null's slot is zero
+    BufferPtr validity;
+    if (!valid) {
+      TS_ASSIGN_OR_RETURN(auto bits, NewBitmap(1, false));
+      validity = Buffer::Share(std::move(bits));
+    }
+    TS_ASSIGN_OR_RETURN(a, MakeFixed(DataType::Bool(), 1, validity, std::move(values)));
+  }
+  return Datum{a, false};
+}
+
 Result<std::unique_ptr<Buffer>> NewBitmap(int64_t n, bool set) {
   const int64_t bytes = BitmapBytes(n);
   TS_ASSIGN_OR_RETURN(auto bits, Buffer::Allocate(bytes));
@@ -107,7 +124,7 @@ Status ApplyRowFlags(const uint8_t* flags, int64_t n, const char* reason, Kernel
       if (flags[i] == kRowError) ctx->RecordError(i, reason);
     }
   }
-  *validity = std::move(bits);
+  *validity = Buffer::Share(std::move(bits));
   return Status::OK();
 }
 

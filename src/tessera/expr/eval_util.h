@@ -28,6 +28,14 @@ Result<ArrayPtr> MakeNullArray(DataType type, int64_t n);
 // the array itself).
 Result<ArrayPtr> Broadcast(const Datum& d, int64_t n);
 
+// The value of a boolean operation over a frame of one row (the serving
+// case): one of three one-value arrays (false, true, null) made once per
+// thread and shared, so that comparisons and logic on one row allocate
+// nothing. Arrays are immutable, so handing the same one to many results
+// is safe; each thread has its own three so that threads do not contend
+// on their reference counts.
+Result<Datum> OneRowBool(bool valid, bool value);
+
 // Validity of rows [0, n) of `d` as a bitmap, or null when every row is
 // valid (a constant null gives an all-zero bitmap).
 Result<BufferPtr> ValidityOf(const Datum& d, int64_t n);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "tessera/expr/eval_case.h"
@@ -13,45 +14,100 @@ namespace tessera::expr {
 
 namespace {
 
-Result<Datum> EvalLiteral(const Node& node, const Frame& frame) {
-  if (frame.literals != nullptr) {
-    if (const ArrayPtr* a = frame.literals->Find(&node)) return Datum{*a, true};
-  }
+// A literal not in the LiteralTable, made now (only trees evaluated
+// without Expression, e.g. by tests). Out of line: the hot path stays small.
+[[gnu::noinline, gnu::cold]] Status MakeLiteral(const Node& node, Datum* out) {
   if (node.value.is_null()) {
-    TS_ASSIGN_OR_RETURN(ArrayPtr a, MakeNullArray(node.type, 1));
-    return Datum{a, true};
+    TS_ASSIGN_OR_RETURN(out->array, MakeNullArray(node.type, 1));
+    return Status::OK();
   }
   TS_ASSIGN_OR_RETURN(ArrayPtr a, MakeScalarArray(node.value));
   if (a->type() != node.type) {
     return Status::Invalid("evaluator: literal of type " + a->type().ToString() + " in a node of " +
                            node.type.ToString());
   }
-  return Datum{a, true};
+  out->array = std::move(a);
+  return Status::OK();
 }
 
-Result<Datum> EvalColumn(const Node& node, const Frame& frame) {
+// A literal's one-value array: from the LiteralTable (no allocation), else
+// made now.
+inline Status LiteralInto(const Node& node, const Frame& frame, Datum* out) {
+  out->scalar = true;
+  if (frame.literals != nullptr) {
+    if (const ArrayPtr* a = frame.literals->Find(&node)) {
+      out->array = *a;
+      return Status::OK();
+    }
+  }
+  return MakeLiteral(node, out);
+}
+
+[[gnu::noinline, gnu::cold]] Status ColumnError(const Node& node, const Frame& frame) {
   const auto& cols = *frame.columns;
   if (node.column < 0 || static_cast<size_t>(node.column) >= cols.size() ||
       cols[static_cast<size_t>(node.column)] == nullptr) {
     return Status::Invalid("evaluator: column '" + node.name + "' is not given");
   }
   const ArrayPtr& a = cols[static_cast<size_t>(node.column)];
-  if (a->length() != frame.length || a->type() != node.type) {
-    return Status::Invalid("evaluator: column '" + node.name + "' has " +
-                           std::to_string(a->length()) + " " + a->type().ToString() +
-                           " values, expected " + std::to_string(frame.length) + " " +
-                           node.type.ToString());
+  return Status::Invalid("evaluator: column '" + node.name + "' has " +
+                         std::to_string(a->length()) + " " + a->type().ToString() +
+                         " values, expected " + std::to_string(frame.length) + " " +
+                         node.type.ToString());
+}
+
+inline Status ColumnInto(const Node& node, const Frame& frame, Datum* out) {
+  const auto& cols = *frame.columns;
+  const auto c = static_cast<size_t>(node.column);
+  if (node.column < 0 || c >= cols.size() || cols[c] == nullptr ||
+      cols[c]->length() != frame.length || cols[c]->type() != node.type) [[unlikely]] {
+    return ColumnError(node, frame);
   }
-  return Datum{a, false};
+  out->array = cols[c];
+  out->scalar = false;
+  return Status::OK();
+}
+
+Result<Datum> EvalLiteral(const Node& node, const Frame& frame) {
+  Datum d;
+  TS_RETURN_NOT_OK(LiteralInto(node, frame, &d));
+  return d;
+}
+
+Result<Datum> EvalColumn(const Node& node, const Frame& frame) {
+  Datum d;
+  TS_RETURN_NOT_OK(ColumnInto(node, frame, &d));
+  return d;
 }
 
 // A node's evaluated children: inline for the usual one to three, so
-// evaluating a node allocates nothing for its argument list.
+// evaluating a node allocates nothing for its argument list. Only the
+// slots in use are constructed and destroyed (this runs once per node, and
+// constructing and destroying three Datums for a one-child node was a
+// measurable part of a one-row evaluation).
 class DatumList {
  public:
+  DatumList() {}
+  ~DatumList() {
+    for (size_t i = 0; i < size_ && i < kInline; ++i) inline_[i].~Datum();
+  }
+  DatumList(const DatumList&) = delete;
+  DatumList& operator=(const DatumList&) = delete;
+
+  // A new default Datum at the end, to be filled in place.
+  Datum* emplace_back() {
+    if (size_ < kInline) {
+      ::new (&inline_[size_]) Datum();
+      return &inline_[size_++];
+    }
+    if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
+    heap_.emplace_back();
+    ++size_;
+    return &heap_.back();
+  }
   void push_back(Datum d) {
     if (size_ < kInline) {
-      inline_[size_] = std::move(d);
+      ::new (&inline_[size_]) Datum(std::move(d));
     } else {
       if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
       heap_.push_back(std::move(d));
@@ -65,7 +121,9 @@ class DatumList {
 
  private:
   static constexpr size_t kInline = 3;
-  Datum inline_[kInline];
+  union {
+    Datum inline_[kInline];  // slots [0, min(size_, kInline)) are constructed
+  };
   std::vector<Datum> heap_;
   size_t size_ = 0;
 };
@@ -114,9 +172,17 @@ class ScratchVector {
 Status EvalChildren(const Node& node, const Frame& frame, DatumList* out) {
   bool all_scalar = true;
   for (const NodePtr& child : node.children) {
-    TS_ASSIGN_OR_RETURN(Datum d, EvalNode(*child, frame));
-    all_scalar &= d.scalar;
-    out->push_back(std::move(d));
+    // Leaves (most children) are written in place, without EvalNode's
+    // dispatch and Result: this runs for every node of every row.
+    Datum* d = out->emplace_back();
+    if (child->kind == NodeKind::kColumn) {
+      TS_RETURN_NOT_OK(ColumnInto(*child, frame, d));
+    } else if (child->kind == NodeKind::kLiteral) {
+      TS_RETURN_NOT_OK(LiteralInto(*child, frame, d));
+    } else {
+      TS_ASSIGN_OR_RETURN(*d, EvalNode(*child, frame));
+    }
+    all_scalar &= d->scalar;
   }
   if (all_scalar && !out->empty() && frame.length != 1) {
     Datum& first = (*out)[0];
@@ -279,12 +345,23 @@ void MarkColumns(const Node& node, std::vector<uint8_t>* used) {
   for (const NodePtr& c : node.children) MarkColumns(*c, used);
 }
 
-// One chunk: evaluate, then null the rows that failed.
+// One chunk: evaluate, then null the rows that failed. Errors are added to
+// `stats` (which may already hold earlier ones: RecordError keeps the
+// lowest row, as EvalStats::Merge would).
 Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& columns,
                                int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
-  ScratchVector<uint8_t, 1> scratch(static_cast<size_t>(num_rows));
-  std::vector<uint8_t>& error_rows = scratch.get();  // one byte per row, zeroed
-  KernelContext ctx(&error_rows, stats);
+  // One byte per row, zeroed: on the stack for a short frame (the serving
+  // case), else borrowed from the thread.
+  constexpr int64_t kStackRows = 64;
+  uint8_t stack_rows[kStackRows] = {};
+  std::optional<ScratchVector<uint8_t, 1>> scratch;
+  uint8_t* error_rows = stack_rows;
+  if (num_rows > kStackRows) {
+    scratch.emplace(static_cast<size_t>(num_rows));
+    error_rows = scratch->get().data();
+  }
+  const int64_t errors_before = stats->error_rows;
+  KernelContext ctx(error_rows, stats);
   const Frame frame{&columns, num_rows, &ctx, nullptr, literals};
   TS_ASSIGN_OR_RETURN(Datum d, EvalNode(root, frame));
   ArrayPtr out;
@@ -293,11 +370,11 @@ Result<ArrayPtr> EvaluateChunk(const Node& root, const std::vector<ArrayPtr>& co
   } else {
     out = std::move(d.array);  // already one value per row
   }
-  if (stats->error_rows > 0) {
+  if (stats->error_rows > errors_before) {
     // A row where any operation failed is null as a whole: DuckDB would
     // have failed the query, so no value of that row is to be trusted.
     BufferPtr validity = out->validity_buffer();
-    TS_RETURN_NOT_OK(ApplyRowFlags(error_rows.data(), num_rows, "", nullptr, &validity));
+    TS_RETURN_NOT_OK(ApplyRowFlags(error_rows, num_rows, "", nullptr, &validity));
     TS_ASSIGN_OR_RETURN(out, WithValidity(*out, validity));
   }
   return out;
@@ -405,6 +482,12 @@ Result<std::shared_ptr<const LiteralTable>> LiteralTable::Build(const Node& root
 }
 
 const ArrayPtr* LiteralTable::Find(const Node* node) const {
+  if (entries_.size() <= 8) {  // the usual few: a scan beats the search
+    for (const auto& e : entries_) {
+      if (e.first == node) return &e.second;
+    }
+    return nullptr;
+  }
   auto it = std::lower_bound(entries_.begin(), entries_.end(), node,
                              [](const auto& e, const Node* n) { return e.first < n; });
   return it != entries_.end() && it->first == node ? &it->second : nullptr;
@@ -412,13 +495,14 @@ const ArrayPtr* LiteralTable::Find(const Node* node) const {
 
 Result<ArrayPtr> EvaluateTree(const Node& root, const std::vector<ArrayPtr>& columns,
                               int64_t num_rows, EvalStats* stats, const LiteralTable* literals) {
-  EvalStats local;
   // A bare column is returned as it is (zero-copy), whatever its length.
   if (num_rows <= kChunkRows || root.kind == NodeKind::kColumn) {
-    TS_ASSIGN_OR_RETURN(ArrayPtr out, EvaluateChunk(root, columns, num_rows, &local, literals));
-    if (stats != nullptr) stats->Merge(local);
-    return out;
+    // One chunk: errors go straight to the caller's stats (no Merge).
+    if (stats != nullptr) return EvaluateChunk(root, columns, num_rows, stats, literals);
+    EvalStats ignored;
+    return EvaluateChunk(root, columns, num_rows, &ignored, literals);
   }
+  EvalStats local;
   std::vector<uint8_t> used(columns.size(), 0);
   MarkColumns(root, &used);
   ResultSink sink(num_rows);

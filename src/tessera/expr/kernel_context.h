@@ -22,7 +22,9 @@ class KernelContext {
   // sized by the evaluator; `stats` receives the first error. Neither is
   // owned.
   KernelContext(std::vector<uint8_t>* error_rows, EvalStats* stats)
-      : error_rows_(error_rows), stats_(stats) {}
+      : error_rows_(error_rows->data()), stats_(stats) {}
+  // The same with the flags as a plain array (one byte per input row).
+  KernelContext(uint8_t* error_rows, EvalStats* stats) : error_rows_(error_rows), stats_(stats) {}
 
   // The same sinks, for kernels run on a subset of rows.
   KernelContext WithRowIds(const int64_t* row_ids) const {
@@ -38,7 +40,7 @@ class KernelContext {
   void RecordError(int64_t row, const char* reason);
 
  private:
-  std::vector<uint8_t>* error_rows_;
+  uint8_t* error_rows_;
   EvalStats* stats_;
   const int64_t* row_ids_ = nullptr;
 };

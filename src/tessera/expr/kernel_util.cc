@@ -6,9 +6,15 @@ namespace tessera::expr {
 
 Result<std::unique_ptr<Buffer>> AndValidity(const std::vector<const Array*>& inputs,
                                             int64_t length) {
+  return AndValidity(inputs.data(), inputs.size(), length);
+}
+
+Result<std::unique_ptr<Buffer>> AndValidity(const Array* const* inputs, size_t count,
+                                            int64_t length) {
   std::unique_ptr<Buffer> out;
   const int64_t bytes = BitmapBytes(length);
-  for (const Array* a : inputs) {
+  for (size_t k = 0; k < count; ++k) {
+    const Array* a = inputs[k];
     const BufferPtr& v = a->validity_buffer();
     if (v == nullptr) continue;
     if (out == nullptr) {

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -25,6 +26,9 @@ namespace tessera::expr {
 // The AND of the validity bitmaps of `inputs` (each `length` long): null
 // when none of them has a null. Fails only when memory runs out.
 Result<std::unique_ptr<Buffer>> AndValidity(const std::vector<const Array*>& inputs,
+                                            int64_t length);
+// The same over `count` inputs at `inputs`.
+Result<std::unique_ptr<Buffer>> AndValidity(const Array* const* inputs, size_t count,
                                             int64_t length);
 
 // Values in DuckDB's order: NaN above every other number and equal to
@@ -60,10 +64,18 @@ class FixedOutput {
   // `length` zeroed values; row i starts valid when it is valid in every
   // one of `inputs` (SQL null propagation; pass {} for all valid).
   Status Init(int64_t length, const std::vector<const Array*>& inputs) {
+    return Init(length, inputs.data(), inputs.size());
+  }
+  // The same for inputs written in place (`{&a, &b}`), without building a
+  // vector (an allocation per call).
+  Status Init(int64_t length, std::initializer_list<const Array*> inputs) {
+    return Init(length, inputs.begin(), inputs.size());
+  }
+  Status Init(int64_t length, const Array* const* inputs, size_t count) {
     length_ = length;
     TS_ASSIGN_OR_RETURN(values_, Buffer::Allocate(length * static_cast<int64_t>(sizeof(T))));
     if (length > 0) std::memset(values_->mutable_data(), 0, values_->size());
-    TS_ASSIGN_OR_RETURN(validity_, AndValidity(inputs, length));
+    TS_ASSIGN_OR_RETURN(validity_, AndValidity(inputs, count, length));
     return Status::OK();
   }
 
@@ -84,8 +96,10 @@ class FixedOutput {
   }
 
   Status Finish(DataType type, ArrayPtr* out) {
-    TS_ASSIGN_OR_RETURN(*out, Array::Make(type, length_, BufferPtr(std::move(validity_)),
-                                          BufferPtr(std::move(values_))));
+    // Buffer::Share: the shared_ptr's control block lives in the buffer's
+    // own allocation (BufferPtr(unique_ptr) would allocate one).
+    TS_ASSIGN_OR_RETURN(*out, Array::Make(type, length_, Buffer::Share(std::move(validity_)),
+                                          Buffer::Share(std::move(values_))));
     return Status::OK();
   }
 
