@@ -82,8 +82,16 @@ void TileGrid::Compact() {
   entries_.erase(entries_.begin(), entries_.begin() + static_cast<ptrdiff_t>(count));
   for (Entry& e : entries_) e.end -= cut;
   arena_.erase(0, cut);
-  if (entries_.size() < entries_.capacity() / 4) {
+  // Sized to the contents, except that small buffers stay: the grid of a
+  // short window at a low event rate empties and refills on most Adds, and
+  // freeing and reallocating both buffers each time cost more (instructions
+  // and, with a million states, the allocator's cache misses) than the few
+  // bytes kept.
+  constexpr size_t kKeptEntries = 4, kKeptArena = 64;
+  if (entries_.capacity() > kKeptEntries && entries_.size() < entries_.capacity() / 4) {
     entries_.shrink_to_fit();
+  }
+  if (arena_.capacity() > kKeptArena && arena_.size() < arena_.capacity() / 4) {
     arena_.shrink_to_fit();
   }
 }
