@@ -165,6 +165,55 @@ TEST(WindowStateTest, ExpiryKeepsReadsAtOrAfterNowExact) {
   }
 }
 
+// Expire skips the state's arrays while its cutoff is below the oldest
+// event and the oldest tiles' drop points (kept in the objects): whenever
+// it runs, the state must hold exactly what a fresh state holds after
+// Expire(now) and the Adds of the surviving events, byte for byte (no
+// event or tile left behind, none dropped early).
+TEST(WindowStateTest, ExpireLeavesWhatAFreshStateHolds) {
+  for (const WindowPlan& plan : {EveryFunctionPlan(), ThreeByThreePlan()}) {
+    std::mt19937_64 rng(23);
+    StreamOptions opt;
+    opt.to = kBase + 20 * kDay;
+    opt.random_events = 700;
+    const std::vector<int64_t> reads = ReadTimes(plan, rng, 10, kBase, opt.to);
+    std::vector<std::pair<int64_t, Ev>> arrivals;
+    for (Ev& ev : RandomStream(plan, reads, rng, opt)) {
+      const int64_t delay = rng() % 4 == 0 ? static_cast<int64_t>(rng() % (2 * kDay))
+                                           : static_cast<int64_t>(rng() % (3 * kMin));
+      arrivals.emplace_back(ev.rank.event_ts + delay, ev);
+    }
+    std::stable_sort(arrivals.begin(), arrivals.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    WindowState state(&plan);
+    std::vector<Ev> applied;
+    int checks = 0;
+    for (size_t j = 0; j < arrivals.size(); ++j) {
+      const auto& [now, ev] = arrivals[j];
+      state.Expire(now);
+      if (state.Add(ev.rank, InputsOf(plan, ev)) == WindowState::AddResult::kApplied) {
+        applied.push_back(ev);
+      }
+      if (j % 7 != 0) continue;
+      // A later clock, so that some calls drop and some do not.
+      const int64_t later = now + static_cast<int64_t>(rng() % (2 * kH));
+      state.Expire(later);
+      WindowState fresh(&plan);
+      fresh.Expire(state.horizon() + plan.max_window);  // an earlier `later` may have been later
+      ASSERT_EQ(fresh.horizon(), state.horizon());
+      for (const Ev& kept : applied) {
+        if (kept.rank.event_ts > fresh.horizon()) {
+          ASSERT_EQ(fresh.Add(kept.rank, InputsOf(plan, kept)), WindowState::AddResult::kApplied);
+        }
+      }
+      ASSERT_EQ(state.event_count(), fresh.event_count()) << "arrival " << j;
+      ASSERT_TRUE(Encoded(state) == Encoded(fresh)) << "arrival " << j << ": other tiles";
+      ++checks;
+    }
+    EXPECT_GT(checks, 50);
+  }
+}
+
 TEST(WindowStateTest, EventAtTheHorizonIsTooOldAndTheNextMicroIsNot) {
   const WindowPlan plan = ThreeByThreePlan();
   WindowState state(&plan);

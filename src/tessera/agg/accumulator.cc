@@ -9,6 +9,15 @@
 
 namespace tessera::agg {
 
+void Accumulator::AddToPartial(std::optional<std::string_view> partial, const AggInput& value,
+                               const EventRank& rank, std::string* out) {
+  Reset();
+  // Cannot fail: the REQUIRES says the bytes merge.
+  if (partial) (void)MergeEncoded(*partial);
+  Add(value, rank);
+  EncodeTo(out);
+}
+
 std::unique_ptr<Accumulator> NewAccumulator(const AggSpec& spec) {
   switch (spec.function) {  // every case returns: MakeAggSpec checked the types
     case AggFunction::kCount: return NewCountAccumulator(spec);

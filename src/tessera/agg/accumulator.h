@@ -21,6 +21,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,17 @@ class Accumulator {
 
   // Appends the partial (not self-delimiting: the caller stores its length).
   virtual void EncodeTo(std::string* out) const = 0;
+
+  // Appends the partial of `partial`'s values (none when nullopt) plus
+  // `value`: bit for bit what Reset, MergeEncoded(*partial), Add(value,
+  // rank) and EncodeTo(out) append, which is what the default does.
+  // Accumulators with a cheaper way (count, min/max, exact sums) update
+  // the bytes without building their state: this is each window-state
+  // Add's work per tile. REQUIRES: *partial was written by EncodeTo or
+  // accepted by MergeEncoded. Leaves this accumulator unspecified (Reset
+  // before other use).
+  virtual void AddToPartial(std::optional<std::string_view> partial, const AggInput& value,
+                            const EventRank& rank, std::string* out);
 
   // The aggregate: of type spec().output; null for an empty multiset
   // except counts (0). An integer sum that leaves int64 is null

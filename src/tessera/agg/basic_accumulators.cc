@@ -22,6 +22,17 @@ class CountAccumulator final : public Accumulator {
     return Status::OK();
   }
   void EncodeTo(std::string* out) const override { PutVarint64(out, n_); }
+  // The count plus one, read and written as MergeEncoded and EncodeTo do.
+  void AddToPartial(std::optional<std::string_view> partial, const AggInput&, const EventRank&,
+                    std::string* out) override {
+    uint64_t n = 0;
+    if (partial) {
+      PartialReader in(*partial);
+      // Cannot fail (the REQUIRES); a failure would have left n_ at 0.
+      if (!in.GetVarint64(&n) || !in.done()) n = 0;
+    }
+    PutVarint64(out, n + 1);
+  }
   Value Finish() const override { return Value::Int64(static_cast<int64_t>(n_)); }
 
  private:
@@ -97,6 +108,22 @@ class ExtremeAccumulator final : public Accumulator {
   }
   void EncodeTo(std::string* out) const override {
     if (has_) EncodeValue(kind_, value_.ref(), out);
+  }
+  // The base class's steps without its virtual calls.
+  void AddToPartial(std::optional<std::string_view> partial, const AggInput& value,
+                    const EventRank&, std::string* out) override {
+    has_ = false;
+    if (partial && !partial->empty()) {
+      PartialReader in(*partial);
+      AggInput old;
+      // Cannot fail (the REQUIRES); as MergeEncoded, a bad value is skipped.
+      if (DecodeValue(kind_, &in, &old) && in.done()) {
+        value_.Assign(kind_, old);
+        has_ = true;
+      }
+    }
+    if (!has_ || Better(value)) value_.Assign(kind_, value);
+    EncodeValue(kind_, value_.ref(), out);
   }
   Value Finish() const override {
     return has_ ? ToValue(spec().output, value_.ref()) : Value::Null(spec().output);

@@ -89,6 +89,7 @@ void EventColumns::Insert(size_t live_pos, const EventRank& rank,
     InsertAt(&seq_, pos, rank.ingest_seq);
   }
   InsertAt(&ts_, pos, rank.event_ts);
+  if (live_pos == 0) front_ts_ = rank.event_ts;
   for (size_t c = 0; c < columns_.size(); ++c) InsertValue(&columns_[c], pos, values[c], old_size);
 }
 
@@ -127,6 +128,7 @@ void EventColumns::Reserve(size_t live) {
 void EventColumns::EraseFront(size_t count) {
   if (count == 0) return;
   head_ += count;
+  front_ts_ = size() > 0 ? ts(0) : std::numeric_limits<int64_t>::max();
   // Compacting once the dead reach a quarter of the live keeps the cost per
   // expired event constant, the garbage under a quarter, and the optional
   // vectors empty once every event is gone (as the encoding's flags say).
@@ -174,6 +176,25 @@ void EventColumns::EraseFrontValues(Column* col, size_t count) {
     offset = moved;
   }
   col->arena.swap(arena);
+}
+
+namespace {
+template <typename T>
+void PrefetchBack(const std::vector<T>& v) {
+  if (!v.empty()) __builtin_prefetch(&v.back(), 1);
+}
+}  // namespace
+
+void EventColumns::PrefetchTail() const {
+  PrefetchBack(ts_);
+  PrefetchBack(created_);
+  PrefetchBack(seq_);
+  for (const Column& col : columns_) {
+    PrefetchBack(col.valid);
+    PrefetchBack(col.doubles);
+    PrefetchBack(col.ints);
+    PrefetchBack(col.strings);
+  }
 }
 
 size_t EventColumns::MemoryBytes() const {

@@ -112,6 +112,48 @@ bool ExactSum::MergeFrom(PartialReader* in) {
   return sum_.MergeFrom(in);
 }
 
+bool ExactSum::AddTermToEncoded(std::optional<std::string_view> partial, uint8_t flags,
+                                uint64_t m, int64_t pos, bool negative, std::string* out) {
+  uint64_t n = 0;
+  uint8_t old_flags = 0;
+  PartialReader in(partial ? *partial : std::string_view("\0", 1));  // none: an encoded zero sum
+  if (partial) {
+    // MergeFrom's checks.
+    if (!in.GetVarint64(&n) || !in.GetByte(&old_flags) || old_flags > 15) return false;
+    if (n == 0 && old_flags != 0) return false;
+  }
+  const size_t at = out->size();
+  PutVarint64(out, n + 1);
+  out->push_back(static_cast<char>(old_flags | flags));
+  if (!LongAccumulator::AddToEncoded(kSumDigits, &in, m, pos, negative, out) || !in.done()) {
+    out->resize(at);
+    return false;
+  }
+  return true;
+}
+
+bool ExactSum::AddDoubleToEncoded(std::optional<std::string_view> partial, double x,
+                                  std::string* out) {
+  // AddDouble's flags and term.
+  uint8_t flags = 0;
+  uint64_t m = 0;
+  int64_t pos = 0;
+  if (!(std::bit_cast<uint64_t>(x) == std::bit_cast<uint64_t>(-0.0))) flags |= kNotNegZero;
+  if (std::isnan(x)) {
+    flags |= kNaN;
+  } else if (std::isinf(x)) {
+    flags |= x > 0 ? kPosInf : kNegInf;
+  } else if (x != 0) {
+    Decompose(x, &m, &pos);
+  }
+  return AddTermToEncoded(partial, flags, m, pos, x < 0, out);
+}
+
+bool ExactSum::AddIntToEncoded(std::optional<std::string_view> partial, int64_t v,
+                               std::string* out) {
+  return AddTermToEncoded(partial, kNotNegZero, Magnitude(v), kIntPosition, v < 0, out);
+}
+
 SquareSum::SquareSum() : sum_(kSquareDigits) {}
 
 void SquareSum::AddDouble(double x) {

@@ -54,7 +54,22 @@ class ExactSum {
   void EncodeTo(std::string* out) const;
   [[nodiscard]] bool MergeFrom(PartialReader* in);
 
+  // Appends the encoding of (the sum `partial` encodes, none when
+  // nullopt) plus x: the bytes MergeFrom into a cleared ExactSum, AddDouble
+  // (AddInt) and EncodeTo give, without building one. False, with nothing
+  // appended, when the fast path does not apply (bad bytes, a wide sum):
+  // the caller then takes the general way.
+  [[nodiscard]] static bool AddDoubleToEncoded(std::optional<std::string_view> partial, double x,
+                                               std::string* out);
+  [[nodiscard]] static bool AddIntToEncoded(std::optional<std::string_view> partial, int64_t v,
+                                            std::string* out);
+
  private:
+  // One value's flags and finite term (m * 2^pos, m == 0 for none) added
+  // to `partial`'s encoding.
+  static bool AddTermToEncoded(std::optional<std::string_view> partial, uint8_t flags, uint64_t m,
+                               int64_t pos, bool negative, std::string* out);
+
   enum Flag : uint8_t { kNaN = 1, kPosInf = 2, kNegInf = 4, kNotNegZero = 8 };
   double SignedZero() const;
 

@@ -135,4 +135,80 @@ bool LongAccumulator::MergeFrom(PartialReader* in) {
   return true;
 }
 
+bool LongAccumulator::AddToEncoded(int max_digits, PartialReader* in, uint64_t v,
+                                   int64_t position, bool negative, std::string* out) {
+  // Sign-magnitude digits of the window [lo, lo + width): the value's and
+  // the term's, plus one digit for a carry. Sums of real amounts span a
+  // few digits; wider ones take the general way.
+  constexpr int64_t kMaxWidth = 16;
+  uint64_t count = 0, low = 0;
+  uint8_t sign = 0;
+  if (!in->GetVarint64(&count)) return false;
+  if (count > 0) {
+    if (!in->GetByte(&sign) || sign > 1 || !in->GetVarint64(&low)) return false;
+    // MergeFrom's bounds.
+    if (count > static_cast<uint64_t>(max_digits) || low > static_cast<uint64_t>(max_digits) ||
+        low + count + 2 > static_cast<uint64_t>(max_digits) || in->remaining() < 4 * count) {
+      return false;
+    }
+  }
+  const int64_t digit = position / 32;  // positions are >= 0
+  const unsigned __int128 w = static_cast<unsigned __int128>(v) << (position % 32);
+  const uint32_t term[3] = {static_cast<uint32_t>(w), static_cast<uint32_t>(w >> 32),
+                            static_cast<uint32_t>(w >> 64)};
+  if (count == 0 && v == 0) {
+    PutVarint64(out, 0);
+    return true;
+  }
+  const auto first_a = static_cast<int64_t>(low), end_a = static_cast<int64_t>(low + count);
+  const int64_t lo = count == 0 ? digit : (v == 0 ? first_a : std::min(first_a, digit));
+  const int64_t end = std::max(count == 0 ? digit : end_a, v == 0 ? end_a : digit + 3) + 1;
+  const int64_t width = end - lo;
+  if (width > kMaxWidth) return false;
+  uint32_t a[kMaxWidth] = {}, b[kMaxWidth] = {}, r[kMaxWidth];
+  for (uint64_t j = 0; j < count; ++j) {
+    uint32_t d;
+    if (!in->GetFixed32(&d)) return false;
+    a[first_a - lo + static_cast<int64_t>(j)] = d;
+  }
+  if (v != 0) {
+    for (int64_t k = 0; k < 3; ++k) b[digit - lo + k] = term[k];
+  }
+  const bool a_negative = sign == 1;
+  bool r_negative;
+  if (a_negative == negative) {
+    uint64_t carry = 0;
+    for (int64_t j = 0; j < width; ++j) {
+      const uint64_t s = uint64_t{a[j]} + b[j] + carry;
+      r[j] = static_cast<uint32_t>(s);
+      carry = s >> 32;
+    }
+    r_negative = a_negative;  // the top digit was zero in both: no carry out
+  } else {
+    int64_t j = width - 1;
+    while (j >= 0 && a[j] == b[j]) --j;
+    const bool a_larger = j < 0 || a[j] > b[j];
+    const uint32_t* big = a_larger ? a : b;
+    const uint32_t* small = a_larger ? b : a;
+    int64_t borrow = 0;
+    for (int64_t k = 0; k < width; ++k) {
+      int64_t d = int64_t{big[k]} - small[k] - borrow;
+      borrow = d < 0 ? 1 : 0;
+      r[k] = static_cast<uint32_t>(d + (borrow << 32));
+    }
+    r_negative = a_larger ? a_negative : negative;
+  }
+  int64_t first = 0, last = width;
+  while (last > 0 && r[last - 1] == 0) --last;
+  while (first < last && r[first] == 0) ++first;
+  PutVarint64(out, static_cast<uint64_t>(last - first));
+  if (first == last) return true;  // zero: no sign
+  out->push_back(r_negative ? 1 : 0);
+  PutVarint64(out, static_cast<uint64_t>(lo + first));
+  char digits[4 * kMaxWidth];
+  for (int64_t j = first; j < last; ++j) EncodeFixed32(digits + 4 * (j - first), r[j]);
+  out->append(digits, static_cast<size_t>(4 * (last - first)));
+  return true;
+}
+
 }  // namespace tessera::agg

@@ -43,6 +43,16 @@ class LongAccumulator {
   // unspecified but valid).
   [[nodiscard]] bool MergeFrom(PartialReader* in);
 
+  // Reads an encoded value from *in, adds (-1)^negative * v * 2^position
+  // and appends the encoding of the sum: the bytes MergeFrom into a
+  // cleared accumulator of `max_digits`, Add and EncodeTo give, computed
+  // in a small fixed buffer without building an accumulator (a window
+  // state's Add of one value into one tile). False, with nothing appended,
+  // for bytes MergeFrom would refuse or a sum wider than that buffer: the
+  // caller then takes the general way.
+  [[nodiscard]] static bool AddToEncoded(int max_digits, PartialReader* in, uint64_t v,
+                                         int64_t position, bool negative, std::string* out);
+
  private:
   void Cover(int64_t first, int64_t last);  // make digits [first, last] exist
   void Normalize(std::vector<int64_t>* limbs) const;

@@ -34,6 +34,12 @@ class MeanAccumulator final : public Accumulator {
     return Status::OK();
   }
   void EncodeTo(std::string* out) const override { sum_.EncodeTo(out); }
+  void AddToPartial(std::optional<std::string_view> partial, const AggInput& value,
+                    const EventRank& rank, std::string* out) override {
+    const bool fast = integral_ ? ExactSum::AddIntToEncoded(partial, value.i, out)
+                                : ExactSum::AddDoubleToEncoded(partial, value.d, out);
+    if (!fast) Accumulator::AddToPartial(partial, value, rank, out);
+  }
   Value Finish() const override {
     if (sum_.count() == 0) return Value::Null(DataType::Double());
     const bool avg = spec().function == AggFunction::kAvg;

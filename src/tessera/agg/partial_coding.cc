@@ -6,11 +6,7 @@
 
 namespace tessera::agg {
 
-void PutVarint64(std::string* out, uint64_t v) {
-  if (v < 0x80) {  // the usual case: one byte
-    out->push_back(static_cast<char>(v));
-    return;
-  }
+void PutVarint64Slow(std::string* out, uint64_t v) {
   char buf[10];  // one append, not a push_back per byte
   size_t n = 0;
   while (v >= 0x80) {

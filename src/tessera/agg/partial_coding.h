@@ -21,7 +21,16 @@
 
 namespace tessera::agg {
 
-void PutVarint64(std::string* out, uint64_t v);
+void PutVarint64Slow(std::string* out, uint64_t v);
+// Inline for the usual one-byte case (counts, lengths, digit counts): each
+// window-state Add writes several.
+inline void PutVarint64(std::string* out, uint64_t v) {
+  if (v < 0x80) {
+    out->push_back(static_cast<char>(v));
+    return;
+  }
+  PutVarint64Slow(out, v);
+}
 inline uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }

@@ -98,18 +98,75 @@ struct WindowState::Rep {
   void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values,
                   std::vector<std::unique_ptr<Accumulator>>& accs);
 
+  // The smallest cutoff at which Expire drops tile k of group g (at or
+  // below it: FirstLiveTile(g, cutoff) > k means cutoff >= k * width -
+  // (plan max window - group max window)); one less, so it is a lower
+  // bound whatever the rounding and clamping.
+  int64_t TileDropCutoff(int g, int64_t k) const {
+    const TileLayout::Group& group = layout.groups[g];
+    return window_read_internal::Clamp64(static_cast<__int128>(k) * group.width -
+                                         (plan->max_window - group.max_window) - 1);
+  }
+  // An Add with a million states waits for memory: each array it touches
+  // is a cache miss. Asking for all of them first (the grids' headers,
+  // then every array's tail) overlaps the misses instead of taking them
+  // one after another.
+  void Prefetch() const {
+    const char* headers = reinterpret_cast<const char*>(grids.data());
+    const size_t header_bytes = grids.size() * sizeof(TileGrid);
+    for (size_t at = 0; at < header_bytes; at += 64) __builtin_prefetch(headers + at);
+    events.PrefetchTail();
+    for (const TileGrid& grid : grids) grid.PrefetchTail();
+  }
+
+  // Recomputes next_drop from the oldest event and tiles (kept in the
+  // objects: no array is touched).
+  void ResetNextDrop() {
+    next_drop = events.front_ts();
+    for (size_t g = 0; g < grids.size(); ++g) {
+      if (grids[g].size() > 0) {
+        next_drop =
+            std::min(next_drop, TileDropCutoff(static_cast<int>(g), grids[g].front_index()));
+      }
+    }
+  }
+
   const WindowPlan* plan;
   // Shared by every state of the plan on this thread (one per plan, not per
   // key); kept alive here if the thread's cache drops it.
   std::shared_ptr<const TileLayout> shared_layout;
   const TileLayout& layout;
   int64_t horizon = std::numeric_limits<int64_t>::min();
+  // A lower bound of the smallest cutoff at which Expire drops an event or
+  // a tile (the largest int64: nothing held). Expire below it only raises
+  // the horizon, without touching the events' and tiles' memory (with a
+  // million states, each array touched is a cache miss).
+  int64_t next_drop = std::numeric_limits<int64_t>::max();
   EventColumns events;
   std::vector<TileGrid> grids;  // per layout group
 };
 
-// Rebuilds tile bytes: per slot, the old partial merged into a Reset
-// scratch accumulator, the event added, the result encoded.
+// Appends [varint length][partial] for the partial `write` appends to
+// *out; partials are almost always under 128 bytes, so the length's byte is
+// reserved first and the partial written in place.
+template <typename Write>
+void AppendPrefixed(std::string* out, Write write) {
+  const size_t at = out->size();
+  out->push_back(0);
+  write(out);
+  const size_t length = out->size() - at - 1;
+  if (length < 0x80) {
+    (*out)[at] = static_cast<char>(length);
+    return;
+  }
+  std::string prefix;
+  PutVarint64(&prefix, length);
+  out->replace(at, 1, prefix);
+}
+
+// Rebuilds tile bytes: per slot, the old partial plus the event
+// (Accumulator::AddToPartial), or the old partial verbatim for an
+// aggregate that skips the event.
 void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
                                   std::span<const std::optional<AggInput>> values,
                                   std::vector<std::unique_ptr<Accumulator>>& accs) {
@@ -123,25 +180,33 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
   TileGrid& grid = grids[g];
   const size_t pos = grid.LowerBound(k);
   const bool exists = pos < grid.size() && grid.index(pos) == k;
-  thread_local std::string bytes, partial;  // reused: no allocation in steady state
+  // The old partials, in slot order (written by Set: they parse).
+  PartialReader old(exists ? grid.bytes(pos) : std::string_view());
+  thread_local std::string bytes;  // reused: no allocation in steady state
   bytes.clear();
   for (size_t s = 0; s < group.aggs.size(); ++s) {
     const WindowedAgg& agg = plan->aggs[group.aggs[s]];
-    partial.clear();
-    if (exists && !Takes(agg, values)) {
-      partial.append(grid.Partial(pos, static_cast<int>(s)));
-    } else {
-      Accumulator* acc = accs[group.aggs[s]].get();
-      acc->Reset();
-      // Cannot fail: the partial was written by EncodeTo or checked by Decode.
-      if (exists) (void)acc->MergeEncoded(grid.Partial(pos, static_cast<int>(s)));
-      if (Takes(agg, values)) acc->Add(agg.column < 0 ? AggInput{} : *values[agg.column], rank);
-      acc->EncodeTo(&partial);
+    std::optional<std::string_view> before;
+    if (exists) {
+      uint64_t length = 0;
+      std::string_view partial;
+      (void)(old.GetVarint64(&length) && old.GetBytes(length, &partial));
+      before = partial;
     }
-    PutVarint64(&bytes, partial.size());
-    bytes.append(partial);
+    Accumulator* acc = accs[group.aggs[s]].get();
+    AppendPrefixed(&bytes, [&](std::string* out) {
+      if (Takes(agg, values)) {
+        acc->AddToPartial(before, agg.column < 0 ? AggInput{} : *values[agg.column], rank, out);
+      } else if (before) {
+        out->append(*before);
+      } else {
+        acc->Reset();
+        acc->EncodeTo(out);
+      }
+    });
   }
   grid.Set(k, bytes);
+  if (!exists) next_drop = std::min(next_drop, TileDropCutoff(g, k));
 }
 
 WindowState::WindowState(const WindowPlan* plan) : rep_(std::make_unique<Rep>(plan)) {}
@@ -153,11 +218,13 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
                                         std::span<const std::optional<AggInput>> values) {
   Rep& r = *rep_;
   if (rank.event_ts <= r.horizon) return AddResult::kTooOld;
+  r.Prefetch();
   const EventRank kept = r.layout.needs_rank ? rank : EventRank{rank.event_ts, kNullCreatedTs, 0};
   const size_t pos = r.events.UpperBound(kept);
   // Ranks identify events: the one just before an equal rank is this event.
   if (pos > 0 && r.events.rank(pos - 1) == kept) return AddResult::kDuplicate;
   r.events.Insert(pos, kept, values);
+  r.next_drop = std::min(r.next_drop, kept.event_ts);
   std::vector<std::unique_ptr<Accumulator>>& accs = ScratchFor(*r.plan, &r.layout).accumulators;
   for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values, accs);
   return AddResult::kApplied;
@@ -253,6 +320,7 @@ void WindowState::AddBatch(std::span<const EventRank> ranks,
       grid.Set(k, bytes);
     }
   }
+  r.ResetNextDrop();
 }
 
 void WindowState::Expire(int64_t now) {
@@ -261,7 +329,8 @@ void WindowState::Expire(int64_t now) {
       window_read_internal::Clamp64(static_cast<__int128>(now) - r.plan->max_window);
   if (cutoff <= r.horizon) return;
   r.horizon = cutoff;
-  if (r.events.size() > 0 && r.events.ts(0) <= cutoff) {  // most calls drop nothing
+  if (cutoff < r.next_drop) return;  // most calls: nothing to drop
+  if (r.events.front_ts() <= cutoff) {  // most calls drop nothing
     size_t gone = r.events.LowerBoundTs(cutoff);
     while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
     r.events.EraseFront(gone);
@@ -269,6 +338,7 @@ void WindowState::Expire(int64_t now) {
   for (size_t g = 0; g < r.grids.size(); ++g) {
     r.grids[g].EraseBefore(r.layout.FirstLiveTile(static_cast<int>(g), cutoff, r.plan->max_window));
   }
+  r.ResetNextDrop();
 }
 
 int64_t WindowState::horizon() const { return rep_->horizon; }
@@ -294,6 +364,7 @@ Result<WindowState> WindowState::Decode(const WindowPlan* plan, std::string_view
   r.horizon = in.horizon();
   TS_RETURN_NOT_OK(DecodeEvents(in, &r.events));
   TS_RETURN_NOT_OK(DecodeTiles(*plan, r.layout, in, &r.grids));
+  r.ResetNextDrop();
   return state;
 }
 
