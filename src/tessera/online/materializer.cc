@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "tessera/core/saturating.h"
 #include "tessera/core/suggest.h"
 #include "tessera/core/time.h"
 #include "tessera/offline/join_input.h"
+#include "tessera/offline/parallel_for.h"
 #include "tessera/offline/source_log.h"
 #include "tessera/offline/view_features.h"
 #include "tessera/offline/view_input.h"
@@ -102,10 +104,34 @@ class Run {
       plans.push_back(std::move(plan));
     }
     TS_ASSIGN_OR_RETURN(store_, spec_.open_store());
+    // Feature views run side by side (each scan reduces on one thread, so
+    // a second view keeps a second core busy); aggregated views after them,
+    // one at a time. The first error in plan order is returned (views
+    // before it, and views run beside it, are materialized and recorded).
+    std::vector<std::optional<Result<ViewMaterialized>>> done(plans.size());
+    std::vector<size_t> rows_views, window_views;
+    for (size_t i = 0; i < plans.size(); ++i) {
+      (plans[i].window == nullptr ? rows_views : window_views).push_back(i);
+    }
+    offline::ParallelFor(static_cast<int64_t>(rows_views.size()),
+                         std::max(1, std::min(spec_.num_threads, spec_.parallel_views)),
+                         [&](int, int64_t begin, int64_t end) {
+                           for (int64_t i = begin; i < end; ++i) {
+                             done[rows_views[i]] = Materialize(plans[rows_views[i]]);
+                           }
+                         });
+    bool failed = false;
+    for (size_t i : rows_views) failed = failed || !done[i]->ok();
+    for (size_t i : window_views) {
+      if (failed) break;
+      done[i] = Materialize(plans[i]);
+      failed = !done[i]->ok();
+    }
     std::vector<ViewMaterialized> out;
-    for (const ViewPlan& plan : plans) {
-      TS_ASSIGN_OR_RETURN(ViewMaterialized done, Materialize(plan));
-      out.push_back(std::move(done));
+    for (std::optional<Result<ViewMaterialized>>& view : done) {
+      if (!view) break;  // after a failed aggregated view
+      TS_ASSIGN_OR_RETURN(ViewMaterialized d, std::move(*view));
+      out.push_back(std::move(d));
     }
     return out;
   }
@@ -284,7 +310,7 @@ class Run {
     const int64_t keys = latest.num_keys();
     TS_RETURN_NOT_OK(latest.ForEachBatch(
         spec_.write_batch_rows, [&](std::span<const OnlineWrite> rows) -> Status {
-          TS_ASSIGN_OR_RETURN(int64_t stored, store_->Write(id, rows));
+          TS_ASSIGN_OR_RETURN(int64_t stored, store_->WriteBulk(id, rows));
           out.rows_written += stored;
           Progress(write_stage, out.rows_written, keys);
           return Status::OK();
@@ -322,6 +348,7 @@ class Run {
   }
 
   Status Record(const ViewPlan& plan, int64_t start, int64_t end, int64_t log_seq) {
+    std::lock_guard<std::mutex> lock(mu_);
     if (writer_ == nullptr) {
       registry::RegistryOptions options = spec_.registry_options;
       options.read_only = false;
@@ -331,13 +358,16 @@ class Run {
   }
 
   void Progress(const std::string& stage, int64_t done, int64_t total) {
-    if (spec_.progress) spec_.progress(MaterializeProgress{stage, done, total});
+    if (!spec_.progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    spec_.progress(MaterializeProgress{stage, done, total});
   }
 
   const MaterializeSpec& spec_;
   RepoDefinitions defs_;
   std::map<registry::ObjectRef, int64_t> versions_;
   std::vector<registry::MaterializedView> records_;
+  std::mutex mu_;  // views run on several threads: guards writer_ and progress calls
   std::unique_ptr<registry::Registry> writer_;
   OnlineStore* store_ = nullptr;
 };
