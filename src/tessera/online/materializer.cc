@@ -308,6 +308,11 @@ class Run {
     const ViewId id{view.name, plan.version};
     const std::string write_stage = "write " + view.name;
     const int64_t keys = latest.num_keys();
+    // One view writes at a time (each WriteBulk uses the cores itself): a
+    // view's rows go in key order, so its bulk files do not overlap each
+    // other, and interleaving two views' files would leave overlapping
+    // files for RocksDB to compact.
+    std::lock_guard<std::mutex> write_turn(write_mu_);
     TS_RETURN_NOT_OK(latest.ForEachBatch(
         spec_.write_batch_rows, [&](std::span<const OnlineWrite> rows) -> Status {
           TS_ASSIGN_OR_RETURN(int64_t stored, store_->WriteBulk(id, rows));
@@ -368,6 +373,7 @@ class Run {
   std::map<registry::ObjectRef, int64_t> versions_;
   std::vector<registry::MaterializedView> records_;
   std::mutex mu_;  // views run on several threads: guards writer_ and progress calls
+  std::mutex write_mu_;  // held by the view writing its rows
   std::unique_ptr<registry::Registry> writer_;
   OnlineStore* store_ = nullptr;
 };
