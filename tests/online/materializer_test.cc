@@ -5,6 +5,7 @@
 // runs, idempotent re-runs, merged interval records, and the errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "materialize_test_util.h"
@@ -204,6 +205,39 @@ TEST(Materialize, BulkLoadStoresWhatWriteStores) {
     }
   }
   owned.clear();  // closed before the repo folder goes
+}
+
+// Views scanned side by side report one scan stage summing their rows
+// (alternating stages would make a terminal's progress line start over on
+// every batch); each stage runs once, without alternation.
+TEST(Materialize, ViewsSideBySideReportOneScanStage) {
+  MaterializeRepo repo;
+  repo.Write("features/defs.yaml", kDefs);
+  std::mt19937_64 rng(5);
+  repo.Write("users/a.csv", RandomRows(&rng, 300, 40, 100));
+  repo.Write("users/b.csv", RandomRows(&rng, 300, 40, 100));
+  repo.Apply();
+  MaterializeSpec spec = repo.Spec(Sec(-1), Sec(100), {"profile", "recent"});
+  std::vector<std::string> stages;  // consecutive distinct stages
+  int64_t last_scanned = 0;
+  spec.progress = [&](const MaterializeProgress& p) {
+    if (stages.empty() || stages.back() != p.stage) stages.push_back(p.stage);
+    if (p.stage.starts_with("scan")) last_scanned = p.done;
+  };
+  auto done = repo.Run(spec);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_FALSE(stages.empty());
+  EXPECT_EQ(stages.front(), "scan profile, recent");
+  EXPECT_EQ(last_scanned, (*done)[0].rows_scanned + (*done)[1].rows_scanned);
+  std::vector<std::string> sorted = stages;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end())
+      << "a stage came back after another";
+  for (const std::string& stage : stages) {
+    EXPECT_TRUE(stage == "scan profile, recent" || stage == "write profile" ||
+                stage == "write recent")
+        << stage;
+  }
 }
 
 TEST(Materialize, TieBreaksFollowEventThenCreatedThenIngestOrder) {

@@ -113,8 +113,17 @@ class Run {
     for (size_t i = 0; i < plans.size(); ++i) {
       (plans[i].window == nullptr ? rows_views : window_views).push_back(i);
     }
-    offline::ParallelFor(static_cast<int64_t>(rows_views.size()),
-                         std::max(1, std::min(spec_.num_threads, spec_.parallel_views)),
+    const int side_by_side = std::max(1, std::min(spec_.num_threads, spec_.parallel_views));
+    if (side_by_side > 1 && rows_views.size() > 1) {
+      // One progress line for the scans running together (their stages
+      // alternating would start a new line each time).
+      all_scans_stage_ = "scan";
+      for (size_t i : rows_views) {
+        all_scans_stage_ += (i == rows_views.front() ? " " : ", ") + plans[i].view->name;
+      }
+      scanning_ = static_cast<int>(rows_views.size());  // until each view's scan is done
+    }
+    offline::ParallelFor(static_cast<int64_t>(rows_views.size()), side_by_side,
                          [&](int, int64_t begin, int64_t end) {
                            for (int64_t i = begin; i < end; ++i) {
                              done[rows_views[i]] = Materialize(plans[rows_views[i]]);
@@ -258,7 +267,7 @@ class Run {
       if (batch == nullptr) break;
       TS_RETURN_NOT_OK(latest->Add(*batch, bounds).status());
       read += batch->num_rows();
-      Progress(stage, scanned + read, -1);
+      ScanProgress(plan.view->name, stage, scanned + read);
     }
     return read;
   }
@@ -277,6 +286,7 @@ class Run {
 
   Result<ViewMaterialized> Materialize(const ViewPlan& plan) {
     if (plan.window != nullptr) return MaterializeWindows(plan);
+    ScanningGuard scanning(this);
     const FeatureView& view = *plan.view;
     const int64_t end = spec_.end_micros;
     // Read before the scan: rows committed meanwhile are left to the next
@@ -305,6 +315,7 @@ class Run {
       out.rows_scanned += late;
     }
 
+    scanning.Done();
     const ViewId id{view.name, plan.version};
     const std::string write_stage = "write " + view.name;
     const int64_t keys = latest.num_keys();
@@ -317,7 +328,7 @@ class Run {
         spec_.write_batch_rows, [&](std::span<const OnlineWrite> rows) -> Status {
           TS_ASSIGN_OR_RETURN(int64_t stored, store_->WriteBulk(id, rows));
           out.rows_written += stored;
-          Progress(write_stage, out.rows_written, keys);
+          WriteProgress(write_stage, out.rows_written, keys);
           return Status::OK();
         }));
 
@@ -368,12 +379,59 @@ class Run {
     spec_.progress(MaterializeProgress{stage, done, total});
   }
 
+  // A view's scan progress; while views scan side by side, as one stage
+  // summing their rows.
+  void ScanProgress(const std::string& view, const std::string& stage, int64_t done) {
+    if (!spec_.progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (all_scans_stage_.empty()) {
+      spec_.progress(MaterializeProgress{stage, done, -1});
+      return;
+    }
+    scanned_[view] = done;
+    int64_t sum = 0;
+    for (const auto& [name, rows] : scanned_) sum += rows;
+    spec_.progress(MaterializeProgress{all_scans_stage_, sum, -1});
+  }
+
+  // A view's write progress, not shown while another view still scans
+  // (the scans' line is showing).
+  void WriteProgress(const std::string& stage, int64_t done, int64_t total) {
+    if (!spec_.progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (scanning_ > 0) return;
+    spec_.progress(MaterializeProgress{stage, done, total});
+  }
+
+  // Ends a view's scan for WriteProgress at Done() (or destruction, on an
+  // error path). Views side by side count as scanning from the start, so a
+  // view that has not started yet holds back the others' write progress.
+  class ScanningGuard {
+   public:
+    explicit ScanningGuard(Run* run) : run_(run) {}
+    ~ScanningGuard() { Done(); }
+    void Done() {
+      if (run_ == nullptr) return;
+      std::lock_guard<std::mutex> lock(run_->mu_);
+      if (run_->scanning_ > 0) --run_->scanning_;
+      run_ = nullptr;
+    }
+
+   private:
+    Run* run_;
+  };
+
   const MaterializeSpec& spec_;
   RepoDefinitions defs_;
   std::map<registry::ObjectRef, int64_t> versions_;
   std::vector<registry::MaterializedView> records_;
   std::mutex mu_;  // views run on several threads: guards writer_ and progress calls
   std::mutex write_mu_;  // held by the view writing its rows
+  // Progress of views side by side (under mu_): the combined scan stage
+  // (empty: views run one at a time), rows scanned per view, scans running.
+  std::string all_scans_stage_;
+  std::map<std::string, int64_t> scanned_;
+  int scanning_ = 0;
   std::unique_ptr<registry::Registry> writer_;
   OnlineStore* store_ = nullptr;
 };
