@@ -34,7 +34,8 @@
 //
 // Feature views are materialized side by side (MaterializeSpec::
 // parallel_views), aggregated views one after another; `progress` is
-// called from those threads, one call at a time.
+// called from those threads, one call at a time (views scanning side by
+// side report one stage, "scan a, b", with their rows summed).
 //
 // Thread-safety: one call per thread; calls are independent (the store is
 // thread-safe, the registry is opened per call).
