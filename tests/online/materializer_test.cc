@@ -5,9 +5,11 @@
 // runs, idempotent re-runs, merged interval records, and the errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "materialize_test_util.h"
+#include "tessera/online/rocksdb/rocksdb_online_store.h"
 
 namespace tessera::online {
 namespace {
@@ -110,6 +112,131 @@ TEST(Materialize, RandomDataEqualsHistoricalAtEnd) {
   for (const auto& r : repo.Records()) {
     if (r.view == "spend") continue;  // rebuilt at now: (now - largest window, now]
     EXPECT_EQ(r.intervals, (Intervals{{Sec(-1), Sec(120)}})) << r.view;
+  }
+}
+
+// Every row of `views` for keys 1..max_id in `store`, as text.
+std::string Dump(OnlineStore* store, const std::vector<std::string>& views, int64_t max_id) {
+  std::string out;
+  for (const std::string& name : views) {
+    ViewId id{name, 1};
+    for (int64_t k = 1; k <= max_id; ++k) {
+      std::string key = KeyBytes(k);
+      OnlineLookup lookup{&id, key};
+      std::vector<std::optional<OnlineRow>> rows;
+      EXPECT_TRUE(store->Read({&lookup, 1}, &rows).ok());
+      if (!rows.at(0)) continue;
+      const OnlineRow& r = *rows[0];
+      out += name + " " + std::to_string(k) + ": " + std::to_string(r.rank.event_ts) + "," +
+             std::to_string(r.rank.created_ts) + "," + std::to_string(r.rank.ingest_seq) + "," +
+             r.values + "\n";
+    }
+  }
+  return out;
+}
+
+// RocksDB's bulk-load path (WriteBulk: table files ingested, keys split
+// over threads) stores what Write's path and the in-memory reference store,
+// on random data, in many small calls and in one large one, with newer and
+// older rows already stored for some keys (as pushes leave them).
+TEST(Materialize, BulkLoadStoresWhatWriteStores) {
+  MaterializeRepo repo;
+  repo.Write("features/defs.yaml", kDefs);
+  std::mt19937_64 rng(20261201);
+  for (int f = 0; f < 2; ++f) {
+    repo.Write("users/part" + std::to_string(f) + ".csv", RandomRows(&rng, 300, 40, 100));
+  }
+  repo.Apply();
+  repo.Ingest("users", RandomRows(&rng, 200, 40, 100));
+  const std::vector<std::string> views = {"profile", "recent"};
+
+  struct Target {
+    std::string name;
+    OnlineStore* store;
+    int64_t batch_rows;
+  };
+  std::vector<std::unique_ptr<RocksDbOnlineStore>> owned;
+  auto open = [&](const std::string& dir, size_t bulk_min_rows) -> OnlineStore* {
+    RocksDbOnlineStoreOptions options;
+    options.path = repo.Path(dir);
+    options.block_cache_mb = 8;
+    options.bulk_min_rows = bulk_min_rows;
+    options.bulk_threads = 2;
+    options.bulk_min_part_keys = 2;
+    auto store = RocksDbOnlineStore::Open(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    owned.push_back(std::move(*store));
+    return owned.back().get();
+  };
+  std::vector<Target> targets = {{"memory", &repo.store(), 7},
+                                 {"write", open("online_write", SIZE_MAX), 7},
+                                 {"bulk, calls of 9 rows", open("online_bulk9", 1), 9},
+                                 {"bulk, one call", open("online_bulk", 1), 100000}};
+  // Stored before: every third key, alternately newer than every source
+  // row and older than all of them.
+  std::vector<std::string> keys;
+  for (int64_t k = 1; k <= 45; k += 3) keys.push_back(KeyBytes(k));
+  for (const Target& t : targets) {
+    for (const std::string& view : views) {
+      std::vector<OnlineWrite> pushed;
+      for (size_t i = 0; i < keys.size(); ++i) {
+        pushed.push_back({keys[i], RowRank{Sec(i % 2 ? 1000 : -1000), 0, 0}, "pushed"});
+      }
+      ASSERT_TRUE(t.store->Write(ViewId{view, 1}, pushed).ok()) << t.name;
+    }
+  }
+  for (int64_t end : {Sec(60), Sec(120)}) {
+    std::vector<int64_t> written;
+    for (const Target& t : targets) {
+      MaterializeSpec spec = repo.Spec(end - Sec(60) - 1, end, views);
+      spec.open_store = [&t]() -> Result<OnlineStore*> { return t.store; };
+      spec.write_batch_rows = t.batch_rows;
+      auto done = repo.Run(spec);
+      ASSERT_TRUE(done.ok()) << t.name << ": " << done.status().ToString();
+      for (const ViewMaterialized& v : *done) written.push_back(v.rows_written);
+    }
+    const std::string want = Dump(targets[0].store, views, 45);
+    EXPECT_NE(want.find("pushed"), std::string::npos);
+    for (size_t i = 1; i < targets.size(); ++i) {
+      EXPECT_EQ(Dump(targets[i].store, views, 45), want) << targets[i].name;
+      for (size_t v = 0; v < views.size(); ++v) {
+        EXPECT_EQ(written[i * views.size() + v], written[v]) << targets[i].name << " " << views[v];
+      }
+    }
+  }
+  owned.clear();  // closed before the repo folder goes
+}
+
+// Views scanned side by side report one scan stage summing their rows
+// (alternating stages would make a terminal's progress line start over on
+// every batch); each stage runs once, without alternation.
+TEST(Materialize, ViewsSideBySideReportOneScanStage) {
+  MaterializeRepo repo;
+  repo.Write("features/defs.yaml", kDefs);
+  std::mt19937_64 rng(5);
+  repo.Write("users/a.csv", RandomRows(&rng, 300, 40, 100));
+  repo.Write("users/b.csv", RandomRows(&rng, 300, 40, 100));
+  repo.Apply();
+  MaterializeSpec spec = repo.Spec(Sec(-1), Sec(100), {"profile", "recent"});
+  std::vector<std::string> stages;  // consecutive distinct stages
+  int64_t last_scanned = 0;
+  spec.progress = [&](const MaterializeProgress& p) {
+    if (stages.empty() || stages.back() != p.stage) stages.push_back(p.stage);
+    if (p.stage.starts_with("scan")) last_scanned = p.done;
+  };
+  auto done = repo.Run(spec);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_FALSE(stages.empty());
+  EXPECT_EQ(stages.front(), "scan profile, recent");
+  EXPECT_EQ(last_scanned, (*done)[0].rows_scanned + (*done)[1].rows_scanned);
+  std::vector<std::string> sorted = stages;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end())
+      << "a stage came back after another";
+  for (const std::string& stage : stages) {
+    EXPECT_TRUE(stage == "scan profile, recent" || stage == "write profile" ||
+                stage == "write recent")
+        << stage;
   }
 }
 

@@ -151,11 +151,45 @@ Status LatestRows::EncodePicked(const RecordBatch& batch, const std::vector<int6
   return Status::OK();
 }
 
+std::vector<uint32_t> LatestRows::KeyOrder() const {
+  // Sorted by the keys' first 16 bytes (big-endian words, zero-padded: an
+  // order the bytes' order never contradicts), then by the whole key: the
+  // prefixes sit in one flat array, so the sort rarely touches the keys.
+  struct Entry {
+    uint64_t hi = 0;
+    uint64_t lo = 0;
+    uint32_t index = 0;
+  };
+  auto word = [](std::string_view key, size_t at) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i) {
+      v = (v << 8) | (at + i < key.size() ? static_cast<uint8_t>(key[at + i]) : 0);
+    }
+    return v;
+  };
+  std::vector<Entry> entries(winners_.size());
+  for (size_t i = 0; i < winners_.size(); ++i) {
+    entries[i] = Entry{word(winners_[i].key, 0), word(winners_[i].key, 8), static_cast<uint32_t>(i)};
+  }
+  auto less = [&](const Entry& a, const Entry& b) {
+    if (a.hi != b.hi) return a.hi < b.hi;
+    if (a.lo != b.lo) return a.lo < b.lo;
+    return winners_[a.index].key < winners_[b.index].key;
+  };
+  if (!std::is_sorted(entries.begin(), entries.end(), less)) {
+    std::sort(entries.begin(), entries.end(), less);
+  }
+  std::vector<uint32_t> order(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].index;
+  return order;
+}
+
 Status LatestRows::ForEachBatch(
     int64_t batch_rows, const std::function<Status(std::span<const OnlineWrite>)>& fn) const {
   std::vector<OnlineWrite> writes;
-  writes.reserve(static_cast<size_t>(std::max<int64_t>(1, batch_rows)));
-  for (const Winner& w : winners_) {
+  writes.reserve(static_cast<size_t>(std::clamp<int64_t>(batch_rows, 1, num_keys())));
+  for (uint32_t index : KeyOrder()) {
+    const Winner& w = winners_[index];
     writes.push_back(OnlineWrite{w.key, RowRank{w.event_ts, w.created_ts, w.ingest_seq}, w.values});
     if (static_cast<int64_t>(writes.size()) >= batch_rows) {
       TS_RETURN_NOT_OK(fn(writes));

@@ -55,9 +55,9 @@ class LatestRows {
   // The smallest event_ts among the rows within bounds (INT64_MAX: none).
   int64_t min_event_ts() const { return min_event_ts_; }
 
-  // Calls `fn` with every key's winner (in no particular order), as
-  // OnlineWrites grouped in spans of at most `batch_rows`; stops at the
-  // first error.
+  // Calls `fn` with every key's winner, in ascending key byte order (so a
+  // store's bulk load writes ranges that do not overlap), as OnlineWrites
+  // grouped in spans of at most `batch_rows`; stops at the first error.
   Status ForEachBatch(int64_t batch_rows,
                       const std::function<Status(std::span<const OnlineWrite>)>& fn) const;
 
@@ -85,6 +85,9 @@ class LatestRows {
   // true).
   std::pair<size_t, bool> FindOrInsert(std::string_view key, uint64_t hash);
   void Grow();
+
+  // The winners' indexes in ascending key byte order.
+  std::vector<uint32_t> KeyOrder() const;
 
   // Computes and encodes the features of the rows picked by one Add.
   Status EncodePicked(const RecordBatch& batch, const std::vector<int64_t>& rows,

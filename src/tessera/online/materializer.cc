@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "tessera/core/saturating.h"
 #include "tessera/core/suggest.h"
 #include "tessera/core/time.h"
 #include "tessera/offline/join_input.h"
+#include "tessera/offline/parallel_for.h"
 #include "tessera/offline/source_log.h"
 #include "tessera/offline/view_features.h"
 #include "tessera/offline/view_input.h"
@@ -102,10 +104,43 @@ class Run {
       plans.push_back(std::move(plan));
     }
     TS_ASSIGN_OR_RETURN(store_, spec_.open_store());
+    // Feature views run side by side (each scan reduces on one thread, so
+    // a second view keeps a second core busy); aggregated views after them,
+    // one at a time. The first error in plan order is returned (views
+    // before it, and views run beside it, are materialized and recorded).
+    std::vector<std::optional<Result<ViewMaterialized>>> done(plans.size());
+    std::vector<size_t> rows_views, window_views;
+    for (size_t i = 0; i < plans.size(); ++i) {
+      (plans[i].window == nullptr ? rows_views : window_views).push_back(i);
+    }
+    const int side_by_side = std::max(1, std::min(spec_.num_threads, spec_.parallel_views));
+    if (side_by_side > 1 && rows_views.size() > 1) {
+      // One progress line for the scans running together (their stages
+      // alternating would start a new line each time).
+      all_scans_stage_ = "scan";
+      for (size_t i : rows_views) {
+        all_scans_stage_ += (i == rows_views.front() ? " " : ", ") + plans[i].view->name;
+      }
+      scanning_ = static_cast<int>(rows_views.size());  // until each view's scan is done
+    }
+    offline::ParallelFor(static_cast<int64_t>(rows_views.size()), side_by_side,
+                         [&](int, int64_t begin, int64_t end) {
+                           for (int64_t i = begin; i < end; ++i) {
+                             done[rows_views[i]] = Materialize(plans[rows_views[i]]);
+                           }
+                         });
+    bool failed = false;
+    for (size_t i : rows_views) failed = failed || !done[i]->ok();
+    for (size_t i : window_views) {
+      if (failed) break;
+      done[i] = Materialize(plans[i]);
+      failed = !done[i]->ok();
+    }
     std::vector<ViewMaterialized> out;
-    for (const ViewPlan& plan : plans) {
-      TS_ASSIGN_OR_RETURN(ViewMaterialized done, Materialize(plan));
-      out.push_back(std::move(done));
+    for (std::optional<Result<ViewMaterialized>>& view : done) {
+      if (!view) break;  // after a failed aggregated view
+      TS_ASSIGN_OR_RETURN(ViewMaterialized d, std::move(*view));
+      out.push_back(std::move(d));
     }
     return out;
   }
@@ -232,7 +267,7 @@ class Run {
       if (batch == nullptr) break;
       TS_RETURN_NOT_OK(latest->Add(*batch, bounds).status());
       read += batch->num_rows();
-      Progress(stage, scanned + read, -1);
+      ScanProgress(plan.view->name, stage, scanned + read);
     }
     return read;
   }
@@ -251,6 +286,7 @@ class Run {
 
   Result<ViewMaterialized> Materialize(const ViewPlan& plan) {
     if (plan.window != nullptr) return MaterializeWindows(plan);
+    ScanningGuard scanning(this);
     const FeatureView& view = *plan.view;
     const int64_t end = spec_.end_micros;
     // Read before the scan: rows committed meanwhile are left to the next
@@ -279,14 +315,20 @@ class Run {
       out.rows_scanned += late;
     }
 
+    scanning.Done();
     const ViewId id{view.name, plan.version};
     const std::string write_stage = "write " + view.name;
     const int64_t keys = latest.num_keys();
+    // One view writes at a time (each WriteBulk uses the cores itself): a
+    // view's rows go in key order, so its bulk files do not overlap each
+    // other, and interleaving two views' files would leave overlapping
+    // files for RocksDB to compact.
+    std::lock_guard<std::mutex> write_turn(write_mu_);
     TS_RETURN_NOT_OK(latest.ForEachBatch(
         spec_.write_batch_rows, [&](std::span<const OnlineWrite> rows) -> Status {
-          TS_ASSIGN_OR_RETURN(int64_t stored, store_->Write(id, rows));
+          TS_ASSIGN_OR_RETURN(int64_t stored, store_->WriteBulk(id, rows));
           out.rows_written += stored;
-          Progress(write_stage, out.rows_written, keys);
+          WriteProgress(write_stage, out.rows_written, keys);
           return Status::OK();
         }));
 
@@ -322,6 +364,7 @@ class Run {
   }
 
   Status Record(const ViewPlan& plan, int64_t start, int64_t end, int64_t log_seq) {
+    std::lock_guard<std::mutex> lock(mu_);
     if (writer_ == nullptr) {
       registry::RegistryOptions options = spec_.registry_options;
       options.read_only = false;
@@ -331,13 +374,64 @@ class Run {
   }
 
   void Progress(const std::string& stage, int64_t done, int64_t total) {
-    if (spec_.progress) spec_.progress(MaterializeProgress{stage, done, total});
+    if (!spec_.progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    spec_.progress(MaterializeProgress{stage, done, total});
   }
+
+  // A view's scan progress; while views scan side by side, as one stage
+  // summing their rows.
+  void ScanProgress(const std::string& view, const std::string& stage, int64_t done) {
+    if (!spec_.progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (all_scans_stage_.empty()) {
+      spec_.progress(MaterializeProgress{stage, done, -1});
+      return;
+    }
+    scanned_[view] = done;
+    int64_t sum = 0;
+    for (const auto& [name, rows] : scanned_) sum += rows;
+    spec_.progress(MaterializeProgress{all_scans_stage_, sum, -1});
+  }
+
+  // A view's write progress, not shown while another view still scans
+  // (the scans' line is showing).
+  void WriteProgress(const std::string& stage, int64_t done, int64_t total) {
+    if (!spec_.progress) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (scanning_ > 0) return;
+    spec_.progress(MaterializeProgress{stage, done, total});
+  }
+
+  // Ends a view's scan for WriteProgress at Done() (or destruction, on an
+  // error path). Views side by side count as scanning from the start, so a
+  // view that has not started yet holds back the others' write progress.
+  class ScanningGuard {
+   public:
+    explicit ScanningGuard(Run* run) : run_(run) {}
+    ~ScanningGuard() { Done(); }
+    void Done() {
+      if (run_ == nullptr) return;
+      std::lock_guard<std::mutex> lock(run_->mu_);
+      if (run_->scanning_ > 0) --run_->scanning_;
+      run_ = nullptr;
+    }
+
+   private:
+    Run* run_;
+  };
 
   const MaterializeSpec& spec_;
   RepoDefinitions defs_;
   std::map<registry::ObjectRef, int64_t> versions_;
   std::vector<registry::MaterializedView> records_;
+  std::mutex mu_;  // views run on several threads: guards writer_ and progress calls
+  std::mutex write_mu_;  // held by the view writing its rows
+  // Progress of views side by side (under mu_): the combined scan stage
+  // (empty: views run one at a time), rows scanned per view, scans running.
+  std::string all_scans_stage_;
+  std::map<std::string, int64_t> scanned_;
+  int scanning_ = 0;
   std::unique_ptr<registry::Registry> writer_;
   OnlineStore* store_ = nullptr;
 };

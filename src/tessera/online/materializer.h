@@ -32,6 +32,11 @@
 // past END (incremental), a view that is not online; NotFound for an
 // unknown view (did you mean).
 //
+// Feature views are materialized side by side (MaterializeSpec::
+// parallel_views), aggregated views one after another; `progress` is
+// called from those threads, one call at a time (views scanning side by
+// side report one stage, "scan a, b", with their rows summed).
+//
 // Thread-safety: one call per thread; calls are independent (the store is
 // thread-safe, the registry is opened per call).
 #pragma once
@@ -69,8 +74,13 @@ struct MaterializeSpec {
   int64_t end_micros = 0;
   bool incremental = false;
   std::vector<std::string> views;                            // empty: every online view
-  int num_threads = 1;                                       // scan decoding
-  int64_t write_batch_rows = 8192;                           // rows per OnlineStore::Write
+  int num_threads = 1;  // scan decoding, and views run side by side
+  // Feature views materialized at once (at most num_threads): each holds
+  // its keys' winners, so memory grows with the keys of that many views.
+  int parallel_views = 2;
+  // Rows per OnlineStore::WriteBulk, in key order (RocksDB: one ingested
+  // table file per call).
+  int64_t write_batch_rows = 262144;
   Env* env = Env::Default();                                 // not owned
   std::function<void(const MaterializeProgress&)> progress;  // may be empty
   // Fronts the store's window-state writes (aggregated views); required

@@ -101,6 +101,17 @@ class OnlineStore {
   // prefix; each applied row is durable per the backend (RocksDB: WAL).
   virtual Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) = 0;
 
+  // Write for loads of many rows per call (materialization: up to about a
+  // million), with Write's contract: the tie-break against the stored rows
+  // and within the call, the count returned, atomic per row against other
+  // writes, a prefix (of some order) applied on error. A backend may take a
+  // bulk-load path for it (RocksDB: one sorted table file ingested, durable
+  // without the WAL); rows in ascending entity-key order let it build
+  // tables that do not overlap. The default is Write.
+  virtual Result<int64_t> WriteBulk(const ViewId& view, std::span<const OnlineWrite> rows) {
+    return Write(view, rows);
+  }
+
   // Stores each row of `rows` only where its key's stored row is still
   // `expected` (equal rank and equal value bytes; no stored row when
   // expected is null), whatever the ranks: the caller derived the new row

@@ -4,15 +4,18 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <functional>
 #include <numeric>
+#include <thread>
 
 #include "tessera/core/env.h"
 #include "tessera/core/suggest.h"
+#include "tessera/offline/parallel_for.h"
 #include "tessera/online/rocksdb/rocksdb_layout.h"
 
 namespace tessera::online {
@@ -21,6 +24,20 @@ namespace {
 
 // Deletes of DeleteView go out in batches of this many keys.
 constexpr uint32_t kDeleteBatch = 10000;
+
+// WriteBulk's table files, in the store's folder until ingested (RocksDB
+// ignores files whose names are not its own).
+constexpr std::string_view kBulkFilePrefix = "tessera-bulk-";
+
+// Removes table files of WriteBulk that a crash left in `path` (the caller
+// holds the database's lock, so no other store writes them).
+void RemoveStaleBulkFiles(const std::string& path) {
+  Result<std::vector<std::string>> names = Env::Default()->GetChildren(path);
+  if (!names.ok()) return;
+  for (const std::string& name : *names) {
+    if (name.starts_with(kBulkFilePrefix)) (void)Env::Default()->RemoveFile(path + "/" + name);
+  }
+}
 
 Status FromRocks(const rocksdb::Status& s, const std::string& path, const std::string& action) {
   return Status::IOError("online store " + path + ": " + action + ": " + s.ToString());
@@ -86,37 +103,121 @@ rocksdb::Options MakeOptions(const RocksDbOnlineStoreOptions& o) {
   return options;
 }
 
-// The rows' storage keys, grouped by key (sorted, as MultiGet likes them),
-// in call order within a key (rows of one key compete in that order), and
-// the stripes they need.
+// The rows' storage keys (in one buffer), grouped by key (sorted, as
+// MultiGet and table files want them), in call order within a key (rows of
+// one key compete in that order), and the stripes they need. Rows already
+// in key order (materialization sorts them) skip the sort.
 template <size_t N>
 struct KeyGroups {
   template <typename Row>
-  KeyGroups(const ViewId& view, std::span<const Row> rows) : keys(rows.size()), order(rows.size()) {
-    for (size_t i = 0; i < rows.size(); ++i) AppendRocksDbKey(view, rows[i].entity_key, &keys[i]);
+  KeyGroups(const ViewId& view, std::span<const Row> rows) : order(rows.size()) {
+    const std::string suffix = RocksDbKeySuffix(view);
+    size_t bytes = 0;
+    for (const Row& r : rows) bytes += r.entity_key.size() + suffix.size();
+    buffer.reserve(bytes);
+    ends.reserve(rows.size());
+    for (const Row& r : rows) {
+      buffer.append(r.entity_key);
+      buffer.append(suffix);
+      ends.push_back(buffer.size());
+    }
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    bool sorted = true;
+    for (uint32_t i = 1; i < order.size() && sorted; ++i) sorted = Key(i - 1) <= Key(i);
+    if (!sorted) {
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return Key(a) < Key(b); });
+    }
     for (size_t i = 0; i < order.size(); ++i) {
-      if (i > 0 && keys[order[i]] == keys[order[i - 1]]) continue;
+      if (i > 0 && Key(order[i]) == Key(order[i - 1])) continue;
       group_start.push_back(i);
-      unique_keys.emplace_back(keys[order[i]]);
-      wanted[StripeOf(keys[order[i]], N)] = true;
+      unique_keys.emplace_back(Key(order[i]));
+      wanted[StripeOf(Key(order[i]), N)] = true;
     }
     group_start.push_back(order.size());
   }
 
-  std::vector<std::string> keys;            // per row
+  std::string_view Key(uint32_t row) const {
+    const size_t begin = row == 0 ? 0 : ends[row - 1];
+    return std::string_view(buffer.data() + begin, ends[row] - begin);
+  }
+
+  std::string buffer;                       // every row's key, in call order
+  std::vector<size_t> ends;                 // per row, its key's end in `buffer`
   std::vector<uint32_t> order;              // row indexes, by key
   std::vector<size_t> group_start;          // into order, per key, then order.size()
-  std::vector<rocksdb::Slice> unique_keys;  // per key, into `keys`
+  std::vector<rocksdb::Slice> unique_keys;  // per key, into `buffer`
   std::array<bool, N> wanted{};
 };
 
+// Keys per MultiGet: bounds its per-call vectors.
+constexpr size_t kReadBatch = 4096;
+
+// Reads the stored rows of groups' keys [begin, end) (sorted) into
+// values/statuses [0, end - begin).
+void ReadGroups(rocksdb::DB* db, const std::vector<rocksdb::Slice>& keys, size_t begin, size_t end,
+                std::vector<rocksdb::PinnableSlice>* values,
+                std::vector<rocksdb::Status>* statuses) {
+  for (size_t i = 0; i < end - begin; ++i) (*values)[i].Reset();
+  db->MultiGet(rocksdb::ReadOptions(), db->DefaultColumnFamily(), end - begin, keys.data() + begin,
+               values->data(), statuses->data(), /*sorted_input=*/true);
+}
+
+// Write's tie-break, under the caller's stripes, for groups [begin, end)
+// of `groups`: (*winners)[g] is the row to store for key g (nullptr: the
+// stored row wins), comparing the rows with the stored rank and with each
+// other; *applied counts the rows that won in turn (Write's count).
+// `winners` is sized to every group by the caller; only [begin, end) is set.
+template <size_t N>
+Status PickWinners(rocksdb::DB* db, const std::string& shown, const ViewId& view,
+                   const KeyGroups<N>& groups, std::span<const OnlineWrite> rows, size_t begin,
+                   size_t end, std::vector<const OnlineWrite*>* winners, int64_t* applied) {
+  *applied = 0;
+  std::vector<rocksdb::PinnableSlice> stored(std::min(end - begin, kReadBatch));
+  std::vector<rocksdb::Status> statuses(stored.size());
+  for (size_t first = begin; first < end; first += kReadBatch) {
+    const size_t last = std::min(end, first + kReadBatch);
+    ReadGroups(db, groups.unique_keys, first, last, &stored, &statuses);
+    for (size_t g = first; g < last; ++g) {
+      std::optional<RowRank> current;
+      const rocksdb::Status& status = statuses[g - first];
+      if (status.ok()) {
+        RowRank rank;
+        Status st = DecodeRocksDbValue(stored[g - first].ToStringView(), &rank, nullptr);
+        if (!st.ok()) {
+          return st.WithContext("online store " + shown + ", view " + Quoted(view.name) + "@" +
+                                std::to_string(view.version));
+        }
+        current = rank;
+      } else if (!status.IsNotFound()) {
+        return FromRocks(status, shown, "read before write");
+      }
+      (*winners)[g] = nullptr;
+      for (size_t i = groups.group_start[g]; i < groups.group_start[g + 1]; ++i) {
+        const OnlineWrite& w = rows[groups.order[i]];
+        if (current && w.rank < *current) continue;  // the stored (or earlier) row wins
+        current = w.rank;
+        (*winners)[g] = &w;
+        ++*applied;
+      }
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
-RocksDbOnlineStore::RocksDbOnlineStore(std::unique_ptr<rocksdb::DB> db, std::string display_path)
-    : db_(std::move(db)), display_path_(std::move(display_path)) {}
+RocksDbOnlineStore::RocksDbOnlineStore(std::unique_ptr<rocksdb::DB> db, std::string path,
+                                       std::string display_path,
+                                       const RocksDbOnlineStoreOptions& options)
+    : db_(std::move(db)),
+      path_(std::move(path)),
+      display_path_(std::move(display_path)),
+      bulk_min_rows_(options.bulk_min_rows),
+      bulk_threads_(options.bulk_threads > 0
+                        ? options.bulk_threads
+                        : std::max(1u, std::thread::hardware_concurrency())),
+      bulk_min_part_keys_(std::max<size_t>(1, options.bulk_min_part_keys)) {}
 
 RocksDbOnlineStore::~RocksDbOnlineStore() = default;
 
@@ -144,51 +245,99 @@ Result<std::unique_ptr<RocksDbOnlineStore>> RocksDbOnlineStore::Open(
     }
     return FromRocks(s, shown, "cannot open");
   }
-  return std::unique_ptr<RocksDbOnlineStore>(
-      new RocksDbOnlineStore(std::unique_ptr<rocksdb::DB>(raw), shown));
+  RemoveStaleBulkFiles(options.path);
+  return std::unique_ptr<RocksDbOnlineStore>(new RocksDbOnlineStore(
+      std::unique_ptr<rocksdb::DB>(raw), options.path, shown, options));
 }
 
 Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const OnlineWrite> rows) {
   TS_RETURN_NOT_OK(CheckViewName(view));
   if (rows.empty()) return 0;
   const KeyGroups<kStripes> groups(view, rows);
-  const size_t n = groups.unique_keys.size();
   StripeGuard<kStripes> guard(stripes_, groups.wanted);
-  std::vector<rocksdb::PinnableSlice> stored(n);
-  std::vector<rocksdb::Status> statuses(n);
-  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, groups.unique_keys.data(),
-                stored.data(), statuses.data(), /*sorted_input=*/true);
-  rocksdb::WriteBatch batch;
+  std::vector<const OnlineWrite*> winners(groups.unique_keys.size());
   int64_t applied = 0;
+  TS_RETURN_NOT_OK(PickWinners(db_.get(), display_path_, view, groups, rows, 0, winners.size(),
+                               &winners, &applied));
+  rocksdb::WriteBatch batch;
   std::string value;
-  for (size_t g = 0; g < n; ++g) {
-    std::optional<RowRank> current;
-    if (statuses[g].ok()) {
-      RowRank rank;
-      Status st = DecodeRocksDbValue(stored[g].ToStringView(), &rank, nullptr);
-      if (!st.ok())
-        return st.WithContext("online store " + display_path_ + ", view " + Quoted(view.name) +
-                              "@" + std::to_string(view.version));
-      current = rank;
-    } else if (!statuses[g].IsNotFound()) {
-      return FromRocks(statuses[g], display_path_, "read before write");
-    }
-    const OnlineWrite* winner = nullptr;
-    for (size_t i = groups.group_start[g]; i < groups.group_start[g + 1]; ++i) {
-      const OnlineWrite& w = rows[groups.order[i]];
-      if (current && w.rank < *current) continue;  // the stored (or earlier) row wins
-      current = w.rank;
-      winner = &w;
-      ++applied;
-    }
-    if (winner == nullptr) continue;
+  for (size_t g = 0; g < winners.size(); ++g) {
+    if (winners[g] == nullptr) continue;
     value.clear();
-    AppendRocksDbValue(winner->rank, winner->values, &value);
+    AppendRocksDbValue(winners[g]->rank, winners[g]->values, &value);
     batch.Put(groups.unique_keys[g], value);
   }
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return FromRocks(s, display_path_, "write");
   return applied;
+}
+
+Result<int64_t> RocksDbOnlineStore::WriteBulk(const ViewId& view,
+                                              std::span<const OnlineWrite> rows) {
+  if (rows.size() < bulk_min_rows_) return Write(view, rows);
+  TS_RETURN_NOT_OK(CheckViewName(view));
+  const KeyGroups<kStripes> groups(view, rows);
+  // Held until the files are ingested: no Write of these keys lands between
+  // the read of their stored ranks and the ingest, which would overwrite it.
+  StripeGuard<kStripes> guard(stripes_, groups.wanted);
+  // Parts of the keys (contiguous, so their files do not overlap), each
+  // read, decided and written to its own table file on its own thread.
+  const size_t n = groups.unique_keys.size();
+  const int parts = static_cast<int>(std::clamp<size_t>(n / bulk_min_part_keys_, 1, bulk_threads_));
+  std::vector<const OnlineWrite*> winners(n);
+  std::vector<int64_t> applied(parts, 0);
+  std::vector<Status> results(parts);
+  std::vector<std::string> files(parts);
+  offline::ParallelFor(static_cast<int64_t>(n), parts, [&](int p, int64_t begin, int64_t end) {
+    results[p] = PickWinners(db_.get(), display_path_, view, groups, rows, begin, end, &winners,
+                             &applied[p]);
+    if (!results[p].ok() || applied[p] == 0) return;
+    files[p] = path_ + "/" + std::string(kBulkFilePrefix) +
+               std::to_string(bulk_files_.fetch_add(1)) + ".sst";
+    results[p] = WriteTableFile(files[p], groups.unique_keys, winners, begin, end);
+  });
+  std::vector<std::string> written;
+  for (const std::string& f : files) {
+    if (!f.empty()) written.push_back(f);
+  }
+  Status loaded;
+  for (const Status& r : results) {
+    if (loaded.ok()) loaded = r;
+  }
+  if (loaded.ok() && !written.empty()) {
+    rocksdb::IngestExternalFileOptions ingest;
+    ingest.move_files = true;           // a hard link, no copy
+    ingest.write_global_seqno = false;  // the sequence number lives in the MANIFEST
+    rocksdb::Status s = db_->IngestExternalFile(written, ingest);  // all files or none
+    if (!s.ok()) loaded = FromRocks(s, display_path_, "bulk load: ingest");
+  }
+  for (const std::string& f : written) {
+    (void)Env::Default()->RemoveFile(f);  // still there when a write or the ingest failed
+  }
+  TS_RETURN_NOT_OK(loaded);
+  int64_t total = 0;
+  for (int64_t a : applied) total += a;
+  return total;
+}
+
+Status RocksDbOnlineStore::WriteTableFile(const std::string& file,
+                                          const std::vector<rocksdb::Slice>& keys,
+                                          const std::vector<const OnlineWrite*>& winners,
+                                          size_t begin, size_t end) {
+  // The page cache keeps the file's pages: serving reads them next.
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(),
+                                /*column_family=*/nullptr, /*invalidate_page_cache=*/false);
+  rocksdb::Status s = writer.Open(file);
+  std::string value;
+  for (size_t g = begin; g < end && s.ok(); ++g) {
+    if (winners[g] == nullptr) continue;
+    value.clear();
+    AppendRocksDbValue(winners[g]->rank, winners[g]->values, &value);
+    s = writer.Put(keys[g], value);
+  }
+  if (s.ok()) s = writer.Finish();  // syncs the file
+  if (!s.ok()) return FromRocks(s, display_path_, "bulk load: write " + file);
+  return Status::OK();
 }
 
 // One process owns the folder, so the stripes (held from the read to the

@@ -5,6 +5,15 @@
 // filters; a hash index inside data blocks). Reads are one MultiGet.
 // Writes are one WriteBatch per call with the WAL on (a row Write returned
 // for survives a process crash; not a power loss: no fsync per write).
+// WriteBulk (materialization) of at least `bulk_min_rows` rows takes
+// RocksDB's bulk-load path instead: the winning rows go into one sorted
+// table file (SstFileWriter, synced), ingested with IngestExternalFile: no
+// WAL and no memtable (parts of the keys on `bulk_threads` threads, one
+// file each, ingested together), atomic (all of the call's rows or none,
+// also across a crash), durable once it returns, and, when the calls come in key order,
+// files that do not overlap land in the last level with no compaction. The
+// file is written in the store's folder as `tessera-bulk-<n>.sst` and
+// moved into the database; one a crash left behind is removed by Open.
 //
 // Tie-break atomicity: Write reads the stored ranks, picks the winners and
 // writes them while holding the stripe mutexes (by key hash) of every key
@@ -23,15 +32,18 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "tessera/core/result.h"
 #include "tessera/online/online_store.h"
 
 namespace rocksdb {
 class DB;
+class Slice;
 }
 
 namespace tessera::online {
@@ -41,6 +53,14 @@ struct RocksDbOnlineStoreOptions {
   std::string display_path;  // how messages name it (tessera.yaml's path); empty: `path`
   int64_t block_cache_mb = 64;
   int bloom_bits_per_key = 10;
+  // WriteBulk calls with fewer rows take Write's path (a table file per
+  // small call would leave many small files to compact).
+  size_t bulk_min_rows = 65536;
+  // Threads of one WriteBulk (each reads and writes a table file for a
+  // part of the keys); 0: the machine's hardware threads.
+  size_t bulk_threads = 0;
+  // ... and parts of at least this many keys (fewer threads for fewer keys).
+  size_t bulk_min_part_keys = 32768;
 };
 
 class RocksDbOnlineStore final : public OnlineStore {
@@ -51,6 +71,7 @@ class RocksDbOnlineStore final : public OnlineStore {
   ~RocksDbOnlineStore() override;
 
   Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override;
+  Result<int64_t> WriteBulk(const ViewId& view, std::span<const OnlineWrite> rows) override;
   Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
                          std::vector<uint8_t>* stored) override;
   Status Read(std::span<const OnlineLookup> lookups,
@@ -61,10 +82,20 @@ class RocksDbOnlineStore final : public OnlineStore {
 
  private:
   static constexpr size_t kStripes = 64;
-  RocksDbOnlineStore(std::unique_ptr<rocksdb::DB> db, std::string display_path);
+  // Writes winners [begin, end) (in key order; nullptr: none) into the
+  // new table file `file`, synced.
+  Status WriteTableFile(const std::string& file, const std::vector<rocksdb::Slice>& keys,
+                        const std::vector<const OnlineWrite*>& winners, size_t begin, size_t end);
+  RocksDbOnlineStore(std::unique_ptr<rocksdb::DB> db, std::string path, std::string display_path,
+                     const RocksDbOnlineStoreOptions& options);
 
   std::unique_ptr<rocksdb::DB> db_;
-  std::string display_path_;
+  const std::string path_;
+  const std::string display_path_;
+  const size_t bulk_min_rows_;
+  const size_t bulk_threads_;
+  const size_t bulk_min_part_keys_;
+  std::atomic<uint64_t> bulk_files_{0};  // names this process's table files
   std::array<std::mutex, kStripes> stripes_;
 };
 
