@@ -56,16 +56,17 @@ struct Options {
   std::string key_name = "user_id";
   int64_t keys = 1000000;
   int entities = 1;
-  std::string slow_log;   // --slow-log FILE: one line per measured request slower than
-  double slow_ms = 20;    // --slow-ms (when it was meant to go out, its connection, latency)
+  std::string slow_log;  // --slow-log FILE: one line per measured request slower than
+  double slow_ms = 20;   // --slow-ms (when it was meant to go out, its connection, latency)
 };
 
 [[noreturn]] void Usage(const char* error) {
-  std::fprintf(stderr,
-               "error: %s\nusage: tessera_loadgen [--host H] [--port P] (--rate R | --max) "
-               "[--duration S] [--warmup S] [--connections C] --features v:f,... "
-               "[--key-name K] [--keys N] [--entities E] [--path P] [--slow-log FILE [--slow-ms MS]]\n",
-               error);
+  std::fprintf(
+      stderr,
+      "error: %s\nusage: tessera_loadgen [--host H] [--port P] (--rate R | --max) "
+      "[--duration S] [--warmup S] [--connections C] --features v:f,... "
+      "[--key-name K] [--keys N] [--entities E] [--path P] [--slow-log FILE [--slow-ms MS]]\n",
+      error);
   std::exit(2);
 }
 
@@ -188,7 +189,7 @@ bool ReadResponse(int fd, std::string* buffer, bool* ok) {
 }
 
 struct ConnectionResult {
-  std::vector<int64_t> latencies_us;  // measured requests only
+  std::vector<int64_t> latencies_us;              // measured requests only
   std::vector<std::pair<int64_t, int64_t>> slow;  // (intended - start, latency) in us
   int64_t errors = 0;
   int64_t sent = 0;
@@ -277,7 +278,8 @@ void WriteSlowLog(const std::string& path, Clock::time_point start,
   std::fprintf(f, "# start_monotonic_s %.6f\nintended_ms latency_ms connection\n",
                std::chrono::duration<double>(start.time_since_epoch()).count());
   for (auto [at, us, c] : rows) {
-    std::fprintf(f, "%.3f %.3f %zu\n", static_cast<double>(at) / 1000, static_cast<double>(us) / 1000, c);
+    std::fprintf(f, "%.3f %.3f %zu\n", static_cast<double>(at) / 1000,
+                 static_cast<double>(us) / 1000, c);
   }
   std::fclose(f);
 }

@@ -36,13 +36,14 @@ RecordBatchPtr Batch(const SchemaPtr& schema, const std::vector<Row>& rows) {
     return v ? make(*v) : Value::Null(type);
   };
   for (const Row& r : rows) {
-    EXPECT_TRUE(builder
-                    .AppendRow({opt(r.user, Value::Int64, DataType::Int64()),
-                                opt(r.ts, Value::Timestamp, DataType::Timestamp()),
-                                opt(r.created, Value::Timestamp, DataType::Timestamp()),
-                                r.amount ? Value::Double(*r.amount) : Value::Null(DataType::Double()),
-                                opt(r.seq, Value::Int64, DataType::Int64())})
-                    .ok());
+    EXPECT_TRUE(
+        builder
+            .AppendRow({opt(r.user, Value::Int64, DataType::Int64()),
+                        opt(r.ts, Value::Timestamp, DataType::Timestamp()),
+                        opt(r.created, Value::Timestamp, DataType::Timestamp()),
+                        r.amount ? Value::Double(*r.amount) : Value::Null(DataType::Double()),
+                        opt(r.seq, Value::Int64, DataType::Int64())})
+            .ok());
   }
   auto batch = builder.Finish();
   EXPECT_TRUE(batch.ok());
@@ -107,7 +108,8 @@ TEST(KeyedEventsTest, GroupsByKeyInScanOrderOnOneThreadAndOnSeveral) {
       ASSERT_EQ(events->events_of(id), want.size());
       for (size_t j = 0; j < want.size(); ++j) {
         ASSERT_EQ(ranks[j], want[j].rank) << "user " << u << " event " << j;
-        ASSERT_EQ(values[j].has_value(), want[j].amount.has_value()) << "user " << u << " event " << j;
+        ASSERT_EQ(values[j].has_value(), want[j].amount.has_value())
+            << "user " << u << " event " << j;
         if (want[j].amount) ASSERT_EQ(values[j]->d, *want[j].amount);
       }
       total += want.size();

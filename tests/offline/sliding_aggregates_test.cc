@@ -30,8 +30,8 @@ class Types final : public agg::ColumnTypeLookup {
  public:
   Result<DataType> TypeOf(const std::string& column) const override {
     static const std::map<std::string, DataType> types = {
-        {"d", DataType::Double()}, {"f", DataType::Float()},   {"l", DataType::Int64()},
-        {"i", DataType::Int32()},  {"b", DataType::Bool()},    {"t", DataType::Timestamp()},
+        {"d", DataType::Double()}, {"f", DataType::Float()}, {"l", DataType::Int64()},
+        {"i", DataType::Int32()},  {"b", DataType::Bool()},  {"t", DataType::Timestamp()},
         {"s", DataType::String()}};
     auto it = types.find(column);
     if (it == types.end()) return Status::Invalid("no column " + column);
@@ -69,7 +69,7 @@ const std::vector<int64_t> kWindows = {1, 7, 30, 1000};
 
 agg::WindowPlan SlidingPlan() {
   std::vector<registry::Aggregation> aggs = {
-      Agg("d", "sum", kWindows), Agg("f", "sum", kWindows), Agg("l", "sum", kWindows),
+      Agg("d", "sum", kWindows), Agg("f", "sum", kWindows),  Agg("l", "sum", kWindows),
       Agg("i", "sum", kWindows), Agg("", "count", kWindows), Agg("d", "count", kWindows)};
   for (const char* column : {"d", "f", "l", "i", "b", "t"}) {
     aggs.push_back(Agg(column, "min", kWindows));
@@ -96,8 +96,9 @@ struct KeyEvents {
 double RandomDouble(std::mt19937_64& rng, int profile) {
   auto pick = [&](int64_t n) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(n)); };
   switch (pick(profile == 4 ? 40 : 12)) {  // special values
-    case 0: return std::bit_cast<double>(0x7FF0000000000000ull | (rng() | 1) >> 12 |
-                                         (pick(2) ? 0x8000000000000000ull : 0));  // NaN payloads
+    case 0:
+      return std::bit_cast<double>(0x7FF0000000000000ull | (rng() | 1) >> 12 |
+                                   (pick(2) ? 0x8000000000000000ull : 0));  // NaN payloads
     case 1: return pick(2) ? INFINITY : -INFINITY;
     case 2: return pick(2) ? 0.0 : -0.0;
     default: break;
@@ -105,12 +106,14 @@ double RandomDouble(std::mt19937_64& rng, int profile) {
   const double sign = pick(2) ? -1.0 : 1.0;
   const double mantissa = static_cast<double>(rng() >> 11) / 9007199254740992.0;  // 53 bits
   switch (profile) {
-    case 0: return sign * static_cast<double>(pick(1000000)) / 64.0;  // exact sums
-    case 1: return sign * std::ldexp(mantissa, static_cast<int>(pick(9)) - 4);  // rounding
+    case 0: return sign * static_cast<double>(pick(1000000)) / 64.0;                // exact sums
+    case 1: return sign * std::ldexp(mantissa, static_cast<int>(pick(9)) - 4);      // rounding
     case 2: return sign * std::ldexp(mantissa, static_cast<int>(pick(400)) - 200);  // wide span
-    case 3: return sign * std::ldexp(mantissa, -1070 + static_cast<int>(pick(6)));  // subnormal sums
+    case 3:
+      return sign * std::ldexp(mantissa, -1070 + static_cast<int>(pick(6)));  // subnormal sums
     case 4: return pick(4) == 0 ? sign : sign * 0.0;  // mostly zeros: the sign of a zero sum
-    default: return sign * std::ldexp(1.0 + mantissa, 1020 + static_cast<int>(pick(4)));  // overflow
+    default:
+      return sign * std::ldexp(1.0 + mantissa, 1020 + static_cast<int>(pick(4)));  // overflow
   }
 }
 
@@ -121,7 +124,7 @@ KeyEvents RandomKey(std::mt19937_64& rng, int profile, int64_t base, int64_t spa
     agg::EventRank rank;
     rank.event_ts = base + pick(span);  // few distinct times: ties
     if (pick(2)) rank.created_ts = pick(3);
-    rank.ingest_seq = static_cast<int64_t>(e);  // distinct ranks
+    rank.ingest_seq = static_cast<int64_t>(e);         // distinct ranks
     std::vector<std::optional<agg::AggInput>> row(7);  // plan columns: d f l i b t (s unused)
     auto maybe = [&](agg::AggInput in) {
       return pick(6) == 0 ? std::nullopt : std::optional<agg::AggInput>(in);

@@ -355,15 +355,13 @@ TEST_F(WindowTrainingSetTest, EqualsBruteForceOverFilesAndLog) {
 // Only count, sum, min and max of numbers: SlidingAggregates computes the
 // view (window_features.cc); a ttl on the view changes nothing.
 TEST_F(WindowTrainingSetTest, SlidingFormEqualsBruteForceOverFilesAndLog) {
-  CheckRandomTrainingSets(20261201,
-                          std::vector<registry::Aggregation>{Agg("amount", "sum", {10, 60}, {3, 0}),
-                                                             Agg("qty", "sum", {60}),
-                                                             Agg("", "count", {10}),
-                                                             Agg("amount", "count", {60}),
-                                                             Agg("qty", "min", {60}, {7}),
-                                                             Agg("qty", "max", {10, 60}),
-                                                             Agg("amount", "max", {1, 10})},
-                          5 * kSec);
+  CheckRandomTrainingSets(
+      20261201,
+      std::vector<registry::Aggregation>{
+          Agg("amount", "sum", {10, 60}, {3, 0}), Agg("qty", "sum", {60}), Agg("", "count", {10}),
+          Agg("amount", "count", {60}), Agg("qty", "min", {60}, {7}), Agg("qty", "max", {10, 60}),
+          Agg("amount", "max", {1, 10})},
+      5 * kSec);
 }
 
 }  // namespace

@@ -441,11 +441,12 @@ TEST_F(RepoConfigTest, BadBlockCacheMbIsAnErrorNamingTheLine) {
 }  // namespace
 }  // namespace tessera::online
 
-TESSERA_ONLINE_STORE_CONTRACT(RocksDbBulk, (tessera::online::contract::StoreFactory{
-                                               "rocksdb_bulk", [] {
-                                                 return std::unique_ptr<tessera::online::OnlineStore>(
-                                                     new tessera::online::TempRocksDbStore(true));
-                                               }}))
+TESSERA_ONLINE_STORE_CONTRACT(RocksDbBulk,
+                              (tessera::online::contract::StoreFactory{
+                                  "rocksdb_bulk", [] {
+                                    return std::unique_ptr<tessera::online::OnlineStore>(
+                                        new tessera::online::TempRocksDbStore(true));
+                                  }}))
 TESSERA_ONLINE_STORE_CONTRACT(RocksDb, (tessera::online::contract::StoreFactory{
                                            "rocksdb", [] {
                                              return std::unique_ptr<tessera::online::OnlineStore>(

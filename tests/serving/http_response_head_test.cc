@@ -74,8 +74,8 @@ TEST(HttpResponseHead, SameBytesAsBeast) {
   for (const HttpResponse& r : cases) {
     for (unsigned version : {10u, 11u}) {
       for (bool keep_alive : {false, true}) {
-        SCOPED_TRACE("status " + std::to_string(r.status) + " version " +
-                     std::to_string(version) + " keep_alive " + std::to_string(keep_alive));
+        SCOPED_TRACE("status " + std::to_string(r.status) + " version " + std::to_string(version) +
+                     " keep_alive " + std::to_string(keep_alive));
         EXPECT_EQ(OurMessage(r, version, keep_alive), BeastMessage(r, version, keep_alive));
         ++checked;
       }

@@ -127,7 +127,7 @@ TEST_F(HttpServerTest, KeptBuffersCarryNothingBetweenRequests) {
   HttpTestClient client(port());
   ASSERT_TRUE(client.Connect()) << client.error();
   const std::vector<std::string> bodies = {std::string(70000, 'L'), "short", "", "x",
-                                           std::string(3000, 'm'), "tail"};
+                                           std::string(3000, 'm'),  "tail"};
   for (const std::string& path : {"/spare", "/echo"}) {
     for (const std::string& body : bodies) {
       ClientResponse r = client.Request("POST", path, body);

@@ -102,8 +102,8 @@ Status KeyedEvents::ScanBatch(const RecordBatch& batch, int32_t batch_index, int
     const agg::EventRank rank =
         WindowEventRank(t, created.IsValid(r), created.IsValid(r) ? created.GetInt64(r) : 0,
                         seq.IsValid(r), seq.IsValid(r) ? seq.GetInt64(r) : 0, position);
-    refs->push_back(
-        Ref{rank.event_ts, rank.created_ts, rank.ingest_seq, id, batch_index, static_cast<int32_t>(r)});
+    refs->push_back(Ref{rank.event_ts, rank.created_ts, rank.ingest_seq, id, batch_index,
+                        static_cast<int32_t>(r)});
   }
   // Only the value columns stay (the plan's, then `_committed_at` if any).
   columns->clear();
@@ -135,17 +135,16 @@ Result<KeyedEvents> KeyedEvents::Read(RecordBatchReader* events, int num_keys, s
     scanned.resize(first + pending.size());
     out.columns_.resize(first + pending.size());
     std::vector<Status> status(static_cast<size_t>(threads));
-    ParallelFor(static_cast<int64_t>(pending.size()), threads,
-                [&](int p, int64_t begin, int64_t end) {
-                  for (int64_t i = begin; i < end && status[static_cast<size_t>(p)].ok(); ++i) {
-                    const size_t b = first + static_cast<size_t>(i);
-                    status[static_cast<size_t>(p)] = ScanBatch(
-                        *pending[static_cast<size_t>(i)], static_cast<int32_t>(b),
-                        pending_in_place[static_cast<size_t>(i)], spec,
-                        &ids[static_cast<size_t>(p)], &seen, &out.keys_, &scanned[b],
-                        &out.columns_[b]);
-                  }
-                });
+    ParallelFor(
+        static_cast<int64_t>(pending.size()), threads, [&](int p, int64_t begin, int64_t end) {
+          for (int64_t i = begin; i < end && status[static_cast<size_t>(p)].ok(); ++i) {
+            const size_t b = first + static_cast<size_t>(i);
+            status[static_cast<size_t>(p)] = ScanBatch(
+                *pending[static_cast<size_t>(i)], static_cast<int32_t>(b),
+                pending_in_place[static_cast<size_t>(i)], spec, &ids[static_cast<size_t>(p)], &seen,
+                &out.keys_, &scanned[b], &out.columns_[b]);
+          }
+        });
     pending.clear();
     pending_in_place.clear();
     for (const Status& st : status) TS_RETURN_NOT_OK(st);
@@ -170,8 +169,8 @@ void KeyedEvents::Group(size_t num_keys, const std::vector<std::vector<Ref>>& sc
   for (const std::vector<Ref>& batch : scanned) n += batch.size();
   // Parts of at least 1M events: below that a thread costs more than it
   // saves. A part is a contiguous run of batches.
-  const int parts = static_cast<int>(std::clamp<int64_t>(static_cast<int64_t>(n >> 20), 1,
-                                                         std::max(1, num_threads)));
+  const int parts = static_cast<int>(
+      std::clamp<int64_t>(static_cast<int64_t>(n >> 20), 1, std::max(1, num_threads)));
   const auto batches = static_cast<int64_t>(scanned.size());
   // Per part and key: its count, then its next slot.
   std::vector<std::vector<size_t>> next(static_cast<size_t>(parts), std::vector<size_t>(num_keys));
@@ -211,9 +210,9 @@ void KeyedEvents::Collect(size_t id, std::vector<agg::EventRank>* ranks,
     const std::vector<ArrayPtr>& columns = columns_[static_cast<size_t>(ref.batch)];
     for (size_t c = 0; c < num_columns_; ++c) {
       const Array& column = *columns[c];
-      (*values)[j * num_columns_ + c] = column.IsNull(ref.row)
-                                            ? std::nullopt
-                                            : std::optional<agg::AggInput>(AggInputAt(column, ref.row));
+      (*values)[j * num_columns_ + c] =
+          column.IsNull(ref.row) ? std::nullopt
+                                 : std::optional<agg::AggInput>(AggInputAt(column, ref.row));
     }
   }
 }

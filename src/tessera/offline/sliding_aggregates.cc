@@ -61,16 +61,16 @@ struct SlidingAggregates::Series {
   std::vector<int64_t> taken;  // values taken (every event for a count of events)
   std::vector<__int128> sum;   // kIntSum: the values; kDoubleSum: fixed-point terms
   std::vector<Special> special;
-  bool fixed = true;   // kDoubleSum: every finite value is on the fixed point
-  int64_t scale = 0;   // kDoubleSum: the fixed point's unit is 2^scale
+  bool fixed = true;            // kDoubleSum: every finite value is on the fixed point
+  int64_t scale = 0;            // kDoubleSum: the fixed point's unit is 2^scale
   std::vector<uint64_t> order;  // kExtreme: per event its order key, the best largest
 };
 
 struct SlidingAggregates::Slider {
   const agg::WindowedAgg* agg = nullptr;
   Series* series = nullptr;
-  size_t window = 0;  // index into windows_
-  size_t pushed = 0;  // kExtreme: events [0, pushed) went through the queue
+  size_t window = 0;            // index into windows_
+  size_t pushed = 0;            // kExtreme: events [0, pushed) went through the queue
   std::vector<uint32_t> queue;  // kExtreme: [head, end) in window, order keys decreasing
   size_t head = 0;
   std::unique_ptr<agg::Accumulator> acc;  // kDoubleSum: reads the fixed point cannot do
@@ -117,8 +117,8 @@ SlidingAggregates::SlidingAggregates(const agg::WindowPlan* plan) : plan_(plan) 
     auto s = std::make_unique<Slider>();
     s->agg = &a;
     s->series = series;
-    s->window = static_cast<size_t>(
-        std::find(windows_.begin(), windows_.end(), a.window) - windows_.begin());
+    s->window = static_cast<size_t>(std::find(windows_.begin(), windows_.end(), a.window) -
+                                    windows_.begin());
     if (s->window == windows_.size()) windows_.push_back(a.window);
     if (kind == Kind::kDoubleSum) s->acc = agg::NewAccumulator(a.spec);
     sliders_.push_back(std::move(s));
@@ -291,7 +291,8 @@ void SlidingAggregates::Read(int64_t t, std::vector<Value>* out) {
         }
         q.acc->Reset();
         for (size_t i = lo; i < hi; ++i) {
-          const std::optional<agg::AggInput>& v = values_[i * columns + static_cast<size_t>(a.column)];
+          const std::optional<agg::AggInput>& v =
+              values_[i * columns + static_cast<size_t>(a.column)];
           if (v.has_value()) q.acc->Add(*v, agg::EventRank{});
         }
         out->push_back(q.acc->Finish());

@@ -215,9 +215,8 @@ class Computation {
     // A single int64 key column (the usual entity key): each value's id is
     // remembered, so its bytes are built and hashed once per key, not once
     // per row (the same value always gives the same bytes).
-    const Array* key0 = in_.spine_key_columns.size() == 1
-                            ? spine_.column(in_.spine_key_columns[0]).get()
-                            : nullptr;
+    const Array* key0 =
+        in_.spine_key_columns.size() == 1 ? spine_.column(in_.spine_key_columns[0]).get() : nullptr;
     const bool memo = key0 != nullptr && key0->type().id() == TypeId::kInt64;
     std::unordered_map<int64_t, int32_t> ids_by_int;
     for (int64_t r = 0; r < n; ++r) {
@@ -305,7 +304,8 @@ class Computation {
       const auto k = static_cast<size_t>(key);
       events_.Collect(k, &s.ranks, &s.values);
       s.order.resize(s.ranks.size());
-      for (size_t j = 0; j < s.order.size(); ++j) s.order[j] = {s.ranks[j], static_cast<uint32_t>(j)};
+      for (size_t j = 0; j < s.order.size(); ++j)
+        s.order[j] = {s.ranks[j], static_cast<uint32_t>(j)};
       std::sort(s.order.begin(), s.order.end());
       s.rows.assign(rows_.begin() + static_cast<ptrdiff_t>(row_start_[k]),
                     rows_.begin() + static_cast<ptrdiff_t>(row_start_[k + 1]));
@@ -366,9 +366,10 @@ class Computation {
       while (upto < s->sorted_ranks.size() && s->sorted_ranks[upto].event_ts <= t) ++upto;
       if (upto > added) {
         s->results.resize(upto - added);
-        state.AddBatch(std::span(s->sorted_ranks).subspan(added, upto - added),
-                       std::span(s->sorted_values).subspan(added * columns, (upto - added) * columns),
-                       s->results);
+        state.AddBatch(
+            std::span(s->sorted_ranks).subspan(added, upto - added),
+            std::span(s->sorted_values).subspan(added * columns, (upto - added) * columns),
+            s->results);
         added = upto;
       }
       state.Expire(t);

@@ -169,7 +169,8 @@ std::vector<uint32_t> LatestRows::KeyOrder() const {
   };
   std::vector<Entry> entries(winners_.size());
   for (size_t i = 0; i < winners_.size(); ++i) {
-    entries[i] = Entry{word(winners_[i].key, 0), word(winners_[i].key, 8), static_cast<uint32_t>(i)};
+    entries[i] =
+        Entry{word(winners_[i].key, 0), word(winners_[i].key, 8), static_cast<uint32_t>(i)};
   }
   auto less = [&](const Entry& a, const Entry& b) {
     if (a.hi != b.hi) return a.hi < b.hi;

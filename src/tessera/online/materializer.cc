@@ -425,7 +425,7 @@ class Run {
   RepoDefinitions defs_;
   std::map<registry::ObjectRef, int64_t> versions_;
   std::vector<registry::MaterializedView> records_;
-  std::mutex mu_;  // views run on several threads: guards writer_ and progress calls
+  std::mutex mu_;        // views run on several threads: guards writer_ and progress calls
   std::mutex write_mu_;  // held by the view writing its rows
   // Progress of views side by side (under mu_): the combined scan stage
   // (empty: views run one at a time), rows scanned per view, scans running.

@@ -73,8 +73,8 @@ struct MaterializeSpec {
   int64_t start_micros = 0;  // (start, end]; ignored when incremental
   int64_t end_micros = 0;
   bool incremental = false;
-  std::vector<std::string> views;                            // empty: every online view
-  int num_threads = 1;  // scan decoding, and views run side by side
+  std::vector<std::string> views;  // empty: every online view
+  int num_threads = 1;             // scan decoding, and views run side by side
   // Feature views materialized at once (at most num_threads): each holds
   // its keys' winners, so memory grows with the keys of that many views.
   int parallel_views = 2;

@@ -26,7 +26,6 @@ namespace tessera::serving {
 
 // Appends the head of `r` (everything before the body) to `out`. `version`
 // is 10 or 11 (the request's).
-void AppendResponseHead(const HttpResponse& r, unsigned version, bool keep_alive,
-                        std::string* out);
+void AppendResponseHead(const HttpResponse& r, unsigned version, bool keep_alive, std::string* out);
 
 }  // namespace tessera::serving

@@ -1,11 +1,11 @@
 #include "tessera/serving/http_session.h"
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <chrono>
-#include <array>
 #include <exception>
 
 #include "tessera/serving/http_response_head.h"

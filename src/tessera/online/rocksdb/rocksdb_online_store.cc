@@ -214,9 +214,8 @@ RocksDbOnlineStore::RocksDbOnlineStore(std::unique_ptr<rocksdb::DB> db, std::str
       path_(std::move(path)),
       display_path_(std::move(display_path)),
       bulk_min_rows_(options.bulk_min_rows),
-      bulk_threads_(options.bulk_threads > 0
-                        ? options.bulk_threads
-                        : std::max(1u, std::thread::hardware_concurrency())),
+      bulk_threads_(options.bulk_threads > 0 ? options.bulk_threads
+                                             : std::max(1u, std::thread::hardware_concurrency())),
       bulk_min_part_keys_(std::max<size_t>(1, options.bulk_min_part_keys)) {}
 
 RocksDbOnlineStore::~RocksDbOnlineStore() = default;
@@ -246,8 +245,8 @@ Result<std::unique_ptr<RocksDbOnlineStore>> RocksDbOnlineStore::Open(
     return FromRocks(s, shown, "cannot open");
   }
   RemoveStaleBulkFiles(options.path);
-  return std::unique_ptr<RocksDbOnlineStore>(new RocksDbOnlineStore(
-      std::unique_ptr<rocksdb::DB>(raw), options.path, shown, options));
+  return std::unique_ptr<RocksDbOnlineStore>(
+      new RocksDbOnlineStore(std::unique_ptr<rocksdb::DB>(raw), options.path, shown, options));
 }
 
 Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const OnlineWrite> rows) {

@@ -44,7 +44,7 @@
 namespace rocksdb {
 class DB;
 class Slice;
-}
+}  // namespace rocksdb
 
 namespace tessera::online {
 
