@@ -225,7 +225,11 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
       }
     });
   }
-  grid.Set(k, bytes);
+  if (pos == grid.size()) {
+    grid.Append(k, bytes);  // a new newest tile (most Adds): no second search, no insert
+  } else {
+    grid.Set(k, bytes);
+  }
   if (!exists) next_drop = std::min(next_drop, TileDropCutoff(g, k));
 }
 
