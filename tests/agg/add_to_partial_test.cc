@@ -132,6 +132,28 @@ TEST(AddToPartialTest, IntsEveryFunction) {
   }
 }
 
+// The first value of a tile (no partial yet: most Adds make a new tile)
+// takes its own path for sums; each value alone, of every kind a double
+// or an int64 can be, must give the general way's bytes.
+TEST(AddToPartialTest, FirstValueOfATileEveryKind) {
+  std::mt19937_64 rng(13);
+  std::vector<Item> doubles = Doubles(rng, 300, true);
+  const std::vector<Item> amounts = Amounts(rng, 100);
+  doubles.insert(doubles.end(), amounts.begin(), amounts.end());
+  for (double d : {0.0, -0.0, 1.0, -1.0, 0x1p-1074, -0x1p-1074, 0x1p-1022, 0x1.fffffffffffffp+1023,
+                   -0x1.fffffffffffffp+1023, 0x1p+31, 0x1p+32, 0x1p-32, 0x1.0000000000001p+0,
+                   std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+    Item it;
+    it.d = d;
+    doubles.push_back(it);
+  }
+  const std::vector<Item> ints = Ints(rng, 100);
+  for (const char* f : {"sum", "avg", "var"}) {
+    for (const Item& item : doubles) ExpectChainMatches(Spec(f, DataType::Double()), {item});
+    for (const Item& item : ints) ExpectChainMatches(Spec(f, DataType::Int64()), {item});
+  }
+}
+
 TEST(AddToPartialTest, StringsAndFloats) {
   std::mt19937_64 rng(13);
   for (int round = 0; round < 20; ++round) {

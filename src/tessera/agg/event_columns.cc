@@ -26,8 +26,13 @@ void EraseFirst(std::vector<T>* v, size_t count) {
 }  // namespace
 
 EventColumns::EventColumns(const std::vector<DataType>& types) {
-  columns_.reserve(types.size());
-  for (DataType t : types) columns_.push_back(Column{t.id(), {}, {}, {}, {}, {}});
+  if (types.size() <= inline_column_.size()) {
+    columns_ = std::span<Column>(inline_column_.data(), types.size());
+  } else {
+    more_columns_.resize(types.size());
+    columns_ = std::span<Column>(more_columns_);
+  }
+  for (size_t c = 0; c < types.size(); ++c) columns_[c].type = types[c].id();
 }
 
 bool EventColumns::Input(int c, size_t live, AggInput* out) const {
@@ -199,7 +204,7 @@ void EventColumns::PrefetchTail() const {
 
 size_t EventColumns::MemoryBytes() const {
   size_t bytes = (ts_.capacity() + created_.capacity() + seq_.capacity()) * sizeof(int64_t) +
-                 columns_.capacity() * sizeof(Column);
+                 more_columns_.capacity() * sizeof(Column);
   for (const Column& col : columns_) {
     bytes += col.ints.capacity() * sizeof(int64_t) + col.doubles.capacity() * sizeof(double) +
              col.strings.capacity() * sizeof(col.strings[0]) + col.valid.capacity();

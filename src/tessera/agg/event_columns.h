@@ -12,6 +12,7 @@
 // Thread-safety: none. Ownership: owns its values (strings copied in).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -27,6 +28,9 @@ namespace tessera::agg {
 class EventColumns {
  public:
   explicit EventColumns(const std::vector<DataType>& types);
+  // Not copyable or movable: columns_ may point into the object itself.
+  EventColumns(const EventColumns&) = delete;
+  EventColumns& operator=(const EventColumns&) = delete;
 
   size_t size() const { return ts_.size() - head_; }
   int64_t ts(size_t i) const { return ts_[head_ + i]; }
@@ -69,7 +73,7 @@ class EventColumns {
   // What an Add of a number touches first (type, validity, values), so it
   // mostly lies in one cache line.
   struct Column {
-    TypeId type;
+    TypeId type{};
     std::vector<uint8_t> valid;  // empty: all valid
     std::vector<double> doubles;
     std::vector<int64_t> ints;
@@ -89,7 +93,12 @@ class EventColumns {
   std::vector<int64_t> ts_;
   std::vector<int64_t> created_;  // empty: every created_ts is null
   std::vector<int64_t> seq_;      // empty: every ingest_seq is 0
-  std::vector<Column> columns_;
+  // One column (the usual plan: sum, count, max of one input) lives inside
+  // the object, not in an array of its own: with a million states an Add
+  // then reaches its value array's tail one dependent cache miss sooner.
+  std::span<Column> columns_;
+  std::array<Column, 1> inline_column_;
+  std::vector<Column> more_columns_;  // only for two or more columns
 };
 
 }  // namespace tessera::agg

@@ -114,6 +114,15 @@ bool ExactSum::MergeFrom(PartialReader* in) {
 
 bool ExactSum::AddTermToEncoded(std::optional<std::string_view> partial, uint8_t flags,
                                 uint64_t m, int64_t pos, bool negative, std::string* out) {
+  if (!partial) {
+    // A new tile's sum (most Adds make a new tile): count 1, the flags and
+    // the term, written at once; the bytes of the general way below.
+    char bytes[2 + LongAccumulator::kMaxTermBytes];
+    bytes[0] = 1;  // varint count
+    bytes[1] = static_cast<char>(flags);
+    out->append(bytes, 2 + LongAccumulator::EncodeTerm(m, pos, negative, bytes + 2));
+    return true;
+  }
   uint64_t n = 0;
   uint8_t old_flags = 0;
   PartialReader in(partial ? *partial : std::string_view("\0", 1));  // none: an encoded zero sum

@@ -211,4 +211,32 @@ bool LongAccumulator::AddToEncoded(int max_digits, PartialReader* in, uint64_t v
   return true;
 }
 
+size_t LongAccumulator::EncodeTerm(uint64_t v, int64_t position, bool negative, char* out) {
+  if (v == 0) {
+    out[0] = 0;  // zero: no digits, no sign
+    return 1;
+  }
+  // AddToEncoded's digits for an empty value: the term's three digits,
+  // trimmed of zero digits at both ends.
+  const int64_t digit = position / 32;
+  const unsigned __int128 w = static_cast<unsigned __int128>(v) << (position % 32);
+  const uint32_t term[3] = {static_cast<uint32_t>(w), static_cast<uint32_t>(w >> 32),
+                            static_cast<uint32_t>(w >> 64)};
+  int first = 0, last = 3;
+  while (term[last - 1] == 0) --last;  // v != 0: some digit is not zero
+  while (term[first] == 0) ++first;
+  size_t n = 0;
+  out[n++] = static_cast<char>(last - first);  // a varint under 0x80
+  out[n++] = negative ? 1 : 0;
+  for (uint64_t low = static_cast<uint64_t>(digit + first);; low >>= 7) {  // varint
+    if (low < 0x80) {
+      out[n++] = static_cast<char>(low);
+      break;
+    }
+    out[n++] = static_cast<char>((low & 0x7F) | 0x80);
+  }
+  for (int j = first; j < last; ++j, n += 4) EncodeFixed32(out + n, term[j]);
+  return n;
+}
+
 }  // namespace tessera::agg

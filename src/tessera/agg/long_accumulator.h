@@ -53,6 +53,13 @@ class LongAccumulator {
   [[nodiscard]] static bool AddToEncoded(int max_digits, PartialReader* in, uint64_t v,
                                          int64_t position, bool negative, std::string* out);
 
+  // Writes to out[0, returned size) the encoding of (-1)^negative * v *
+  // 2^position alone: the bytes AddToEncoded appends for an encoded zero
+  // (a new tile's sum), at most kMaxTermBytes, without parsing or zeroing
+  // digit buffers. REQUIRES: position >= 0.
+  static constexpr size_t kMaxTermBytes = 24;
+  static size_t EncodeTerm(uint64_t v, int64_t position, bool negative, char* out);
+
  private:
   void Cover(int64_t first, int64_t last);  // make digits [first, last] exist
   void Normalize(std::vector<int64_t>* limbs) const;

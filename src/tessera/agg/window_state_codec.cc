@@ -86,7 +86,7 @@ void EncodeGrid(const TileGrid& grid, int slots, std::string* out) {
 }  // namespace
 
 void EncodeWindowState(const WindowPlan& plan, const TileLayout& layout, int64_t horizon,
-                       const EventColumns& events, const std::vector<TileGrid>& grids,
+                       const EventColumns& events, std::span<const TileGrid> grids,
                        std::string* out) {
   out->push_back(static_cast<char>(kWindowStateVersion));
   PutFixed32(out, layout.fingerprint);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,7 @@ inline constexpr uint8_t kWindowStateVersion = 1;
 
 // Appends the encoding of a state (events sorted by rank, tiles per group).
 void EncodeWindowState(const WindowPlan& plan, const TileLayout& layout, int64_t horizon,
-                       const EventColumns& events, const std::vector<TileGrid>& grids,
+                       const EventColumns& events, std::span<const TileGrid> grids,
                        std::string* out);
 
 class EncodedState {
