@@ -140,9 +140,10 @@ TEST(AddToPartialTest, FirstValueOfATileEveryKind) {
   std::vector<Item> doubles = Doubles(rng, 300, true);
   const std::vector<Item> amounts = Amounts(rng, 100);
   doubles.insert(doubles.end(), amounts.begin(), amounts.end());
-  for (double d : {0.0, -0.0, 1.0, -1.0, 0x1p-1074, -0x1p-1074, 0x1p-1022, 0x1.fffffffffffffp+1023,
-                   -0x1.fffffffffffffp+1023, 0x1p+31, 0x1p+32, 0x1p-32, 0x1.0000000000001p+0,
-                   std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+  for (double d :
+       {0.0, -0.0, 1.0, -1.0, 0x1p-1074, -0x1p-1074, 0x1p-1022, 0x1.fffffffffffffp+1023,
+        -0x1.fffffffffffffp+1023, 0x1p+31, 0x1p+32, 0x1p-32, 0x1.0000000000001p+0,
+        std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
     Item it;
     it.d = d;
     doubles.push_back(it);
