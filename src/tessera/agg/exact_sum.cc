@@ -112,8 +112,8 @@ bool ExactSum::MergeFrom(PartialReader* in) {
   return sum_.MergeFrom(in);
 }
 
-bool ExactSum::AddTermToEncoded(std::optional<std::string_view> partial, uint8_t flags,
-                                uint64_t m, int64_t pos, bool negative, std::string* out) {
+bool ExactSum::AddTermToEncoded(std::optional<std::string_view> partial, uint8_t flags, uint64_t m,
+                                int64_t pos, bool negative, std::string* out) {
   if (!partial) {
     // A new tile's sum (most Adds make a new tile): count 1, the flags and
     // the term, written at once; the bytes of the general way below.

@@ -135,8 +135,8 @@ bool LongAccumulator::MergeFrom(PartialReader* in) {
   return true;
 }
 
-bool LongAccumulator::AddToEncoded(int max_digits, PartialReader* in, uint64_t v,
-                                   int64_t position, bool negative, std::string* out) {
+bool LongAccumulator::AddToEncoded(int max_digits, PartialReader* in, uint64_t v, int64_t position,
+                                   bool negative, std::string* out) {
   // Sign-magnitude digits of the window [lo, lo + width): the value's and
   // the term's, plus one digit for a carry. Sums of real amounts span a
   // few digits; wider ones take the general way.

@@ -97,8 +97,7 @@ void TileGrid::Compact() {
 }
 
 size_t TileGrid::MemoryBytes() const {
-  return entries_.capacity() * sizeof(Entry) +
-         (arena_.capacity() > 15 ? arena_.capacity() + 1 : 0);
+  return entries_.capacity() * sizeof(Entry) + (arena_.capacity() > 15 ? arena_.capacity() + 1 : 0);
 }
 
 }  // namespace tessera::agg

@@ -353,7 +353,7 @@ void WindowState::Expire(int64_t now) {
       window_read_internal::Clamp64(static_cast<__int128>(now) - r.plan->max_window);
   if (cutoff <= r.horizon) return;
   r.horizon = cutoff;
-  if (cutoff < r.next_drop) return;  // most calls: nothing to drop
+  if (cutoff < r.next_drop) return;     // most calls: nothing to drop
   if (r.events.front_ts() <= cutoff) {  // most calls drop nothing
     size_t gone = r.events.LowerBoundTs(cutoff);
     while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
