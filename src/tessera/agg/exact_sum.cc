@@ -15,15 +15,6 @@ constexpr int kSquareDigits = 140;
 // Integers are added at 2^0 in units of 2^-1074.
 constexpr int64_t kIntPosition = 1074;
 
-// A finite nonzero x as m * 2^pos in units of 2^-1074.
-void Decompose(double x, uint64_t* m, int64_t* pos) {
-  const uint64_t bits = std::bit_cast<uint64_t>(x);
-  const int64_t biased = static_cast<int64_t>((bits >> 52) & 0x7FF);
-  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
-  *m = biased == 0 ? fraction : fraction | (uint64_t{1} << 52);
-  *pos = biased == 0 ? 0 : biased - 1;
-}
-
 uint64_t Magnitude(int64_t v) {
   return v < 0 ? ~static_cast<uint64_t>(v) + 1 : static_cast<uint64_t>(v);
 }
@@ -52,7 +43,7 @@ void ExactSum::AddDouble(double x) {
   } else if (x != 0) {
     uint64_t m;
     int64_t pos;
-    Decompose(x, &m, &pos);
+    DecomposeDouble(x, &m, &pos);
     sum_.Add(m, pos, x < 0);
   }
 }
@@ -153,7 +144,7 @@ bool ExactSum::AddDoubleToEncoded(std::optional<std::string_view> partial, doubl
   } else if (std::isinf(x)) {
     flags |= x > 0 ? kPosInf : kNegInf;
   } else if (x != 0) {
-    Decompose(x, &m, &pos);
+    DecomposeDouble(x, &m, &pos);
   }
   return AddTermToEncoded(partial, flags, m, pos, x < 0, out);
 }
@@ -169,7 +160,7 @@ void SquareSum::AddDouble(double x) {
   if (!std::isfinite(x) || x == 0) return;
   uint64_t m;
   int64_t pos;
-  Decompose(x, &m, &pos);
+  DecomposeDouble(x, &m, &pos);
   const unsigned __int128 sq = static_cast<unsigned __int128>(m) * m;
   sum_.Add(static_cast<uint64_t>(sq), 2 * pos, false);
   sum_.Add(static_cast<uint64_t>(sq >> 64), 2 * pos + 64, false);

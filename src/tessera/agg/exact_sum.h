@@ -19,6 +19,7 @@
 // Thread-safety: none; plain values.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,17 @@
 #include "tessera/agg/partial_coding.h"
 
 namespace tessera::agg {
+
+// A finite nonzero x as m * 2^pos in units of 2^-1074 (m < 2^53, pos >= 0):
+// the fixed point ExactSum adds in, shared with offline's sliding sums so
+// both place a double at the same bits. Inline: both call it per value.
+inline void DecomposeDouble(double x, uint64_t* m, int64_t* pos) {
+  const uint64_t bits = std::bit_cast<uint64_t>(x);
+  const int64_t biased = static_cast<int64_t>((bits >> 52) & 0x7FF);
+  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
+  *m = biased == 0 ? fraction : fraction | (uint64_t{1} << 52);
+  *pos = biased == 0 ? 0 : biased - 1;
+}
 
 class ExactSum {
  public:

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "tessera/agg/exact_sum.h"
 #include "tessera/agg/value_order.h"
 
 namespace tessera::offline {
@@ -30,11 +31,7 @@ bool IsNumber(DataType t) {
 // A finite nonzero double as m * 2^pos in units of 2^-1074 (ExactSum's
 // decomposition), with m odd: the smallest unit that holds it exactly.
 void Decompose(double x, uint64_t* m, int64_t* pos) {
-  const uint64_t bits = std::bit_cast<uint64_t>(x);
-  const int64_t biased = static_cast<int64_t>((bits >> 52) & 0x7FF);
-  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
-  *m = biased == 0 ? fraction : fraction | (uint64_t{1} << 52);
-  *pos = biased == 0 ? 0 : biased - 1;
+  agg::DecomposeDouble(x, m, pos);
   const int zeros = std::countr_zero(*m);
   *m >>= zeros;
   *pos += zeros;
