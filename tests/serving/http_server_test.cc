@@ -12,6 +12,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "http_test_client.h"
 
@@ -136,6 +137,99 @@ TEST_F(HttpServerTest, KeptBuffersCarryNothingBetweenRequests) {
       EXPECT_TRUE(r.keep_alive);
     }
   }
+}
+
+// Several requests sent at once (pipelined) are answered one by one, in
+// order, whatever the mix of bodies: none, Content-Length, chunked.
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  Start();
+  HttpTestClient client(port());
+  ASSERT_TRUE(client.Connect());
+  ASSERT_TRUE(client.Send(
+      "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+      "POST /three HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+      "GET /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  const std::vector<std::string> expected = {"GET /one ", "POST /two hello", "POST /three abcde",
+                                             "GET /four "};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    ClientResponse r = client.Read();
+    ASSERT_EQ(r.status, 200) << i << ": " << r.error;
+    EXPECT_EQ(r.body, expected[i]);
+    EXPECT_EQ(r.keep_alive, i + 1 < expected.size()) << i;
+  }
+  EXPECT_TRUE(client.ServerClosed());
+}
+
+// A request that arrives in pieces (the header cut mid-line, a chunked
+// body in several sends) is read whole before the handler sees it.
+TEST_F(HttpServerTest, RequestsArrivingInPiecesAreReadWhole) {
+  Start();
+  HttpTestClient client(port());
+  ASSERT_TRUE(client.Connect());
+  const std::vector<std::string> pieces = {
+      "PO", "ST /pieces HT", "TP/1.1\r\nHo", "st: x\r\nTransfer-Enc", "oding: chunked\r\n",
+      "\r\n4\r", "\nwxyz\r\n", "1\r\n!\r\n0\r\n", "\r\n"};
+  for (const std::string& piece : pieces) {
+    ASSERT_TRUE(client.Send(piece));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ClientResponse r = client.Read();
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.body, "POST /pieces wxyz!");
+  EXPECT_TRUE(r.keep_alive);
+  EXPECT_EQ(client.Request("GET", "/next").body, "GET /next ");
+}
+
+// HTTP/1.0 is answered in HTTP/1.0; it closes after the answer unless it
+// asks for keep-alive.
+TEST_F(HttpServerTest, Http10IsAnsweredInKindAndClosedUnlessKeptAlive) {
+  Start();
+  {
+    HttpTestClient client(port());
+    ASSERT_TRUE(client.Connect());
+    ASSERT_TRUE(client.Send("GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    ClientResponse kept = client.Read();
+    ASSERT_EQ(kept.status, 200) << kept.error;
+    EXPECT_EQ(kept.version, 10u);
+    EXPECT_EQ(kept.body, "GET /old ");
+    EXPECT_TRUE(kept.keep_alive);
+    ASSERT_TRUE(client.Send("GET /older HTTP/1.0\r\n\r\n"));
+    ClientResponse last = client.Read();
+    ASSERT_EQ(last.status, 200) << last.error;
+    EXPECT_EQ(last.version, 10u);
+    EXPECT_EQ(last.body, "GET /older ");
+    EXPECT_FALSE(last.keep_alive);
+    EXPECT_TRUE(client.ServerClosed());
+  }
+}
+
+// A connection idle (or sending a request too slowly) for longer than the
+// idle timeout is closed by the server; one that keeps talking is not.
+TEST_F(HttpServerTest, IdleAndStalledConnectionsAreClosedAfterTheTimeout) {
+  HttpServerOptions options;
+  options.idle_timeout_seconds = 1;
+  Start(options);
+  HttpTestClient idle(port());
+  ASSERT_TRUE(idle.Connect());
+  ASSERT_EQ(idle.Request("GET", "/before").status, 200);
+  HttpTestClient stalled(port());
+  ASSERT_TRUE(stalled.Connect());
+  ASSERT_TRUE(stalled.Send("POST /stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"));
+  HttpTestClient busy(port());
+  ASSERT_TRUE(busy.Connect());
+  // Requests every 100 ms for 2.5 s: never idle for a whole second.
+  for (int i = 0; i < 25; ++i) {
+    ASSERT_EQ(busy.Request("GET", "/busy").status, 200) << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Both closed by now (the sweep runs every second), so these see the
+  // end of the stream at once instead of waiting for their read timeout.
+  EXPECT_TRUE(idle.ServerClosed());
+  EXPECT_TRUE(stalled.ServerClosed());
+  EXPECT_EQ(busy.Request("GET", "/still").body, "GET /still ");
+  EXPECT_EQ(handler_.calls(), 27);  // the stalled request never reached the handler
 }
 
 TEST_F(HttpServerTest, BodyOverTheLimitGets413WithAJsonBody) {

@@ -21,6 +21,7 @@ struct ClientResponse {
   int status = 0;  // 0: no response (the error says why)
   std::string body;
   bool keep_alive = false;
+  unsigned version = 0;  // 10 for HTTP/1.0, 11 for HTTP/1.1
   std::string content_type;
   std::string error;  // empty when a response was read
 };
@@ -87,6 +88,7 @@ class HttpTestClient {
     out.status = static_cast<int>(res.result_int());
     out.body = res.body();
     out.keep_alive = res.keep_alive();
+    out.version = res.version();
     out.content_type = std::string(res[boost::beast::http::field::content_type]);
     return out;
   }

@@ -22,15 +22,27 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
 struct HttpServer::Impl final : public SessionOwner {
-  Impl(const HttpServerOptions& o, HttpHandler* h) : options(o), handler(h), acceptor(ioc) {}
+  Impl(const HttpServerOptions& o, HttpHandler* h)
+      : options(o),
+        handler(h),
+        acceptor(net::make_strand(ioc)),
+        sweep_strand(net::make_strand(ioc)),
+        sweep_timer(sweep_strand) {}
 
   // SessionOwner
   const HttpServerOptions& Options() const override { return options; }
   HttpHandler* Handler() const override { return handler; }
-  bool Stopping() const override { return stopping.load(std::memory_order_acquire); }
+  bool Stopping() const override { return stopping.load(std::memory_order_seq_cst); }
   void Forget(HttpSession* session) override {
-    std::lock_guard lock(sessions_mu);
-    sessions.erase(session);
+    bool last;
+    {
+      std::lock_guard lock(sessions_mu);
+      sessions.erase(session);
+      last = sessions.empty();
+    }
+    // The sweep keeps Run() going while connections live; the last one
+    // gone after a stop ends it.
+    if (last && Stopping()) net::post(sweep_strand, [this] { sweep_timer.cancel(); });
   }
   void RunLong(std::function<void()> job) override {
     // The guard keeps ioc.run() from returning while the job waits or runs;
@@ -42,8 +54,15 @@ struct HttpServer::Impl final : public SessionOwner {
   }
 
   void DoAccept();
-  void OnAccept(beast::error_code ec, tcp::socket socket);
+  void OnAccept(beast::error_code ec, HttpSession::Socket socket);
   void Stop();
+  std::vector<std::shared_ptr<HttpSession>> LiveSessions();
+  // The idle and slow-client timeouts: every kSweepPeriod, connections past
+  // their deadline are shut down (HttpSession::CloseIfExpired), so that no
+  // request arms a timer of its own. Runs on sweep_strand until the server
+  // stops and the last connection is gone.
+  void ArmSweep();
+  void OnSweep();
 
   HttpServerOptions options;
   HttpHandler* handler;
@@ -52,26 +71,32 @@ struct HttpServer::Impl final : public SessionOwner {
   // ioc, so it is joined before ioc goes; idle by then, since Run() returns
   // only after every job has answered.
   net::thread_pool long_jobs{1};
-  tcp::acceptor acceptor;
-  std::optional<net::steady_timer> retry_timer;  // after a failed accept (EMFILE)
+  tcp::acceptor acceptor;                        // on a strand of its own
+  std::optional<net::steady_timer> retry_timer;  // after a failed accept (EMFILE), on acceptor's strand
+  net::strand<net::io_context::executor_type> sweep_strand;
+  net::steady_timer sweep_timer;
   std::optional<net::signal_set> signals;
-  std::atomic<bool> stopping{false};
+  std::atomic<bool> stopping{false};  // sequentially consistent (SessionOwner::Stopping)
   int port = 0;
   std::mutex sessions_mu;
   std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions;
 };
 
+constexpr auto kSweepPeriod = std::chrono::seconds(1);
+
 void HttpServer::Impl::DoAccept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  // Sessions' sockets get the io_context's own executor (no strand:
+  // http_session.h says why none is needed).
+  acceptor.async_accept(ioc, [this](beast::error_code ec, HttpSession::Socket socket) {
     OnAccept(ec, std::move(socket));
   });
 }
 
-void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
+void HttpServer::Impl::OnAccept(beast::error_code ec, HttpSession::Socket socket) {
   if (Stopping() || !acceptor.is_open()) return;
   if (ec) {
     // Out of descriptors and the like: try again shortly instead of spinning.
-    retry_timer.emplace(ioc, std::chrono::milliseconds(50));
+    retry_timer.emplace(acceptor.get_executor(), std::chrono::milliseconds(50));
     retry_timer->async_wait([this](beast::error_code) {
       if (!Stopping()) DoAccept();
     });
@@ -88,22 +113,43 @@ void HttpServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   DoAccept();
 }
 
+std::vector<std::shared_ptr<HttpSession>> HttpServer::Impl::LiveSessions() {
+  std::vector<std::shared_ptr<HttpSession>> live;
+  std::lock_guard lock(sessions_mu);
+  live.reserve(sessions.size());
+  for (auto& [raw, weak] : sessions) {
+    if (auto s = weak.lock()) live.push_back(std::move(s));
+  }
+  return live;
+}
+
+void HttpServer::Impl::ArmSweep() {
+  sweep_timer.expires_after(kSweepPeriod);
+  sweep_timer.async_wait([this](beast::error_code) { OnSweep(); });
+}
+
+void HttpServer::Impl::OnSweep() {
+  std::vector<std::shared_ptr<HttpSession>> live = LiveSessions();
+  if (Stopping() && live.empty()) return;
+  const int64_t now = HttpSession::NowNs();
+  for (auto& s : live) s->CloseIfExpired(now);
+  ArmSweep();
+}
+
 void HttpServer::Impl::Stop() {
-  if (stopping.exchange(true, std::memory_order_acq_rel)) return;
-  net::post(ioc, [this] {
+  if (stopping.exchange(true, std::memory_order_seq_cst)) return;
+  net::post(acceptor.get_executor(), [this] {
     beast::error_code ignored;
     acceptor.close(ignored);
     if (retry_timer) retry_timer->cancel();
+  });
+  net::post(ioc, [this] {
+    beast::error_code ignored;
     if (signals) signals->cancel(ignored);
   });
-  std::vector<std::shared_ptr<HttpSession>> live;
-  {
-    std::lock_guard lock(sessions_mu);
-    for (auto& [raw, weak] : sessions) {
-      if (auto s = weak.lock()) live.push_back(std::move(s));
-    }
-  }
-  for (auto& s : live) s->StopIfIdle();
+  // Ends the sweep at once when no connection is left (OnSweep).
+  net::post(sweep_strand, [this] { sweep_timer.cancel(); });
+  for (auto& s : LiveSessions()) s->StopIfIdle();
 }
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -144,8 +190,11 @@ std::string HttpServer::address() const {
 }
 
 void HttpServer::Run() {
-  net::post(impl_->ioc, [this] {
+  net::post(impl_->acceptor.get_executor(), [this] {
     if (!impl_->Stopping()) impl_->DoAccept();
+  });
+  net::post(impl_->sweep_strand, [this] {
+    if (!impl_->Stopping()) impl_->ArmSweep();
   });
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->options.threads; ++i) {

@@ -3,17 +3,40 @@
 // answers `Expect: 100-continue`, reads the body under the limit, calls the
 // handler, writes the response and, with keep-alive, starts over.
 //
-// Every step runs on the connection's strand (the socket's executor), so a
-// session's state needs no lock. The session keeps itself alive through
-// the shared_ptr its pending operation holds; when none is pending it is
-// destroyed and tells its owner to forget it.
+// The session reads into its own buffer with the socket's async_read_some
+// and feeds Beast's request parser directly (no composed Beast read ops,
+// no beast::tcp_stream, no strand): a keep-alive request costs one read,
+// one parse, one gather write and no timer operation.
+//
+// Threading: a session has at most one operation pending and its steps run
+// one after another (each started by the completion of the last), so its
+// state needs no lock and no strand even with several server threads. Only
+// three things reach it from other threads, and none of them touches the
+// Asio socket object: StopIfIdle and CloseIfExpired read atomics and shut
+// the descriptor down at the OS level (under close_mu_, so never after the
+// session closed it and the number may have been reused), which completes
+// the pending read or write with an error; RunLong's answer is posted back
+// while nothing is pending.
+//
+// Timeouts: instead of arming a timer per request, the session publishes a
+// deadline (an atomic) while it waits for a request or writes an answer, and
+// the server's sweep (once a second) shuts down the connections past it.
+//
+// The session keeps itself alive through the shared_ptr its pending
+// operation holds; when none is pending it is destroyed and tells its
+// owner to forget it.
 #pragma once
 
+#include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -30,6 +53,8 @@ class SessionOwner {
   virtual ~SessionOwner() = default;
   virtual const HttpServerOptions& Options() const = 0;
   virtual HttpHandler* Handler() const = 0;
+  // Sequentially consistent: a session that publishes "idle" and then sees
+  // false is seen idle by the Stop() that sets it (StopIfIdle).
   virtual bool Stopping() const = 0;
   virtual void Forget(HttpSession* session) = 0;  // from the destructor
   // Runs `job` on the server's thread for long requests (one at a time, in
@@ -39,22 +64,37 @@ class SessionOwner {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, SessionOwner* owner);
+  // A socket bound to the io_context's own executor type (not the
+  // type-erased any_io_executor, not a strand): its operations complete
+  // without executor type erasure or strand hand-offs.
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                                  boost::asio::io_context::executor_type>;
+
+  HttpSession(Socket&& socket, SessionOwner* owner);
   ~HttpSession();
 
   void Start();
-  // Closes the connection when it waits for a request of which nothing has
-  // arrived; otherwise the request in progress finishes (and its response
-  // closes the connection, since the owner is stopping).
+  // Any thread. Closes the connection when it waits for a request of which
+  // nothing has arrived; otherwise the request in progress finishes (and
+  // its response closes the connection, since the owner is stopping).
   void StopIfIdle();
+  // Any thread (the server's sweep). Closes the connection when it waits
+  // for a request, or for its answer to be taken, past its deadline
+  // (`now_ns`: steady clock nanoseconds).
+  void CloseIfExpired(int64_t now_ns);
+
+  static int64_t NowNs();
 
  private:
   using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
-  void ReadHeader();
-  void OnHeader(boost::beast::error_code ec);
-  void ReadBody();
-  void OnBody(boost::beast::error_code ec);
+  // A new parser for the next request, then Parse.
+  void StartRequest();
+  // Feeds the buffered bytes to the parser: handles a request it completes,
+  // answers 100-continue, reads more, or refuses what it rejects.
+  void Parse();
+  void Read();
+  void OnRead(boost::beast::error_code ec, size_t bytes);
   void OnReadError(boost::beast::error_code ec);
   void Handle();
   // The handler's answer, with a 500 for anything it throws.
@@ -68,11 +108,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Refuse(int status, std::string field, std::string reason);
   void Drain();
   void Close();
+  // shutdown(2) of the descriptor unless the session closed it.
+  void ShutdownFromOutside();
+  void SetDeadlineAfter(int64_t ns) { deadline_ns_.store(NowNs() + ns, std::memory_order_relaxed); }
+  void ClearDeadline() { deadline_ns_.store(INT64_MAX, std::memory_order_relaxed); }
 
-  boost::beast::tcp_stream stream_;
-  boost::beast::flat_buffer buffer_;
+  Socket socket_;
+  boost::beast::flat_buffer buffer_;  // received, not yet parsed
   SessionOwner* owner_;
   std::optional<Parser> parser_;
+  bool continue_sent_ = false;  // 100 Continue answered for this request
+  // The request handed to the handler, kept between requests so that its
+  // method and target strings keep their capacity.
+  HttpRequest request_;
   // The response being written: its head and its body. Between requests
   // they keep their capacity: the head is rebuilt in place, the body goes
   // to the handler as HttpRequest::spare, and the request body's string
@@ -81,9 +129,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string head_;
   std::string body_;
   std::string request_body_;
-  bool waiting_ = false;  // a header read is pending
   bool closing_ = false;  // the response just written ends the connection
   bool draining_ = false;
+  // Read by StopIfIdle / CloseIfExpired from other threads.
+  std::atomic<bool> idle_{false};  // waiting for a request, nothing of it received
+  std::atomic<int64_t> deadline_ns_{INT64_MAX};
+  std::mutex close_mu_;  // orders Close and ShutdownFromOutside
+  bool closed_ = false;  // guarded by close_mu_
 };
 
 }  // namespace tessera::serving
