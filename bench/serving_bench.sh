@@ -9,6 +9,14 @@
 #   defaults: --keys 1000000 --duration 15 --threads nproc --build build-release
 #             --data ${TMPDIR:-/tmp}/tessera-serving
 #
+# Threads: the server gets one thread per core (--threads nproc) and the load
+# generator one event loop (tessera_loadgen --threads 1) for its 32
+# connections. Measured on 2 cores (2026-12-01, docs/PERFORMANCE.md): the
+# server's CPU per request is the same with 1 and 2 threads (29-30 us), so 2
+# lets it use both cores; the generator's one loop costs ~6 us per request
+# where a thread per connection cost 8-11 us (a sleep and a wake-up per
+# request), CPU the server does not get when they share the cores.
+#
 # 1. builds tessera, serving_datagen and tessera_loadgen (Release);
 # 2. per backend: writes the repo (bench/serving/serving_datagen.cc: N keys,
 #    2 views, 10 features), applies it, times `tessera materialize` (rows/s
@@ -92,9 +100,10 @@ main() {
     # Warm the store's cache first (a closed loop over random keys), so the
     # fixed-rate runs measure the steady state, not the cold start's backlog.
     "$build/tessera_loadgen" --port "$port" --max --rate 1 --duration 10 --warmup 0 \
-      --connections 32 --features "$features" --key-name user_id --keys "$keys" >/dev/null || true
+      --connections 32 --threads 1 --features "$features" --key-name user_id --keys "$keys" \
+      >/dev/null || true
     local lg=("$build/tessera_loadgen" --port "$port" --duration "$duration" --warmup 3
-      --connections 32 --features "$features" --key-name user_id --keys "$keys")
+      --connections 32 --threads 1 --features "$features" --key-name user_id --keys "$keys")
     echo "$name single-entity 10k/s: $("${lg[@]}" --rate 10000 --entities 1 || true)"
     echo "$name single-entity 20k/s: $("${lg[@]}" --rate 20000 --entities 1 || true)"
     echo "$name 100-entity 500/s:    $("${lg[@]}" --rate 500 --entities 100 || true)"
@@ -108,7 +117,8 @@ main() {
     sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<<"$max_line")
     echo "$name single-entity max:   $max_line"
     awk -v c=$((cpu1 - cpu0)) -v t="$tck" -v n="${sent:-0}" 'BEGIN {
-      if (n > 0) printf "  server CPU (user+sys) per request: %.1f us (%d requests sent, warm-up included)\n", c / t * 1e6 / n, n }' 
+      if (n > 0) printf "  server CPU (user+sys) per request: %.1f us (%d requests sent, warm-up included)\n", c / t * 1e6 / n, n }'
+    echo "  load generator CPU (user+sys) per request: $(sed -n 's/.* cpu_us_per_request=\([0-9.]*\).*/\1/p' <<<"$max_line") us"
     kill -TERM "$server_pid"
     wait "$server_pid" || true
     server_pid=""
