@@ -182,6 +182,36 @@ TEST_F(HttpServerTest, RequestsArrivingInPiecesAreReadWhole) {
   EXPECT_EQ(client.Request("GET", "/next").body, "GET /next ");
 }
 
+// Header fields live in a per-connection buffer of 4 KiB with the heap
+// beyond it: headers far larger than that (many fields, one long value)
+// are read whole, the requests after them too, and a header over the
+// 64 KiB limit gets 431.
+TEST_F(HttpServerTest, LargeHeadersAreReadAndOversizedOnesGet431) {
+  Start();
+  HttpTestClient client(port());
+  ASSERT_TRUE(client.Connect());
+  for (int round = 0; round < 3; ++round) {
+    std::string fields;
+    for (int i = 0; i < 200; ++i) fields += "X-Field-" + std::to_string(i) + ": value\r\n";
+    fields += "X-Long: " + std::string(20000, 'v') + "\r\n";
+    ASSERT_TRUE(client.Send("POST /big-header HTTP/1.1\r\nHost: x\r\n" + fields +
+                            "Content-Length: 4\r\n\r\nbody"));
+    ClientResponse big = client.Read();
+    ASSERT_EQ(big.status, 200) << big.error;
+    EXPECT_EQ(big.body, "POST /big-header body");
+    ClientResponse small = client.Request("GET", "/small?" + std::to_string(round));
+    ASSERT_EQ(small.status, 200) << small.error;
+    EXPECT_EQ(small.body, "GET /small?" + std::to_string(round) + " ");
+  }
+  ASSERT_TRUE(client.Send("GET /huge HTTP/1.1\r\nHost: x\r\nX-Huge: " + std::string(70000, 'h') +
+                          "\r\n\r\n"));
+  ClientResponse huge = client.Read();
+  EXPECT_EQ(huge.status, 431) << huge.error;
+  EXPECT_EQ(huge.body,
+            R"({"error":"the request's header is larger than 65536 bytes","field":"headers"})");
+  EXPECT_FALSE(huge.keep_alive);
+}
+
 // HTTP/1.0 is answered in HTTP/1.0; it closes after the answer unless it
 // asks for keep-alive.
 TEST_F(HttpServerTest, Http10IsAnsweredInKindAndClosedUnlessKeptAlive) {

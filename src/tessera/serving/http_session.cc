@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 #include <chrono>
 #include <exception>
+#include <tuple>
 
 #include "tessera/serving/http_response_head.h"
 
@@ -39,12 +40,28 @@ void Recycle(std::string* s) {
   }
 }
 
-bool ExpectsContinue(const http::request<http::string_body>& req) {
+template <typename Request>
+bool ExpectsContinue(const Request& req) {
   auto it = req.find(http::field::expect);
   return it != req.end() && beast::iequals(it->value(), "100-continue");
 }
 
 }  // namespace
+
+void* HeaderArena::Allocate(size_t bytes, size_t align) {
+  size_t start = (used_ + align - 1) & ~(align - 1);
+  if (align <= alignof(std::max_align_t) && start + bytes <= sizeof(buffer_)) {
+    used_ = start + bytes;
+    return buffer_ + start;
+  }
+  return ::operator new(bytes);
+}
+
+void HeaderArena::Deallocate(void* p) noexcept {
+  auto* b = static_cast<std::byte*>(p);
+  if (b >= buffer_ && b < buffer_ + sizeof(buffer_)) return;  // freed by Reset
+  ::operator delete(p);
+}
 
 HttpSession::HttpSession(Socket&& socket, SessionOwner* owner)
     : socket_(std::move(socket)), owner_(owner) {}
@@ -82,7 +99,10 @@ void HttpSession::StartRequest() {
     idle_.store(true, std::memory_order_seq_cst);
     if (owner_->Stopping()) return Close();
   }
-  parser_.emplace();
+  parser_.reset();  // its fields go back to the arena
+  header_arena_.Reset();
+  parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                  std::make_tuple(HeaderAllocator<char>(&header_arena_)));
   Recycle(&request_body_);
   parser_->get().body().swap(request_body_);  // the body reader appends to it
   parser_->body_limit(owner_->Options().body_limit);

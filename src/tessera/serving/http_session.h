@@ -28,6 +28,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -46,6 +47,48 @@
 namespace tessera::serving {
 
 class HttpSession;
+
+// The memory of one request's header fields (Beast allocates an element
+// per field, and the method and target): a bump allocator over a buffer
+// the session owns, emptied when the next request's parser is made, with
+// the heap for whatever does not fit (a header over 4 KiB). So a keep-alive
+// request with an ordinary header allocates nothing for its fields.
+// Single-threaded, like the session.
+class HeaderArena {
+ public:
+  void* Allocate(size_t bytes, size_t align);
+  void Deallocate(void* p) noexcept;
+  // REQUIRES: nothing allocated from the buffer is in use any more.
+  void Reset() { used_ = 0; }
+
+ private:
+  alignas(std::max_align_t) std::byte buffer_[4096];
+  size_t used_ = 0;
+};
+
+// A standard allocator over a HeaderArena (Beast's basic_fields take one).
+template <typename T>
+class HeaderAllocator {
+ public:
+  using value_type = T;
+  explicit HeaderAllocator(HeaderArena* arena) noexcept : arena_(arena) {}
+  template <typename U>
+  HeaderAllocator(const HeaderAllocator<U>& other) noexcept : arena_(other.arena()) {}
+  T* allocate(size_t n) { return static_cast<T*>(arena_->Allocate(n * sizeof(T), alignof(T))); }
+  void deallocate(T* p, size_t) noexcept { arena_->Deallocate(p); }
+  HeaderArena* arena() const noexcept { return arena_; }
+  template <typename U>
+  bool operator==(const HeaderAllocator<U>& other) const noexcept {
+    return arena_ == other.arena();
+  }
+  template <typename U>
+  bool operator!=(const HeaderAllocator<U>& other) const noexcept {
+    return arena_ != other.arena();
+  }
+
+ private:
+  HeaderArena* arena_;
+};
 
 // The server as its sessions see it.
 class SessionOwner {
@@ -86,7 +129,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   static int64_t NowNs();
 
  private:
-  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using Parser =
+      boost::beast::http::request_parser<boost::beast::http::string_body, HeaderAllocator<char>>;
 
   // A new parser for the next request, then Parse.
   void StartRequest();
@@ -116,6 +160,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Socket socket_;
   boost::beast::flat_buffer buffer_;  // received, not yet parsed
   SessionOwner* owner_;
+  HeaderArena header_arena_;  // the fields of parser_'s request
   std::optional<Parser> parser_;
   bool continue_sent_ = false;  // 100 Continue answered for this request
   // The request handed to the handler, kept between requests so that its
