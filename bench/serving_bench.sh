@@ -9,26 +9,21 @@
 #   defaults: --keys 1000000 --duration 15 --threads nproc --build build-release
 #             --data ${TMPDIR:-/tmp}/tessera-serving
 #
-# Threads: the server gets one thread per core (--threads nproc) and the load
-# generator one event loop (tessera_loadgen --threads 1) for its 32
-# connections. Measured on 2 cores (2026-12-01, docs/PERFORMANCE.md): the
-# server's CPU per request is the same with 1 and 2 threads (29-30 us), so 2
-# lets it use both cores; the generator's one loop costs ~6 us per request
-# where a thread per connection cost 8-11 us (a sleep and a wake-up per
-# request), CPU the server does not get when they share the cores.
-#
-# 1. builds tessera, serving_datagen and tessera_loadgen (Release);
-# 2. per backend: writes the repo (bench/serving/serving_datagen.cc: N keys,
-#    2 views, 10 features), applies it, times `tessera materialize` (rows/s
-#    into the store), starts `tessera serve` on a free loopback port;
-# 3. warms the store's cache (10 s closed loop), then runs the open-loop load generator (bench/serving/loadgen.cc: latency
-#    from each request's intended send time, keep-alive, 32 connections):
-#    single-entity requests at 10k and 20k req/s, 100-entity requests at
-#    500 req/s, and the maximum single-entity throughput (closed loop);
-# 4. runs `redis-benchmark -t get,mget -c 32` against a redis-server on a
-#    free loopback port (the Redis backend's server);
-# 5. prints every result line. Load generator, server and Redis share the
-#    machine's cores: on 2 cores, the figures are for all three together.
+# Threads: the server gets one thread per core (--threads nproc): its CPU per
+# request is the same with 1 and 2 threads (29-30 us, 2026-12-01), so the
+# second lets it use both cores. The load generator (tessera_loadgen
+# --threads T event loops over the 32 connections) differs by run:
+# - the closed loop (the maximum rate) uses 2 loops, one per core: a loop
+#   costs ~6-8 us of CPU per request where a thread per connection cost
+#   8-11 us (a sleep and a wake-up per request), CPU the server does not
+#   get on 2 shared cores; one loop alone costs least but is then a single
+#   thread to schedule between two busy server threads, and stalls the
+#   whole pipeline while it waits for a core;
+# - the fixed-rate runs use one loop per connection (32), the scheduling of
+#   the earlier generator (a thread per connection): on a busy machine one
+#   loop sent its requests late (median 0.06-0.3 ms, p90 4-5 ms behind
+#   schedule, 2026-12-01, docs/PERFORMANCE.md), which the latency from the
+#   intended send time rightly charges; at these rates the CPU is there.
 set -euo pipefail
 
 main() {
@@ -100,19 +95,19 @@ main() {
     # Warm the store's cache first (a closed loop over random keys), so the
     # fixed-rate runs measure the steady state, not the cold start's backlog.
     "$build/tessera_loadgen" --port "$port" --max --rate 1 --duration 10 --warmup 0 \
-      --connections 32 --threads 1 --features "$features" --key-name user_id --keys "$keys" \
+      --connections 32 --threads 2 --features "$features" --key-name user_id --keys "$keys" \
       >/dev/null || true
     local lg=("$build/tessera_loadgen" --port "$port" --duration "$duration" --warmup 3
-      --connections 32 --threads 1 --features "$features" --key-name user_id --keys "$keys")
-    echo "$name single-entity 10k/s: $("${lg[@]}" --rate 10000 --entities 1 || true)"
-    echo "$name single-entity 20k/s: $("${lg[@]}" --rate 20000 --entities 1 || true)"
-    echo "$name 100-entity 500/s:    $("${lg[@]}" --rate 500 --entities 100 || true)"
+      --connections 32 --features "$features" --key-name user_id --keys "$keys")
+    echo "$name single-entity 10k/s: $("${lg[@]}" --threads 32 --rate 10000 --entities 1 || true)"
+    echo "$name single-entity 20k/s: $("${lg[@]}" --threads 32 --rate 20000 --entities 1 || true)"
+    echo "$name 100-entity 500/s:    $("${lg[@]}" --threads 32 --rate 500 --entities 100 || true)"
     # The server's CPU time per request in the closed loop (user+sys from
     # /proc, ticks of 1/CLK_TCK s): steadier than the rates on a shared machine.
     local tck cpu0 cpu1 max_line sent
     tck=$(getconf CLK_TCK)
     cpu0=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
-    max_line=$("${lg[@]}" --max --rate 1 --entities 1 || true)
+    max_line=$("${lg[@]}" --threads 2 --max --rate 1 --entities 1 || true)
     cpu1=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
     sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<<"$max_line")
     echo "$name single-entity max:   $max_line"
