@@ -23,7 +23,7 @@ std::string BeastMessage(const HttpResponse& r, unsigned version, bool keep_aliv
   m.version(version);
   m.result(static_cast<unsigned>(r.status));
   m.set(http::field::server, "tessera");
-  m.set(http::field::content_type, r.content_type);
+  m.set(http::field::content_type, std::string(r.content_type));
   for (const auto& [name, value] : r.headers) m.set(name, value);
   m.body() = r.body;
   m.keep_alive(keep_alive);

@@ -25,7 +25,10 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
-  std::string content_type = "application/json";
+  // Always a string literal (static storage): a view, so that a response
+  // does not allocate its media type ("application/json" is one character
+  // over std::string's inline capacity).
+  std::string_view content_type = "application/json";
   std::string body;
   // Extra headers ("Allow" for a 405).
   std::vector<std::pair<std::string, std::string>> headers;

@@ -42,7 +42,8 @@ void AppendBeastHead(const HttpResponse& r, unsigned version, bool keep_alive, s
   message.version(version);
   message.result(static_cast<unsigned>(r.status));
   message.set(http::field::server, "tessera");
-  message.set(http::field::content_type, r.content_type);
+  message.set(http::field::content_type,
+              boost::beast::string_view(r.content_type.data(), r.content_type.size()));
   for (const auto& [name, value] : r.headers) message.set(name, value);
   message.keep_alive(keep_alive);
   message.content_length(r.body.size());
