@@ -294,9 +294,21 @@ class EventLoop {
     return true;
   }
 
+  // Closes the connection and opens a new one; false when that fails
+  // (the connection then sends no more).
+  bool Reopen(Connection* c, size_t i) {
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c->fd, nullptr);
+    watched_.erase(c->fd);
+    ::close(c->fd);
+    c->fd = -1;
+    c->received.clear();
+    return Open(c, i);
+  }
+
   void Send(Connection* c, Clock::time_point now) {
     if (o_.max) c->intended = now;
-    if (c->intended >= end_) return;  // the run is over for this connection
+    // The run is over for this connection, or it could not reconnect.
+    if (c->intended >= end_ || c->dead) return;
     std::string& body = body_;
     body.assign(body_prefix_);
     char digits[24];
@@ -361,36 +373,35 @@ class EventLoop {
       alive = false;  // closed or broken
       break;
     }
+    if (!c->in_flight) {
+      // Nothing was asked (the server closed an idle connection, or sent
+      // what it should not): the connection keeps its place in the
+      // schedule, reconnected if need be.
+      c->received.clear();
+      if (!alive) Reopen(c, i);
+      return;
+    }
     bool ok = false;
-    size_t end = c->in_flight ? ResponseEnd(c->received, &ok) : 0;
+    size_t end = ResponseEnd(c->received, &ok);
     if (end == 0 && alive) return;  // more to come
-    if (c->in_flight) {
-      c->in_flight = false;
-      --in_flight_;
-      if (c->intended >= measure_from_) {
-        if (end == 0 || !ok) {
-          c->result->errors++;
-        } else {
-          const int64_t us =
-              std::chrono::duration_cast<std::chrono::microseconds>(now - c->intended).count();
-          c->result->latencies_us.push_back(us);
-          if (!o_.slow_log.empty() && static_cast<double>(us) >= o_.slow_ms * 1000) {
-            c->result->slow.emplace_back(
-                std::chrono::duration_cast<std::chrono::microseconds>(c->intended - start_)
-                    .count(),
-                us);
-          }
+    c->in_flight = false;
+    --in_flight_;
+    if (c->intended >= measure_from_) {
+      if (end == 0 || !ok) {
+        c->result->errors++;
+      } else {
+        const int64_t us =
+            std::chrono::duration_cast<std::chrono::microseconds>(now - c->intended).count();
+        c->result->latencies_us.push_back(us);
+        if (!o_.slow_log.empty() && static_cast<double>(us) >= o_.slow_ms * 1000) {
+          c->result->slow.emplace_back(
+              std::chrono::duration_cast<std::chrono::microseconds>(c->intended - start_).count(),
+              us);
         }
       }
     }
     c->received.erase(0, end);
-    if (!alive || end == 0) {
-      ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c->fd, nullptr);
-      watched_.erase(c->fd);
-      ::close(c->fd);
-      c->received.clear();
-      if (!Open(c, i)) return;
-    }
+    if ((!alive || end == 0) && !Reopen(c, i)) return;
     c->intended += interval_;
     if (o_.max) {
       Send(c, now);
