@@ -260,14 +260,15 @@ class EventLoop {
       auto wait_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wake - now).count();
       timeout.tv_sec = static_cast<time_t>(wait_ns / 1000000000);
       timeout.tv_nsec = static_cast<long>(wait_ns % 1000000000);
-      int n = ::epoll_pwait2(epoll_, events.data(), static_cast<int>(events.size()), &timeout,
-                             nullptr);
+      int n =
+          ::epoll_pwait2(epoll_, events.data(), static_cast<int>(events.size()), &timeout, nullptr);
       if (n <= 0) continue;
       now = Clock::now();
       for (int e = 0; e < n; ++e) {
         Connection& c = connections_[events[e].data.u64];
         if (events[e].events & EPOLLOUT) Flush(&c);
-        if (events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) Receive(&c, events[e].data.u64, now);
+        if (events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+          Receive(&c, events[e].data.u64, now);
       }
     }
     for (Connection& c : connections_) {
@@ -316,7 +317,7 @@ class EventLoop {
       if (e > 0) body.push_back(',');
       auto key = static_cast<int64_t>(c->rng() % static_cast<uint64_t>(o_.keys));
       body.append(digits, static_cast<size_t>(std::snprintf(digits, sizeof(digits), "%lld",
-                                                             static_cast<long long>(key))));
+                                                            static_cast<long long>(key))));
     }
     body.append("]}}");
     c->request.assign(head_prefix_);

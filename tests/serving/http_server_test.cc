@@ -145,12 +145,12 @@ TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   Start();
   HttpTestClient client(port());
   ASSERT_TRUE(client.Connect());
-  ASSERT_TRUE(client.Send(
-      "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
-      "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-      "POST /three HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
-      "GET /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+                  "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                  "POST /three HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                  "GET /four HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   const std::vector<std::string> expected = {"GET /one ", "POST /two hello", "POST /three abcde",
                                              "GET /four "};
   for (size_t i = 0; i < expected.size(); ++i) {
@@ -168,9 +168,15 @@ TEST_F(HttpServerTest, RequestsArrivingInPiecesAreReadWhole) {
   Start();
   HttpTestClient client(port());
   ASSERT_TRUE(client.Connect());
-  const std::vector<std::string> pieces = {
-      "PO", "ST /pieces HT", "TP/1.1\r\nHo", "st: x\r\nTransfer-Enc", "oding: chunked\r\n",
-      "\r\n4\r", "\nwxyz\r\n", "1\r\n!\r\n0\r\n", "\r\n"};
+  const std::vector<std::string> pieces = {"PO",
+                                           "ST /pieces HT",
+                                           "TP/1.1\r\nHo",
+                                           "st: x\r\nTransfer-Enc",
+                                           "oding: chunked\r\n",
+                                           "\r\n4\r",
+                                           "\nwxyz\r\n",
+                                           "1\r\n!\r\n0\r\n",
+                                           "\r\n"};
   for (const std::string& piece : pieces) {
     ASSERT_TRUE(client.Send(piece));
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

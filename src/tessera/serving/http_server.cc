@@ -71,8 +71,9 @@ struct HttpServer::Impl final : public SessionOwner {
   // ioc, so it is joined before ioc goes; idle by then, since Run() returns
   // only after every job has answered.
   net::thread_pool long_jobs{1};
-  tcp::acceptor acceptor;                        // on a strand of its own
-  std::optional<net::steady_timer> retry_timer;  // after a failed accept (EMFILE), on acceptor's strand
+  tcp::acceptor acceptor;  // on a strand of its own
+  // After a failed accept (EMFILE), on the acceptor's strand.
+  std::optional<net::steady_timer> retry_timer;
   net::strand<net::io_context::executor_type> sweep_strand;
   net::steady_timer sweep_timer;
   std::optional<net::signal_set> signals;

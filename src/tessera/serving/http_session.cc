@@ -136,10 +136,9 @@ void HttpSession::Parse() {
 }
 
 void HttpSession::Read() {
-  socket_.async_read_some(buffer_.prepare(kReadSize),
-                          [self = shared_from_this()](beast::error_code ec, size_t bytes) {
-                            self->OnRead(ec, bytes);
-                          });
+  socket_.async_read_some(
+      buffer_.prepare(kReadSize),
+      [self = shared_from_this()](beast::error_code ec, size_t bytes) { self->OnRead(ec, bytes); });
 }
 
 void HttpSession::OnRead(beast::error_code ec, size_t bytes) {

@@ -28,12 +28,12 @@
 #pragma once
 
 #include <atomic>
-#include <cstddef>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
