@@ -34,7 +34,7 @@ std::pair<size_t, bool> LatestRows::FindOrInsert(std::string_view key, uint64_t 
   size_t i = hash & mask;
   while (slots_[i].index_plus_one != 0) {
     const Slot& s = slots_[i];
-    if (s.hash == hash && winners_[s.index_plus_one - 1].key == key) {
+    if (s.hash == static_cast<uint32_t>(hash) && winners_[s.index_plus_one - 1].key == key) {
       return {s.index_plus_one - 1, false};
     }
     i = (i + 1) & mask;
@@ -43,9 +43,8 @@ std::pair<size_t, bool> LatestRows::FindOrInsert(std::string_view key, uint64_t 
     Grow();
     return FindOrInsert(key, hash);
   }
-  winners_.emplace_back();
-  winners_.back().key.assign(key);
-  slots_[i] = Slot{hash, static_cast<uint32_t>(winners_.size())};
+  winners_.Add().key.assign(key);
+  slots_[i] = Slot{static_cast<uint32_t>(hash), static_cast<uint32_t>(winners_.size())};
   return {winners_.size() - 1, true};
 }
 
@@ -93,8 +92,10 @@ Result<int64_t> LatestRows::Add(const RecordBatch& batch, const RowBounds& bound
     min_event_ts_ = std::min(min_event_ts_, ts);
   }
   // Pass 2: each offered row against its key's winner.
-  std::vector<int64_t> picked_rows;
-  std::vector<size_t> picked;
+  std::vector<int64_t>& picked_rows = picked_rows_;
+  std::vector<size_t>& picked = picked_;
+  picked_rows.clear();
+  picked.clear();
   const size_t n = rows_.size();
   for (size_t j = 0; j < n; ++j) {
     if (j + kPrefetchDistance < n) {
@@ -144,9 +145,12 @@ Status LatestRows::EncodePicked(const RecordBatch& batch, const std::vector<int6
   std::vector<const Array*> columns;
   for (const ArrayPtr& v : values) columns.push_back(v.get());
   for (int64_t i = 0; i < n; ++i) {
-    std::string& out = winners_[winners[static_cast<size_t>(i)]].values;
-    out.clear();
-    TS_RETURN_NOT_OK(codec_->EncodeRow(columns, i, &out));
+    // Encoded into a buffer that keeps its capacity, then copied: one
+    // allocation of the row's size (none when the winner's fits), not the
+    // doublings of growing the winner's string from empty.
+    encoded_.clear();
+    TS_RETURN_NOT_OK(codec_->EncodeRow(columns, i, &encoded_));
+    winners_[winners[static_cast<size_t>(i)]].values.assign(encoded_);
   }
   return Status::OK();
 }
