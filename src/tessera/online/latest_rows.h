@@ -70,7 +70,9 @@ class LatestRows {
     int64_t ingest_seq = 0;      // 0 for rows of the source's files
     int64_t pending_batch = -1;  // the Add call that picked it last
     int64_t pending_row = 0;     // index into that call's picks
-    std::string values;          // RowCodec bytes
+    char* values = nullptr;      // RowCodec bytes, in the arena
+    uint32_t values_size = 0;
+    uint32_t values_room = 0;  // bytes at `values`, reused while a new winner's fit
   };
   // The key index: open addressing with linear probing over a power-of-two
   // table at most half full; a slot holds the key's hash and its winner's
@@ -117,6 +119,15 @@ class LatestRows {
     size_t size_ = 0;
   };
 
+  // Stores `bytes` as w's values: in place when they fit its room, else in
+  // fresh room of at least twice the old (so the room a key leaves behind
+  // sums to less than its largest row's: memory grows with keys, not rows).
+  Status PlaceValues(std::string_view bytes, Winner* w);
+  // `n` bytes from the arena: chunks of kChunkBytes that never move (one
+  // allocation per chunk, not per winner, and none freed before the end).
+  char* Allocate(size_t n);
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+
   const offline::ViewFeatures* features_;
   const RowCodec* codec_;
   int num_keys_;
@@ -133,6 +144,9 @@ class LatestRows {
   std::vector<int64_t> picked_rows_;  // per Add call: rows whose features are encoded
   std::vector<size_t> picked_;        // ... and their winners
   std::string encoded_;               // one row's RowCodec bytes, copied into its winner once
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* chunk_next_ = nullptr;  // the free part of the last chunk
+  size_t chunk_left_ = 0;
 };
 
 }  // namespace tessera::online
