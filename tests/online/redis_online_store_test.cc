@@ -130,6 +130,55 @@ TEST_F(RedisStoreTest, RandomWritesAgreeWithTheReferenceStore) {
   }
 }
 
+// WriteBulk (rows grouped by hash slot, many per script call, more rows
+// than one pipeline carries) against the reference: rows of one key in one
+// call and across calls, stored rows winning over some new rows and losing
+// to others, other views' rows in the same hashes untouched.
+TEST_F(RedisStoreTest, BulkWritesAgreeWithTheReferenceStore) {
+  std::mt19937_64 rng(20261201);
+  const ViewId view{"v", 1}, other{"w", 2};
+  MemoryOnlineStore reference;
+  constexpr int kKeys = 30000;
+  std::vector<std::string> keys;
+  for (int k = 0; k < kKeys; ++k) keys.push_back("key" + std::to_string(k));
+  for (int call = 0; call < 3; ++call) {
+    const ViewId& v = call == 1 ? other : view;
+    const size_t n = call == 2 ? 70000 : 20000;
+    std::vector<std::string> values;
+    for (size_t i = 0; i < n; ++i)
+      values.push_back("c" + std::to_string(call) + "." + std::to_string(i));
+    std::vector<OnlineWrite> rows;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t ts = static_cast<int64_t>(rng() % 6) - 3;
+      rows.push_back({keys[rng() % kKeys], {ts, static_cast<int64_t>(rng() % 2), 0}, values[i]});
+    }
+    auto got = store_->WriteBulk(v, rows);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, *reference.Write(v, rows)) << "call " << call;
+  }
+  std::vector<std::pair<const ViewId*, std::string>> all;
+  for (const ViewId* v : {&view, &other}) {
+    for (const std::string& k : keys) all.push_back({v, k});
+  }
+  auto got = ReadAll(*store_, all);
+  auto want = ReadAll(reference, all);
+  for (size_t i = 0; i < all.size(); ++i) {
+    ASSERT_EQ(RowText(got[i]), RowText(want[i])) << all[i].first->name << " " << all[i].second;
+  }
+}
+
+// HashSlot is Redis Cluster's: CRC16/XMODEM of the hash tag, mod 16384
+// (values from the CLUSTER KEYSLOT documentation and the CRC's check value).
+TEST(RedisLayoutTest, HashSlotIsRedisClusters) {
+  EXPECT_EQ(HashSlot("123456789"), 0x31C3);
+  EXPECT_EQ(HashSlot("somekey"), 11058);
+  EXPECT_EQ(HashSlot("foo{hash_tag}"), 2515);
+  EXPECT_EQ(HashSlot("{user1000}.following"), HashSlot("user1000"));
+  EXPECT_EQ(HashSlot("foo{}{bar}"), HashSlot(std::string_view("foo{}{bar}")));
+  EXPECT_NE(HashSlot("foo{}{bar}"), HashSlot("bar"));  // an empty tag: the whole key
+  EXPECT_EQ(HashSlot(EntityHashKey("p", "\x01")), HashSlot("p:01"));
+}
+
 TEST_F(RedisStoreTest, ConcurrentWritersLeaveTheMaxRankRow) {
   const ViewId v{"v", 1};
   constexpr int kThreads = 8, kKeys = 40;

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "tessera/core/entity_key.h"
 #include "tessera/expr/eval_util.h"
@@ -34,7 +35,7 @@ std::pair<size_t, bool> LatestRows::FindOrInsert(std::string_view key, uint64_t 
   size_t i = hash & mask;
   while (slots_[i].index_plus_one != 0) {
     const Slot& s = slots_[i];
-    if (s.hash == hash && winners_[s.index_plus_one - 1].key == key) {
+    if (s.hash == static_cast<uint32_t>(hash) && winners_[s.index_plus_one - 1].key == key) {
       return {s.index_plus_one - 1, false};
     }
     i = (i + 1) & mask;
@@ -43,9 +44,8 @@ std::pair<size_t, bool> LatestRows::FindOrInsert(std::string_view key, uint64_t 
     Grow();
     return FindOrInsert(key, hash);
   }
-  winners_.emplace_back();
-  winners_.back().key.assign(key);
-  slots_[i] = Slot{hash, static_cast<uint32_t>(winners_.size())};
+  winners_.Add().key.assign(key);
+  slots_[i] = Slot{static_cast<uint32_t>(hash), static_cast<uint32_t>(winners_.size())};
   return {winners_.size() - 1, true};
 }
 
@@ -93,8 +93,10 @@ Result<int64_t> LatestRows::Add(const RecordBatch& batch, const RowBounds& bound
     min_event_ts_ = std::min(min_event_ts_, ts);
   }
   // Pass 2: each offered row against its key's winner.
-  std::vector<int64_t> picked_rows;
-  std::vector<size_t> picked;
+  std::vector<int64_t>& picked_rows = picked_rows_;
+  std::vector<size_t>& picked = picked_;
+  picked_rows.clear();
+  picked.clear();
   const size_t n = rows_.size();
   for (size_t j = 0; j < n; ++j) {
     if (j + kPrefetchDistance < n) {
@@ -144,10 +146,44 @@ Status LatestRows::EncodePicked(const RecordBatch& batch, const std::vector<int6
   std::vector<const Array*> columns;
   for (const ArrayPtr& v : values) columns.push_back(v.get());
   for (int64_t i = 0; i < n; ++i) {
-    std::string& out = winners_[winners[static_cast<size_t>(i)]].values;
-    out.clear();
-    TS_RETURN_NOT_OK(codec_->EncodeRow(columns, i, &out));
+    // Encoded into a buffer that keeps its capacity, then copied into the
+    // arena once.
+    encoded_.clear();
+    TS_RETURN_NOT_OK(codec_->EncodeRow(columns, i, &encoded_));
+    TS_RETURN_NOT_OK(PlaceValues(encoded_, &winners_[winners[static_cast<size_t>(i)]]));
   }
+  return Status::OK();
+}
+
+char* LatestRows::Allocate(size_t n) {
+  if (n > kChunkBytes / 8) {  // a large row: a chunk of its own
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(n));
+    return chunks_.back().get();
+  }
+  if (n > chunk_left_) {
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
+    chunk_next_ = chunks_.back().get();
+    chunk_left_ = kChunkBytes;
+  }
+  char* out = chunk_next_;
+  chunk_next_ += n;
+  chunk_left_ -= n;
+  return out;
+}
+
+Status LatestRows::PlaceValues(std::string_view bytes, Winner* w) {
+  if (bytes.size() > UINT32_MAX / 2) {
+    return Status::Invalid("materialization: an online row of " + std::to_string(bytes.size()) +
+                           " bytes is too large");
+  }
+  const auto size = static_cast<uint32_t>(bytes.size());
+  if (size > w->values_room) {
+    const uint32_t room = std::max(size, 2 * w->values_room);
+    w->values = Allocate(room);
+    w->values_room = room;
+  }
+  if (size > 0) std::memcpy(w->values, bytes.data(), size);
+  w->values_size = size;
   return Status::OK();
 }
 
@@ -191,7 +227,8 @@ Status LatestRows::ForEachBatch(
   writes.reserve(static_cast<size_t>(std::clamp<int64_t>(batch_rows, 1, num_keys())));
   for (uint32_t index : KeyOrder()) {
     const Winner& w = winners_[index];
-    writes.push_back(OnlineWrite{w.key, RowRank{w.event_ts, w.created_ts, w.ingest_seq}, w.values});
+    writes.push_back(OnlineWrite{w.key, RowRank{w.event_ts, w.created_ts, w.ingest_seq},
+                                 std::string_view(w.values, w.values_size)});
     if (static_cast<int64_t>(writes.size()) >= batch_rows) {
       TS_RETURN_NOT_OK(fn(writes));
       writes.clear();

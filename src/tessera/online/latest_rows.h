@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,15 +70,20 @@ class LatestRows {
     int64_t ingest_seq = 0;      // 0 for rows of the source's files
     int64_t pending_batch = -1;  // the Add call that picked it last
     int64_t pending_row = 0;     // index into that call's picks
-    std::string values;          // RowCodec bytes
+    char* values = nullptr;      // RowCodec bytes, in the arena
+    uint32_t values_size = 0;
+    uint32_t values_room = 0;  // bytes at `values`, reused while a new winner's fit
   };
   // The key index: open addressing with linear probing over a power-of-two
   // table at most half full; a slot holds the key's hash and its winner's
   // index + 1 (0: empty). Flat arrays rather than a node-based map: the
   // lookup is the per-row cost of materialization, and cache misses are
   // most of it.
+  // The slot is the hash's low bits, which it also keeps (8-byte slots:
+  // the table is touched memory, and fresh pages cost); a table of 2^k
+  // slots still tells keys apart by 32 - k bits before comparing them.
   struct Slot {
-    uint64_t hash = 0;
+    uint32_t hash = 0;  // the low 32 bits
     uint32_t index_plus_one = 0;
   };
 
@@ -93,12 +99,41 @@ class LatestRows {
   Status EncodePicked(const RecordBatch& batch, const std::vector<int64_t>& rows,
                       const std::vector<size_t>& winners);
 
+  // The winners, in blocks that never move once allocated: growing by
+  // doubling would copy every winner and touch twice the memory (page
+  // faults were a tenth of a write-heavy run).
+  class WinnerTable {
+   public:
+    size_t size() const { return size_; }
+    Winner& operator[](size_t i) { return blocks_[i >> kBlockBits][i & kBlockMask]; }
+    const Winner& operator[](size_t i) const { return blocks_[i >> kBlockBits][i & kBlockMask]; }
+    Winner& Add() {
+      if ((size_ & kBlockMask) == 0) blocks_.push_back(std::make_unique<Winner[]>(kBlockMask + 1));
+      return (*this)[size_++];
+    }
+
+   private:
+    static constexpr size_t kBlockBits = 12;
+    static constexpr size_t kBlockMask = (size_t{1} << kBlockBits) - 1;
+    std::vector<std::unique_ptr<Winner[]>> blocks_;
+    size_t size_ = 0;
+  };
+
+  // Stores `bytes` as w's values: in place when they fit its room, else in
+  // fresh room of at least twice the old (so the room a key leaves behind
+  // sums to less than its largest row's: memory grows with keys, not rows).
+  Status PlaceValues(std::string_view bytes, Winner* w);
+  // `n` bytes from the arena: chunks of kChunkBytes that never move (one
+  // allocation per chunk, not per winner, and none freed before the end).
+  char* Allocate(size_t n);
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+
   const offline::ViewFeatures* features_;
   const RowCodec* codec_;
   int num_keys_;
   int64_t batches_ = 0;
   int64_t min_event_ts_ = INT64_MAX;
-  std::vector<Winner> winners_;
+  WinnerTable winners_;
   std::vector<Slot> slots_;
   // Per Add call, reused: the offered rows, their keys (in one buffer) and
   // hashes.
@@ -106,6 +141,12 @@ class LatestRows {
   std::vector<size_t> key_ends_;
   std::vector<uint64_t> hashes_;
   std::string key_bytes_;
+  std::vector<int64_t> picked_rows_;  // per Add call: rows whose features are encoded
+  std::vector<size_t> picked_;        // ... and their winners
+  std::string encoded_;               // one row's RowCodec bytes, copied into its winner once
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* chunk_next_ = nullptr;  // the free part of the last chunk
+  size_t chunk_left_ = 0;
 };
 
 }  // namespace tessera::online

@@ -35,6 +35,25 @@ std::string EntityHashKey(std::string_view project, std::string_view entity_key)
   return key;
 }
 
+uint16_t HashSlot(std::string_view key) {
+  const size_t open = key.find('{');
+  if (open != std::string_view::npos) {
+    const size_t close = key.find('}', open + 1);
+    if (close != std::string_view::npos && close > open + 1) {
+      key = key.substr(open + 1, close - open - 1);
+    }
+  }
+  uint16_t crc = 0;  // CRC16/XMODEM: polynomial 0x1021, initial 0, no reflection
+  for (unsigned char c : key) {
+    crc ^= static_cast<uint16_t>(c << 8);
+    for (int bit = 0; bit < 8; ++bit) {
+      crc = (crc & 0x8000) ? static_cast<uint16_t>((crc << 1) ^ 0x1021)
+                           : static_cast<uint16_t>(crc << 1);
+    }
+  }
+  return crc & 16383;
+}
+
 std::string ProjectKeyPattern(std::string_view project) {
   return "tessera:{" + std::string(project) + ":*";
 }

@@ -15,6 +15,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,11 @@ inline constexpr size_t kRankBytes = 24;
 
 // "tessera:{<project>:<hex>}" for one entity key.
 std::string EntityHashKey(std::string_view project, std::string_view entity_key);
+
+// The Redis Cluster hash slot of `key` (CRC16/XMODEM of its hash tag, the
+// text between the first '{' and the next '}' when not empty, else of the
+// whole key; mod 16384): keys of one slot may go into one script call.
+uint16_t HashSlot(std::string_view key);
 
 // "tessera:{<project>:*": the SCAN pattern that matches every entity hash of
 // `project` and of no other project (project names have no glob characters

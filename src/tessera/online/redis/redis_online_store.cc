@@ -1,6 +1,7 @@
 #include "tessera/online/redis/redis_online_store.h"
 
 #include <algorithm>
+#include <numeric>
 #include <string_view>
 
 #include "tessera/online/redis/redis_layout.h"
@@ -67,6 +68,94 @@ Result<int64_t> RedisOnlineStore::Write(const ViewId& view, std::span<const Onli
     for (uint8_t r : results) stored += r;
   }
   return stored;
+}
+
+Result<int64_t> RedisOnlineStore::WriteBulk(const ViewId& view, std::span<const OnlineWrite> rows) {
+  const std::string field = ViewField(view);
+  std::vector<std::string> keys(rows.size()), values(rows.size());
+  std::vector<uint16_t> slots(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    keys[i] = EntityHashKey(project_, rows[i].entity_key);
+    values[i] = EncodeStoredRow(rows[i].rank, rows[i].values);
+    slots[i] = HashSlot(keys[i]);
+  }
+  // By slot, call order kept within one (rows of a key compete in order).
+  std::vector<uint32_t> order(rows.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return slots[a] < slots[b]; });
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i == 0 || slots[order[i]] != slots[order[i - 1]] || i - starts.back() == kMaxScriptKeys) {
+      starts.push_back(i);
+    }
+  }
+  const size_t groups = starts.size();
+  starts.push_back(order.size());
+  int64_t stored = 0;
+  for (size_t first = 0; first < groups;) {
+    // A pipeline of whole groups holding at most about kMaxPipeline * 16 rows.
+    size_t last = first + 1;
+    while (last < groups && last - first < kMaxPipeline &&
+           starts[last + 1] - starts[first] <= kMaxPipeline * 16) {
+      ++last;
+    }
+    int64_t chunk = 0;
+    TS_RETURN_NOT_OK(WithConnection([&](RedisConnection& connection) -> Status {
+      chunk = 0;
+      return EvalBulkChunk(connection, field, keys, values, order, starts, first, last, &chunk);
+    }));
+    stored += chunk;
+    first = last;
+  }
+  return stored;
+}
+
+// As EvalWriteChunk: every call sent, then every reply read; on NOSCRIPT
+// the script is loaded again and the calls from the first NOSCRIPT on are
+// sent again, in order.
+Status RedisOnlineStore::EvalBulkChunk(RedisConnection& connection, const std::string& field,
+                                       const std::vector<std::string>& keys,
+                                       const std::vector<std::string>& values,
+                                       const std::vector<uint32_t>& order,
+                                       const std::vector<size_t>& starts, size_t first, size_t last,
+                                       int64_t* stored) {
+  if (connection.script_sha().empty()) TS_RETURN_NOT_OK(LoadWriteScript(&connection));
+  std::vector<std::string_view> argv;
+  for (size_t from = first, loads = 0; from < last;) {
+    for (size_t g = from; g < last; ++g) {
+      const size_t n = starts[g + 1] - starts[g];
+      const std::string count = std::to_string(n);
+      argv.assign({"EVALSHA", connection.script_sha(), count});
+      for (size_t i = starts[g]; i < starts[g + 1]; ++i) argv.push_back(keys[order[i]]);
+      argv.push_back(field);
+      for (size_t i = starts[g]; i < starts[g + 1]; ++i) argv.push_back(values[order[i]]);
+      connection.Append(argv);
+    }
+    size_t first_noscript = last;
+    Status error;
+    for (size_t g = from; g < last; ++g) {
+      TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection.Next());
+      if (IsNoScript(*reply)) {
+        first_noscript = std::min(first_noscript, g);
+      } else if (reply->type == REDIS_REPLY_ERROR) {
+        if (error.ok()) error = connection.ReplyStatus(*reply, "EVALSHA (write script)");
+      } else if (reply->type != REDIS_REPLY_INTEGER) {
+        if (error.ok()) error = Unexpected(connection, "EVALSHA (write script)");
+      } else if (g < first_noscript) {
+        *stored += reply->integer;
+      }
+    }
+    TS_RETURN_NOT_OK(error);
+    if (first_noscript == last) break;
+    if (++loads > 1) {
+      return Status::IOError("redis " + connection.address() +
+                             ": EVALSHA failed: NOSCRIPT again right after SCRIPT LOAD");
+    }
+    TS_RETURN_NOT_OK(LoadWriteScript(&connection));
+    from = first_noscript;
+  }
+  return Status::OK();
 }
 
 Status RedisOnlineStore::CompareAndWrite(const ViewId& view,

@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tessera/online/online_store.h"
 #include "tessera/online/redis/redis_options.h"
@@ -37,12 +38,19 @@ class RedisOnlineStore final : public OnlineStore {
  public:
   // Commands sent before replies are read; bounds the client's buffers.
   static constexpr size_t kMaxPipeline = 4096;
+  // Rows per script call of WriteBulk: bounds how long one call holds the
+  // server (it runs scripts one at a time).
+  static constexpr size_t kMaxScriptKeys = 128;
 
   // Connects to nothing yet (the first call does). InvalidArgument for a
   // project name that cannot be part of a key (DESIGN's names always can).
   static Result<std::unique_ptr<RedisOnlineStore>> Open(RedisOptions options, std::string project);
 
   Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override;
+  // Write's contract, many rows per script call: the rows grouped by hash
+  // slot (Redis Cluster's: a call never spans two), up to kMaxScriptKeys
+  // per call, in call order within a group, the calls pipelined.
+  Result<int64_t> WriteBulk(const ViewId& view, std::span<const OnlineWrite> rows) override;
   Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
                          std::vector<uint8_t>* stored) override;
   Status Read(std::span<const OnlineLookup> lookups,
@@ -72,6 +80,13 @@ class RedisOnlineStore final : public OnlineStore {
   Status EvalWriteChunk(RedisConnection& connection, const std::string& field, size_t n,
                         const std::function<void(size_t, WriteArgs*)>& make_args,
                         std::vector<uint8_t>* results);
+  // Runs the write script once per group of rows (keys[order[i]] and
+  // values[order[i]] for i in [starts[g], starts[g + 1]), g in [first,
+  // last)), pipelined; *stored sums the replies.
+  Status EvalBulkChunk(RedisConnection& connection, const std::string& field,
+                       const std::vector<std::string>& keys, const std::vector<std::string>& values,
+                       const std::vector<uint32_t>& order, const std::vector<size_t>& starts,
+                       size_t first, size_t last, int64_t* stored);
   Status DeleteScanPage(RedisConnection& connection, const std::string& field, std::string* cursor);
 
   RedisPool pool_;

@@ -14,6 +14,15 @@ void PutBigEndian(std::string* out, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
 
+std::string MarkKey(char kind, std::string_view suffix) {
+  std::string key;
+  key.reserve(kRocksDbMarkPrefix.size() + 1 + suffix.size());
+  key.append(kRocksDbMarkPrefix);
+  key.push_back(kind);
+  key.append(suffix);
+  return key;
+}
+
 }  // namespace
 
 void AppendRocksDbKey(const ViewId& view, std::string_view entity_key, std::string* out) {
@@ -30,6 +39,12 @@ std::string RocksDbKeySuffix(const ViewId& view) {
   AppendRocksDbKey(view, "", &suffix);
   return suffix;
 }
+
+std::string RocksDbStoreMarkKey() { return MarkKey('F', ""); }
+
+std::string RocksDbPointMarkKey(std::string_view suffix) { return MarkKey('P', suffix); }
+
+std::string RocksDbBulkMarkKey(std::string_view suffix) { return MarkKey('B', suffix); }
 
 void AppendRocksDbValue(const RowRank& rank, std::string_view values, std::string* out) {
   out->reserve(out->size() + 1 + kRankSize + values.size());

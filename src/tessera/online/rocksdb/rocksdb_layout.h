@@ -35,6 +35,22 @@ void AppendRocksDbKey(const ViewId& view, std::string_view entity_key, std::stri
 // does): a key belongs to `view` exactly when it ends with it.
 std::string RocksDbKeySuffix(const ViewId& view);
 
+// Marks (docs/FORMATS.md): a few keys, all starting with kRocksDbMarkPrefix
+// (0x00, which no EntityKey encoding starts with, so they sort before every
+// row and never equal a row's key), that say which rows a view version may
+// hold, so a bulk load into keys it cannot hold skips reading them first:
+//   prefix "F"                the store kept marks since it was created
+//   prefix "P" view trailer   rows of the version were written by Write or
+//                             CompareAndWrite (any key)
+//   prefix "B" view trailer   value: the largest storage key a WriteBulk of
+//                             the version wrote (its bulk rows sort at or
+//                             before it)
+inline constexpr std::string_view kRocksDbMarkPrefix{"\0tessera-mark\0", 14};
+
+std::string RocksDbStoreMarkKey();
+std::string RocksDbPointMarkKey(std::string_view suffix);  // suffix: RocksDbKeySuffix
+std::string RocksDbBulkMarkKey(std::string_view suffix);
+
 // Appends the stored value of a row to *out.
 void AppendRocksDbValue(const RowRank& rank, std::string_view values, std::string* out);
 

@@ -168,19 +168,23 @@ void ReadGroups(rocksdb::DB* db, const std::vector<rocksdb::Slice>& keys, size_t
 // stored row wins), comparing the rows with the stored rank and with each
 // other; *applied counts the rows that won in turn (Write's count).
 // `winners` is sized to every group by the caller; only [begin, end) is set.
+// With `read_stored` false the keys are known to hold no row (the marks):
+// only the call's rows compete.
 template <size_t N>
 Status PickWinners(rocksdb::DB* db, const std::string& shown, const ViewId& view,
                    const KeyGroups<N>& groups, std::span<const OnlineWrite> rows, size_t begin,
-                   size_t end, std::vector<const OnlineWrite*>* winners, int64_t* applied) {
+                   size_t end, bool read_stored, std::vector<const OnlineWrite*>* winners,
+                   int64_t* applied) {
   *applied = 0;
-  std::vector<rocksdb::PinnableSlice> stored(std::min(end - begin, kReadBatch));
+  std::vector<rocksdb::PinnableSlice> stored(read_stored ? std::min(end - begin, kReadBatch) : 0);
   std::vector<rocksdb::Status> statuses(stored.size());
   for (size_t first = begin; first < end; first += kReadBatch) {
     const size_t last = std::min(end, first + kReadBatch);
-    ReadGroups(db, groups.unique_keys, first, last, &stored, &statuses);
+    if (read_stored) ReadGroups(db, groups.unique_keys, first, last, &stored, &statuses);
     for (size_t g = first; g < last; ++g) {
       std::optional<RowRank> current;
-      const rocksdb::Status& status = statuses[g - first];
+      const rocksdb::Status status =
+          read_stored ? statuses[g - first] : rocksdb::Status::NotFound();
       if (status.ok()) {
         RowRank rank;
         Status st = DecodeRocksDbValue(stored[g - first].ToStringView(), &rank, nullptr);
@@ -245,11 +249,68 @@ Result<std::unique_ptr<RocksDbOnlineStore>> RocksDbOnlineStore::Open(
     return FromRocks(s, shown, "cannot open");
   }
   RemoveStaleBulkFiles(options.path);
-  return std::unique_ptr<RocksDbOnlineStore>(
+  std::unique_ptr<RocksDbOnlineStore> store(
       new RocksDbOnlineStore(std::unique_ptr<rocksdb::DB>(raw), options.path, shown, options));
+  TS_RETURN_NOT_OK(store->LoadMarks());
+  return store;
+}
+
+Status RocksDbOnlineStore::LoadMarks() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToFirst();
+  if (!it->status().ok()) return FromRocks(it->status(), display_path_, "read marks");
+  if (!it->Valid()) {
+    // Nothing stored: every row from now on comes with its marks.
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    rocksdb::Status s = db_->Put(sync, RocksDbStoreMarkKey(), "");
+    if (!s.ok()) return FromRocks(s, display_path_, "write marks");
+    marks_kept_ = true;
+    return Status::OK();
+  }
+  const std::string point = RocksDbPointMarkKey(""), bulk = RocksDbBulkMarkKey("");
+  for (; it->Valid() && it->key().starts_with(kRocksDbMarkPrefix); it->Next()) {
+    const std::string_view key = it->key().ToStringView();
+    if (key == RocksDbStoreMarkKey()) {
+      marks_kept_ = true;
+    } else if (key.starts_with(point)) {
+      marks_[std::string(key.substr(point.size()))].point = true;
+    } else if (key.starts_with(bulk)) {
+      marks_[std::string(key.substr(bulk.size()))].bulk_high = it->value().ToString();
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), display_path_, "read marks");
+  return Status::OK();
+}
+
+bool RocksDbOnlineStore::NotePointWrite(const std::string& suffix) {
+  std::lock_guard<std::mutex> lock(marks_mu_);
+  ViewMarks& marks = marks_[suffix];
+  if (marks.point) return false;
+  marks.point = true;
+  return true;
+}
+
+bool RocksDbOnlineStore::NoteBulkWrite(const std::string& suffix, std::string_view low,
+                                       std::string_view high, std::string* new_high) {
+  std::lock_guard<std::mutex> lock(marks_mu_);
+  ViewMarks& marks = marks_[suffix];
+  const bool unread =
+      marks_kept_ && !marks.point && (marks.bulk_high.empty() || low > marks.bulk_high);
+  new_high->clear();
+  if (high > marks.bulk_high) {
+    marks.bulk_high.assign(high);
+    new_high->assign(high);
+  }
+  return unread;
 }
 
 Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const OnlineWrite> rows) {
+  return WriteRows(view, rows, /*bulk=*/false);
+}
+
+Result<int64_t> RocksDbOnlineStore::WriteRows(const ViewId& view, std::span<const OnlineWrite> rows,
+                                              bool bulk) {
   TS_RETURN_NOT_OK(CheckViewName(view));
   if (rows.empty()) return 0;
   const KeyGroups<kStripes> groups(view, rows);
@@ -257,8 +318,18 @@ Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const On
   std::vector<const OnlineWrite*> winners(groups.unique_keys.size());
   int64_t applied = 0;
   TS_RETURN_NOT_OK(PickWinners(db_.get(), display_path_, view, groups, rows, 0, winners.size(),
-                               &winners, &applied));
+                               /*read_stored=*/true, &winners, &applied));
   rocksdb::WriteBatch batch;
+  // The marks go with the rows (the same atomic batch).
+  const std::string suffix = RocksDbKeySuffix(view);
+  if (bulk) {
+    std::string high;
+    (void)NoteBulkWrite(suffix, groups.unique_keys.front().ToStringView(),
+                        groups.unique_keys.back().ToStringView(), &high);
+    if (!high.empty()) batch.Put(RocksDbBulkMarkKey(suffix), high);
+  } else if (NotePointWrite(suffix)) {
+    batch.Put(RocksDbPointMarkKey(suffix), "");
+  }
   std::string value;
   for (size_t g = 0; g < winners.size(); ++g) {
     if (winners[g] == nullptr) continue;
@@ -273,12 +344,17 @@ Result<int64_t> RocksDbOnlineStore::Write(const ViewId& view, std::span<const On
 
 Result<int64_t> RocksDbOnlineStore::WriteBulk(const ViewId& view,
                                               std::span<const OnlineWrite> rows) {
-  if (rows.size() < bulk_min_rows_) return Write(view, rows);
+  if (rows.size() < bulk_min_rows_) return WriteRows(view, rows, /*bulk=*/true);
   TS_RETURN_NOT_OK(CheckViewName(view));
   const KeyGroups<kStripes> groups(view, rows);
   // Held until the files are ingested: no Write of these keys lands between
   // the read of their stored ranks and the ingest, which would overwrite it.
   StripeGuard<kStripes> guard(stripes_, groups.wanted);
+  const std::string suffix = RocksDbKeySuffix(view);
+  std::string high;
+  const bool read_stored = !NoteBulkWrite(suffix, groups.unique_keys.front().ToStringView(),
+                                          groups.unique_keys.back().ToStringView(), &high);
+  if (!read_stored) bulk_loads_unread_.fetch_add(1);
   // Parts of the keys (contiguous, so their files do not overlap), each
   // read, decided and written to its own table file on its own thread.
   const size_t n = groups.unique_keys.size();
@@ -288,8 +364,8 @@ Result<int64_t> RocksDbOnlineStore::WriteBulk(const ViewId& view,
   std::vector<Status> results(parts);
   std::vector<std::string> files(parts);
   offline::ParallelFor(static_cast<int64_t>(n), parts, [&](int p, int64_t begin, int64_t end) {
-    results[p] = PickWinners(db_.get(), display_path_, view, groups, rows, begin, end, &winners,
-                             &applied[p]);
+    results[p] = PickWinners(db_.get(), display_path_, view, groups, rows, begin, end, read_stored,
+                             &winners, &applied[p]);
     if (!results[p].ok() || applied[p] == 0) return;
     files[p] = path_ + "/" + std::string(kBulkFilePrefix) +
                std::to_string(bulk_files_.fetch_add(1)) + ".sst";
@@ -302,6 +378,13 @@ Result<int64_t> RocksDbOnlineStore::WriteBulk(const ViewId& view,
   Status loaded;
   for (const Status& r : results) {
     if (loaded.ok()) loaded = r;
+  }
+  if (loaded.ok() && !written.empty() && !high.empty()) {
+    // The bulk mark is durable before the rows it covers are.
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    rocksdb::Status s = db_->Put(sync, RocksDbBulkMarkKey(suffix), high);
+    if (!s.ok()) loaded = FromRocks(s, display_path_, "bulk load: write marks");
   }
   if (loaded.ok() && !written.empty()) {
     rocksdb::IngestExternalFileOptions ingest;
@@ -350,6 +433,7 @@ Status RocksDbOnlineStore::CompareAndWrite(const ViewId& view,
   const KeyGroups<kStripes> groups(view, rows);
   const size_t n = groups.unique_keys.size();
   StripeGuard<kStripes> guard(stripes_, groups.wanted);
+  const std::string suffix = RocksDbKeySuffix(view);
   std::vector<rocksdb::PinnableSlice> values(n);
   std::vector<rocksdb::Status> statuses(n);
   db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, groups.unique_keys.data(),
@@ -384,6 +468,7 @@ Status RocksDbOnlineStore::CompareAndWrite(const ViewId& view,
     AppendRocksDbValue(last->rank, last->values, &value);
     batch.Put(groups.unique_keys[g], value);
   }
+  if (batch.Count() > 0 && NotePointWrite(suffix)) batch.Put(RocksDbPointMarkKey(suffix), "");
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) {
     stored->assign(rows.size(), 0);
@@ -441,6 +526,7 @@ Status RocksDbOnlineStore::DeleteView(const ViewId& view) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan));
   rocksdb::WriteBatch batch;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().starts_with(kRocksDbMarkPrefix)) continue;  // deleted last, below
     if (!it->key().ToStringView().ends_with(suffix)) continue;
     batch.Delete(it->key());
     if (batch.Count() >= kDeleteBatch) {
@@ -450,8 +536,17 @@ Status RocksDbOnlineStore::DeleteView(const ViewId& view) {
     }
   }
   if (!it->status().ok()) return FromRocks(it->status(), display_path_, "scan");
+  // The marks go after every row (a crash in between leaves marks that
+  // only cost a read).
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return FromRocks(s, display_path_, "delete view " + view.name);
+  batch.Clear();
+  batch.Delete(RocksDbPointMarkKey(suffix));
+  batch.Delete(RocksDbBulkMarkKey(suffix));
+  s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return FromRocks(s, display_path_, "delete view " + view.name);
+  std::lock_guard<std::mutex> lock(marks_mu_);
+  marks_.erase(suffix);
   return Status::OK();
 }
 

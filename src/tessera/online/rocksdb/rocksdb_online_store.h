@@ -15,6 +15,18 @@
 // file is written in the store's folder as `tessera-bulk-<n>.sst` and
 // moved into the database; one a crash left behind is removed by Open.
 //
+// Bulk loads into keys the store cannot hold skip the read: the store
+// keeps marks (rocksdb_layout.h) saying, per view version, whether Write
+// or CompareAndWrite ever stored a row of it and the largest key a
+// WriteBulk stored. A WriteBulk whose smallest key is above that, of a
+// version no Write touched, in a store that kept marks since it was
+// created, cannot meet a stored row of its keys (and holds their stripes,
+// so none lands meanwhile): it decides the winners among its own rows
+// only. Each write updates the marks (in memory, under marks_mu_, while it
+// holds its stripes) before its rows can be read, and stores them no later
+// than its rows: in the same WriteBatch, or synced before the ingest. A
+// store that held rows before marks existed never skips the read.
+//
 // Tie-break atomicity: Write reads the stored ranks, picks the winners and
 // writes them while holding the stripe mutexes (by key hash) of every key
 // it touches, taken in stripe order (no deadlock), so two Writes in this
@@ -33,6 +45,7 @@
 
 #include <array>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -80,7 +93,30 @@ class RocksDbOnlineStore final : public OnlineStore {
   Status Ping() override { return Status::OK(); }
   std::string Describe() const override { return "rocksdb " + display_path_; }
 
+  // WriteBulk calls that took the bulk-load path without reading the
+  // stored rows (for tests and benchmarks).
+  int64_t bulk_loads_unread() const { return bulk_loads_unread_.load(); }
+
  private:
+  // What the marks say of one view version (kept in memory, loaded at Open).
+  struct ViewMarks {
+    bool point = false;     // Write or CompareAndWrite stored a row of it
+    std::string bulk_high;  // the largest key WriteBulk stored (empty: none)
+  };
+  // Reads the marks; marks a store that holds nothing yet as keeping them.
+  Status LoadMarks();
+  // A Write or CompareAndWrite of the version with key suffix `suffix`
+  // (the caller holds its stripes): true when the point mark must be put
+  // into its batch.
+  bool NotePointWrite(const std::string& suffix);
+  // A WriteBulk of keys [low, high] (sorted storage keys; the caller holds
+  // their stripes): whether it may skip reading the stored rows, and the
+  // bulk mark's new value to store (empty: unchanged).
+  bool NoteBulkWrite(const std::string& suffix, std::string_view low, std::string_view high,
+                     std::string* new_high);
+  // Write's body; `bulk`: a small WriteBulk (its keys count as bulk rows).
+  Result<int64_t> WriteRows(const ViewId& view, std::span<const OnlineWrite> rows, bool bulk);
+
   static constexpr size_t kStripes = 64;
   // Writes winners [begin, end) (in key order; nullptr: none) into the
   // new table file `file`, synced.
@@ -97,6 +133,10 @@ class RocksDbOnlineStore final : public OnlineStore {
   const size_t bulk_min_part_keys_;
   std::atomic<uint64_t> bulk_files_{0};  // names this process's table files
   std::array<std::mutex, kStripes> stripes_;
+  std::mutex marks_mu_;      // guards marks_kept_ and marks_
+  bool marks_kept_ = false;  // the marks are complete (the store kept them since it was made)
+  std::map<std::string, ViewMarks> marks_;  // by view key suffix
+  std::atomic<int64_t> bulk_loads_unread_{0};
 };
 
 }  // namespace tessera::online
