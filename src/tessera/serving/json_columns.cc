@@ -95,10 +95,11 @@ std::optional<ApiError> ScalarType(const KindSeen& seen, const std::string& colu
   return std::nullopt;
 }
 
-// An integer beyond int64 (RapidJSON keeps those as uint64 or double).
-std::optional<ApiError> CheckInt64Range(const Value& v, const std::string& where) {
+// An integer beyond int64 (RapidJSON keeps those as uint64 or double), at
+// row `row` of `column` (the place is spelled only for an error).
+std::optional<ApiError> CheckInt64Range(const Value& v, const std::string& column, int64_t row) {
   if (v.IsUint64() && !v.IsInt64()) {
-    return Error(where, std::to_string(v.GetUint64()) + " is outside the int64 range");
+    return Error(At(column, row), std::to_string(v.GetUint64()) + " is outside the int64 range");
   }
   return std::nullopt;
 }
@@ -157,12 +158,12 @@ std::optional<ApiError> CheckRanges(const Value& array, const std::string& colum
   for (rapidjson::SizeType i = 0; i < array.Size(); ++i) {
     const Value& v = array[i];
     if (!list) {
-      if (auto err = CheckInt64Range(v, At(column, i))) return err;
+      if (auto err = CheckInt64Range(v, column, i)) return err;
       continue;
     }
     if (!v.IsArray()) continue;
     for (const Value& e : v.GetArray()) {
-      if (auto err = CheckInt64Range(e, At(column, i))) return err;
+      if (auto err = CheckInt64Range(e, column, i)) return err;
     }
   }
   return std::nullopt;
