@@ -9,7 +9,8 @@ int64_t CatalogSnapshot::CurrentVersion(const std::string& name) const {
   return it == versions.end() ? 0 : it->second;
 }
 
-ServingCatalog::ServingCatalog(ServingCatalogOptions options) : options_(std::move(options)) {
+ServingCatalog::ServingCatalog(ServingCatalogOptions options)
+    : options_(std::move(options)), wal_path_(options_.registry_path + "-wal") {
   options_.registry_options.read_only = true;
 }
 
@@ -50,7 +51,7 @@ bool SameMaterialized(const std::vector<registry::MaterializedView>& a,
 
 std::pair<FileStamp, FileStamp> ServingCatalog::Stamp() const {
   auto [ino, size, mtime] = StatOf(options_.registry_path);
-  auto [wino, wsize, wmtime] = StatOf(options_.registry_path + "-wal");
+  auto [wino, wsize, wmtime] = StatOf(wal_path_);
   return {FileStamp{ino, size, mtime}, FileStamp{wino, wsize, wmtime}};
 }
 
@@ -58,14 +59,22 @@ Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Current() {
   const auto now = std::chrono::steady_clock::now();
   const auto stamp = Stamp();
   auto fresh_enough = [&] {
-    return snapshot_ != nullptr && seen_invalidations_ == invalidations_ && stamp == stamp_ &&
-           now < next_check_;
+    return snapshot_ != nullptr && seen_invalidations_ == invalidations_ && stamp == stamp_;
   };
   std::shared_ptr<const CatalogSnapshot> old;
+  bool unchanged = false;
+  bool due = false;  // the snapshot has been in use for a recheck interval
   {
     std::shared_lock lock(mu_);
-    if (fresh_enough()) return snapshot_;
     old = snapshot_;
+    unchanged = fresh_enough();
+    due = now >= next_check_;
+  }
+  if (unchanged) {
+    // The periodic recheck reads the registry on a background thread, off
+    // the request path (started the first time one is due).
+    if (due) StartRecheck();
+    return old;
   }
   // One thread refreshes; the others keep serving the snapshot they have
   // (or, before the first one exists, wait for it).
@@ -91,6 +100,46 @@ Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Current() {
   return snapshot_;
 }
 
+void ServingCatalog::StartRecheck() {
+  if (options_.recheck_interval.count() <= 0) return;
+  std::call_once(recheck_once_, [this] {
+    recheck_ = std::jthread([this](std::stop_token stop) { RecheckLoop(stop); });
+  });
+}
+
+void ServingCatalog::RecheckLoop(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    Recheck();
+    std::unique_lock lock(wake_mu_);
+    // Wakes early only to stop.
+    wake_.wait_for(lock, stop, options_.recheck_interval, [] { return false; });
+  }
+}
+
+// The periodic check, on the background thread: reads the registry and
+// installs what it says. A failure keeps the snapshot (a request whose
+// stat check sees the registry change reads it and reports the error).
+void ServingCatalog::Recheck() {
+  std::lock_guard refresh(refresh_mu_);
+  std::shared_ptr<const CatalogSnapshot> old;
+  uint64_t invalidations = 0;
+  {
+    std::shared_lock lock(mu_);
+    old = snapshot_;
+    invalidations = invalidations_;
+  }
+  if (old == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  const auto stamp = Stamp();
+  Result<std::shared_ptr<const CatalogSnapshot>> fresh = Refresh(old);
+  if (!fresh.ok()) return;
+  std::unique_lock lock(mu_);
+  snapshot_ = *fresh;
+  stamp_ = stamp;
+  next_check_ = now + options_.recheck_interval;
+  seen_invalidations_ = invalidations;
+}
+
 Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Refresh(
     const std::shared_ptr<const CatalogSnapshot>& old) {
   if (Stamp().first.size <= 0) {
@@ -100,6 +149,7 @@ Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Refresh(
   const std::string path = options_.registry_path;
   const registry::RegistryOptions ro = options_.registry_options;
   auto open = [path, ro]() { return registry::Registry::Open(path, ro); };
+  reads_.fetch_add(1, std::memory_order_relaxed);
   TS_ASSIGN_OR_RETURN(std::unique_ptr<registry::Registry> reg, open());
   TS_ASSIGN_OR_RETURN(int64_t version, reg->Version());
   TS_ASSIGN_OR_RETURN(std::vector<registry::MaterializedView> materialized,
