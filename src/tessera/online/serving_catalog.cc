@@ -1,6 +1,11 @@
 #include "tessera/online/serving_catalog.h"
 
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
 
 namespace tessera::online {
 
@@ -12,6 +17,52 @@ int64_t CatalogSnapshot::CurrentVersion(const std::string& name) const {
 ServingCatalog::ServingCatalog(ServingCatalogOptions options)
     : options_(std::move(options)), wal_path_(options_.registry_path + "-wal") {
   options_.registry_options.read_only = true;
+  const std::string folder = std::filesystem::path(options_.registry_path).parent_path().string();
+  notify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (notify_fd_ >= 0 &&
+      ::inotify_add_watch(notify_fd_, folder.empty() ? "." : folder.c_str(),
+                          IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE |
+                              IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF) < 0) {
+    ::close(notify_fd_);  // no folder yet, or no watches left: stat every call
+    notify_fd_ = -1;
+  }
+}
+
+ServingCatalog::~ServingCatalog() {
+  recheck_ = std::jthread();  // stops and joins the recheck first
+  if (notify_fd_ >= 0) ::close(notify_fd_);
+}
+
+bool ServingCatalog::Quiet() {
+  if (notify_fd_ < 0 || notify_dead_.load(std::memory_order_acquire)) return false;
+  alignas(struct inotify_event) char buf[4096];
+  bool any = false;
+  for (;;) {
+    const ssize_t n = ::read(notify_fd_, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      if (errno != EAGAIN) notify_dead_.store(true, std::memory_order_release);
+      break;
+    }
+    if (n == 0) break;
+    any = true;
+    for (ssize_t at = 0; at < n;) {
+      const auto* e = reinterpret_cast<const struct inotify_event*>(buf + at);
+      if (e->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+        notify_dead_.store(true, std::memory_order_release);
+      }
+      at += static_cast<ssize_t>(sizeof(struct inotify_event) + e->len);
+    }
+  }
+  if (any) events_.fetch_add(1, std::memory_order_acq_rel);
+  return !any && !notify_dead_.load(std::memory_order_acquire) &&
+         checked_.load(std::memory_order_acquire) == events_.load(std::memory_order_acquire);
+}
+
+void ServingCatalog::Checked(uint64_t events) {
+  uint64_t seen = checked_.load(std::memory_order_acquire);
+  while (seen < events && !checked_.compare_exchange_weak(seen, events)) {
+  }
 }
 
 void ServingCatalog::Invalidate() {
@@ -57,6 +108,23 @@ std::pair<FileStamp, FileStamp> ServingCatalog::Stamp() const {
 
 Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Current() {
   const auto now = std::chrono::steady_clock::now();
+  if (Quiet()) {
+    std::shared_ptr<const CatalogSnapshot> snapshot;
+    bool due = false;
+    {
+      std::shared_lock lock(mu_);
+      if (snapshot_ != nullptr && seen_invalidations_ == invalidations_) {
+        snapshot = snapshot_;
+        due = now >= next_check_;
+      }
+    }
+    if (snapshot != nullptr) {
+      if (due) StartRecheck();
+      return snapshot;
+    }
+  }
+  // Read before the stat: a match vouches for the events drained so far.
+  const uint64_t events = events_.load(std::memory_order_acquire);
   const auto stamp = Stamp();
   auto fresh_enough = [&] {
     return snapshot_ != nullptr && seen_invalidations_ == invalidations_ && stamp == stamp_;
@@ -71,6 +139,7 @@ Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Current() {
     due = now >= next_check_;
   }
   if (unchanged) {
+    Checked(events);
     // The periodic recheck reads the registry on a background thread, off
     // the request path (started the first time one is due).
     if (due) StartRecheck();
@@ -97,6 +166,7 @@ Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Current() {
   stamp_ = stamp;  // taken before reading: a write in between shows next time
   next_check_ = now + options_.recheck_interval;
   seen_invalidations_ = invalidations;
+  Checked(events);
   return snapshot_;
 }
 
@@ -130,6 +200,7 @@ void ServingCatalog::Recheck() {
   }
   if (old == nullptr) return;
   const auto now = std::chrono::steady_clock::now();
+  const uint64_t events = events_.load(std::memory_order_acquire);
   const auto stamp = Stamp();
   Result<std::shared_ptr<const CatalogSnapshot>> fresh = Refresh(old);
   if (!fresh.ok()) return;
@@ -138,6 +209,7 @@ void ServingCatalog::Recheck() {
   stamp_ = stamp;
   next_check_ = now + options_.recheck_interval;
   seen_invalidations_ = invalidations;
+  Checked(events);
 }
 
 Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Refresh(

@@ -12,9 +12,15 @@
 // cache; requests holding the old one finish on it.
 //
 // Freshness: Current() compares the registry file's and its -wal's stat
-// (inode, size, mtime) with the last seen on every call (two stat(2)
-// calls), and asks the registry its version and materialized views when
-// they changed; Invalidate() makes the next call ask. What stat misses (a
+// (inode, size, mtime) with the last seen (two stat(2) calls), and asks the
+// registry its version and materialized views when they changed;
+// Invalidate() makes the next call ask. The stats are skipped while an
+// inotify watch on the registry's folder has reported nothing since a stat
+// last matched (one non-blocking read(2) instead): every write to the
+// registry or its -wal, a create, delete or rename there, is an event, and
+// the events are drained BEFORE the stat, so a write that returned before
+// a call is seen by it. Without inotify (or once the watch is gone: the
+// folder deleted or moved) every call stats. What stat misses (a
 // write within one mtime tick that keeps the size) is caught by a
 // background recheck every `recheck_interval`: a thread the catalog starts
 // once a snapshot has been in use that long (a long-running server; a
@@ -116,6 +122,9 @@ struct FileStamp {
 class ServingCatalog {
  public:
   explicit ServingCatalog(ServingCatalogOptions options);
+  ~ServingCatalog();
+  ServingCatalog(const ServingCatalog&) = delete;
+  ServingCatalog& operator=(const ServingCatalog&) = delete;
 
   // The snapshot of the registry as it is now (see Freshness). NotFound
   // "run tessera apply first" when nothing has been applied; the registry's
@@ -133,6 +142,11 @@ class ServingCatalog {
 
  private:
   std::pair<FileStamp, FileStamp> Stamp() const;
+  // True when the watch has reported nothing since a stat last matched the
+  // snapshot's stamp (drains what it reported; false without a watch).
+  bool Quiet();
+  // Records that a stat taken after drain `events` matched stamp_.
+  void Checked(uint64_t events);
   void StartRecheck();
   void RecheckLoop(std::stop_token stop);
   void Recheck();
@@ -149,6 +163,10 @@ class ServingCatalog {
   uint64_t invalidations_ = 1;  // Invalidate() calls (the first forces a read)
   uint64_t seen_invalidations_ = 0;
   std::atomic<uint64_t> reads_{0};
+  int notify_fd_ = -1;                   // inotify on the registry's folder; -1: none
+  std::atomic<bool> notify_dead_{false};  // the watch is gone: stat every call
+  std::atomic<uint64_t> events_{0};       // drains that found events
+  std::atomic<uint64_t> checked_{0};      // the latest drain a matching stat followed
   std::once_flag recheck_once_;
   std::mutex wake_mu_;  // for wake_ only
   std::condition_variable_any wake_;
