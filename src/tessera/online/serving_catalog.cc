@@ -147,9 +147,15 @@ Result<std::shared_ptr<const CatalogSnapshot>> ServingCatalog::Current() {
   }
   // One thread refreshes; the others keep serving the snapshot they have
   // (or, before the first one exists, wait for it).
+  // A background recheck in progress may have read the registry before the
+  // change this call saw: wait for it, then look again (a caller whose own
+  // write just finished must not get the snapshot from before it).
   std::unique_lock refresh(refresh_mu_, std::defer_lock);
   if (old != nullptr) {
-    if (!refresh.try_lock()) return old;
+    if (!refresh.try_lock()) {
+      if (!rechecking_.load(std::memory_order_acquire)) return old;
+      refresh.lock();
+    }
   } else {
     refresh.lock();
   }
@@ -190,6 +196,13 @@ void ServingCatalog::RecheckLoop(std::stop_token stop) {
 // installs what it says. A failure keeps the snapshot (a request whose
 // stat check sees the registry change reads it and reports the error).
 void ServingCatalog::Recheck() {
+  // Raised before the lock is taken and lowered after it is released, so a
+  // request that fails to take it while this runs sees the flag.
+  rechecking_.store(true, std::memory_order_release);
+  struct Lower {
+    std::atomic<bool>* flag;
+    ~Lower() { flag->store(false, std::memory_order_release); }
+  } lower{&rechecking_};
   std::lock_guard refresh(refresh_mu_);
   std::shared_ptr<const CatalogSnapshot> old;
   uint64_t invalidations = 0;

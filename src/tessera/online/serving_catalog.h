@@ -163,6 +163,7 @@ class ServingCatalog {
   uint64_t invalidations_ = 1;  // Invalidate() calls (the first forces a read)
   uint64_t seen_invalidations_ = 0;
   std::atomic<uint64_t> reads_{0};
+  std::atomic<bool> rechecking_{false};  // the background recheck holds refresh_mu_
   int notify_fd_ = -1;                   // inotify on the registry's folder; -1: none
   std::atomic<bool> notify_dead_{false};  // the watch is gone: stat every call
   std::atomic<uint64_t> events_{0};       // drains that found events

@@ -194,9 +194,18 @@ Result<ArrayPtr> BuildColumn(const Value& array, DataType type) {
 std::optional<ApiError> JsonColumnsToBatch(JsonColumns columns, std::string_view field,
                                            RecordBatchPtr* out) {
   if (columns.fields.empty()) return Error(std::string(field), "has no columns");
-  Result<SchemaPtr> schema = Schema::Make(std::move(columns.fields));
-  if (!schema.ok()) return Error(std::string(field), schema.status().message());
-  Result<RecordBatchPtr> batch = RecordBatch::Make(*schema, std::move(columns.columns));
+  // Requests of one shape repeat their columns (names and types): the
+  // thread's last schema is shared (schemas are immutable) instead of
+  // built again.
+  thread_local SchemaPtr last;
+  SchemaPtr schema = last;
+  if (schema == nullptr || schema->fields() != columns.fields) {
+    Result<SchemaPtr> made = Schema::Make(std::move(columns.fields));
+    if (!made.ok()) return Error(std::string(field), made.status().message());
+    schema = *made;
+    last = schema;
+  }
+  Result<RecordBatchPtr> batch = RecordBatch::Make(schema, std::move(columns.columns));
   if (!batch.ok()) return ApiError{500, std::string(field), batch.status().message()};
   *out = std::move(*batch);
   return std::nullopt;
