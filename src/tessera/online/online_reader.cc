@@ -165,13 +165,13 @@ struct ViewValues {
 // read of many rows gives its buffers back at the end (kKeepRows).
 struct ReadScratch {
   static constexpr int64_t kKeepRows = 4096;
-  std::string key_bytes;                        // every lookup's entity key
-  std::vector<size_t> ends;                     // per (view, row): where its key ends
-  std::vector<OnlineLookup> lookups;            // distinct (view, key)
-  std::vector<int> row_lookup;                  // per (view, row), v * n + r: into rows
-  std::vector<std::optional<OnlineRow>> rows;   // per lookup
-  std::vector<ViewValues> views;                // per plan view
-  std::vector<uint8_t> is_null;                 // DecodeRow's per-feature flags
+  std::string key_bytes;                       // every lookup's entity key
+  std::vector<size_t> ends;                    // per (view, row): where its key ends
+  std::vector<OnlineLookup> lookups;           // distinct (view, key)
+  std::vector<int> row_lookup;                 // per (view, row), v * n + r: into rows
+  std::vector<std::optional<OnlineRow>> rows;  // per lookup
+  std::vector<ViewValues> views;               // per plan view
+  std::vector<uint8_t> is_null;                // DecodeRow's per-feature flags
 };
 
 class Reader {

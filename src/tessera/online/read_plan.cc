@@ -330,8 +330,8 @@ class Planner {
 // The cache key of a request's shape, written into *key (a per-thread
 // buffer: a hit allocates nothing). Each reference is length-prefixed, so
 // no two lists share a key.
-void PlanKey(const std::vector<std::string>& features, const std::string& service,
-             bool full_names, std::string* key) {
+void PlanKey(const std::vector<std::string>& features, const std::string& service, bool full_names,
+             std::string* key) {
   key->assign(full_names ? "read:F:" : "read:f:");
   if (features.empty()) {
     key->append("service:").append(service);
@@ -357,16 +357,13 @@ Result<std::shared_ptr<const ReadPlan>> GetReadPlan(const CatalogSnapshot& snaps
   thread_local std::string key;
   PlanKey(features, service, full_feature_names, &key);
   if (std::shared_ptr<const ReadPlan> plan = snapshot.Find<ReadPlan>(key)) return plan;
-  return snapshot.Cached<ReadPlan>(
-      key,
-      [&]() -> Result<std::shared_ptr<const ReadPlan>> {
-        std::vector<std::string> refs = features;
-        if (refs.empty()) {
-          TS_ASSIGN_OR_RETURN(refs,
-                              offline::ExpandFeatureService(snapshot.repo.definitions, service));
-        }
-        return Planner(snapshot, full_feature_names).Build(refs);
-      });
+  return snapshot.Cached<ReadPlan>(key, [&]() -> Result<std::shared_ptr<const ReadPlan>> {
+    std::vector<std::string> refs = features;
+    if (refs.empty()) {
+      TS_ASSIGN_OR_RETURN(refs, offline::ExpandFeatureService(snapshot.repo.definitions, service));
+    }
+    return Planner(snapshot, full_feature_names).Build(refs);
+  });
 }
 
 }  // namespace tessera::online

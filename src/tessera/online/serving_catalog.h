@@ -105,9 +105,9 @@ class CatalogSnapshot {
 };
 
 struct ServingCatalogOptions {
-  registry::LoadedRepo config;                 // root and tessera.yaml (definitions unused)
-  std::string registry_path;                   // absolute
-  registry::RegistryOptions registry_options;  // read_only is forced
+  registry::LoadedRepo config;                       // root and tessera.yaml (definitions unused)
+  std::string registry_path;                         // absolute
+  registry::RegistryOptions registry_options;        // read_only is forced
   std::chrono::milliseconds recheck_interval{1000};  // <= 0: no background recheck
 };
 
@@ -155,7 +155,7 @@ class ServingCatalog {
 
   ServingCatalogOptions options_;
   const std::string wal_path_;  // the registry's -wal (Stamp)
-  std::mutex refresh_mu_;  // one refresher at a time
+  std::mutex refresh_mu_;       // one refresher at a time
   mutable std::shared_mutex mu_;
   std::shared_ptr<const CatalogSnapshot> snapshot_;
   std::pair<FileStamp, FileStamp> stamp_;
@@ -163,8 +163,8 @@ class ServingCatalog {
   uint64_t invalidations_ = 1;  // Invalidate() calls (the first forces a read)
   uint64_t seen_invalidations_ = 0;
   std::atomic<uint64_t> reads_{0};
-  std::atomic<bool> rechecking_{false};  // the background recheck holds refresh_mu_
-  int notify_fd_ = -1;                   // inotify on the registry's folder; -1: none
+  std::atomic<bool> rechecking_{false};   // the background recheck holds refresh_mu_
+  int notify_fd_ = -1;                    // inotify on the registry's folder; -1: none
   std::atomic<bool> notify_dead_{false};  // the watch is gone: stat every call
   std::atomic<uint64_t> events_{0};       // drains that found events
   std::atomic<uint64_t> checked_{0};      // the latest drain a matching stat followed
