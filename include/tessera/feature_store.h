@@ -288,6 +288,10 @@ class FeatureStore {
   // feature, view or service, Unavailable when the store does not answer.
   Result<OnlineResponse> GetOnlineFeatures(const RecordBatch& entities,
                                            const OnlineRequest& request);
+  // The same into *out, whose vectors are sized and assigned over: a caller
+  // reusing one response per thread (the server) keeps their buffers.
+  Status GetOnlineFeatures(const RecordBatch& entities, const OnlineRequest& request,
+                           OnlineResponse* out);
 
   // Validates `rows` against push source `source`'s schema and applies them
   // all or nothing: online rows of every view fed by the source, the source

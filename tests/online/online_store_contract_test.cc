@@ -94,6 +94,35 @@ TEST_P(OnlineStoreContractTest, MissingKeysViewsAndVersionsAreNullopt) {
   EXPECT_TRUE(none.empty());
 }
 
+// A caller may pass the same `out` read after read (the serving path keeps
+// one per thread): each read replaces every entry, so a row of an earlier
+// read never shows where this read found none, and a longer earlier value
+// leaves no bytes behind.
+TEST_P(OnlineStoreContractTest, ReadOverAReusedVectorReplacesEveryEntry) {
+  ViewId view{"v", 1};
+  const Row longer{"a", {5, 6, 7}, std::string(200, 'L')};
+  const Row shorter{"b", {8, kNullCreatedTs, 0}, "s"};
+  ASSERT_TRUE(WriteRows(store_.get(), view, {longer, shorter}).ok());
+  std::vector<std::optional<OnlineRow>> out;
+  std::vector<OnlineLookup> first = {{&view, "a"}, {&view, "b"}, {&view, "a"}};
+  ASSERT_TRUE(store_->Read(first, &out).ok());
+  ASSERT_EQ(out.size(), 3u);
+  ExpectRow(out[0], longer, "first read, a");
+  ExpectRow(out[1], shorter, "first read, b");
+  // Now: b where a was (shorter over longer), a missing key where b was.
+  std::vector<OnlineLookup> second = {{&view, "b"}, {&view, "missing"}};
+  ASSERT_TRUE(store_->Read(second, &out).ok());
+  ASSERT_EQ(out.size(), 2u);
+  ExpectRow(out[0], shorter, "second read, b over a");
+  ExpectRow(out[1], std::nullopt, "second read, missing over b");
+  std::vector<OnlineLookup> third = {{&view, "missing"}, {&view, "a"}, {&view, "b"}};
+  ASSERT_TRUE(store_->Read(third, &out).ok());
+  ASSERT_EQ(out.size(), 3u);
+  ExpectRow(out[0], std::nullopt, "third read, missing over b");
+  ExpectRow(out[1], longer, "third read, a over nothing");
+  ExpectRow(out[2], shorter, "third read, b");
+}
+
 // Every ordered pair of ranks from a set with ties on each component: the
 // second write replaces the first exactly when it ranks at least as high.
 TEST_P(OnlineStoreContractTest, TieBreakOnEventThenCreatedThenIngestSeq) {

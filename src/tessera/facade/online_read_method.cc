@@ -42,25 +42,42 @@ FeatureStatus ToFeatureStatus(online::ValueStatus status) {
 
 }  // namespace
 
-Result<OnlineResponse> FeatureStore::GetOnlineFeatures(const RecordBatch& entities,
-                                                       const OnlineRequest& request) {
+Status FeatureStore::GetOnlineFeatures(const RecordBatch& entities, const OnlineRequest& request,
+                                       OnlineResponse* out) {
   TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::CatalogSnapshot> snapshot,
                       impl_->Catalog()->Current());
   TS_ASSIGN_OR_RETURN(std::shared_ptr<const online::ReadPlan> plan,
                       online::GetReadPlan(*snapshot, request.features, request.feature_service,
                                           request.full_feature_names));
   TS_ASSIGN_OR_RETURN(online::OnlineStore * store, impl_->Online());
-  TS_ASSIGN_OR_RETURN(online::OnlineValues values,
-                      online::ReadOnlineFeatures(*plan, entities, store, impl_->env->NowMicros()));
-  OnlineResponse out;
-  out.names = std::move(values.names);
-  out.values = std::move(values.values);
-  out.event_timestamps = std::move(values.event_timestamps);
-  out.statuses.resize(values.statuses.size());
-  for (size_t i = 0; i < values.statuses.size(); ++i) {
-    out.statuses[i].reserve(values.statuses[i].size());
-    for (online::ValueStatus s : values.statuses[i]) out.statuses[i].push_back(ToFeatureStatus(s));
+  // The reader's output is per thread and reused, as is *out when the
+  // caller reuses it: a request of a known shape copies into buffers that
+  // are already there.
+  thread_local online::OnlineValues values;
+  TS_RETURN_NOT_OK(
+      online::ReadOnlineFeatures(*plan, entities, store, impl_->env->NowMicros(), &values));
+  const size_t columns = values.names.size();
+  out->names.resize(columns);
+  out->values.resize(columns);
+  out->statuses.resize(columns);
+  out->event_timestamps.resize(columns);
+  for (size_t c = 0; c < columns; ++c) {
+    out->names[c].assign(values.names[c]);
+    out->values[c] = std::move(values.values[c]);
+    const std::vector<online::ValueStatus>& from = values.statuses[c];
+    std::vector<FeatureStatus>& to = out->statuses[c];
+    to.resize(from.size());
+    for (size_t r = 0; r < from.size(); ++r) to[r] = ToFeatureStatus(from[r]);
+    out->event_timestamps[c].assign(values.event_timestamps[c].begin(),
+                                    values.event_timestamps[c].end());
   }
+  return Status::OK();
+}
+
+Result<OnlineResponse> FeatureStore::GetOnlineFeatures(const RecordBatch& entities,
+                                                       const OnlineRequest& request) {
+  OnlineResponse out;
+  TS_RETURN_NOT_OK(GetOnlineFeatures(entities, request, &out));
   return out;
 }
 

@@ -159,19 +159,47 @@ struct ViewValues {
   std::vector<int64_t> event_ts;  // per row
 };
 
+// A thread's buffers for reads, reused from call to call, so a request of
+// a shape the thread has served before allocates none of them (the
+// serving hot path: glibc malloc was a quarter of the server's CPU). A
+// read of many rows gives its buffers back at the end (kKeepRows).
+struct ReadScratch {
+  static constexpr int64_t kKeepRows = 4096;
+  std::string key_bytes;                       // every lookup's entity key
+  std::vector<size_t> ends;                    // per (view, row): where its key ends
+  std::vector<OnlineLookup> lookups;           // distinct (view, key)
+  std::vector<int> row_lookup;                 // per (view, row), v * n + r: into rows
+  std::vector<std::optional<OnlineRow>> rows;  // per lookup
+  std::vector<ViewValues> views;               // per plan view
+  std::vector<uint8_t> is_null;                // DecodeRow's per-feature flags
+};
+
 class Reader {
  public:
-  Reader(const ReadPlan& plan, const RecordBatch& entities, OnlineStore* store, int64_t now)
-      : plan_(plan), entities_(entities), store_(store), now_(now), n_(entities.num_rows()) {}
+  Reader(const ReadPlan& plan, const RecordBatch& entities, OnlineStore* store, int64_t now,
+         ReadScratch* scratch)
+      : plan_(plan),
+        entities_(entities),
+        store_(store),
+        now_(now),
+        n_(entities.num_rows()),
+        key_bytes_(scratch->key_bytes),
+        ends_(scratch->ends),
+        lookups_(scratch->lookups),
+        row_lookup_(scratch->row_lookup),
+        rows_(scratch->rows),
+        views_(scratch->views),
+        is_null_(scratch->is_null) {}
 
-  Result<OnlineValues> Run() {
+  Status Run(OnlineValues* out) {
     TS_ASSIGN_OR_RETURN(keys_, CoerceKeys(plan_, entities_));
     TS_RETURN_NOT_OK(CheckRequestFields());
     TS_RETURN_NOT_OK(Lookup());
-    views_.resize(plan_.views.size());
+    if (views_.size() < plan_.views.size()) views_.resize(plan_.views.size());
     for (size_t v = 0; v < plan_.views.size(); ++v) TS_RETURN_NOT_OK(Decode(v));
     TS_RETURN_NOT_OK(ComputeOnDemand());
-    return Assemble();
+    Assemble(out);
+    return Status::OK();
   }
 
  private:
@@ -194,34 +222,47 @@ class Reader {
   // stopped growing), so a batch costs no allocation per key for them.
   Status Lookup() {
     const size_t n = static_cast<size_t>(n_);
-    std::vector<size_t> ends;  // per (view, row): where its key ends in key_bytes_
-    ends.reserve(plan_.views.size() * n);
+    key_bytes_.clear();
+    ends_.clear();
     EntityKey::Builder builder;
     for (size_t v = 0; v < plan_.views.size(); ++v) {
       for (int64_t r = 0; r < n_; ++r) {
         builder.Reset();
         for (int k : plan_.views[v].keys) AppendKey(keys_[static_cast<size_t>(k)], r, &builder);
         key_bytes_.append(builder.Build().bytes());
-        ends.push_back(key_bytes_.size());
+        ends_.push_back(key_bytes_.size());
       }
     }
-    row_lookup_.resize(plan_.views.size());
-    std::vector<OnlineLookup> lookups;
+    row_lookup_.resize(plan_.views.size() * n);
+    lookups_.clear();
     size_t at = 0;
     for (size_t v = 0; v < plan_.views.size(); ++v) {
       const PlannedView& view = plan_.views[v];
+      auto key_at = [&](size_t i) {
+        const size_t start = i == 0 ? 0 : ends_[i - 1];
+        return std::string_view(key_bytes_.data() + start, ends_[i] - start);
+      };
+      if (n == 1) {  // one row: nothing to share (no map to build)
+        row_lookup_[v] = static_cast<int>(lookups_.size());
+        lookups_.push_back(OnlineLookup{&view.id, key_at(at++)});
+        continue;
+      }
       std::unordered_map<std::string_view, int> seen;
-      row_lookup_[v].resize(n);
       for (size_t r = 0; r < n; ++r, ++at) {
-        const size_t start = at == 0 ? 0 : ends[at - 1];
-        std::string_view key(key_bytes_.data() + start, ends[at] - start);
-        auto [it, fresh] = seen.emplace(key, static_cast<int>(lookups.size()));
-        if (fresh) lookups.push_back(OnlineLookup{&view.id, key});
-        row_lookup_[v][r] = it->second;
+        std::string_view key = key_at(at);
+        auto [it, fresh] = seen.emplace(key, static_cast<int>(lookups_.size()));
+        if (fresh) lookups_.push_back(OnlineLookup{&view.id, key});
+        row_lookup_[v * n + r] = it->second;
       }
     }
-    if (lookups.empty()) return Status::OK();
-    return store_->Read(lookups, &rows_);
+    if (lookups_.empty()) return Status::OK();
+    return store_->Read(lookups_, &rows_);
+  }
+
+  // The stored row of view v's row r (nullopt: none).
+  const std::optional<OnlineRow>& RowOf(size_t v, int64_t r) const {
+    return rows_[static_cast<size_t>(
+        row_lookup_[v * static_cast<size_t>(n_) + static_cast<size_t>(r)])];
   }
 
   // Sizes view v's values for n_ rows and makes a builder for each feature
@@ -232,8 +273,8 @@ class Reader {
     builders->clear();
     builders->resize(nf);
     ViewValues& out = views_[v];
-    out.values.resize(nf);
-    out.statuses.resize(nf);
+    out.values.assign(nf, nullptr);
+    if (out.statuses.size() < nf) out.statuses.resize(nf);
     out.event_ts.assign(static_cast<size_t>(n_), 0);
     for (size_t f = 0; f < nf; ++f) {
       if (!view.decode[f]) continue;
@@ -256,8 +297,7 @@ class Reader {
     std::optional<agg::WindowState> empty;  // built only when a key has no state
     std::vector<Value> values;
     for (int64_t r = 0; r < n_; ++r) {
-      const std::optional<OnlineRow>& row =
-          rows_[static_cast<size_t>(row_lookup_[v][static_cast<size_t>(r)])];
+      const std::optional<OnlineRow>& row = RowOf(v, r);
       if (row.has_value()) {
         out.event_ts[static_cast<size_t>(r)] = row->rank.event_ts;
         Status read = agg::WindowState::ReadEncoded(window, row->values, now_, &values);
@@ -296,10 +336,9 @@ class Reader {
     for (size_t f = 0; f < nf; ++f) builders[f] = owned[f].get();
     ViewValues& out = views_[v];
     const int64_t ttl = view.def.ttl;
-    std::vector<uint8_t> is_null;
+    std::vector<uint8_t>& is_null = is_null_;
     for (int64_t r = 0; r < n_; ++r) {
-      const std::optional<OnlineRow>& row =
-          rows_[static_cast<size_t>(row_lookup_[v][static_cast<size_t>(r)])];
+      const std::optional<OnlineRow>& row = RowOf(v, r);
       ValueStatus status = ValueStatus::kNotFound;
       if (row.has_value()) {
         out.event_ts[static_cast<size_t>(r)] = row->rank.event_ts;
@@ -357,66 +396,50 @@ class Reader {
     return Status::OK();
   }
 
-  void AddColumn(std::string name, ArrayPtr values, std::vector<ValueStatus> statuses,
-                 std::vector<int64_t> ts, OnlineValues* out) {
-    out->names.push_back(std::move(name));
-    out->values.push_back(std::move(values));
-    out->statuses.push_back(std::move(statuses));
-    out->event_timestamps.push_back(std::move(ts));
+  // Column c's name (assigned over: a reused *out keeps its buffer) and values.
+  static void SetColumn(size_t c, const std::string& name, ArrayPtr values, OnlineValues* out) {
+    out->names[c].assign(name);
+    out->values[c] = std::move(values);
   }
 
-  // How many outputs read feature f of view v (a view's event times and a
-  // feature's statuses move into the last output that reads them instead of
-  // being copied).
-  std::vector<std::vector<int>> ViewUses() const {
-    std::vector<std::vector<int>> uses(plan_.views.size());
-    for (size_t v = 0; v < plan_.views.size(); ++v) {
-      uses[v].assign(plan_.views[v].def.features.size(), 0);
-    }
-    for (const PlannedOutput& o : plan_.outputs) {
-      if (!o.on_demand) ++uses[static_cast<size_t>(o.index)][static_cast<size_t>(o.feature)];
-    }
-    return uses;
-  }
-
-  Result<OnlineValues> Assemble() {
-    OnlineValues out;
+  // The output columns: the join keys, then the features in request order.
+  // Every vector of *out is sized and assigned over (never appended to).
+  void Assemble(OnlineValues* out) {
     const size_t n = static_cast<size_t>(n_);
     const size_t columns = keys_.size() + plan_.outputs.size();
-    out.names.reserve(columns);
-    out.values.reserve(columns);
-    out.statuses.reserve(columns);
-    out.event_timestamps.reserve(columns);
+    out->names.resize(columns);
+    out->values.resize(columns);
+    out->statuses.resize(columns);
+    out->event_timestamps.resize(columns);
+    size_t c = 0;
     for (const KeyColumn& k : keys_) {
-      AddColumn(k.key->name, k.output, std::vector<ValueStatus>(n, ValueStatus::kPresent),
-                std::vector<int64_t>(n, 0), &out);
-    }
-    std::vector<std::vector<int>> uses = ViewUses();
-    std::vector<int> view_uses(plan_.views.size(), 0);
-    for (size_t v = 0; v < uses.size(); ++v) {
-      for (int u : uses[v]) view_uses[v] += u;
+      SetColumn(c, k.key->name, k.output, out);
+      out->statuses[c].assign(n, ValueStatus::kPresent);
+      out->event_timestamps[c].assign(n, 0);
+      ++c;
     }
     for (const PlannedOutput& o : plan_.outputs) {
       const size_t i = static_cast<size_t>(o.index);
       const size_t f = static_cast<size_t>(o.feature);
+      std::vector<ValueStatus>& statuses = out->statuses[c];
+      std::vector<int64_t>& ts = out->event_timestamps[c];
       if (!o.on_demand) {
-        ViewValues& view = views_[i];
-        // The last reader of a vector takes it; earlier ones copy.
-        std::vector<ValueStatus> statuses =
-            --uses[i][f] == 0 ? std::move(view.statuses[f]) : view.statuses[f];
-        std::vector<int64_t> ts = --view_uses[i] == 0 ? std::move(view.event_ts) : view.event_ts;
-        AddColumn(o.name, view.values[f], std::move(statuses), std::move(ts), &out);
-        continue;
+        const ViewValues& view = views_[i];
+        SetColumn(c, o.name, view.values[f], out);
+        statuses.assign(view.statuses[f].begin(), view.statuses[f].end());
+        ts.assign(view.event_ts.begin(), view.event_ts.end());
+      } else {
+        const ArrayPtr& values = on_demand_[i][f];
+        SetColumn(c, o.name, values, out);
+        statuses.resize(n);
+        for (size_t r = 0; r < n; ++r) {
+          statuses[r] = values->IsNull(static_cast<int64_t>(r)) ? ValueStatus::kNullValue
+                                                                : ValueStatus::kPresent;
+        }
+        ts.assign(n, 0);
       }
-      const ArrayPtr& values = on_demand_[i][f];
-      std::vector<ValueStatus> statuses(n);
-      for (size_t r = 0; r < n; ++r) {
-        statuses[r] = values->IsNull(static_cast<int64_t>(r)) ? ValueStatus::kNullValue
-                                                              : ValueStatus::kPresent;
-      }
-      AddColumn(o.name, values, std::move(statuses), std::vector<int64_t>(n, 0), &out);
+      ++c;
     }
-    return out;
   }
 
   const ReadPlan& plan_;
@@ -426,18 +449,32 @@ class Reader {
   const int64_t n_;
   std::vector<KeyColumn> keys_;
   std::vector<ArrayPtr> request_values_;
-  std::string key_bytes_;                     // every lookup's entity key, one after another
-  std::vector<std::vector<int>> row_lookup_;  // per view, per row: index into rows_
-  std::vector<std::optional<OnlineRow>> rows_;
-  std::vector<ViewValues> views_;
+  // The thread's reusable buffers (ReadScratch).
+  std::string& key_bytes_;
+  std::vector<size_t>& ends_;
+  std::vector<OnlineLookup>& lookups_;
+  std::vector<int>& row_lookup_;
+  std::vector<std::optional<OnlineRow>>& rows_;
+  std::vector<ViewValues>& views_;
+  std::vector<uint8_t>& is_null_;
   std::vector<std::vector<ArrayPtr>> on_demand_;
 };
 
 }  // namespace
 
+Status ReadOnlineFeatures(const ReadPlan& plan, const RecordBatch& entities, OnlineStore* store,
+                          int64_t now_micros, OnlineValues* out) {
+  thread_local ReadScratch scratch;
+  Status st = Reader(plan, entities, store, now_micros, &scratch).Run(out);
+  if (entities.num_rows() > ReadScratch::kKeepRows) scratch = ReadScratch();
+  return st;
+}
+
 Result<OnlineValues> ReadOnlineFeatures(const ReadPlan& plan, const RecordBatch& entities,
                                         OnlineStore* store, int64_t now_micros) {
-  return Reader(plan, entities, store, now_micros).Run();
+  OnlineValues out;
+  TS_RETURN_NOT_OK(ReadOnlineFeatures(plan, entities, store, now_micros, &out));
+  return out;
 }
 
 }  // namespace tessera::online

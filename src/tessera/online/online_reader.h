@@ -22,7 +22,8 @@
 //    the features in request order.
 //
 // Thread-safety: calls are independent (the plan is immutable, the store
-// thread-safe).
+// thread-safe); a thread makes one call at a time (its buffers are per
+// thread).
 #pragma once
 
 #include <cstdint>
@@ -49,5 +50,10 @@ struct OnlineValues {
 // reports them; Corruption when a stored row does not decode.
 Result<OnlineValues> ReadOnlineFeatures(const ReadPlan& plan, const RecordBatch& entities,
                                         OnlineStore* store, int64_t now_micros);
+// The same into *out, whose vectors are sized and assigned over (a caller
+// that reuses one OnlineValues per thread keeps their buffers: the serving
+// hot path). Each thread also keeps its lookup buffers between calls.
+Status ReadOnlineFeatures(const ReadPlan& plan, const RecordBatch& entities, OnlineStore* store,
+                          int64_t now_micros, OnlineValues* out);
 
 }  // namespace tessera::online

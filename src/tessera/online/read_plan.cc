@@ -1,6 +1,7 @@
 #include "tessera/online/read_plan.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "tessera/core/suggest.h"
@@ -326,12 +327,22 @@ class Planner {
   std::shared_ptr<ReadPlan> plan_ = std::make_shared<ReadPlan>();
 };
 
-std::string PlanKey(const std::vector<std::string>& features, const std::string& service,
-                    bool full_names) {
-  std::string key = full_names ? "read:F:" : "read:f:";
-  if (features.empty()) return key + "service:" + service;
-  for (const std::string& f : features) key += std::to_string(f.size()) + ":" + f;
-  return key;
+// The cache key of a request's shape, written into *key (a per-thread
+// buffer: a hit allocates nothing). Each reference is length-prefixed, so
+// no two lists share a key.
+void PlanKey(const std::vector<std::string>& features, const std::string& service, bool full_names,
+             std::string* key) {
+  key->assign(full_names ? "read:F:" : "read:f:");
+  if (features.empty()) {
+    key->append("service:").append(service);
+    return;
+  }
+  for (const std::string& f : features) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), f.size());
+    key->append(digits, end).push_back(':');
+    key->append(f);
+  }
 }
 
 }  // namespace
@@ -343,16 +354,16 @@ Result<std::shared_ptr<const ReadPlan>> GetReadPlan(const CatalogSnapshot& snaps
   if (features.empty() && service.empty()) {
     return Status::Invalid("no features asked for: give feature references or a feature service");
   }
-  return snapshot.Cached<ReadPlan>(
-      PlanKey(features, service, full_feature_names),
-      [&]() -> Result<std::shared_ptr<const ReadPlan>> {
-        std::vector<std::string> refs = features;
-        if (refs.empty()) {
-          TS_ASSIGN_OR_RETURN(refs,
-                              offline::ExpandFeatureService(snapshot.repo.definitions, service));
-        }
-        return Planner(snapshot, full_feature_names).Build(refs);
-      });
+  thread_local std::string key;
+  PlanKey(features, service, full_feature_names, &key);
+  if (std::shared_ptr<const ReadPlan> plan = snapshot.Find<ReadPlan>(key)) return plan;
+  return snapshot.Cached<ReadPlan>(key, [&]() -> Result<std::shared_ptr<const ReadPlan>> {
+    std::vector<std::string> refs = features;
+    if (refs.empty()) {
+      TS_ASSIGN_OR_RETURN(refs, offline::ExpandFeatureService(snapshot.repo.definitions, service));
+    }
+    return Planner(snapshot, full_feature_names).Build(refs);
+  });
 }
 
 }  // namespace tessera::online

@@ -85,17 +85,26 @@ std::optional<ApiError> GetString(const Value& object, const char* name, bool re
   return std::nullopt;
 }
 
-// An optional array of non-empty strings.
+// An optional array of non-empty strings, replacing *out (empty when the
+// member is absent). The strings are assigned over the ones *out holds, so
+// a reused vector (the server's per-thread request) keeps their buffers.
 std::optional<ApiError> GetStringList(const Value& object, const char* name,
                                       std::vector<std::string>* out) {
   const Value* v = Member(object, name);
-  if (v == nullptr || v->IsNull()) return std::nullopt;
+  if (v == nullptr || v->IsNull()) {
+    out->clear();
+    return std::nullopt;
+  }
   if (!v->IsArray()) return Error(name, "expected an array of strings");
+  auto at = [name](rapidjson::SizeType i) {
+    return std::string(name) + "[" + std::to_string(i) + "]";
+  };
+  out->resize(v->Size());
   for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
-    std::string at = std::string(name) + "[" + std::to_string(i) + "]";
-    if (!(*v)[i].IsString()) return Error(at, "expected a string");
-    out->push_back(String((*v)[i]));
-    if (out->back().empty()) return Error(at, "is empty");
+    const Value& item = (*v)[i];
+    if (!item.IsString()) return Error(at(i), "expected a string");
+    if (item.GetStringLength() == 0) return Error(at(i), "is empty");
+    (*out)[i].assign(item.GetString(), item.GetStringLength());
   }
   return std::nullopt;
 }
@@ -117,7 +126,10 @@ std::optional<ApiError> GetTimestamp(const Value& object, const char* name, int6
   return std::nullopt;
 }
 
+// Sets every field of *request (it may hold a previous request's).
 std::optional<ApiError> ParseFeatureSelection(const Value& doc, OnlineRequest* request) {
+  request->feature_service.clear();
+  request->full_feature_names = false;
   if (auto err = GetStringList(doc, "features", &request->features)) return err;
   if (auto err = GetString(doc, "feature_service", false, &request->feature_service)) return err;
   if (request->features.empty() && request->feature_service.empty()) {

@@ -28,6 +28,8 @@ struct OnlineFeaturesCall {
   OnlineRequest request;
   RecordBatchPtr entities;
 };
+// Every field of *out is set (a call reused from an earlier request keeps
+// only the capacity of its strings).
 [[nodiscard]] std::optional<ApiError> ParseOnlineFeaturesBody(std::string_view body,
                                                               OnlineFeaturesCall* out);
 

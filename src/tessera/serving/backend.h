@@ -31,6 +31,13 @@ class Backend {
   virtual ~Backend() = default;
   virtual Result<OnlineResponse> GetOnlineFeatures(const RecordBatch& entities,
                                                    const OnlineRequest& request) = 0;
+  // The same into *out, which the caller may reuse from request to request
+  // (a backend that can, fills it in place; by default it is replaced).
+  virtual Status GetOnlineFeatures(const RecordBatch& entities, const OnlineRequest& request,
+                                   OnlineResponse* out) {
+    TS_ASSIGN_OR_RETURN(*out, GetOnlineFeatures(entities, request));
+    return Status::OK();
+  }
   // The columns push source `source` takes (its JSON is converted to them).
   virtual Result<SchemaPtr> PushSchema(const std::string& source) = 0;
   virtual Result<PushSummary> Push(const std::string& source, RecordBatchPtr rows,

@@ -12,6 +12,10 @@ class FacadeBackend final : public Backend {
                                            const OnlineRequest& request) override {
     return store_->GetOnlineFeatures(entities, request);
   }
+  Status GetOnlineFeatures(const RecordBatch& entities, const OnlineRequest& request,
+                           OnlineResponse* out) override {
+    return store_->GetOnlineFeatures(entities, request, out);
+  }
   Result<SchemaPtr> PushSchema(const std::string& source) override {
     return store_->PushSchema(source);
   }

@@ -95,10 +95,11 @@ std::optional<ApiError> ScalarType(const KindSeen& seen, const std::string& colu
   return std::nullopt;
 }
 
-// An integer beyond int64 (RapidJSON keeps those as uint64 or double).
-std::optional<ApiError> CheckInt64Range(const Value& v, const std::string& where) {
+// An integer beyond int64 (RapidJSON keeps those as uint64 or double), at
+// row `row` of `column` (the place is spelled only for an error).
+std::optional<ApiError> CheckInt64Range(const Value& v, const std::string& column, int64_t row) {
   if (v.IsUint64() && !v.IsInt64()) {
-    return Error(where, std::to_string(v.GetUint64()) + " is outside the int64 range");
+    return Error(At(column, row), std::to_string(v.GetUint64()) + " is outside the int64 range");
   }
   return std::nullopt;
 }
@@ -157,12 +158,12 @@ std::optional<ApiError> CheckRanges(const Value& array, const std::string& colum
   for (rapidjson::SizeType i = 0; i < array.Size(); ++i) {
     const Value& v = array[i];
     if (!list) {
-      if (auto err = CheckInt64Range(v, At(column, i))) return err;
+      if (auto err = CheckInt64Range(v, column, i)) return err;
       continue;
     }
     if (!v.IsArray()) continue;
     for (const Value& e : v.GetArray()) {
-      if (auto err = CheckInt64Range(e, At(column, i))) return err;
+      if (auto err = CheckInt64Range(e, column, i)) return err;
     }
   }
   return std::nullopt;
@@ -193,9 +194,18 @@ Result<ArrayPtr> BuildColumn(const Value& array, DataType type) {
 std::optional<ApiError> JsonColumnsToBatch(JsonColumns columns, std::string_view field,
                                            RecordBatchPtr* out) {
   if (columns.fields.empty()) return Error(std::string(field), "has no columns");
-  Result<SchemaPtr> schema = Schema::Make(std::move(columns.fields));
-  if (!schema.ok()) return Error(std::string(field), schema.status().message());
-  Result<RecordBatchPtr> batch = RecordBatch::Make(*schema, std::move(columns.columns));
+  // Requests of one shape repeat their columns (names and types): the
+  // thread's last schema is shared (schemas are immutable) instead of
+  // built again.
+  thread_local SchemaPtr last;
+  SchemaPtr schema = last;
+  if (schema == nullptr || schema->fields() != columns.fields) {
+    Result<SchemaPtr> made = Schema::Make(std::move(columns.fields));
+    if (!made.ok()) return Error(std::string(field), made.status().message());
+    schema = *made;
+    last = schema;
+  }
+  Result<RecordBatchPtr> batch = RecordBatch::Make(schema, std::move(columns.columns));
   if (!batch.ok()) return ApiError{500, std::string(field), batch.status().message()};
   *out = std::move(*batch);
   return std::nullopt;

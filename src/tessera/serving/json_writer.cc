@@ -1,7 +1,9 @@
 #include "tessera/serving/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "tessera/core/time.h"
 #include "tessera/core/utf8.h"
@@ -37,9 +39,42 @@ void AppendEscapedValid(std::string* out, std::string_view s) {
   out->append(s.data() + run, s.size() - run);
 }
 
+// kPlain[c]: byte c is printable ASCII other than quote and backslash.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+// True when every byte of `s` is plain: the string is written as it is (the
+// common case: names, statuses, ASCII values), with no UTF-8 decoding.
+bool IsPlain(std::string_view s) {
+  for (char ch : s) {
+    if (!kPlain[static_cast<unsigned char>(ch)]) return false;
+  }
+  return true;
+}
+
+// Appends `open`, `s` and `close` in one append when `s` is plain and short
+// (the usual key or string value; fewer appends is most of the cost of a
+// small response); false, appending nothing, otherwise.
+bool AppendPlainQuoted(std::string* out, std::string_view s, std::string_view close) {
+  char buf[96];
+  if (s.size() + 1 + close.size() > sizeof(buf) || !IsPlain(s)) return false;
+  buf[0] = '"';
+  std::memcpy(buf + 1, s.data(), s.size());
+  std::memcpy(buf + 1 + s.size(), close.data(), close.size());
+  out->append(buf, 1 + s.size() + close.size());
+  return true;
+}
+
 // As AppendEscapedValid, replacing each byte that starts no well-formed
 // sequence with U+FFFD.
 void AppendEscaped(std::string* out, std::string_view s) {
+  if (IsPlain(s)) {
+    out->append(s);
+    return;
+  }
   size_t bad = FindInvalidUtf8(s);
   if (bad == std::string_view::npos) return AppendEscapedValid(out, s);
   size_t i = 0;
@@ -106,6 +141,8 @@ void JsonWriter::Close(char c) {
 
 void JsonWriter::Key(std::string_view key) {
   Separate();
+  after_key_ = true;
+  if (AppendPlainQuoted(out_, key, "\":")) return;
   out_->push_back('"');
   AppendEscaped(out_, key);
   out_->append("\":");
@@ -139,6 +176,7 @@ void JsonWriter::Float(float v) {
 
 void JsonWriter::String(std::string_view v) {
   Separate();
+  if (AppendPlainQuoted(out_, v, "\"")) return;
   out_->push_back('"');
   AppendEscaped(out_, v);
   out_->push_back('"');

@@ -477,40 +477,75 @@ Status RocksDbOnlineStore::CompareAndWrite(const ViewId& view,
   return Status::OK();
 }
 
+namespace {
+
+// A thread's buffers for Read, reused from call to call so a small read
+// (the serving hot path: one entity, a few views) allocates nothing for its
+// keys, slices and results once the thread has served one like it.
+struct ReadScratch {
+  std::string keys;  // the storage keys one after another
+  std::vector<size_t> ends;
+  std::vector<rocksdb::Slice> slices;
+  std::vector<rocksdb::PinnableSlice> values;
+  std::vector<rocksdb::Status> statuses;
+};
+
+// Releases the values' pins on the block cache when a Read ends (however
+// it ends): a pinned slice kept by a thread between calls would hold its
+// block in the cache.
+struct Unpin {
+  std::vector<rocksdb::PinnableSlice>* values;
+  size_t n;
+  ~Unpin() {
+    for (size_t i = 0; i < n; ++i) (*values)[i].Reset();
+  }
+};
+
+}  // namespace
+
 Status RocksDbOnlineStore::Read(std::span<const OnlineLookup> lookups,
                                 std::vector<std::optional<OnlineRow>>* out) {
-  out->assign(lookups.size(), std::nullopt);
+  // Rows already in *out are decoded over (their strings keep their
+  // buffers); the others are emplaced.
+  out->resize(lookups.size());
   if (lookups.empty()) return Status::OK();
   const size_t n = lookups.size();
-  // The storage keys one after another in one buffer (no allocation per
-  // key); the slices are taken once it has stopped growing.
-  std::string keys;
-  std::vector<size_t> ends(n);
+  thread_local ReadScratch scratch;
+  // The storage keys one after another in one buffer; the slices are taken
+  // once it has stopped growing.
+  std::string& keys = scratch.keys;
+  keys.clear();
+  scratch.ends.resize(n);
   for (size_t i = 0; i < n; ++i) {
     TS_RETURN_NOT_OK(CheckViewName(*lookups[i].view));
     AppendRocksDbKey(*lookups[i].view, lookups[i].entity_key, &keys);
-    ends[i] = keys.size();
+    scratch.ends[i] = keys.size();
   }
-  std::vector<rocksdb::Slice> slices(n);
+  scratch.slices.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    const size_t start = i == 0 ? 0 : ends[i - 1];
-    slices[i] = rocksdb::Slice(keys.data() + start, ends[i] - start);
+    const size_t start = i == 0 ? 0 : scratch.ends[i - 1];
+    scratch.slices[i] = rocksdb::Slice(keys.data() + start, scratch.ends[i] - start);
   }
-  std::vector<rocksdb::PinnableSlice> values(n);
-  std::vector<rocksdb::Status> statuses(n);
-  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, slices.data(), values.data(),
-                statuses.data());
+  if (scratch.values.size() < n) scratch.values.resize(n);
+  scratch.statuses.resize(n);
+  Unpin unpin{&scratch.values, n};
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), n, scratch.slices.data(),
+                scratch.values.data(), scratch.statuses.data());
   for (size_t i = 0; i < n; ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) return FromRocks(statuses[i], display_path_, "read");
-    OnlineRow row;
-    Status st = DecodeRocksDbValue(values[i].ToStringView(), &row.rank, &row.values);
+    const rocksdb::Status& status = scratch.statuses[i];
+    std::optional<OnlineRow>& row = (*out)[i];
+    if (status.IsNotFound()) {
+      row.reset();
+      continue;
+    }
+    if (!status.ok()) return FromRocks(status, display_path_, "read");
+    if (!row.has_value()) row.emplace();
+    Status st = DecodeRocksDbValue(scratch.values[i].ToStringView(), &row->rank, &row->values);
     if (!st.ok()) {
       return st.WithContext("online store " + display_path_ + ", view " +
                             Quoted(lookups[i].view->name) + "@" +
                             std::to_string(lookups[i].view->version));
     }
-    (*out)[i] = std::move(row);
   }
   return Status::OK();
 }
