@@ -102,6 +102,8 @@ class EventColumns {
   // Rewrites a string column's arena to hold only the live rows' strings.
   void CompactArena(Column* col);
 
+  // What an Add reads (bookkeeping, the rows, the first column's type,
+  // lane and validity) first, in few cache lines.
   // Rows [0, head_) are expired, [head_, end_) live, capacity_ rows held.
   uint32_t head_ = 0;
   uint32_t end_ = 0;

@@ -88,12 +88,12 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
 
 }  // namespace
 
-struct WindowState::Rep {
-  explicit Rep(const WindowPlan* p)
-      : plan(p),
-        shared_layout(ScratchFor(*p).layout),
-        layout(*shared_layout),
-        events(p->column_types) {
+// Aligned to a cache line, and what every Add reads first (the header,
+// the inline grids, the events' bookkeeping) in the first four lines.
+struct alignas(64) WindowState::Rep {
+  explicit Rep(const WindowPlan* p) : Rep(p, ScratchFor(*p).layout) {}
+  Rep(const WindowPlan* p, std::shared_ptr<const TileLayout> l)
+      : plan(p), layout(*l), events(p->column_types), shared_layout(std::move(l)) {
     const size_t n = layout.groups.size();
     if (n <= kInlineGrids) {
       grids = std::span<TileGrid>(inline_grids.data(), n);
@@ -147,10 +147,7 @@ struct WindowState::Rep {
   }
 
   const WindowPlan* plan;
-  // Shared by every state of the plan on this thread (one per plan, not per
-  // key); kept alive here if the thread's cache drops it.
-  std::shared_ptr<const TileLayout> shared_layout;
-  const TileLayout& layout;
+  const TileLayout& layout;  // *shared_layout
   int64_t horizon = std::numeric_limits<int64_t>::min();
   // A lower bound of the smallest cutoff at which Expire drops an event or
   // a tile (the largest int64: nothing held). Expire below it only raises
@@ -164,8 +161,11 @@ struct WindowState::Rep {
   static constexpr size_t kInlineGrids = 3;
   std::span<TileGrid> grids;
   std::array<TileGrid, kInlineGrids> inline_grids;
-  std::vector<TileGrid> more_grids;  // only when the layout has more groups
   EventColumns events;
+  std::vector<TileGrid> more_grids;  // only when the layout has more groups
+  // Shared by every state of the plan on this thread (one per plan, not per
+  // key); kept alive here if the thread's cache drops it.
+  std::shared_ptr<const TileLayout> shared_layout;
 };
 
 // Appends [varint length][partial] for the partial `write` appends to
