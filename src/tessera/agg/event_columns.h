@@ -104,7 +104,10 @@ class EventColumns {
 
   // What an Add reads (bookkeeping, the rows, the first column's type,
   // lane and validity) first, in few cache lines.
-  // Rows [0, head_) are expired, [head_, end_) live, capacity_ rows held.
+  // Rows [0, head_) are expired, [head_, end_) live, capacity_ rows held
+  // (32 bits, like the string offsets and the tile arenas' offsets: 2^32
+  // events of one key would be 100 GB of rows; a decoded state has fewer
+  // events than its encoding has bytes).
   uint32_t head_ = 0;
   uint32_t end_ = 0;
   uint32_t capacity_ = 0;
