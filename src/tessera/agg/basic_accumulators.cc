@@ -109,9 +109,29 @@ class ExtremeAccumulator final : public Accumulator {
   void EncodeTo(std::string* out) const override {
     if (has_) EncodeValue(kind_, value_.ref(), out);
   }
-  // The base class's steps without its virtual calls.
+  // The base class's steps without its virtual calls (and, for numbers,
+  // without the kept value: each window-state Add does this per tile).
   void AddToPartial(std::optional<std::string_view> partial, const AggInput& value,
                     const EventRank&, std::string* out) override {
+    if (kind_ == ValueKind::kFloat) {
+      double old;
+      PartialReader in(partial.value_or(std::string_view()));
+      // As MergeEncoded: an empty or bad partial holds no value.
+      const bool has_old = partial && !partial->empty() && in.GetDouble(&old) && in.done();
+      const uint64_t key = DoubleOrderKey(value.d);
+      const bool better =
+          !has_old || (max_ ? key > DoubleOrderKey(old) : key < DoubleOrderKey(old));
+      PutDouble(out, CanonicalDouble(better ? value.d : old));
+      return;
+    }
+    if (kind_ == ValueKind::kInt) {
+      int64_t old;
+      PartialReader in(partial.value_or(std::string_view()));
+      const bool has_old = partial && !partial->empty() && in.GetZigZag64(&old) && in.done();
+      const bool better = !has_old || (max_ ? value.i > old : value.i < old);
+      PutZigZag64(out, better ? value.i : old);
+      return;
+    }
     has_ = false;
     if (partial && !partial->empty()) {
       PartialReader in(*partial);

@@ -1,7 +1,6 @@
 #include "tessera/agg/tile_grid.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "tessera/agg/partial_coding.h"
 
@@ -9,8 +8,10 @@ namespace tessera::agg {
 
 size_t TileGrid::LowerBound(int64_t k) const {
   // Adds mostly touch the newest tile or make a newer one.
-  if (size() == 0 || entries_.back().index < k) return size();
-  if (entries_.back().index == k) return size() - 1;  // indexes are increasing
+  if (size() == 0) return 0;
+  const int64_t last = GetEntry(end_ - 1).index;
+  if (last < k) return size();
+  if (last == k) return size() - 1;  // indexes are increasing
   size_t lo = 0, hi = size();
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
@@ -33,40 +34,110 @@ std::string_view TileGrid::Partial(size_t pos, int slot) const {
   return partial;
 }
 
-void TileGrid::Set(int64_t k, std::string_view bytes) {
-  const size_t pos = head_ + LowerBound(k);
-  const uint32_t start = pos == 0 ? 0 : entries_[pos - 1].end;
-  uint32_t old_length = 0;
-  if (pos < entries_.size() && entries_[pos].index == k) {
-    old_length = entries_[pos].end - start;
-  } else {
-    entries_.insert(entries_.begin() + static_cast<ptrdiff_t>(pos), Entry{k, start});
-    if (pos == head_) front_ = k;
+void TileGrid::Rebuild(size_t entry_capacity, size_t arena_capacity) {
+  const uint32_t cut = StartOf(head_);
+  const size_t live = size();
+  const size_t live_bytes = arena_size_ - cut;
+  std::unique_ptr<char[]> buffer;
+  if (entry_capacity + arena_capacity > 0) {
+    buffer =
+        std::make_unique_for_overwrite<char[]>(entry_capacity * sizeof(Entry) + arena_capacity);
+    char* to_arena = buffer.get() + entry_capacity * sizeof(Entry);
+    if (live_bytes > 0) std::memcpy(to_arena, arena() + cut, live_bytes);
+    for (size_t i = 0; i < live; ++i) {
+      Entry e = GetEntry(head_ + i);
+      e.end -= cut;
+      std::memcpy(buffer.get() + i * sizeof(Entry), &e, sizeof(Entry));
+    }
   }
-  if (bytes.size() == old_length) {  // often (a count's byte, a max): nothing moves
-    std::memcpy(arena_.data() + start, bytes.data(), bytes.size());
+  buffer_ = std::move(buffer);
+  head_ = 0;
+  end_ = static_cast<uint32_t>(live);
+  entry_capacity_ = static_cast<uint32_t>(entry_capacity);
+  arena_size_ = static_cast<uint32_t>(live_bytes);
+  arena_capacity_ = static_cast<uint32_t>(arena_capacity);
+}
+
+void TileGrid::MakeRoom(size_t more_entries, size_t more_bytes) {
+  // The dead tiles' room first (moving the live ones down, no allocation),
+  // then a larger buffer.
+  DropDead();
+  if (end_ + more_entries <= entry_capacity_ && arena_size_ + more_bytes <= arena_capacity_) return;
+  Grow(end_ + more_entries, arena_size_ + more_bytes);
+}
+
+void TileGrid::Grow(size_t entries, size_t bytes) {
+  size_t entry_capacity = entry_capacity_;
+  size_t arena_capacity = arena_capacity_;
+  // By half, and at least a few tiles' worth: a short window's grid
+  // empties and refills with partials of varying length.
+  if (entries > entry_capacity) {
+    entry_capacity = std::max(entries, entry_capacity + entry_capacity / 2 + 2);
+  }
+  if (bytes > arena_capacity) {
+    arena_capacity = std::max(bytes, arena_capacity + arena_capacity / 2 + 48);
+  }
+  Rebuild(entry_capacity, arena_capacity);
+}
+
+void TileGrid::Set(int64_t k, std::string_view bytes) {
+  size_t pos = head_ + LowerBound(k);
+  const bool exists = pos < end_ && GetEntry(pos).index == k;
+  uint32_t start = StartOf(pos);
+  const uint32_t old_length = exists ? GetEntry(pos).end - start : 0;
+  if (bytes.size() == old_length && exists) {  // often (a count's byte, a max): nothing moves
+    std::memcpy(arena() + start, bytes.data(), bytes.size());
     return;
   }
-  arena_.replace(start, old_length, bytes);
+  const size_t new_arena = arena_size_ - old_length + bytes.size();
+  if ((!exists && end_ == entry_capacity_) || new_arena > arena_capacity_) {
+    const size_t dead = head_;
+    const uint32_t cut = StartOf(head_);
+    MakeRoom(exists ? 0 : 1, new_arena - arena_size_);
+    pos -= dead;
+    start -= cut;
+  }
+  if (!exists) {
+    char* at = buffer_.get() + pos * sizeof(Entry);
+    std::memmove(at + sizeof(Entry), at, (end_ - pos) * sizeof(Entry));
+    PutEntry(pos, Entry{k, start});
+    ++end_;
+    if (pos == head_) front_ = k;
+  }
+  char* a = arena();
+  std::memmove(a + start + bytes.size(), a + start + old_length, arena_size_ - start - old_length);
+  std::memcpy(a + start, bytes.data(), bytes.size());
+  arena_size_ = static_cast<uint32_t>(arena_size_ - old_length + bytes.size());
   const auto delta = static_cast<uint32_t>(bytes.size() - old_length);  // modular
-  for (size_t j = pos; j < entries_.size(); ++j) entries_[j].end += delta;
+  for (size_t j = pos; j < end_; ++j) AddToEnd(j, delta);
 }
 
 void TileGrid::Reserve(size_t tiles, size_t bytes) {
   Compact();
-  entries_.reserve(tiles);
-  arena_.reserve(bytes);
+  if (tiles > entry_capacity_ || bytes > arena_capacity_) {
+    Rebuild(std::max<size_t>(tiles, entry_capacity_), std::max<size_t>(bytes, arena_capacity_));
+  }
 }
 
 void TileGrid::Append(int64_t k, std::string_view bytes) {
-  arena_.append(bytes);
-  entries_.push_back(Entry{k, static_cast<uint32_t>(arena_.size())});
+  if (end_ == entry_capacity_ || arena_size_ + bytes.size() > arena_capacity_) {
+    MakeRoom(1, bytes.size());
+  }
+  std::memcpy(arena() + arena_size_, bytes.data(), bytes.size());
+  arena_size_ += static_cast<uint32_t>(bytes.size());
+  PutEntry(end_++, Entry{k, arena_size_});
   if (size() == 1) front_ = k;
 }
 
 void TileGrid::EraseBefore(int64_t k) {
   if (front_ >= k) return;  // most calls drop nothing (and an empty grid's front is the largest)
-  head_ += LowerBound(k);
+  // The first tiles mostly: a scan from the front touches the lines it
+  // drops, where a binary search touched lines all over the entries, one
+  // dependent cache miss after another.
+  size_t gone = 1;  // front_ < k
+  while (gone < size() && gone < 8 && index(gone) < k) ++gone;
+  if (gone == 8) gone = LowerBound(k);
+  head_ += static_cast<uint32_t>(gone);
   // Compacting once the dead reach a quarter of the live keeps the cost
   // per expired tile constant and the garbage under a quarter (none at all
   // once every tile is gone).
@@ -76,28 +147,37 @@ void TileGrid::EraseBefore(int64_t k) {
 
 void TileGrid::Compact() {
   if (head_ == 0) return;
-  const size_t count = head_;
-  head_ = 0;
-  const uint32_t cut = entries_[count - 1].end;
-  entries_.erase(entries_.begin(), entries_.begin() + static_cast<ptrdiff_t>(count));
-  for (Entry& e : entries_) e.end -= cut;
-  arena_.erase(0, cut);
+  const uint32_t cut = StartOf(head_);
+  const size_t live = size();
   // Sized to the contents, except that small buffers stay: the grid of a
   // short window at a low event rate empties and refills on most Adds, and
-  // freeing and reallocating both buffers each time cost more (instructions
+  // freeing and reallocating the buffer each time cost more (instructions
   // and, with a million states, the allocator's cache misses) than the few
   // bytes kept.
   constexpr size_t kKeptEntries = 4, kKeptArena = 64;
-  if (entries_.capacity() > kKeptEntries && entries_.size() < entries_.capacity() / 4) {
-    entries_.shrink_to_fit();
+  const size_t live_bytes = arena_size_ - cut;
+  if ((entry_capacity_ > kKeptEntries && live < entry_capacity_ / 4) ||
+      (arena_capacity_ > kKeptArena && live_bytes < arena_capacity_ / 4)) {
+    Rebuild(std::max(live, kKeptEntries), std::max(live_bytes, kKeptArena));
+    return;
   }
-  if (arena_.capacity() > kKeptArena && arena_.size() < arena_.capacity() / 4) {
-    arena_.shrink_to_fit();
-  }
+  DropDead();
 }
 
-size_t TileGrid::MemoryBytes() const {
-  return entries_.capacity() * sizeof(Entry) + (arena_.capacity() > 15 ? arena_.capacity() + 1 : 0);
+void TileGrid::DropDead() {
+  if (head_ == 0) return;
+  const uint32_t cut = StartOf(head_);
+  const size_t live = size();
+  const size_t live_bytes = arena_size_ - cut;
+  for (size_t i = 0; i < live; ++i) {
+    Entry e = GetEntry(head_ + i);
+    e.end -= cut;
+    PutEntry(i, e);
+  }
+  std::memmove(arena(), arena() + cut, live_bytes);
+  head_ = 0;
+  end_ = static_cast<uint32_t>(live);
+  arena_size_ = static_cast<uint32_t>(live_bytes);
 }
 
 }  // namespace tessera::agg

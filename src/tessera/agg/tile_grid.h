@@ -3,10 +3,11 @@
 // per tile, each slot's partial as [varint length][bytes]
 // (Accumulator::EncodeTo output; no accumulator object per tile). All tiles'
 // bytes live in one arena in tile order, and each tile's index and the end
-// of its bytes sit together in one entry (12 bytes), so a grid is two
-// allocations however many tiles it has, and an Add into the newest tile
-// touches one entry line and the arena's tail; rewriting a tile moves the
-// arena's tail.
+// of its bytes sit together in one entry (12 bytes); the entries and the
+// arena share one buffer (entries first), so a grid is one allocation
+// however many tiles it has, and an Add into the newest tile touches the
+// last entry's line and the arena's tail, in one block of memory; rewriting
+// a tile moves the arena's tail. Both parts grow by half when full.
 // Expired tiles leave from the front lazily: they stay (unreachable) until
 // they outnumber a quarter of the live ones, so expiring a tile does not
 // move every array of the grid each time (an Add into one of a million
@@ -16,7 +17,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +28,14 @@ namespace tessera::agg {
 
 class TileGrid {
  public:
-  size_t size() const { return entries_.size() - head_; }
-  int64_t index(size_t pos) const { return entries_[head_ + pos].index; }
+  TileGrid() = default;
+  TileGrid(TileGrid&&) noexcept = default;
+  TileGrid& operator=(TileGrid&&) noexcept = default;
+
+  size_t size() const { return end_ - head_; }
+  int64_t index(size_t pos) const { return GetEntry(head_ + pos).index; }
   // index(0), or the largest int64 when empty, kept in the object: Expire
-  // asks it on every Add without touching the entries' memory.
+  // asks it on every Add without touching the buffer.
   int64_t front_index() const { return front_; }
   // The position of the first tile with index >= k.
   size_t LowerBound(int64_t k) const;
@@ -36,8 +43,8 @@ class TileGrid {
   std::string_view Partial(size_t pos, int slot) const;
   std::string_view bytes(size_t pos) const {
     const size_t at = head_ + pos;
-    const uint32_t start = at == 0 ? 0 : entries_[at - 1].end;
-    return std::string_view(arena_).substr(start, entries_[at].end - start);
+    const uint32_t start = StartOf(at);
+    return std::string_view(arena() + start, GetEntry(at).end - start);
   }
 
   // Replaces (or inserts) tile k's bytes.
@@ -49,34 +56,72 @@ class TileGrid {
   // Drops the tiles with index < k.
   void EraseBefore(int64_t k);
 
-  size_t MemoryBytes() const;
+  size_t MemoryBytes() const {
+    return static_cast<size_t>(entry_capacity_) * sizeof(Entry) + arena_capacity_;
+  }
 
   // Asks the CPU to fetch the lines an Add into the newest tile reads and
   // writes (the last entry, the arena's tail), so that their cache misses
   // overlap. Only a hint: changes nothing.
+  // And the first live entry and its bytes (what EraseBefore reads and drops).
+  void PrefetchFront() const {
+    if (end_ == head_) return;
+    __builtin_prefetch(buffer_.get() + head_ * sizeof(Entry), 1);
+    __builtin_prefetch(arena(), 1);  // the dead tiles before it are few (no load to find it)
+  }
   void PrefetchTail() const {
-    if (entries_.empty()) return;
-    __builtin_prefetch(&entries_.back(), 1);
-    const char* tail = arena_.data() + arena_.size();
+    if (end_ == 0) return;
+    __builtin_prefetch(buffer_.get() + (end_ - 1) * sizeof(Entry), 1);
+    const char* tail = arena() + arena_size_;
     __builtin_prefetch(tail - 1, 1);
     __builtin_prefetch(tail - 33, 1);  // a tile's partials are ~20-40 bytes
   }
 
  private:
-  void Compact();  // drops the dead tiles at the front
-
   struct __attribute__((packed)) Entry {
     int64_t index;
-    uint32_t end;  // end of the tile's bytes in arena_
+    uint32_t end;  // end of the tile's bytes in the arena
   };
   static_assert(sizeof(Entry) == 12);
 
-  // Tiles [0, head_) of entries_ are expired; the live tile at `pos` is at
-  // head_ + pos.
-  size_t head_ = 0;
+  Entry GetEntry(size_t at) const {
+    Entry e;
+    std::memcpy(&e, buffer_.get() + at * sizeof(Entry), sizeof(Entry));
+    return e;
+  }
+  void PutEntry(size_t at, const Entry& e) {
+    std::memcpy(buffer_.get() + at * sizeof(Entry), &e, sizeof(Entry));
+  }
+  void AddToEnd(size_t at, uint32_t delta) {
+    Entry e = GetEntry(at);
+    e.end += delta;  // modular
+    PutEntry(at, e);
+  }
+  uint32_t StartOf(size_t at) const { return at == 0 ? 0 : GetEntry(at - 1).end; }
+  char* arena() const {
+    return buffer_.get() + static_cast<size_t>(entry_capacity_) * sizeof(Entry);
+  }
+
+  // Makes room for `entries` live entries and `bytes` live arena bytes,
+  // dropping the dead tiles.
+  void Grow(size_t entries, size_t bytes);
+  // Moves the live tiles into a buffer of the given capacities.
+  void Rebuild(size_t entry_capacity, size_t arena_capacity);
+  // Room for `more_entries` entries and `more_bytes` arena bytes beyond
+  // the live ones: the dead tiles' room, else a larger buffer.
+  void MakeRoom(size_t more_entries, size_t more_bytes);
+  void Compact();   // drops the dead tiles at the front, shrinking a buffer 4x too large
+  void DropDead();  // drops the dead tiles at the front, in place
+
+  // Entries [0, head_) are expired, [head_, end_) live; the arena's bytes
+  // [0, arena_size_) belong to the entries (the dead ones' first).
+  uint32_t head_ = 0;
+  uint32_t end_ = 0;
+  uint32_t entry_capacity_ = 0;
+  uint32_t arena_size_ = 0;
+  uint32_t arena_capacity_ = 0;
   int64_t front_ = std::numeric_limits<int64_t>::max();
-  std::vector<Entry> entries_;
-  std::string arena_;
+  std::unique_ptr<char[]> buffer_;  // entry_capacity_ entries, then the arena
 };
 
 }  // namespace tessera::agg

@@ -94,6 +94,24 @@ TileLayout::TileLayout(const WindowPlan& plan) {
     agg_slot.push_back(static_cast<int>(it->aggs.size()));
     it->aggs.push_back(static_cast<int>(i));
   }
+  for (size_t g = 0; g < groups.size() && groups.size() > 1; ++g) {
+    for (size_t earlier = 0; earlier < g; ++earlier) {
+      const std::vector<int>& a = groups[earlier].aggs;
+      const std::vector<int>& b = groups[g].aggs;
+      // Equal in everything but the window and the tile width.
+      auto same_slot = [&](int x, int y) {
+        const WindowedAgg& ax = plan.aggs[x];
+        const WindowedAgg& ay = plan.aggs[y];
+        return AggKey{ax.spec, ax.column, ay.window, ay.tile_width}.Matches(ay);
+      };
+      const bool same =
+          a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), same_slot);
+      if (same) {
+        groups[g].same_slots_as = static_cast<int>(earlier);
+        break;
+      }
+    }
+  }
   fingerprint = Fingerprint(plan);
 }
 

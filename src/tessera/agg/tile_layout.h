@@ -28,6 +28,11 @@ struct TileLayout {
     int64_t width = 0;       // micros
     int64_t max_window = 0;  // the largest window of the group's aggregates
     std::vector<int> aggs;   // indexes into plan.aggs, slot order
+    // An earlier group whose slots have the same specs and columns (the
+    // same functions over another window: "3 functions x 3 windows"), or
+    // -1. A new tile's bytes depend only on those and the event, so an Add
+    // that makes a new tile in both computes them once.
+    int same_slots_as = -1;
   };
   std::vector<Group> groups;   // in order of first use in plan.aggs
   std::vector<int> agg_group;  // per plan agg: its group

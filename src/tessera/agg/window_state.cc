@@ -88,12 +88,12 @@ Status DecodeTiles(const WindowPlan& plan, const TileLayout& layout, const Encod
 
 }  // namespace
 
-struct WindowState::Rep {
-  explicit Rep(const WindowPlan* p)
-      : plan(p),
-        shared_layout(ScratchFor(*p).layout),
-        layout(*shared_layout),
-        events(p->column_types) {
+// Aligned to a cache line, and what every Add reads first (the header,
+// the inline grids, the events' bookkeeping) in the first four lines.
+struct alignas(64) WindowState::Rep {
+  explicit Rep(const WindowPlan* p) : Rep(p, ScratchFor(*p).layout) {}
+  Rep(const WindowPlan* p, std::shared_ptr<const TileLayout> l)
+      : plan(p), layout(*l), events(p->column_types), shared_layout(std::move(l)) {
     const size_t n = layout.groups.size();
     if (n <= kInlineGrids) {
       grids = std::span<TileGrid>(inline_grids.data(), n);
@@ -105,8 +105,10 @@ struct WindowState::Rep {
   Rep(const Rep&) = delete;  // grids may point into the Rep itself
   Rep& operator=(const Rep&) = delete;
 
+  // *new_tiles: bit g set when group g's thread-local tile bytes hold the
+  // new tile this Add made there (reused by later groups of the same slots).
   void UpdateTile(int g, const EventRank& rank, std::span<const std::optional<AggInput>> values,
-                  std::vector<std::unique_ptr<Accumulator>>& accs);
+                  std::vector<std::unique_ptr<Accumulator>>& accs, uint64_t* new_tiles);
 
   // The smallest cutoff at which Expire drops tile k of group g (at or
   // below it: FirstLiveTile(g, cutoff) > k means cutoff >= k * width -
@@ -145,10 +147,7 @@ struct WindowState::Rep {
   }
 
   const WindowPlan* plan;
-  // Shared by every state of the plan on this thread (one per plan, not per
-  // key); kept alive here if the thread's cache drops it.
-  std::shared_ptr<const TileLayout> shared_layout;
-  const TileLayout& layout;
+  const TileLayout& layout;  // *shared_layout
   int64_t horizon = std::numeric_limits<int64_t>::min();
   // A lower bound of the smallest cutoff at which Expire drops an event or
   // a tile (the largest int64: nothing held). Expire below it only raises
@@ -162,8 +161,11 @@ struct WindowState::Rep {
   static constexpr size_t kInlineGrids = 3;
   std::span<TileGrid> grids;
   std::array<TileGrid, kInlineGrids> inline_grids;
-  std::vector<TileGrid> more_grids;  // only when the layout has more groups
   EventColumns events;
+  std::vector<TileGrid> more_grids;  // only when the layout has more groups
+  // Shared by every state of the plan on this thread (one per plan, not per
+  // key); kept alive here if the thread's cache drops it.
+  std::shared_ptr<const TileLayout> shared_layout;
 };
 
 // Appends [varint length][partial] for the partial `write` appends to
@@ -189,7 +191,8 @@ void AppendPrefixed(std::string* out, Write write) {
 // aggregate that skips the event.
 void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
                                   std::span<const std::optional<AggInput>> values,
-                                  std::vector<std::unique_ptr<Accumulator>>& accs) {
+                                  std::vector<std::unique_ptr<Accumulator>>& accs,
+                                  uint64_t* new_tiles) {
   const TileLayout::Group& group = layout.groups[g];
   if (std::none_of(group.aggs.begin(), group.aggs.end(),
                    [&](int a) { return Takes(plan->aggs[a], values); })) {
@@ -200,9 +203,24 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
   TileGrid& grid = grids[g];
   const size_t pos = grid.LowerBound(k);
   const bool exists = pos < grid.size() && grid.index(pos) == k;
+  // Per group, reused: no allocation in steady state.
+  thread_local std::vector<std::string> tile_bytes;
+  if (tile_bytes.size() < grids.size()) tile_bytes.resize(grids.size());
+  const int same = group.same_slots_as;
+  if (!exists && same >= 0 && same < 64 && (*new_tiles >> same & 1)) {
+    // A new tile of an event another group made a new tile of too: the
+    // same bytes (each slot's partial of this one event).
+    if (pos == grid.size()) {
+      grid.Append(k, tile_bytes[same]);
+    } else {
+      grid.Set(k, tile_bytes[same]);
+    }
+    next_drop = std::min(next_drop, TileDropCutoff(g, k));
+    return;
+  }
   // The old partials, in slot order (written by Set: they parse).
   PartialReader old(exists ? grid.bytes(pos) : std::string_view());
-  thread_local std::string bytes;  // reused: no allocation in steady state
+  std::string& bytes = tile_bytes[g];
   bytes.clear();
   for (size_t s = 0; s < group.aggs.size(); ++s) {
     const WindowedAgg& agg = plan->aggs[group.aggs[s]];
@@ -230,7 +248,10 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
   } else {
     grid.Set(k, bytes);
   }
-  if (!exists) next_drop = std::min(next_drop, TileDropCutoff(g, k));
+  if (!exists) {
+    next_drop = std::min(next_drop, TileDropCutoff(g, k));
+    if (g < 64) *new_tiles |= uint64_t{1} << g;
+  }
 }
 
 WindowState::WindowState(const WindowPlan* plan) : rep_(std::make_unique<Rep>(plan)) {}
@@ -250,7 +271,10 @@ WindowState::AddResult WindowState::Add(const EventRank& rank,
   r.events.Insert(pos, kept, values);
   r.next_drop = std::min(r.next_drop, kept.event_ts);
   std::vector<std::unique_ptr<Accumulator>>& accs = ScratchFor(*r.plan, &r.layout).accumulators;
-  for (size_t g = 0; g < r.grids.size(); ++g) r.UpdateTile(static_cast<int>(g), kept, values, accs);
+  uint64_t new_tiles = 0;
+  for (size_t g = 0; g < r.grids.size(); ++g) {
+    r.UpdateTile(static_cast<int>(g), kept, values, accs, &new_tiles);
+  }
   return AddResult::kApplied;
 }
 
@@ -353,9 +377,20 @@ void WindowState::Expire(int64_t now) {
       window_read_internal::Clamp64(static_cast<__int128>(now) - r.plan->max_window);
   if (cutoff <= r.horizon) return;
   r.horizon = cutoff;
-  if (cutoff < r.next_drop) return;     // most calls: nothing to drop
+  if (cutoff < r.next_drop) return;  // most calls: nothing to drop
+  // What this drop touches (the events' and grids' fronts) and what the
+  // Add that usually follows an Expire touches (their tails), asked for at
+  // once: the cache misses overlap instead of following one another.
+  r.events.PrefetchFront();
+  for (const TileGrid& grid : r.grids) grid.PrefetchFront();
+  r.Prefetch();
   if (r.events.front_ts() <= cutoff) {  // most calls drop nothing
-    size_t gone = r.events.LowerBoundTs(cutoff);
+    // Mostly one or two events leave: a scan from the front touches only
+    // their line, where a binary search touched lines all over the events,
+    // one dependent cache miss after another.
+    size_t gone = 1;  // front_ts() <= cutoff
+    while (gone < r.events.size() && gone < 8 && r.events.ts(gone) <= cutoff) ++gone;
+    if (gone == 8) gone = r.events.LowerBoundTs(cutoff);
     while (gone < r.events.size() && r.events.ts(gone) <= cutoff) ++gone;
     r.events.EraseFront(gone);
   }
