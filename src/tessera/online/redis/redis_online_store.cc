@@ -103,59 +103,24 @@ Result<int64_t> RedisOnlineStore::WriteBulk(const ViewId& view, std::span<const 
     int64_t chunk = 0;
     TS_RETURN_NOT_OK(WithConnection([&](RedisConnection& connection) -> Status {
       chunk = 0;
-      return EvalBulkChunk(connection, field, keys, values, order, starts, first, last, &chunk);
+      std::vector<std::string_view> argv;
+      return EvalPipelined(
+          connection, last - first,
+          [&](size_t c) {
+            const size_t g = first + c;
+            const std::string count = std::to_string(starts[g + 1] - starts[g]);
+            argv.assign({"EVALSHA", connection.script_sha(), count});
+            for (size_t i = starts[g]; i < starts[g + 1]; ++i) argv.push_back(keys[order[i]]);
+            argv.push_back(field);
+            for (size_t i = starts[g]; i < starts[g + 1]; ++i) argv.push_back(values[order[i]]);
+            connection.Append(argv);
+          },
+          [&](size_t, long long stored_rows) { chunk += stored_rows; });
     }));
     stored += chunk;
     first = last;
   }
   return stored;
-}
-
-// As EvalWriteChunk: every call sent, then every reply read; on NOSCRIPT
-// the script is loaded again and the calls from the first NOSCRIPT on are
-// sent again, in order.
-Status RedisOnlineStore::EvalBulkChunk(RedisConnection& connection, const std::string& field,
-                                       const std::vector<std::string>& keys,
-                                       const std::vector<std::string>& values,
-                                       const std::vector<uint32_t>& order,
-                                       const std::vector<size_t>& starts, size_t first, size_t last,
-                                       int64_t* stored) {
-  if (connection.script_sha().empty()) TS_RETURN_NOT_OK(LoadWriteScript(&connection));
-  std::vector<std::string_view> argv;
-  for (size_t from = first, loads = 0; from < last;) {
-    for (size_t g = from; g < last; ++g) {
-      const size_t n = starts[g + 1] - starts[g];
-      const std::string count = std::to_string(n);
-      argv.assign({"EVALSHA", connection.script_sha(), count});
-      for (size_t i = starts[g]; i < starts[g + 1]; ++i) argv.push_back(keys[order[i]]);
-      argv.push_back(field);
-      for (size_t i = starts[g]; i < starts[g + 1]; ++i) argv.push_back(values[order[i]]);
-      connection.Append(argv);
-    }
-    size_t first_noscript = last;
-    Status error;
-    for (size_t g = from; g < last; ++g) {
-      TS_ASSIGN_OR_RETURN(ReplyPtr reply, connection.Next());
-      if (IsNoScript(*reply)) {
-        first_noscript = std::min(first_noscript, g);
-      } else if (reply->type == REDIS_REPLY_ERROR) {
-        if (error.ok()) error = connection.ReplyStatus(*reply, "EVALSHA (write script)");
-      } else if (reply->type != REDIS_REPLY_INTEGER) {
-        if (error.ok()) error = Unexpected(connection, "EVALSHA (write script)");
-      } else if (g < first_noscript) {
-        *stored += reply->integer;
-      }
-    }
-    TS_RETURN_NOT_OK(error);
-    if (first_noscript == last) break;
-    if (++loads > 1) {
-      return Status::IOError("redis " + connection.address() +
-                             ": EVALSHA failed: NOSCRIPT again right after SCRIPT LOAD");
-    }
-    TS_RETURN_NOT_OK(LoadWriteScript(&connection));
-    from = first_noscript;
-  }
-  return Status::OK();
 }
 
 Status RedisOnlineStore::CompareAndWrite(const ViewId& view,
@@ -184,35 +149,44 @@ Status RedisOnlineStore::CompareAndWrite(const ViewId& view,
   return Status::OK();
 }
 
-// Sends one EVALSHA per row, then reads every reply (a connection goes back
-// to the pool only with none unread). On NOSCRIPT (the server lost its
-// scripts: SCRIPT FLUSH) the script is loaded again and the rows from the
-// first NOSCRIPT on are sent again, in order, so rows of one key still
-// land in the caller's order. A retry through WithConnection sends every
-// row again: harmless for a tie-break write (an equal rank replaces the
-// same bytes), and a compare-and-set that had landed reports 0 and the
-// caller reads the key again.
 Status RedisOnlineStore::EvalWriteChunk(RedisConnection& connection, const std::string& field,
                                         size_t n,
                                         const std::function<void(size_t, WriteArgs*)>& make_args,
                                         std::vector<uint8_t>* results) {
   results->assign(n, 0);
-  if (connection.script_sha().empty()) TS_RETURN_NOT_OK(LoadWriteScript(&connection));
   WriteArgs args;
+  return EvalPipelined(
+      connection, n,
+      [&](size_t i) {
+        args.expected.reset();
+        make_args(i, &args);
+        if (args.expected.has_value()) {
+          const std::string_view argv[] = {
+              "EVALSHA", connection.script_sha(), "1", args.key, field, args.value, *args.expected};
+          connection.Append(argv);
+        } else {
+          const std::string_view argv[] = {"EVALSHA", connection.script_sha(), "1", args.key, field,
+                                           args.value};
+          connection.Append(argv);
+        }
+      },
+      [&](size_t i, long long reply) { (*results)[i] = reply == 1 ? 1 : 0; });
+}
+
+// Sends every call, then reads every reply (a connection goes back to the
+// pool only with none unread). On NOSCRIPT (the server lost its scripts:
+// SCRIPT FLUSH) the script is loaded again and the calls from the first
+// NOSCRIPT on are sent again, in order, so rows of one key still land in
+// the caller's order. A retry through WithConnection sends every call
+// again: harmless for a tie-break write (an equal rank replaces the same
+// bytes), and a compare-and-set that had landed reports 0 and the caller
+// reads the key again.
+Status RedisOnlineStore::EvalPipelined(RedisConnection& connection, size_t n,
+                                       const std::function<void(size_t)>& append,
+                                       const std::function<void(size_t, long long)>& on_reply) {
+  if (connection.script_sha().empty()) TS_RETURN_NOT_OK(LoadWriteScript(&connection));
   for (size_t from = 0, loads = 0; from < n;) {
-    for (size_t i = from; i < n; ++i) {
-      args.expected.reset();
-      make_args(i, &args);
-      if (args.expected.has_value()) {
-        const std::string_view argv[] = {"EVALSHA",  connection.script_sha(), "1", args.key, field,
-                                         args.value, *args.expected};
-        connection.Append(argv);
-      } else {
-        const std::string_view argv[] = {"EVALSHA", connection.script_sha(), "1", args.key, field,
-                                         args.value};
-        connection.Append(argv);
-      }
-    }
+    for (size_t i = from; i < n; ++i) append(i);
     size_t first_noscript = n;
     Status error;
     for (size_t i = from; i < n; ++i) {
@@ -224,7 +198,7 @@ Status RedisOnlineStore::EvalWriteChunk(RedisConnection& connection, const std::
       } else if (reply->type != REDIS_REPLY_INTEGER) {
         if (error.ok()) error = Unexpected(connection, "EVALSHA (write script)");
       } else if (i < first_noscript) {
-        (*results)[i] = reply->integer == 1 ? 1 : 0;
+        on_reply(i, reply->integer);
       }
     }
     TS_RETURN_NOT_OK(error);

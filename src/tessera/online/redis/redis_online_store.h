@@ -80,13 +80,12 @@ class RedisOnlineStore final : public OnlineStore {
   Status EvalWriteChunk(RedisConnection& connection, const std::string& field, size_t n,
                         const std::function<void(size_t, WriteArgs*)>& make_args,
                         std::vector<uint8_t>* results);
-  // Runs the write script once per group of rows (keys[order[i]] and
-  // values[order[i]] for i in [starts[g], starts[g + 1]), g in [first,
-  // last)), pipelined; *stored sums the replies.
-  Status EvalBulkChunk(RedisConnection& connection, const std::string& field,
-                       const std::vector<std::string>& keys, const std::vector<std::string>& values,
-                       const std::vector<uint32_t>& order, const std::vector<size_t>& starts,
-                       size_t first, size_t last, int64_t* stored);
+  // Sends append(i) for every i in [0, n) in one pipeline (each appends one
+  // EVALSHA of the write script), then reads the replies: on_reply(i, v)
+  // for each integer reply v. Reloads the script on NOSCRIPT (see .cc).
+  Status EvalPipelined(RedisConnection& connection, size_t n,
+                       const std::function<void(size_t)>& append,
+                       const std::function<void(size_t, long long)>& on_reply);
   Status DeleteScanPage(RedisConnection& connection, const std::string& field, std::string* cursor);
 
   RedisPool pool_;
