@@ -353,6 +353,29 @@ TEST_F(RedisStoreTest, WritesLoadTheScriptAgainAfterScriptFlush) {
   EXPECT_EQ(RowText(ReadAll(*store_, {{&v, "k"}})[0]), "2/0/0=two");
 }
 
+TEST_F(RedisStoreTest, BulkWritesLoadTheScriptAgainAfterScriptFlush) {
+  const ViewId v{"v", 1};
+  const OnlineWrite first[] = {{"k", {1, 0, 0}, "one"}};
+  ASSERT_EQ(*store_->WriteBulk(v, first), 1);
+  RawRedis raw(server_->port());
+  ASSERT_EQ(raw.Run({"SCRIPT", "FLUSH"}), "OK");
+  // Rows of one key compete in call order; other keys in other slots.
+  const OnlineWrite rows[] = {{"k", {0, 0, 0}, "loses"},
+                              {"k", {2, 0, 0}, "two"},
+                              {"j", {2, 0, 0}, "j"},
+                              {"k", {2, 0, 0}, "ties, after"}};
+  Result<int64_t> stored = store_->WriteBulk(v, rows);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  MemoryOnlineStore reference;
+  ASSERT_TRUE(reference.Write(v, first).ok());
+  Result<int64_t> expected = reference.Write(v, rows);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(*stored, *expected);
+  const auto got = ReadAll(*store_, {{&v, "k"}, {&v, "j"}});
+  const auto want = ReadAll(reference, {{&v, "k"}, {&v, "j"}});
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(RowText(got[i]), RowText(want[i])) << i;
+}
+
 TEST_F(RedisStoreTest, ACorruptStoredValueIsReportedAndLosesToAWrite) {
   const ViewId v{"v", 1};
   RawRedis raw(server_->port());
