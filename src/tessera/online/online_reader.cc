@@ -172,6 +172,9 @@ struct ReadScratch {
   std::vector<std::optional<OnlineRow>> rows;  // per lookup
   std::vector<ViewValues> views;               // per plan view
   std::vector<uint8_t> is_null;                // DecodeRow's per-feature flags
+  // Per plan view, per feature: its builder, kept (Finish empties it) so
+  // a request does not make and free one per feature.
+  std::vector<std::vector<std::unique_ptr<ArrayBuilder>>> builders;
 };
 
 class Reader {
@@ -189,7 +192,8 @@ class Reader {
         row_lookup_(scratch->row_lookup),
         rows_(scratch->rows),
         views_(scratch->views),
-        is_null_(scratch->is_null) {}
+        is_null_(scratch->is_null),
+        builders_(scratch->builders) {}
 
   Status Run(OnlineValues* out) {
     TS_ASSIGN_OR_RETURN(keys_, CoerceKeys(plan_, entities_));
@@ -265,21 +269,27 @@ class Reader {
         row_lookup_[v * static_cast<size_t>(n_) + static_cast<size_t>(r)])];
   }
 
-  // Sizes view v's values for n_ rows and makes a builder for each feature
-  // the request needs (null for the others).
-  Status StartView(size_t v, std::vector<std::unique_ptr<ArrayBuilder>>* builders) {
+  // Sizes view v's values for n_ rows and readies a builder for each
+  // feature the request needs (null for the others): the thread's builder
+  // of the last request when it has the type and is empty (a read that
+  // failed half-way leaves values in its builders: they are replaced).
+  Status StartView(size_t v, std::vector<std::unique_ptr<ArrayBuilder>>** builders) {
     const PlannedView& view = plan_.views[v];
     const size_t nf = view.def.features.size();
-    builders->clear();
-    builders->resize(nf);
+    if (builders_.size() <= v) builders_.resize(v + 1);
+    std::vector<std::unique_ptr<ArrayBuilder>>& kept = builders_[v];
+    kept.resize(nf);
+    *builders = &kept;
     ViewValues& out = views_[v];
     out.values.assign(nf, nullptr);
     if (out.statuses.size() < nf) out.statuses.resize(nf);
     out.event_ts.assign(static_cast<size_t>(n_), 0);
     for (size_t f = 0; f < nf; ++f) {
       if (!view.decode[f]) continue;
-      (*builders)[f] = ArrayBuilder::Make(view.def.features[f].type);
-      TS_RETURN_NOT_OK((*builders)[f]->Reserve(n_));
+      const DataType type = view.def.features[f].type;
+      std::unique_ptr<ArrayBuilder>& b = kept[f];
+      if (b == nullptr || !(b->type() == type) || b->length() != 0) b = ArrayBuilder::Make(type);
+      TS_RETURN_NOT_OK(b->Reserve(n_));
       out.statuses[f].resize(static_cast<size_t>(n_));
     }
     return Status::OK();
@@ -291,8 +301,12 @@ class Reader {
     const PlannedView& view = plan_.views[v];
     const agg::WindowPlan& window = *view.window;
     const size_t nf = view.def.features.size();
-    std::vector<std::unique_ptr<ArrayBuilder>> builders;
-    TS_RETURN_NOT_OK(StartView(v, &builders));
+    std::vector<std::unique_ptr<ArrayBuilder>>* kept = nullptr;
+    TS_RETURN_NOT_OK(StartView(v, &kept));
+    std::vector<ArrayBuilder*> builders(nf, nullptr);
+    for (size_t f = 0; f < nf; ++f) {
+      if (view.decode[f]) builders[f] = (*kept)[f].get();
+    }
     ViewValues& out = views_[v];
     std::optional<agg::WindowState> empty;  // built only when a key has no state
     std::vector<Value> values;
@@ -330,10 +344,12 @@ class Reader {
     const PlannedView& view = plan_.views[v];
     if (view.window != nullptr) return DecodeWindow(v);
     const size_t nf = view.def.features.size();
-    std::vector<std::unique_ptr<ArrayBuilder>> owned;
-    TS_RETURN_NOT_OK(StartView(v, &owned));
+    std::vector<std::unique_ptr<ArrayBuilder>>* kept = nullptr;
+    TS_RETURN_NOT_OK(StartView(v, &kept));
     std::vector<ArrayBuilder*> builders(nf, nullptr);
-    for (size_t f = 0; f < nf; ++f) builders[f] = owned[f].get();
+    for (size_t f = 0; f < nf; ++f) {
+      if (view.decode[f]) builders[f] = (*kept)[f].get();
+    }
     ViewValues& out = views_[v];
     const int64_t ttl = view.def.ttl;
     std::vector<uint8_t>& is_null = is_null_;
@@ -457,6 +473,7 @@ class Reader {
   std::vector<std::optional<OnlineRow>>& rows_;
   std::vector<ViewValues>& views_;
   std::vector<uint8_t>& is_null_;
+  std::vector<std::vector<std::unique_ptr<ArrayBuilder>>>& builders_;
   std::vector<std::vector<ArrayPtr>> on_demand_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "tessera/serving/api_registry.h"
 #include "tessera/serving/api_requests.h"
@@ -54,6 +56,21 @@ Endpoint EndpointOf(const HttpTarget& target, const char** method) {
   return Endpoint::kOther;
 }
 
+// The endpoint of a target that percent-decoding leaves as it is (no '%',
+// no query) and that is one of kRoutes' paths, found without parsing it
+// (the hot path: ParseTarget allocates its decoded path and segments);
+// nullopt for any other target, which ParseTarget then reads.
+std::optional<Endpoint> PlainRoute(std::string_view target, const char** method) {
+  if (target.find_first_of("%?") != std::string_view::npos) return std::nullopt;
+  for (const RouteEntry& r : kRoutes) {
+    if (target == r.path) {
+      *method = r.method;
+      return r.endpoint;
+    }
+  }
+  return std::nullopt;
+}
+
 HttpResponse MethodNotAllowed(const std::string& method, const char* allowed) {
   HttpResponse r =
       ErrorResponse({405, "method", method + " is not allowed here; use " + std::string(allowed)});
@@ -93,8 +110,10 @@ HttpResponse Api::Handle(HttpRequest& request) {
 bool Api::RunsLong(const HttpRequest& request) const {
   HttpTarget target;
   const char* method = nullptr;
-  if (request.method != "POST" || ParseTarget(request.target, &target)) return false;
-  Endpoint endpoint = EndpointOf(target, &method);
+  if (request.method != "POST") return false;
+  std::optional<Endpoint> plain = PlainRoute(request.target, &method);
+  if (!plain && ParseTarget(request.target, &target)) return false;
+  Endpoint endpoint = plain ? *plain : EndpointOf(target, &method);
   return endpoint == Endpoint::kMaterialize || endpoint == Endpoint::kMaterializeIncremental;
 }
 
@@ -102,15 +121,23 @@ void Api::Refused(std::string_view target, int http_status) {
   HttpTarget parsed;
   const char* method = nullptr;
   Endpoint endpoint = Endpoint::kOther;
-  if (!ParseTarget(target, &parsed)) endpoint = EndpointOf(parsed, &method);
+  if (std::optional<Endpoint> plain = PlainRoute(target, &method)) {
+    endpoint = *plain;
+  } else if (!ParseTarget(target, &parsed)) {
+    endpoint = EndpointOf(parsed, &method);
+  }
   metrics_->RecordRequest(endpoint, http_status, 0);
 }
 
 HttpResponse Api::Route(HttpRequest& request, Endpoint* endpoint) {
-  HttpTarget target;
-  if (auto err = ParseTarget(request.target, &target)) return ErrorResponse(*err);
+  HttpTarget target;  // parsed only when the target is not a plain route
   const char* method = nullptr;
-  *endpoint = EndpointOf(target, &method);
+  if (std::optional<Endpoint> plain = PlainRoute(request.target, &method)) {
+    *endpoint = *plain;
+  } else {
+    if (auto err = ParseTarget(request.target, &target)) return ErrorResponse(*err);
+    *endpoint = EndpointOf(target, &method);
+  }
   if (*endpoint == Endpoint::kOther) {
     return ErrorResponse({404, "path", "no endpoint " + target.path + " (see docs/HTTP.md)"});
   }

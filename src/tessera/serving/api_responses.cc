@@ -1,5 +1,8 @@
 #include "tessera/serving/api_responses.h"
 
+#include <array>
+#include <string_view>
+
 #include "tessera/serving/json_writer.h"
 
 namespace tessera::serving {
@@ -39,28 +42,49 @@ void WriteJsonValue(const Array& a, int64_t i, JsonWriter* w) {
 
 namespace {
 
-void WriteResult(const OnlineResponse& r, size_t k, JsonWriter* w) {
-  w->StartObject();
-  w->Key("values");
+// A status as its JSON string, quotes included (the names are plain ASCII:
+// nothing to escape).
+std::string_view QuotedStatus(FeatureStatus s) {
+  static const auto kQuoted = [] {
+    std::array<std::string, 4> quoted;
+    for (size_t i = 0; i < quoted.size(); ++i) {
+      quoted[i] = std::string("\"") + FeatureStatusName(static_cast<FeatureStatus>(i)) + "\"";
+    }
+    return quoted;
+  }();
+  const auto i = static_cast<size_t>(s);
+  return i < kQuoted.size() ? std::string_view(kQuoted[i]) : std::string_view("\"UNKNOWN\"");
+}
+
+// Result k: {"values":[...],"statuses":[...],"event_timestamps":[...]}.
+// The fixed keys and punctuation are appended as literals (what JsonWriter
+// would write for them, without its per-call bookkeeping: most of a small
+// response's cost); `w` writes the arrays, each at its top level, so it
+// keeps its last formatted timestamp from one result to the next.
+void WriteResult(const OnlineResponse& r, size_t k, JsonWriter* w, std::string* out) {
+  out->append(k == 0 ? "{\"values\":" : ",{\"values\":");
   w->StartArray();
   if (k < r.values.size() && r.values[k] != nullptr) {
     const Array& a = *r.values[k];
     for (int64_t i = 0; i < a.length(); ++i) WriteJsonValue(a, i, w);
   }
   w->EndArray();
-  w->Key("statuses");
-  w->StartArray();
+  out->append(",\"statuses\":[");
   if (k < r.statuses.size()) {
-    for (FeatureStatus s : r.statuses[k]) w->String(FeatureStatusName(s));
+    bool first = true;
+    for (FeatureStatus s : r.statuses[k]) {
+      if (!first) out->push_back(',');
+      first = false;
+      out->append(QuotedStatus(s));
+    }
   }
-  w->EndArray();
-  w->Key("event_timestamps");
+  out->append("],\"event_timestamps\":");
   w->StartArray();
   if (k < r.event_timestamps.size()) {
     for (int64_t ts : r.event_timestamps[k]) w->Timestamp(ts);
   }
   w->EndArray();
-  w->EndObject();
+  out->push_back('}');
 }
 
 }  // namespace
@@ -78,20 +102,16 @@ void AppendOnlineResponseJson(const OnlineResponse& response, std::string* out) 
   // not regrown on the way: one allocation, or none in a reused buffer.
   const size_t columns = response.names.size();
   out->reserve(out->size() + 64 + columns * (96 + 64 * static_cast<size_t>(rows)));
+  // {"metadata":{"feature_names":[...]},"results":[...]}; the writer writes
+  // only arrays at its top level (see WriteResult).
   JsonWriter w(out);
-  w.StartObject();
-  w.Key("metadata");
-  w.StartObject();
-  w.Key("feature_names");
+  out->append("{\"metadata\":{\"feature_names\":");
   w.StartArray();
   for (const std::string& name : response.names) w.String(name);
   w.EndArray();
-  w.EndObject();
-  w.Key("results");
-  w.StartArray();
-  for (size_t k = 0; k < response.names.size(); ++k) WriteResult(response, k, &w);
-  w.EndArray();
-  w.EndObject();
+  out->append("},\"results\":[");
+  for (size_t k = 0; k < response.names.size(); ++k) WriteResult(response, k, &w, out);
+  out->append("]}");
 }
 
 std::string PushSummaryJson(const PushSummary& s) {

@@ -108,9 +108,17 @@ void AppendFloating(std::string* out, T v) {
     // Shortest round-trip digits, always with a fraction or an exponent, so
     // a JSON reader (Python's, Feast's clients) reads a float back as a
     // float and -0.0 keeps its sign ("2.0", not "2"; "-0.0", not "-0").
-    const size_t start = out->size();
-    AppendNumber(out, v);
-    if (out->find_first_of(".eE", start) == std::string::npos) out->append(".0");
+    char buf[40];
+    char* end = std::to_chars(buf, buf + 32, v).ptr;
+    // std::string::find_first_of calls memchr per character: as costly as
+    // the formatting itself. The digits are at most ~25 bytes.
+    bool has_point = false;
+    for (const char* c = buf; c < end; ++c) has_point |= *c == '.' || *c == 'e' || *c == 'E';
+    if (!has_point) {
+      *end++ = '.';
+      *end++ = '0';
+    }
+    out->append(buf, static_cast<size_t>(end - buf));
   }
 }
 
