@@ -84,6 +84,31 @@ TEST_F(ServingCatalogTest, AWriteIsSeenByTheNextCallAndNoChangeReadsNothing) {
   EXPECT_NE(after->get(), first->get());
 }
 
+TEST_F(ServingCatalogTest, AnotherReaderOfTheRegistryIsNoChange) {
+  // A reader (the catalog's own background recheck, a `tessera list`)
+  // makes SQLite create an empty -wal and -shm and delete them again: no
+  // data changed, so the request path must not read the registry again.
+  auto catalog = MakeCatalog(std::chrono::hours(1));
+  auto first = catalog->Current();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  for (int round = 0; round < 3; ++round) {
+    {
+      registry::RegistryOptions ro;
+      ro.read_only = true;
+      auto reader = registry::Registry::Open(repo_.RegistryPath(), ro);
+      ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+      ASSERT_TRUE((*reader)->Version().ok());
+      auto during = catalog->Current();
+      ASSERT_TRUE(during.ok());
+      EXPECT_EQ(during->get(), first->get());
+    }
+    auto after = catalog->Current();
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->get(), first->get());
+  }
+  EXPECT_EQ(catalog->RegistryReads(), 1u);
+}
+
 TEST_F(ServingCatalogTest, ThePeriodicRecheckReadsTheRegistryOffTheRequestPath) {
   const auto interval = std::chrono::milliseconds(20);
   auto catalog = MakeCatalog(interval);

@@ -103,6 +103,11 @@ bool SameMaterialized(const std::vector<registry::MaterializedView>& a,
 std::pair<FileStamp, FileStamp> ServingCatalog::Stamp() const {
   auto [ino, size, mtime] = StatOf(options_.registry_path);
   auto [wino, wsize, wmtime] = StatOf(wal_path_);
+  // An empty -wal holds no commit: it is what every reader (this catalog's
+  // own recheck included) makes SQLite create and delete again, so it
+  // stamps as no -wal at all. A commit grows it; a checkpoint that empties
+  // it has written the database file, whose stamp then changes.
+  if (wsize == 0) return {FileStamp{ino, size, mtime}, FileStamp{0, -1, 0}};
   return {FileStamp{ino, size, mtime}, FileStamp{wino, wsize, wmtime}};
 }
 
