@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "tessera/agg/state_memory.h"
+
 namespace tessera::agg {
 
 namespace {
@@ -35,6 +37,8 @@ EventColumns::EventColumns(const std::vector<DataType>& types) {
     if (IsIntLike(col.type) || IsFloating(col.type) || IsBinary(col.type)) col.lane = stride_++;
   }
 }
+
+EventColumns::~EventColumns() { StateFree(rows_, block_bytes_); }
 
 bool EventColumns::Input(int c, size_t live, AggInput* out) const {
   const Column& col = columns_[c];
@@ -84,18 +88,24 @@ size_t EventColumns::LowerBoundTs(int64_t ts) const {
 }
 
 void EventColumns::Relayout(size_t capacity, size_t stride) {
-  auto rows = std::make_unique_for_overwrite<uint64_t[]>(capacity * stride);
+  // The whole block is used: capacity grows to what it holds.
+  const size_t row_bytes = stride * sizeof(uint64_t);
+  const size_t block_bytes = capacity == 0 ? 0 : StateBlockBytes(capacity * row_bytes);
+  auto* rows = block_bytes == 0 ? nullptr : static_cast<uint64_t*>(StateAlloc(block_bytes));
+  capacity = block_bytes / row_bytes;
   const size_t live = size();
   if (stride == stride_) {
-    if (live > 0) std::memcpy(rows.get(), Row(head_), live * stride * sizeof(uint64_t));
+    if (live > 0) std::memcpy(rows, Row(head_), live * stride * sizeof(uint64_t));
   } else {
     for (size_t i = 0; i < live; ++i) {
-      uint64_t* to = rows.get() + i * stride;
+      uint64_t* to = rows + i * stride;
       std::memcpy(to, Row(head_ + i), stride_ * sizeof(uint64_t));
       std::memset(to + stride_, 0, (stride - stride_) * sizeof(uint64_t));
     }
   }
-  rows_ = std::move(rows);
+  StateFree(rows_, block_bytes_);
+  rows_ = rows;
+  block_bytes_ = static_cast<uint32_t>(block_bytes);
   capacity_ = static_cast<uint32_t>(capacity);
   stride_ = static_cast<uint16_t>(stride);
   end_ = static_cast<uint32_t>(live);
@@ -191,7 +201,9 @@ void EventColumns::Compact() {
     }
     created_lane_ = seq_lane_ = 0;
     if (capacity_ > 4) {
-      rows_.reset();
+      StateFree(rows_, block_bytes_);
+      rows_ = nullptr;
+      block_bytes_ = 0;
       capacity_ = 0;
     }
     return;
@@ -223,8 +235,7 @@ void EventColumns::CompactArena(Column* col) {
 }
 
 size_t EventColumns::MemoryBytes() const {
-  size_t bytes = static_cast<size_t>(capacity_) * stride_ * sizeof(uint64_t) +
-                 more_columns_.capacity() * sizeof(Column);
+  size_t bytes = block_bytes_ + more_columns_.capacity() * sizeof(Column);
   for (const Column& col : columns_) {
     bytes += col.valid.capacity();
     if (col.arena.capacity() > 15) bytes += col.arena.capacity() + 1;

@@ -34,6 +34,7 @@ namespace tessera::agg {
 class EventColumns {
  public:
   explicit EventColumns(const std::vector<DataType>& types);
+  ~EventColumns();
   // Not copyable or movable: columns_ may point into the object itself.
   EventColumns(const EventColumns&) = delete;
   EventColumns& operator=(const EventColumns&) = delete;
@@ -76,10 +77,10 @@ class EventColumns {
   // Only a hint: changes nothing.
   // And the first live row (what Expire reads and drops).
   void PrefetchFront() const {
-    if (end_ > head_) __builtin_prefetch(rows_.get() + head_ * stride_, 1);
+    if (end_ > head_) __builtin_prefetch(rows_ + head_ * stride_, 1);
   }
   void PrefetchTail() const {
-    if (end_ > 0) __builtin_prefetch(rows_.get() + (end_ - 1) * stride_, 1);
+    if (end_ > 0) __builtin_prefetch(rows_ + (end_ - 1) * stride_, 1);
   }
 
  private:
@@ -92,7 +93,7 @@ class EventColumns {
   int64_t Lane(size_t row, size_t lane) const {
     return static_cast<int64_t>(rows_[row * stride_ + lane]);
   }
-  uint64_t* Row(size_t row) { return rows_.get() + row * stride_; }
+  uint64_t* Row(size_t row) { return rows_ + row * stride_; }
   // Moves the live rows into a buffer of `capacity` rows of `stride` lanes
   // (new lanes beyond the old stride are zero), dropping the dead ones.
   void Relayout(size_t capacity, size_t stride);
@@ -116,8 +117,12 @@ class EventColumns {
   uint16_t stride_ = 1;
   uint16_t created_lane_ = 0;  // 0: every created_ts is null
   uint16_t seq_lane_ = 0;      // 0: every ingest_seq is 0
+  // The bytes of rows_'s block (StateAlloc; its rows are capacity_ rows
+  // of stride_ lanes, which may be fewer bytes once the optional lanes
+  // are gone).
+  uint32_t block_bytes_ = 0;
   int64_t front_ts_ = std::numeric_limits<int64_t>::max();
-  std::unique_ptr<uint64_t[]> rows_;
+  uint64_t* rows_ = nullptr;  // owned: StateFree(rows_, block_bytes_)
   // One column (the usual plan: sum, count, max of one input) lives inside
   // the object, not in an array of its own.
   std::span<Column> columns_;

@@ -1,10 +1,37 @@
 #include "tessera/agg/tile_grid.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "tessera/agg/partial_coding.h"
+#include "tessera/agg/state_memory.h"
 
 namespace tessera::agg {
+
+TileGrid::~TileGrid() { StateFree(buffer_, MemoryBytes()); }
+
+TileGrid::TileGrid(TileGrid&& other) noexcept
+    : head_(std::exchange(other.head_, 0)),
+      end_(std::exchange(other.end_, 0)),
+      entry_capacity_(std::exchange(other.entry_capacity_, 0)),
+      arena_size_(std::exchange(other.arena_size_, 0)),
+      arena_capacity_(std::exchange(other.arena_capacity_, 0)),
+      front_(std::exchange(other.front_, std::numeric_limits<int64_t>::max())),
+      buffer_(std::exchange(other.buffer_, nullptr)) {}
+
+TileGrid& TileGrid::operator=(TileGrid&& other) noexcept {
+  if (this != &other) {
+    StateFree(buffer_, MemoryBytes());
+    head_ = std::exchange(other.head_, 0);
+    end_ = std::exchange(other.end_, 0);
+    entry_capacity_ = std::exchange(other.entry_capacity_, 0);
+    arena_size_ = std::exchange(other.arena_size_, 0);
+    arena_capacity_ = std::exchange(other.arena_capacity_, 0);
+    front_ = std::exchange(other.front_, std::numeric_limits<int64_t>::max());
+    buffer_ = std::exchange(other.buffer_, nullptr);
+  }
+  return *this;
+}
 
 size_t TileGrid::LowerBound(int64_t k) const {
   // Adds mostly touch the newest tile or make a newer one.
@@ -38,19 +65,23 @@ void TileGrid::Rebuild(size_t entry_capacity, size_t arena_capacity) {
   const uint32_t cut = StartOf(head_);
   const size_t live = size();
   const size_t live_bytes = arena_size_ - cut;
-  std::unique_ptr<char[]> buffer;
+  char* buffer = nullptr;
   if (entry_capacity + arena_capacity > 0) {
-    buffer =
-        std::make_unique_for_overwrite<char[]>(entry_capacity * sizeof(Entry) + arena_capacity);
-    char* to_arena = buffer.get() + entry_capacity * sizeof(Entry);
+    // The whole block is used: the arena gets what the block holds beyond
+    // the request.
+    const size_t block = StateBlockBytes(entry_capacity * sizeof(Entry) + arena_capacity);
+    buffer = static_cast<char*>(StateAlloc(block));
+    arena_capacity = block - entry_capacity * sizeof(Entry);
+    char* to_arena = buffer + entry_capacity * sizeof(Entry);
     if (live_bytes > 0) std::memcpy(to_arena, arena() + cut, live_bytes);
     for (size_t i = 0; i < live; ++i) {
       Entry e = GetEntry(head_ + i);
       e.end -= cut;
-      std::memcpy(buffer.get() + i * sizeof(Entry), &e, sizeof(Entry));
+      std::memcpy(buffer + i * sizeof(Entry), &e, sizeof(Entry));
     }
   }
-  buffer_ = std::move(buffer);
+  StateFree(buffer_, MemoryBytes());
+  buffer_ = buffer;
   head_ = 0;
   end_ = static_cast<uint32_t>(live);
   entry_capacity_ = static_cast<uint32_t>(entry_capacity);
@@ -98,7 +129,7 @@ void TileGrid::Set(int64_t k, std::string_view bytes) {
     start -= cut;
   }
   if (!exists) {
-    char* at = buffer_.get() + pos * sizeof(Entry);
+    char* at = buffer_ + pos * sizeof(Entry);
     std::memmove(at + sizeof(Entry), at, (end_ - pos) * sizeof(Entry));
     PutEntry(pos, Entry{k, start});
     ++end_;

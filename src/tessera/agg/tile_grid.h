@@ -29,8 +29,9 @@ namespace tessera::agg {
 class TileGrid {
  public:
   TileGrid() = default;
-  TileGrid(TileGrid&&) noexcept = default;
-  TileGrid& operator=(TileGrid&&) noexcept = default;
+  ~TileGrid();
+  TileGrid(TileGrid&& other) noexcept;
+  TileGrid& operator=(TileGrid&& other) noexcept;
 
   size_t size() const { return end_ - head_; }
   int64_t index(size_t pos) const { return GetEntry(head_ + pos).index; }
@@ -66,12 +67,12 @@ class TileGrid {
   // And the first live entry and its bytes (what EraseBefore reads and drops).
   void PrefetchFront() const {
     if (end_ == head_) return;
-    __builtin_prefetch(buffer_.get() + head_ * sizeof(Entry), 1);
+    __builtin_prefetch(buffer_ + head_ * sizeof(Entry), 1);
     __builtin_prefetch(arena(), 1);  // the dead tiles before it are few (no load to find it)
   }
   void PrefetchTail() const {
     if (end_ == 0) return;
-    __builtin_prefetch(buffer_.get() + (end_ - 1) * sizeof(Entry), 1);
+    __builtin_prefetch(buffer_ + (end_ - 1) * sizeof(Entry), 1);
     const char* tail = arena() + arena_size_;
     __builtin_prefetch(tail - 1, 1);
     __builtin_prefetch(tail - 33, 1);  // a tile's partials are ~20-40 bytes
@@ -86,11 +87,11 @@ class TileGrid {
 
   Entry GetEntry(size_t at) const {
     Entry e;
-    std::memcpy(&e, buffer_.get() + at * sizeof(Entry), sizeof(Entry));
+    std::memcpy(&e, buffer_ + at * sizeof(Entry), sizeof(Entry));
     return e;
   }
   void PutEntry(size_t at, const Entry& e) {
-    std::memcpy(buffer_.get() + at * sizeof(Entry), &e, sizeof(Entry));
+    std::memcpy(buffer_ + at * sizeof(Entry), &e, sizeof(Entry));
   }
   void AddToEnd(size_t at, uint32_t delta) {
     Entry e = GetEntry(at);
@@ -99,7 +100,7 @@ class TileGrid {
   }
   uint32_t StartOf(size_t at) const { return at == 0 ? 0 : GetEntry(at - 1).end; }
   char* arena() const {
-    return buffer_.get() + static_cast<size_t>(entry_capacity_) * sizeof(Entry);
+    return buffer_ + static_cast<size_t>(entry_capacity_) * sizeof(Entry);
   }
 
   // Makes room for `entries` live entries and `bytes` live arena bytes,
@@ -121,7 +122,9 @@ class TileGrid {
   uint32_t arena_size_ = 0;
   uint32_t arena_capacity_ = 0;
   int64_t front_ = std::numeric_limits<int64_t>::max();
-  std::unique_ptr<char[]> buffer_;  // entry_capacity_ entries, then the arena
+  // entry_capacity_ entries, then the arena; owned, a StateAlloc block of
+  // exactly entry_capacity_ * sizeof(Entry) + arena_capacity_ bytes.
+  char* buffer_ = nullptr;
 };
 
 }  // namespace tessera::agg

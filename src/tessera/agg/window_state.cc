@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <new>
 
 #include "tessera/agg/event_columns.h"
 #include "tessera/agg/partial_coding.h"
+#include "tessera/agg/state_memory.h"
 #include "tessera/agg/tile_grid.h"
 #include "tessera/agg/tile_layout.h"
 #include "tessera/agg/window_read.h"
@@ -254,7 +256,23 @@ void WindowState::Rep::UpdateTile(int g, const EventRank& rank,
   }
 }
 
-WindowState::WindowState(const WindowPlan* plan) : rep_(std::make_unique<Rep>(plan)) {}
+void WindowState::RepDeleter::operator()(Rep* rep) const {
+  rep->~Rep();
+  StateFree(rep, sizeof(Rep));
+}
+
+WindowState::WindowState(const WindowPlan* plan) {
+  // A multiple of 64 bytes of at least 256: its StateAlloc block is
+  // aligned to a cache line, as alignas(64) asks.
+  static_assert(sizeof(Rep) % 64 == 0 && sizeof(Rep) >= 256);
+  void* block = StateAlloc(sizeof(Rep));
+  try {
+    rep_.reset(new (block) Rep(plan));
+  } catch (...) {
+    StateFree(block, sizeof(Rep));
+    throw;
+  }
+}
 WindowState::~WindowState() = default;
 WindowState::WindowState(WindowState&&) noexcept = default;
 WindowState& WindowState::operator=(WindowState&&) noexcept = default;
@@ -444,7 +462,7 @@ size_t WindowState::event_count() const { return rep_->events.size(); }
 size_t WindowState::MemoryBytes() const {
   const Rep& r = *rep_;
   // The layout is shared by the plan's states: not counted per state.
-  size_t bytes = sizeof(Rep) + r.events.MemoryBytes() + r.more_grids.capacity() * sizeof(TileGrid);
+  size_t bytes = StateBlockBytes(sizeof(Rep)) + r.events.MemoryBytes() + r.more_grids.capacity() * sizeof(TileGrid);
   for (const TileGrid& grid : r.grids) bytes += grid.MemoryBytes();
   return bytes;
 }

@@ -101,7 +101,10 @@ class WindowState {
 
  private:
   struct Rep;
-  std::unique_ptr<Rep> rep_;
+  struct RepDeleter {  // the Rep lives in a StateAlloc block
+    void operator()(Rep* rep) const;
+  };
+  std::unique_ptr<Rep, RepDeleter> rep_;
 };
 
 }  // namespace tessera::agg
