@@ -115,16 +115,17 @@ TEST(ParseOnlineFeaturesTest, RefusesClientMistakesNamingTheField) {
 // A body is parsed in place when it is ASCII, has no NUL byte and is at
 // most 64 KiB, and by the copying parser otherwise: both read the same.
 TEST(ParseOnlineFeaturesTest, EveryParsePathReadsTheSame) {
-  const std::string body = R"({"features": ["v:f\u0031", "v:g"], "entities": {"k": ["a\"b", "c"]}})";
+  const std::string body =
+      R"({"features": ["v:f\u0031", "v:g"], "entities": {"k": ["a\"b", "c"]}})";
   auto check = [](const OnlineFeaturesCall& call) {
     EXPECT_EQ(call.request.features, (std::vector<std::string>{"v:f1", "v:g"}));
     ASSERT_EQ(call.entities->num_rows(), 2);
     EXPECT_EQ(call.entities->column(0)->GetView(0), "a\"b");
     EXPECT_EQ(call.entities->column(0)->GetView(1), "c");
   };
-  check(ParseOnline(body));                                          // in place
-  check(ParseOnline(body + std::string(70 * 1024, ' ')));            // too large: copied
-  check(ParseOnline(R"({"x": "é", )" + body.substr(1)));              // not ASCII
+  check(ParseOnline(body));                                // in place
+  check(ParseOnline(body + std::string(70 * 1024, ' ')));  // too large: copied
+  check(ParseOnline(R"({"x": "é", )" + body.substr(1)));   // not ASCII
   // The same thread parses again: the in-place copy of the last body is
   // not what the next one reads.
   check(ParseOnline(body));

@@ -197,7 +197,7 @@ size_t StateBlockBytes(size_t bytes) {
 
 void* StateAlloc(size_t bytes) {
   if (kPlainNew || bytes > kMaxClassBytes) {
-    return ::operator new(StateBlockBytes(bytes), std::align_val_t{64});
+    return ::operator new (StateBlockBytes(bytes), std::align_val_t{64});
   }
   size_t size = 0;
   const int c = ClassOf(bytes, &size);
@@ -212,7 +212,7 @@ void* StateAlloc(size_t bytes) {
 void StateFree(void* p, size_t bytes) {
   if (p == nullptr) return;
   if (kPlainNew || bytes > kMaxClassBytes) {
-    ::operator delete(p, std::align_val_t{64});
+    ::operator delete (p, std::align_val_t{64});
     return;
   }
   size_t size = 0;

@@ -99,9 +99,7 @@ class TileGrid {
     PutEntry(at, e);
   }
   uint32_t StartOf(size_t at) const { return at == 0 ? 0 : GetEntry(at - 1).end; }
-  char* arena() const {
-    return buffer_ + static_cast<size_t>(entry_capacity_) * sizeof(Entry);
-  }
+  char* arena() const { return buffer_ + static_cast<size_t>(entry_capacity_) * sizeof(Entry); }
 
   // Makes room for `entries` live entries and `bytes` live arena bytes,
   // dropping the dead tiles.

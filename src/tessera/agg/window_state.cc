@@ -462,7 +462,8 @@ size_t WindowState::event_count() const { return rep_->events.size(); }
 size_t WindowState::MemoryBytes() const {
   const Rep& r = *rep_;
   // The layout is shared by the plan's states: not counted per state.
-  size_t bytes = StateBlockBytes(sizeof(Rep)) + r.events.MemoryBytes() + r.more_grids.capacity() * sizeof(TileGrid);
+  size_t bytes = StateBlockBytes(sizeof(Rep)) + r.events.MemoryBytes() +
+                 r.more_grids.capacity() * sizeof(TileGrid);
   for (const TileGrid& grid : r.grids) bytes += grid.MemoryBytes();
   return bytes;
 }

@@ -1,9 +1,9 @@
 #include "tessera/serving/api_requests.h"
 
-#include <cstring>
-
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+
+#include <cstring>
 
 #include "tessera/core/time.h"
 #include "tessera/serving/json_columns.h"
@@ -54,7 +54,7 @@ class RequestDocument {
 // What ParseObject needs to know of a body's bytes, in one pass (eight
 // at a time).
 struct BodyBytes {
-  bool ascii = true;   // every byte below 0x80
+  bool ascii = true;  // every byte below 0x80
   bool has_nul = false;
 };
 
