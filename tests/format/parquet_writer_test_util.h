@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
 #include "tessera/core/record_batch.h"
 #include "tessera/format/parquet/metadata.h"
 #include "tessera/format/parquet/reader.h"
@@ -21,31 +22,7 @@
 
 namespace tessera::parquet::testing {
 
-// A fresh folder under the test temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "tessera_pq_XXXXXX";
-    path_ = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-  // Names of the entries in the folder (to spot leftover temporary files).
-  std::vector<std::string> Entries() const {
-    std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(path_)) {
-      out.push_back(e.path().filename().string());
-    }
-    return out;
-  }
-
- private:
-  std::string path_;
-};
+using ::tessera::testing::TempDir;
 
 inline SchemaPtr MakeSchema(std::vector<Field> fields) {
   auto r = Schema::Make(std::move(fields));

@@ -11,27 +11,14 @@
 #include <map>
 #include <thread>
 
+#include "temp_dir.h"
 #include "tessera/online/rocksdb/rocksdb_layout.h"
 #include "tessera/online/rocksdb/rocksdb_online_store.h"
 
 namespace tessera::online {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "tessera_marks_XXXXXX";
-    path_ = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::tessera::testing::TempDir;
 
 // Every WriteBulk of two rows or more takes the bulk-load path, over 2
 // threads down to parts of 4 keys.

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "online_store_contract.h"
+#include "temp_dir.h"
 #include "tessera/online/online_store_factory.h"
 #include "tessera/online/rocksdb/rocksdb_layout.h"
 #include "tessera/registry/loader.h"
@@ -20,22 +21,7 @@
 namespace tessera::online {
 namespace {
 
-// A fresh folder under the test temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "tessera_rocks_XXXXXX";
-    path_ = ::mkdtemp(tmpl.data()) ? tmpl : std::string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::tessera::testing::TempDir;
 
 // A RocksDB store that owns (and removes) its temporary folder. With
 // `bulk`, every Write is a WriteBulk, and calls of two rows or more take
