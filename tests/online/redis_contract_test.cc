@@ -32,35 +32,10 @@ std::unique_ptr<OnlineStore> MakeFreshRedisStore() {
   return OpenTestStore(port, "contract" + std::to_string(counter++), TestOptions(port));
 }
 
-// Every Write is a WriteBulk (rows grouped by hash slot, many per script
-// call), so the contract holds that path to Write's.
-class BulkRedisStore final : public OnlineStore {
- public:
-  explicit BulkRedisStore(std::unique_ptr<OnlineStore> store) : store_(std::move(store)) {}
-  Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override {
-    return store_->WriteBulk(view, rows);
-  }
-  Result<int64_t> WriteBulk(const ViewId& view, std::span<const OnlineWrite> rows) override {
-    return store_->WriteBulk(view, rows);
-  }
-  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
-                         std::vector<uint8_t>* stored) override {
-    return store_->CompareAndWrite(view, rows, stored);
-  }
-  Status Read(std::span<const OnlineLookup> lookups,
-              std::vector<std::optional<OnlineRow>>* out) override {
-    return store_->Read(lookups, out);
-  }
-  Status DeleteView(const ViewId& view) override { return store_->DeleteView(view); }
-  Status Ping() override { return store_->Ping(); }
-  std::string Describe() const override { return store_->Describe(); }
-
- private:
-  std::unique_ptr<OnlineStore> store_;
-};
-
 std::unique_ptr<OnlineStore> MakeFreshBulkRedisStore() {
-  return std::make_unique<BulkRedisStore>(MakeFreshRedisStore());
+  // Every Write is a WriteBulk (rows grouped by hash slot, many per script
+  // call), so the contract holds that path to Write's.
+  return std::make_unique<contract::ForwardingStore>(MakeFreshRedisStore(), /*bulk=*/true);
 }
 
 }  // namespace

@@ -29,9 +29,9 @@ using ::tessera::testing::TempDir;
 // down to parts of 2 keys), so the contract tests hold that path to
 // Write's contract. (One-row calls take Write's path: each ingest syncs
 // files, and the pairwise tie-break test alone makes 512 such calls.)
-class TempRocksDbStore final : public OnlineStore {
+class TempRocksDbStore final : public contract::ForwardingStore {
  public:
-  explicit TempRocksDbStore(bool bulk = false) : bulk_(bulk) {
+  explicit TempRocksDbStore(bool bulk = false) : ForwardingStore(nullptr, bulk) {
     RocksDbOnlineStoreOptions options;
     options.path = dir_.path() + "/online";
     options.block_cache_mb = 8;
@@ -42,32 +42,12 @@ class TempRocksDbStore final : public OnlineStore {
     }
     auto store = RocksDbOnlineStore::Open(options);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
-    if (store.ok()) store_ = std::move(*store);
+    if (store.ok()) inner_ = std::move(*store);
   }
-  ~TempRocksDbStore() override { store_.reset(); }  // close before the folder goes
-
-  Result<int64_t> Write(const ViewId& view, std::span<const OnlineWrite> rows) override {
-    return bulk_ ? store_->WriteBulk(view, rows) : store_->Write(view, rows);
-  }
-  Result<int64_t> WriteBulk(const ViewId& view, std::span<const OnlineWrite> rows) override {
-    return store_->WriteBulk(view, rows);
-  }
-  Status CompareAndWrite(const ViewId& view, std::span<const OnlineCompareWrite> rows,
-                         std::vector<uint8_t>* stored) override {
-    return store_->CompareAndWrite(view, rows, stored);
-  }
-  Status Read(std::span<const OnlineLookup> lookups,
-              std::vector<std::optional<OnlineRow>>* out) override {
-    return store_->Read(lookups, out);
-  }
-  Status DeleteView(const ViewId& view) override { return store_->DeleteView(view); }
-  Status Ping() override { return store_->Ping(); }
-  std::string Describe() const override { return store_->Describe(); }
+  ~TempRocksDbStore() override { inner_.reset(); }  // close before the folder goes
 
  private:
-  TempDir dir_;  // destroyed after store_
-  bool bulk_;
-  std::unique_ptr<RocksDbOnlineStore> store_;
+  TempDir dir_;
 };
 
 Result<std::unique_ptr<RocksDbOnlineStore>> OpenAt(const std::string& path,
