@@ -56,18 +56,24 @@ Endpoint EndpointOf(const HttpTarget& target, const char** method) {
   return Endpoint::kOther;
 }
 
-// The endpoint of a target that percent-decoding leaves as it is (no '%',
-// no query) and that is one of kRoutes' paths, found without parsing it
-// (the hot path: ParseTarget allocates its decoded path and segments);
-// nullopt for any other target, which ParseTarget then reads.
-std::optional<Endpoint> PlainRoute(std::string_view target, const char** method) {
-  if (target.find_first_of("%?") != std::string_view::npos) return std::nullopt;
-  for (const RouteEntry& r : kRoutes) {
-    if (target == r.path) {
-      *method = r.method;
-      return r.endpoint;
+// The endpoint `target` names (kOther when none) and the method it takes.
+// A target that percent-decoding leaves as it is (no '%', no query) and
+// that is one of kRoutes' paths is found without parsing it (the hot path:
+// ParseTarget allocates its decoded path and segments); any other is
+// parsed into *parsed. Returns ParseTarget's error.
+std::optional<ApiError> ResolveTarget(std::string_view target, HttpTarget* parsed,
+                                      Endpoint* endpoint, const char** method) {
+  if (target.find_first_of("%?") == std::string_view::npos) {
+    for (const RouteEntry& r : kRoutes) {
+      if (target == r.path) {
+        *method = r.method;
+        *endpoint = r.endpoint;
+        return std::nullopt;
+      }
     }
   }
+  if (auto err = ParseTarget(target, parsed)) return err;
+  *endpoint = EndpointOf(*parsed, method);
   return std::nullopt;
 }
 
@@ -110,10 +116,10 @@ HttpResponse Api::Handle(HttpRequest& request) {
 bool Api::RunsLong(const HttpRequest& request) const {
   HttpTarget target;
   const char* method = nullptr;
-  if (request.method != "POST") return false;
-  std::optional<Endpoint> plain = PlainRoute(request.target, &method);
-  if (!plain && ParseTarget(request.target, &target)) return false;
-  Endpoint endpoint = plain ? *plain : EndpointOf(target, &method);
+  Endpoint endpoint = Endpoint::kOther;
+  if (request.method != "POST" || ResolveTarget(request.target, &target, &endpoint, &method)) {
+    return false;
+  }
   return endpoint == Endpoint::kMaterialize || endpoint == Endpoint::kMaterializeIncremental;
 }
 
@@ -121,22 +127,15 @@ void Api::Refused(std::string_view target, int http_status) {
   HttpTarget parsed;
   const char* method = nullptr;
   Endpoint endpoint = Endpoint::kOther;
-  if (std::optional<Endpoint> plain = PlainRoute(target, &method)) {
-    endpoint = *plain;
-  } else if (!ParseTarget(target, &parsed)) {
-    endpoint = EndpointOf(parsed, &method);
-  }
+  if (ResolveTarget(target, &parsed, &endpoint, &method)) endpoint = Endpoint::kOther;
   metrics_->RecordRequest(endpoint, http_status, 0);
 }
 
 HttpResponse Api::Route(HttpRequest& request, Endpoint* endpoint) {
   HttpTarget target;  // parsed only when the target is not a plain route
   const char* method = nullptr;
-  if (std::optional<Endpoint> plain = PlainRoute(request.target, &method)) {
-    *endpoint = *plain;
-  } else {
-    if (auto err = ParseTarget(request.target, &target)) return ErrorResponse(*err);
-    *endpoint = EndpointOf(target, &method);
+  if (auto err = ResolveTarget(request.target, &target, endpoint, &method)) {
+    return ErrorResponse(*err);
   }
   if (*endpoint == Endpoint::kOther) {
     return ErrorResponse({404, "path", "no endpoint " + target.path + " (see docs/HTTP.md)"});
