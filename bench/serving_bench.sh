@@ -4,10 +4,13 @@
 # run (docs/PERFORMANCE.md "Serving").
 #
 #   bench/serving_bench.sh [--keys N] [--duration S] [--threads N] [--build DIR] [--data DIR]
-#                          [--skip rocksdb,redis]
+#                          [--skip rocksdb,redis] [--row-cache-mb N]
 #
 #   defaults: --keys 1000000 --duration 15 --threads nproc --build build-release
-#             --data ${TMPDIR:-/tmp}/tessera-serving
+#             --data ${TMPDIR:-/tmp}/tessera-serving --row-cache-mb 0
+#
+# --row-cache-mb sets the RocksDB store's online_store.row_cache_mb (0: no
+# row cache; 1024 holds all 2M rows of the default 1M keys).
 #
 # Threads: the server gets one thread per core (--threads nproc): its CPU per
 # request is the same with 1 and 2 threads (29-30 us, 2026-12-01), so the
@@ -30,7 +33,7 @@ main() {
   src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   build="$src/build-release"
   data="${TMPDIR:-/tmp}/tessera-serving"
-  keys=1000000 duration=15 threads="$(nproc)" skip=""
+  keys=1000000 duration=15 threads="$(nproc)" skip="" row_cache_mb=0
   while [[ $# -gt 0 ]]; do
     [[ $# -ge 2 ]] || { echo "serving_bench.sh: $1 needs a value" >&2; exit 2; }
     case "$1" in
@@ -40,6 +43,7 @@ main() {
       --build) build="$2" ;;
       --data) data="$2" ;;
       --skip) skip="$2" ;;
+      --row-cache-mb) row_cache_mb="$2" ;;
       *) echo "serving_bench.sh: unknown argument '$1' (see the comment at the top)" >&2; exit 2 ;;
     esac
     shift 2
@@ -75,7 +79,7 @@ main() {
     if [[ -n "$redis_url" ]]; then
       "$build/serving_datagen" --out "$repo" --keys "$keys" --redis-url "$redis_url"
     else
-      "$build/serving_datagen" --out "$repo" --keys "$keys"
+      "$build/serving_datagen" --out "$repo" --keys "$keys" --row-cache-mb "$row_cache_mb"
     fi
     "$tessera" -r "$repo" apply --user bench >/dev/null
     local t0 t1
@@ -114,6 +118,7 @@ main() {
     awk -v c=$((cpu1 - cpu0)) -v t="$tck" -v n="${sent:-0}" 'BEGIN {
       if (n > 0) printf "  server CPU (user+sys) per request: %.1f us (%d requests sent, warm-up included)\n", c / t * 1e6 / n, n }'
     echo "  load generator CPU (user+sys) per request: $(sed -n 's/.* cpu_us_per_request=\([0-9.]*\).*/\1/p' <<<"$max_line") us"
+    echo "  server peak RSS: $(awk '/^VmHWM:/ {printf "%.0f MiB", $2 / 1024}' "/proc/$server_pid/status")"
     kill -TERM "$server_pid"
     wait "$server_pid" || true
     server_pid=""

@@ -6,7 +6,10 @@
 // and a tessera.yaml whose online store is RocksDB (default) or Redis.
 // Seeded: the same arguments write the same rows.
 //
-//   serving_datagen --out DIR [--keys N] [--seed N] [--redis-url URL]
+//   serving_datagen --out DIR [--keys N] [--seed N] [--redis-url URL] [--row-cache-mb N]
+//
+// --row-cache-mb sets the RocksDB store's online_store.row_cache_mb
+// (default 0: no row cache).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -27,12 +30,13 @@ struct Options {
   int64_t keys = 1000000;
   uint64_t seed = 42;
   std::string redis_url;
+  int64_t row_cache_mb = 0;
 };
 
 [[noreturn]] void Usage(const std::string& error) {
   std::fprintf(stderr,
                "error: %s\nusage: serving_datagen --out DIR [--keys N] [--seed N] "
-               "[--redis-url URL]\n",
+               "[--redis-url URL] [--row-cache-mb N]\n",
                error.c_str());
   std::exit(2);
 }
@@ -129,17 +133,22 @@ int Run(int argc, char** argv) {
       o.seed = std::strtoull(v.c_str(), nullptr, 10);
     else if (a == "--redis-url")
       o.redis_url = v;
+    else if (a == "--row-cache-mb")
+      o.row_cache_mb = std::atoll(v.c_str());
     else
       Usage("unknown argument " + a);
   }
   if (o.out.empty()) Usage("--out is required");
   if (o.keys <= 0) Usage("--keys must be positive");
+  if (o.row_cache_mb < 0) Usage("--row-cache-mb must be 0 or more");
   std::filesystem::create_directories(o.out + "/features");
   std::filesystem::create_directories(o.out + "/sources");
   std::ofstream(o.out + "/tessera.yaml")
       << "project: serving_bench\n"
       << (o.redis_url.empty()
-              ? "online_store: {type: rocksdb, path: data/online, block_cache_mb: 512}\n"
+              ? "online_store: {type: rocksdb, path: data/online, block_cache_mb: 512, "
+                "row_cache_mb: " +
+                    std::to_string(o.row_cache_mb) + "}\n"
               : "online_store: {type: redis, url: \"" + o.redis_url + "\"}\n");
   std::ofstream(o.out + "/features/features.yaml") << kFeaturesYaml;
   std::mt19937_64 rng(o.seed);

@@ -1,6 +1,7 @@
 #include "tessera/online/online_store_factory.h"
 
 #include "tessera/core/suggest.h"
+#include "tessera/online/cached_online_store.h"
 #include "tessera/online/memory_online_store.h"
 #include "tessera/online/redis/redis_online_store.h"
 #include "tessera/online/rocksdb/rocksdb_online_store.h"
@@ -20,7 +21,11 @@ Result<std::unique_ptr<OnlineStore>> OpenRocksDb(const registry::OnlineStoreConf
   options.display_path = config.path;
   options.block_cache_mb = config.block_cache_mb;
   TS_ASSIGN_OR_RETURN(auto store, RocksDbOnlineStore::Open(options));
-  return std::unique_ptr<OnlineStore>(std::move(store));
+  if (config.row_cache_mb == 0) return std::unique_ptr<OnlineStore>(std::move(store));
+  // Only this process writes the store while it holds it: the cache stays
+  // coherent (cached_online_store.h).
+  return std::unique_ptr<OnlineStore>(
+      new CachedOnlineStore(std::move(store), static_cast<size_t>(config.row_cache_mb) << 20));
 }
 
 }  // namespace

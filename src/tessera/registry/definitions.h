@@ -167,6 +167,7 @@ struct OnlineStoreConfig {
   std::string type = "rocksdb";  // rocksdb | redis | redis-cluster
   std::string path = "data/online";
   int64_t block_cache_mb = 64;  // rocksdb: the block cache, MiB
+  int64_t row_cache_mb = 0;     // rocksdb: the row cache (online/row_cache.h), MiB; 0: none
   std::string url;
   std::vector<std::string> nodes;
   // Redis: connections open at most at once, and the bounds on connecting

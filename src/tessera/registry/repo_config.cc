@@ -17,10 +17,12 @@ void ReadOfflineStore(MapReader& parent, RepoConfig* config) {
   r.ReportUnknownKeys();
 }
 
-// A whole number in [min, max] (Redis pool size and timeouts); `out` is
-// left unchanged when the key is absent.
+// A whole number in [min, max] of `unit` (Redis pool size and timeouts,
+// RocksDB cache sizes in MiB); `out` is left unchanged when the key is
+// absent.
 template <typename Int>
-void ReadBoundedInt(MapReader& r, std::string_view key, int64_t min, int64_t max, Int* out) {
+void ReadBoundedInt(MapReader& r, std::string_view key, int64_t min, int64_t max, Int* out,
+                    std::string_view unit = {}) {
   const YamlNode& node = r.Get(key);
   if (node.IsNull()) return;
   int64_t value = 0;
@@ -28,8 +30,9 @@ void ReadBoundedInt(MapReader& r, std::string_view key, int64_t min, int64_t max
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (!node.IsScalar() || text.empty() || ec != std::errc() || end != text.data() + text.size() ||
       value < min || value > max) {
-    r.ctx().Error(node, "online_store: " + std::string(key) + ": expected a whole number from " +
-                            std::to_string(min) + " to " + std::to_string(max) +
+    r.ctx().Error(node, "online_store: " + std::string(key) + ": expected a whole number " +
+                            (unit.empty() ? std::string() : "of " + std::string(unit) + " ") +
+                            "from " + std::to_string(min) + " to " + std::to_string(max) +
                             (node.IsScalar() ? ", got " + Quoted(text) : std::string()));
     return;
   }
@@ -52,22 +55,19 @@ void ReadRedisOptions(MapReader& r, OnlineStoreConfig* online) {
   }
 }
 
-// block_cache_mb: a whole number of MiB from 1 to 1 TiB. True when given.
-bool ReadBlockCacheMb(MapReader& r, OnlineStoreConfig* online) {
-  const YamlNode& node = r.Get("block_cache_mb");
-  std::string text;
-  if (node.IsNull()) return false;
-  if (!r.String("block_cache_mb", /*required=*/false, &text)) return true;
-  constexpr int64_t kMax = int64_t{1} << 20;
-  int64_t mb = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), mb);
-  if (ec != std::errc() || end != text.data() + text.size() || mb < 1 || mb > kMax) {
-    r.ctx().Error(node, "online_store: block_cache_mb: expected a whole number of MiB from 1 to " +
-                            std::to_string(kMax) + ", got " + Quoted(text));
-    return true;
+// The RocksDB caches' sizes in whole MiB (up to 1 TiB); refused for other
+// types (they would be silently ignored there).
+void ReadRocksDbOptions(MapReader& r, OnlineStoreConfig* online) {
+  constexpr int64_t kMaxMb = int64_t{1} << 20;
+  ReadBoundedInt(r, "block_cache_mb", 1, kMaxMb, &online->block_cache_mb, "MiB");
+  ReadBoundedInt(r, "row_cache_mb", 0, kMaxMb, &online->row_cache_mb, "MiB");
+  if (online->type == "rocksdb") return;
+  for (std::string_view key : {"block_cache_mb", "row_cache_mb"}) {
+    const YamlNode& node = r.Get(key);
+    if (node.IsNull()) continue;
+    r.ctx().Error(node, "online_store: " + std::string(key) +
+                            " applies to type rocksdb only, not " + Quoted(online->type));
   }
-  online->block_cache_mb = mb;
-  return true;
 }
 
 void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
@@ -79,13 +79,8 @@ void ReadOnlineStore(MapReader& parent, OnlineStoreConfig* online) {
   r.String("url", /*required=*/false, &online->url);
   r.StringList("nodes", /*required=*/false, &online->nodes);
   ReadRedisOptions(r, online);
-  bool has_block_cache = ReadBlockCacheMb(r, online);
+  ReadRocksDbOptions(r, online);
   r.ReportUnknownKeys();
-  if (has_block_cache && online->type != "rocksdb") {
-    r.ctx().Error(
-        r.Get("block_cache_mb"),
-        "online_store: block_cache_mb applies to type rocksdb only, not " + Quoted(online->type));
-  }
   if (online->type == "redis" && online->url.empty()) {
     r.ctx().ErrorAt(r.location(), "online_store: type redis needs a url (redis://host:port)");
   } else if (online->type == "redis" && online->url.rfind("redis://", 0) != 0) {
