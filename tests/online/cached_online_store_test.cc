@@ -6,10 +6,13 @@
 #include "tessera/online/cached_online_store.h"
 
 #include <atomic>
+#include <map>
+#include <random>
 #include <thread>
 
 #include "online_store_contract.h"
 #include "tessera/online/memory_online_store.h"
+#include "test_seed.h"
 
 namespace tessera::online {
 namespace {
@@ -102,6 +105,41 @@ TEST(RowCacheTest, AnEntryLargerThanAShardIsNotCached) {
   ASSERT_FALSE(cache.Lookup("small", &row, &ticket));
   cache.Insert("small", MakeRow(1, std::string(200, 's')), ticket);
   EXPECT_TRUE(cache.Lookup("small", &row, &ticket));
+}
+
+// Random inserts, replacements and erases in a cache large enough that
+// nothing is evicted: every live key is a hit with its latest row, every
+// erased key a miss (the table's deletions keep every probe run whole).
+TEST(RowCacheTest, RandomInsertsAndErasesMatchAMap) {
+  const tessera::testing::RandomTestParams params(20261201, 40000);
+  SCOPED_TRACE(params.Trace());
+  RowCache cache(4 << 20);
+  std::map<std::string, int64_t> live;
+  std::mt19937_64 rng(params.seed);
+  std::optional<OnlineRow> row;
+  RowCache::Ticket ticket;
+  for (int i = 0; i < params.iterations; ++i) {
+    const std::string key = "k" + std::to_string(rng() % 3000);
+    if (rng() % 3 == 0) {
+      cache.Erase(key);
+      live.erase(key);
+      continue;
+    }
+    const bool hit = cache.Lookup(key, &row, &ticket);
+    ASSERT_EQ(hit, live.count(key) == 1) << key << " at step " << i;
+    if (hit) {
+      ASSERT_EQ(row->rank.event_ts, live[key]) << key;
+      continue;
+    }
+    cache.Insert(key, MakeRow(i, std::string(rng() % 64, 'v')), ticket);
+    live[key] = i;
+  }
+  for (int k = 0; k < 3000; ++k) {
+    const std::string key = "k" + std::to_string(k);
+    const bool hit = cache.Lookup(key, &row, &ticket);
+    ASSERT_EQ(hit, live.count(key) == 1) << key;
+    if (hit) EXPECT_EQ(row->rank.event_ts, live[key]) << key;
+  }
 }
 
 TEST(RowCacheKeyTest, KeysOfDifferentViewsVersionsAndEntitiesDiffer) {

@@ -18,13 +18,16 @@
 // A read that saw the store before a write then either fails its Insert
 // (the write's Erase came first) or inserted an entry the Erase removes.
 //
-// Memory: each shard's hash table is sized up front for the most entries
-// its share of the capacity can hold (it never rehashes: a rehash stalls
-// the shard's readers), and charged for it (8 bytes per 128 of capacity);
-// each entry is charged its node (key, values, bookkeeping) plus an
-// estimate of its hash-table node. Each of kShards shards evicts its least
-// recently used entries past capacity / kShards. Entries of an old epoch
-// stay charged until evicted or replaced.
+// Memory: each of kShards shards has capacity / kShards bytes: its hash
+// table (open addressing, 16 bytes a slot, one slot per 256 bytes of
+// capacity: 1/16 of it, allocated up front and never resized, since a
+// rehash stalls the shard's readers) and its entries, each charged its
+// block (bookkeeping, key and values). A shard evicts its least recently
+// used entries past its bytes, or past 3/4 of its slots (entries smaller
+// than ~190 bytes on average then leave bytes unused). Entries of an old
+// epoch stay charged until evicted or replaced. Entries and the table live
+// in huge-page regions (agg/state_memory.h): a lookup in a cache of
+// gigabytes is bound by TLB misses as much as by cache misses.
 //
 // Thread-safety: every method may be called from many threads at once
 // (one mutex per shard; the epoch is atomic).
@@ -81,16 +84,20 @@ class RowCache {
 
  private:
   struct Node;
+  struct Slot;
   struct Shard;
 
-  Shard& ShardOf(size_t hash) const;
+  // REQUIRES: shard.mu held (all four).
+  static Slot* Find(Shard& shard, uint64_t hash, std::string_view key);  // null: absent
   static void Unlink(Node* node);
   static void LinkFront(Shard& shard, Node* node);
-  static void Drop(Shard& shard, Node* node);  // unlinks, unmaps and frees
+  static void Drop(Shard& shard, Node* node);  // out of the table and the list; freed
 
   const size_t capacity_;
   const size_t shard_capacity_;
   std::unique_ptr<Shard[]> shards_;
+  void* table_ = nullptr;  // the mapping holding every shard's slots
+  size_t table_bytes_ = 0;
   std::atomic<uint64_t> epoch_{0};
 };
 
