@@ -1,5 +1,6 @@
 #include "tessera/core/time.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -89,7 +90,7 @@ CivilDate CivilFromDays(int64_t z) {
   return {yoe + era * 400 + (m <= 2), m, d};
 }
 
-std::string FormatTimestamp(int64_t micros) {
+size_t FormatTimestampTo(int64_t micros, char (&out)[kMaxTimestampChars]) {
   int64_t days = FloorDiv(micros, kMicrosPerDay);
   // The floored remainder, computed without days * kMicrosPerDay, which
   // overflows for the earliest representable days (found by time_parse_fuzz).
@@ -100,7 +101,6 @@ std::string FormatTimestamp(int64_t micros) {
   if (date.year >= 0 && date.year <= 9999) {
     // The common case by hand: snprintf was a visible share of a serving
     // response's time (one timestamp per value).
-    char out[27];
     auto put = [&out](int at, int64_t v, int width) {
       for (int i = width - 1; i >= 0; --i) {
         out[at + i] = static_cast<char>('0' + v % 10);
@@ -121,14 +121,21 @@ std::string FormatTimestamp(int64_t micros) {
     out[19] = '.';
     put(20, rem % kMicrosPerSecond, 6);
     out[26] = 'Z';
-    return std::string(out, sizeof(out));
+    return 27;
   }
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<long long>(date.year), date.month, date.day,
-                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                static_cast<long long>(secs % 60), static_cast<long long>(rem % kMicrosPerSecond));
-  return buf;
+  // Years beyond four digits (or before year 0): at most 7 characters for
+  // the year of any int64 of micros, so the text fits with room to spare.
+  int n = std::snprintf(out, kMaxTimestampChars, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+                        static_cast<long long>(date.year), date.month, date.day,
+                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                        static_cast<long long>(secs % 60),
+                        static_cast<long long>(rem % kMicrosPerSecond));
+  return n < 0 ? 0 : std::min<size_t>(static_cast<size_t>(n), kMaxTimestampChars - 1);
+}
+
+std::string FormatTimestamp(int64_t micros) {
+  char out[kMaxTimestampChars];
+  return std::string(out, FormatTimestampTo(micros, out));
 }
 
 Result<int64_t> ParseTimestamp(std::string_view text) {

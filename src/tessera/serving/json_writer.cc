@@ -192,16 +192,19 @@ void JsonWriter::String(std::string_view v) {
 
 void JsonWriter::Timestamp(int64_t micros) {
   Separate();
-  out_->push_back('"');
   // A response repeats event times (every feature of a view row has its
   // row's): the last one formatted is reused instead of formatted again.
   if (!has_last_timestamp_ || micros != last_timestamp_) {
-    last_timestamp_text_ = FormatTimestamp(micros);
+    char text[kMaxTimestampChars];
+    const size_t n = FormatTimestampTo(micros, text);
+    last_timestamp_text_[0] = '"';
+    std::memcpy(last_timestamp_text_ + 1, text, n);
+    last_timestamp_text_[n + 1] = '"';
+    last_timestamp_size_ = n + 2;
     last_timestamp_ = micros;
     has_last_timestamp_ = true;
   }
-  out_->append(last_timestamp_text_);
-  out_->push_back('"');
+  out_->append(last_timestamp_text_, last_timestamp_size_);
 }
 
 void JsonWriter::Base64(std::string_view bytes) {

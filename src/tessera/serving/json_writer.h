@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/core/time.h"
+
 namespace tessera::serving {
 
 class JsonWriter {
@@ -50,10 +52,12 @@ class JsonWriter {
   int depth_ = 0;
   uint64_t has_items_ = 0;  // bit d: the container at depth d has an item
   bool after_key_ = false;
-  // The last timestamp written and its text (Timestamp reuses it).
+  // The last timestamp written and its text, quotes included (Timestamp
+  // reuses it); the text is valid only when has_last_timestamp_.
   bool has_last_timestamp_ = false;
   int64_t last_timestamp_ = 0;
-  std::string last_timestamp_text_;
+  size_t last_timestamp_size_ = 0;
+  char last_timestamp_text_[kMaxTimestampChars + 2];
 };
 
 // Standard base64 (RFC 4648 section 4) with '=' padding.
