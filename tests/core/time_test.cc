@@ -179,7 +179,7 @@ TEST(TimeTest, FormatTimestampToWritesTheTextIntoTheBuffer) {
     char out[kMaxTimestampChars];
     return std::string(out, FormatTimestampTo(micros, out));
   };
-  const int64_t year0 = -62167219200LL * kMicrosPerSecond;     // 0000-01-01T00:00:00Z
+  const int64_t year0 = -62167219200LL * kMicrosPerSecond;      // 0000-01-01T00:00:00Z
   const int64_t year10000 = 253402300800LL * kMicrosPerSecond;  // 10000-01-01T00:00:00Z
   EXPECT_EQ(to(0), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(to(-1), "1969-12-31T23:59:59.999999Z");

@@ -56,20 +56,20 @@ Status FeatureStore::GetOnlineFeatures(const RecordBatch& entities, const Online
   thread_local online::OnlineValues values;
   TS_RETURN_NOT_OK(
       online::ReadOnlineFeatures(*plan, entities, store, impl_->env->NowMicros(), &values));
+  // Names and event times are swapped, not copied: the reader assigns over
+  // every one of them next time, so its vectors and *out's take turns
+  // holding the buffers (none is allocated in the steady state).
   const size_t columns = values.names.size();
-  out->names.resize(columns);
+  out->names.swap(values.names);
+  out->event_timestamps.swap(values.event_timestamps);
   out->values.resize(columns);
   out->statuses.resize(columns);
-  out->event_timestamps.resize(columns);
   for (size_t c = 0; c < columns; ++c) {
-    out->names[c].assign(values.names[c]);
     out->values[c] = std::move(values.values[c]);
     const std::vector<online::ValueStatus>& from = values.statuses[c];
     std::vector<FeatureStatus>& to = out->statuses[c];
     to.resize(from.size());
     for (size_t r = 0; r < from.size(); ++r) to[r] = ToFeatureStatus(from[r]);
-    out->event_timestamps[c].assign(values.event_timestamps[c].begin(),
-                                    values.event_timestamps[c].end());
   }
   return Status::OK();
 }
