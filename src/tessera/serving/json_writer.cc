@@ -170,31 +170,30 @@ size_t ShortDecimal(double v, char* buf) {
 }
 
 template <typename T>
-void AppendFloating(std::string* out, T v) {
-  if (std::isnan(v)) {
-    out->append("\"NaN\"");
-  } else if (std::isinf(v)) {
-    out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-  } else {
-    // Shortest round-trip digits, always with a fraction or an exponent, so
-    // a JSON reader (Python's, Feast's clients) reads a float back as a
-    // float and -0.0 keeps its sign ("2.0", not "2"; "-0.0", not "-0").
-    char buf[40];
-    char* end = nullptr;
-    if constexpr (std::is_same_v<T, double>) {
-      if (size_t n = ShortDecimal(v, buf); n > 0) end = buf + n;
-    }
-    if (end == nullptr) end = std::to_chars(buf, buf + 32, v).ptr;
-    // std::string::find_first_of calls memchr per character: as costly as
-    // the formatting itself. The digits are at most ~25 bytes.
-    bool has_point = false;
-    for (const char* c = buf; c < end; ++c) has_point |= *c == '.' || *c == 'e' || *c == 'E';
-    if (!has_point) {
-      *end++ = '.';
-      *end++ = '0';
-    }
-    out->append(buf, static_cast<size_t>(end - buf));
+size_t FormatFloating(T v, char (&buf)[kMaxJsonNumberChars]) {
+  auto literal = [&buf](std::string_view text) {
+    std::memcpy(buf, text.data(), text.size());
+    return text.size();
+  };
+  if (std::isnan(v)) return literal("\"NaN\"");
+  if (std::isinf(v)) return literal(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+  // Shortest round-trip digits, always with a fraction or an exponent, so
+  // a JSON reader (Python's, Feast's clients) reads a float back as a
+  // float and -0.0 keeps its sign ("2.0", not "2"; "-0.0", not "-0").
+  char* end = nullptr;
+  if constexpr (std::is_same_v<T, double>) {
+    if (size_t n = ShortDecimal(v, buf); n > 0) end = buf + n;
   }
+  if (end == nullptr) end = std::to_chars(buf, buf + 32, v).ptr;
+  // std::string::find_first_of calls memchr per character: as costly as
+  // the formatting itself. The digits are at most ~25 bytes.
+  bool has_point = false;
+  for (const char* c = buf; c < end; ++c) has_point |= *c == '.' || *c == 'e' || *c == 'E';
+  if (!has_point) {
+    *end++ = '.';
+    *end++ = '0';
+  }
+  return static_cast<size_t>(end - buf);
 }
 
 }  // namespace
@@ -247,14 +246,24 @@ void JsonWriter::Int(int64_t v) {
   AppendNumber(out_, v);
 }
 
+size_t FormatJsonDouble(double v, char (&buf)[kMaxJsonNumberChars]) {
+  return FormatFloating(v, buf);
+}
+
+size_t FormatJsonFloat(float v, char (&buf)[kMaxJsonNumberChars]) { return FormatFloating(v, buf); }
+
+bool IsPlainJsonString(std::string_view s) { return IsPlain(s); }
+
 void JsonWriter::Double(double v) {
   Separate();
-  AppendFloating(out_, v);
+  char buf[kMaxJsonNumberChars];
+  out_->append(buf, FormatJsonDouble(v, buf));
 }
 
 void JsonWriter::Float(float v) {
   Separate();
-  AppendFloating(out_, v);
+  char buf[kMaxJsonNumberChars];
+  out_->append(buf, FormatJsonFloat(v, buf));
 }
 
 void JsonWriter::String(std::string_view v) {

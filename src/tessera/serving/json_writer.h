@@ -60,6 +60,16 @@ class JsonWriter {
   char last_timestamp_text_[kMaxTimestampChars + 2];
 };
 
+// What Double and Float write for `v` (no separator), into `buf`; returns
+// its length. For writers of their own that spell numbers as JsonWriter
+// does (the online response).
+constexpr size_t kMaxJsonNumberChars = 40;
+size_t FormatJsonDouble(double v, char (&buf)[kMaxJsonNumberChars]);
+size_t FormatJsonFloat(float v, char (&buf)[kMaxJsonNumberChars]);
+// True when String writes `s` as it is between quotes (printable ASCII
+// other than quote and backslash: nothing to escape or replace).
+bool IsPlainJsonString(std::string_view s);
+
 // Standard base64 (RFC 4648 section 4) with '=' padding.
 std::string EncodeBase64(std::string_view bytes);
 
