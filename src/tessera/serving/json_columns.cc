@@ -70,8 +70,8 @@ struct ColumnName {
 // The scalar type for the kinds seen (nulls aside), or an error naming two
 // kinds that cannot share a column. `what` names positions ("row", "list
 // element"). Arrays give kList (the caller looks at their elements).
-std::optional<ApiError> ScalarType(const KindSeen& seen, const ColumnName& column,
-                                   const char* what, TypeId* type) {
+std::optional<ApiError> ScalarType(const KindSeen& seen, const ColumnName& column, const char* what,
+                                   TypeId* type) {
   enum Group { kBoolean, kNumber, kText, kList, kNumGroups };
   static const char* const kGroupNames[] = {"a boolean", "a number", "a string", "a list"};
   int64_t first[kNumGroups] = {-1, -1, -1, -1};
@@ -93,8 +93,8 @@ std::optional<ApiError> ScalarType(const KindSeen& seen, const ColumnName& colum
   if (n > 1) {
     int a = present[0], b = present[1];
     return Error(column.str(), std::string("mixed value types: ") + what + " " +
-                             std::to_string(first[a]) + " is " + kGroupNames[a] + " and " + what +
-                             " " + std::to_string(first[b]) + " is " + kGroupNames[b]);
+                                   std::to_string(first[a]) + " is " + kGroupNames[a] + " and " +
+                                   what + " " + std::to_string(first[b]) + " is " + kGroupNames[b]);
   }
   if (n == 0) {
     *type = TypeId::kInt64;  // only nulls
