@@ -421,9 +421,10 @@ class Reader {
     return Status::OK();
   }
 
-  // Column c's name (assigned over: a reused *out keeps its buffer) and values.
+  // Column c's name (assigned over: a reused *out keeps its buffer; a
+  // request of the last shape finds it there already) and values.
   static void SetColumn(size_t c, const std::string& name, ArrayPtr values, OnlineValues* out) {
-    out->names[c].assign(name);
+    if (out->names[c] != name) out->names[c].assign(name);
     out->values[c] = std::move(values);
   }
 

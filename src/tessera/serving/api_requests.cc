@@ -162,7 +162,8 @@ std::optional<ApiError> GetStringList(const Value& object, const char* name,
     const Value& item = (*v)[i];
     if (!item.IsString()) return Error(at(i), "expected a string");
     if (item.GetStringLength() == 0) return Error(at(i), "is empty");
-    (*out)[i].assign(item.GetString(), item.GetStringLength());
+    const std::string_view text(item.GetString(), item.GetStringLength());
+    if ((*out)[i] != text) (*out)[i].assign(text);  // a repeated request's is there already
   }
   return std::nullopt;
 }
