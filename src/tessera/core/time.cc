@@ -1,9 +1,11 @@
 #include "tessera/core/time.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace tessera {
 
@@ -100,26 +102,35 @@ size_t FormatTimestampTo(int64_t micros, char (&out)[kMaxTimestampChars]) {
   int64_t secs = rem / kMicrosPerSecond;
   if (date.year >= 0 && date.year <= 9999) {
     // The common case by hand: snprintf was a visible share of a serving
-    // response's time (one timestamp per value).
-    auto put = [&out](int at, int64_t v, int width) {
-      for (int i = width - 1; i >= 0; --i) {
-        out[at + i] = static_cast<char>('0' + v % 10);
-        v /= 10;
+    // response's time (one timestamp per value). Two digits at a time.
+    static constexpr auto kPairs = [] {
+      std::array<char, 200> pairs{};
+      for (int i = 0; i < 100; ++i) {
+        pairs[2 * i] = static_cast<char>('0' + i / 10);
+        pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
       }
+      return pairs;
+    }();
+    auto put2 = [&out](int at, int64_t v) {  // REQUIRES: 0 <= v < 100
+      std::memcpy(out + at, kPairs.data() + 2 * v, 2);
     };
-    put(0, date.year, 4);
+    const int64_t frac = rem % kMicrosPerSecond;
+    put2(0, date.year / 100);
+    put2(2, date.year % 100);
     out[4] = '-';
-    put(5, date.month, 2);
+    put2(5, date.month);
     out[7] = '-';
-    put(8, date.day, 2);
+    put2(8, date.day);
     out[10] = 'T';
-    put(11, secs / 3600, 2);
+    put2(11, secs / 3600);
     out[13] = ':';
-    put(14, secs / 60 % 60, 2);
+    put2(14, secs / 60 % 60);
     out[16] = ':';
-    put(17, secs % 60, 2);
+    put2(17, secs % 60);
     out[19] = '.';
-    put(20, rem % kMicrosPerSecond, 6);
+    put2(20, frac / 10000);
+    put2(22, frac / 100 % 100);
+    put2(24, frac % 100);
     out[26] = 'Z';
     return 27;
   }
