@@ -168,5 +168,39 @@ TEST(TimeTest, FormatTimestampMatchesGmtimeOnRandomInstants) {
   }
 }
 
+// FormatTimestampTo writes exactly FormatTimestamp's text (the string is
+// made from it, so this checks the buffer's length and contents) at the
+// edges of its two paths: the hand-written one (years 0-9999, against
+// gmtime_r as above) and snprintf's (before year 0, after 9999, the ends of
+// the int64 range; expected strings computed outside Tessera as in
+// FormatsTheEndsOfTheRange).
+TEST(TimeTest, FormatTimestampToWritesTheTextIntoTheBuffer) {
+  auto to = [](int64_t micros) {
+    char out[kMaxTimestampChars];
+    return std::string(out, FormatTimestampTo(micros, out));
+  };
+  const int64_t year0 = -62167219200LL * kMicrosPerSecond;      // 0000-01-01T00:00:00Z
+  const int64_t year10000 = 253402300800LL * kMicrosPerSecond;  // 10000-01-01T00:00:00Z
+  EXPECT_EQ(to(0), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(to(-1), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(to(year0), "0000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(to(year0 - 1), "-001-12-31T23:59:59.999999Z");
+  EXPECT_EQ(to(year10000 - 1), "9999-12-31T23:59:59.999999Z");
+  EXPECT_EQ(to(year10000), "10000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(to(std::numeric_limits<int64_t>::min()), "-290308-12-21T19:59:05.224192Z");
+  EXPECT_EQ(to(std::numeric_limits<int64_t>::max()), "294247-01-10T04:00:54.775807Z");
+  std::mt19937_64 rng(20261201);
+  for (int i = 0; i < 2000; ++i) {
+    int64_t secs = static_cast<int64_t>(rng() % 253402300800ULL) - 62167219200LL;
+    time_t t = static_cast<time_t>(secs);
+    struct tm tm {};
+    ASSERT_NE(gmtime_r(&t, &tm), nullptr);
+    char want[64];
+    std::snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, i * 499 % 1000000);
+    ASSERT_EQ(to(secs * 1000000 + i * 499 % 1000000), want) << secs;
+  }
+}
+
 }  // namespace
 }  // namespace tessera

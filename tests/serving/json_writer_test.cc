@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -76,6 +77,94 @@ TEST(JsonWriterTest, DoublesRoundTripExactly) {
     doc.Parse<rapidjson::kParseFullPrecisionFlag>(out.c_str());
     ASSERT_FALSE(doc.HasParseError()) << out;
     EXPECT_EQ(doc.GetDouble(), v) << out;
+  }
+}
+
+// The short-decimal fast path of Double writes exactly what the general
+// path (std::to_chars' shortest round-trip text, ".0" added when it has
+// no point or exponent) writes, on the values near its edges: short
+// decimals with 0 to 12 fraction digits (it takes up to 8), around 2^49
+// (its bound) and 2^53, where to_chars switches to scientific notation
+// (1e+05, 0.0001), powers of two and ten and their neighbours, and random
+// bit patterns.
+TEST(JsonWriterTest, DoublesMatchToCharsShortestText) {
+  auto reference = [](double v) {
+    char buf[64];
+    char* end = std::to_chars(buf, buf + sizeof(buf), v).ptr;
+    std::string s(buf, end);
+    if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+    return s;
+  };
+  auto check = [&](double v) {
+    if (!std::isfinite(v)) return;
+    for (double x : {v, -v}) {
+      std::string out;
+      JsonWriter w(&out);
+      w.Double(x);
+      ASSERT_EQ(out, reference(x)) << std::hexfloat << x;
+    }
+  };
+  std::mt19937_64 rng(20261201);
+  const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+  for (int k = 0; k <= 12; ++k) {
+    for (uint64_t limit : {uint64_t{10}, uint64_t{1000}, uint64_t{1} << 20, uint64_t{1} << 40,
+                           uint64_t{1} << 53, uint64_t{1} << 60}) {
+      for (int i = 0; i < 1000; ++i) {
+        double v = static_cast<double>(rng() % limit) / pow10[k];
+        check(v);
+        check(std::nextafter(v, 0.0));
+        check(std::nextafter(v, 1e300));
+      }
+    }
+  }
+  for (int e = -1074; e <= 1023; ++e) {
+    const double p2 = std::ldexp(1.0, e);
+    for (double v : {p2, std::nextafter(p2, 0.0), std::nextafter(p2, 1e300), p2 * 3, p2 * 5,
+                     p2 * 10, p2 * 0.1}) {
+      check(v);
+    }
+  }
+  for (int e = -30; e <= 30; ++e) {
+    const double p = std::pow(10.0, e);
+    for (double m : {1.0, 1.5, 2.0, 9.0, 9.5, 9.99, 12.0, 99.0, 123.0}) {
+      const double v = m * p;
+      check(v);
+      check(std::nextafter(v, 0.0));
+      check(std::nextafter(v, 1e300));
+    }
+  }
+  for (double v : {0.0,
+                   0x1p49,
+                   0x1p49 - 0.5,
+                   0x1p49 - 0.125,
+                   0x1p49 + 1,
+                   0x1p53,
+                   0x1p53 - 1,
+                   562949953421311.5,
+                   562949953421311.9,
+                   1e5,
+                   99999.0,
+                   123456.0,
+                   1e15,
+                   1e16,
+                   0.001,
+                   0.0001,
+                   0.00015,
+                   0.1,
+                   0.2,
+                   0.3,
+                   1.0 / 3,
+                   2.0 / 3,
+                   8160.59,
+                   39.5,
+                   1.58}) {
+    check(v);
+  }
+  for (int i = 0; i < 100000; ++i) {
+    uint64_t bits = rng();
+    double v;
+    std::memcpy(&v, &bits, sizeof(v));
+    check(v);
   }
 }
 

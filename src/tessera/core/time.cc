@@ -1,8 +1,11 @@
 #include "tessera/core/time.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace tessera {
 
@@ -89,7 +92,7 @@ CivilDate CivilFromDays(int64_t z) {
   return {yoe + era * 400 + (m <= 2), m, d};
 }
 
-std::string FormatTimestamp(int64_t micros) {
+size_t FormatTimestampTo(int64_t micros, char (&out)[kMaxTimestampChars]) {
   int64_t days = FloorDiv(micros, kMicrosPerDay);
   // The floored remainder, computed without days * kMicrosPerDay, which
   // overflows for the earliest representable days (found by time_parse_fuzz).
@@ -99,36 +102,51 @@ std::string FormatTimestamp(int64_t micros) {
   int64_t secs = rem / kMicrosPerSecond;
   if (date.year >= 0 && date.year <= 9999) {
     // The common case by hand: snprintf was a visible share of a serving
-    // response's time (one timestamp per value).
-    char out[27];
-    auto put = [&out](int at, int64_t v, int width) {
-      for (int i = width - 1; i >= 0; --i) {
-        out[at + i] = static_cast<char>('0' + v % 10);
-        v /= 10;
+    // response's time (one timestamp per value). Two digits at a time.
+    static constexpr auto kPairs = [] {
+      std::array<char, 200> pairs{};
+      for (int i = 0; i < 100; ++i) {
+        pairs[2 * i] = static_cast<char>('0' + i / 10);
+        pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
       }
+      return pairs;
+    }();
+    auto put2 = [&out](int at, int64_t v) {  // REQUIRES: 0 <= v < 100
+      std::memcpy(out + at, kPairs.data() + 2 * v, 2);
     };
-    put(0, date.year, 4);
+    const int64_t frac = rem % kMicrosPerSecond;
+    put2(0, date.year / 100);
+    put2(2, date.year % 100);
     out[4] = '-';
-    put(5, date.month, 2);
+    put2(5, date.month);
     out[7] = '-';
-    put(8, date.day, 2);
+    put2(8, date.day);
     out[10] = 'T';
-    put(11, secs / 3600, 2);
+    put2(11, secs / 3600);
     out[13] = ':';
-    put(14, secs / 60 % 60, 2);
+    put2(14, secs / 60 % 60);
     out[16] = ':';
-    put(17, secs % 60, 2);
+    put2(17, secs % 60);
     out[19] = '.';
-    put(20, rem % kMicrosPerSecond, 6);
+    put2(20, frac / 10000);
+    put2(22, frac / 100 % 100);
+    put2(24, frac % 100);
     out[26] = 'Z';
-    return std::string(out, sizeof(out));
+    return 27;
   }
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<long long>(date.year), date.month, date.day,
-                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                static_cast<long long>(secs % 60), static_cast<long long>(rem % kMicrosPerSecond));
-  return buf;
+  // Years beyond four digits (or before year 0): at most 7 characters for
+  // the year of any int64 of micros, so the text fits with room to spare.
+  int n = std::snprintf(out, kMaxTimestampChars, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+                        static_cast<long long>(date.year), date.month, date.day,
+                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                        static_cast<long long>(secs % 60),
+                        static_cast<long long>(rem % kMicrosPerSecond));
+  return n < 0 ? 0 : std::min<size_t>(static_cast<size_t>(n), kMaxTimestampChars - 1);
+}
+
+std::string FormatTimestamp(int64_t micros) {
+  char out[kMaxTimestampChars];
+  return std::string(out, FormatTimestampTo(micros, out));
 }
 
 Result<int64_t> ParseTimestamp(std::string_view text) {

@@ -4,6 +4,7 @@
 // thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +36,11 @@ CivilDate CivilFromDays(int64_t days);
 
 // "2024-03-01T12:00:00.000000Z": RFC 3339, UTC, always six fraction digits.
 std::string FormatTimestamp(int64_t micros);
+// The same text written into `out` (no NUL added), for callers that append
+// many timestamps (the serving response) without a string per timestamp.
+// Returns its length: 27 for years 0-9999, at most kMaxTimestampChars.
+constexpr size_t kMaxTimestampChars = 32;
+size_t FormatTimestampTo(int64_t micros, char (&out)[kMaxTimestampChars]);
 
 // ISO-8601 / RFC 3339: "2024-03-01", "2024-03-01T12:00", "2024-03-01 12:00:00",
 // "2024-03-01T12:00:00.5", up to 9 fraction digits (truncated to micros),

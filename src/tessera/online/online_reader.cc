@@ -122,8 +122,11 @@ Status TextKey(const Array& in, const PlannedKey& key, KeyColumn* out) {
   return Status::OK();
 }
 
-Result<std::vector<KeyColumn>> CoerceKeys(const ReadPlan& plan, const RecordBatch& entities) {
-  std::vector<KeyColumn> keys(plan.keys.size());
+// Sets *keys to the plan's join keys (a reused vector: its columns' buffers
+// are assigned over).
+Status CoerceKeys(const ReadPlan& plan, const RecordBatch& entities, std::vector<KeyColumn>* out) {
+  std::vector<KeyColumn>& keys = *out;
+  keys.resize(plan.keys.size());
   for (size_t k = 0; k < plan.keys.size(); ++k) {
     const PlannedKey& key = plan.keys[k];
     const ArrayPtr column = entities.GetColumnByName(key.name);
@@ -140,7 +143,7 @@ Result<std::vector<KeyColumn>> CoerceKeys(const ReadPlan& plan, const RecordBatc
                                key.type.ToString() + ", which cannot be a join key");
     }
   }
-  return keys;
+  return Status::OK();
 }
 
 void AppendKey(const KeyColumn& k, int64_t row, EntityKey::Builder* b) {
@@ -172,6 +175,8 @@ struct ReadScratch {
   std::vector<std::optional<OnlineRow>> rows;  // per lookup
   std::vector<ViewValues> views;               // per plan view
   std::vector<uint8_t> is_null;                // DecodeRow's per-feature flags
+  std::vector<KeyColumn> keys;                 // the plan's join keys, coerced
+  std::vector<ArrayBuilder*> view_builders;    // per feature of the view decoded
   // Per plan view, per feature: its builder, kept (Finish empties it) so
   // a request does not make and free one per feature.
   std::vector<std::vector<std::unique_ptr<ArrayBuilder>>> builders;
@@ -193,10 +198,12 @@ class Reader {
         rows_(scratch->rows),
         views_(scratch->views),
         is_null_(scratch->is_null),
+        keys_(scratch->keys),
+        view_builders_(scratch->view_builders),
         builders_(scratch->builders) {}
 
   Status Run(OnlineValues* out) {
-    TS_ASSIGN_OR_RETURN(keys_, CoerceKeys(plan_, entities_));
+    TS_RETURN_NOT_OK(CoerceKeys(plan_, entities_, &keys_));
     TS_RETURN_NOT_OK(CheckRequestFields());
     TS_RETURN_NOT_OK(Lookup());
     if (views_.size() < plan_.views.size()) views_.resize(plan_.views.size());
@@ -303,7 +310,8 @@ class Reader {
     const size_t nf = view.def.features.size();
     std::vector<std::unique_ptr<ArrayBuilder>>* kept = nullptr;
     TS_RETURN_NOT_OK(StartView(v, &kept));
-    std::vector<ArrayBuilder*> builders(nf, nullptr);
+    std::vector<ArrayBuilder*>& builders = view_builders_;
+    builders.assign(nf, nullptr);
     for (size_t f = 0; f < nf; ++f) {
       if (view.decode[f]) builders[f] = (*kept)[f].get();
     }
@@ -346,7 +354,8 @@ class Reader {
     const size_t nf = view.def.features.size();
     std::vector<std::unique_ptr<ArrayBuilder>>* kept = nullptr;
     TS_RETURN_NOT_OK(StartView(v, &kept));
-    std::vector<ArrayBuilder*> builders(nf, nullptr);
+    std::vector<ArrayBuilder*>& builders = view_builders_;
+    builders.assign(nf, nullptr);
     for (size_t f = 0; f < nf; ++f) {
       if (view.decode[f]) builders[f] = (*kept)[f].get();
     }
@@ -412,9 +421,10 @@ class Reader {
     return Status::OK();
   }
 
-  // Column c's name (assigned over: a reused *out keeps its buffer) and values.
+  // Column c's name (assigned over: a reused *out keeps its buffer; a
+  // request of the last shape finds it there already) and values.
   static void SetColumn(size_t c, const std::string& name, ArrayPtr values, OnlineValues* out) {
-    out->names[c].assign(name);
+    if (out->names[c] != name) out->names[c].assign(name);
     out->values[c] = std::move(values);
   }
 
@@ -463,7 +473,6 @@ class Reader {
   OnlineStore* store_;
   const int64_t now_;
   const int64_t n_;
-  std::vector<KeyColumn> keys_;
   std::vector<ArrayPtr> request_values_;
   // The thread's reusable buffers (ReadScratch).
   std::string& key_bytes_;
@@ -473,6 +482,8 @@ class Reader {
   std::vector<std::optional<OnlineRow>>& rows_;
   std::vector<ViewValues>& views_;
   std::vector<uint8_t>& is_null_;
+  std::vector<KeyColumn>& keys_;
+  std::vector<ArrayBuilder*>& view_builders_;
   std::vector<std::vector<std::unique_ptr<ArrayBuilder>>>& builders_;
   std::vector<std::vector<ArrayPtr>> on_demand_;
 };

@@ -63,7 +63,9 @@ Endpoint EndpointOf(const HttpTarget& target, const char** method) {
 // parsed into *parsed. Returns ParseTarget's error.
 std::optional<ApiError> ResolveTarget(std::string_view target, HttpTarget* parsed,
                                       Endpoint* endpoint, const char** method) {
-  if (target.find_first_of("%?") == std::string_view::npos) {
+  // Two memchr calls: find_first_of("%?") calls memchr once per
+  // character of the target (a visible share of a small request's cost).
+  if (target.find('%') == std::string_view::npos && target.find('?') == std::string_view::npos) {
     for (const RouteEntry& r : kRoutes) {
       if (target == r.path) {
         *method = r.method;

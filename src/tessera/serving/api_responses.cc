@@ -1,8 +1,12 @@
 #include "tessera/serving/api_responses.h"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstring>
 #include <string_view>
 
+#include "tessera/core/time.h"
 #include "tessera/serving/json_writer.h"
 
 namespace tessera::serving {
@@ -56,35 +60,137 @@ std::string_view QuotedStatus(FeatureStatus s) {
   return i < kQuoted.size() ? std::string_view(kQuoted[i]) : std::string_view("\"UNKNOWN\"");
 }
 
+// Writes the online response through a cursor into *out: room is made
+// ahead (the string is resized past what is written and cut back by
+// Finish), so each piece is a bounds check and a memcpy instead of a
+// std::string::append and JsonWriter's comma bookkeeping (most of a small
+// response's cost). Numbers, booleans, nulls, plain strings, statuses and
+// timestamps are written here, spelled as JsonWriter spells them (its
+// FormatJsonDouble, IsPlainJsonString; core's FormatTimestampTo); any
+// other value (bytes, lists, strings to escape) is written by JsonWriter
+// and copied, so the text is JsonWriter's throughout.
+class ResponseWriter {
+ public:
+  ResponseWriter(std::string* out, size_t expected) : out_(out), len_(out->size()) {
+    out_->resize(len_ + expected);
+  }
+
+  // Cuts *out back to what was written. REQUIRES: called once, last.
+  void Finish() { out_->resize(len_); }
+
+  void Append(std::string_view s) {
+    std::memcpy(Room(s.size()), s.data(), s.size());
+    len_ += s.size();
+  }
+  void Push(char c) {
+    *Room(1) = c;
+    ++len_;
+  }
+
+  void String(std::string_view s) {
+    if (!IsPlainJsonString(s)) return General([s](JsonWriter* w) { w->String(s); });
+    char* p = Room(s.size() + 2);
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    len_ += s.size() + 2;
+  }
+
+  // Value i of `a` as WriteJsonValue writes it.
+  void Value(const Array& a, TypeId type, int64_t i) {
+    if (a.IsNull(i)) return Append("null");
+    switch (type) {
+      case TypeId::kBool: return Append(a.GetBool(i) ? "true" : "false");
+      case TypeId::kInt32: return Int(a.GetInt32(i));
+      case TypeId::kInt64: return Int(a.GetInt64(i));
+      case TypeId::kDouble: {
+        char buf[kMaxJsonNumberChars];
+        return Append(std::string_view(buf, FormatJsonDouble(a.GetDouble(i), buf)));
+      }
+      case TypeId::kFloat: {
+        char buf[kMaxJsonNumberChars];
+        return Append(std::string_view(buf, FormatJsonFloat(a.GetFloat(i), buf)));
+      }
+      case TypeId::kString: return String(a.GetView(i));
+      default: return General([&a, i](JsonWriter* w) { WriteJsonValue(a, i, w); });
+    }
+  }
+
+  // A timestamp as JsonWriter::Timestamp writes it; the last one's text is
+  // kept (a response repeats each row's event time for each feature).
+  void Timestamp(int64_t micros) {
+    if (!has_last_ || micros != last_) {
+      char text[kMaxTimestampChars];
+      const size_t n = FormatTimestampTo(micros, text);
+      last_text_[0] = '"';
+      std::memcpy(last_text_ + 1, text, n);
+      last_text_[n + 1] = '"';
+      last_size_ = n + 2;
+      last_ = micros;
+      has_last_ = true;
+    }
+    Append(std::string_view(last_text_, last_size_));
+  }
+
+ private:
+  char* Room(size_t n) {
+    if (out_->size() - len_ < n) out_->resize(std::max(out_->size() * 2, len_ + n));
+    return out_->data() + len_;
+  }
+
+  void Int(int64_t v) {
+    char* p = Room(24);
+    len_ += static_cast<size_t>(std::to_chars(p, p + 24, v).ptr - p);
+  }
+
+  // What `write` writes with a fresh JsonWriter (one value: no separator).
+  template <typename F>
+  void General(const F& write) {
+    thread_local std::string scratch;
+    scratch.clear();
+    JsonWriter w(&scratch);
+    write(&w);
+    Append(scratch);
+  }
+
+  std::string* out_;
+  size_t len_;  // bytes of *out written
+  bool has_last_ = false;
+  int64_t last_ = 0;
+  size_t last_size_ = 0;
+  char last_text_[kMaxTimestampChars + 2];
+};
+
 // Result k: {"values":[...],"statuses":[...],"event_timestamps":[...]}.
-// The fixed keys and punctuation are appended as literals (what JsonWriter
-// would write for them, without its per-call bookkeeping: most of a small
-// response's cost); `w` writes the arrays, each at its top level, so it
-// keeps its last formatted timestamp from one result to the next.
-void WriteResult(const OnlineResponse& r, size_t k, JsonWriter* w, std::string* out) {
-  out->append(k == 0 ? "{\"values\":" : ",{\"values\":");
-  w->StartArray();
+void WriteResult(const OnlineResponse& r, size_t k, ResponseWriter* w) {
+  w->Append(k == 0 ? "{\"values\":[" : ",{\"values\":[");
   if (k < r.values.size() && r.values[k] != nullptr) {
     const Array& a = *r.values[k];
-    for (int64_t i = 0; i < a.length(); ++i) WriteJsonValue(a, i, w);
+    const TypeId type = a.type().id();
+    for (int64_t i = 0; i < a.length(); ++i) {
+      if (i > 0) w->Push(',');
+      w->Value(a, type, i);
+    }
   }
-  w->EndArray();
-  out->append(",\"statuses\":[");
+  w->Append("],\"statuses\":[");
   if (k < r.statuses.size()) {
     bool first = true;
     for (FeatureStatus s : r.statuses[k]) {
-      if (!first) out->push_back(',');
+      if (!first) w->Push(',');
       first = false;
-      out->append(QuotedStatus(s));
+      w->Append(QuotedStatus(s));
     }
   }
-  out->append("],\"event_timestamps\":");
-  w->StartArray();
+  w->Append("],\"event_timestamps\":[");
   if (k < r.event_timestamps.size()) {
-    for (int64_t ts : r.event_timestamps[k]) w->Timestamp(ts);
+    bool first = true;
+    for (int64_t ts : r.event_timestamps[k]) {
+      if (!first) w->Push(',');
+      first = false;
+      w->Timestamp(ts);
+    }
   }
-  w->EndArray();
-  out->push_back('}');
+  w->Append("]}");
 }
 
 }  // namespace
@@ -101,17 +207,17 @@ void AppendOnlineResponseJson(const OnlineResponse& response, std::string* out) 
   // timestamp per cell, the names and keys per column), so the string is
   // not regrown on the way: one allocation, or none in a reused buffer.
   const size_t columns = response.names.size();
-  out->reserve(out->size() + 64 + columns * (96 + 64 * static_cast<size_t>(rows)));
-  // {"metadata":{"feature_names":[...]},"results":[...]}; the writer writes
-  // only arrays at its top level (see WriteResult).
-  JsonWriter w(out);
-  out->append("{\"metadata\":{\"feature_names\":");
-  w.StartArray();
-  for (const std::string& name : response.names) w.String(name);
-  w.EndArray();
-  out->append("},\"results\":[");
-  for (size_t k = 0; k < response.names.size(); ++k) WriteResult(response, k, &w, out);
-  out->append("]}");
+  ResponseWriter w(out, 64 + columns * (96 + 64 * static_cast<size_t>(rows)));
+  // {"metadata":{"feature_names":[...]},"results":[...]}
+  w.Append("{\"metadata\":{\"feature_names\":[");
+  for (size_t k = 0; k < columns; ++k) {
+    if (k > 0) w.Push(',');
+    w.String(response.names[k]);
+  }
+  w.Append("]},\"results\":[");
+  for (size_t k = 0; k < columns; ++k) WriteResult(response, k, &w);
+  w.Append("]}");
+  w.Finish();
 }
 
 std::string PushSummaryJson(const PushSummary& s) {

@@ -54,11 +54,24 @@ std::string At(std::string_view name, int64_t row) {
   return std::string(name) + "[" + std::to_string(row) + "]";
 }
 
+// A column's place in errors, "entities.user_id": spelled only for one
+// (a request's columns are checked on every request).
+struct ColumnName {
+  std::string_view field;
+  std::string_view name;
+  std::string str() const {
+    std::string out(field);
+    out += '.';
+    out += name;
+    return out;
+  }
+};
+
 // The scalar type for the kinds seen (nulls aside), or an error naming two
 // kinds that cannot share a column. `what` names positions ("row", "list
 // element"). Arrays give kList (the caller looks at their elements).
-std::optional<ApiError> ScalarType(const KindSeen& seen, const std::string& column,
-                                   const char* what, TypeId* type) {
+std::optional<ApiError> ScalarType(const KindSeen& seen, const ColumnName& column, const char* what,
+                                   TypeId* type) {
   enum Group { kBoolean, kNumber, kText, kList, kNumGroups };
   static const char* const kGroupNames[] = {"a boolean", "a number", "a string", "a list"};
   int64_t first[kNumGroups] = {-1, -1, -1, -1};
@@ -79,9 +92,9 @@ std::optional<ApiError> ScalarType(const KindSeen& seen, const std::string& colu
   }
   if (n > 1) {
     int a = present[0], b = present[1];
-    return Error(column, std::string("mixed value types: ") + what + " " +
-                             std::to_string(first[a]) + " is " + kGroupNames[a] + " and " + what +
-                             " " + std::to_string(first[b]) + " is " + kGroupNames[b]);
+    return Error(column.str(), std::string("mixed value types: ") + what + " " +
+                                   std::to_string(first[a]) + " is " + kGroupNames[a] + " and " +
+                                   what + " " + std::to_string(first[b]) + " is " + kGroupNames[b]);
   }
   if (n == 0) {
     *type = TypeId::kInt64;  // only nulls
@@ -97,15 +110,16 @@ std::optional<ApiError> ScalarType(const KindSeen& seen, const std::string& colu
 
 // An integer beyond int64 (RapidJSON keeps those as uint64 or double), at
 // row `row` of `column` (the place is spelled only for an error).
-std::optional<ApiError> CheckInt64Range(const Value& v, const std::string& column, int64_t row) {
+std::optional<ApiError> CheckInt64Range(const Value& v, const ColumnName& column, int64_t row) {
   if (v.IsUint64() && !v.IsInt64()) {
-    return Error(At(column, row), std::to_string(v.GetUint64()) + " is outside the int64 range");
+    return Error(At(column.str(), row),
+                 std::to_string(v.GetUint64()) + " is outside the int64 range");
   }
   return std::nullopt;
 }
 
 // The type of a column whose values are `array` (a JSON array).
-std::optional<ApiError> ColumnType(const Value& array, const std::string& column, DataType* type) {
+std::optional<ApiError> ColumnType(const Value& array, const ColumnName& column, DataType* type) {
   KindSeen rows;
   KindSeen elements;
   int64_t element_index = 0;
@@ -113,12 +127,12 @@ std::optional<ApiError> ColumnType(const Value& array, const std::string& column
     const Value& v = array[i];
     Kind k = KindOf(v);
     rows.Add(k, i);
-    if (k == kObject) return Error(At(column, i), "an object is not a value");
+    if (k == kObject) return Error(At(column.str(), i), "an object is not a value");
     if (k != kArray) continue;
     for (rapidjson::SizeType j = 0; j < v.Size(); ++j, ++element_index) {
       Kind e = KindOf(v[j]);
       if (e == kArray || e == kObject || e == kBool) {
-        return Error(At(column, i),
+        return Error(At(column.str(), i),
                      std::string("a list may hold numbers or strings, not ") + KindName(e));
       }
       elements.Add(e, element_index);
@@ -154,7 +168,7 @@ Status AppendScalar(const Value& v, TypeId type, ArrayBuilder* builder) {
   }
 }
 
-std::optional<ApiError> CheckRanges(const Value& array, const std::string& column, bool list) {
+std::optional<ApiError> CheckRanges(const Value& array, const ColumnName& column, bool list) {
   for (rapidjson::SizeType i = 0; i < array.Size(); ++i) {
     const Value& v = array[i];
     if (!list) {
@@ -169,16 +183,35 @@ std::optional<ApiError> CheckRanges(const Value& array, const std::string& colum
   return std::nullopt;
 }
 
+// A builder for `type`: for a scalar type the thread's own, kept from one
+// column to the next (Finish empties it; one that a failed column left
+// with values is replaced), so a request's key column does not make and
+// free one; a list builder is made afresh.
+ArrayBuilder* BuilderFor(DataType type, std::unique_ptr<ArrayBuilder>* fresh) {
+  if (!type.is_list()) {
+    thread_local std::unique_ptr<ArrayBuilder> kept[4];  // bool, int64, double, string
+    std::unique_ptr<ArrayBuilder>& b = kept[type.id() == TypeId::kBool     ? 0
+                                            : type.id() == TypeId::kInt64  ? 1
+                                            : type.id() == TypeId::kDouble ? 2
+                                                                           : 3];
+    if (b == nullptr || !(b->type() == type) || b->length() != 0) b = ArrayBuilder::Make(type);
+    return b.get();
+  }
+  *fresh = ArrayBuilder::Make(type);
+  return fresh->get();
+}
+
 Result<ArrayPtr> BuildColumn(const Value& array, DataType type) {
-  std::unique_ptr<ArrayBuilder> builder = ArrayBuilder::Make(type);
+  std::unique_ptr<ArrayBuilder> fresh;
+  ArrayBuilder* builder = BuilderFor(type, &fresh);
   TS_RETURN_NOT_OK(builder->Reserve(array.Size()));
   for (const Value& v : array.GetArray()) {
     if (v.IsNull()) {
       TS_RETURN_NOT_OK(builder->AppendNull());
     } else if (!type.is_list()) {
-      TS_RETURN_NOT_OK(AppendScalar(v, type.id(), builder.get()));
+      TS_RETURN_NOT_OK(AppendScalar(v, type.id(), builder));
     } else {
-      auto* list = static_cast<ListBuilder*>(builder.get());
+      auto* list = static_cast<ListBuilder*>(builder);
       TS_RETURN_NOT_OK(list->StartList());
       for (const Value& e : v.GetArray()) {
         TS_RETURN_NOT_OK(e.IsNull() ? list->child()->AppendNull()
@@ -217,20 +250,22 @@ std::optional<ApiError> AppendJsonColumns(const Value& object, std::string_view 
     return Error(std::string(field), "expected an object of columns ({\"name\": [values]})");
   }
   for (const auto& member : object.GetObject()) {
-    std::string name(member.name.GetString(), member.name.GetStringLength());
-    std::string column = std::string(field) + "." + name;
-    if (name.empty()) return Error(column, "a column name is empty");
+    std::string_view name(member.name.GetString(), member.name.GetStringLength());
+    const ColumnName column{field, name};
+    if (name.empty()) return Error(column.str(), "a column name is empty");
     for (const Field& f : out->fields) {
-      if (f.name == name) return Error(column, "the column " + name + " is given twice");
+      if (f.name == name) {
+        return Error(column.str(), "the column " + std::string(name) + " is given twice");
+      }
     }
     const Value& values = member.value;
     if (!values.IsArray()) {
-      return Error(column, "expected an array of values, one per row");
+      return Error(column.str(), "expected an array of values, one per row");
     }
     int64_t n = values.Size();
     if (out->num_rows >= 0 && n != out->num_rows) {
-      return Error(column, "has " + std::to_string(n) + " values, " + out->fields[0].name +
-                               " has " + std::to_string(out->num_rows));
+      return Error(column.str(), "has " + std::to_string(n) + " values, " + out->fields[0].name +
+                                     " has " + std::to_string(out->num_rows));
     }
     DataType type;
     if (auto err = ColumnType(values, column, &type)) return err;
@@ -240,9 +275,9 @@ std::optional<ApiError> AppendJsonColumns(const Value& object, std::string_view 
       if (auto err = CheckRanges(values, column, type.is_list())) return err;
     }
     Result<ArrayPtr> array = BuildColumn(values, type);
-    if (!array.ok()) return ApiError{500, column, array.status().message()};
+    if (!array.ok()) return ApiError{500, column.str(), array.status().message()};
     out->num_rows = n;
-    out->fields.push_back(Field{name, type});
+    out->fields.push_back(Field{std::string(name), type});
     out->columns.push_back(std::move(*array));
   }
   return std::nullopt;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "tessera/core/time.h"
 #include "tessera/core/utf8.h"
@@ -98,28 +99,101 @@ void AppendNumber(std::string* out, T v) {
   out->append(buf, static_cast<size_t>(end - buf));
 }
 
-template <typename T>
-void AppendFloating(std::string* out, T v) {
-  if (std::isnan(v)) {
-    out->append("\"NaN\"");
-  } else if (std::isinf(v)) {
-    out->append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-  } else {
-    // Shortest round-trip digits, always with a fraction or an exponent, so
-    // a JSON reader (Python's, Feast's clients) reads a float back as a
-    // float and -0.0 keeps its sign ("2.0", not "2"; "-0.0", not "-0").
-    char buf[40];
-    char* end = std::to_chars(buf, buf + 32, v).ptr;
-    // std::string::find_first_of calls memchr per character: as costly as
-    // the formatting itself. The digits are at most ~25 bytes.
-    bool has_point = false;
-    for (const char* c = buf; c < end; ++c) has_point |= *c == '.' || *c == 'e' || *c == 'E';
-    if (!has_point) {
-      *end++ = '.';
-      *end++ = '0';
+// The shortest round-trip text of finite `v` when it is a short decimal
+// (at most kMaxFraction fraction digits, |v| < 2^49) that std::to_chars
+// writes in fixed notation: the usual feature value (39.5, 1.58, 8160.59)
+// costs a few multiplies instead of to_chars' general algorithm (a sixth
+// of a small response's cost). Returns the length written into `buf`, or 0
+// when `v` is not such a value (the caller uses to_chars), so the text is
+// always to_chars' own:
+//  - the digits: D / 10^k reads back as |v| (D < 2^53 and 10^k are exact,
+//    so the quotient is the correctly rounded double nearest the decimal,
+//    as from_chars reads it), for the smallest such k. The bound 2^49
+//    keeps ulp(|v|) * 10^k below 1/8, so at most one k-digit decimal reads
+//    back as |v| and the rounded |v| * 10^k finds it; no decimal with
+//    fewer significant digits reads back (it would have fewer fraction
+//    digits). A power of two (mantissa bits 0) is left to to_chars: the
+//    values reading back as it lie unevenly around it.
+//  - the notation: to_chars writes the shorter of fixed and scientific,
+//    fixed on a tie; when scientific is shorter, 0 is returned.
+size_t ShortDecimal(double v, char* buf) {
+  constexpr int kMaxFraction = 8;
+  static constexpr double kPow10[kMaxFraction + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  static constexpr uint64_t kPow10Int[kMaxFraction + 1] = {
+      1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  if ((bits & ((uint64_t{1} << 52) - 1)) == 0) return 0;  // a power of two, or zero
+  const double a = std::fabs(v);
+  for (int k = 0; k <= kMaxFraction; ++k) {
+    const double scaled = a * kPow10[k];
+    if (!(scaled < 0x1p49)) return 0;
+    const double rounded = std::nearbyint(scaled);
+    if (rounded / kPow10[k] != a) continue;
+    const uint64_t d = static_cast<uint64_t>(rounded);
+    if (d == 0) return 0;
+    const uint64_t int_part = d / kPow10Int[k];
+    const uint64_t frac = d % kPow10Int[k];
+    char int_digits[24];
+    char* int_end = std::to_chars(int_digits, int_digits + sizeof(int_digits), int_part).ptr;
+    const size_t int_len = static_cast<size_t>(int_end - int_digits);
+    const size_t sign = v < 0 ? 1 : 0;
+    const size_t fixed_len = sign + int_len + (k > 0 ? 1 + static_cast<size_t>(k) : 0);
+    // Scientific: the significant digits of d (no leading or trailing
+    // zeros), a point when more than one, and a two-digit exponent
+    // ("e+05", "e-03": |exponent| < 100 here). With an integer part and a
+    // fraction (whose last digit is not 0) it is longer than fixed.
+    if (int_part == 0 || k == 0) {
+      uint64_t sig = d;
+      while (sig % 10 == 0) sig /= 10;
+      size_t sig_digits = 1;
+      for (uint64_t t = sig; t >= 10; t /= 10) ++sig_digits;
+      const size_t sci_len = sign + sig_digits + (sig_digits > 1 ? 1 : 0) + 4;
+      if (sci_len < fixed_len) return 0;
     }
-    out->append(buf, static_cast<size_t>(end - buf));
+    char* p = buf;
+    if (sign) *p++ = '-';
+    std::memcpy(p, int_digits, int_len);
+    p += int_len;
+    if (k > 0) {
+      *p++ = '.';
+      uint64_t f = frac;
+      for (int i = k - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + f % 10);
+        f /= 10;
+      }
+      p += k;
+    }
+    return static_cast<size_t>(p - buf);
   }
+  return 0;
+}
+
+template <typename T>
+size_t FormatFloating(T v, char (&buf)[kMaxJsonNumberChars]) {
+  auto literal = [&buf](std::string_view text) {
+    std::memcpy(buf, text.data(), text.size());
+    return text.size();
+  };
+  if (std::isnan(v)) return literal("\"NaN\"");
+  if (std::isinf(v)) return literal(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+  // Shortest round-trip digits, always with a fraction or an exponent, so
+  // a JSON reader (Python's, Feast's clients) reads a float back as a
+  // float and -0.0 keeps its sign ("2.0", not "2"; "-0.0", not "-0").
+  char* end = nullptr;
+  if constexpr (std::is_same_v<T, double>) {
+    if (size_t n = ShortDecimal(v, buf); n > 0) end = buf + n;
+  }
+  if (end == nullptr) end = std::to_chars(buf, buf + 32, v).ptr;
+  // std::string::find_first_of calls memchr per character: as costly as
+  // the formatting itself. The digits are at most ~25 bytes.
+  bool has_point = false;
+  for (const char* c = buf; c < end; ++c) has_point |= *c == '.' || *c == 'e' || *c == 'E';
+  if (!has_point) {
+    *end++ = '.';
+    *end++ = '0';
+  }
+  return static_cast<size_t>(end - buf);
 }
 
 }  // namespace
@@ -172,14 +246,24 @@ void JsonWriter::Int(int64_t v) {
   AppendNumber(out_, v);
 }
 
+size_t FormatJsonDouble(double v, char (&buf)[kMaxJsonNumberChars]) {
+  return FormatFloating(v, buf);
+}
+
+size_t FormatJsonFloat(float v, char (&buf)[kMaxJsonNumberChars]) { return FormatFloating(v, buf); }
+
+bool IsPlainJsonString(std::string_view s) { return IsPlain(s); }
+
 void JsonWriter::Double(double v) {
   Separate();
-  AppendFloating(out_, v);
+  char buf[kMaxJsonNumberChars];
+  out_->append(buf, FormatJsonDouble(v, buf));
 }
 
 void JsonWriter::Float(float v) {
   Separate();
-  AppendFloating(out_, v);
+  char buf[kMaxJsonNumberChars];
+  out_->append(buf, FormatJsonFloat(v, buf));
 }
 
 void JsonWriter::String(std::string_view v) {
@@ -192,16 +276,19 @@ void JsonWriter::String(std::string_view v) {
 
 void JsonWriter::Timestamp(int64_t micros) {
   Separate();
-  out_->push_back('"');
   // A response repeats event times (every feature of a view row has its
   // row's): the last one formatted is reused instead of formatted again.
   if (!has_last_timestamp_ || micros != last_timestamp_) {
-    last_timestamp_text_ = FormatTimestamp(micros);
+    char text[kMaxTimestampChars];
+    const size_t n = FormatTimestampTo(micros, text);
+    last_timestamp_text_[0] = '"';
+    std::memcpy(last_timestamp_text_ + 1, text, n);
+    last_timestamp_text_[n + 1] = '"';
+    last_timestamp_size_ = n + 2;
     last_timestamp_ = micros;
     has_last_timestamp_ = true;
   }
-  out_->append(last_timestamp_text_);
-  out_->push_back('"');
+  out_->append(last_timestamp_text_, last_timestamp_size_);
 }
 
 void JsonWriter::Base64(std::string_view bytes) {

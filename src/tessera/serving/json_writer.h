@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "tessera/core/time.h"
+
 namespace tessera::serving {
 
 class JsonWriter {
@@ -50,11 +52,23 @@ class JsonWriter {
   int depth_ = 0;
   uint64_t has_items_ = 0;  // bit d: the container at depth d has an item
   bool after_key_ = false;
-  // The last timestamp written and its text (Timestamp reuses it).
+  // The last timestamp written and its text, quotes included (Timestamp
+  // reuses it); the text is valid only when has_last_timestamp_.
   bool has_last_timestamp_ = false;
   int64_t last_timestamp_ = 0;
-  std::string last_timestamp_text_;
+  size_t last_timestamp_size_ = 0;
+  char last_timestamp_text_[kMaxTimestampChars + 2];
 };
+
+// What Double and Float write for `v` (no separator), into `buf`; returns
+// its length. For writers of their own that spell numbers as JsonWriter
+// does (the online response).
+constexpr size_t kMaxJsonNumberChars = 40;
+size_t FormatJsonDouble(double v, char (&buf)[kMaxJsonNumberChars]);
+size_t FormatJsonFloat(float v, char (&buf)[kMaxJsonNumberChars]);
+// True when String writes `s` as it is between quotes (printable ASCII
+// other than quote and backslash: nothing to escape or replace).
+bool IsPlainJsonString(std::string_view s);
 
 // Standard base64 (RFC 4648 section 4) with '=' padding.
 std::string EncodeBase64(std::string_view bytes);
