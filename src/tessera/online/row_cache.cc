@@ -177,6 +177,7 @@ bool RowCache::Lookup(std::string_view key, std::optional<OnlineRow>* row, Ticke
     Drop(shard, node);  // from before an EraseAll: never a hit again
   }
   ticket->shard = static_cast<uint32_t>(&shard - shards_.get());
+  ticket->hash = hash;
   ticket->generation = shard.generation;
   ticket->epoch = epoch;
   return false;
@@ -192,7 +193,7 @@ void RowCache::Insert(std::string_view key, const std::optional<OnlineRow>& row,
   if (shard.size * sizeof(Slot) + bytes > shard_capacity_) return;
   // Built outside the lock; freed unused when the ticket has expired.
   Node* node = new (agg::StateAlloc(bytes)) Node();
-  node->hash = std::hash<std::string_view>{}(key);
+  node->hash = ticket.hash;
   node->key_size = static_cast<uint32_t>(key.size());
   node->values_size = static_cast<uint32_t>(values_size);
   node->epoch = ticket.epoch;

@@ -49,6 +49,7 @@ class RowCache {
   // What Insert needs of the Lookup that missed (see the protocol above).
   struct Ticket {
     uint32_t shard = 0;
+    uint64_t hash = 0;  // of the key
     uint64_t generation = 0;
     uint64_t epoch = 0;
   };
@@ -66,7 +67,7 @@ class RowCache {
   bool Lookup(std::string_view key, std::optional<OnlineRow>* row, Ticket* ticket);
 
   // Caches `row` (nullopt: "no row") under `key` unless a write erased in
-  // the key's shard, or everything, since `ticket`'s Lookup. An entry
+  // the key's shard, or everything, since `ticket`'s Lookup (of `key`). An entry
   // larger than a shard's capacity is not cached.
   void Insert(std::string_view key, const std::optional<OnlineRow>& row, const Ticket& ticket);
 
