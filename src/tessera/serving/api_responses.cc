@@ -116,21 +116,8 @@ class ResponseWriter {
     }
   }
 
-  // A timestamp as JsonWriter::Timestamp writes it; the last one's text is
-  // kept (a response repeats each row's event time for each feature).
-  void Timestamp(int64_t micros) {
-    if (!has_last_ || micros != last_) {
-      char text[kMaxTimestampChars];
-      const size_t n = FormatTimestampTo(micros, text);
-      last_text_[0] = '"';
-      std::memcpy(last_text_ + 1, text, n);
-      last_text_[n + 1] = '"';
-      last_size_ = n + 2;
-      last_ = micros;
-      has_last_ = true;
-    }
-    Append(std::string_view(last_text_, last_size_));
-  }
+  // A timestamp as JsonWriter::Timestamp writes it.
+  void Timestamp(int64_t micros) { Append(timestamp_.Text(micros)); }
 
  private:
   char* Room(size_t n) {
@@ -155,10 +142,7 @@ class ResponseWriter {
 
   std::string* out_;
   size_t len_;  // bytes of *out written
-  bool has_last_ = false;
-  int64_t last_ = 0;
-  size_t last_size_ = 0;
-  char last_text_[kMaxTimestampChars + 2];
+  QuotedTimestamp timestamp_;
 };
 
 // Result k: {"values":[...],"statuses":[...],"event_timestamps":[...]}.

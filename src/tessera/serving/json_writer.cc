@@ -274,21 +274,23 @@ void JsonWriter::String(std::string_view v) {
   out_->push_back('"');
 }
 
-void JsonWriter::Timestamp(int64_t micros) {
-  Separate();
-  // A response repeats event times (every feature of a view row has its
-  // row's): the last one formatted is reused instead of formatted again.
-  if (!has_last_timestamp_ || micros != last_timestamp_) {
+std::string_view QuotedTimestamp::Text(int64_t micros) {
+  if (!has_ || micros != micros_) {
     char text[kMaxTimestampChars];
     const size_t n = FormatTimestampTo(micros, text);
-    last_timestamp_text_[0] = '"';
-    std::memcpy(last_timestamp_text_ + 1, text, n);
-    last_timestamp_text_[n + 1] = '"';
-    last_timestamp_size_ = n + 2;
-    last_timestamp_ = micros;
-    has_last_timestamp_ = true;
+    text_[0] = '"';
+    std::memcpy(text_ + 1, text, n);
+    text_[n + 1] = '"';
+    size_ = n + 2;
+    micros_ = micros;
+    has_ = true;
   }
-  out_->append(last_timestamp_text_, last_timestamp_size_);
+  return std::string_view(text_, size_);
+}
+
+void JsonWriter::Timestamp(int64_t micros) {
+  Separate();
+  out_->append(timestamp_.Text(micros));
 }
 
 void JsonWriter::Base64(std::string_view bytes) {

@@ -22,6 +22,22 @@
 
 namespace tessera::serving {
 
+// The quoted JSON text of a timestamp ("2024-03-01T12:00:00.000000Z" with
+// its quotes), formatted again only when the timestamp changes: a response
+// repeats each row's event time for each feature. For JsonWriter and
+// writers that spell timestamps as it does (the online response).
+class QuotedTimestamp {
+ public:
+  // Valid until the next call.
+  std::string_view Text(int64_t micros);
+
+ private:
+  bool has_ = false;  // text_ holds micros_'s
+  int64_t micros_ = 0;
+  size_t size_ = 0;
+  char text_[kMaxTimestampChars + 2];
+};
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::string* out) : out_(out) {}
@@ -52,12 +68,7 @@ class JsonWriter {
   int depth_ = 0;
   uint64_t has_items_ = 0;  // bit d: the container at depth d has an item
   bool after_key_ = false;
-  // The last timestamp written and its text, quotes included (Timestamp
-  // reuses it); the text is valid only when has_last_timestamp_.
-  bool has_last_timestamp_ = false;
-  int64_t last_timestamp_ = 0;
-  size_t last_timestamp_size_ = 0;
-  char last_timestamp_text_[kMaxTimestampChars + 2];
+  QuotedTimestamp timestamp_;
 };
 
 // What Double and Float write for `v` (no separator), into `buf`; returns
