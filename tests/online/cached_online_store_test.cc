@@ -254,8 +254,9 @@ TEST_F(CachedOnlineStoreTest, ReadsRacingWritesNeverLeaveAStaleRowCached) {
       for (int i = 1; i <= kWrites; ++i) {
         const int k = (i + w) % kKeys;
         const int64_t ts = int64_t{i} * 2 + w;
+        const std::string key = key_of(k);  // the row's views point into it
         const std::string value = std::to_string(ts);
-        std::vector<OnlineWrite> rows{{key_of(k), RowRank{ts, kNullCreatedTs, 0}, value}};
+        std::vector<OnlineWrite> rows{{key, RowRank{ts, kNullCreatedTs, 0}, value}};
         if (i % 3 == 0) {
           ASSERT_TRUE(store_->WriteBulk(view_, rows).ok());
         } else {

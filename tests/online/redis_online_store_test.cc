@@ -286,7 +286,8 @@ TEST_F(RedisStoreTest, OneEntitysViewsShareOneHashUnderAHashTag) {
   const ViewId a{"a", 1}, a2{"a", 2}, b{"b", 7};
   const std::string key = std::string("\x02\x80\0\0\0\0\0\0\x2a", 9);
   for (const ViewId* view : {&a, &a2, &b}) {
-    const OnlineWrite row[] = {{key, {-1, 2, 3}, "v" + view->name}};
+    const std::string value = "v" + view->name;  // the row's view points into it
+    const OnlineWrite row[] = {{key, {-1, 2, 3}, value}};
     ASSERT_EQ(*store_->Write(*view, row), 1);
   }
   RawRedis raw(server_->port());

@@ -191,8 +191,11 @@ Status StatusOfErrorAnswer(int http_status, std::string_view body) {
   StatusCode code = CodeOfHttpStatus(http_status);
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  auto error = doc.HasParseError() || !doc.IsObject() ? doc.MemberEnd() : doc.FindMember("error");
-  if (error == doc.MemberEnd() || !error->value.IsString()) {
+  // Member lookups only on an object (MemberEnd of anything else is
+  // undefined: RapidJSON asserts in a debug build).
+  const bool object = !doc.HasParseError() && doc.IsObject();
+  auto error = object ? doc.FindMember("error") : rapidjson::Document::MemberIterator();
+  if (!object || error == doc.MemberEnd() || !error->value.IsString()) {
     std::string quoted;
     JsonWriter(&quoted).String(body.substr(0, 200));
     return Status(code, "the server answered HTTP " + std::to_string(http_status) + ": " + quoted);
