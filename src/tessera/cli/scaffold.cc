@@ -20,6 +20,8 @@ std::string TesseraYaml(const std::string& project) {
          "registry: data/registry.db          # SQLite file\n"
          "offline_store: {path: data/offline}\n"
          "online_store: {type: rocksdb, path: data/online}\n"
+         "# Serving many reads of the same entities: cache rows in memory (MiB)\n"
+         "# online_store: {type: rocksdb, path: data/online, row_cache_mb: 256}\n"
          "# online_store: {type: redis, url: \"redis://127.0.0.1:6379\"}\n";
 }
 
