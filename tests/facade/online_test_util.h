@@ -96,6 +96,14 @@ feature_services:
 )" + extra;
 }
 
+// tessera.yaml's online_store for backend `name` of TESSERA_ONLINE_BACKENDS
+// ("rocksdb_row_cache": RocksDB behind a 1 MiB row cache, so the reads
+// after every push, materialization and version change go through it).
+inline std::string OnlineStoreYaml(const std::string& name) {
+  if (name == "rocksdb_row_cache") return "{type: rocksdb, row_cache_mb: 1}";
+  return "{type: " + name + "}";
+}
+
 // Runs each test on every online store backend the repo can name.
 class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -108,7 +116,7 @@ class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
            ("tessera_online_" + std::to_string(::getpid()) + "_" + GetParam() + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "features");
-    Write("tessera.yaml", "project: p\nonline_store: {type: " + GetParam() + "}\n");
+    Write("tessera.yaml", "project: p\nonline_store: " + OnlineStoreYaml(GetParam()) + "\n");
     Write("features/defs.yaml", Definitions());
     Write("users.csv", "user_id,event_timestamp,age,city\n1," + Ts(10) + ",20,old\n");
     Write("txn.csv", "user_id,merchant_id,event_timestamp,spend\n");
@@ -201,8 +209,9 @@ class OnlineRepoTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<FeatureStore> store_;
 };
 
-#define TESSERA_ONLINE_BACKENDS(Fixture)                                            \
-  INSTANTIATE_TEST_SUITE_P(Stores, Fixture, ::testing::Values("memory", "rocksdb"), \
+#define TESSERA_ONLINE_BACKENDS(Fixture)                                                \
+  INSTANTIATE_TEST_SUITE_P(Stores, Fixture,                                             \
+                           ::testing::Values("memory", "rocksdb", "rocksdb_row_cache"), \
                            [](const auto& info) { return info.param; })
 
 }  // namespace tessera::online_test
