@@ -280,13 +280,16 @@ class Reader {
   // feature the request needs (null for the others): the thread's builder
   // of the last request when it has the type and is empty (a read that
   // failed half-way leaves values in its builders: they are replaced).
-  Status StartView(size_t v, std::vector<std::unique_ptr<ArrayBuilder>>** builders) {
+  // Readies view v's outputs for n_ rows, and sets view_builders_ to its
+  // builders: one per feature, null for a feature the request does not
+  // decode (the thread's kept builders, reused from call to call).
+  Status StartView(size_t v) {
     const PlannedView& view = plan_.views[v];
     const size_t nf = view.def.features.size();
     if (builders_.size() <= v) builders_.resize(v + 1);
     std::vector<std::unique_ptr<ArrayBuilder>>& kept = builders_[v];
     kept.resize(nf);
-    *builders = &kept;
+    view_builders_.assign(nf, nullptr);
     ViewValues& out = views_[v];
     out.values.assign(nf, nullptr);
     if (out.statuses.size() < nf) out.statuses.resize(nf);
@@ -298,6 +301,17 @@ class Reader {
       if (b == nullptr || !(b->type() == type) || b->length() != 0) b = ArrayBuilder::Make(type);
       TS_RETURN_NOT_OK(b->Reserve(n_));
       out.statuses[f].resize(static_cast<size_t>(n_));
+      view_builders_[f] = b.get();
+    }
+    return Status::OK();
+  }
+
+  // View v's values from its builders (StartView's), which Finish empties.
+  Status FinishView(size_t v) {
+    ViewValues& out = views_[v];
+    for (size_t f = 0; f < view_builders_.size(); ++f) {
+      if (view_builders_[f] == nullptr) continue;
+      TS_ASSIGN_OR_RETURN(out.values[f], view_builders_[f]->Finish());
     }
     return Status::OK();
   }
@@ -308,13 +322,8 @@ class Reader {
     const PlannedView& view = plan_.views[v];
     const agg::WindowPlan& window = *view.window;
     const size_t nf = view.def.features.size();
-    std::vector<std::unique_ptr<ArrayBuilder>>* kept = nullptr;
-    TS_RETURN_NOT_OK(StartView(v, &kept));
-    std::vector<ArrayBuilder*>& builders = view_builders_;
-    builders.assign(nf, nullptr);
-    for (size_t f = 0; f < nf; ++f) {
-      if (view.decode[f]) builders[f] = (*kept)[f].get();
-    }
+    TS_RETURN_NOT_OK(StartView(v));
+    const std::vector<ArrayBuilder*>& builders = view_builders_;
     ViewValues& out = views_[v];
     std::optional<agg::WindowState> empty;  // built only when a key has no state
     std::vector<Value> values;
@@ -341,24 +350,15 @@ class Reader {
                                                                        : ValueStatus::kNotFound;
       }
     }
-    for (size_t f = 0; f < nf; ++f) {
-      if (builders[f] == nullptr) continue;
-      TS_ASSIGN_OR_RETURN(out.values[f], builders[f]->Finish());
-    }
-    return Status::OK();
+    return FinishView(v);
   }
 
   Status Decode(size_t v) {
     const PlannedView& view = plan_.views[v];
     if (view.window != nullptr) return DecodeWindow(v);
     const size_t nf = view.def.features.size();
-    std::vector<std::unique_ptr<ArrayBuilder>>* kept = nullptr;
-    TS_RETURN_NOT_OK(StartView(v, &kept));
-    std::vector<ArrayBuilder*>& builders = view_builders_;
-    builders.assign(nf, nullptr);
-    for (size_t f = 0; f < nf; ++f) {
-      if (view.decode[f]) builders[f] = (*kept)[f].get();
-    }
+    TS_RETURN_NOT_OK(StartView(v));
+    const std::vector<ArrayBuilder*>& builders = view_builders_;
     ViewValues& out = views_[v];
     const int64_t ttl = view.def.ttl;
     std::vector<uint8_t>& is_null = is_null_;
@@ -390,11 +390,7 @@ class Reader {
         }
       }
     }
-    for (size_t f = 0; f < nf; ++f) {
-      if (builders[f] == nullptr) continue;
-      TS_ASSIGN_OR_RETURN(out.values[f], builders[f]->Finish());
-    }
-    return Status::OK();
+    return FinishView(v);
   }
 
   Status ComputeOnDemand() {
