@@ -62,121 +62,115 @@ std::optional<OnlineRow> ReadOne(OnlineStore* store, const ViewId& view, const s
 
 const ViewId kView{"user_stats", 1};
 
-TEST(RocksDbBulkMarksTest, BulkLoadsInKeyOrderIntoAFreshVersionSkipTheRead) {
-  TempDir dir;
-  auto store = OpenStore(dir.path() + "/online");
-  ASSERT_NE(store, nullptr);
+// A store in a fresh folder (path_), opened (again) by Reopen.
+class RocksDbBulkMarksTest : public ::testing::Test {
+ protected:
+  // Closes the store, if open, and opens the folder; false when that failed.
+  bool Reopen() {
+    store_.reset();
+    store_ = OpenStore(path_);
+    return store_ != nullptr;
+  }
+
+  TempDir dir_;
+  const std::string path_ = dir_.path() + "/online";
+  std::unique_ptr<RocksDbOnlineStore> store_;
+};
+
+TEST_F(RocksDbBulkMarksTest, BulkLoadsInKeyOrderIntoAFreshVersionSkipTheRead) {
+  ASSERT_TRUE(Reopen());
   // A row Write of another view version does not make this one read.
   Rows other(0, 1, 99, "other");
-  ASSERT_EQ(*store->Write(ViewId{"user_stats", 2}, other.writes), 1);
+  ASSERT_EQ(*store_->Write(ViewId{"user_stats", 2}, other.writes), 1);
   Rows first(0, 100, 10, "a"), second(100, 200, 10, "b");
-  EXPECT_EQ(*store->WriteBulk(kView, first.writes), 100);
-  EXPECT_EQ(*store->WriteBulk(kView, second.writes), 100);
-  EXPECT_EQ(store->bulk_loads_unread(), 2);
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(150))->values, "b150");
-  EXPECT_EQ(ReadOne(store.get(), ViewId{"user_stats", 2}, Key(0))->values, "other0");
+  EXPECT_EQ(*store_->WriteBulk(kView, first.writes), 100);
+  EXPECT_EQ(*store_->WriteBulk(kView, second.writes), 100);
+  EXPECT_EQ(store_->bulk_loads_unread(), 2);
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(150))->values, "b150");
+  EXPECT_EQ(ReadOne(store_.get(), ViewId{"user_stats", 2}, Key(0))->values, "other0");
 }
 
-TEST(RocksDbBulkMarksTest, ARowWriteStoredBeforeTheBulkLoadWinsIt) {
-  TempDir dir;
-  const std::string path = dir.path() + "/online";
-  auto store = OpenStore(path);
-  ASSERT_NE(store, nullptr);
+TEST_F(RocksDbBulkMarksTest, ARowWriteStoredBeforeTheBulkLoadWinsIt) {
+  ASSERT_TRUE(Reopen());
   Rows pushed(50, 51, 20, "pushed");
-  ASSERT_EQ(*store->Write(kView, pushed.writes), 1);
+  ASSERT_EQ(*store_->Write(kView, pushed.writes), 1);
   Rows bulk(0, 100, 10, "bulk");
-  EXPECT_EQ(*store->WriteBulk(kView, bulk.writes), 99);
-  EXPECT_EQ(store->bulk_loads_unread(), 0);
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(50))->values, "pushed50");
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(49))->values, "bulk49");
+  EXPECT_EQ(*store_->WriteBulk(kView, bulk.writes), 99);
+  EXPECT_EQ(store_->bulk_loads_unread(), 0);
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(50))->values, "pushed50");
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(49))->values, "bulk49");
   // The mark is stored: a reopened store reads too.
-  store.reset();
-  store = OpenStore(path);
-  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(Reopen());
   Rows later(100, 200, 10, "later"), pushed2(150, 151, 30, "pushed");
-  ASSERT_EQ(*store->Write(kView, pushed2.writes), 1);
-  store.reset();
-  store = OpenStore(path);
-  EXPECT_EQ(*store->WriteBulk(kView, later.writes), 99);
-  EXPECT_EQ(store->bulk_loads_unread(), 0);
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(150))->values, "pushed150");
+  ASSERT_EQ(*store_->Write(kView, pushed2.writes), 1);
+  ASSERT_TRUE(Reopen());
+  EXPECT_EQ(*store_->WriteBulk(kView, later.writes), 99);
+  EXPECT_EQ(store_->bulk_loads_unread(), 0);
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(150))->values, "pushed150");
 }
 
-TEST(RocksDbBulkMarksTest, ASecondBulkLoadOverTheSameKeysKeepsTheWinners) {
-  TempDir dir;
-  const std::string path = dir.path() + "/online";
-  auto store = OpenStore(path);
-  ASSERT_NE(store, nullptr);
+TEST_F(RocksDbBulkMarksTest, ASecondBulkLoadOverTheSameKeysKeepsTheWinners) {
+  ASSERT_TRUE(Reopen());
   Rows first(0, 100, 10, "first");
-  ASSERT_EQ(*store->WriteBulk(kView, first.writes), 100);
-  EXPECT_EQ(store->bulk_loads_unread(), 1);
+  ASSERT_EQ(*store_->WriteBulk(kView, first.writes), 100);
+  EXPECT_EQ(store_->bulk_loads_unread(), 1);
   // Older rows over the same keys (a second run): the stored rows win.
   Rows older(0, 100, 5, "older");
-  EXPECT_EQ(*store->WriteBulk(kView, older.writes), 0);
-  EXPECT_EQ(store->bulk_loads_unread(), 1);
+  EXPECT_EQ(*store_->WriteBulk(kView, older.writes), 0);
+  EXPECT_EQ(store_->bulk_loads_unread(), 1);
   // Also after a reopen (the bulk mark is stored), and for a call that
   // starts below the largest bulk-loaded key and goes past it.
-  store.reset();
-  store = OpenStore(path);
-  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(Reopen());
   Rows straddling(90, 110, 5, "straddling");
-  EXPECT_EQ(*store->WriteBulk(kView, straddling.writes), 10);
-  EXPECT_EQ(store->bulk_loads_unread(), 0);
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(95))->values, "first95");
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(105))->values, "straddling105");
+  EXPECT_EQ(*store_->WriteBulk(kView, straddling.writes), 10);
+  EXPECT_EQ(store_->bulk_loads_unread(), 0);
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(95))->values, "first95");
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(105))->values, "straddling105");
   // A small WriteBulk (Write's path) counts as bulk rows too.
   Rows newer(200, 201, 50, "newer");
-  ASSERT_EQ(*store->WriteBulk(kView, newer.writes), 1);
-  EXPECT_EQ(*store->WriteBulk(kView, Rows(195, 205, 40, "small").writes), 9);
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(200))->values, "newer200");
+  ASSERT_EQ(*store_->WriteBulk(kView, newer.writes), 1);
+  EXPECT_EQ(*store_->WriteBulk(kView, Rows(195, 205, 40, "small").writes), 9);
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(200))->values, "newer200");
 }
 
-TEST(RocksDbBulkMarksTest, AStoreWithRowsFromBeforeMarksAlwaysReads) {
-  TempDir dir;
-  const std::string path = dir.path() + "/online";
+TEST_F(RocksDbBulkMarksTest, AStoreWithRowsFromBeforeMarksAlwaysReads) {
   {
     // A store as an earlier build left it: rows, no marks.
     rocksdb::Options options;
     options.create_if_missing = true;
     rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, path, &raw).ok());
+    ASSERT_TRUE(rocksdb::DB::Open(options, path_, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     std::string key, value;
     AppendRocksDbKey(kView, Key(7), &key);
     AppendRocksDbValue(RowRank{20, 0, 0}, "legacy", &value);
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
   }
-  auto store = OpenStore(path);
-  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(Reopen());
   Rows bulk(0, 100, 10, "bulk");
-  EXPECT_EQ(*store->WriteBulk(kView, bulk.writes), 99);
-  EXPECT_EQ(store->bulk_loads_unread(), 0);
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(7))->values, "legacy");
+  EXPECT_EQ(*store_->WriteBulk(kView, bulk.writes), 99);
+  EXPECT_EQ(store_->bulk_loads_unread(), 0);
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(7))->values, "legacy");
 }
 
-TEST(RocksDbBulkMarksTest, DeletingTheViewMakesItFreshAgain) {
-  TempDir dir;
-  const std::string path = dir.path() + "/online";
-  auto store = OpenStore(path);
-  ASSERT_NE(store, nullptr);
+TEST_F(RocksDbBulkMarksTest, DeletingTheViewMakesItFreshAgain) {
+  ASSERT_TRUE(Reopen());
   Rows pushed(3, 4, 20, "pushed"), first(0, 100, 10, "first");
-  ASSERT_EQ(*store->Write(kView, pushed.writes), 1);
-  ASSERT_EQ(*store->WriteBulk(kView, first.writes), 99);
-  ASSERT_TRUE(store->DeleteView(kView).ok());
-  EXPECT_FALSE(ReadOne(store.get(), kView, Key(3)).has_value());
-  store.reset();
-  store = OpenStore(path);
-  ASSERT_NE(store, nullptr);
+  ASSERT_EQ(*store_->Write(kView, pushed.writes), 1);
+  ASSERT_EQ(*store_->WriteBulk(kView, first.writes), 99);
+  ASSERT_TRUE(store_->DeleteView(kView).ok());
+  EXPECT_FALSE(ReadOne(store_.get(), kView, Key(3)).has_value());
+  ASSERT_TRUE(Reopen());
   Rows older(0, 100, 5, "older");
-  EXPECT_EQ(*store->WriteBulk(kView, older.writes), 100);
-  EXPECT_EQ(store->bulk_loads_unread(), 1);
-  EXPECT_EQ(ReadOne(store.get(), kView, Key(3))->values, "older3");
+  EXPECT_EQ(*store_->WriteBulk(kView, older.writes), 100);
+  EXPECT_EQ(store_->bulk_loads_unread(), 1);
+  EXPECT_EQ(ReadOne(store_.get(), kView, Key(3))->values, "older3");
 }
 
 // Pushes (row Writes) race bulk loads in key order over the same keys:
 // whatever the interleaving, every key ends with the highest ranked row
 // offered to it (the pushes rank above some bulk rows and below others).
-TEST(RocksDbBulkMarksTest, PushesDuringABulkLoadKeepTheTieBreak) {
+TEST_F(RocksDbBulkMarksTest, PushesDuringABulkLoadKeepTheTieBreak) {
   constexpr int kKeys = 4000, kCall = 500;
   for (int round = 0; round < 3; ++round) {
     TempDir dir;
